@@ -1,0 +1,95 @@
+"""Entry point of the ``rl`` command.
+
+Sub-commands come from installed members through the entry-point group ``rl.commands``;
+``reproduce`` and ``data`` are built in. User mistakes print ``error: <sentence>`` on
+stderr and exit with code 2, without a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from importlib.metadata import entry_points
+
+import click
+
+from rl_shared import __version__
+from rl_shared.cli.data_cmd import data
+from rl_shared.cli.reproduce_cmd import reproduce
+from rl_shared.errors import RLError, UnknownName
+
+__all__ = ["cli", "main"]
+
+_BUILTIN: dict[str, click.Command] = {"reproduce": reproduce, "data": data}
+
+
+class _PluginGroup(click.Group):
+    """A group whose commands are the built-ins plus the members' ``rl.commands`` entry points."""
+
+    def _plugins(self) -> dict[str, object]:
+        return {ep.name: ep for ep in entry_points(group="rl.commands")}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*_BUILTIN, *self._plugins()})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in _BUILTIN:
+            return _BUILTIN[cmd_name]
+        ep = self._plugins().get(cmd_name)
+        if ep is None:
+            return None
+        try:
+            return ep.load()  # type: ignore[attr-defined,no-any-return]
+        except Exception as err:
+            raise RLError(f"the installed command '{cmd_name}' failed to load ({type(err).__name__}: {err}); "
+                          "reinstall its package") from err
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):  # noqa: ANN201
+        name = args[0]
+        if self.get_command(ctx, name) is None and not name.startswith("-"):
+            raise UnknownName("command", name, self.list_commands(ctx))
+        return super().resolve_command(ctx, args)
+
+
+@click.group(
+    cls=_PluginGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="Run `rl reproduce --list` to see every installed reproduction.",
+)
+@click.version_option(__version__, "--version", prog_name="rl")
+def cli() -> None:
+    """rl: representation-learning papers as components you install, train and measure.
+
+    Each installed member (rl-text, rl-retrieval, rl-graph, ...) adds its own commands.
+    """
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return (and exit with) its status code."""
+    try:
+        cli.main(args=argv, prog_name="rl", standalone_mode=False)
+    except RLError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(err.exit_code)
+    except click.exceptions.NoArgsIsHelpError as err:
+        click.echo(err.ctx.get_help() if err.ctx else str(err))
+        sys.exit(0)
+    except click.UsageError as err:
+        hint = f" (see `{err.ctx.command_path} --help`)" if err.ctx is not None else ""
+        click.echo(f"error: {err.format_message()}{hint}", err=True)
+        sys.exit(2)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.exceptions.Exit as err:
+        sys.exit(err.exit_code)
+    except click.ClickException as err:
+        click.echo(f"error: {err.format_message()}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,87 @@
+"""Errors for user mistakes.
+
+Every mistake a user can make (a missing file, a malformed row, an unknown model, a
+tensor of the wrong shape, a NaN loss) raises a subclass of :class:`RLError` whose
+message is one sentence saying what is wrong and how to fix it. The ``rl`` command
+prints it as ``error: <message>`` on stderr and exits with code 2, without a traceback.
+
+Example:
+    >>> from rl_shared.errors import DatasetNotFound, RLError
+    >>> try:
+    ...     raise DatasetNotFound("stsb", "/data/sts/stsb", "put stsb-en-train.csv there")
+    ... except RLError as err:
+    ...     print(err)
+    dataset 'stsb' not found in /data/sts/stsb: put stsb-en-train.csv there.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "BadInput",
+    "DatasetNotFound",
+    "MalformedFile",
+    "ModelNotFound",
+    "NonFiniteLoss",
+    "RLError",
+    "ShapeMismatch",
+    "UnknownName",
+]
+
+
+class RLError(Exception):
+    """Base class of every error caused by user input; the CLI exits 2 on it."""
+
+    exit_code = 2
+
+
+class BadInput(RLError, ValueError):
+    """An argument has a value the component cannot use."""
+
+
+class ShapeMismatch(RLError, ValueError):
+    """Tensors that must agree in shape do not."""
+
+
+class NonFiniteLoss(RLError, FloatingPointError):
+    """A loss or its input contains NaN or infinity."""
+
+
+class UnknownName(RLError, KeyError):
+    """A name (command, reproduction, model, dataset) is not registered."""
+
+    def __init__(self, kind: str, name: str, valid: list[str] | tuple[str, ...]) -> None:
+        self.kind, self.name, self.valid = kind, name, sorted(valid)
+        choices = ", ".join(self.valid) if self.valid else "none are installed"
+        super().__init__(f"unknown {kind} '{name}'; valid {kind}s: {choices}")
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
+
+
+class DatasetNotFound(RLError, FileNotFoundError):
+    """A dataset's files are not where the loader looks."""
+
+    def __init__(self, name: str, folder: str | Path, hint: str) -> None:
+        self.name, self.folder, self.hint = name, Path(folder), hint
+        super().__init__(f"dataset '{name}' not found in {folder}: {hint.rstrip('.')}.")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class ModelNotFound(RLError, FileNotFoundError):
+    """A model name or path does not resolve to local weights."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class MalformedFile(RLError, ValueError):
+    """A data file has a line the loader cannot parse; names the file and the line."""
+
+    def __init__(self, path: str | Path, line: int | None, problem: str) -> None:
+        self.path, self.line, self.problem = Path(path), line, problem
+        where = f"{path}:{line}" if line is not None else str(path)
+        super().__init__(f"{where}: {problem.rstrip('.')}.")

@@ -1,0 +1,46 @@
+"""Base of the losses that score sentence pairs by cosine similarity against a label per pair."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import torch
+from torch import Tensor, nn
+
+from rl_shared.errors import ShapeMismatch
+from rl_shared.losses._common import check_finite, check_rows, embed
+
+__all__ = ["PairScoreLoss", "pair_scores"]
+
+
+def pair_scores(u: Tensor, v: Tensor) -> Tensor:
+    """Cosine similarity of matching rows: ``(B, D), (B, D) -> (B,)``."""
+    check_rows("pair_scores", u=u, v=v)
+    return torch.nn.functional.cosine_similarity(u, v, dim=-1)
+
+
+def check_scores_labels(name: str, scores: Tensor, labels: Tensor) -> Tensor:
+    """Labels must hold one finite number per score; return them flattened as floats."""
+    if labels.numel() != scores.numel():
+        raise ShapeMismatch(f"{name} needs one label per pair: got {labels.numel()} labels for {scores.numel()} pairs")
+    check_finite(name, scores, labels)
+    return labels.reshape(scores.shape).to(scores.dtype)
+
+
+class PairScoreLoss(nn.Module):
+    """Embeds two columns ``(sentence1, sentence2)`` and applies ``self.loss_fn(scores, labels)``."""
+
+    def __init__(self, model: nn.Module) -> None:
+        super().__init__()
+        self.model = model
+
+    def loss_fn(self, scores: Tensor, labels: Tensor) -> Tensor:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def forward(self, sentence_features: Iterable[dict[str, Tensor]], labels: Tensor) -> Tensor:
+        return self.compute_loss_from_embeddings(embed(self.model, sentence_features), labels)
+
+    def compute_loss_from_embeddings(self, embeddings: list[Tensor], labels: Tensor) -> Tensor:
+        if len(embeddings) != 2:
+            raise ShapeMismatch(f"{type(self).__name__} needs two text columns, got {len(embeddings)}")
+        return self.loss_fn(pair_scores(embeddings[0], embeddings[1]), labels)

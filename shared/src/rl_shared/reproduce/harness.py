@@ -1,0 +1,142 @@
+"""Run reproductions and write their results, reports and the summary ``REPORT.md``.
+
+For each reproduction the harness writes ``OUT/<name>/result.json`` (``name``, ``metrics``,
+``anchors``, ``seeds``, ``seconds``, ``quick``), ``OUT/<name>/report.md`` and the PNG plots
+the reproduction made, then ``OUT/REPORT.md`` with one row per reproduction in ``OUT``.
+A reproduction whose data is missing is skipped with the dataset it lacks; one that raises
+is reported as failed and the others still run.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import traceback
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from rl_shared.data import list_datasets
+from rl_shared.errors import RLError
+from rl_shared.io import atomic_write_json, atomic_write_text
+from rl_shared.reproduce.registry import Reproduction, Result, RunContext
+from rl_shared.reproduce.report import render_report, render_summary
+
+__all__ = ["Outcome", "run_reproductions"]
+
+
+@dataclass
+class Outcome:
+    """What happened to one reproduction in a run."""
+
+    name: str
+    status: str  # "ok" | "failed" | "skipped"
+    seconds: float = 0.0
+    message: str = ""
+    result: Result | None = None
+
+    def to_json(self) -> dict[str, object]:
+        out: dict[str, object] = {"name": self.name, "status": self.status, "seconds": round(self.seconds, 2)}
+        if self.message:
+            out["message"] = self.message
+        if self.result is not None:
+            out["metrics"] = self.result.metrics
+        return out
+
+
+def run_reproductions(
+    reproductions: list[Reproduction],
+    out: Path,
+    *,
+    quick: bool = False,
+    seed: int = 0,
+    console: Console | None = None,
+) -> list[Outcome]:
+    """Run each reproduction whose data is present; return one :class:`Outcome` each.
+
+    Args:
+        reproductions: what to run, in order.
+        out: the output folder (created).
+        quick: the small configuration of each.
+        seed: base seed handed to each.
+        console: where progress goes (stderr by default, so ``--json`` stdout stays clean).
+    """
+    console = console or Console(stderr=True)
+    out.mkdir(parents=True, exist_ok=True)
+    datasets = list_datasets()
+    outcomes: list[Outcome] = []
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=False) as progress:
+        overall = progress.add_task("reproductions", total=len(reproductions))
+        for repro in reproductions:
+            missing = repro.missing_datasets(datasets)
+            if missing:
+                where = ", ".join(f"{m} ({datasets[m].path})" if m in datasets else m for m in missing)
+                outcomes.append(Outcome(repro.name, "skipped", message=f"missing dataset: {where}"))
+                progress.advance(overall)
+                continue
+            outcomes.append(_run_one(repro, out, quick, seed, progress))
+            progress.advance(overall)
+    _write_summary(out, outcomes)
+    return outcomes
+
+
+def _run_one(repro: Reproduction, out: Path, quick: bool, seed: int, progress: Progress) -> Outcome:
+    folder = out / repro.name
+    folder.mkdir(parents=True, exist_ok=True)
+    tasks: list[int] = []
+
+    def make_bar(total: int | None, description: str):  # noqa: ANN202
+        task = progress.add_task(f"  {repro.name}: {description}", total=total)
+        tasks.append(task)
+        return lambda n: progress.advance(task, n)
+
+    ctx = RunContext(folder, quick, seed, make_bar)
+    start = time.perf_counter()
+    try:
+        result = repro.run(ctx)
+        seconds = time.perf_counter() - start
+        plots = sorted(p.name for p in folder.glob("*.png"))
+        if not plots:
+            raise RuntimeError(f"reproduction {repro.name} wrote no PNG plot into {folder}")
+        result.plots = result.plots or plots
+    except RLError as err:
+        return Outcome(repro.name, "failed", time.perf_counter() - start, str(err))
+    except Exception as err:  # a bug in a reproduction must not stop the others
+        trace = traceback.format_exc()
+        atomic_write_text(folder / "error.txt", trace)
+        return Outcome(repro.name, "failed", time.perf_counter() - start, f"{type(err).__name__}: {err}")
+    finally:
+        for task in tasks:
+            progress.remove_task(task)
+    payload = {
+        "name": repro.name,
+        "metrics": result.metrics,
+        "anchors": [asdict(a) for a in result.anchors],
+        "seeds": result.seeds,
+        "seconds": round(seconds, 2),
+        "quick": quick,
+        "summary": result.summary,
+        "paper": repro.paper,
+        "plots": result.plots,
+    }
+    atomic_write_json(folder / "result.json", payload)
+    atomic_write_text(folder / "report.md", render_report(repro, result, seconds, quick))
+    return Outcome(repro.name, "ok", seconds, result=result)
+
+
+def _write_summary(out: Path, outcomes: list[Outcome]) -> None:
+    """``REPORT.md``: every reproduction with a ``result.json`` in ``out`` plus this run's others."""
+    rows: dict[str, dict[str, object]] = {}
+    for path in sorted(out.glob("*/result.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            continue
+        rows[data["name"]] = {**data, "status": "ok"}
+    for outcome in outcomes:
+        if outcome.status != "ok":
+            rows[outcome.name] = {"name": outcome.name, "status": outcome.status, "message": outcome.message}
+    atomic_write_text(out / "REPORT.md", render_summary(list(rows.values())))

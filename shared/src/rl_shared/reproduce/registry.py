@@ -1,0 +1,136 @@
+"""What a reproduction is, and how installed members register theirs.
+
+A member registers each reproduction under the entry-point group ``rl.reproductions``;
+the entry-point name is the reproduction's name (``"shared.cmim"``) and its object a
+:class:`Reproduction`.
+
+Example:
+    >>> from rl_shared.reproduce import Anchor, Reproduction, Result
+    >>> def run(ctx):
+    ...     return Result(metrics={"acc": 0.9}, anchors=[Anchor("acc", 0.91, "Paper, Table 1")], seeds=[ctx.seed])
+    >>> repro = Reproduction("toy.demo", "a demo", run)
+    >>> repro.name
+    'toy.demo'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from rl_shared.data import Dataset, list_datasets
+from rl_shared.errors import UnknownName
+from rl_shared.plugins import load_entry_points
+
+__all__ = ["Anchor", "Reproduction", "Result", "RunContext", "list_reproductions"]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A number (or claim) from a paper or a peer that a measured metric sits beside.
+
+    Args:
+        metric: the metric key it compares with, or a short label for a claim.
+        value: the paper's number; a string for a qualitative claim; ``None`` if absent.
+        source: where it comes from (paper, table, arXiv id) or the peer and version.
+        note: how the settings differ from ours, if they do.
+    """
+
+    metric: str
+    value: float | str | None
+    source: str
+    note: str = ""
+
+
+@dataclass
+class Result:
+    """What a reproduction returns.
+
+    Args:
+        metrics: what was measured, name -> number.
+        anchors: the paper's or peer's numbers beside them.
+        seeds: every seed used.
+        summary: one sentence of the outcome, for ``REPORT.md``.
+        details: Markdown written into the reproduction's ``report.md`` (tables, reasons).
+        plots: file names of the PNGs written into the output folder.
+    """
+
+    metrics: dict[str, float]
+    anchors: list[Anchor]
+    seeds: list[int]
+    summary: str = ""
+    details: str = ""
+    plots: list[str] = field(default_factory=list)
+
+
+class RunContext:
+    """What the harness hands a reproduction: where to write, how big, which seed, progress.
+
+    Args:
+        out_dir: the reproduction's own output folder (exists).
+        quick: run the small configuration (under 3 minutes on 2 cores).
+        seed: base seed.
+        progress: a callable ``(total, description) -> update(n)`` supplied by the harness.
+    """
+
+    def __init__(
+        self,
+        out_dir: Path,
+        quick: bool,
+        seed: int,
+        progress: Callable[[int | None, str], Callable[[int], None]] | None = None,
+    ) -> None:
+        self.out_dir, self.quick, self.seed = out_dir, quick, seed
+        self._progress = progress
+
+    def track(self, items: Iterable[T], description: str, total: int | None = None) -> Iterator[T]:
+        """Iterate over ``items`` while advancing a progress bar."""
+        if total is None and hasattr(items, "__len__"):
+            total = len(items)  # type: ignore[arg-type]
+        update = self._progress(total, description) if self._progress else (lambda n: None)
+        for item in items:
+            yield item
+            update(1)
+
+
+@dataclass(frozen=True)
+class Reproduction:
+    """A registered experiment.
+
+    Args:
+        name: ``<member>.<short>``, e.g. ``"shared.cmim"``.
+        summary: one line of what it reproduces.
+        run: ``run(ctx: RunContext) -> Result``.
+        datasets: names of registered datasets it needs (see :mod:`rl_shared.data`).
+        paper: the paper's title and arXiv id.
+    """
+
+    name: str
+    summary: str
+    run: Callable[[RunContext], Result]
+    datasets: tuple[str, ...] = ()
+    paper: str = ""
+
+    def missing_datasets(self, known: dict[str, Dataset] | None = None) -> list[str]:
+        """Names of the datasets it needs that are not present (or not registered)."""
+        known = list_datasets() if known is None else known
+        return [d for d in self.datasets if d not in known or not known[d].is_present()]
+
+
+def list_reproductions() -> dict[str, Reproduction]:
+    """Every reproduction of the installed members, by name."""
+    found: dict[str, Reproduction] = {}
+    for ep, obj in load_entry_points("rl.reproductions"):
+        found[ep.name] = obj if obj.name == ep.name else Reproduction(ep.name, obj.summary, obj.run, obj.datasets, obj.paper)
+    return dict(sorted(found.items()))
+
+
+def get_reproduction(name: str) -> Reproduction:
+    found = list_reproductions()
+    if name not in found:
+        raise UnknownName("reproduction", name, list(found))
+    return found[name]
