@@ -177,7 +177,7 @@ def load_checkpoint(
     model.load_state_dict(load_file(str(path / "model.safetensors")))
     state = json.loads((path / "state.json").read_text(encoding="utf-8"))
     tensors = load_file(str(path / "training.safetensors"))
-    training = _unflatten(state["training"], tensors)
+    training = {key: _unflatten(value, tensors) for key, value in state["training"].items()}
     if optimizer is not None and training["optimizer"] is not None:
         optimizer.load_state_dict(training["optimizer"])
     if scheduler is not None and training["scheduler"] is not None:

@@ -1,0 +1,55 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from rl_shared import __version__
+from rl_shared.cli.main import main
+
+
+def _rl(*args: str, capsys) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exc:
+        main(list(args))
+        raise SystemExit(0)
+    out = capsys.readouterr()
+    return int(exc.value.code or 0), out.out, out.err
+
+
+def test_version(capsys):
+    code, out, _ = _rl("--version", capsys=capsys)
+    assert code == 0 and __version__ in out
+
+
+def test_unknown_command_exits_2_with_one_line_listing_commands(capsys):
+    code, out, err = _rl("nosuch", capsys=capsys)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("error: unknown command 'nosuch'; valid commands:")
+    assert "reproduce" in err and "data" in err
+
+
+def test_unknown_reproduction_exits_2(capsys):
+    code, _, err = _rl("reproduce", "nosuch", capsys=capsys)
+    assert code == 2 and err.startswith("error: unknown reproduction 'nosuch'; valid reproductions:")
+    assert "shared.cmim" in err and "Traceback" not in err
+
+
+def test_bad_option_is_one_line(capsys):
+    code, _, err = _rl("reproduce", "--bogus", capsys=capsys)
+    assert code == 2 and err.startswith("error: No such option") and "Traceback" not in err
+
+
+def test_reproduce_list_json_shows_cmim(capsys):
+    code, out, _ = _rl("reproduce", "--list", "--json", capsys=capsys)
+    rows = {r["name"]: r for r in json.loads(out)["reproductions"]}
+    assert code == 0 and rows["shared.cmim"]["data_present"] is True
+
+
+def test_data_list_json(capsys):
+    code, out, _ = _rl("data", "list", "--json", capsys=capsys)
+    assert code == 0 and "datasets" in json.loads(out)
+
+
+def test_console_script_end_to_end():
+    proc = subprocess.run([sys.executable, "-m", "rl_shared.cli.main", "nosuch"], capture_output=True, text=True)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
