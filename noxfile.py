@@ -41,7 +41,9 @@ MEMBERS = _members()
 def _sync(session: nox.Session, *args: str) -> None:
     """``uv sync --locked`` into this session's venv (the nox cookbook's pattern)."""
     env = {"UV_PROJECT_ENVIRONMENT": session.virtualenv.location}
-    session.run_install("uv", "sync", "--locked", "--no-default-groups", *args, env=env, external=True)
+    session.run_install(
+        "uv", "sync", "--locked", "--no-default-groups", *args, env=env, external=True
+    )
 
 
 def _test_env() -> dict[str, str]:
@@ -79,7 +81,9 @@ def _make_sessions(name: str, folder: Path) -> None:
     @nox.session(name=f"build-{name}", venv_backend="none")
     def build(session: nox.Session) -> None:
         out = ROOT / "dist" / name
-        session.run("uv", "build", "--package", name, "--no-sources", "--out-dir", str(out), external=True)
+        session.run(
+            "uv", "build", "--package", name, "--no-sources", "--out-dir", str(out), external=True
+        )
 
     build.__doc__ = f"Build the sdist and wheel of {name} as the release does."
 

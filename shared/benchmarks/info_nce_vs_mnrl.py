@@ -47,10 +47,16 @@ def main() -> None:
         ours.append(_time(ours_fn, (a, p, n)))
         theirs.append(_time(peer_fn, (a, p, n)))
     o, t = statistics.median(ours), statistics.median(theirs)
-    print(f"InfoNCE fwd+bwd, batch {args.batch}, dim {args.dim}, 1 hard negative, torch {torch.__version__}, "
-          f"threads {torch.get_num_threads()}")
-    print(f"  rl_shared.info_nce                          {o * 1e3:8.3f} ms (median of {args.repeats})")
-    print(f"  sentence-transformers {sentence_transformers.__version__} MNRL        {t * 1e3:8.3f} ms")
+    print(
+        f"InfoNCE fwd+bwd, batch {args.batch}, dim {args.dim}, 1 hard negative, torch {torch.__version__}, "
+        f"threads {torch.get_num_threads()}"
+    )
+    print(
+        f"  rl_shared.info_nce                          {o * 1e3:8.3f} ms (median of {args.repeats})"
+    )
+    print(
+        f"  sentence-transformers {sentence_transformers.__version__} MNRL        {t * 1e3:8.3f} ms"
+    )
     print(f"  ratio ours / peer: {o / t:.3f} (target <= 1.05)")
 
 

@@ -55,7 +55,11 @@ def test_resume_reaches_same_parameters_as_straight_run(tmp_path):
 def test_files_are_safetensors_and_json(tmp_path):
     model, opt, _ = _setup()
     path = save_checkpoint(tmp_path / "ck", model, opt, step=1, extra={"epoch": 0})
-    assert sorted(p.name for p in path.iterdir()) == ["model.safetensors", "state.json", "training.safetensors"]
+    assert sorted(p.name for p in path.iterdir()) == [
+        "model.safetensors",
+        "state.json",
+        "training.safetensors",
+    ]
     assert json.loads((path / "state.json").read_text())["extra"] == {"epoch": 0}
 
 

@@ -15,7 +15,9 @@ def test_locate_prefers_cache_then_data_and_names_folder_when_missing(tmp_path, 
     monkeypatch.setenv("RL_DATA_DIR", str(tmp_path / "d"))
     monkeypatch.setenv("RL_CACHE_DIR", str(tmp_path / "c"))
     ds = Dataset("toy", "sets/toy", ("*.csv",), "toy data")
-    with pytest.raises(DatasetNotFound, match=r"dataset 'toy' not found in .*d/sets/toy: put \*.csv there"):
+    with pytest.raises(
+        DatasetNotFound, match=r"dataset 'toy' not found in .*d/sets/toy: put \*.csv there"
+    ):
         ds.locate()
     (tmp_path / "d" / "sets" / "toy").mkdir(parents=True)
     (tmp_path / "d" / "sets" / "toy" / "a.csv").write_text("x")

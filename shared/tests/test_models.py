@@ -14,7 +14,9 @@ def test_local_path_passes_through(tmp_path):
 
 
 def test_unknown_name_is_a_clear_error():
-    with pytest.raises(ModelNotFound, match="neither a known name .*minilm.* nor an existing folder"):
+    with pytest.raises(
+        ModelNotFound, match=r"neither a known name .*minilm.* nor an existing folder"
+    ):
         resolve("bert-huge-nonexistent")
 
 

@@ -173,7 +173,9 @@ def load_checkpoint(
     """Restore a checkpoint written by :func:`save_checkpoint` into the given objects."""
     path = Path(path)
     if not (path / "model.safetensors").is_file() or not (path / "state.json").is_file():
-        raise BadInput(f"{path} is not a checkpoint folder (model.safetensors and state.json are missing)")
+        raise BadInput(
+            f"{path} is not a checkpoint folder (model.safetensors and state.json are missing)"
+        )
     model.load_state_dict(load_file(str(path / "model.safetensors")))
     state = json.loads((path / "state.json").read_text(encoding="utf-8"))
     tensors = load_file(str(path / "training.safetensors"))
@@ -184,7 +186,9 @@ def load_checkpoint(
         scheduler.load_state_dict(training["scheduler"])
     if restore_rng:
         _set_rng_state(training["rng"])
-    return TrainingState(step=state["step"], config=state["config"], extra=state["extra"], path=path)
+    return TrainingState(
+        step=state["step"], config=state["config"], extra=state["extra"], path=path
+    )
 
 
 class CheckpointManager:
@@ -205,20 +209,33 @@ class CheckpointManager:
         """Checkpoint folders, oldest first."""
         if not self.directory.is_dir():
             return []
-        found = [(int(m.group(1)), p) for p in self.directory.iterdir() if (m := _STEP_DIR.match(p.name))]
+        found = [
+            (int(m.group(1)), p) for p in self.directory.iterdir() if (m := _STEP_DIR.match(p.name))
+        ]
         return [p for _, p in sorted(found)]
 
     def latest(self) -> Path | None:
         found = self.checkpoints()
         return found[-1] if found else None
 
-    def save(self, step: int, model: torch.nn.Module, optimizer: Any = None, scheduler: Any = None, **kwargs: Any) -> Path:
-        path = save_checkpoint(self.directory / f"step-{step:06d}", model, optimizer, scheduler, step=step, **kwargs)
+    def save(
+        self,
+        step: int,
+        model: torch.nn.Module,
+        optimizer: Any = None,
+        scheduler: Any = None,
+        **kwargs: Any,
+    ) -> Path:
+        path = save_checkpoint(
+            self.directory / f"step-{step:06d}", model, optimizer, scheduler, step=step, **kwargs
+        )
         for old in self.checkpoints()[: -self.keep]:
             shutil.rmtree(old, ignore_errors=True)
         return path
 
-    def load(self, model: torch.nn.Module, optimizer: Any = None, scheduler: Any = None, **kwargs: Any) -> TrainingState:
+    def load(
+        self, model: torch.nn.Module, optimizer: Any = None, scheduler: Any = None, **kwargs: Any
+    ) -> TrainingState:
         """Restore the newest checkpoint; raise :class:`BadInput` if there is none."""
         latest = self.latest()
         if latest is None:

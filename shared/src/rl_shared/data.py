@@ -90,7 +90,10 @@ class Dataset:
         folder = self.find()
         if folder is None:
             wanted = ", ".join(self.files)
-            hint = self.hint or f"put {wanted} there or set RL_DATA_DIR to a folder holding {self.path}/"
+            hint = (
+                self.hint
+                or f"put {wanted} there or set RL_DATA_DIR to a folder holding {self.path}/"
+            )
             raise DatasetNotFound(self.name, data_dir() / self.path, hint)
         return folder
 

@@ -44,13 +44,16 @@ class MIMAutoencoder(nn.Module):
         x ``(B, input_dim)``; z ``(B, latent_dim)``.
     """
 
-    def __init__(self, input_dim: int, latent_dim: int = 16, hidden_dim: int = 128, depth: int = 2) -> None:
+    def __init__(
+        self, input_dim: int, latent_dim: int = 16, hidden_dim: int = 128, depth: int = 2
+    ) -> None:
         super().__init__()
         self.input_dim, self.latent_dim = input_dim, latent_dim
         self.encoder = _mlp(input_dim, hidden_dim, depth)
         self.to_stats = nn.Linear(hidden_dim, 2 * latent_dim)
         self.decoder_layers = nn.ModuleList(
-            nn.Sequential(nn.Linear(latent_dim if i == 0 else hidden_dim, hidden_dim), nn.SiLU()) for i in range(depth)
+            nn.Sequential(nn.Linear(latent_dim if i == 0 else hidden_dim, hidden_dim), nn.SiLU())
+            for i in range(depth)
         )
         self.to_mean = nn.Linear(hidden_dim, input_dim)
         self.out_logvar = nn.Parameter(torch.zeros(input_dim))
@@ -58,11 +61,15 @@ class MIMAutoencoder(nn.Module):
     def encode(self, x: Tensor) -> tuple[Tensor, Tensor]:
         """``(mu, logvar)`` of ``q(z|x)``."""
         if x.dim() != 2 or x.shape[1] != self.input_dim:
-            raise ShapeMismatch(f"MIMAutoencoder expects inputs of shape (B, {self.input_dim}), got {tuple(x.shape)}")
+            raise ShapeMismatch(
+                f"MIMAutoencoder expects inputs of shape (B, {self.input_dim}), got {tuple(x.shape)}"
+            )
         mu, logvar = self.to_stats(self.encoder(x)).chunk(2, dim=-1)
         return mu, logvar.clamp(-8.0, 4.0)
 
-    def decode(self, z: Tensor, return_hidden: bool = False) -> Tensor | tuple[Tensor, list[Tensor]]:
+    def decode(
+        self, z: Tensor, return_hidden: bool = False
+    ) -> Tensor | tuple[Tensor, list[Tensor]]:
         """Mean of ``p(x|z)`` (and the decoder's hidden activations)."""
         hidden = []
         h = z

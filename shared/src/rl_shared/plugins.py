@@ -25,6 +25,8 @@ def load_entry_points(group: str) -> list[tuple[EntryPoint, Any]]:
             key = f"{group}:{ep.name}"
             if key not in _warned:
                 _warned.add(key)
-                print(f"warning: skipping {group} entry '{ep.name}' ({ep.value}): {type(err).__name__}: {err}",
-                      file=sys.stderr)
+                print(
+                    f"warning: skipping {group} entry '{ep.name}' ({ep.value}): {type(err).__name__}: {err}",
+                    file=sys.stderr,
+                )
     return loaded

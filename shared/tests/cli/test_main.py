@@ -24,13 +24,17 @@ def test_version(capsys):
 def test_unknown_command_exits_2_with_one_line_listing_commands(capsys):
     code, out, err = _rl("nosuch", capsys=capsys)
     assert code == 2 and out == ""
-    assert err.count("\n") == 1 and err.startswith("error: unknown command 'nosuch'; valid commands:")
+    assert err.count("\n") == 1 and err.startswith(
+        "error: unknown command 'nosuch'; valid commands:"
+    )
     assert "reproduce" in err and "data" in err
 
 
 def test_unknown_reproduction_exits_2(capsys):
     code, _, err = _rl("reproduce", "nosuch", capsys=capsys)
-    assert code == 2 and err.startswith("error: unknown reproduction 'nosuch'; valid reproductions:")
+    assert code == 2 and err.startswith(
+        "error: unknown reproduction 'nosuch'; valid reproductions:"
+    )
     assert "shared.cmim" in err and "Traceback" not in err
 
 
@@ -51,5 +55,7 @@ def test_data_list_json(capsys):
 
 
 def test_console_script_end_to_end():
-    proc = subprocess.run([sys.executable, "-m", "rl_shared.cli.main", "nosuch"], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "rl_shared.cli.main", "nosuch"], capture_output=True, text=True
+    )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr

@@ -40,6 +40,8 @@ def test_module_regresses_teacher_pair_scores(model):
 def test_gradcheck_and_shape_error():
     s = torch.randn(3, 4, dtype=torch.float64, requires_grad=True)
     t = torch.randn(3, 4, dtype=torch.float64)
-    assert torch.autograd.gradcheck(lambda s: score_distillation(s, t, kind="kl", temperature=0.7), (s,))
+    assert torch.autograd.gradcheck(
+        lambda s: score_distillation(s, t, kind="kl", temperature=0.7), (s,)
+    )
     with pytest.raises(ShapeMismatch, match="one shape"):
         score_distillation(s, t[:2])

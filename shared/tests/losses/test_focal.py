@@ -28,4 +28,6 @@ def test_easy_pairs_contribute_less_than_in_plain_info_nce(model):
 def test_gradcheck():
     g = torch.Generator().manual_seed(4)
     a, p = (torch.randn(4, 5, generator=g, dtype=torch.float64).requires_grad_() for _ in range(2))
-    assert torch.autograd.gradcheck(lambda a, p: focal_info_nce(a, p, gamma=1.5, temperature=0.5), (a, p))
+    assert torch.autograd.gradcheck(
+        lambda a, p: focal_info_nce(a, p, gamma=1.5, temperature=0.5), (a, p)
+    )

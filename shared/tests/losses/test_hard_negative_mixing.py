@@ -8,14 +8,25 @@ from rl_shared.losses.info_nce import info_nce_logits
 
 def _data(seed=0):
     g = torch.Generator().manual_seed(seed)
-    return torch.randn(8, 16, generator=g), torch.randn(8, 16, generator=g), torch.randn(8, 2, 16, generator=g)
+    return (
+        torch.randn(8, 16, generator=g),
+        torch.randn(8, 16, generator=g),
+        torch.randn(8, 2, 16, generator=g),
+    )
 
 
 def test_mixed_negatives_lie_between_hardest_negatives():
     a, p, n = _data()
     _, other, cands = info_nce_logits(a, p, n)
-    extra = mix_hard_negatives(a, cands, other, num_mixed=16, top_k=2, temperature=1.0,
-                               generator=torch.Generator().manual_seed(0))
+    extra = mix_hard_negatives(
+        a,
+        cands,
+        other,
+        num_mixed=16,
+        top_k=2,
+        temperature=1.0,
+        generator=torch.Generator().manual_seed(0),
+    )
     top2 = other.topk(2, dim=1).values  # cosine / 0.05 of the two hardest
     # a normalised mixture of two unit vectors has cosine with the anchor >= min of the two
     assert (extra >= top2[:, 1:2] * 0.05 - 1e-6).all()

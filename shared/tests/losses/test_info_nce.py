@@ -16,7 +16,9 @@ def _batch(b=16, d=32, seed=0):
 def test_equals_sentence_transformers_mnrl(n_neg, temperature):
     a, p, n1, n2 = _batch()
     negs = [n1, n2][:n_neg]
-    ref = MultipleNegativesRankingLoss(None, scale=1 / temperature).compute_loss_from_embeddings([a, p, *negs], None)
+    ref = MultipleNegativesRankingLoss(None, scale=1 / temperature).compute_loss_from_embeddings(
+        [a, p, *negs], None
+    )
     ours = info_nce(a, p, torch.stack(negs, 1) if negs else None, temperature=temperature)
     assert abs(float(ours) - float(ref)) < 1e-6
 
@@ -36,7 +38,11 @@ def test_several_positives_is_mean_over_single_positive_losses_without_sibling()
     per = []
     for own, other in ((p1, p2), (p2, p1)):
         cands = torch.cat([own, other, n])
-        logits = torch.nn.functional.normalize(a, dim=1) @ torch.nn.functional.normalize(cands, dim=1).T / 0.05
+        logits = (
+            torch.nn.functional.normalize(a, dim=1)
+            @ torch.nn.functional.normalize(cands, dim=1).T
+            / 0.05
+        )
         idx = torch.arange(6)
         logits[idx, 6 + idx] = float("-inf")
         per.append(torch.nn.functional.cross_entropy(logits, idx))
@@ -50,7 +56,7 @@ def test_gradcheck():
 
 def test_mismatched_batch_sizes_raise_clear_error():
     a, p, _, _ = _batch()
-    with pytest.raises(ShapeMismatch, match="same batch size.*anchors has 16.*positives has 8"):
+    with pytest.raises(ShapeMismatch, match=r"same batch size.*anchors has 16.*positives has 8"):
         info_nce(a, p[:8])
 
 

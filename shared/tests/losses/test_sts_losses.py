@@ -11,7 +11,10 @@ from rl_shared.losses import CoSENTLoss, PearsonLoss, RankKLLoss, cosent, pearso
 
 def _pairs(b=12, d=16, seed=0):
     g = torch.Generator().manual_seed(seed)
-    u, v = torch.randn(b, d, generator=g, dtype=torch.float64), torch.randn(b, d, generator=g, dtype=torch.float64)
+    u, v = (
+        torch.randn(b, d, generator=g, dtype=torch.float64),
+        torch.randn(b, d, generator=g, dtype=torch.float64),
+    )
     labels = torch.randint(0, 6, (b,), generator=g).to(torch.float64) / 5  # ties included
     return u, v, labels
 

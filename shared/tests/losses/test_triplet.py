@@ -25,6 +25,8 @@ def test_soft_form_is_bradley_terry_likelihood(model):
 
 def test_swapping_answer_changes_sign_of_gap_and_gradcheck():
     a, p, n = (t.requires_grad_() for t in _abc(2))
-    assert torch.autograd.gradcheck(lambda a, p, n: triplet_loss(a, p, n, distance="cosine"), (a, p, n))
+    assert torch.autograd.gradcheck(
+        lambda a, p, n: triplet_loss(a, p, n, distance="cosine"), (a, p, n)
+    )
     with pytest.raises(BadInput, match="distance"):
         triplet_loss(a, p, n, distance="manhattan")

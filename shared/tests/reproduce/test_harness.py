@@ -3,10 +3,10 @@ import json
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from rl_shared.data import Dataset  # noqa: E402
-from rl_shared.reproduce import Anchor, Reproduction, Result, run_reproductions  # noqa: E402
+from rl_shared.data import Dataset
+from rl_shared.reproduce import Anchor, Reproduction, Result, run_reproductions
 
 
 def _good(ctx):
@@ -16,8 +16,12 @@ def _good(ctx):
     ax.plot([1, 2], [3, 4])
     fig.savefig(ctx.out_dir / "curve.png")
     plt.close(fig)
-    return Result(metrics={"acc": 0.8 if ctx.quick else 0.9}, anchors=[Anchor("acc", 0.91, "Paper, Table 2")],
-                  seeds=[ctx.seed], summary="close to the paper")
+    return Result(
+        metrics={"acc": 0.8 if ctx.quick else 0.9},
+        anchors=[Anchor("acc", 0.91, "Paper, Table 2")],
+        seeds=[ctx.seed],
+        summary="close to the paper",
+    )
 
 
 def _no_plot(ctx):
@@ -29,14 +33,19 @@ def _crash(ctx):
 
 
 def test_writes_result_report_plot_and_summary(tmp_path):
-    outcomes = run_reproductions([Reproduction("toy.good", "a toy", _good)], tmp_path, quick=True, seed=7)
+    outcomes = run_reproductions(
+        [Reproduction("toy.good", "a toy", _good)], tmp_path, quick=True, seed=7
+    )
     assert [o.status for o in outcomes] == ["ok"]
     result = json.loads((tmp_path / "toy.good" / "result.json").read_text())
     assert {"name", "metrics", "anchors", "seeds", "seconds", "quick"} <= set(result)
     assert result["metrics"] == {"acc": 0.8} and result["seeds"] == [7] and result["quick"] is True
     assert result["anchors"][0]["source"] == "Paper, Table 2"
     report = (tmp_path / "toy.good" / "report.md").read_text()
-    assert "| acc | 0.8000 | 0.9100 | Paper, Table 2 |" in report and "![curve.png](curve.png)" in report
+    assert (
+        "| acc | 0.8000 | 0.9100 | Paper, Table 2 |" in report
+        and "![curve.png](curve.png)" in report
+    )
     summary = (tmp_path / "REPORT.md").read_text()
     assert "| toy.good | ok (quick) | close to the paper |" in summary
 
@@ -52,8 +61,13 @@ def test_missing_data_is_skipped_and_failures_do_not_stop_others(tmp_path, monke
         Reproduction("toy.good", "fine", _good),
     ]
     outcomes = {o.name: o for o in run_reproductions(repros, tmp_path / "out")}
-    assert outcomes["toy.needs"].status == "skipped" and "absent (x/absent)" in outcomes["toy.needs"].message
-    assert outcomes["toy.crash"].status == "failed" and "bug inside" in outcomes["toy.crash"].message
+    assert (
+        outcomes["toy.needs"].status == "skipped"
+        and "absent (x/absent)" in outcomes["toy.needs"].message
+    )
+    assert (
+        outcomes["toy.crash"].status == "failed" and "bug inside" in outcomes["toy.crash"].message
+    )
     assert outcomes["toy.noplot"].status == "failed" and "no PNG" in outcomes["toy.noplot"].message
     assert outcomes["toy.good"].status == "ok"
     summary = (tmp_path / "out" / "REPORT.md").read_text()

@@ -6,7 +6,9 @@ from rl_shared.reproductions.cmim_digits import _train, augment_digits
 def test_augmentations_keep_range_and_change_images():
     x = torch.rand(5, 64)
     view = augment_digits(x, torch.Generator().manual_seed(0))
-    assert view.shape == x.shape and view.min() >= 0 and view.max() <= 1 and not torch.equal(view, x)
+    assert (
+        view.shape == x.shape and view.min() >= 0 and view.max() <= 1 and not torch.equal(view, x)
+    )
 
 
 def test_training_is_deterministic_for_a_seed():

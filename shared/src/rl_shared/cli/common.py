@@ -48,10 +48,15 @@ def seed_option(func: F) -> F:
 def json_option(func: F) -> F:
     """``--json``: print one JSON object on stdout and nothing else there."""
     return click.option(
-        "--json", "as_json", is_flag=True, help="Print one JSON object on stdout (progress goes to stderr)."
+        "--json",
+        "as_json",
+        is_flag=True,
+        help="Print one JSON object on stdout (progress goes to stderr).",
     )(func)
 
 
 def emit_json(obj: Any) -> None:
     """Write ``obj`` as one JSON document on stdout."""
-    click.echo(json.dumps(obj, indent=2, default=lambda o: o.item() if hasattr(o, "item") else str(o)))
+    click.echo(
+        json.dumps(obj, indent=2, default=lambda o: o.item() if hasattr(o, "item") else str(o))
+    )

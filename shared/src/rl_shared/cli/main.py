@@ -40,10 +40,12 @@ class _PluginGroup(click.Group):
         try:
             return ep.load()  # type: ignore[attr-defined,no-any-return]
         except Exception as err:
-            raise RLError(f"the installed command '{cmd_name}' failed to load ({type(err).__name__}: {err}); "
-                          "reinstall its package") from err
+            raise RLError(
+                f"the installed command '{cmd_name}' failed to load ({type(err).__name__}: {err}); "
+                "reinstall its package"
+            ) from err
 
-    def resolve_command(self, ctx: click.Context, args: list[str]):  # noqa: ANN201
+    def resolve_command(self, ctx: click.Context, args: list[str]):
         name = args[0]
         if self.get_command(ctx, name) is None and not name.startswith("-"):
             raise UnknownName("command", name, self.list_commands(ctx))

@@ -20,13 +20,26 @@ __all__ = ["reproduce"]
 
 @click.command()
 @click.argument("names", nargs=-1)
-@click.option("--list", "list_only", is_flag=True, help="List the installed reproductions and their data.")
-@click.option("--quick", is_flag=True, help="Small configuration: each finishes in under 3 minutes on 2 cores.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"), show_default=True,
-              help="Output folder: <name>/result.json, <name>/report.md, plots and REPORT.md.")
+@click.option(
+    "--list", "list_only", is_flag=True, help="List the installed reproductions and their data."
+)
+@click.option(
+    "--quick",
+    is_flag=True,
+    help="Small configuration: each finishes in under 3 minutes on 2 cores.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("reports"),
+    show_default=True,
+    help="Output folder: <name>/result.json, <name>/report.md, plots and REPORT.md.",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Base random seed.")
 @json_option
-def reproduce(names: tuple[str, ...], list_only: bool, quick: bool, out: Path, seed: int, as_json: bool) -> None:
+def reproduce(
+    names: tuple[str, ...], list_only: bool, quick: bool, out: Path, seed: int, as_json: bool
+) -> None:
     """Run reproductions (all whose data is present when no NAME is given).
 
     Each writes OUT/NAME/result.json, OUT/NAME/report.md and PNG plots; OUT/REPORT.md
@@ -49,7 +62,9 @@ def reproduce(names: tuple[str, ...], list_only: bool, quick: bool, out: Path, s
                 where = datasets[first].locate if first in datasets else None
                 if where is not None:
                     where()  # raises DatasetNotFound naming the folder
-                raise BadInput(f"reproduction {repro.name} needs dataset '{first}', which no installed member provides")
+                raise BadInput(
+                    f"reproduction {repro.name} needs dataset '{first}', which no installed member provides"
+                )
     outcomes = run_reproductions(chosen, out, quick=quick, seed=seed, console=Console(stderr=True))
     if as_json:
         emit_json({"out": str(out), "reproductions": [o.to_json() for o in outcomes]})
@@ -59,7 +74,9 @@ def reproduce(names: tuple[str, ...], list_only: bool, quick: bool, out: Path, s
         for column in ("reproduction", "status", "metrics", "seconds"):
             table.add_column(column)
         for o in outcomes:
-            metrics = ", ".join(f"{k}={format_value(v)}" for k, v in (o.result.metrics.items() if o.result else []))
+            metrics = ", ".join(
+                f"{k}={format_value(v)}" for k, v in (o.result.metrics.items() if o.result else [])
+            )
             table.add_row(o.name, o.status, metrics[:120] or o.message, f"{o.seconds:.1f}")
         console.print(table)
     if any(o.status == "failed" for o in outcomes):
@@ -70,8 +87,15 @@ def _print_list(available: dict, datasets: dict, as_json: bool) -> None:  # type
     rows = []
     for repro in available.values():
         missing = repro.missing_datasets(datasets)
-        rows.append({"name": repro.name, "summary": repro.summary, "datasets": list(repro.datasets),
-                     "data_present": not missing, "missing": missing})
+        rows.append(
+            {
+                "name": repro.name,
+                "summary": repro.summary,
+                "datasets": list(repro.datasets),
+                "data_present": not missing,
+                "missing": missing,
+            }
+        )
     if as_json:
         emit_json({"reproductions": rows})
         return
@@ -80,6 +104,10 @@ def _print_list(available: dict, datasets: dict, as_json: bool) -> None:  # type
         table.add_column(column)
     for row in rows:
         data = ", ".join(row["datasets"]) or "bundled"
-        ready = "[green]yes[/]" if row["data_present"] else f"[red]missing {', '.join(row['missing'])}[/]"
+        ready = (
+            "[green]yes[/]"
+            if row["data_present"]
+            else f"[red]missing {', '.join(row['missing'])}[/]"
+        )
         table.add_row(row["name"], row["summary"], data, ready)
     Console(width=max(Console().width, 120)).print(table)

@@ -22,7 +22,9 @@ def pair_scores(u: Tensor, v: Tensor) -> Tensor:
 def check_scores_labels(name: str, scores: Tensor, labels: Tensor) -> Tensor:
     """Labels must hold one finite number per score; return them flattened as floats."""
     if labels.numel() != scores.numel():
-        raise ShapeMismatch(f"{name} needs one label per pair: got {labels.numel()} labels for {scores.numel()} pairs")
+        raise ShapeMismatch(
+            f"{name} needs one label per pair: got {labels.numel()} labels for {scores.numel()} pairs"
+        )
     check_finite(name, scores, labels)
     return labels.reshape(scores.shape).to(scores.dtype)
 
@@ -42,5 +44,7 @@ class PairScoreLoss(nn.Module):
 
     def compute_loss_from_embeddings(self, embeddings: list[Tensor], labels: Tensor) -> Tensor:
         if len(embeddings) != 2:
-            raise ShapeMismatch(f"{type(self).__name__} needs two text columns, got {len(embeddings)}")
+            raise ShapeMismatch(
+                f"{type(self).__name__} needs two text columns, got {len(embeddings)}"
+            )
         return self.loss_fn(pair_scores(embeddings[0], embeddings[1]), labels)

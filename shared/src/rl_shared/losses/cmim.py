@@ -46,7 +46,9 @@ def _gaussian_log_prob(x: Tensor, mean: Tensor, logvar: Tensor) -> Tensor:
     return -0.5 * (_LOG_2PI + logvar + (x - mean).pow(2) / logvar.exp()).sum(-1)
 
 
-def mim_loss(x: Tensor, z: Tensor, mu: Tensor, logvar: Tensor, recon_mean: Tensor, recon_logvar: Tensor) -> Tensor:
+def mim_loss(
+    x: Tensor, z: Tensor, mu: Tensor, logvar: Tensor, recon_mean: Tensor, recon_logvar: Tensor
+) -> Tensor:
     """A-MIM loss, averaged over the batch.
 
     Args:
@@ -70,7 +72,9 @@ def mim_loss(x: Tensor, z: Tensor, mu: Tensor, logvar: Tensor, recon_mean: Tenso
     return (-0.5 * (log_q + log_p + log_prior)).mean()
 
 
-def cmim_contrastive(mu: Tensor, mu_of_reconstruction: Tensor, *, temperature: float = 0.1) -> Tensor:
+def cmim_contrastive(
+    mu: Tensor, mu_of_reconstruction: Tensor, *, temperature: float = 0.1
+) -> Tensor:
     """InfoNCE between each code and the code of its own reconstruction, in-batch negatives.
 
     Shapes:
@@ -107,11 +111,17 @@ class CMIMLoss(nn.Module):
         0
     """
 
-    def __init__(self, model: MIMAutoencoder, contrastive_weight: float = 1.0, temperature: float = 0.1) -> None:
+    def __init__(
+        self, model: MIMAutoencoder, contrastive_weight: float = 1.0, temperature: float = 0.1
+    ) -> None:
         super().__init__()
         if contrastive_weight < 0:
             raise BadInput(f"contrastive_weight must be non-negative, got {contrastive_weight}")
-        self.model, self.contrastive_weight, self.temperature = model, contrastive_weight, temperature
+        self.model, self.contrastive_weight, self.temperature = (
+            model,
+            contrastive_weight,
+            temperature,
+        )
         self.last_parts: dict[str, float] = {}
 
     def forward(self, x: Tensor, labels: Tensor | None = None) -> Tensor:

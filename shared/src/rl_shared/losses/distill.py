@@ -32,7 +32,9 @@ CITATION = """@inproceedings{barkan2020scalable,
 }"""
 
 
-def score_distillation(student: Tensor, teacher: Tensor, *, kind: str = "mse", temperature: float = 1.0) -> Tensor:
+def score_distillation(
+    student: Tensor, teacher: Tensor, *, kind: str = "mse", temperature: float = 1.0
+) -> Tensor:
     """Distance of the student's scores (or embeddings) from the teacher's.
 
     Args:
@@ -62,7 +64,9 @@ def score_distillation(student: Tensor, teacher: Tensor, *, kind: str = "mse", t
             raise BadInput(f"temperature must be positive, got {temperature}")
         log_p_student = torch.log_softmax(student / temperature, dim=-1)
         log_p_teacher = torch.log_softmax(teacher / temperature, dim=-1)
-        kl = torch.nn.functional.kl_div(log_p_student, log_p_teacher, reduction="batchmean", log_target=True)
+        kl = torch.nn.functional.kl_div(
+            log_p_student, log_p_teacher, reduction="batchmean", log_target=True
+        )
         return kl * temperature**2
     raise BadInput(f"kind must be 'mse' or 'kl', got {kind!r}")
 
@@ -96,7 +100,9 @@ class ScoreDistillationLoss(nn.Module):
         embeddings = embed(self.model, sentence_features)
         if self.kind == "mse":
             if len(embeddings) != 2:
-                raise ShapeMismatch(f"ScoreDistillationLoss(kind='mse') needs two text columns, got {len(embeddings)}")
+                raise ShapeMismatch(
+                    f"ScoreDistillationLoss(kind='mse') needs two text columns, got {len(embeddings)}"
+                )
             scores = pair_scores(embeddings[0], embeddings[1])
             return score_distillation(scores, labels.reshape(scores.shape), kind="mse")
         anchor, candidates = embeddings[0], torch.stack(embeddings[1:], dim=1)

@@ -65,8 +65,13 @@ def focal_info_nce(
     if gamma < 0:
         raise BadInput(f"gamma must be non-negative, got {gamma}")
     losses = info_nce(
-        anchors, positives, negatives, temperature=temperature, gather_across_ranks=gather_across_ranks,
-        extra_logits=extra_logits, reduction="none",
+        anchors,
+        positives,
+        negatives,
+        temperature=temperature,
+        gather_across_ranks=gather_across_ranks,
+        extra_logits=extra_logits,
+        reduction="none",
     )
     return (focal_weights(losses, gamma) * losses).mean()
 
@@ -87,20 +92,34 @@ class FocalInfoNCELoss(InfoNCELoss):
         >>> loss = FocalInfoNCELoss(model, gamma=1.0)  # doctest: +SKIP
     """
 
-    def __init__(self, model: nn.Module, gamma: float = 1.0, temperature: float = 0.05,
-                 num_positives: int = 1, gather_across_devices: bool = False) -> None:
+    def __init__(
+        self,
+        model: nn.Module,
+        gamma: float = 1.0,
+        temperature: float = 0.05,
+        num_positives: int = 1,
+        gather_across_devices: bool = False,
+    ) -> None:
         super().__init__(model, temperature, num_positives, gather_across_devices)
         if gamma < 0:
             raise BadInput(f"gamma must be non-negative, got {gamma}")
         self.gamma = gamma
 
-    def forward(self, sentence_features: Iterable[dict[str, Tensor]], labels: Tensor | None = None) -> Tensor:
+    def forward(
+        self, sentence_features: Iterable[dict[str, Tensor]], labels: Tensor | None = None
+    ) -> Tensor:
         return self.compute_loss_from_embeddings(embed(self.model, sentence_features))
 
     def compute_loss_from_embeddings(self, embeddings: list[Tensor]) -> Tensor:
         anchors, positives, negatives = self.split(embeddings)
-        return focal_info_nce(anchors, positives, negatives, gamma=self.gamma, temperature=self.temperature,
-                              gather_across_ranks=self.gather_across_devices)
+        return focal_info_nce(
+            anchors,
+            positives,
+            negatives,
+            gamma=self.gamma,
+            temperature=self.temperature,
+            gather_across_ranks=self.gather_across_devices,
+        )
 
     def get_config_dict(self) -> dict[str, object]:
         return {**super().get_config_dict(), "gamma": self.gamma}

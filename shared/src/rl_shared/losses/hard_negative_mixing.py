@@ -60,11 +60,15 @@ def mix_hard_negatives(
         raise BadInput(f"need num_mixed >= 1 and top_k >= 2, got {num_mixed} and {top_k}")
     k = min(top_k, int(torch.isfinite(other_logits).sum(dim=1).min()))
     if k < 2:
-        raise BadInput("hard-negative mixing needs at least two negatives per anchor; use a larger batch")
+        raise BadInput(
+            "hard-negative mixing needs at least two negatives per anchor; use a larger batch"
+        )
     with torch.no_grad():
         hardest = other_logits.topk(k, dim=1).indices  # (B, k)
         batch = anchors.shape[0]
-        pick = torch.randint(0, k, (batch, num_mixed, 2), generator=generator, device=anchors.device)
+        pick = torch.randint(
+            0, k, (batch, num_mixed, 2), generator=generator, device=anchors.device
+        )
         first = candidates[hardest.gather(1, pick[..., 0])]  # (B, M, D)
         second = candidates[hardest.gather(1, pick[..., 1])]
         lam = torch.rand(batch, num_mixed, 1, generator=generator, device=anchors.device)
@@ -91,30 +95,55 @@ class HardNegativeMixingLoss(InfoNCELoss):
         >>> loss = HardNegativeMixingLoss(model, num_mixed=8, gamma=1.0)  # doctest: +SKIP
     """
 
-    def __init__(self, model: nn.Module, num_mixed: int = 8, top_k: int = 8, gamma: float = 0.0,
-                 temperature: float = 0.05, num_positives: int = 1, gather_across_devices: bool = False,
-                 seed: int | None = None) -> None:
+    def __init__(
+        self,
+        model: nn.Module,
+        num_mixed: int = 8,
+        top_k: int = 8,
+        gamma: float = 0.0,
+        temperature: float = 0.05,
+        num_positives: int = 1,
+        gather_across_devices: bool = False,
+        seed: int | None = None,
+    ) -> None:
         super().__init__(model, temperature, num_positives, gather_across_devices)
         self.num_mixed, self.top_k, self.gamma = num_mixed, top_k, gamma
         self.generator = torch.Generator().manual_seed(seed) if seed is not None else None
 
-    def forward(self, sentence_features: Iterable[dict[str, Tensor]], labels: Tensor | None = None) -> Tensor:
+    def forward(
+        self, sentence_features: Iterable[dict[str, Tensor]], labels: Tensor | None = None
+    ) -> Tensor:
         return self.compute_loss_from_embeddings(embed(self.model, sentence_features))
 
     def compute_loss_from_embeddings(self, embeddings: list[Tensor]) -> Tensor:
         anchors, positives, negatives = self.split(embeddings)
         pos_logits, other_logits, candidates = info_nce_logits(
-            anchors, positives, negatives, temperature=self.temperature,
+            anchors,
+            positives,
+            negatives,
+            temperature=self.temperature,
             gather_across_ranks=self.gather_across_devices,
         )
         generator = self.generator if anchors.device.type == "cpu" else None
-        extra = mix_hard_negatives(anchors, candidates, other_logits.detach(), num_mixed=self.num_mixed,
-                                   top_k=self.top_k, temperature=self.temperature, generator=generator)
+        extra = mix_hard_negatives(
+            anchors,
+            candidates,
+            other_logits.detach(),
+            num_mixed=self.num_mixed,
+            top_k=self.top_k,
+            temperature=self.temperature,
+            generator=generator,
+        )
         losses = info_nce_from_logits(pos_logits, other_logits, extra, reduction="none")
         return (focal_weights(losses, self.gamma) * losses).mean()
 
     def get_config_dict(self) -> dict[str, object]:
-        return {**super().get_config_dict(), "num_mixed": self.num_mixed, "top_k": self.top_k, "gamma": self.gamma}
+        return {
+            **super().get_config_dict(),
+            "num_mixed": self.num_mixed,
+            "top_k": self.top_k,
+            "gamma": self.gamma,
+        }
 
     @property
     def citation(self) -> str:

@@ -58,16 +58,24 @@ def info_nce_logits(
         positives = positives.unsqueeze(1)
     if negatives is not None and negatives.dim() == 2:
         negatives = negatives.unsqueeze(1)
-    if anchors.dim() != 2 or positives.dim() != 3 or (negatives is not None and negatives.dim() != 3):
+    if (
+        anchors.dim() != 2
+        or positives.dim() != 3
+        or (negatives is not None and negatives.dim() != 3)
+    ):
         raise ShapeMismatch(
             "info_nce expects anchors (B, D), positives (B, D) or (B, P, D), negatives (B, D) or (B, N, D)"
         )
     check_rows("info_nce", anchors=anchors, positives=positives, negatives=negatives)
-    dims = {anchors.shape[-1], positives.shape[-1]} | ({negatives.shape[-1]} if negatives is not None else set())
+    dims = {anchors.shape[-1], positives.shape[-1]} | (
+        {negatives.shape[-1]} if negatives is not None else set()
+    )
     if len(dims) > 1:
-        raise ShapeMismatch(f"info_nce needs one embedding size for all inputs, got sizes {sorted(dims)}")
+        raise ShapeMismatch(
+            f"info_nce needs one embedding size for all inputs, got sizes {sorted(dims)}"
+        )
     check_finite("info_nce", anchors, positives, negatives)
-    batch, n_pos, dim = positives.shape
+    batch, n_pos, _ = positives.shape
     offset = 0
     if gather_across_ranks:
         positives, offset = gather_with_grad(positives)
@@ -120,13 +128,21 @@ def info_nce(
         True
     """
     pos_logits, other_logits, _ = info_nce_logits(
-        anchors, positives, negatives, temperature=temperature, gather_across_ranks=gather_across_ranks
+        anchors,
+        positives,
+        negatives,
+        temperature=temperature,
+        gather_across_ranks=gather_across_ranks,
     )
     return info_nce_from_logits(pos_logits, other_logits, extra_logits, reduction=reduction)
 
 
 def info_nce_from_logits(
-    pos_logits: Tensor, other_logits: Tensor, extra_logits: Tensor | None = None, *, reduction: str = "mean"
+    pos_logits: Tensor,
+    other_logits: Tensor,
+    extra_logits: Tensor | None = None,
+    *,
+    reduction: str = "mean",
 ) -> Tensor:
     """The InfoNCE cross-entropy from the logits :func:`info_nce_logits` returns.
 
@@ -183,7 +199,9 @@ class InfoNCELoss(nn.Module):
         self.num_positives = num_positives
         self.gather_across_devices = gather_across_devices
 
-    def forward(self, sentence_features: Iterable[dict[str, Tensor]], labels: Tensor | None = None) -> Tensor:
+    def forward(
+        self, sentence_features: Iterable[dict[str, Tensor]], labels: Tensor | None = None
+    ) -> Tensor:
         return self.compute_loss_from_embeddings(embed(self.model, sentence_features))
 
     def split(self, embeddings: list[Tensor]) -> tuple[Tensor, Tensor, Tensor | None]:
@@ -209,8 +227,11 @@ class InfoNCELoss(nn.Module):
         )
 
     def get_config_dict(self) -> dict[str, object]:
-        return {"temperature": self.temperature, "num_positives": self.num_positives,
-                "gather_across_devices": self.gather_across_devices}
+        return {
+            "temperature": self.temperature,
+            "num_positives": self.num_positives,
+            "gather_across_devices": self.gather_across_devices,
+        }
 
     @property
     def citation(self) -> str:

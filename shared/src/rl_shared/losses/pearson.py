@@ -9,7 +9,7 @@ References:
 
 from __future__ import annotations
 
-from torch import Tensor, nn
+from torch import Tensor
 
 from rl_shared.errors import BadInput
 from rl_shared.losses._pair import PairScoreLoss, check_scores_labels

@@ -20,7 +20,9 @@ from rl_shared.losses.pearson import CITATION
 __all__ = ["RankKLLoss", "rank_kl"]
 
 
-def rank_kl(scores: Tensor, labels: Tensor, *, scale: float = 20.0, label_temperature: float = 0.05) -> Tensor:
+def rank_kl(
+    scores: Tensor, labels: Tensor, *, scale: float = 20.0, label_temperature: float = 0.05
+) -> Tensor:
     """``KL(softmax(labels / label_temperature) || softmax(scale * scores))`` over the batch.
 
     Args:
@@ -56,7 +58,9 @@ class RankKLLoss(PairScoreLoss):
         >>> loss = RankKLLoss(model)  # doctest: +SKIP
     """
 
-    def __init__(self, model: nn.Module, scale: float = 20.0, label_temperature: float = 0.05) -> None:
+    def __init__(
+        self, model: nn.Module, scale: float = 20.0, label_temperature: float = 0.05
+    ) -> None:
         super().__init__(model)
         self.scale, self.label_temperature = scale, label_temperature
 

@@ -31,7 +31,12 @@ CITATION = """@inproceedings{bobu2023sirl,
 
 
 def triplet_loss(
-    anchor: Tensor, positive: Tensor, negative: Tensor, *, margin: float = 0.0, distance: str = "euclidean"
+    anchor: Tensor,
+    positive: Tensor,
+    negative: Tensor,
+    *,
+    margin: float = 0.0,
+    distance: str = "euclidean",
 ) -> Tensor:
     """Loss of a batch of similarity queries whose answer is "positive is closer".
 
@@ -87,7 +92,9 @@ class TripletLoss(nn.Module):
         super().__init__()
         self.model, self.margin, self.distance = model, margin, distance
 
-    def forward(self, sentence_features: Iterable[dict[str, Tensor]], labels: Tensor | None = None) -> Tensor:
+    def forward(
+        self, sentence_features: Iterable[dict[str, Tensor]], labels: Tensor | None = None
+    ) -> Tensor:
         anchor, positive, negative = embed(self.model, sentence_features)
         return triplet_loss(anchor, positive, negative, margin=self.margin, distance=self.distance)
 

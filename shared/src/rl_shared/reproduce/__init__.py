@@ -5,7 +5,13 @@ what the harness writes.
 """
 
 from rl_shared.reproduce.harness import Outcome, run_reproductions
-from rl_shared.reproduce.registry import Anchor, Reproduction, Result, RunContext, list_reproductions
+from rl_shared.reproduce.registry import (
+    Anchor,
+    Reproduction,
+    Result,
+    RunContext,
+    list_reproductions,
+)
 
 __all__ = [
     "Anchor",

@@ -38,7 +38,11 @@ class Outcome:
     result: Result | None = None
 
     def to_json(self) -> dict[str, object]:
-        out: dict[str, object] = {"name": self.name, "status": self.status, "seconds": round(self.seconds, 2)}
+        out: dict[str, object] = {
+            "name": self.name,
+            "status": self.status,
+            "seconds": round(self.seconds, 2),
+        }
         if self.message:
             out["message"] = self.message
         if self.result is not None:
@@ -67,13 +71,20 @@ def run_reproductions(
     out.mkdir(parents=True, exist_ok=True)
     datasets = list_datasets()
     outcomes: list[Outcome] = []
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=console, transient=False) as progress:
         overall = progress.add_task("reproductions", total=len(reproductions))
         for repro in reproductions:
             missing = repro.missing_datasets(datasets)
             if missing:
-                where = ", ".join(f"{m} ({datasets[m].path})" if m in datasets else m for m in missing)
+                where = ", ".join(
+                    f"{m} ({datasets[m].path})" if m in datasets else m for m in missing
+                )
                 outcomes.append(Outcome(repro.name, "skipped", message=f"missing dataset: {where}"))
                 progress.advance(overall)
                 continue
@@ -88,7 +99,7 @@ def _run_one(repro: Reproduction, out: Path, quick: bool, seed: int, progress: P
     folder.mkdir(parents=True, exist_ok=True)
     tasks: list[int] = []
 
-    def make_bar(total: int | None, description: str):  # noqa: ANN202
+    def make_bar(total: int | None, description: str):
         task = progress.add_task(f"  {repro.name}: {description}", total=total)
         tasks.append(task)
         return lambda n: progress.advance(task, n)
@@ -107,7 +118,9 @@ def _run_one(repro: Reproduction, out: Path, quick: bool, seed: int, progress: P
     except Exception as err:  # a bug in a reproduction must not stop the others
         trace = traceback.format_exc()
         atomic_write_text(folder / "error.txt", trace)
-        return Outcome(repro.name, "failed", time.perf_counter() - start, f"{type(err).__name__}: {err}")
+        return Outcome(
+            repro.name, "failed", time.perf_counter() - start, f"{type(err).__name__}: {err}"
+        )
     finally:
         for task in tasks:
             progress.remove_task(task)
@@ -138,5 +151,9 @@ def _write_summary(out: Path, outcomes: list[Outcome]) -> None:
         rows[data["name"]] = {**data, "status": "ok"}
     for outcome in outcomes:
         if outcome.status != "ok":
-            rows[outcome.name] = {"name": outcome.name, "status": outcome.status, "message": outcome.message}
+            rows[outcome.name] = {
+                "name": outcome.name,
+                "status": outcome.status,
+                "message": outcome.message,
+            }
     atomic_write_text(out / "REPORT.md", render_summary(list(rows.values())))

@@ -125,7 +125,11 @@ def list_reproductions() -> dict[str, Reproduction]:
     """Every reproduction of the installed members, by name."""
     found: dict[str, Reproduction] = {}
     for ep, obj in load_entry_points("rl.reproductions"):
-        found[ep.name] = obj if obj.name == ep.name else Reproduction(ep.name, obj.summary, obj.run, obj.datasets, obj.paper)
+        found[ep.name] = (
+            obj
+            if obj.name == ep.name
+            else Reproduction(ep.name, obj.summary, obj.run, obj.datasets, obj.paper)
+        )
     return dict(sorted(found.items()))
 
 

@@ -36,13 +36,19 @@ def render_report(repro: Reproduction, result: Result, seconds: float, quick: bo
             lines.append(f"| {key} | {format_value(value)} | | |")
         for anchor in anchors:
             source = anchor.source + (f" ({anchor.note})" if anchor.note else "")
-            lines.append(f"| {key} | {format_value(value)} | {format_value(anchor.value)} | {source} |")
+            lines.append(
+                f"| {key} | {format_value(value)} | {format_value(anchor.value)} | {source} |"
+            )
     for key, anchors in by_metric.items():  # claims without a measured twin
         for anchor in anchors:
             source = anchor.source + (f" ({anchor.note})" if anchor.note else "")
             lines.append(f"| {key} | | {format_value(anchor.value)} | {source} |")
-    lines += ["", f"Seeds: {', '.join(map(str, result.seeds))}. "
-              f"Configuration: {'quick' if quick else 'full'}. Wall time: {seconds:.1f} s.", ""]
+    lines += [
+        "",
+        f"Seeds: {', '.join(map(str, result.seeds))}. "
+        f"Configuration: {'quick' if quick else 'full'}. Wall time: {seconds:.1f} s.",
+        "",
+    ]
     if result.details:
         lines += [result.details.strip(), ""]
     lines += [f"![{plot}]({plot})" for plot in result.plots]

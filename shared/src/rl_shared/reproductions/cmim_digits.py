@@ -46,11 +46,15 @@ def augment_digits(x: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
     return (images * keep + noise).clamp(0, 1).reshape(-1, 64)
 
 
-def _train(method: str, x_train: np.ndarray, batch_size: int, steps: int, seed: int) -> MIMAutoencoder:
+def _train(
+    method: str, x_train: np.ndarray, batch_size: int, steps: int, seed: int
+) -> MIMAutoencoder:
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
     model = MIMAutoencoder(input_dim=64, latent_dim=16, hidden_dim=128)
-    objective = CMIMLoss(model, contrastive_weight=1.0 if method == "cmim" else 0.0, temperature=0.1)
+    objective = CMIMLoss(
+        model, contrastive_weight=1.0 if method == "cmim" else 0.0, temperature=0.1
+    )
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     data = torch.from_numpy(x_train)
     order, cursor = torch.randperm(len(data), generator=generator), 0
@@ -104,10 +108,17 @@ def _run(ctx: RunContext) -> Result:
     for method, batch, seed in ctx.track(grid, "train + probe"):
         model = _train(method, x_train, batch, steps, seed)
         with torch.no_grad():
-            acc.setdefault((method, batch), []).append(_probe(model(tr).numpy(), y_train, model(te).numpy(), y_test))
+            acc.setdefault((method, batch), []).append(
+                _probe(model(tr).numpy(), y_train, model(te).numpy(), y_test)
+            )
             if method != "infonce":
-                inf_tr, inf_te = model.informative_embedding(tr).numpy(), model.informative_embedding(te).numpy()
-                acc_informative.setdefault((method, batch), []).append(_probe(inf_tr, y_train, inf_te, y_test))
+                inf_tr, inf_te = (
+                    model.informative_embedding(tr).numpy(),
+                    model.informative_embedding(te).numpy(),
+                )
+                acc_informative.setdefault((method, batch), []).append(
+                    _probe(inf_tr, y_train, inf_te, y_test)
+                )
     raw_pixels = _probe(x_train, y_train, x_test, y_test)
 
     metrics: dict[str, float] = {}
@@ -115,7 +126,11 @@ def _run(ctx: RunContext) -> Result:
         metrics[f"acc.{method}.bs{batch}"] = float(np.mean(values))
     for (method, batch), values in acc_informative.items():
         metrics[f"acc_informative.{method}.bs{batch}"] = float(np.mean(values))
-    spread = {m: max(metrics[f"acc.{m}.bs{b}"] for b in BATCH_SIZES) - min(metrics[f"acc.{m}.bs{b}"] for b in BATCH_SIZES) for m in METHODS}
+    spread = {
+        m: max(metrics[f"acc.{m}.bs{b}"] for b in BATCH_SIZES)
+        - min(metrics[f"acc.{m}.bs{b}"] for b in BATCH_SIZES)
+        for m in METHODS
+    }
     for method, value in spread.items():
         metrics[f"batch_size_spread.{method}"] = value
     metrics["acc.raw_pixels"] = raw_pixels
@@ -126,7 +141,10 @@ def _run(ctx: RunContext) -> Result:
         f"accuracy spread over batch sizes 16/64/256: cMIM {spread['cmim']:.3f}, InfoNCE {spread['infonce']:.3f}, "
         f"MIM {spread['mim']:.3f} -> cMIM {'is' if less_sensitive else 'is NOT'} less batch-size sensitive here"
     )
-    rows = ["| method | " + " | ".join(f"bs {b}" for b in BATCH_SIZES) + " | spread |", "|---|---|---|---|---|"]
+    rows = [
+        "| method | " + " | ".join(f"bs {b}" for b in BATCH_SIZES) + " | spread |",
+        "|---|---|---|---|---|",
+    ]
     for method in METHODS:
         cells = " | ".join(f"{metrics[f'acc.{method}.bs{b}']:.3f}" for b in BATCH_SIZES)
         rows.append(f"| {method} (encoder mean) | {cells} | {spread[method]:.3f} |")
@@ -146,10 +164,19 @@ def _run(ctx: RunContext) -> Result:
         ]
     )
     anchors = [
-        Anchor("batch_size_spread.cmim", "smaller than InfoNCE's", "Livne, cMIM, arXiv:2411.10548 (abstract)"),
-        Anchor("batch_size_spread.infonce", "sensitive to batch size", "Livne, cMIM, arXiv:2411.10548"),
-        Anchor("acc_informative.cmim.bs64", "informative > encoder-mean embeddings",
-               "Livne, cMIM, arXiv:2411.10548 (informative embeddings)"),
+        Anchor(
+            "batch_size_spread.cmim",
+            "smaller than InfoNCE's",
+            "Livne, cMIM, arXiv:2411.10548 (abstract)",
+        ),
+        Anchor(
+            "batch_size_spread.infonce", "sensitive to batch size", "Livne, cMIM, arXiv:2411.10548"
+        ),
+        Anchor(
+            "acc_informative.cmim.bs64",
+            "informative > encoder-mean embeddings",
+            "Livne, cMIM, arXiv:2411.10548 (informative embeddings)",
+        ),
     ]
     return Result(metrics=metrics, anchors=anchors, seeds=seeds, summary=summary, details=details)
 
@@ -162,10 +189,16 @@ def _plot(ctx: RunContext, metrics: dict[str, float]) -> None:
 
     fig, ax = plt.subplots(figsize=(5.5, 4))
     for method, style in zip(METHODS, ("o-", "s-", "^-"), strict=True):
-        ax.plot(BATCH_SIZES, [metrics[f"acc.{method}.bs{b}"] for b in BATCH_SIZES], style, label=method)
+        ax.plot(
+            BATCH_SIZES, [metrics[f"acc.{method}.bs{b}"] for b in BATCH_SIZES], style, label=method
+        )
     for method in ("mim", "cmim"):
-        ax.plot(BATCH_SIZES, [metrics[f"acc_informative.{method}.bs{b}"] for b in BATCH_SIZES], ":",
-                label=f"{method} informative")
+        ax.plot(
+            BATCH_SIZES,
+            [metrics[f"acc_informative.{method}.bs{b}"] for b in BATCH_SIZES],
+            ":",
+            label=f"{method} informative",
+        )
     ax.axhline(metrics["acc.raw_pixels"], color="grey", lw=0.8, ls="--", label="raw pixels")
     ax.set_xscale("log", base=2)
     ax.set_xticks(BATCH_SIZES, [str(b) for b in BATCH_SIZES])

@@ -1,0 +1,65 @@
+"""The `rl` command sees every installed member's commands, reproductions and datasets."""
+
+import json
+import subprocess
+import sys
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import pytest
+
+from rl_shared.data import list_datasets
+from rl_shared.reproduce.registry import list_reproductions
+
+RL = [sys.executable, "-m", "rl_shared.cli.main"]
+
+
+def _run(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([*RL, *args], capture_output=True, text=True, timeout=600, **kwargs)
+
+
+def test_every_entry_point_loads_with_its_own_name():
+    repros = list_reproductions()
+    names = {ep.name for ep in entry_points(group="rl.reproductions")}
+    assert names == set(repros), "a member's reproduction failed to import"
+    datasets = list_datasets()
+    for name, repro in repros.items():
+        assert repro.name == name and repro.summary
+        assert set(repro.datasets) <= set(datasets), f"{name} needs an unregistered dataset"
+    for ep in entry_points(group="rl.commands"):
+        assert hasattr(ep.load(), "invoke"), f"rl.commands:{ep.name} is not a click command"
+
+
+def test_help_lists_member_commands():
+    proc = _run("--help")
+    assert proc.returncode == 0
+    for ep in entry_points(group="rl.commands"):
+        assert ep.name in proc.stdout
+
+
+def test_unknown_names_exit_2_with_one_line():
+    for args in (["nosuch"], ["reproduce", "nosuch"]):
+        proc = _run(*args)
+        assert proc.returncode == 2 and proc.stdout == ""
+        assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("error: unknown"), (
+            proc.stderr
+        )
+
+
+def test_reproduce_cmim_quick_writes_results(tmp_path: Path):
+    proc = _run("reproduce", "shared.cmim", "--quick", "--out", str(tmp_path), "--json")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    summary = json.loads(proc.stdout)
+    assert [r["status"] for r in summary["reproductions"]] == ["ok"]
+    folder = tmp_path / "shared.cmim"
+    result = json.loads((folder / "result.json").read_text())
+    assert result["quick"] is True and result["seeds"] == [0]
+    assert 0.5 < result["metrics"]["acc.cmim.bs64"] <= 1.0
+    assert (folder / "report.md").is_file() and list(folder.glob("*.png"))
+    assert "shared.cmim" in (tmp_path / "REPORT.md").read_text()
+
+
+@pytest.mark.parametrize("args", [["data", "list"], ["reproduce", "--list"]])
+def test_listings_run(args):
+    proc = _run(*args)
+    assert proc.returncode == 0, proc.stderr
