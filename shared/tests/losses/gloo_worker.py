@@ -32,6 +32,7 @@ def main(out: str) -> None:
             {"loss": mean_loss / WORLD, "grad_a": a.grad, "grad_p": p.grad, "grad_n": n.grad},
             os.path.join(out, f"rank{rank}.pt"),
         )
+        dist.barrier()
     finally:
         dist.destroy_process_group()
 

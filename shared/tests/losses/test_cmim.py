@@ -2,7 +2,7 @@ import math
 
 import torch
 
-from rl_shared.losses import CMIMLoss, cmim_contrastive, info_nce, mim_loss
+from rl_shared.losses import CMIMLoss, cmim_contrastive, mim_loss
 from rl_shared.mim import MIMAutoencoder
 
 
@@ -23,9 +23,24 @@ def test_mim_loss_matches_distributions():
     assert torch.allclose(mim_loss(x, z, mu, logvar, mean, out_logvar), expected, atol=1e-6)
 
 
-def test_contrastive_term_is_info_nce_between_codes_and_reencoded_reconstructions():
-    m, r = torch.randn(6, 4), torch.randn(6, 4)
-    assert torch.allclose(cmim_contrastive(m, r, temperature=0.3), info_nce(m, r, temperature=0.3))
+def test_contrastive_term_is_cross_entropy_over_decoder_likelihoods():
+    g = torch.Generator().manual_seed(1)
+    x, means, logvar = (
+        torch.randn(6, 4, generator=g),
+        torch.randn(6, 4, generator=g),
+        torch.randn(4, generator=g),
+    )
+    normal = torch.distributions.Normal(means[None, :, :], (0.5 * logvar).exp())
+    loglik = normal.log_prob(x[:, None, :]).sum(-1)  # [i, j] = log p(x_i | code j)
+    expected = torch.nn.functional.cross_entropy(loglik / 0.5, torch.arange(6))
+    assert torch.allclose(cmim_contrastive(x, means, logvar, temperature=0.5), expected, atol=1e-5)
+
+
+def test_contrastive_gradcheck():
+    g = torch.Generator().manual_seed(2)
+    x, m = (torch.randn(4, 3, generator=g, dtype=torch.float64).requires_grad_() for _ in range(2))
+    lv = torch.randn(3, generator=g, dtype=torch.float64).requires_grad_()
+    assert torch.autograd.gradcheck(lambda x, m, lv: cmim_contrastive(x, m, lv), (x, m, lv))
 
 
 def test_cmim_trains_and_weight_zero_is_mim():
