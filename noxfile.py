@@ -66,9 +66,18 @@ def _make_sessions(name: str, folder: Path) -> None:
     @nox.session(name=f"tests-{name}")
     def tests(session: nox.Session) -> None:
         _sync(session, "--package", name, "--group", "test")
-        session.run("pytest", str(folder / "tests"), "-q", *session.posargs, env=_test_env())
+        sources = folder / "src"
+        session.run(
+            "pytest",
+            str(folder / "tests"),
+            str(sources),
+            "--doctest-modules",
+            "-q",
+            *session.posargs,
+            env=_test_env(),
+        )
 
-    tests.__doc__ = f"Tests of {name}, installed alone."
+    tests.__doc__ = f"Tests and docstring examples of {name}, installed alone."
 
     @nox.session(name=f"bench-{name}", default=False)
     def bench(session: nox.Session) -> None:

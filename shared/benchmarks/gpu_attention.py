@@ -32,7 +32,10 @@ def _check_flash() -> None:
     for dtype in (torch.float16, torch.bfloat16):
         for causal in (False, True):
             for d in (64, 128):
-                q, k, v = (torch.randn(2, 4, 1000, d, device="cuda", dtype=dtype, requires_grad=True) for _ in range(3))
+                q, k, v = (
+                    torch.randn(2, 4, 1000, d, device="cuda", dtype=dtype, requires_grad=True)
+                    for _ in range(3)
+                )
                 out = flash_attention(q, k, v, causal=causal)
                 grad = torch.randn_like(out)
                 out.backward(grad)
@@ -46,11 +49,20 @@ def _check_flash() -> None:
                 for name, a, b in zip(("out", "dq", "dk", "dv"), ours, refs, strict=True):
                     err = (a.float() - b.float()).abs().max().item()
                     if err > tol:
-                        sys.exit(f"FAIL flash {dtype} causal={causal} d={d} {name}: max error {err:.3g} > {tol}")
+                        sys.exit(
+                            f"FAIL flash {dtype} causal={causal} d={d} {name}: max error {err:.3g} > {tol}"
+                        )
     cu = torch.tensor([0, 100, 612, 613, 2000], dtype=torch.int32, device="cuda")
     q, k, v = (torch.randn(1, 4, 2000, 64, device="cuda", dtype=torch.float16) for _ in range(3))
-    err = (flash_attention(q, k, v, causal=True, cu_seqlens=cu).float()
-           - flash_attention_reference(q.float(), k.float(), v.float(), causal=True, cu_seqlens=cu)).abs().max().item()
+    err = (
+        (
+            flash_attention(q, k, v, causal=True, cu_seqlens=cu).float()
+            - flash_attention_reference(q.float(), k.float(), v.float(), causal=True, cu_seqlens=cu)
+        )
+        .abs()
+        .max()
+        .item()
+    )
     if err > 2e-2:
         sys.exit(f"FAIL flash varlen: max error {err:.3g}")
     print("flash_attention: forward/backward match SDPA (fp16, bf16, causal, varlen)")
@@ -61,19 +73,28 @@ def _check_simplicial() -> None:
 
     torch.manual_seed(0)
     n, d = 128, 64
-    xs = [torch.randn(1, 2, n, d, device="cuda", dtype=torch.float16, requires_grad=True) for _ in range(5)]
+    xs = [
+        torch.randn(1, 2, n, d, device="cuda", dtype=torch.float16, requires_grad=True)
+        for _ in range(5)
+    ]
     out = simplicial_attention_triton(*xs, window=(64, 16))
     out.float().sum().backward()
     ref_in = [x.detach().float().requires_grad_() for x in xs]
     q, k1, k2, v1, v2 = ref_in
-    i, j, l = (torch.arange(n, device="cuda").view(*s) for s in ((-1, 1, 1), (1, -1, 1), (1, 1, -1)))
+    i, j, l = (
+        torch.arange(n, device="cuda").view(*s) for s in ((-1, 1, 1), (1, -1, 1), (1, 1, -1))
+    )
     keep = (j <= i) & (j > i - 64) & (l <= i) & (l > i - 16)
     s = torch.einsum("bhid,bhjd,bhld->bhijl", q, k1, k2) * d**-0.5
     p = torch.softmax(s.masked_fill(~keep, float("-inf")).flatten(-2), -1).view_as(s)
     ref = torch.einsum("bhijl,bhjd,bhld->bhid", p, v1, v2)
     ref.sum().backward()
-    for name, a, b in zip(("out", "dq", "dk1", "dk2", "dv1", "dv2"), [out, *(x.grad for x in xs)],
-                          [ref, *(x.grad for x in ref_in)], strict=True):
+    for name, a, b in zip(
+        ("out", "dq", "dk1", "dk2", "dv1", "dv2"),
+        [out, *(x.grad for x in xs)],
+        [ref, *(x.grad for x in ref_in)],
+        strict=True,
+    ):
         err = (a.float() - b).abs().max().item()
         if err > 3e-2:
             sys.exit(f"FAIL simplicial {name}: max error {err:.3g}")
@@ -87,20 +108,28 @@ def _bench_flash(quick: bool) -> None:
     from rl_shared.attention import flash_attention
 
     seqs = (1024, 4096) if quick else (1024, 2048, 4096, 8192, 16384)
-    print(f"\n{'dtype':8} {'d':>4} {'seq':>6} {'causal':>6} | {'fwd ours':>9} {'fwd SDPA':>9} {'ratio':>6} | "
-          f"{'f+b ours':>9} {'f+b SDPA':>9} {'ratio':>6}   (TFLOP/s)")
+    print(
+        f"\n{'dtype':8} {'d':>4} {'seq':>6} {'causal':>6} | {'fwd ours':>9} {'fwd SDPA':>9} {'ratio':>6} | "
+        f"{'f+b ours':>9} {'f+b SDPA':>9} {'ratio':>6}   (TFLOP/s)"
+    )
     for dtype in (torch.float16, torch.bfloat16):
         for d in (64, 128):
             for n in seqs:
                 for causal in (False, True):
                     heads, batch = 2048 // d, max(1, 16384 // n)
-                    q, k, v = (torch.randn(batch, heads, n, d, device="cuda", dtype=dtype, requires_grad=True)
-                               for _ in range(3))
+                    q, k, v = (
+                        torch.randn(
+                            batch, heads, n, d, device="cuda", dtype=dtype, requires_grad=True
+                        )
+                        for _ in range(3)
+                    )
                     flops = 4 * batch * heads * n * n * d / (2 if causal else 1)
 
                     def sdpa(q=q, k=k, v=v, causal=causal):
                         with sdpa_kernel(SDPBackend.FLASH_ATTENTION):
-                            return torch.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=causal)
+                            return torch.nn.functional.scaled_dot_product_attention(
+                                q, k, v, is_causal=causal
+                            )
 
                     def ours(q=q, k=k, v=v, causal=causal):
                         return flash_attention(q, k, v, causal=causal)
@@ -111,10 +140,17 @@ def _bench_flash(quick: bool) -> None:
                     for fn in (ours, sdpa):
                         out = fn()
                         grad = torch.randn_like(out)
-                        row.append(3.5 * flops / do_bench(lambda fn=fn, grad=grad: fn().backward(grad)) * 1e-9)
+                        row.append(
+                            3.5
+                            * flops
+                            / do_bench(lambda fn=fn, grad=grad: fn().backward(grad))
+                            * 1e-9
+                        )
                     name = str(dtype).split(".")[-1]
-                    print(f"{name:8} {d:>4} {n:>6} {causal!s:>6} | {row[0]:9.1f} {row[1]:9.1f} {row[0] / row[1]:6.2f} | "
-                          f"{row[2]:9.1f} {row[3]:9.1f} {row[2] / row[3]:6.2f}")
+                    print(
+                        f"{name:8} {d:>4} {n:>6} {causal!s:>6} | {row[0]:9.1f} {row[1]:9.1f} {row[0] / row[1]:6.2f} | "
+                        f"{row[2]:9.1f} {row[3]:9.1f} {row[2] / row[3]:6.2f}"
+                    )
 
 
 def _bench_simplicial(quick: bool) -> None:
@@ -123,7 +159,9 @@ def _bench_simplicial(quick: bool) -> None:
     from rl_shared.attention.simplicial_triton import simplicial_attention_triton
 
     w1, w2, d, heads = 512, 32, 128, 8
-    print(f"\n2-simplicial Triton forward, windows ({w1}, {w2}), head_dim {d}, {heads} heads (anchor: 337 TFLOP/s, H100)")
+    print(
+        f"\n2-simplicial Triton forward, windows ({w1}, {w2}), head_dim {d}, {heads} heads (anchor: 337 TFLOP/s, H100)"
+    )
     for n in (2048,) if quick else (2048, 8192, 16384):
         xs = [torch.randn(1, heads, n, d, device="cuda", dtype=torch.bfloat16) for _ in range(5)]
         ms = do_bench(lambda xs=xs: simplicial_attention_triton(*xs, window=(w1, w2)))

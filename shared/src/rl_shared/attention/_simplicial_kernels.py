@@ -33,9 +33,26 @@ def _pair_range(first_row, BLOCK_M: tl.constexpr, N, W: tl.constexpr):
 
 @triton.jit
 def forward_kernel(
-    Q, K1, K2, V1, V2, O, LSE, sm_scale,
-    stride_b, stride_h, stride_n, stride_lb, stride_lh, H, N,
-    HEAD_DIM: tl.constexpr, BLOCK_M: tl.constexpr, BLOCK_L: tl.constexpr, W1: tl.constexpr, W2: tl.constexpr,
+    Q,
+    K1,
+    K2,
+    V1,
+    V2,
+    O,
+    LSE,
+    sm_scale,
+    stride_b,
+    stride_h,
+    stride_n,
+    stride_lb,
+    stride_lh,
+    H,
+    N,
+    HEAD_DIM: tl.constexpr,
+    BLOCK_M: tl.constexpr,
+    BLOCK_L: tl.constexpr,
+    W1: tl.constexpr,
+    W2: tl.constexpr,
 ):
     pid_m = tl.program_id(0)
     pid_bh = tl.program_id(1)
@@ -45,7 +62,9 @@ def forward_kernel(
     offs_l = tl.arange(0, BLOCK_L)
     offs_d = tl.arange(0, HEAD_DIM)
     row_ok = rows < N
-    q = tl.load(Q + base + rows[:, None] * stride_n + offs_d[None, :], mask=row_ok[:, None], other=0.0).to(tl.float32)
+    q = tl.load(
+        Q + base + rows[:, None] * stride_n + offs_d[None, :], mask=row_ok[:, None], other=0.0
+    ).to(tl.float32)
     m_i = tl.full((BLOCK_M,), float("-inf"), tl.float32)
     l_i = tl.zeros((BLOCK_M,), tl.float32)
     acc = tl.zeros((BLOCK_M, HEAD_DIM), tl.float32)
@@ -58,7 +77,11 @@ def forward_kernel(
         qk1 = (q * k1[None, :]).to(Q.dtype.element_ty)
         for l0 in range(l_lo, l_hi, BLOCK_L):
             cols = l0 + offs_l
-            k2t = tl.load(K2 + base + cols[None, :] * stride_n + offs_d[:, None], mask=cols[None, :] < N, other=0.0)
+            k2t = tl.load(
+                K2 + base + cols[None, :] * stride_n + offs_d[:, None],
+                mask=cols[None, :] < N,
+                other=0.0,
+            )
             s = tl.dot(qk1, k2t) * qk_scale
             s = tl.where(_keep(rows, j, cols, N, W1, W2), s, float("-inf"))
             m_new = tl.maximum(m_i, tl.max(s, 1))
@@ -66,20 +89,47 @@ def forward_kernel(
             p = tl.exp2(s - m_safe[:, None])
             alpha = tl.exp2(m_i - m_safe)
             l_i = l_i * alpha + tl.sum(p, 1)
-            v2 = tl.load(V2 + base + cols[:, None] * stride_n + offs_d[None, :], mask=cols[:, None] < N, other=0.0)
+            v2 = tl.load(
+                V2 + base + cols[:, None] * stride_n + offs_d[None, :],
+                mask=cols[:, None] < N,
+                other=0.0,
+            )
             acc = acc * alpha[:, None] + tl.dot(p.to(V2.dtype.element_ty), v2) * v1[None, :]
             m_i = m_new
     l_i = tl.where(l_i == 0.0, 1.0, l_i)  # padding rows past N have no pair
     acc = acc / l_i[:, None]
-    tl.store(O + base + rows[:, None] * stride_n + offs_d[None, :], acc.to(O.dtype.element_ty), mask=row_ok[:, None])
+    tl.store(
+        O + base + rows[:, None] * stride_n + offs_d[None, :],
+        acc.to(O.dtype.element_ty),
+        mask=row_ok[:, None],
+    )
     tl.store(LSE + lbase + rows, m_i + tl.log2(l_i), mask=row_ok)
 
 
 @triton.jit
 def backward_dq_kernel(
-    Q, K1, K2, V1, V2, DO, LSE, DELTA, DQ, sm_scale,
-    stride_b, stride_h, stride_n, stride_lb, stride_lh, H, N,
-    HEAD_DIM: tl.constexpr, BLOCK_M: tl.constexpr, BLOCK_L: tl.constexpr, W1: tl.constexpr, W2: tl.constexpr,
+    Q,
+    K1,
+    K2,
+    V1,
+    V2,
+    DO,
+    LSE,
+    DELTA,
+    DQ,
+    sm_scale,
+    stride_b,
+    stride_h,
+    stride_n,
+    stride_lb,
+    stride_lh,
+    H,
+    N,
+    HEAD_DIM: tl.constexpr,
+    BLOCK_M: tl.constexpr,
+    BLOCK_L: tl.constexpr,
+    W1: tl.constexpr,
+    W2: tl.constexpr,
 ):
     pid_m = tl.program_id(0)
     pid_bh = tl.program_id(1)
@@ -89,8 +139,12 @@ def backward_dq_kernel(
     offs_l = tl.arange(0, BLOCK_L)
     offs_d = tl.arange(0, HEAD_DIM)
     row_ok = rows < N
-    q = tl.load(Q + base + rows[:, None] * stride_n + offs_d[None, :], mask=row_ok[:, None], other=0.0).to(tl.float32)
-    do = tl.load(DO + base + rows[:, None] * stride_n + offs_d[None, :], mask=row_ok[:, None], other=0.0).to(tl.float32)
+    q = tl.load(
+        Q + base + rows[:, None] * stride_n + offs_d[None, :], mask=row_ok[:, None], other=0.0
+    ).to(tl.float32)
+    do = tl.load(
+        DO + base + rows[:, None] * stride_n + offs_d[None, :], mask=row_ok[:, None], other=0.0
+    ).to(tl.float32)
     lse = tl.load(LSE + lbase + rows, mask=row_ok, other=0.0)
     delta = tl.load(DELTA + lbase + rows, mask=row_ok, other=0.0)
     dq = tl.zeros((BLOCK_M, HEAD_DIM), tl.float32)
@@ -105,22 +159,54 @@ def backward_dq_kernel(
         for l0 in range(l_lo, l_hi, BLOCK_L):
             cols = l0 + offs_l
             col_ok = cols < N
-            k2 = tl.load(K2 + base + cols[:, None] * stride_n + offs_d[None, :], mask=col_ok[:, None], other=0.0)
-            v2 = tl.load(V2 + base + cols[:, None] * stride_n + offs_d[None, :], mask=col_ok[:, None], other=0.0)
+            k2 = tl.load(
+                K2 + base + cols[:, None] * stride_n + offs_d[None, :],
+                mask=col_ok[:, None],
+                other=0.0,
+            )
+            v2 = tl.load(
+                V2 + base + cols[:, None] * stride_n + offs_d[None, :],
+                mask=col_ok[:, None],
+                other=0.0,
+            )
             s = tl.dot(qk1, tl.trans(k2)) * qk_scale
             p = tl.where(_keep(rows, j, cols, N, W1, W2), tl.exp2(s - lse[:, None]), 0.0)
             dp = tl.dot(dov1, tl.trans(v2))
             ds = p * (dp - delta[:, None])
             dq += tl.dot(ds.to(K2.dtype.element_ty), k2) * k1[None, :]
     dq = dq * sm_scale
-    tl.store(DQ + base + rows[:, None] * stride_n + offs_d[None, :], dq.to(DQ.dtype.element_ty), mask=row_ok[:, None])
+    tl.store(
+        DQ + base + rows[:, None] * stride_n + offs_d[None, :],
+        dq.to(DQ.dtype.element_ty),
+        mask=row_ok[:, None],
+    )
 
 
 @triton.jit
 def backward_dkv_kernel(
-    Q, KA, KB, VA, VB, DO, LSE, DELTA, DKB, DVB, sm_scale,
-    stride_b, stride_h, stride_n, stride_lb, stride_lh, H, N,
-    HEAD_DIM: tl.constexpr, BLOCK_M: tl.constexpr, BLOCK_L: tl.constexpr, WA: tl.constexpr, WB: tl.constexpr,
+    Q,
+    KA,
+    KB,
+    VA,
+    VB,
+    DO,
+    LSE,
+    DELTA,
+    DKB,
+    DVB,
+    sm_scale,
+    stride_b,
+    stride_h,
+    stride_n,
+    stride_lb,
+    stride_lh,
+    H,
+    N,
+    HEAD_DIM: tl.constexpr,
+    BLOCK_M: tl.constexpr,
+    BLOCK_L: tl.constexpr,
+    WA: tl.constexpr,
+    WB: tl.constexpr,
 ):
     """Gradients of the tiled side (KB, VB); called twice, once per side, the pair roles swapped."""
     pid_l = tl.program_id(0)
@@ -130,8 +216,12 @@ def backward_dkv_kernel(
     cols = pid_l * BLOCK_L + tl.arange(0, BLOCK_L)
     offs_d = tl.arange(0, HEAD_DIM)
     col_ok = cols < N
-    kb = tl.load(KB + base + cols[:, None] * stride_n + offs_d[None, :], mask=col_ok[:, None], other=0.0)
-    vb = tl.load(VB + base + cols[:, None] * stride_n + offs_d[None, :], mask=col_ok[:, None], other=0.0)
+    kb = tl.load(
+        KB + base + cols[:, None] * stride_n + offs_d[None, :], mask=col_ok[:, None], other=0.0
+    )
+    vb = tl.load(
+        VB + base + cols[:, None] * stride_n + offs_d[None, :], mask=col_ok[:, None], other=0.0
+    )
     dk = tl.zeros((BLOCK_L, HEAD_DIM), tl.float32)
     dv = tl.zeros((BLOCK_L, HEAD_DIM), tl.float32)
     qk_scale = sm_scale * 1.4426950408889634
@@ -143,8 +233,12 @@ def backward_dkv_kernel(
     for i0 in range(i_lo, i_hi, BLOCK_M):
         rows = i0 + tl.arange(0, BLOCK_M)
         row_ok = rows < N
-        q = tl.load(Q + base + rows[:, None] * stride_n + offs_d[None, :], mask=row_ok[:, None], other=0.0).to(tl.float32)
-        do = tl.load(DO + base + rows[:, None] * stride_n + offs_d[None, :], mask=row_ok[:, None], other=0.0).to(tl.float32)
+        q = tl.load(
+            Q + base + rows[:, None] * stride_n + offs_d[None, :], mask=row_ok[:, None], other=0.0
+        ).to(tl.float32)
+        do = tl.load(
+            DO + base + rows[:, None] * stride_n + offs_d[None, :], mask=row_ok[:, None], other=0.0
+        ).to(tl.float32)
         lse = tl.load(LSE + lbase + rows, mask=row_ok, other=0.0)
         delta = tl.load(DELTA + lbase + rows, mask=row_ok, other=0.0)
         j_lo, j_hi = _pair_range(i0, BLOCK_M, N, WA)
@@ -160,5 +254,13 @@ def backward_dkv_kernel(
             dk += tl.dot(tl.trans(ds.to(Q.dtype.element_ty)), qka)
             dv += tl.dot(tl.trans(p.to(Q.dtype.element_ty)), dova)
     dk = dk * sm_scale
-    tl.store(DKB + base + cols[:, None] * stride_n + offs_d[None, :], dk.to(DKB.dtype.element_ty), mask=col_ok[:, None])
-    tl.store(DVB + base + cols[:, None] * stride_n + offs_d[None, :], dv.to(DVB.dtype.element_ty), mask=col_ok[:, None])
+    tl.store(
+        DKB + base + cols[:, None] * stride_n + offs_d[None, :],
+        dk.to(DKB.dtype.element_ty),
+        mask=col_ok[:, None],
+    )
+    tl.store(
+        DVB + base + cols[:, None] * stride_n + offs_d[None, :],
+        dv.to(DVB.dtype.element_ty),
+        mask=col_ok[:, None],
+    )

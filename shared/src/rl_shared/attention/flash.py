@@ -72,7 +72,12 @@ def flash_attention(
 
 
 def flash_attention_reference(
-    q: Tensor, k: Tensor, v: Tensor, *, causal: bool = False, cu_seqlens: Tensor | None = None,
+    q: Tensor,
+    k: Tensor,
+    v: Tensor,
+    *,
+    causal: bool = False,
+    cu_seqlens: Tensor | None = None,
     scale: float | None = None,
 ) -> Tensor:
     """The same function through PyTorch SDPA (per sequence for a packed batch)."""
@@ -98,8 +103,15 @@ def _check(q: Tensor, k: Tensor, v: Tensor, cu_seqlens: Tensor | None) -> None:
     if cu_seqlens is not None:
         if q.shape[0] != 1:
             raise ShapeMismatch(f"a packed batch (cu_seqlens) has batch size 1, got {q.shape[0]}")
-        if cu_seqlens.dim() != 1 or len(cu_seqlens) < 2 or int(cu_seqlens[0]) != 0 or int(cu_seqlens[-1]) != q.shape[2]:
-            raise BadInput(f"cu_seqlens must run from 0 to the packed length {q.shape[2]}, got {cu_seqlens.tolist()}")
+        if (
+            cu_seqlens.dim() != 1
+            or len(cu_seqlens) < 2
+            or int(cu_seqlens[0]) != 0
+            or int(cu_seqlens[-1]) != q.shape[2]
+        ):
+            raise BadInput(
+                f"cu_seqlens must run from 0 to the packed length {q.shape[2]}, got {cu_seqlens.tolist()}"
+            )
         if bool((cu_seqlens[1:] < cu_seqlens[:-1]).any()):
             raise BadInput("cu_seqlens must be non-decreasing")
 
@@ -118,7 +130,11 @@ class _FlashAttention(torch.autograd.Function):
         q, k, v = q.contiguous(), k.contiguous(), v.contiguous()
         batch, heads, n, d = q.shape
         varlen = cu_seqlens is not None
-        cu = cu_seqlens.to(device=q.device, dtype=torch.int32) if varlen else torch.zeros(1, dtype=torch.int32, device=q.device)
+        cu = (
+            cu_seqlens.to(device=q.device, dtype=torch.int32)
+            if varlen
+            else torch.zeros(1, dtype=torch.int32, device=q.device)
+        )
         n_seq = len(cu) - 1 if varlen else batch
         max_len = int((cu[1:] - cu[:-1]).max()) if varlen else n
         block_m, block_n = _blocks(d, q.device)
@@ -126,8 +142,22 @@ class _FlashAttention(torch.autograd.Function):
         lse = torch.empty((batch, heads, n), dtype=torch.float32, device=q.device)
         grid = (math.ceil(max(max_len, 1) / block_m), n_seq * heads)
         kern.forward_kernel[grid](
-            q, k, v, o, lse, cu, scale, *q.stride()[:3], *lse.stride()[:2], heads, n,
-            HEAD_DIM=d, BLOCK_M=block_m, BLOCK_N=block_n, CAUSAL=causal, VARLEN=varlen,
+            q,
+            k,
+            v,
+            o,
+            lse,
+            cu,
+            scale,
+            *q.stride()[:3],
+            *lse.stride()[:2],
+            heads,
+            n,
+            HEAD_DIM=d,
+            BLOCK_M=block_m,
+            BLOCK_N=block_n,
+            CAUSAL=causal,
+            VARLEN=varlen,
         )
         ctx.save_for_backward(q, k, v, o, lse, cu)
         ctx.meta = (causal, varlen, scale, n_seq, max_len, block_m, block_n)
@@ -145,11 +175,38 @@ class _FlashAttention(torch.autograd.Function):
         dq, dk, dv = torch.empty_like(q), torch.empty_like(k), torch.empty_like(v)
         common = (*q.stride()[:3], *lse.stride()[:2], heads, n)
         kern.backward_dkdv_kernel[(math.ceil(max(max_len, 1) / block_n), n_seq * heads)](
-            q, k, v, do, lse, delta, dk, dv, cu, scale, *common,
-            HEAD_DIM=d, BLOCK_M=block_m, BLOCK_N=block_n, CAUSAL=causal, VARLEN=varlen,
+            q,
+            k,
+            v,
+            do,
+            lse,
+            delta,
+            dk,
+            dv,
+            cu,
+            scale,
+            *common,
+            HEAD_DIM=d,
+            BLOCK_M=block_m,
+            BLOCK_N=block_n,
+            CAUSAL=causal,
+            VARLEN=varlen,
         )
         kern.backward_dq_kernel[(math.ceil(max(max_len, 1) / block_m), n_seq * heads)](
-            q, k, v, do, lse, delta, dq, cu, scale, *common,
-            HEAD_DIM=d, BLOCK_M=block_m, BLOCK_N=block_n, CAUSAL=causal, VARLEN=varlen,
+            q,
+            k,
+            v,
+            do,
+            lse,
+            delta,
+            dq,
+            cu,
+            scale,
+            *common,
+            HEAD_DIM=d,
+            BLOCK_M=block_m,
+            BLOCK_N=block_n,
+            CAUSAL=causal,
+            VARLEN=varlen,
         )
         return dq, dk, dv, None, None, None

@@ -45,8 +45,14 @@ def normalize_window(window: int | tuple[int, int] | None) -> tuple[int, int]:
 
 
 def simplicial_attention_triton(
-    q: Tensor, k1: Tensor, k2: Tensor, v1: Tensor, v2: Tensor, *,
-    window: int | tuple[int, int] | None = None, scale: float | None = None,
+    q: Tensor,
+    k1: Tensor,
+    k2: Tensor,
+    v1: Tensor,
+    v2: Tensor,
+    *,
+    window: int | tuple[int, int] | None = None,
+    scale: float | None = None,
 ) -> Tensor:
     """Exact 2-simplicial attention through the Triton kernels (CUDA, or ``TRITON_INTERPRET=1``).
 
@@ -60,9 +66,13 @@ def simplicial_attention_triton(
     """
     shapes = {tuple(t.shape) for t in (q, k1, k2, v1, v2)}
     if q.dim() != 4 or len(shapes) != 1:
-        raise ShapeMismatch(f"simplicial attention needs five tensors of one shape (B, H, N, D), got {sorted(shapes)}")
+        raise ShapeMismatch(
+            f"simplicial attention needs five tensors of one shape (B, H, N, D), got {sorted(shapes)}"
+        )
     if q.shape[-1] not in (16, 32, 64, 128):
-        raise BadInput(f"the Triton simplicial kernel supports head_dim 16/32/64/128, got {q.shape[-1]}")
+        raise BadInput(
+            f"the Triton simplicial kernel supports head_dim 16/32/64/128, got {q.shape[-1]}"
+        )
     w1, w2 = normalize_window(window)
     scale = q.shape[-1] ** -0.5 if scale is None else float(scale)
     return _Simplicial.apply(q, k1, k2, v1, v2, w1, w2, scale)
@@ -83,8 +93,23 @@ class _Simplicial(torch.autograd.Function):
         o = torch.empty_like(q)
         lse = torch.empty((batch, heads, n), dtype=torch.float32, device=q.device)
         kern.forward_kernel[(math.ceil(n / block_m), batch * heads)](
-            q, k1, k2, v1, v2, o, lse, scale, *q.stride()[:3], *lse.stride()[:2], heads, n,
-            HEAD_DIM=d, BLOCK_M=block_m, BLOCK_L=block_l, W1=w1, W2=w2,
+            q,
+            k1,
+            k2,
+            v1,
+            v2,
+            o,
+            lse,
+            scale,
+            *q.stride()[:3],
+            *lse.stride()[:2],
+            heads,
+            n,
+            HEAD_DIM=d,
+            BLOCK_M=block_m,
+            BLOCK_L=block_l,
+            W1=w1,
+            W2=w2,
         )
         ctx.save_for_backward(q, k1, k2, v1, v2, o, lse)
         ctx.meta = (w1, w2, scale, block_m, block_l)
@@ -109,8 +134,21 @@ class _Simplicial(torch.autograd.Function):
         for side_a, side_b, wa, wb in (((k1, v1), (k2, v2), w1, w2), ((k2, v2), (k1, v1), w2, w1)):
             dk, dv = torch.empty_like(q), torch.empty_like(q)
             kern.backward_dkv_kernel[(math.ceil(n / block_l), batch * heads)](
-                q, side_a[0], side_b[0], side_a[1], side_b[1], do, lse, delta, dk, dv, scale, *common,
-                WA=wa, WB=wb, **meta,
+                q,
+                side_a[0],
+                side_b[0],
+                side_a[1],
+                side_b[1],
+                do,
+                lse,
+                delta,
+                dk,
+                dv,
+                scale,
+                *common,
+                WA=wa,
+                WB=wb,
+                **meta,
             )
             grads[id(side_b[0])] = (dk, dv)
         (dk2, dv2), (dk1, dv1) = grads[id(k2)], grads[id(k1)]

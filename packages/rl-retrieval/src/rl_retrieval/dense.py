@@ -1,0 +1,264 @@
+"""Dense retrieval with any sentence-transformers model: cached embeddings and exact top-k.
+
+Corpus embeddings are computed in batches and cached on disk under
+``rl_shared.data.cache_dir("retrieval", "embeddings")``, keyed by the model and a hash of the
+corpus (ids and texts), written atomically; under ``torchrun`` the corpus encoding is split
+over the ranks (:mod:`rl_retrieval.sharded_encoding`). Search is exact inner product: chunked torch
+matrix products with a running top-k for corpora up to ``faiss_above`` documents, a faiss
+``IndexFlatIP`` beyond that (fed chunk by chunk from the memory-mapped cache).
+
+What it adds to sentence-transformers' ``semantic_search``: the embedding cache, faiss for
+large corpora, BEIR runs out.
+
+References:
+    Reimers & Gurevych, "Sentence-BERT", arXiv:1908.10084; Karpukhin et al., "Dense Passage
+    Retrieval", arXiv:2004.04906; Johnson, Douze & Jégou, "Billion-scale similarity search
+    with GPUs" (faiss), arXiv:1702.08734.
+
+Example:
+    >>> import numpy as np
+    >>> docs = np.eye(3, dtype=np.float32)
+    >>> scores, idx = exact_topk(np.array([[0.0, 1.0, 0.2]], dtype=np.float32), docs, k=2)
+    >>> idx.tolist()
+    [[1, 2]]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from rl_retrieval.run_format import Run
+from rl_retrieval.sharded_encoding import encode_sharded
+from rl_shared.data import cache_dir
+from rl_shared.errors import BadInput, ShapeMismatch
+
+__all__ = ["DenseRetriever", "corpus_hash", "exact_topk", "faiss_topk", "topk_to_run"]
+
+
+def corpus_hash(ids: Sequence[str], texts: Sequence[str]) -> str:
+    """SHA-256 of the ids and texts, in order (the cache key's corpus half)."""
+    digest = hashlib.sha256()
+    for did, text in zip(ids, texts):
+        digest.update(did.encode() + b"\x00" + text.encode() + b"\x01")
+    return digest.hexdigest()
+
+
+def _check_pair(queries: np.ndarray, docs: np.ndarray, k: int) -> None:
+    if queries.ndim != 2 or docs.ndim != 2 or queries.shape[1] != docs.shape[1]:
+        raise ShapeMismatch(
+            f"top-k needs queries (m, d) and docs (n, d), got {queries.shape} and {docs.shape}"
+        )
+    if k < 1:
+        raise BadInput(f"k must be at least 1, got {k}")
+
+
+def exact_topk(
+    queries: np.ndarray,
+    docs: np.ndarray,
+    k: int,
+    *,
+    doc_chunk: int = 32768,
+    query_chunk: int = 1024,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Exact inner-product top-k, in chunks so memory stays at ``query_chunk x doc_chunk``.
+
+    Args:
+        queries: query embeddings.
+        docs: document embeddings (an ``np.memmap`` works).
+        k: results per query (capped at the number of documents).
+        doc_chunk: documents scored at once.
+        query_chunk: queries scored at once.
+
+    Shapes:
+        queries ``(m, d)``, docs ``(n, d)``; returns scores ``(m, k)`` and indices ``(m, k)``,
+        best first.
+    """
+    _check_pair(queries, docs, k)
+    k = min(k, docs.shape[0])
+    q_all = torch.from_numpy(np.ascontiguousarray(queries, dtype=np.float32))
+    out_s = np.empty((q_all.shape[0], k), dtype=np.float32)
+    out_i = np.empty((q_all.shape[0], k), dtype=np.int64)
+    with warnings.catch_warnings():  # read-only memory maps are only ever read here
+        warnings.filterwarnings("ignore", message="The given NumPy array is not writable")
+        chunks = [
+            (
+                start,
+                torch.from_numpy(np.ascontiguousarray(docs[start : start + doc_chunk], np.float32)),
+            )
+            for start in range(0, docs.shape[0], doc_chunk)
+        ]
+    buffer = torch.empty(min(query_chunk, q_all.shape[0]), min(doc_chunk, docs.shape[0]))
+    with torch.inference_mode():
+        for qs in range(0, q_all.shape[0], query_chunk):
+            q = q_all[qs : qs + query_chunk]
+            best_s: torch.Tensor | None = None
+            best_i: torch.Tensor | None = None
+            for start, block in chunks:
+                scores = buffer[: q.shape[0], : block.shape[0]]
+                torch.mm(q, block.T, out=scores)  # reused buffer: no page faults per chunk
+                s, i = torch.topk(scores, min(k, block.shape[0]), dim=1)
+                i += start
+                if best_s is None:
+                    best_s, best_i = s, i
+                else:
+                    s, pick = torch.topk(torch.cat([best_s, s], 1), k, dim=1)
+                    best_i = torch.cat([best_i, i], 1).gather(1, pick)  # type: ignore[list-item]
+                    best_s = s
+            out_s[qs : qs + query_chunk] = best_s.numpy()  # type: ignore[union-attr]
+            out_i[qs : qs + query_chunk] = best_i.numpy()  # type: ignore[union-attr]
+    return out_s, out_i
+
+
+def faiss_topk(
+    queries: np.ndarray, docs: np.ndarray, k: int, *, add_chunk: int = 65536
+) -> tuple[np.ndarray, np.ndarray]:
+    """Exact inner-product top-k with a faiss ``IndexFlatIP`` (documents added in chunks).
+
+    Shapes:
+        as :func:`exact_topk`.
+    """
+    import faiss
+
+    _check_pair(queries, docs, k)
+    index = faiss.IndexFlatIP(docs.shape[1])
+    for start in range(0, docs.shape[0], add_chunk):
+        index.add(np.ascontiguousarray(docs[start : start + add_chunk], dtype=np.float32))
+    scores, idx = index.search(
+        np.ascontiguousarray(queries, dtype=np.float32), min(k, docs.shape[0])
+    )
+    return scores, idx.astype(np.int64)
+
+
+def topk_to_run(
+    qids: Sequence[str], doc_ids: Sequence[str], scores: np.ndarray, idx: np.ndarray
+) -> Run:
+    """Turn top-k arrays into a BEIR run ``{qid: {doc_id: score}}``."""
+    return {
+        qid: {doc_ids[int(j)]: float(s) for s, j in zip(scores[row], idx[row]) if j >= 0}
+        for row, qid in enumerate(qids)
+    }
+
+
+class DenseRetriever:
+    """Bi-encoder retrieval with a sentence-transformers model and an on-disk embedding cache.
+
+    Args:
+        model: a short name (``"minilm"``), a local folder, or a loaded ``SentenceTransformer``.
+        batch_size: encoding batch size.
+        normalize: L2-normalize embeddings (inner product = cosine).
+        cache: keep corpus embeddings on disk (``cache_dir("retrieval", "embeddings")``); for a
+            model passed as an object only when ``model_name`` names it.
+        model_name: cache key of a model passed as an object.
+        faiss_above: use faiss for corpora with more documents than this.
+        query_prompt: text prepended to each query (e.g. ``"query: "`` for E5 models).
+        doc_prompt: text prepended to each document.
+        show_progress: show sentence-transformers' progress bar (stderr).
+
+    References:
+        arXiv:1908.10084, arXiv:2004.04906.
+
+    Example:
+        >>> retriever = DenseRetriever("minilm")  # doctest: +SKIP
+        >>> retriever.search({"d1": {"title": "", "text": "cats"}}, {"q": "kitten"}, k=1)  # doctest: +SKIP
+        {'q': {'d1': 0.78...}}
+    """
+
+    def __init__(
+        self,
+        model: str | os.PathLike[str] | Any = "minilm",
+        *,
+        batch_size: int = 64,
+        normalize: bool = True,
+        cache: bool = True,
+        faiss_above: int = 2_000_000,
+        query_prompt: str = "",
+        doc_prompt: str = "",
+        show_progress: bool = False,
+        model_name: str | None = None,
+    ) -> None:
+        self._model_arg = model
+        self._model: Any = None if isinstance(model, str | os.PathLike) else model
+        self.model_name = model_name
+        self.batch_size, self.normalize = batch_size, normalize
+        self.cache = cache and (self._model is None or bool(model_name))
+        self.faiss_above = faiss_above
+        self.query_prompt, self.doc_prompt = query_prompt, doc_prompt
+        self.show_progress = show_progress
+
+    @property
+    def model(self) -> Any:
+        """The sentence-transformers model, loaded on first use (offline)."""
+        if self._model is None:
+            from rl_shared.models import load_sentence_transformer
+
+            self._model = load_sentence_transformer(self._model_arg)
+        return self._model
+
+    def model_key(self) -> str:
+        """The cache key's model half: the model's folder name and a hash of its path."""
+        if isinstance(self._model_arg, str | os.PathLike):
+            from rl_shared.models import resolve
+
+            path = str(resolve(self._model_arg))
+        else:
+            path = self.model_name or ""
+        tag = f"{path}|{self.normalize}|{self.doc_prompt}"
+        name = Path(path).name.replace(" ", "_")[:40] or "model"
+        return f"{name}-{hashlib.sha256(tag.encode()).hexdigest()[:12]}"
+
+    def encode(self, texts: Sequence[str], prompt: str = "") -> np.ndarray:
+        """Encode texts in batches; ``(len(texts), dim)`` float32."""
+        emb = self.model.encode(
+            [prompt + t for t in texts],
+            batch_size=self.batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=self.normalize,
+            show_progress_bar=self.show_progress,
+        )
+        return np.asarray(emb, dtype=np.float32)
+
+    def cache_path(self, ids: Sequence[str], texts: Sequence[str]) -> Path:
+        """Where the corpus embeddings of these documents are (or would be) cached."""
+        return (
+            cache_dir("retrieval", "embeddings")
+            / f"{self.model_key()}-{corpus_hash(ids, texts)[:20]}.npy"
+        )
+
+    def encode_corpus(
+        self,
+        corpus: Mapping[str, Mapping[str, str]],
+        encoder: Callable[[Sequence[str]], np.ndarray] | None = None,
+    ) -> tuple[list[str], np.ndarray]:
+        """``(doc_ids, embeddings)``, read from the cache when the same model saw the same corpus."""
+        ids = list(corpus)
+        texts = [f"{d.get('title', '')} {d.get('text', '')}".strip() for d in corpus.values()]
+        if not ids:
+            raise BadInput("the corpus is empty; dense retrieval needs at least one document")
+        path = self.cache_path(ids, texts) if self.cache else None
+        if path is not None and path.is_file():
+            emb = np.load(path, mmap_mode="r")
+            if emb.shape[0] == len(ids):
+                return ids, emb
+        encode = encoder or (lambda batch: self.encode(batch, self.doc_prompt))
+        if path is not None:  # split over torch.distributed ranks when a process group is up
+            return ids, encode_sharded(texts, encode, path)
+        return ids, encode(texts)
+
+    def search(
+        self, corpus: Mapping[str, Mapping[str, str]], queries: Mapping[str, str], k: int = 1000
+    ) -> Run:
+        """Top-``k`` documents per query by inner product, as a BEIR run."""
+        doc_ids, doc_emb = self.encode_corpus(corpus)
+        qids = list(queries)
+        q_emb = self.encode([queries[q] for q in qids], self.query_prompt)
+        search = faiss_topk if doc_emb.shape[0] > self.faiss_above else exact_topk
+        scores, idx = search(q_emb, doc_emb, k)
+        return topk_to_run(qids, doc_ids, scores, idx)

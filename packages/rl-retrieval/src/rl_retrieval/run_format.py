@@ -1,0 +1,84 @@
+"""Read and write runs in TREC run format: ``qid Q0 docid rank score tag`` per line.
+
+References:
+    Voorhees & Harman, "TREC: Experiment and Evaluation in Information Retrieval" (2005).
+
+Example:
+    >>> import tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "run.txt")
+    >>> write_trec_run({"q1": {"d1": 2.0, "d2": 1.0}}, path, tag="demo")
+    >>> read_trec_run(path)
+    {'q1': {'d1': 2.0, 'd2': 1.0}}
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from rl_shared.errors import BadInput, DatasetNotFound, MalformedFile
+from rl_shared.io import atomic_open
+
+__all__ = ["Run", "read_trec_run", "top_k", "write_trec_run"]
+
+#: ``{query_id: {doc_id: score}}``
+Run = dict[str, dict[str, float]]
+
+
+def top_k(scores: Mapping[str, float], k: int) -> list[tuple[str, float]]:
+    """The ``k`` best ``(doc_id, score)``, by score descending then doc id (trec_eval's order)."""
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:k]
+
+
+def write_trec_run(
+    run: Mapping[str, Mapping[str, float]],
+    path: str | os.PathLike[str],
+    tag: str = "rl",
+    k: int | None = None,
+) -> None:
+    """Write ``run`` in TREC format, ranks from 1, atomically.
+
+    Args:
+        run: ``{query_id: {doc_id: score}}``.
+        path: output file.
+        tag: the run tag (last column; no spaces).
+        k: keep only the best ``k`` per query.
+    """
+    if not tag or any(c.isspace() for c in tag):
+        raise BadInput(f"a run tag must be one word, got '{tag}'")
+    with atomic_open(path) as out:
+        for qid, scores in run.items():
+            ranked = top_k(scores, k if k is not None else len(scores))
+            for rank, (did, score) in enumerate(ranked, start=1):
+                if any(c.isspace() for c in qid + did):
+                    raise BadInput(f"ids in a TREC run cannot contain spaces: '{qid}' / '{did}'")
+                out.write(f"{qid} Q0 {did} {rank} {score!r} {tag}\n")
+
+
+def read_trec_run(path: str | os.PathLike[str]) -> Run:
+    """Read a TREC run; raises :class:`MalformedFile` naming the file and line of a bad row."""
+    path = Path(path)
+    if not path.is_file():
+        raise DatasetNotFound(path.name, path.parent, "the run file does not exist")
+    run: Run = {}
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            cols = line.split()
+            if not cols:
+                continue
+            if len(cols) != 6:
+                raise MalformedFile(
+                    path,
+                    number,
+                    f"expected 6 columns 'qid Q0 docid rank score tag', found {len(cols)}",
+                )
+            try:
+                score = float(cols[4])
+                int(cols[3])
+            except ValueError:
+                raise MalformedFile(
+                    path, number, "rank must be an integer and score a number"
+                ) from None
+            run.setdefault(cols[0], {})[cols[2]] = score
+    return run

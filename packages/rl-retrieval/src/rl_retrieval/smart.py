@@ -1,0 +1,228 @@
+"""Convert the SMART format of the classic test collections into the BEIR layout.
+
+Cranfield, CISI, MEDLINE, CACM and NPL ship documents and queries as tagged records
+(``.I <id>`` then fields such as ``.T`` title, ``.A`` authors, ``.B`` source, ``.W`` text)
+and relevance judgements as whitespace-separated lines. :func:`convert_smart` reads the three
+files and writes a BEIR folder that :func:`rl_retrieval.beir.load_beir` reads.
+
+Relevance lines come as ``qid docid rel`` (Cranfield), ``qid 0 docid rel`` (TREC) or
+``qid docid 0 0.0`` (CISI); ``"auto"`` tells them apart by column count. Cranfield's codes
+follow Cleverdon's scale where 1 is *most* relevant and -1 is not relevant; with
+``relevance="cleverdon"`` code ``c`` in 1..4 becomes grade ``5 - c`` and -1 is dropped.
+Cranfield's qrels number queries by position (1..225) while ``cran.qry`` has ids 001..365;
+``query_ids="position"`` maps the k-th record to ``k``.
+
+What it adds: no maintained Python library writes BEIR folders from SMART files.
+
+References:
+    Salton, "The SMART Retrieval System" (1971); Cleverdon, "The Cranfield tests on index
+    language devices" (1967); Thakur et al., BEIR, arXiv:2104.08663.
+
+Example:
+    >>> import tempfile, pathlib
+    >>> tmp = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (tmp / "docs").write_text(".I 1\\n.T\\nwings\\n.W\\nlift of wings\\n")
+    >>> _ = (tmp / "qry").write_text(".I 001\\n.W\\nwhat lifts?\\n")
+    >>> _ = (tmp / "rel").write_text("1 1 2\\n")
+    >>> convert_smart(tmp / "docs", tmp / "qry", tmp / "rel", tmp / "beir").qrels
+    {'1': {'1': 3}}
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from rl_retrieval.beir import BeirData, Qrels, write_beir
+from rl_shared.errors import BadInput, DatasetNotFound, MalformedFile
+
+__all__ = ["convert_smart", "read_smart", "read_smart_qrels", "write_smart"]
+
+_TEXT_FIELDS = ("W",)
+
+
+def _open_lines(path: Path) -> list[str]:
+    if not path.is_file():
+        raise DatasetNotFound(path.name, path.parent, f"the SMART file {path.name} is missing")
+    with open(path, encoding="utf-8", errors="replace", newline=None) as handle:
+        return handle.read().splitlines()
+
+
+def read_smart(path: str | os.PathLike[str]) -> list[tuple[str, dict[str, str]]]:
+    """Read SMART records: ``[(id, {field_letter: text})]`` in file order.
+
+    Args:
+        path: a SMART file (``.I`` records; CRLF or LF line endings).
+
+    Raises:
+        MalformedFile: text before the first ``.I`` or an ``.I`` without an id (file:line).
+    """
+    path = Path(path)
+    records: list[tuple[str, dict[str, str]]] = []
+    fields: dict[str, list[str]] = {}
+    current: str | None = None
+    for number, line in enumerate(_open_lines(path), start=1):
+        if line.startswith(".I"):
+            parts = line.split()
+            if len(parts) < 2:
+                raise MalformedFile(path, number, "a '.I' record has no id")
+            if records or fields or current is not None:
+                records[-1] = (records[-1][0], {k: " ".join(v).strip() for k, v in fields.items()})
+            records.append((parts[1].lstrip("0") or "0", {}))
+            fields, current = {}, None
+        elif len(line) >= 2 and line[0] == "." and line[1].isalpha() and line[2:].strip() == "":
+            if not records:
+                raise MalformedFile(path, number, "a field comes before the first '.I' record")
+            current = line[1]
+            fields.setdefault(current, [])
+        elif line.strip():
+            if not records or current is None:
+                raise MalformedFile(path, number, "text comes before any '.I' record or field tag")
+            fields[current].append(line.strip())
+    if records:
+        records[-1] = (records[-1][0], {k: " ".join(v).strip() for k, v in fields.items()})
+    return records
+
+
+def read_smart_qrels(
+    path: str | os.PathLike[str], fmt: str = "auto"
+) -> list[tuple[str, str, float]]:
+    """Read relevance lines as ``[(query_no, doc_id, relevance)]``.
+
+    Args:
+        path: the relevance file.
+        fmt: ``"auto"``, ``"qdr"`` (``q d rel``), ``"trec"`` (``q 0 d rel``) or ``"cisi"``
+            (``q d 0 0.0``, every line relevant).
+    """
+    if fmt not in ("auto", "qdr", "trec", "cisi"):
+        raise BadInput(f"qrels format must be auto, qdr, trec or cisi, got '{fmt}'")
+    path = Path(path)
+    out: list[tuple[str, str, float]] = []
+    for number, line in enumerate(_open_lines(path), start=1):
+        cols = line.split()
+        if not cols:
+            continue
+        kind = fmt
+        if kind == "auto":
+            kind = (
+                "qdr"
+                if len(cols) == 3
+                else ("trec" if len(cols) == 4 and cols[1] == "0" else "cisi")
+            )
+        want = 3 if kind == "qdr" else 4
+        if len(cols) != want:
+            raise MalformedFile(
+                path, number, f"expected {want} columns ({kind} format), found {len(cols)}"
+            )
+        try:
+            if kind == "qdr":
+                out.append((cols[0], cols[1], float(cols[2])))
+            elif kind == "trec":
+                out.append((cols[0], cols[2], float(cols[3])))
+            else:
+                out.append((cols[0], cols[1], 1.0))
+        except ValueError:
+            raise MalformedFile(path, number, "the relevance column is not a number") from None
+    return out
+
+
+def _norm(token: str) -> str:
+    return token.lstrip("0") or "0"
+
+
+def convert_smart(
+    docs: str | os.PathLike[str],
+    queries: str | os.PathLike[str],
+    qrels: str | os.PathLike[str],
+    out: str | os.PathLike[str] | None = None,
+    *,
+    relevance: str = "cleverdon",
+    query_ids: str = "position",
+    qrels_format: str = "auto",
+    split: str = "test",
+) -> BeirData:
+    """Convert SMART documents, queries and relevance files into BEIR data (and write it).
+
+    Args:
+        docs: the document file (``.I/.T/.A/.B/.W`` records).
+        queries: the query file (``.I/.W`` records).
+        qrels: the relevance file.
+        out: write a BEIR folder here (atomically); ``None`` only returns the data.
+        relevance: ``"cleverdon"`` (1 best .. 4, -1 dropped: grade ``5 - c``), ``"raw"``
+            (kept as integers, values <= 0 dropped) or ``"binary"`` (every listed pair is 1).
+        query_ids: ``"position"`` (qrels number the k-th query record ``k``) or ``"record"``
+            (qrels use the ``.I`` ids).
+        qrels_format: see :func:`read_smart_qrels`.
+        split: name of the written qrels split.
+
+    Raises:
+        MalformedFile: a bad line, or a judgement naming an unknown query or document.
+    """
+    if relevance not in ("cleverdon", "raw", "binary"):
+        raise BadInput(f"relevance must be cleverdon, raw or binary, got '{relevance}'")
+    if query_ids not in ("position", "record"):
+        raise BadInput(f"query_ids must be position or record, got '{query_ids}'")
+    corpus = {}
+    for did, fields in read_smart(docs):
+        text = " ".join(fields.get(f, "") for f in _TEXT_FIELDS).strip()
+        title = fields.get("T", "")
+        if text.startswith(title) and title:  # Cranfield repeats the title in .W
+            text = text[len(title) :].strip()
+        corpus[did] = {"title": title, "text": text}
+    records = read_smart(queries)
+    if query_ids == "position":
+        query_map = {str(i): fields.get("W", "") for i, (_, fields) in enumerate(records, start=1)}
+    else:
+        query_map = {qid: fields.get("W", "") for qid, fields in records}
+    judged: Qrels = {}
+    qrels_path = Path(qrels)
+    for line, (qno, did, rel) in enumerate(read_smart_qrels(qrels_path, qrels_format), start=1):
+        qid, did = _norm(qno), _norm(did)
+        if relevance == "cleverdon":
+            grade = 5 - int(rel) if 1 <= rel <= 4 else 0
+        elif relevance == "binary":
+            grade = 1
+        else:
+            grade = int(rel)
+        if grade <= 0:
+            continue
+        if qid not in query_map:
+            raise MalformedFile(qrels_path, line, f"query {qno} is not in {Path(queries).name}")
+        if did not in corpus:
+            raise MalformedFile(qrels_path, line, f"document {did} is not in {Path(docs).name}")
+        judged.setdefault(qid, {})[did] = grade
+    data = BeirData(corpus, {q: t for q, t in query_map.items() if q in judged}, judged)
+    if out is not None:
+        write_beir(data, out, split=split)
+    return data
+
+
+def write_smart(
+    data: BeirData,
+    docs: str | os.PathLike[str],
+    queries: str | os.PathLike[str],
+    qrels: str | os.PathLike[str],
+) -> None:
+    """Write BEIR data as SMART files (Cranfield style: qrels by position, Cleverdon codes).
+
+    The inverse of :func:`convert_smart` with its defaults, for round trips and for tools that
+    read SMART. Grades must be 1..4 (written as code ``5 - grade``).
+    """
+    from rl_shared.io import atomic_write_text
+
+    doc_lines = []
+    for did, doc in data.corpus.items():
+        doc_lines += [f".I {did}", ".T", doc.get("title", ""), ".W", doc.get("text", "")]
+    atomic_write_text(docs, "\n".join(doc_lines) + "\n")
+    qids = list(data.queries)
+    query_lines = []
+    for qid in qids:
+        query_lines += [f".I {qid}", ".W", data.queries[qid]]
+    atomic_write_text(queries, "\n".join(query_lines) + "\n")
+    rel_lines = []
+    for position, qid in enumerate(qids, start=1):
+        for did, grade in data.qrels.get(qid, {}).items():
+            if not 1 <= grade <= 4:
+                raise BadInput(f"SMART (Cleverdon) grades are 1..4, query {qid} has {grade}")
+            rel_lines.append(f"{position} {did} {5 - grade}")
+    atomic_write_text(qrels, "\n".join(rel_lines) + "\n")

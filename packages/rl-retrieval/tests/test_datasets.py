@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import pytest
+
+from rl_retrieval.datasets import DATASETS, load_dataset
+from rl_shared.data import data_dir
+from rl_shared.errors import DatasetNotFound, UnknownName
+
+HAVE = {d.name: d.is_present() for d in DATASETS}
+
+
+def test_registered():
+    assert {d.name for d in DATASETS} == {"cranfield", "limit-small", "limit"}
+
+
+def test_unknown_and_missing(monkeypatch, tmp_path):
+    with pytest.raises(UnknownName):
+        load_dataset("nope")
+    monkeypatch.setenv("RL_DATA_DIR", str(tmp_path))
+    with pytest.raises(DatasetNotFound, match="retrieval/limit-small"):
+        load_dataset("limit-small")
+
+
+@pytest.mark.skipif(not HAVE["cranfield"], reason=f"cranfield not in {data_dir()}")
+def test_cranfield_counts():
+    data = load_dataset("cranfield")
+    assert (len(data.corpus), len(data.queries)) == (1400, 225)
+    assert sum(len(v) for v in data.qrels.values()) == 1837 - 225  # the -1 judgements dropped
+
+
+@pytest.mark.skipif(not HAVE["limit-small"], reason=f"limit-small not in {data_dir()}")
+def test_limit_small_counts():
+    data = load_dataset("limit-small")
+    assert (len(data.corpus), len(data.queries)) == (46, 1000)
+    assert all(len(v) == 2 for v in data.qrels.values())
