@@ -303,15 +303,25 @@ def critical_n_curve(
 def fit_cubic(dims: Sequence[float], ns: Sequence[float]) -> tuple[float, float, float, float]:
     """Least-squares cubic ``n = c0 + c1 d + c2 d^2 + c3 d^3`` (lowest order first), as the paper fits.
 
+    ``c1, c2, c3`` are kept non-negative (the paper's fitted coefficients are): fitted over a
+    few small ``d``, an unconstrained cubic can bend down and extrapolate to negative ``n``.
+
     Example:
         >>> c = fit_cubic([1, 2, 3, 4, 5], [1, 8, 27, 64, 125])
-        >>> [round(x, 6) + 0.0 for x in c]
+        >>> [round(x, 4) + 0.0 for x in c]
         [0.0, 0.0, 0.0, 1.0]
     """
+    from scipy.optimize import lsq_linear
+
     if len(dims) != len(ns) or len(dims) < 4:
         raise BadInput(f"a cubic needs at least 4 (d, n) points, got {len(dims)}")
-    coef = np.polynomial.polynomial.polyfit(np.asarray(dims, float), np.asarray(ns, float), 3)
-    return tuple(float(c) for c in coef)  # type: ignore[return-value]
+    d = np.asarray(dims, float)
+    design = np.stack([np.ones_like(d), d, d**2, d**3], axis=1)
+    scale = design.max(axis=0)  # column scaling keeps the problem well conditioned
+    fit = lsq_linear(
+        design / scale, np.asarray(ns, float), bounds=([-np.inf, 0, 0, 0], np.inf), tol=1e-12
+    )
+    return tuple(float(c) for c in fit.x / scale)  # type: ignore[return-value]
 
 
 def polyval(coef: Sequence[float], d: float) -> float:

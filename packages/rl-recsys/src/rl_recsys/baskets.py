@@ -1,0 +1,208 @@
+"""Basket files: one basket per line, or a transaction table; and train/test splits.
+
+Two layouts are read:
+
+* **basket lines** (the Groceries format): one basket per line, items separated by commas,
+  no header (``whole milk,yogurt,coffee``);
+* **transaction tables**: a CSV with a header and one row per (transaction, item), such as
+  a point-of-sale export; rows sharing a transaction id form one basket, in order of first
+  appearance.
+
+Empty baskets are skipped, an item repeated within a basket is kept once (first position),
+and item labels are kept exactly as written (Groceries has ``"cream cheese "`` with a
+trailing space). A malformed line raises :class:`~rl_shared.errors.MalformedFile` naming the
+file and the line.
+
+Example:
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "b.csv"
+    >>> _ = path.write_text("milk,bread,milk\\n\\ncoffee\\n")
+    >>> read_baskets(path)
+    [['milk', 'bread'], ['coffee']]
+    >>> train, test = split_baskets([["a"], ["b"], ["c"], ["d"]], test_fraction=0.25)
+    >>> test
+    [['d']]
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from rl_shared.errors import BadInput, MalformedFile
+
+__all__ = [
+    "Basket",
+    "item_counts",
+    "load_baskets",
+    "read_baskets",
+    "read_transactions",
+    "split_baskets",
+]
+
+Basket = list[str]
+
+
+def _dedupe(items: Iterable[str]) -> Basket:
+    return list(dict.fromkeys(items))
+
+
+def _check_file(path: Path) -> None:
+    if not path.is_file():
+        raise BadInput(f"basket file {path} does not exist; pass the path of a CSV file")
+
+
+def read_baskets(path: str | Path, delimiter: str = ",") -> list[Basket]:
+    """Read a file with one basket per line, items separated by ``delimiter``.
+
+    Args:
+        path: the file (UTF-8; LF or CRLF line endings).
+        delimiter: the item separator.
+
+    Returns:
+        The baskets in file order; blank lines are skipped and repeated items kept once.
+
+    Raises:
+        MalformedFile: a line holds an empty item (``a,,b``) or is not UTF-8.
+    """
+    path = Path(path)
+    _check_file(path)
+    baskets: list[Basket] = []
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8").rstrip("\r\n")
+            except UnicodeDecodeError:
+                raise MalformedFile(path, number, "the line is not valid UTF-8") from None
+            if not line.strip():
+                continue
+            items = next(csv.reader([line], delimiter=delimiter))
+            if any(not item.strip() for item in items):
+                raise MalformedFile(
+                    path, number, f"an item is empty in {line!r}; remove the stray {delimiter!r}"
+                )
+            baskets.append(_dedupe(items))
+    return baskets
+
+
+def read_transactions(
+    path: str | Path,
+    transaction_col: str,
+    item_col: str,
+    delimiter: str = ",",
+) -> list[Basket]:
+    """Read a transaction table (header row, one row per transaction and item) as baskets.
+
+    Args:
+        path: the CSV file.
+        transaction_col: the column holding the transaction (basket) id.
+        item_col: the column holding the item name.
+        delimiter: the field separator.
+
+    Returns:
+        One basket per transaction id, in order of first appearance.
+
+    Raises:
+        MalformedFile: a column is missing from the header, or a row is short or has an
+            empty transaction id or item.
+    """
+    path = Path(path)
+    _check_file(path)
+    groups: dict[str, Basket] = {}
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise MalformedFile(path, 1, "the file is empty; it needs a header row") from None
+        except UnicodeDecodeError:
+            raise MalformedFile(path, 1, "the header is not valid UTF-8") from None
+        for name in (transaction_col, item_col):
+            if name not in header:
+                raise MalformedFile(
+                    path, 1, f"no column {name!r} in the header; columns are {header}"
+                )
+        t_idx, i_idx = header.index(transaction_col), header.index(item_col)
+        need = max(t_idx, i_idx) + 1
+        number = 1
+        try:
+            for number, row in enumerate(reader, start=2):
+                if not row or not any(cell.strip() for cell in row):
+                    continue
+                if len(row) < need:
+                    raise MalformedFile(
+                        path, number, f"the row has {len(row)} fields but {need} are needed"
+                    )
+                tid, item = row[t_idx], row[i_idx]
+                if not tid.strip() or not item.strip():
+                    raise MalformedFile(path, number, "the transaction id or the item is empty")
+                groups.setdefault(tid, []).append(item)
+        except UnicodeDecodeError:
+            raise MalformedFile(path, number + 1, "the row is not valid UTF-8") from None
+    return [_dedupe(items) for items in groups.values()]
+
+
+def load_baskets(
+    path: str | Path,
+    transaction_col: str | None = None,
+    item_col: str | None = None,
+    delimiter: str = ",",
+) -> list[Basket]:
+    """Read basket lines, or a transaction table when both column names are given.
+
+    Args:
+        path: the file.
+        transaction_col: transaction-id column of a transaction table.
+        item_col: item column of a transaction table.
+        delimiter: the separator.
+    """
+    if (transaction_col is None) != (item_col is None):
+        raise BadInput("give both --transaction-col and --item-col for a transaction table")
+    if transaction_col is not None and item_col is not None:
+        return read_transactions(path, transaction_col, item_col, delimiter)
+    return read_baskets(path, delimiter)
+
+
+def item_counts(baskets: Iterable[Sequence[str]]) -> Counter[str]:
+    """How many baskets hold each item."""
+    counts: Counter[str] = Counter()
+    for basket in baskets:
+        counts.update(basket)
+    return counts
+
+
+def split_baskets(
+    baskets: Sequence[Basket],
+    test_fraction: float = 0.2,
+    order: str = "time",
+    seed: int = 0,
+) -> tuple[list[Basket], list[Basket]]:
+    """Split baskets into train and test.
+
+    Args:
+        baskets: in time order (file order).
+        test_fraction: share of baskets that go to test, in (0, 1).
+        order: ``"time"`` keeps the last baskets for test; ``"random"`` draws them with ``seed``.
+        seed: seed of the random split.
+
+    Returns:
+        ``(train, test)``.
+    """
+    if not 0.0 < test_fraction < 1.0:
+        raise BadInput(f"test_fraction must be between 0 and 1, got {test_fraction}")
+    if order not in ("time", "random"):
+        raise BadInput(f"split order must be 'time' or 'random', got {order!r}")
+    n_test = max(1, round(len(baskets) * test_fraction))
+    if n_test >= len(baskets):
+        raise BadInput(f"{len(baskets)} baskets are too few to split off {test_fraction:.0%}")
+    index = np.arange(len(baskets))
+    if order == "random":
+        index = np.random.default_rng(seed).permutation(len(baskets))
+    cut = len(baskets) - n_test
+    train = [list(baskets[i]) for i in sorted(index[:cut])]
+    test = [list(baskets[i]) for i in sorted(index[cut:])]
+    return train, test

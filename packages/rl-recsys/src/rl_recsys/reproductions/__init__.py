@@ -1,0 +1,1 @@
+"""Reproductions of rl-recsys, registered under ``rl.reproductions``."""
