@@ -65,3 +65,18 @@ def test_bad_inputs():
         simplicial_attention_triton(x, x, x, x, x[:, :, :4])
     with pytest.raises(BadInput, match="window sizes must be positive"):
         simplicial_attention_triton(x, x, x, x, x, window=(0, 2))
+
+
+def test_public_api_dispatches_to_the_kernel_and_agrees_with_reference(monkeypatch):
+    from rl_shared.attention import simplicial, simplicial_attention
+
+    xs = [torch.randn(1, 2, 20, 16, generator=torch.Generator().manual_seed(i)) for i in range(5)]
+    calls = []
+    real = simplicial_attention_triton
+    monkeypatch.setattr(
+        simplicial, "_triton_kernel", lambda: lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
+    auto = simplicial_attention(*xs, window=(6, 4))
+    reference = simplicial_attention(*xs, window=(6, 4), impl="reference")
+    assert calls, "impl='auto' did not use the Triton kernel under the interpreter"
+    torch.testing.assert_close(auto, reference, atol=1e-5, rtol=0)
