@@ -103,7 +103,7 @@ def _print_list(available: dict, datasets: dict, as_json: bool) -> None:  # type
     for column in ("name", "what it reproduces", "data", "ready"):
         table.add_column(column)
     for row in rows:
-        data = ", ".join(row["datasets"]) or "bundled"
+        data = ", ".join(row["datasets"]) or "none needed"
         ready = (
             "[green]yes[/]"
             if row["data_present"]
