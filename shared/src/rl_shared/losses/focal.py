@@ -110,7 +110,9 @@ class FocalInfoNCELoss(InfoNCELoss):
     ) -> Tensor:
         return self.compute_loss_from_embeddings(embed(self.model, sentence_features))
 
-    def compute_loss_from_embeddings(self, embeddings: list[Tensor]) -> Tensor:
+    def compute_loss_from_embeddings(
+        self, embeddings: list[Tensor], labels: Tensor | None = None
+    ) -> Tensor:
         anchors, positives, negatives = self.split(embeddings)
         return focal_info_nce(
             anchors,

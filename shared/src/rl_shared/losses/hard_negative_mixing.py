@@ -115,7 +115,9 @@ class HardNegativeMixingLoss(InfoNCELoss):
     ) -> Tensor:
         return self.compute_loss_from_embeddings(embed(self.model, sentence_features))
 
-    def compute_loss_from_embeddings(self, embeddings: list[Tensor]) -> Tensor:
+    def compute_loss_from_embeddings(
+        self, embeddings: list[Tensor], labels: Tensor | None = None
+    ) -> Tensor:
         anchors, positives, negatives = self.split(embeddings)
         pos_logits, other_logits, candidates = info_nce_logits(
             anchors,

@@ -216,7 +216,9 @@ class InfoNCELoss(nn.Module):
         negatives = torch.stack(rest, dim=1) if rest else None
         return anchors, positives, negatives
 
-    def compute_loss_from_embeddings(self, embeddings: list[Tensor]) -> Tensor:
+    def compute_loss_from_embeddings(
+        self, embeddings: list[Tensor], labels: Tensor | None = None
+    ) -> Tensor:
         anchors, positives, negatives = self.split(embeddings)
         return info_nce(
             anchors,
