@@ -17,7 +17,8 @@ def _data(seed=0):
 
 def test_mixed_negatives_lie_between_hardest_negatives():
     a, p, n = _data()
-    _, other, cands = info_nce_logits(a, p, n)
+    logits, own, cands = info_nce_logits(a, p, n)
+    other = logits.scatter(1, own, float("-inf"))
     extra = mix_hard_negatives(
         a,
         cands,
@@ -51,6 +52,7 @@ def test_seeded_mixing_is_deterministic(model):
 
 def test_too_small_batch_raises():
     a = torch.randn(1, 4)
-    _, other, cands = info_nce_logits(a, a)
+    logits, own, cands = info_nce_logits(a, a)
+    other = logits.scatter(1, own, float("-inf"))
     with pytest.raises(BadInput, match="two negatives"):
         mix_hard_negatives(a, cands, other)

@@ -119,7 +119,7 @@ class HardNegativeMixingLoss(InfoNCELoss):
         self, embeddings: list[Tensor], labels: Tensor | None = None
     ) -> Tensor:
         anchors, positives, negatives = self.split(embeddings)
-        pos_logits, other_logits, candidates = info_nce_logits(
+        logits, own, candidates = info_nce_logits(
             anchors,
             positives,
             negatives,
@@ -127,16 +127,17 @@ class HardNegativeMixingLoss(InfoNCELoss):
             gather_across_ranks=self.gather_across_devices,
         )
         generator = self.generator if anchors.device.type == "cpu" else None
+        others = logits.detach().scatter(1, own, float("-inf"))  # own positives are no negatives
         extra = mix_hard_negatives(
             anchors,
             candidates,
-            other_logits.detach(),
+            others,
             num_mixed=self.num_mixed,
             top_k=self.top_k,
             temperature=self.temperature,
             generator=generator,
         )
-        losses = info_nce_from_logits(pos_logits, other_logits, extra, reduction="none")
+        losses = info_nce_from_logits(logits, own, extra, reduction="none")
         return (focal_weights(losses, self.gamma) * losses).mean()
 
     def get_config_dict(self) -> dict[str, object]:

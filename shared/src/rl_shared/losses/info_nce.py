@@ -48,9 +48,9 @@ def info_nce_logits(
     """Scaled similarities of each anchor with every candidate.
 
     Returns:
-        ``(pos_logits, other_logits, candidates)``: ``pos_logits`` ``(B, P)`` are the anchor's
-        own positives; ``other_logits`` ``(B, C)`` are every candidate with the anchor's own
-        positives set to ``-inf``; ``candidates`` ``(C, D)`` the (gathered) candidate rows.
+        ``(logits, own, candidates)``: ``logits`` ``(B, C)`` of each anchor against every
+        candidate; ``own`` ``(B, P)`` the columns of the anchor's own positives;
+        ``candidates`` ``(C, D)`` the (gathered) candidate rows.
     """
     if temperature <= 0:
         raise BadInput(f"temperature must be positive, got {temperature}")
@@ -90,9 +90,7 @@ def info_nce_logits(
     logits = cos_sim(anchors, candidates) / temperature  # (B, C)
     rows = torch.arange(batch, device=anchors.device)
     own = torch.stack([p * total + offset + rows for p in range(n_pos)], dim=1)  # (B, P)
-    pos_logits = logits.gather(1, own)
-    other_logits = logits.scatter(1, own, float("-inf"))
-    return pos_logits, other_logits, candidates
+    return logits, own, candidates
 
 
 def info_nce(
@@ -127,36 +125,39 @@ def info_nce(
         >>> round(float(info_nce(a, a + 0.01 * p)), 4) < round(float(info_nce(a, p)), 4)
         True
     """
-    pos_logits, other_logits, _ = info_nce_logits(
+    logits, own, _ = info_nce_logits(
         anchors,
         positives,
         negatives,
         temperature=temperature,
         gather_across_ranks=gather_across_ranks,
     )
-    return info_nce_from_logits(pos_logits, other_logits, extra_logits, reduction=reduction)
+    return info_nce_from_logits(logits, own, extra_logits, reduction=reduction)
 
 
 def info_nce_from_logits(
-    pos_logits: Tensor,
-    other_logits: Tensor,
-    extra_logits: Tensor | None = None,
-    *,
-    reduction: str = "mean",
+    logits: Tensor, own: Tensor, extra_logits: Tensor | None = None, *, reduction: str = "mean"
 ) -> Tensor:
     """The InfoNCE cross-entropy from the logits :func:`info_nce_logits` returns.
 
+    Each positive competes with every candidate except the anchor's other positives; with one
+    positive per anchor this is a plain (fused) cross-entropy.
+
     Shapes:
-        pos_logits ``(B, P)``, other_logits ``(B, C)``, extra_logits ``(B, M)``; returns a
-        scalar or ``(B, P)``.
+        logits ``(B, C)``, own ``(B, P)``, extra_logits ``(B, M)``; returns a scalar or ``(B, P)``.
     """
     if reduction not in ("mean", "none"):
         raise BadInput(f"reduction must be 'mean' or 'none', got {reduction!r}")
+    every = logits
     if extra_logits is not None:
-        check_rows("info_nce", pos_logits=pos_logits, extra_logits=extra_logits)
-        other_logits = torch.cat([other_logits, extra_logits], dim=1)
-    log_z_others = torch.logsumexp(other_logits, dim=1, keepdim=True)  # (B, 1)
-    losses = torch.logaddexp(log_z_others, pos_logits) - pos_logits  # (B, P)
+        check_rows("info_nce", logits=logits, extra_logits=extra_logits)
+        every = torch.cat([logits, extra_logits], dim=1)
+    if own.shape[1] == 1:
+        losses = torch.nn.functional.cross_entropy(every, own[:, 0], reduction="none")[:, None]
+    else:
+        pos = logits.gather(1, own)  # (B, P)
+        log_z_others = torch.logsumexp(every.scatter(1, own, float("-inf")), dim=1, keepdim=True)
+        losses = torch.logaddexp(log_z_others, pos) - pos
     return losses if reduction == "none" else losses.mean()
 
 
