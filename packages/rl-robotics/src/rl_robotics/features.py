@@ -1,0 +1,118 @@
+"""Raw robot states and the ground-truth features a person may care about.
+
+A raw state is the 20 numbers the robot sees: seven joint angles, the end-effector (cup)
+position and quaternion, the laptop position and the person position (layout in
+:data:`STATE_SLICES`). The features follow the SIRL / FERL table-top tasks:
+
+| feature | value |
+|---|---|
+| ``table`` | height of the cup above the table top (m) |
+| ``laptop`` | horizontal distance of the cup to the laptop (m) |
+| ``person`` | horizontal distance of the cup to the person (m) |
+| ``coffee`` | cup tilt, ``1 - up·z`` with the cup's up axis the gripper's ``-z`` (0 upright, 2 upside down) |
+
+:data:`FEATURE_SCALES` divides each feature to a comparable size (about one standard
+deviation of a trajectory's mean feature over random trajectories), which is how the
+simulated people weigh them.
+
+References:
+    Bobu et al., "SIRL: Similarity-based Implicit Representation Learning", HRI 2023,
+    arXiv:2301.00810; Bobu et al., "Feature Expansive Reward Learning" (FERL), arXiv:2006.13208.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.spatial.transform import Rotation
+
+from rl_shared.errors import ShapeMismatch, UnknownName
+
+__all__ = [
+    "FEATURES",
+    "FEATURE_SCALES",
+    "STATE_DIM",
+    "STATE_SLICES",
+    "feature_index",
+    "make_state",
+    "state_features",
+    "trajectory_features",
+]
+
+FEATURES = ("table", "laptop", "person", "coffee")
+FEATURE_SCALES = np.array([0.1, 0.1, 0.15, 0.12])
+STATE_SLICES = {
+    "joints": slice(0, 7),
+    "ee_pos": slice(7, 10),
+    "ee_quat": slice(10, 14),
+    "laptop": slice(14, 17),
+    "person": slice(17, 20),
+}
+STATE_DIM = 20
+
+
+def feature_index(names: str | list[str] | tuple[str, ...]) -> list[int]:
+    """Column indices of feature names (a comma-separated string or a list).
+
+    Example:
+        >>> feature_index("laptop,table")
+        [1, 0]
+    """
+    if isinstance(names, str):
+        names = [n.strip() for n in names.split(",") if n.strip()]
+    out = []
+    for name in names:
+        if name not in FEATURES:
+            raise UnknownName("feature", name, list(FEATURES))
+        out.append(FEATURES.index(name))
+    return out
+
+
+def make_state(
+    joints: np.ndarray | tuple[float, ...],
+    ee_pos: np.ndarray | tuple[float, ...],
+    ee_quat: np.ndarray | tuple[float, ...],
+    laptop: np.ndarray | tuple[float, ...],
+    person: np.ndarray | tuple[float, ...],
+) -> np.ndarray:
+    """Pack one raw state ``(20,)``; the quaternion is stored with ``w >= 0``."""
+    quat = np.asarray(ee_quat, dtype=np.float64)
+    quat = -quat if quat[3] < 0 else quat
+    return np.concatenate([joints, ee_pos, quat, laptop, person]).astype(np.float64)
+
+
+def state_features(states: np.ndarray) -> np.ndarray:
+    """Ground-truth features of raw states (see the table above), unscaled.
+
+    Args:
+        states: raw states.
+
+    Shapes:
+        ``(..., 20)`` -> ``(..., 4)`` in the order of :data:`FEATURES`.
+
+    Example:
+        >>> s = make_state(np.zeros(7), (0.5, 0.0, 0.3), (1, 0, 0, 0), (0.5, 0.4, 0), (0.8, 0.0, 0.5))
+        >>> state_features(s).round(3).tolist()  # height 0.3, 0.4 to laptop, 0.3 to person, upright
+        [0.3, 0.4, 0.3, 0.0]
+    """
+    states = np.asarray(states, dtype=np.float64)
+    if states.shape[-1] != STATE_DIM:
+        raise ShapeMismatch(f"raw states need {STATE_DIM} columns, got {states.shape[-1]}")
+    flat = states.reshape(-1, STATE_DIM)
+    ee = flat[:, STATE_SLICES["ee_pos"]]
+    table = ee[:, 2]
+    laptop = np.linalg.norm(ee[:, :2] - flat[:, STATE_SLICES["laptop"]][:, :2], axis=1)
+    person = np.linalg.norm(ee[:, :2] - flat[:, STATE_SLICES["person"]][:, :2], axis=1)
+    z_axis = Rotation.from_quat(flat[:, STATE_SLICES["ee_quat"]]).as_matrix()[:, :, 2]
+    coffee = 1.0 + z_axis[:, 2]  # cup up = -gripper z; 1 - up·ẑ = 1 + z_z
+    out = np.stack([table, laptop, person, coffee], axis=1)
+    return out.reshape(*states.shape[:-1], len(FEATURES))
+
+
+def trajectory_features(states: np.ndarray, scaled: bool = True) -> np.ndarray:
+    """Mean state features along each trajectory, divided by :data:`FEATURE_SCALES`.
+
+    Shapes:
+        ``(N, T, 20)`` -> ``(N, 4)``.
+    """
+    feats = state_features(states).mean(axis=-2)
+    return feats / FEATURE_SCALES if scaled else feats

@@ -1,0 +1,238 @@
+"""State representations: SIRL (similarity queries + triplet loss), self-supervised, random.
+
+:class:`StateEncoder` maps a raw state to a ``d``-vector; a trajectory's embedding is the mean
+over its states. :func:`fit_sirl` trains it so that the two trajectories a person called
+alike are closer than the odd one out (``rl_shared.losses.triplet_loss``, soft form by
+default, as SIRL). :func:`fit_contrastive` is the self-supervised baseline: SimCLR-style
+InfoNCE (``rl_shared.losses.info_nce``) between two designer-chosen augmentations of each
+trajectory (Gaussian noise on the standardized state and a random time window). An
+untrained :class:`StateEncoder` is the random-features baseline.
+
+References:
+    Bobu et al., "SIRL: Similarity-based Implicit Representation Learning", HRI 2023,
+    arXiv:2301.00810. Chen et al., "A Simple Framework for Contrastive Learning of Visual
+    Representations" (SimCLR), arXiv:2002.05709.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors.torch import load_file, save_file
+from torch import Tensor, nn
+
+from rl_robotics.features import STATE_DIM
+from rl_shared.errors import BadInput, NonFiniteLoss, ShapeMismatch
+from rl_shared.io import atomic_dir
+from rl_shared.losses import info_nce, triplet_loss
+
+__all__ = ["StateEncoder", "TrainConfig", "fit_contrastive", "fit_sirl"]
+
+
+@dataclass
+class TrainConfig:
+    """Optimisation settings shared by the representation learners.
+
+    Args:
+        steps: Adam steps.
+        batch: triplets (or trajectories) per step.
+        lr: learning rate.
+        weight_decay: AdamW weight decay.
+        margin: triplet margin (0: soft / Bradley–Terry form, as SIRL).
+        noise: std of the contrastive baseline's Gaussian augmentation (standardized units).
+        window: fraction of the trajectory the contrastive baseline's time crop keeps.
+        temperature: InfoNCE temperature.
+    """
+
+    steps: int = 300
+    batch: int = 128
+    lr: float = 3e-3
+    weight_decay: float = 1e-4
+    margin: float = 0.0
+    noise: float = 0.1
+    window: float = 0.7
+    temperature: float = 0.1
+
+
+class StateEncoder(nn.Module):
+    """An MLP from raw states to a representation, with the input standardization built in.
+
+    Args:
+        out_dim: size of the representation.
+        hidden: width of the two hidden layers.
+        in_dim: raw state size.
+        seed: initialisation seed.
+
+    Shapes:
+        ``forward``: ``(..., in_dim)`` -> ``(..., out_dim)``; :meth:`embed_trajectories`:
+        ``(N, T, in_dim)`` -> ``(N, out_dim)``.
+
+    Example:
+        >>> enc = StateEncoder(out_dim=4, seed=0)
+        >>> enc.embed_trajectories(np.zeros((2, 5, 20))).shape
+        (2, 4)
+    """
+
+    def __init__(
+        self, out_dim: int = 8, hidden: int = 64, in_dim: int = STATE_DIM, seed: int = 0
+    ) -> None:
+        super().__init__()
+        if out_dim < 1 or hidden < 1:
+            raise BadInput(f"sizes must be positive, got out_dim={out_dim}, hidden={hidden}")
+        self.config = {"out_dim": out_dim, "hidden": hidden, "in_dim": in_dim, "seed": seed}
+        gen = torch.Generator().manual_seed(seed)
+        self.net = nn.Sequential(
+            nn.Linear(in_dim, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU()
+        )
+        self.net.append(nn.Linear(hidden, out_dim))
+        with torch.no_grad():
+            for param in self.net.parameters():  # seeded init, independent of the global RNG
+                bound = 1.0 / np.sqrt(param.shape[-1])
+                param.copy_(torch.rand(param.shape, generator=gen) * 2 * bound - bound)
+        self.register_buffer("mean", torch.zeros(in_dim))
+        self.register_buffer("std", torch.ones(in_dim))
+
+    def standardize_on(self, states: np.ndarray) -> StateEncoder:
+        """Set the input mean / std from raw states ``(..., in_dim)``; returns self."""
+        flat = torch.as_tensor(states, dtype=torch.float32).reshape(-1, self.mean.shape[0])
+        self.mean.copy_(flat.mean(0))
+        self.std.copy_(flat.std(0).clamp_min(1e-3))
+        return self
+
+    def forward(self, states: Tensor) -> Tensor:
+        return self.net((states - self.mean) / self.std)
+
+    @torch.no_grad()
+    def embed_states(self, states: np.ndarray) -> np.ndarray:
+        """Representation of each raw state, as NumPy."""
+        self.eval()
+        return self(torch.as_tensor(states, dtype=torch.float32)).numpy()
+
+    def embed_trajectories(self, states: np.ndarray) -> np.ndarray:
+        """Mean representation over each trajectory's states ``(N, T, D) -> (N, d)``."""
+        return self.embed_states(states).mean(axis=-2)
+
+    def save(self, folder: str | Path) -> None:
+        """Write ``encoder.safetensors`` and ``config.json`` into ``folder`` atomically."""
+        with atomic_dir(folder) as tmp:
+            save_file(
+                {k: v.contiguous() for k, v in self.state_dict().items()},
+                str(tmp / "encoder.safetensors"),
+            )
+            (tmp / "config.json").write_text(json.dumps(self.config), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: str | Path) -> StateEncoder:
+        """Read an encoder written by :meth:`save`."""
+        folder = Path(folder)
+        enc = cls(**json.loads((folder / "config.json").read_text(encoding="utf-8")))
+        enc.load_state_dict(load_file(str(folder / "encoder.safetensors")))
+        return enc
+
+
+def fit_sirl(
+    states: np.ndarray,
+    triplets: np.ndarray,
+    encoder: StateEncoder | None = None,
+    config: TrainConfig | None = None,
+    seed: int = 0,
+) -> StateEncoder:
+    """Train a representation from answered similarity queries with the triplet loss.
+
+    Args:
+        states: raw trajectories the queries index.
+        triplets: ``(anchor, positive, negative)`` indices into ``states``
+            (see :func:`rl_robotics.people.similarity_triplets`).
+        encoder: the encoder to train (default: a fresh :class:`StateEncoder` seeded by ``seed``).
+        config: optimisation settings.
+        seed: seed of the initialisation and the batches.
+
+    Shapes:
+        states ``(N, T, 20)``; triplets ``(M, 3)``.
+
+    Example:
+        >>> from rl_robotics.trajectories import generate_trajectories
+        >>> ts = generate_trajectories(6, steps=3, cache=False)
+        >>> enc = fit_sirl(ts.states, np.array([[0, 1, 2], [3, 4, 5]]), config=TrainConfig(steps=5))
+        >>> enc.embed_trajectories(ts.states).shape
+        (6, 8)
+    """
+    triplets = np.asarray(triplets)
+    if triplets.ndim != 2 or triplets.shape[1] != 3 or len(triplets) == 0:
+        raise ShapeMismatch(
+            f"triplets must be a non-empty (M, 3) index array, got {triplets.shape}"
+        )
+    if triplets.max() >= len(states) or triplets.min() < 0:
+        raise BadInput(f"triplet indices must lie in [0, {len(states)}), got {triplets.max()}")
+    config = config or TrainConfig()
+    encoder = encoder or StateEncoder(seed=seed)
+    encoder.standardize_on(states)
+    data = torch.as_tensor(states, dtype=torch.float32)
+    index = torch.as_tensor(triplets, dtype=torch.long)
+    gen = torch.Generator().manual_seed(seed)
+    opt = torch.optim.AdamW(encoder.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    encoder.train()
+    for _ in range(config.steps):
+        batch = index[torch.randint(len(index), (min(config.batch, len(index)),), generator=gen)]
+        emb = encoder(data[batch]).mean(dim=2)  # (B, 3, d)
+        loss = triplet_loss(emb[:, 0], emb[:, 1], emb[:, 2], margin=config.margin)
+        _step(opt, loss)
+    return encoder.eval()
+
+
+def fit_contrastive(
+    states: np.ndarray,
+    encoder: StateEncoder | None = None,
+    config: TrainConfig | None = None,
+    seed: int = 0,
+) -> StateEncoder:
+    """Self-supervised baseline: InfoNCE between two augmented views of each trajectory.
+
+    A view adds Gaussian noise (``config.noise`` standard deviations) to every standardized
+    state and keeps a random contiguous window of ``config.window`` of the trajectory.
+
+    Shapes:
+        states ``(N, T, 20)``.
+
+    Example:
+        >>> from rl_robotics.trajectories import generate_trajectories
+        >>> ts = generate_trajectories(4, steps=4, cache=False)
+        >>> fit_contrastive(ts.states, config=TrainConfig(steps=3)).embed_trajectories(ts.states).shape
+        (4, 8)
+    """
+    if len(states) < 2:
+        raise BadInput(f"contrastive learning needs at least 2 trajectories, got {len(states)}")
+    config = config or TrainConfig()
+    encoder = encoder or StateEncoder(seed=seed)
+    encoder.standardize_on(states)
+    data = torch.as_tensor(states, dtype=torch.float32)
+    steps_t = data.shape[1]
+    width = max(1, round(config.window * steps_t))
+    gen = torch.Generator().manual_seed(seed)
+    opt = torch.optim.AdamW(encoder.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+
+    def view(batch: Tensor) -> Tensor:
+        start = torch.randint(steps_t - width + 1, (len(batch),), generator=gen)
+        rows = start[:, None] + torch.arange(width)[None]
+        crop = batch[torch.arange(len(batch))[:, None], rows]
+        noisy = crop + config.noise * encoder.std * torch.randn(crop.shape, generator=gen)
+        return encoder(noisy).mean(dim=1)
+
+    encoder.train()
+    for _ in range(config.steps):
+        batch = data[torch.randperm(len(data), generator=gen)[: config.batch]]
+        loss = info_nce(view(batch), view(batch), temperature=config.temperature)
+        _step(opt, loss)
+    return encoder.eval()
+
+
+def _step(opt: torch.optim.Optimizer, loss: Tensor) -> None:
+    if not torch.isfinite(loss):
+        raise NonFiniteLoss("the representation loss became non-finite; lower the learning rate")
+    opt.zero_grad()
+    loss.backward()
+    opt.step()

@@ -1,0 +1,1 @@
+"""Registered reproductions of rl-robotics."""

@@ -1,0 +1,136 @@
+"""Rewards learned from preference queries (Bradley–Terry).
+
+:class:`PreferenceReward` is a linear reward on a fixed representation: the Bradley–Terry
+model ``P(a ≻ b) = σ(θ·(e(a) - e(b)))`` is logistic regression without intercept on
+embedding differences, so it is fitted with scikit-learn's ``LogisticRegression`` (both
+orderings of each answered pair are used, so the fit is symmetric). :class:`TaskInputReward`
+is the task-input baseline: an MLP reward on raw states, trajectory reward = mean state
+reward, trained end to end with the Bradley–Terry likelihood.
+
+References:
+    Bobu et al., "SIRL: Similarity-based Implicit Representation Learning", HRI 2023,
+    arXiv:2301.00810. Bradley & Terry, Biometrika 1952.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import StandardScaler
+from torch import nn
+
+from rl_robotics.features import STATE_DIM
+from rl_robotics.representation import StateEncoder, TrainConfig, _step
+from rl_shared.errors import BadInput, ShapeMismatch
+
+__all__ = ["PreferenceReward", "TaskInputReward"]
+
+
+def _check_pairs(a: np.ndarray, b: np.ndarray, prefer_a: np.ndarray) -> np.ndarray:
+    if a.shape != b.shape or len(a) != len(prefer_a):
+        raise ShapeMismatch(
+            f"preference pairs disagree in shape: {a.shape}, {b.shape} and {len(prefer_a)} answers"
+        )
+    if len(a) == 0:
+        raise BadInput("need at least one answered preference query")
+    return np.asarray(prefer_a, dtype=bool)
+
+
+class PreferenceReward:
+    """Linear Bradley–Terry reward on embeddings.
+
+    Args:
+        c: inverse L2 strength of the logistic regression.
+
+    Shapes:
+        ``fit``: ``(Q, d)``, ``(Q, d)``, ``(Q,)``; ``score``: ``(N, d)`` -> ``(N,)``.
+
+    Example:
+        >>> rng = np.random.default_rng(0)
+        >>> a, b = rng.normal(size=(50, 3)), rng.normal(size=(50, 3))
+        >>> prefer = (a - b) @ [1.0, 0.0, 0.0] > 0
+        >>> r = PreferenceReward().fit(a, b, prefer)
+        >>> float(((r.score(a) > r.score(b)) == prefer).mean()) > 0.9
+        True
+    """
+
+    def __init__(self, c: float = 1.0) -> None:
+        self.c = c
+        self.scaler = StandardScaler()
+        self.theta = np.zeros(0)
+
+    def fit(self, emb_a: np.ndarray, emb_b: np.ndarray, prefer_a: np.ndarray) -> PreferenceReward:
+        """Fit ``θ`` to answered pairs."""
+        prefer_a = _check_pairs(emb_a, emb_b, prefer_a)
+        self.scaler.fit(np.concatenate([emb_a, emb_b]))
+        diff = self.scaler.transform(emb_a) - self.scaler.transform(emb_b)
+        x = np.concatenate([diff, -diff])
+        y = np.concatenate([prefer_a, ~prefer_a]).astype(int)
+        model = LogisticRegression(C=self.c, fit_intercept=False, max_iter=1000)
+        self.theta = model.fit(x, y).coef_[0]
+        return self
+
+    def score(self, emb: np.ndarray) -> np.ndarray:
+        """Reward of each embedded trajectory."""
+        return self.scaler.transform(emb) @ self.theta
+
+
+class TaskInputReward:
+    """Task-input baseline: an MLP reward on raw states trained from preferences alone.
+
+    Args:
+        hidden: width of the two hidden layers (the second is the "representation" probed).
+        config: optimisation settings (``steps``, ``batch``, ``lr``, ``weight_decay``).
+        seed: initialisation and batch seed.
+
+    Shapes:
+        ``fit``: ``(Q, T, 20)`` twice and ``(Q,)``; ``score``: ``(N, T, 20)`` -> ``(N,)``.
+
+    Example:
+        >>> from rl_robotics.trajectories import generate_trajectories
+        >>> ts = generate_trajectories(4, steps=3, cache=False)
+        >>> r = TaskInputReward(config=TrainConfig(steps=3)).fit(ts.states[:2], ts.states[2:], np.array([1, 0]))
+        >>> r.score(ts.states).shape
+        (4,)
+    """
+
+    def __init__(self, hidden: int = 64, config: TrainConfig | None = None, seed: int = 0) -> None:
+        self.config = config or TrainConfig()
+        self.seed = seed
+        self.body = StateEncoder(out_dim=hidden, hidden=hidden, in_dim=STATE_DIM, seed=seed)
+        with torch.random.fork_rng():
+            torch.manual_seed(seed)
+            self.head = nn.Sequential(nn.ReLU(), nn.Linear(hidden, 1))
+
+    def fit(
+        self, states_a: np.ndarray, states_b: np.ndarray, prefer_a: np.ndarray
+    ) -> TaskInputReward:
+        """Train on answered pairs with the Bradley–Terry (logistic) likelihood."""
+        prefer = _check_pairs(states_a, states_b, prefer_a)
+        self.body.standardize_on(np.concatenate([states_a, states_b]))
+        a = torch.as_tensor(states_a, dtype=torch.float32)
+        b = torch.as_tensor(states_b, dtype=torch.float32)
+        y = torch.as_tensor(prefer, dtype=torch.float32)
+        params = [*self.body.parameters(), *self.head.parameters()]
+        cfg = self.config
+        opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
+        gen = torch.Generator().manual_seed(self.seed)
+        for _ in range(cfg.steps):
+            idx = torch.randint(len(y), (min(cfg.batch, len(y)),), generator=gen)
+            gap = self._reward(a[idx]) - self._reward(b[idx])
+            _step(opt, nn.functional.binary_cross_entropy_with_logits(gap, y[idx]))
+        return self
+
+    def _reward(self, states: torch.Tensor) -> torch.Tensor:
+        return self.head(self.body(states)).squeeze(-1).mean(-1)
+
+    @torch.no_grad()
+    def score(self, states: np.ndarray) -> np.ndarray:
+        """Reward of each trajectory."""
+        return self._reward(torch.as_tensor(states, dtype=torch.float32)).numpy()
+
+    @torch.no_grad()
+    def embed_states(self, states: np.ndarray) -> np.ndarray:
+        """The last hidden layer for each state (what a linear probe reads)."""
+        return torch.relu(self.body(torch.as_tensor(states, dtype=torch.float32))).numpy()
