@@ -1,0 +1,1 @@
+"""Reproductions of rl-chem, registered under ``rl.reproductions``."""

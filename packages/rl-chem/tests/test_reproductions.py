@@ -1,0 +1,13 @@
+"""Both reproductions and the datasets are registered through entry points."""
+
+from __future__ import annotations
+
+from rl_shared.data import list_datasets
+from rl_shared.reproduce.registry import list_reproductions
+
+
+def test_registered():
+    repros = list_reproductions()
+    assert {"chem.xc", "chem.cmim"} <= set(repros)
+    assert repros["chem.cmim"].datasets == ("molecules",)
+    assert {"xcnn", "molecules"} <= set(list_datasets())
