@@ -1,0 +1,1 @@
+"""Reproductions registered under ``rl.reproductions``."""

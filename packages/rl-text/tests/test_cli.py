@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from rl_text.cli import group
+
+
+def test_eval_sts_json_and_layer(tiny_model_dir, tmp_path, sts_rows) -> None:
+    data = tmp_path / "pairs.tsv"
+    data.write_text("a\tb\tscore\n" + "".join(f"{s1}\t{s2}\t{y}\n" for s1, s2, y in sts_rows))
+    args = [
+        "eval-sts",
+        "--model",
+        str(tiny_model_dir),
+        "--data",
+        str(data),
+        "--columns",
+        "a,b,score",
+    ]
+    result = CliRunner().invoke(group, [*args, "--layer", "2", "--dim", "16", "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert (out["layer"], out["dim"], out["pairs"]) == (2, 16, 6)
+    assert -1 <= out["spearman"] <= 1
+
+
+def test_eval_sts_malformed_file_is_a_user_error(tiny_model_dir, tmp_path) -> None:
+    from rl_shared.errors import MalformedFile
+
+    data = tmp_path / "bad.csv"
+    data.write_text("a,b,1\nc,d,x\n")
+    result = CliRunner().invoke(
+        group, ["eval-sts", "--model", str(tiny_model_dir), "--data", str(data)]
+    )
+    assert isinstance(result.exception, MalformedFile) and "bad.csv:2" in str(result.exception)
