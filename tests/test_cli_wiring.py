@@ -63,3 +63,14 @@ def test_reproduce_cmim_quick_writes_results(tmp_path: Path):
 def test_listings_run(args):
     proc = _run(*args)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_no_two_members_register_one_dataset_name_differently():
+    from rl_shared.plugins import load_entry_points
+
+    seen: dict[str, object] = {}
+    for ep, obj in load_entry_points("rl.datasets"):
+        for dataset in obj if isinstance(obj, list | tuple) else [obj]:
+            assert seen.setdefault(dataset.name, dataset) == dataset, (
+                f"{ep.value} redefines '{dataset.name}'"
+            )

@@ -9,5 +9,5 @@ from rl_shared.reproduce.registry import list_reproductions
 def test_registered():
     repros = list_reproductions()
     assert {"chem.xc", "chem.cmim"} <= set(repros)
-    assert repros["chem.cmim"].datasets == ("molecules",)
-    assert {"xcnn", "molecules"} <= set(list_datasets())
+    assert repros["chem.cmim"].datasets == ("moleculenet-regression",)
+    assert {"xcnn", "moleculenet-regression"} <= set(list_datasets())

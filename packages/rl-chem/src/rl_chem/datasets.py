@@ -2,7 +2,7 @@
 
 Example:
     >>> [d.name for d in DATASETS]
-    ['xcnn', 'molecules']
+    ['xcnn', 'moleculenet-regression']
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ XCNN = Dataset(
     used_by=(),
 )
 MOLECULES = Dataset(
-    name="molecules",
+    name="moleculenet-regression",
     path="molecules",
     files=("HIV.csv", "esol.csv", "freesolv.csv"),
     description="MoleculeNet SMILES: HIV (unlabelled use), ESOL and FreeSolv (z-scored targets)",

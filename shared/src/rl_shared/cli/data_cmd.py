@@ -52,7 +52,7 @@ def list_cmd(as_json: bool) -> None:
     for row in rows:
         status = "[green]present[/]" if row["present"] else "[red]missing[/]"
         table.add_row(str(row["name"]), status, str(row["folder"]), str(row["description"]))
-    Console().print(table)
+    Console(width=max(Console().width, 140)).print(table)
     if not rows:
         click.echo("no installed member declares a dataset")
 

@@ -11,7 +11,7 @@ References:
 
 Example:
     >>> REPRODUCTION.datasets
-    ('molecules',)
+    ('moleculenet-regression',)
 """
 
 from __future__ import annotations
@@ -128,6 +128,6 @@ REPRODUCTION = Reproduction(
     name="chem.cmim",
     summary="SMILES MIM vs cMIM vs InfoNCE embeddings: ESOL/FreeSolv RMSE, batch-size sensitivity",
     run=run,
-    datasets=("molecules",),
+    datasets=("moleculenet-regression",),
     paper="cMIM: A Contrastive Mutual Information Framework, arXiv:2411.10548",
 )

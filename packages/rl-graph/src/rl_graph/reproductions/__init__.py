@@ -1,0 +1,1 @@
+"""Reproductions of rl-graph, registered under ``rl.reproductions``."""
