@@ -16,6 +16,7 @@ from rl_shared import __version__
 from rl_shared.cli.data_cmd import data
 from rl_shared.cli.reproduce_cmd import reproduce
 from rl_shared.errors import RLError, UnknownName
+from rl_shared.plugins import quiet_imports
 
 __all__ = ["cli", "main"]
 
@@ -38,7 +39,8 @@ class _PluginGroup(click.Group):
         if ep is None:
             return None
         try:
-            return ep.load()  # type: ignore[attr-defined,no-any-return]
+            with quiet_imports():
+                return ep.load()  # type: ignore[attr-defined,no-any-return]
         except Exception as err:
             raise RLError(
                 f"the installed command '{cmd_name}' failed to load ({type(err).__name__}: {err}); "

@@ -11,6 +11,7 @@ from rich.table import Table
 from rl_shared.cli.common import emit_json, json_option
 from rl_shared.data import list_datasets
 from rl_shared.errors import BadInput, UnknownName
+from rl_shared.plugins import entry_point_names
 from rl_shared.reproduce.harness import run_reproductions
 from rl_shared.reproduce.registry import list_reproductions
 from rl_shared.reproduce.report import format_value
@@ -45,6 +46,10 @@ def reproduce(
     Each writes OUT/NAME/result.json, OUT/NAME/report.md and PNG plots; OUT/REPORT.md
     gets one row per reproduction.
     """
+    registered = entry_point_names("rl.reproductions")  # check names before importing members
+    for name in names:
+        if name not in registered:
+            raise UnknownName("reproduction", name, registered)
     available = list_reproductions()
     datasets = list_datasets()
     if list_only:
@@ -52,7 +57,9 @@ def reproduce(
         return
     for name in names:
         if name not in available:
-            raise UnknownName("reproduction", name, list(available))
+            raise BadInput(
+                f"reproduction '{name}' is installed but its package failed to import (see the warning above)"
+            )
     chosen = [available[n] for n in names] if names else list(available.values())
     if names:  # asked for by name: missing data is the user's to fix
         for repro in chosen:
