@@ -23,6 +23,7 @@ Example:
 
 from __future__ import annotations
 
+import abc
 import math
 
 import torch
@@ -47,7 +48,7 @@ _GAMMA = (1.0 - math.log(2.0)) / math.pi**2
 _BETA_PBE = 0.06672455060314922
 
 
-class XCFunctional(nn.Module):
+class XCFunctional(nn.Module, metaclass=abc.ABCMeta):
     """Base class: a torch module from spin-resolved features to XC energy per volume.
 
     Subclasses set ``xctype`` ("LDA", "GGA" or "MGGA"), which tells PySCF which density
@@ -61,8 +62,9 @@ class XCFunctional(nn.Module):
     xctype: str = "MGGA"
     name: str = "xc"
 
-    def forward(self, rho: Tensor) -> Tensor:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abc.abstractmethod
+    def forward(self, rho: Tensor) -> Tensor:
+        """Exchange-correlation energy density per grid point."""
 
 
 def spin_features(rho: Tensor) -> dict[str, Tensor]:

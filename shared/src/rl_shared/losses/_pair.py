@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Iterable
 
 import torch
@@ -29,15 +30,16 @@ def check_scores_labels(name: str, scores: Tensor, labels: Tensor) -> Tensor:
     return labels.reshape(scores.shape).to(scores.dtype)
 
 
-class PairScoreLoss(nn.Module):
+class PairScoreLoss(nn.Module, metaclass=abc.ABCMeta):
     """Embeds two columns ``(sentence1, sentence2)`` and applies ``self.loss_fn(scores, labels)``."""
 
     def __init__(self, model: nn.Module) -> None:
         super().__init__()
         self.model = model
 
-    def loss_fn(self, scores: Tensor, labels: Tensor) -> Tensor:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abc.abstractmethod
+    def loss_fn(self, scores: Tensor, labels: Tensor) -> Tensor:
+        """The loss of predicted pair scores against the labels."""
 
     def forward(self, sentence_features: Iterable[dict[str, Tensor]], labels: Tensor) -> Tensor:
         return self.compute_loss_from_embeddings(embed(self.model, sentence_features), labels)
