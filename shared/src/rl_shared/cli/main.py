@@ -47,6 +47,20 @@ class _PluginGroup(click.Group):
                 "reinstall its package"
             ) from err
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List commands without importing members: a member's line is its package summary."""
+        plugins = self._plugins()
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in _BUILTIN:
+                rows.append((name, _BUILTIN[name].get_short_help_str(limit=80)))
+                continue
+            dist = getattr(plugins[name], "dist", None)
+            summary = dist.metadata.get("Summary", "") if dist is not None else ""
+            rows.append((name, f"{summary} ({dist.name})" if dist is not None else summary))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
     def resolve_command(self, ctx: click.Context, args: list[str]):
         name = args[0]
         if self.get_command(ctx, name) is None and not name.startswith("-"):
