@@ -117,3 +117,14 @@ def test_mean_field_api_is_pyscf():
     mf.kernel()
     assert mf.converged and mf.mo_energy.shape == (1,) and mf.xc == "torch:r2scan"
     assert isinstance(mf, dft.rks.RKS)
+
+
+def test_unavailable_derivatives_are_clear_errors_pyscf_can_catch():
+    from rl_chem.numint import DerivativeNotAvailable, TorchNumInt
+    from rl_shared.errors import RLError
+
+    ni = TorchNumInt(get_functional("lda"))
+    assert ni.libxc.test_deriv_order("lda", 2) and not ni.libxc.test_deriv_order("lda", 3)
+    with pytest.raises(DerivativeNotAvailable, match="up to order 2, not 3") as info:
+        ni.libxc.test_deriv_order("lda", 3, raise_error=True)
+    assert isinstance(info.value, RLError) and isinstance(info.value, NotImplementedError)

@@ -34,8 +34,9 @@ from pyscf.dft import libxc as _libxc
 from pyscf.dft import numint as _numint
 
 from rl_chem.functionals import LDA, PBE, R2SCAN, XCFunctional
+from rl_shared.errors import RLError
 
-__all__ = ["RKS", "UKS", "TorchNumInt", "eval_xc_torch", "get_functional"]
+__all__ = ["RKS", "UKS", "DerivativeNotAvailable", "TorchNumInt", "eval_xc_torch", "get_functional"]
 
 _NVAR = {"LDA": 1, "GGA": 4, "MGGA": 5}
 REFERENCE = {"lda": LDA, "pbe": PBE, "r2scan": R2SCAN}
@@ -126,6 +127,14 @@ def eval_xc_torch(
     return exc, vxc, fxc
 
 
+class DerivativeNotAvailable(RLError, NotImplementedError):
+    """A derivative order or evaluation path the torch functionals do not provide.
+
+    It is also a ``NotImplementedError``, the type PySCF's own ``NumInt`` raises for an
+    unsupported derivative order, so PySCF code that catches that keeps working.
+    """
+
+
 class _LibxcProxy(types.SimpleNamespace):
     """Stands in for ``pyscf.dft.libxc`` so PySCF's queries on ``mf.xc`` see a pure functional."""
 
@@ -169,7 +178,9 @@ class _LibxcProxy(types.SimpleNamespace):
 
     def test_deriv_order(self, xc_code: Any, deriv: int, raise_error: bool = False) -> bool:
         if deriv > 2 and raise_error:
-            raise NotImplementedError("torch functionals provide up to second derivatives")
+            raise DerivativeNotAvailable(
+                f"torch functionals provide derivatives up to order 2, not {deriv}"
+            )
         return deriv <= 2
 
     def xc_reference(self, xc_code: Any) -> list[str]:
@@ -202,7 +213,9 @@ class TorchNumInt(_numint.NumInt):
             nd = 2 if self.functional.xctype == "LDA" else 3
             spin = int(rho.ndim == nd and rho.shape[0] == 2)
         if deriv > 2:
-            raise NotImplementedError("third derivatives of torch functionals are not provided")
+            raise DerivativeNotAvailable(
+                f"torch functionals provide derivatives up to order 2, not {deriv}"
+            )
         threads = torch.get_num_threads()
         torch.set_num_threads(self.num_threads)
         try:
@@ -212,7 +225,9 @@ class TorchNumInt(_numint.NumInt):
         return [exc, vxc, fxc, None]
 
     def eval_xc(self, xc_code, rho, spin=0, relativity=0, deriv=1, omega=None, verbose=None):
-        raise NotImplementedError("torch functionals provide eval_xc_eff only")
+        raise DerivativeNotAvailable(
+            "torch functionals are evaluated through eval_xc_eff (PySCF >= 2.2), not the older eval_xc"
+        )
 
 
 def _attach(mf, functional: XCFunctional):
