@@ -24,6 +24,18 @@ def test_states_are_kinematically_consistent(tiny):
     assert np.allclose(laptop, laptop[:, :1])
 
 
+def test_velocity_is_the_time_derivative_of_the_reached_positions(tiny):
+    pos = tiny.states[:, :, STATE_SLICES["ee_pos"]]
+    vel = tiny.states[:, :, STATE_SLICES["ee_vel"]]
+    # central differences in the interior: v_k (2 dt) = p_{k+1} - p_{k-1}, one dt per trajectory
+    step = pos[:, 2:] - pos[:, :-2]
+    dt = np.linalg.norm(step, axis=-1).sum(1) / (2 * np.linalg.norm(vel[:, 1:-1], axis=-1).sum(1))
+    assert np.allclose(step, 2 * dt[:, None, None] * vel[:, 1:-1], atol=1e-9)
+    duration = dt * (tiny.states.shape[1] - 1)
+    assert np.all((duration > 1.0 - 1e-9) & (duration < 4.0 + 1e-9))
+    assert np.ptp(tiny.state_features()[..., 4]) > 0.05  # speeds differ
+
+
 def test_cache_round_trip(tmp_path):
     first = generate_trajectories(3, steps=3, seed=5)
     files = list((tmp_path / "cache" / "robotics" / "trajectories").glob("*.npz"))

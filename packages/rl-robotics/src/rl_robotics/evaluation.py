@@ -37,7 +37,7 @@ def preference_accuracy(
         pairs: index pairs to compare.
 
     Shapes:
-        scores ``(N,)``; features ``(N, 4)``; pairs ``(Q, 2)``.
+        scores ``(N,)``; features ``(N, 5)``; pairs ``(Q, 2)``.
 
     Example:
         >>> person = SimulatedPerson("table")

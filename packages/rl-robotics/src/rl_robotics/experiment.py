@@ -69,7 +69,7 @@ class ExperimentConfig:
     test: int = 300
     test_pairs: int = 1000
     steps: int = 10
-    dim: int = 4
+    dim: int = 5
     train: TrainConfig = field(default_factory=TrainConfig)
     contrastive_steps: int = 300
     cache: bool = True

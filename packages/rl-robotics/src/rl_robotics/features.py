@@ -1,8 +1,8 @@
 """Raw robot states and the ground-truth features a person may care about.
 
-A raw state is the 20 numbers the robot sees: seven joint angles, the end-effector (cup)
-position and quaternion, the laptop position and the person position (layout in
-:data:`STATE_SLICES`). The features follow the SIRL / FERL table-top tasks:
+A raw state is the 23 numbers the robot sees: seven joint angles, the end-effector (cup)
+position and quaternion, the laptop position, the person position and the cup's Cartesian
+velocity (layout in :data:`STATE_SLICES`). The features follow the SIRL / FERL table-top tasks:
 
 | feature | value |
 |---|---|
@@ -10,6 +10,7 @@ position and quaternion, the laptop position and the person position (layout in
 | ``laptop`` | horizontal distance of the cup to the laptop (m) |
 | ``person`` | horizontal distance of the cup to the person (m) |
 | ``coffee`` | cup tilt, ``1 - up·z`` with the cup's up axis the gripper's ``-z`` (0 upright, 2 upside down) |
+| ``speed`` | speed of the cup (m/s) |
 
 :data:`FEATURE_SCALES` divides each feature to a comparable size (about one standard
 deviation of a trajectory's mean feature over random trajectories), which is how the
@@ -38,16 +39,17 @@ __all__ = [
     "trajectory_features",
 ]
 
-FEATURES = ("table", "laptop", "person", "coffee")
-FEATURE_SCALES = np.array([0.1, 0.1, 0.15, 0.12])
+FEATURES = ("table", "laptop", "person", "coffee", "speed")
+FEATURE_SCALES = np.array([0.1, 0.1, 0.15, 0.12, 0.14])
 STATE_SLICES = {
     "joints": slice(0, 7),
     "ee_pos": slice(7, 10),
     "ee_quat": slice(10, 14),
     "laptop": slice(14, 17),
     "person": slice(17, 20),
+    "ee_vel": slice(20, 23),
 }
-STATE_DIM = 20
+STATE_DIM = 23
 
 
 def feature_index(names: str | list[str] | tuple[str, ...]) -> list[int]:
@@ -73,11 +75,12 @@ def make_state(
     ee_quat: np.ndarray | tuple[float, ...],
     laptop: np.ndarray | tuple[float, ...],
     person: np.ndarray | tuple[float, ...],
+    ee_vel: np.ndarray | tuple[float, ...] = (0.0, 0.0, 0.0),
 ) -> np.ndarray:
-    """Pack one raw state ``(20,)``; the quaternion is stored with ``w >= 0``."""
+    """Pack one raw state ``(23,)``; the quaternion is stored with ``w >= 0``."""
     quat = np.asarray(ee_quat, dtype=np.float64)
     quat = -quat if quat[3] < 0 else quat
-    return np.concatenate([joints, ee_pos, quat, laptop, person]).astype(np.float64)
+    return np.concatenate([joints, ee_pos, quat, laptop, person, ee_vel]).astype(np.float64)
 
 
 def state_features(states: np.ndarray) -> np.ndarray:
@@ -87,12 +90,13 @@ def state_features(states: np.ndarray) -> np.ndarray:
         states: raw states.
 
     Shapes:
-        ``(..., 20)`` -> ``(..., 4)`` in the order of :data:`FEATURES`.
+        ``(..., 23)`` -> ``(..., 5)`` in the order of :data:`FEATURES`.
 
     Example:
-        >>> s = make_state(np.zeros(7), (0.5, 0.0, 0.3), (1, 0, 0, 0), (0.5, 0.4, 0), (0.8, 0.0, 0.5))
-        >>> state_features(s).round(3).tolist()  # height 0.3, 0.4 to laptop, 0.3 to person, upright
-        [0.3, 0.4, 0.3, 0.0]
+        >>> s = make_state(np.zeros(7), (0.5, 0.0, 0.3), (1, 0, 0, 0), (0.5, 0.4, 0), (0.8, 0.0, 0.5),
+        ...                ee_vel=(0.3, 0.4, 0.0))
+        >>> state_features(s).round(3).tolist()  # height 0.3, 0.4 to laptop, 0.3 to person, upright, 0.5 m/s
+        [0.3, 0.4, 0.3, 0.0, 0.5]
     """
     states = np.asarray(states, dtype=np.float64)
     if states.shape[-1] != STATE_DIM:
@@ -104,7 +108,8 @@ def state_features(states: np.ndarray) -> np.ndarray:
     person = np.linalg.norm(ee[:, :2] - flat[:, STATE_SLICES["person"]][:, :2], axis=1)
     z_axis = Rotation.from_quat(flat[:, STATE_SLICES["ee_quat"]]).as_matrix()[:, :, 2]
     coffee = 1.0 + z_axis[:, 2]  # cup up = -gripper z; 1 - up·ẑ = 1 + z_z
-    out = np.stack([table, laptop, person, coffee], axis=1)
+    speed = np.linalg.norm(flat[:, STATE_SLICES["ee_vel"]], axis=1)
+    out = np.stack([table, laptop, person, coffee, speed], axis=1)
     return out.reshape(*states.shape[:-1], len(FEATURES))
 
 
@@ -112,7 +117,7 @@ def trajectory_features(states: np.ndarray, scaled: bool = True) -> np.ndarray:
     """Mean state features along each trajectory, divided by :data:`FEATURE_SCALES`.
 
     Shapes:
-        ``(N, T, 20)`` -> ``(N, 4)``.
+        ``(N, T, 23)`` -> ``(N, 5)``.
     """
     feats = state_features(states).mean(axis=-2)
     return feats / FEATURE_SCALES if scaled else feats

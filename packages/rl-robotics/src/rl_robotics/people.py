@@ -2,7 +2,7 @@
 
 A person cares about a subset of :data:`rl_robotics.features.FEATURES` with a weight each
 (default signs: keep the cup low over the ``table``, far from the ``laptop`` and the
-``person``, and upright for ``coffee``). Asked which two of three trajectories are most
+``person``, upright for ``coffee``, and slow for ``speed``). Asked which two of three trajectories are most
 alike, they compare the trajectories' scaled mean features on their subset (weighted by
 ``|w|``) and pick a pair with Boltzmann probability ``∝ exp(-β_sim · distance)``; asked which
 of two trajectories they prefer, they answer with Bradley–Terry probability
@@ -31,7 +31,7 @@ __all__ = [
     "similarity_triplets",
 ]
 
-DEFAULT_WEIGHTS = {"table": -1.0, "laptop": 1.0, "person": 1.0, "coffee": -1.0}
+DEFAULT_WEIGHTS = {"table": -1.0, "laptop": 1.0, "person": 1.0, "coffee": -1.0, "speed": -1.0}
 _PAIRS = np.array([[0, 1], [0, 2], [1, 2]])
 _ODD = np.array([2, 1, 0])
 
@@ -48,7 +48,7 @@ class SimulatedPerson:
 
     Example:
         >>> person = SimulatedPerson("laptop,table")
-        >>> feats = np.array([[[0, 0, 0, 0], [0.1, 0.1, 5, 5], [3, 3, 0, 0]]])  # (Q=1, 3, 4)
+        >>> feats = np.array([[[0, 0, 0, 0, 0], [0.1, 0.1, 5, 5, 5], [3, 3, 0, 0, 0]]])  # (Q=1, 3, 5)
         >>> person.odd_one_out(feats).tolist()  # 0 and 1 agree on table and laptop
         [2]
     """
@@ -76,7 +76,7 @@ class SimulatedPerson:
         return tuple(n for n in FEATURES if n not in self.features)
 
     def reward(self, features: np.ndarray) -> np.ndarray:
-        """Their reward ``w · φ_S`` of scaled trajectory features ``(..., 4)`` -> ``(...)``."""
+        """Their reward ``w · φ_S`` of scaled trajectory features ``(..., 5)`` -> ``(...)``."""
         return np.asarray(features)[..., self.index] @ self.w
 
     def odd_one_out(
@@ -85,7 +85,7 @@ class SimulatedPerson:
         """For each triple, the position (0, 1, 2) of the trajectory unlike the other two.
 
         Shapes:
-            ``(Q, 3, 4)`` scaled trajectory features -> ``(Q,)``.
+            ``(Q, 3, 5)`` scaled trajectory features -> ``(Q,)``.
         """
         features = np.asarray(features, dtype=np.float64)
         if features.ndim != 3 or features.shape[1] != 3:
@@ -106,7 +106,7 @@ class SimulatedPerson:
         """Whether they prefer ``a`` over ``b`` (Bradley–Terry; ``rng=None``: noiseless).
 
         Shapes:
-            ``(Q, 4)`` and ``(Q, 4)`` -> ``(Q,)`` bool.
+            ``(Q, 5)`` and ``(Q, 5)`` -> ``(Q,)`` bool.
         """
         gap = self.reward(features_a) - self.reward(features_b)
         if rng is None:

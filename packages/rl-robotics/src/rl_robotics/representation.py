@@ -73,7 +73,7 @@ class StateEncoder(nn.Module):
 
     Example:
         >>> enc = StateEncoder(out_dim=4, seed=0)
-        >>> enc.embed_trajectories(np.zeros((2, 5, 20))).shape
+        >>> enc.embed_trajectories(np.zeros((2, 5, 23))).shape
         (2, 4)
     """
 
@@ -152,7 +152,7 @@ def fit_sirl(
         seed: seed of the initialisation and the batches.
 
     Shapes:
-        states ``(N, T, 20)``; triplets ``(M, 3)``.
+        states ``(N, T, 23)``; triplets ``(M, 3)``.
 
     Example:
         >>> from rl_robotics.trajectories import generate_trajectories
@@ -196,7 +196,7 @@ def fit_contrastive(
     state and keeps a random contiguous window of ``config.window`` of the trajectory.
 
     Shapes:
-        states ``(N, T, 20)``.
+        states ``(N, T, 23)``.
 
     Example:
         >>> from rl_robotics.trajectories import generate_trajectories

@@ -85,7 +85,7 @@ class TaskInputReward:
         seed: initialisation and batch seed.
 
     Shapes:
-        ``fit``: ``(Q, T, 20)`` twice and ``(Q,)``; ``score``: ``(N, T, 20)`` -> ``(N,)``.
+        ``fit``: ``(Q, T, 23)`` twice and ``(Q,)``; ``score``: ``(N, T, 23)`` -> ``(N,)``.
 
     Example:
         >>> from rl_robotics.trajectories import generate_trajectories

@@ -3,9 +3,11 @@
 Each trajectory gets its own laptop / person placement from a region, a start, a via point
 and a goal drawn uniformly in the workspace, a quadratic Bézier path through them, and a cup
 tilt that rises and falls along the path (about a random horizontal axis; half of the
-trajectories keep the cup nearly upright). PyBullet's IK turns each waypoint into joint
-angles (warm-started from the previous one) and forward kinematics gives the pose the arm
-actually reaches, so every raw state is self-consistent. Sets are cached as ``.npz`` under
+trajectories keep the cup nearly upright), and a duration (1–4 s, so the same path may be
+run slowly or fast). PyBullet's IK turns each waypoint into joint angles (warm-started from
+the previous one) and forward kinematics gives the pose the arm actually reaches; the cup's
+velocity is the central difference of those poses over the time step, so every raw state
+is self-consistent. Sets are cached as ``.npz`` under
 ``rl_shared.data.cache_dir("robotics", "trajectories")``.
 
 References:
@@ -22,7 +24,13 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial.transform import Rotation
 
-from rl_robotics.features import STATE_DIM, make_state, state_features, trajectory_features
+from rl_robotics.features import (
+    STATE_DIM,
+    STATE_SLICES,
+    make_state,
+    state_features,
+    trajectory_features,
+)
 from rl_robotics.scene import HOME, WORKSPACE, TableScene, sample_placement
 from rl_shared.data import cache_dir
 from rl_shared.errors import BadInput
@@ -31,7 +39,7 @@ from rl_shared.io import atomic_open
 __all__ = ["TrajectorySet", "generate_trajectories"]
 
 _DOWN = Rotation.from_euler("xyz", (math.pi, 0.0, 0.0))
-_VERSION = 2
+_VERSION = 3
 
 Progress = Callable[[Iterable[int], str], Iterable[int]]
 
@@ -46,7 +54,7 @@ class TrajectorySet:
         seed: the seed that made them.
 
     Shapes:
-        states ``(N, T, 20)``.
+        states ``(N, T, 23)``.
     """
 
     states: np.ndarray
@@ -57,11 +65,11 @@ class TrajectorySet:
         return len(self.states)
 
     def features(self) -> np.ndarray:
-        """Scaled mean features per trajectory ``(N, 4)``."""
+        """Scaled mean features per trajectory ``(N, 5)``."""
         return trajectory_features(self.states)
 
     def state_features(self) -> np.ndarray:
-        """Unscaled features of every state ``(N, T, 4)``."""
+        """Unscaled features of every state ``(N, T, 5)``."""
         return state_features(self.states)
 
     def subset(self, index: np.ndarray) -> TrajectorySet:
@@ -91,7 +99,7 @@ def generate_trajectories(
     Example:
         >>> ts = generate_trajectories(3, steps=4, seed=0, cache=False)
         >>> ts.states.shape
-        (3, 4, 20)
+        (3, 4, 23)
     """
     if n < 1 or steps < 2:
         raise BadInput(f"need at least 1 trajectory of 2 steps, got n={n}, steps={steps}")
@@ -115,12 +123,15 @@ def generate_trajectories(
             axis = np.array([math.cos(axis_angle), math.sin(axis_angle), 0.0])
             tilt_max = rng.uniform(0.0, 0.2) if rng.random() < 0.5 else rng.uniform(0.2, 1.5)
             tilts = tilt_max * np.sin(math.pi * t[:, 0])
+            dt = rng.uniform(1.0, 4.0) / (steps - 1)
             scene.set_joints(HOME)
             for k in range(steps):
                 quat = (Rotation.from_rotvec(axis * tilts[k]) * _DOWN).as_quat()
                 q = scene.inverse_kinematics(points[k], quat)
                 pos, actual = scene.forward_kinematics(q)
                 states[i, k] = make_state(q, pos, actual, placement.laptop, placement.person)
+            reached = states[i, :, STATE_SLICES["ee_pos"]]
+            states[i, :, STATE_SLICES["ee_vel"]] = np.gradient(reached, dt, axis=0)
     if cache:
         with atomic_open(path, "wb") as fh:
             np.savez_compressed(fh, states=states)

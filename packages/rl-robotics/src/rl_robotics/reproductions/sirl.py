@@ -1,6 +1,6 @@
 """Reproduction ``robotics.sirl``: similarity queries vs self-supervised, task-input, oracle, random.
 
-Simulated people who care about some of the table / laptop / person / coffee features
+Simulated people who care about some of the table / laptop / person / coffee / speed features
 answer similarity queries over Panda trajectories (PyBullet); SIRL learns a representation
 from them with the triplet loss and a linear Bradley–Terry reward on top from a fixed
 number of preferences. For each similarity-query budget the report gives test preference
@@ -41,7 +41,7 @@ NOTES = """### Protocol and caveats
   Bradley–Terry reward on their (frozen) representation; task-input spends the whole
   budget, Q + P, on preferences for an MLP reward on raw states. Contrastive, oracle and
   random do not use similarity queries, so their lines are flat in Q.
-- Representations are 4-dimensional (as many as the candidate features); the task-input
+- Representations are 5-dimensional (as many as the candidate features); the task-input
   probe reads its 64-unit last hidden layer, which favours it in R².
 - "Spurious" R² is the probe's R² of the features the person does not care about: lower
   means the representation kept less of what the person never asked for.
@@ -66,7 +66,7 @@ def _settings(quick: bool) -> dict[str, Any]:
         }
     return {
         "seeds": 5,
-        "people": ("laptop,table", "coffee,person"),
+        "people": ("laptop,table", "coffee,person", "speed,table"),
         "config": ExperimentConfig(
             queries=(10, 25, 50, 100, 200, 500, 1000),
             pool=1500,
