@@ -14,19 +14,20 @@ import time
 import numpy as np
 import pybullet as p
 
-from rl_robotics import STATE_SLICES, generate_trajectories, state_features
+from rl_robotics import STATE_DIM, STATE_SLICES, generate_trajectories, state_features
 
 
 def pybullet_loop(states: np.ndarray) -> np.ndarray:
-    out = np.empty((len(states), 4))
+    out = np.empty((len(states), 5))
     for i, s in enumerate(states):
-        ee, laptop, person = s[7:10], s[14:17], s[17:20]
+        ee, laptop, person, vel = s[7:10], s[14:17], s[17:20], s[20:23]
         rot = np.array(p.getMatrixFromQuaternion(s[STATE_SLICES["ee_quat"]])).reshape(3, 3)
         out[i] = (
             ee[2],
             np.hypot(*(ee[:2] - laptop[:2])),
             np.hypot(*(ee[:2] - person[:2])),
             1.0 + rot[2, 2],
+            np.sqrt(vel @ vel),
         )
     return out
 
@@ -41,7 +42,7 @@ def best_of(fn, *args, repeat: int = 5) -> float:
 
 
 def main() -> None:
-    states = generate_trajectories(500, steps=10, seed=0).states.reshape(-1, 20)
+    states = generate_trajectories(500, steps=10, seed=0).states.reshape(-1, STATE_DIM)
     assert np.allclose(state_features(states), pybullet_loop(states), atol=1e-9)
     ours, peer = best_of(state_features, states), best_of(pybullet_loop, states)
     n = len(states)
