@@ -1,0 +1,177 @@
+"""LSCD, language-guided semantic correlation distillation of Any2Seg.
+
+Embeddings of each modality (student and teacher alike, ``(B, D, h, w)``) are turned into
+*text-guided semantic distributions*: at every position, the softmax over classes of the
+cosine similarity with the class-prompt text embeddings ``T`` (``(K, D)``),
+``P_m = softmax(cos(E_m, T) / tau)`` (``(B, N, K)``, ``N = h * w`` after pooling to at
+most ``grid x grid``). Semantic correlations compare those distributions between
+positions:
+
+* intra-modal: ``S_mm = norm(P_m) norm(P_m)^T`` (``N x N``), the semantic structure
+  within one modality;
+* inter-modal: ``S_mn = norm(P_m) norm(P_n)^T`` for ``m != n``, how the semantics of one
+  modality line up with another's, position by position.
+
+The loss is ``alpha * mean_m ||S_mm^s - S_mm^t||^2 + beta * mean_{m<n} ||S_mn^s - S_mn^t||^2``
+(mean squared error over the matrix entries). It is zero exactly when the student's
+correlations equal the teacher's — whatever the scale of the embeddings — so it
+transfers the teacher's language-anchored semantic structure, not its features.
+
+References:
+    Zheng et al., "Learning Modality-agnostic Representation for Semantic Segmentation
+    from Any Modalities" (Any2Seg), ECCV 2024, arXiv:2407.11351.
+
+Example:
+    >>> import torch
+    >>> torch.manual_seed(0) and None
+    >>> text = torch.randn(5, 16)
+    >>> emb = {"rgb": torch.randn(2, 16, 4, 4), "depth": torch.randn(2, 16, 4, 4)}
+    >>> float(lscd_loss(emb, emb, text))
+    0.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from rl_shared.errors import BadInput, ShapeMismatch
+
+__all__ = [
+    "LSCDLoss",
+    "lscd_loss",
+    "semantic_correlation",
+    "semantic_distribution",
+]
+
+
+def semantic_distribution(
+    embedding: Tensor, text: Tensor, *, temperature: float = 0.1, grid: int = 8
+) -> Tensor:
+    """Text-guided class distribution at each position.
+
+    Shapes:
+        embedding ``(B, D, h, w)``, text ``(K, D)`` -> ``(B, N, K)``, ``N <= grid**2``.
+    """
+    if embedding.dim() != 4 or text.dim() != 2 or embedding.shape[1] != text.shape[1]:
+        raise ShapeMismatch(
+            f"embedding (B, D, h, w) and text (K, D) must share D; got "
+            f"{tuple(embedding.shape)} and {tuple(text.shape)}"
+        )
+    if embedding.shape[-2] > grid or embedding.shape[-1] > grid:
+        embedding = F.adaptive_avg_pool2d(
+            embedding, (min(grid, embedding.shape[-2]), min(grid, embedding.shape[-1]))
+        )
+    e = F.normalize(embedding.flatten(2).transpose(1, 2), dim=-1)
+    t = F.normalize(text, dim=-1)
+    return torch.softmax(e @ t.T / temperature, dim=-1)
+
+
+def semantic_correlation(p: Tensor, q: Tensor) -> Tensor:
+    """Cosine correlation between the positions of two semantic distributions.
+
+    Shapes:
+        ``(B, N, K)``, ``(B, N, K)`` -> ``(B, N, N)``.
+    """
+    return F.normalize(p, dim=-1) @ F.normalize(q, dim=-1).transpose(1, 2)
+
+
+def lscd_loss(
+    student: Mapping[str, Tensor],
+    teacher: Mapping[str, Tensor],
+    text: Tensor,
+    *,
+    alpha: float = 1.0,
+    beta: float = 1.0,
+    temperature: float = 0.1,
+    grid: int = 8,
+) -> Tensor:
+    """LSCD between per-modality student and teacher embeddings.
+
+    Args:
+        student: modality -> student embedding ``(B, D, h, w)`` (already in the text space).
+        teacher: modality -> teacher embedding ``(B, D', h', w')``; must cover the student's
+            modalities. ``D'`` must equal ``text``'s width; ``h', w'`` are pooled to the grid.
+        text: class-prompt text embeddings ``(K, D)``.
+        alpha: weight of the intra-modal term.
+        beta: weight of the inter-modal term (used when two or more modalities are present).
+        temperature: softmax temperature of the text-guided distributions.
+        grid: positions are average-pooled to at most ``grid x grid``.
+    """
+    missing = [m for m in student if m not in teacher]
+    if missing:
+        raise BadInput(f"the teacher gave no embedding for modalities {missing}")
+    names = sorted(student)
+    ps = {
+        m: semantic_distribution(student[m], text, temperature=temperature, grid=grid)
+        for m in names
+    }
+    pt = {
+        m: semantic_distribution(teacher[m], text, temperature=temperature, grid=grid)
+        for m in names
+    }
+    for m in names:
+        if ps[m].shape != pt[m].shape:
+            # bring the teacher to the student's grid
+            h, w = student[m].shape[-2:]
+            pooled = F.adaptive_avg_pool2d(teacher[m], (min(h, grid), min(w, grid)))
+            pt[m] = semantic_distribution(pooled, text, temperature=temperature, grid=grid)
+    intra = torch.stack(
+        [
+            F.mse_loss(semantic_correlation(ps[m], ps[m]), semantic_correlation(pt[m], pt[m]))
+            for m in names
+        ]
+    ).mean()
+    pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1 :]]
+    if not pairs:
+        return alpha * intra
+    inter = torch.stack(
+        [
+            F.mse_loss(semantic_correlation(ps[a], ps[b]), semantic_correlation(pt[a], pt[b]))
+            for a, b in pairs
+        ]
+    ).mean()
+    return alpha * intra + beta * inter
+
+
+class LSCDLoss(nn.Module):
+    """:func:`lscd_loss` with fixed text embeddings and weights.
+
+    Args:
+        text: class-prompt text embeddings ``(K, D)`` (a buffer, not trained).
+        alpha, beta, temperature, grid: see :func:`lscd_loss`.
+
+    Example:
+        >>> import torch
+        >>> loss = LSCDLoss(torch.eye(3))
+        >>> s = {"rgb": torch.randn(1, 3, 2, 2, requires_grad=True)}
+        >>> t = {"rgb": torch.randn(1, 3, 2, 2)}
+        >>> loss(s, t).backward(); s["rgb"].grad.shape
+        torch.Size([1, 3, 2, 2])
+    """
+
+    def __init__(
+        self,
+        text: Tensor,
+        alpha: float = 1.0,
+        beta: float = 1.0,
+        temperature: float = 0.1,
+        grid: int = 8,
+    ) -> None:
+        super().__init__()
+        self.register_buffer("text", text.detach().clone().float())
+        self.alpha, self.beta, self.temperature, self.grid = alpha, beta, temperature, grid
+
+    def forward(self, student: Mapping[str, Tensor], teacher: Mapping[str, Tensor]) -> Tensor:
+        return lscd_loss(
+            student,
+            teacher,
+            self.text,
+            alpha=self.alpha,
+            beta=self.beta,
+            temperature=self.temperature,
+            grid=self.grid,
+        )

@@ -1,0 +1,1 @@
+"""Reproductions of rl-vision, registered under ``rl.reproductions``."""

@@ -1,0 +1,117 @@
+"""Reproduction ``vision.grounded``: visually grounded character-level sentence representations.
+
+A character-level bi-GRU sentence encoder with attention pooling is trained with an image
+encoder into a common space (hinge contrastive loss) on generated scenes and their
+generated captions, and compared with the same encoder trained on the same captions as an
+autoencoder, and with an untrained encoder: caption->image and image->caption recall@k,
+caption->caption (same scene) recall@k, and STS-B test Spearman as a transfer test to
+real sentences.
+
+References:
+    Merkx & Frank, "Learning semantic sentence representations from visually grounded
+    language without lexical knowledge", Natural Language Engineering 2019, arXiv:1903.11393.
+"""
+
+from __future__ import annotations
+
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+from rl_shared.reproduce import Anchor, Reproduction, Result, RunContext
+from rl_vision.grounded.pipeline import grounded_experiment
+from rl_vision.reproductions._common import one_thread
+
+__all__ = ["REPRODUCTION", "run"]
+
+PAPER = "Learning semantic sentence representations from visually grounded language without lexical knowledge (Merkx & Frank), arXiv:1903.11393"
+
+
+def run(ctx: RunContext) -> Result:
+    """Train the grounded model and the autoencoder baseline; tabulate and plot."""
+    started = time.time()
+    cfg = (
+        {"steps": 150, "num_scenes": 300, "test_scenes": 100}
+        if ctx.quick
+        else {"steps": 1500, "num_scenes": 2000, "test_scenes": 500}
+    )
+
+    def progress(it, desc):
+        return ctx.track(it, desc)
+
+    with one_thread():
+        m = grounded_experiment(seed=ctx.seed, progress=progress, **cfg)
+    models = ("grounded", "autoencoder", "untrained")
+    lines = [
+        f"Settings: {cfg['num_scenes']} generated training scenes x 5 captions, {cfg['test_scenes']} test "
+        f"scenes x 5 captions (64x64), {cfg['steps']} steps of batch 32 for each model, seed {ctx.seed}. "
+        "Recall in %; STS-B: Spearman x 100 of the cosine on the 1,379 English test pairs.",
+        "",
+        "| encoder | c2i R@1 | c2i R@5 | c2i R@10 | i2c R@1 | i2c R@5 | i2c R@10 | c2c R@1 | c2c R@5 | c2c R@10 | STS-B |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name in models:
+        cells = []
+        for d in ("c2i", "i2c", "c2c"):
+            for k in (1, 5, 10):
+                v = m.get(f"{name}.{d}.r@{k}")
+                cells.append("–" if v is None else f"{100 * v:.1f}")
+        cells.append(f"{100 * m[f'{name}.stsb_spearman']:.1f}")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "Merkx & Frank train on real captions (Flickr8k / MSCOCO) with pretrained ResNet image "
+        "features and report that the grounded character-level encoder reaches competitive STS "
+        "correlations and caption-image retrieval without any word embeddings. Ours learns the "
+        "image encoder from scratch on generated street scenes whose captions use a few dozen "
+        "words, so absolute numbers are not comparable; what carries over is the comparison "
+        "grounded vs caption-only autoencoder vs untrained encoder on the same captions. An "
+        "untrained character GRU already scores well on STS-B because cosine of random "
+        "character-sequence features tracks surface (character n-gram) overlap, which STS-B "
+        "rewards; a training signal must beat that, not zero.",
+        f"\nWall time: {time.time() - started:.0f} s.",
+    ]
+    plot = _plot(ctx, m, models)
+    summary = (
+        f"caption->image R@10 {m['grounded.c2i.r@10']:.3f}; STS-B Spearman grounded "
+        f"{m['grounded.stsb_spearman']:.3f} vs autoencoder {m['autoencoder.stsb_spearman']:.3f} "
+        f"vs untrained {m['untrained.stsb_spearman']:.3f}"
+    )
+    anchors = [
+        Anchor("grounded.stsb_spearman", "grounded > caption-only baselines", PAPER,
+               "qualitative claim; paper trains on real captions with pretrained image features"),
+        Anchor("grounded.c2i.r@10", "well above chance (10/test_scenes)", PAPER,
+               "qualitative; ours: generated scenes, image encoder from scratch"),
+    ]  # fmt: skip
+    return Result(m, anchors, [ctx.seed], summary, "\n".join(lines), [plot])
+
+
+def _plot(ctx: RunContext, m: dict, models: tuple[str, ...]) -> str:
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.5))
+    ks = (1, 5, 10)
+    for d, style in (("c2i", "-o"), ("i2c", "-s")):
+        axes[0].plot(ks, [100 * m[f"grounded.{d}.r@{k}"] for k in ks], style, label=f"grounded {d}")
+    for name in models:
+        axes[0].plot(ks, [100 * m[f"{name}.c2c.r@{k}"] for k in ks], "--^", label=f"{name} c2c")
+    axes[0].set(xlabel="k", ylabel="recall@k (%)", title="retrieval on test scenes")
+    axes[0].legend(fontsize=7)
+    axes[1].bar(range(len(models)), [m[f"{n}.stsb_spearman"] for n in models], color="tab:green")
+    axes[1].set_xticks(range(len(models)), models)
+    axes[1].set(ylabel="Spearman", title="STS-B test (transfer)")
+    fig.tight_layout()
+    name = "grounded.png"
+    fig.savefig(ctx.out_dir / name, dpi=120)
+    plt.close(fig)
+    return name
+
+
+REPRODUCTION = Reproduction(
+    name="vision.grounded",
+    summary="Visually grounded character-level sentence encoder vs caption-only autoencoder: retrieval and STS-B",
+    run=run,
+    datasets=("stsb-en-test",),
+    paper=PAPER,
+)

@@ -1,0 +1,105 @@
+import numpy as np
+import pytest
+from PIL import Image
+
+from rl_shared.errors import BadInput, DatasetNotFound, MalformedFile
+from rl_vision.data import DELIVER_CLASSES, DeliverDataset, MCubeSDataset
+
+
+def _png(path, arr):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(arr).save(path)
+
+
+@pytest.fixture
+def deliver(tmp_path):
+    rng = np.random.default_rng(0)
+    root = tmp_path / "DELIVER"
+    for cond in ("fog", "night"):
+        for frame in ("000001", "000002"):
+            rel = f"test/{cond}/MAP_1_point1/{frame}"
+            rgb = rng.integers(0, 256, (6, 8, 3), dtype=np.uint8)
+            _png(root / "img" / f"{rel}_rgb_front.png", rgb)
+            for m in ("depth", "event", "lidar"):
+                _png(
+                    root / m / f"{rel}_{m}_front.png",
+                    rng.integers(0, 256, (6, 8, 3), dtype=np.uint8),
+                )
+            sem = np.zeros((6, 8, 3), np.uint8)
+            sem[..., 0] = np.arange(48).reshape(6, 8) % 26  # 0 = void, 1..25 = classes 0..24
+            _png(root / "semantic" / f"{rel}_semantic_front.png", sem)
+    return root
+
+
+def test_deliver_reads_every_modality_and_maps_labels(deliver):
+    ds = DeliverDataset(deliver, "test")
+    assert len(ds) == 4 and len(DELIVER_CLASSES) == 25
+    inputs, label = ds[0]
+    assert set(inputs) == {"rgb", "depth", "event", "lidar"}
+    assert all(
+        t.shape == (3, 6, 8) and 0 <= float(t.min()) and float(t.max()) <= 1
+        for t in inputs.values()
+    )
+    raw = np.arange(48).reshape(6, 8) % 26
+    expected = np.where(raw == 0, 255, raw - 1)
+    np.testing.assert_array_equal(label.numpy(), expected)
+    rgb = np.asarray(Image.open(ds.files[0])).transpose(2, 0, 1) / 255.0
+    np.testing.assert_allclose(inputs["rgb"].numpy(), rgb, rtol=1e-6)
+
+
+def test_deliver_filters_and_errors(deliver, tmp_path):
+    assert len(DeliverDataset(deliver, "test", ("rgb",), conditions=["night"])) == 2
+    assert len(DeliverDataset(deliver, "test", case="000002")) == 2
+    with pytest.raises(DatasetNotFound, match="img/train"):
+        DeliverDataset(deliver, "train")
+    with pytest.raises(BadInput, match="split"):
+        DeliverDataset(deliver, "dev")
+    with pytest.raises(BadInput, match="modalities"):
+        DeliverDataset(deliver, "test", ("thermal",))
+    ds = DeliverDataset(deliver, "test", ("rgb", "lidar"))
+    ds.path_of(0, "lidar").unlink()
+    with pytest.raises(MalformedFile, match="lidar frame"):
+        ds[0]
+
+
+@pytest.fixture
+def mcubes(tmp_path):
+    rng = np.random.default_rng(1)
+    root = tmp_path / "MCubeS"
+    names = ["outscene1208_2_0000000150", "outscene1208_2_0000000300"]
+    for n in names:
+        _png(root / "polL_color" / f"{n}.png", rng.integers(0, 256, (5, 7, 3), dtype=np.uint8))
+        _png(root / "NIR_warped" / f"{n}.png", rng.integers(0, 256, (5, 7), dtype=np.uint8))
+        mask = np.full((5, 7), 255, np.uint8)
+        mask[0, 0] = 0
+        _png(root / "NIR_warped_mask" / f"{n}.png", mask)
+        for sub in ("polL_aolp_sin", "polL_aolp_cos", "polL_dolp"):
+            (root / sub).mkdir(parents=True, exist_ok=True)
+            np.save(root / sub / f"{n}.npy", rng.random((5, 7)).astype(np.float32))
+        gt = (np.arange(35).reshape(5, 7) % 20).astype(np.uint8)
+        _png(root / "GT" / f"{n}.png", gt)
+    (root / "list_folder").mkdir()
+    (root / "list_folder" / "test.txt").write_text("\n".join(names) + "\n")
+    return root, names
+
+
+def test_mcubes_reads_modalities(mcubes):
+    root, names = mcubes
+    ds = MCubeSDataset(root, "test")
+    inputs, label = ds[1]
+    assert len(ds) == 2
+    assert {m: tuple(t.shape) for m, t in inputs.items()} == {
+        "rgb": (3, 5, 7), "aolp": (2, 5, 7), "dolp": (1, 5, 7), "nir": (1, 5, 7),
+    }  # fmt: skip
+    sin = np.load(root / "polL_aolp_sin" / f"{names[1]}.npy")
+    np.testing.assert_allclose(inputs["aolp"][0].numpy(), sin)
+    assert label[0, 0] == 255 and label[0, 1] == 1 and label[2, 6] == 20 % 20
+
+
+def test_mcubes_errors(mcubes):
+    root, names = mcubes
+    with pytest.raises(DatasetNotFound, match=r"list_folder/train\.txt"):
+        MCubeSDataset(root, "train")
+    (root / "polL_dolp" / f"{names[0]}.npy").write_bytes(b"not numpy")
+    with pytest.raises(MalformedFile, match=r"readable \.npy"):
+        MCubeSDataset(root, "test", ("dolp",))[0]
