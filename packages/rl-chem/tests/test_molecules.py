@@ -34,3 +34,13 @@ def test_non_convergence_is_reported_not_used():
 def test_unknown_functional():
     with pytest.raises(UnknownName, match="b3lyp"):
         get_functional("b3lyp")
+
+
+def test_b3lyp_alias_is_libxc_hybrid():
+    from pyscf import dft
+
+    from rl_chem.molecules import make_mf
+
+    mf = make_mf(build_mol("H 0 0 0; H 0 0 0.74", basis="sto-3g"), xc="B3LYP")
+    assert isinstance(mf, dft.rks.RKS) and mf.xc.lower() == "b3lyp"
+    assert mf._numint.hybrid_coeff(mf.xc) == 0.2

@@ -1,4 +1,4 @@
-"""Both reproductions and the datasets are registered through entry points."""
+"""The reproductions and the datasets are registered through entry points."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from rl_shared.reproduce.registry import list_reproductions
 
 def test_registered():
     repros = list_reproductions()
-    assert {"chem.xc", "chem.cmim"} <= set(repros)
+    assert {"chem.xc", "chem.cmim", "chem.xcnn"} <= set(repros)
+    assert repros["chem.xcnn"].datasets == ("xcnn",)
     assert repros["chem.cmim"].datasets == ("moleculenet-regression",)
     assert {"xcnn", "moleculenet-regression"} <= set(list_datasets())

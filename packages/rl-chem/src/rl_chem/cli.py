@@ -130,17 +130,28 @@ def train(set_name, out_dir, basis, base, steps, lr, grid_level, n_val, n_test, 
 
 
 @group.command()
-@click.option("--xc", default="pbe", show_default=True)
-@click.option("--set", "set_name", default="g2-tiny", show_default=True)
+@click.option("--xc", default="pbe", show_default=True,
+              help="lda | pbe | r2scan | b3lyp | hf | libxc:<code> | a neural checkpoint folder.")  # fmt: skip
+@click.option("--set", "set_name", default="g2-tiny", show_default=True,
+              help="g2-tiny | g2-small | g2, or Kasim & Vinko's xcnn-ae | xcnn-ae2 | "
+              "xcnn-ae-g2 | xcnn-ie | xcnn-vie (true_val references).")  # fmt: skip
 @click.option("--molecules", default=None, help="Comma-separated G2 names (overrides --set).")
-@click.option("--basis", default="cc-pvdz", show_default=True)
+@click.option("--basis", default=None,
+              help="Basis set [default: cc-pvdz for G2; the file's basis for xcnn sets].")  # fmt: skip
 @click.option("--reference", "ref_method", default="ccsd(t)", show_default=True,
-              help="ccsd(t) | ccsd | mp2 | hf | experiment")  # fmt: skip
+              help="G2 only: ccsd(t) | ccsd | mp2 | hf | experiment")  # fmt: skip
+@click.option("--limit", type=click.IntRange(1), default=None,
+              help="Only the first N entries of an xcnn set.")  # fmt: skip
 @click.option("--grid-level", type=click.IntRange(0, 9), default=None)
 @json_option
 @seed_option
-def atomization(xc, set_name, molecules, basis, ref_method, grid_level, as_json, seed) -> None:
-    """Atomization energies with a functional; per-molecule errors and MAE in kcal/mol."""
+def atomization(xc, set_name, molecules, basis, ref_method, limit, grid_level, as_json,
+                seed) -> None:  # fmt: skip
+    """Atomization (or xcnn ionization) energies with a functional; errors and MAE, kcal/mol."""
+    if set_name.startswith("xcnn") and not molecules:
+        _xcnn_atomization(xc, set_name, basis, limit, grid_level, as_json)
+        return
+    basis = basis or "cc-pvdz"
     from rl_chem.atomization import dft_atomization, errors_table
     from rl_chem.reference_data import (
         atomization_energies,
@@ -181,3 +192,29 @@ def atomization(xc, set_name, molecules, basis, ref_method, grid_level, as_json,
     click.echo(f"MAE {table['mae']:.2f} kcal/mol over {len(table['errors'])} molecules")
     if dft_out["not_converged"]:
         click.echo(f"not converged (left out): {', '.join(dft_out['not_converged'])}")
+
+
+def _xcnn_atomization(xc, set_name, basis, limit, grid_level, as_json) -> None:
+    from rl_chem.reference_data import HARTREE_TO_KCAL
+    from rl_chem.xcnn_benchmark import evaluate_xcnn, short_name
+    from rl_chem.xcnn_data import load_xcnn, xcnn_set_file
+
+    file = xcnn_set_file(set_name)
+    entries = load_xcnn(file)[:limit]
+    out = evaluate_xcnn(
+        entries, xc=xc, basis=basis, grid_level=grid_level, progress=_progress(as_json, str(xc))
+    )
+    res = {"xc": xc, "set": set_name, "file": file, "basis": basis or "from file",
+           "reference": "true_val (experiment)", **out}  # fmt: skip
+    if as_json:
+        emit_json(res)
+        return
+    kind = {e["type"] for e in entries}
+    click.echo(f"{'entry':<28}{'DFT':>10}{'exp.':>10}{'error':>10}  (kcal/mol, {'/'.join(kind)})")
+    for n, err in out["errors"].items():
+        click.echo(f"{short_name(n)[:27]:<28}{out['values'][n] * HARTREE_TO_KCAL:>10.2f}"
+                   f"{out['reference'][n] * HARTREE_TO_KCAL:>10.2f}{err:>10.2f}")  # fmt: skip
+    click.echo(f"MAE {out['mae']:.2f} kcal/mol over {len(out['errors'])} entries ({xc}, "
+               f"{res['basis']}, {out['seconds']:.0f} s)")  # fmt: skip
+    if out["not_converged"]:
+        click.echo(f"not converged (left out): {', '.join(out['not_converged'])}")

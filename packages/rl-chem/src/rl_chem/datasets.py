@@ -7,21 +7,19 @@ Example:
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from rl_shared.data import Dataset
-from rl_shared.errors import MalformedFile
 
 __all__ = ["DATASETS", "MOLECULES", "XCNN", "load_xcnn_ae"]
 
 XCNN = Dataset(
     name="xcnn",
     path="dft/xcnn",
-    files=("datagen/ae_gauss2.yaml", "test_dsets/ae_mols.yaml"),
+    files=("datagen/ae_gauss2.yaml", "test_dsets/ae_mols.yaml", "test_dsets/ie_atoms.yaml"),
     description="Kasim & Vinko 2021 learned-XC data sets (G2 atomization / ionization, YAML)",
     hint="copy the xcdnn2/**/*.yaml files of mfkasim1/xcnn there",
-    used_by=(),
+    used_by=("chem.xcnn",),
 )
 MOLECULES = Dataset(
     name="moleculenet-regression",
@@ -36,23 +34,11 @@ DATASETS = [XCNN, MOLECULES]
 
 
 def load_xcnn_ae(file: str = "test_dsets/ae_mols.yaml") -> list[dict[str, Any]]:
-    """Atomization-energy entries of an xcnn YAML file: ``{"name", "systems", "true_val"}``.
+    """Atomization-energy entries of an xcnn YAML file (see :func:`rl_chem.xcnn_data.load_xcnn`).
 
-    Coordinates stay in Bohr as in the file; ``true_val`` is in Hartree.
+    Each has ``name``, ``systems`` (coordinates in Bohr as in the file), ``terms`` and
+    ``true_val`` (Hartree); malformed entries raise ``MalformedFile`` naming file and line.
     """
-    import yaml
+    from rl_chem.xcnn_data import load_xcnn
 
-    path: Path = XCNN.locate() / file
-    try:
-        entries = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as err:
-        line = getattr(getattr(err, "problem_mark", None), "line", None)
-        raise MalformedFile(path, None if line is None else line + 1, str(err)) from None
-    out = []
-    for i, e in enumerate(entries):
-        if not isinstance(e, dict) or "systems" not in e:
-            raise MalformedFile(path, None, f"entry {i} has no 'systems'")
-        if e.get("type") == "ae":
-            out.append({"name": e.get("name", f"entry{i}"), "systems": e["systems"],
-                        "true_val": e["true_val"]})  # fmt: skip
-    return out
+    return load_xcnn(file, types=("ae",))

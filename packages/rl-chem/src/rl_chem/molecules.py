@@ -27,6 +27,7 @@ from rl_shared.errors import BadInput, RLError
 
 __all__ = ["SCFNotConverged", "build_mol", "from_ase", "make_mf", "run_scf"]
 
+_LIBXC_ALIASES = ("b3lyp",)  # hybrids: run by PySCF with libxc, not by the torch NumInt
 _VALID = {s.upper() for s in elements.ELEMENTS[1:]} | {"GHOST", "X"}
 
 
@@ -124,12 +125,14 @@ def make_mf(mol: gto.Mole, xc: Any = "pbe", grid_level: int | None = None):
     Args:
         mol: the molecule.
         xc: "lda"/"pbe"/"r2scan" (torch), a neural functional or checkpoint folder,
-            "libxc:b3lyp" or any "libxc:<code>" (PySCF with libxc), or "hf".
+            "b3lyp" (= "libxc:b3lyp") or any "libxc:<code>" (PySCF with libxc), or "hf".
         grid_level: PySCF grid level (default PySCF's, 3).
     """
     from rl_chem.numint import RKS, UKS
 
     open_shell = mol.spin != 0
+    if isinstance(xc, str) and xc.lower() in _LIBXC_ALIASES:
+        xc = f"libxc:{xc.lower()}"
     if isinstance(xc, str) and xc.lower() == "hf":
         mf = scf.UHF(mol) if open_shell else scf.RHF(mol)
     elif isinstance(xc, str) and xc.lower().startswith("libxc:"):
