@@ -26,7 +26,7 @@ def build_tiny_model(folder: Path, layers: int = 3, hidden: int = 32):
     folder.mkdir(parents=True, exist_ok=True)
     vocab = folder / "vocab.txt"
     vocab.write_text("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS]) + "\n")
-    BertTokenizerFast(vocab_file=str(vocab)).save_pretrained(folder)
+    BertTokenizerFast(vocab=str(vocab)).save_pretrained(folder)
     config = BertConfig(
         vocab_size=5 + len(WORDS),
         hidden_size=hidden,

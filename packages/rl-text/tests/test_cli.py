@@ -35,3 +35,27 @@ def test_eval_sts_malformed_file_is_a_user_error(tiny_model_dir, tmp_path) -> No
         group, ["eval-sts", "--model", str(tiny_model_dir), "--data", str(data)]
     )
     assert isinstance(result.exception, MalformedFile) and "bad.csv:2" in str(result.exception)
+
+
+def test_train_kalm_rejects_unknown_data(tiny_model_dir, tmp_path) -> None:
+    from rl_shared.errors import BadInput
+
+    args = ["train", "--method", "kalm", "--model", str(tiny_model_dir), "--data", "nonsense"]
+    result = CliRunner().invoke(group, [*args, "--out", str(tmp_path)])
+    assert isinstance(result.exception, BadInput) and "'pairs', 'cranfield'" in str(
+        result.exception
+    )
+
+
+def test_train_dse_from_the_command_line(tiny_model_dir, tmp_path, sts_rows) -> None:
+    data = tmp_path / "pairs.tsv"
+    data.write_text("a\tb\tscore\n" + "".join(f"{s1}\t{s2}\t{y}\n" for s1, s2, y in sts_rows))
+    args = ["train", "--method", "dse", "--model", str(tiny_model_dir), "--data", str(data)]
+    opts = ["--columns", "a,b,score", "--steps", "1", "--batch-size", "3", "--json"]
+    result = CliRunner().invoke(group, [*args, *opts, "--out", str(tmp_path / "run")])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["method"] == "dse" and out["teacher"].endswith("teacher")
+    from rl_text.dse import DistilledSentenceEmbedding
+
+    assert DistilledSentenceEmbedding.load(out["model"]).score(["a cat"], ["a dog"]).shape == (1,)

@@ -10,10 +10,6 @@ Example:
 
 from __future__ import annotations
 
-import contextlib
-import sys
-from pathlib import Path
-
 import click
 
 from rl_shared.cli.common import emit_json, json_option, seed_option
@@ -27,13 +23,9 @@ def group() -> None:
 
 
 def _pairs(data: str, columns: str | None):
-    from rl_text.sts import load_sick, load_sts_pairs, load_stsb
+    from rl_text.sts import named_or_file_pairs
 
-    named = {"stsb": lambda s: load_stsb(s), "sick": lambda s: load_sick(s)}
-    name, _, split = data.partition(":")
-    if not Path(data).exists() and name in named:
-        return named[name](split or "test")
-    return load_sts_pairs(data, columns)
+    return named_or_file_pairs(data, columns)
 
 
 @group.command("eval-sts")
@@ -76,60 +68,20 @@ def eval_sts_cmd(
     click.echo(f"  Pearson  {result['pearson']:.4f}")
 
 
-@group.command("train")
-@click.option(
-    "--method",
-    type=click.Choice(["2dmse", "st-2dmse", "matryoshka", "cosent"]),
-    default="2dmse",
-    show_default=True,
-)
-@click.option("--model", default="minilm", show_default=True, help="Short name or local folder.")
-@click.option(
-    "--data", default="stsb:train", show_default=True, help="Training pairs (as eval-sts)."
-)
-@click.option("--columns", default=None, help="'s1,s2,score': header names or 0-based indices.")
-@click.option("--out", required=True, type=click.Path(file_okay=False), help="Output folder.")
-@click.option("--steps", type=int, default=200, show_default=True)
-@click.option("--batch-size", type=int, default=32, show_default=True)
-@click.option("--lr", type=float, default=2e-5, show_default=True)
-@click.option("--save-steps", type=int, default=50, show_default=True)
-@click.option("--resume", is_flag=True, help="Continue from the last checkpoint in OUT.")
-@seed_option
-@json_option
-def train_cmd(
-    method: str,
-    model: str,
-    data: str,
-    columns: str | None,
-    out: str,
-    steps: int,
-    batch_size: int,
-    lr: float,
-    save_steps: int,
-    resume: bool,
-    seed: int,
-    as_json: bool,
-) -> None:
-    """Fine-tune on STS pairs (CoSENT inner loss) with resumable checkpoints; save OUT/model."""
-    from rl_text.train import train_sts
+from rl_text.train_command import train_cmd  # noqa: E402
 
-    pairs = _pairs(data, columns)
-    # the trainer prints its log lines on stdout; with --json stdout holds the JSON alone
-    with contextlib.redirect_stdout(sys.stderr) if as_json else contextlib.nullcontext():
-        path = train_sts(
-            model,
-            pairs,
-            out,
-            method=method,
-            steps=steps,
-            batch_size=batch_size,
-            learning_rate=lr,
-            seed=seed,
-            resume=resume,
-            save_steps=save_steps,
-            show_progress=True,
-        )
-    if as_json:
-        emit_json({"method": method, "model": str(path), "steps": steps, "seed": seed})
-    else:
-        click.echo(f"saved {path}  (load with SentenceTransformer('{path}'))")
+group.add_command(train_cmd)
+
+from rl_text.absa.commands import absa as _absa  # noqa: E402
+
+group.add_command(_absa)
+
+from rl_text.binary_pv.commands import binary_pv as _binary_pv  # noqa: E402
+from rl_text.gfun.commands import gfun as _gfun  # noqa: E402
+from rl_text.pixel.commands import pixel as _pixel  # noqa: E402
+from rl_text.skipgram.commands import skipgram as _skipgram  # noqa: E402
+
+group.add_command(_pixel)
+group.add_command(_gfun)
+group.add_command(_binary_pv)
+group.add_command(_skipgram)

@@ -22,7 +22,14 @@ from pathlib import Path
 
 from rl_shared.errors import BadInput, MalformedFile, UnknownName
 
-__all__ = ["StsPairs", "load_sick", "load_sts_pairs", "load_stsb", "parse_columns"]
+__all__ = [
+    "StsPairs",
+    "load_sick",
+    "load_sts_pairs",
+    "load_stsb",
+    "named_or_file_pairs",
+    "parse_columns",
+]
 
 STSB_LANGUAGES = ("en", "de", "es", "fr", "it", "ja", "nl", "pl", "pt", "ru", "zh")
 SICK_FILES = {
@@ -168,6 +175,19 @@ def load_stsb(split: str = "test", lang: str = "en") -> StsPairs:
     if lang not in STSB_LANGUAGES:
         raise UnknownName("language", lang, list(STSB_LANGUAGES))
     return load_sts_pairs(STSB.locate() / f"stsb-{lang}-{split}.csv")
+
+
+def named_or_file_pairs(data: str, columns: str | None = None) -> StsPairs:
+    """Pairs from ``stsb[:split]``, ``sick[:split]`` (default split ``test``) or a file.
+
+    Example:
+        >>> len(named_or_file_pairs("stsb:test"))  # doctest: +SKIP
+        1379
+    """
+    name, _, split = data.partition(":")
+    if not Path(data).exists() and name in ("stsb", "sick"):
+        return (load_stsb if name == "stsb" else load_sick)(split or "test")
+    return load_sts_pairs(data, columns)
 
 
 def load_sick(split: str = "test") -> StsPairs:

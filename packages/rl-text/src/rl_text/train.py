@@ -21,7 +21,6 @@ Example:
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -95,54 +94,24 @@ def train_sts(
         Li et al., "2D Matryoshka Sentence Embeddings", arXiv:2402.14776.
     """
     from datasets import Dataset
-    from sentence_transformers import (
-        SentenceTransformerTrainer,
-        SentenceTransformerTrainingArguments,
-    )
-    from transformers.trainer_utils import get_last_checkpoint
 
-    from rl_shared.cli.common import seed_everything
     from rl_shared.models import load_sentence_transformer
+    from rl_text.fit import fit
 
-    if steps < 1 or batch_size < 1 or save_steps < 1:
-        raise BadInput("steps, batch_size and save_steps must be at least 1")
     if len(pairs) < 2:
         raise BadInput("training needs at least 2 sentence pairs")
-    seed_everything(seed)
     st = load_sentence_transformer(model) if isinstance(model, str | os.PathLike) else model
-    out = Path(out)
-    checkpoints = out / "checkpoints"
-    last = get_last_checkpoint(str(checkpoints)) if resume and checkpoints.is_dir() else None
-    args = SentenceTransformerTrainingArguments(
-        output_dir=str(checkpoints),
-        max_steps=steps,
-        per_device_train_batch_size=batch_size,
+    return fit(
+        st,
+        Dataset.from_dict(pairs.to_dict()),
+        make_loss(st, method, dims),
+        out,
+        steps=steps,
+        batch_size=batch_size,
         learning_rate=learning_rate,
-        warmup_steps=max(0, steps // 10),
         seed=seed,
-        data_seed=seed,
-        save_strategy="steps",
+        resume=resume,
         save_steps=save_steps,
-        save_total_limit=2,
-        logging_steps=max(1, min(50, steps // 5)),
-        logging_strategy="steps" if show_progress else "no",
-        report_to="none",
-        disable_tqdm=not show_progress,
-        use_cpu=True,
-        dataloader_drop_last=len(pairs) >= batch_size,
+        show_progress=show_progress,
+        save_model=save_model,
     )
-    trainer = SentenceTransformerTrainer(
-        model=st,
-        args=args,
-        train_dataset=Dataset.from_dict(pairs.to_dict()),
-        loss=make_loss(st, method, dims),
-    )
-    trainer.train(resume_from_checkpoint=last)
-    if not save_model:
-        return out
-    final, tmp = out / "model", out / ".model.tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    st.save(str(tmp))
-    shutil.rmtree(final, ignore_errors=True)
-    tmp.rename(final)
-    return final

@@ -1,0 +1,229 @@
+"""Aspect-based sentiment data: SemEval-2014 Task 4 in the three-line ``.seg`` format and in XML.
+
+The ``.seg`` format (ABSA-PyTorch's ``datasets/semeval14``) repeats three lines per example:
+the sentence with the aspect replaced by ``$T$``, the aspect term, and its polarity
+``-1 / 0 / 1``. The XML format is SemEval's original
+``<sentence><text/><aspectTerms><aspectTerm term= polarity= from= to=/></aspectTerms></sentence>``
+(aspects with polarity ``conflict`` are skipped, as in the ``.seg`` files). Every parse error
+raises :class:`~rl_shared.errors.MalformedFile` naming the file and line.
+
+Example:
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "toy.seg"
+    >>> _ = path.write_text("The $T$ is great .\\nfood\\n1\\nSlow $T$ .\\nservice\\n-1\\n")
+    >>> data = load_seg(path)
+    >>> data[0].sentence, data[0].aspect, data[0].label, data[1].polarity
+    ('The food is great .', 'food', 2, 'negative')
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from rl_shared.errors import BadInput, MalformedFile, UnknownName
+
+__all__ = [
+    "LABELS",
+    "SEMEVAL14_FILES",
+    "AbsaExample",
+    "disagreeing_subset",
+    "load_absa",
+    "load_seg",
+    "load_semeval14",
+    "load_xml",
+]
+
+#: label index -> polarity name; the ``.seg`` value is ``index - 1``
+LABELS = ("negative", "neutral", "positive")
+_XML_POLARITY = {"negative": 0, "neutral": 1, "positive": 2}
+
+#: domain -> split -> file name in ``absa/semeval14``
+SEMEVAL14_FILES = {
+    "laptop": {"train": "Laptops_Train.xml.seg", "test": "Laptops_Test_Gold.xml.seg"},
+    "restaurant": {"train": "Restaurants_Train.xml.seg", "test": "Restaurants_Test_Gold.xml.seg"},
+}
+
+
+@dataclass(frozen=True)
+class AbsaExample:
+    """One aspect of one sentence with its polarity.
+
+    Args:
+        sentence: the full sentence, aspect in place.
+        aspect: the aspect term.
+        label: 0 negative, 1 neutral, 2 positive.
+        start: character offset of the aspect in ``sentence``.
+    """
+
+    sentence: str
+    aspect: str
+    label: int
+    start: int
+
+    @property
+    def polarity(self) -> str:
+        return LABELS[self.label]
+
+    @property
+    def marked(self) -> str:
+        """The sentence with the aspect wrapped in ``[`` ``]`` markers."""
+        end = self.start + len(self.aspect)
+        return f"{self.sentence[: self.start]}[ {self.aspect} ]{self.sentence[end:]}"
+
+
+def _read_lines(path: Path) -> list[str]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise MalformedFile(path, None, "file does not exist") from None
+    except UnicodeDecodeError as err:
+        raise MalformedFile(path, None, f"not UTF-8 text ({err.reason})") from None
+    return text.splitlines()
+
+
+def load_seg(path: str | Path) -> list[AbsaExample]:
+    """Read a three-line ``.seg`` file (sentence with ``$T$``, aspect, polarity ``-1/0/1``).
+
+    Trailing blank lines are ignored; anything else that breaks the three-line rhythm raises
+    :class:`MalformedFile` with the offending line number (1-based).
+    """
+    path = Path(path)
+    lines = _read_lines(path)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if not lines:
+        raise MalformedFile(path, None, "file is empty")
+    if len(lines) % 3:
+        raise MalformedFile(
+            path,
+            len(lines),
+            f"has {len(lines)} lines, not a multiple of 3 (sentence, aspect, polarity)",
+        )
+    examples = []
+    for i in range(0, len(lines), 3):
+        template, aspect, polarity = (line.strip() for line in lines[i : i + 3])
+        if template.count("$T$") != 1:
+            raise MalformedFile(
+                path, i + 1, f"sentence must hold exactly one $T$, found {template.count('$T$')}"
+            )
+        if not aspect:
+            raise MalformedFile(path, i + 2, "aspect term is empty")
+        if polarity not in ("-1", "0", "1"):
+            raise MalformedFile(path, i + 3, f"polarity must be -1, 0 or 1, got '{polarity}'")
+        start = template.index("$T$")
+        sentence = template.replace("$T$", aspect)
+        examples.append(AbsaExample(sentence, aspect, int(polarity) + 1, start))
+    return examples
+
+
+def load_xml(path: str | Path) -> list[AbsaExample]:
+    """Read SemEval-2014 XML; aspects with polarity ``conflict`` are skipped.
+
+    Raises :class:`MalformedFile` for broken XML (with the parser's line), or an
+    ``aspectTerm`` with a missing attribute, unknown polarity, or offsets that do not
+    match its term (with the line of its ``<sentence>`` when known).
+    """
+    path = Path(path)
+    try:
+        root = ET.parse(path).getroot()
+    except FileNotFoundError:
+        raise MalformedFile(path, None, "file does not exist") from None
+    except ET.ParseError as err:
+        raise MalformedFile(path, err.position[0], f"not well-formed XML ({err.msg})") from None
+    lines = _sentence_lines(path)
+    examples = []
+    for k, sentence in enumerate(root.iter("sentence")):
+        line = lines[k] if k < len(lines) else None
+        text_node = sentence.find("text")
+        if text_node is None or text_node.text is None:
+            raise MalformedFile(path, line, "<sentence> has no <text>")
+        text = text_node.text
+        for term in sentence.iter("aspectTerm"):
+            attrs = term.attrib
+            missing = [a for a in ("term", "polarity", "from", "to") if a not in attrs]
+            if missing:
+                raise MalformedFile(path, line, f"<aspectTerm> lacks {', '.join(missing)}")
+            polarity = attrs["polarity"]
+            if polarity == "conflict":
+                continue
+            if polarity not in _XML_POLARITY:
+                raise MalformedFile(path, line, f"unknown polarity '{polarity}'")
+            try:
+                start, end = int(attrs["from"]), int(attrs["to"])
+            except ValueError:
+                raise MalformedFile(path, line, "from/to offsets are not integers") from None
+            if text[start:end] != attrs["term"]:
+                raise MalformedFile(
+                    path,
+                    line,
+                    f"offsets {start}:{end} give '{text[start:end]}', not the term "
+                    f"'{attrs['term']}'",
+                )
+            examples.append(AbsaExample(text, attrs["term"], _XML_POLARITY[polarity], start))
+    return examples
+
+
+def _sentence_lines(path: Path) -> list[int]:
+    """1-based line of each ``<sentence`` opening tag, for error messages."""
+    out = []
+    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+        out.extend([number] * line.count("<sentence "))
+        out.extend([number] * line.count("<sentence>"))
+    return out
+
+
+def load_absa(path: str | Path) -> list[AbsaExample]:
+    """Read ``.xml`` as SemEval XML and anything else (``.seg``) as the three-line format."""
+    path = Path(path)
+    return load_xml(path) if path.suffix.lower() == ".xml" else load_seg(path)
+
+
+def load_semeval14(domain: str, split: str, folder: str | Path | None = None) -> list[AbsaExample]:
+    """SemEval-2014 laptop or restaurant, ``train`` or ``test``, from the registered folder.
+
+    Args:
+        domain: ``laptop`` or ``restaurant``.
+        split: ``train`` or ``test``.
+        folder: a folder with the ``.seg`` files; default the ``semeval14`` dataset's folder.
+    """
+    if domain not in SEMEVAL14_FILES:
+        raise UnknownName("ABSA domain", domain, list(SEMEVAL14_FILES))
+    if split not in SEMEVAL14_FILES[domain]:
+        raise UnknownName("split", split, list(SEMEVAL14_FILES[domain]))
+    if folder is None:
+        from rl_text.datasets import SEMEVAL14
+
+        folder = SEMEVAL14.locate()
+    return load_seg(Path(folder) / SEMEVAL14_FILES[domain][split])
+
+
+def disagreeing_subset(examples: list[AbsaExample]) -> list[AbsaExample]:
+    """Aspects whose polarity differs from the majority polarity of their sentence's aspects.
+
+    The robustness split: a model that reads the sentence's overall sentiment instead of the
+    aspect's gets these wrong. Only sentences with at least two aspects and a strict majority
+    label count.
+
+    Example:
+        >>> ex = [AbsaExample("good food , bad wine , good tea", a, y, 0)
+        ...       for a, y in (("food", 2), ("wine", 0), ("tea", 2))]
+        >>> [e.aspect for e in disagreeing_subset(ex)]
+        ['wine']
+    """
+    if not isinstance(examples, list):
+        raise BadInput("disagreeing_subset expects a list of AbsaExample")
+    by_sentence: dict[str, list[AbsaExample]] = defaultdict(list)
+    for ex in examples:
+        by_sentence[ex.sentence].append(ex)
+    out = []
+    for group in by_sentence.values():
+        if len(group) < 2:
+            continue
+        (top, n), *rest = [*Counter(e.label for e in group).most_common(), (None, 0)]
+        if rest and rest[0][1] == n:
+            continue  # no strict majority
+        out.extend(e for e in group if e.label != top)
+    return out

@@ -1,0 +1,184 @@
+"""Dictionary entries and their definitions from WordNet (or any reader with ``all_synsets``).
+
+Every lemma of a synset is an entry, multi-word lemmas included (``ice_cream`` ->
+``"ice cream"``), so the entry set is not limited to the tokens of a model's vocabulary; each
+synset's gloss is a definition of each of its entries. WordNet is read with nltk's
+``WordNetCorpusReader`` straight from the data folder (nothing is downloaded); the pairs are
+cached as JSON in ``rl_shared.data.cache_dir("defsent")``.
+
+Example:
+    >>> class Synset:
+    ...     def __init__(self, names, gloss):
+    ...         self._names, self._gloss = names, gloss
+    ...     def lemma_names(self):
+    ...         return self._names
+    ...     def definition(self):
+    ...         return self._gloss
+    >>> class Reader:
+    ...     def all_synsets(self, pos=None):
+    ...         return [Synset(["ice_cream", "icecream"], "frozen dessert"),
+    ...                 Synset(["dog"], "a domestic canine")]
+    >>> definition_pairs(Reader())
+    [('frozen dessert', 'ice cream'), ('frozen dessert', 'icecream'), ('a domestic canine', 'dog')]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rl_shared.errors import BadInput
+
+__all__ = [
+    "DefinitionSet",
+    "definition_pairs",
+    "load_wordnet_pairs",
+    "make_definition_set",
+    "wordnet_reader",
+]
+
+
+def wordnet_reader(path: str | Path | None = None) -> Any:
+    """nltk's ``WordNetCorpusReader`` on ``path`` (default: the registered ``wordnet`` dataset).
+
+    Raises:
+        DatasetNotFound: the WordNet folder is missing.
+    """
+    import nltk
+    from nltk.corpus.reader.wordnet import WordNetCorpusReader
+
+    if path is None:
+        from rl_text.datasets import WORDNET
+
+        path = WORDNET.locate()
+    folder = Path(path).resolve()
+    if not (folder / "index.noun").is_file():
+        raise BadInput(f"{folder} is not a WordNet folder in nltk's layout (no index.noun)")
+    # nltk >= 3.9 reads only below its data path, and the reader looks up ``corpora/wordnet``
+    # there while it starts: authorise the nltk_data folder holding this corpus, nothing wider
+    root = folder.parents[1] if folder.parent.name == "corpora" else folder
+    if str(root) not in nltk.data.path:
+        nltk.data.path.append(str(root))
+    return WordNetCorpusReader(str(folder), None)
+
+
+def definition_pairs(reader: Any, pos: str | None = None) -> list[tuple[str, str]]:
+    """``(definition, entry)`` for every lemma of every synset of ``reader``.
+
+    Args:
+        reader: an object with ``all_synsets(pos)`` whose synsets have ``lemma_names()`` and
+            ``definition()`` (nltk's WordNet reader).
+        pos: restrict to one part of speech (``"n"``, ``"v"``, ``"a"``, ``"r"``).
+    """
+    out = []
+    for synset in reader.all_synsets(pos):
+        gloss = synset.definition().strip()
+        if not gloss:
+            continue
+        seen = set()
+        for name in synset.lemma_names():
+            entry = name.replace("_", " ").strip()
+            if entry and entry.lower() not in seen:
+                seen.add(entry.lower())
+                out.append((gloss, entry))
+    return out
+
+
+def load_wordnet_pairs(path: str | Path | None = None) -> list[tuple[str, str]]:
+    """All WordNet ``(definition, entry)`` pairs, cached after the first read."""
+    from rl_shared.data import cache_dir
+    from rl_shared.io import atomic_write_text
+
+    if path is None:
+        from rl_text.datasets import WORDNET
+
+        path = WORDNET.locate()
+    data = Path(path).resolve() / "data.noun"
+    stamp = int(data.stat().st_mtime) if data.exists() else 0
+    key = hashlib.sha1(f"{data}:{stamp}".encode()).hexdigest()[:12]
+    cache = cache_dir("defsent") / f"wordnet-pairs-{key}.json"
+    if cache.is_file():
+        return [tuple(p) for p in json.loads(cache.read_text())]
+    pairs = definition_pairs(wordnet_reader(path))
+    atomic_write_text(cache, json.dumps(pairs))
+    return pairs
+
+
+@dataclass
+class DefinitionSet:
+    """Training definitions, each labelled with the index of its entry.
+
+    Args:
+        definitions: definition sentences.
+        labels: entry index of each definition.
+        entries: the distinct entry strings.
+    """
+
+    definitions: list[str]
+    labels: list[int]
+    entries: list[str]
+
+    def __len__(self) -> int:
+        return len(self.definitions)
+
+    def to_dict(self) -> dict[str, list]:
+        """Columns ``definition, label`` (for ``datasets.Dataset.from_dict``)."""
+        return {"definition": self.definitions, "label": self.labels}
+
+
+def make_definition_set(
+    pairs: Sequence[tuple[str, str]],
+    n: int | None = None,
+    seed: int = 0,
+    *,
+    min_definitions: int = 1,
+) -> DefinitionSet:
+    """Label ``pairs`` with entry indices, keeping about ``n`` pairs drawn at random (seeded).
+
+    Args:
+        pairs: ``(definition, entry)`` pairs.
+        n: keep this many pairs (default all). With ``min_definitions > 1`` whole entries
+            are drawn (all their definitions) until ``n`` pairs are reached.
+        seed: seeds the draw.
+        min_definitions: keep only entries with at least this many definitions, so that an
+            entry embedding built from definitions averages several of them.
+
+    Example:
+        >>> ds = make_definition_set([("frozen dessert", "ice cream"), ("a canine", "dog"),
+        ...                           ("a pet", "dog")])
+        >>> ds.entries, ds.labels
+        (['ice cream', 'dog'], [0, 1, 1])
+        >>> make_definition_set([("a", "x"), ("b", "y"), ("c", "y")],
+        ...                     min_definitions=2).definitions
+        ['b', 'c']
+    """
+    pairs = list(pairs)
+    if n is not None and n < 2:
+        raise BadInput(f"need at least 2 definitions, got n={n}")
+    if min_definitions > 1:
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for pair in pairs:
+            groups.setdefault(pair[1], []).append(pair)
+        kept = [g for g in groups.values() if len(g) >= min_definitions]
+        if n is not None:
+            random.Random(seed).shuffle(kept)
+            chosen, total = [], 0
+            for group in kept:
+                if total >= n:
+                    break
+                chosen.append(group)
+                total += len(group)
+            kept = chosen
+        pairs = [pair for group in kept for pair in group]
+    elif n is not None:
+        pairs = random.Random(seed).sample(pairs, min(n, len(pairs)))
+    if len(pairs) < 2:
+        raise BadInput("DefSent training needs at least 2 (definition, entry) pairs")
+    index: dict[str, int] = {}
+    labels = [index.setdefault(entry, len(index)) for _, entry in pairs]
+    return DefinitionSet([d for d, _ in pairs], labels, list(index))

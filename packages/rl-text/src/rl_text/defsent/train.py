@@ -1,0 +1,186 @@
+"""Train a sentence encoder with DefSent+ through ``SentenceTransformerTrainer``.
+
+Each step encodes a batch of dictionary definitions and pulls each one onto its entry in the
+isotropic entry space (:class:`rl_text.defsent.loss.DefSentLoss`). A trainer callback rebuilds
+the entry space from the current encoder every ``refresh_steps`` steps (progressive entry
+embeddings) and stores it beside every checkpoint, so ``resume=True`` continues exactly
+where an interrupted run stopped.
+
+Checkpoints go to ``OUT/checkpoints``; the final model is renamed into ``OUT/model`` and
+loads with ``SentenceTransformer(path)`` (mean pooling) or
+:func:`rl_text.defsent.load_prompt_model` (prompt pooling).
+
+References:
+    Liu, "DefSent+: Improving sentence embeddings of language models by projecting
+    definition sentences into a quasi-isotropic or isotropic vector space of unlimited
+    dictionary entries", arXiv:2405.16153.
+
+Example:
+    >>> from rl_text.defsent import load_wordnet_pairs, make_definition_set
+    >>> data = make_definition_set(load_wordnet_pairs(), n=20000)  # doctest: +SKIP
+    >>> train_defsent("minilm", data, "runs/defsent", steps=300)  # doctest: +SKIP
+    PosixPath('runs/defsent/model')
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from torch import nn
+
+from rl_shared.errors import BadInput
+from rl_text.defsent.entries import DefinitionSet
+from rl_text.defsent.loss import DefSentLoss
+from rl_text.defsent.prompt import DEFAULT_TEMPLATE, with_prompt_pooling
+from rl_text.defsent.space import EntrySpace
+
+__all__ = ["EntryRefresh", "train_defsent"]
+
+
+def _callback_base():
+    from transformers import TrainerCallback
+
+    return TrainerCallback
+
+
+class EntryRefresh(_callback_base()):  # type: ignore[misc]
+    """Trainer callback: refresh the entry space every ``every`` steps, save it at checkpoints.
+
+    Args:
+        space: the entry space the loss reads.
+        model: the model being trained.
+        every: refresh interval in optimizer steps.
+        show_progress: print a line per refresh on stderr.
+    """
+
+    def __init__(
+        self, space: EntrySpace, model: nn.Module, every: int, show_progress: bool = False
+    ) -> None:
+        self.space, self.model, self.every, self.show_progress = space, model, every, show_progress
+
+    def on_step_begin(self, args, state, control, **kwargs):
+        step = state.global_step
+        due = step % self.every == 0 and self.space.refreshed_at != step
+        if not self.space.fitted or due:
+            self.space.refresh(self.model, step)
+            if self.show_progress:
+                import sys
+
+                print(f"defsent: entry space refreshed at step {step}", file=sys.stderr)
+        return control
+
+    def on_save(self, args, state, control, **kwargs):
+        folder = Path(args.output_dir) / f"checkpoint-{state.global_step}"
+        if folder.is_dir() and self.space.fitted:
+            self.space.save(folder)
+        return control
+
+
+def train_defsent(
+    model: str | os.PathLike[str] | nn.Module,
+    data: DefinitionSet,
+    out: str | Path,
+    *,
+    isotropy: str = "whiten",
+    entry_mode: str = "definitions",
+    prompt: bool = False,
+    template: str = DEFAULT_TEMPLATE,
+    refresh_steps: int = 100,
+    temperature: float = 0.05,
+    negatives: str = "all",
+    components: int | None = None,
+    fit_size: int | None = 8000,
+    steps: int = 100,
+    batch_size: int = 64,
+    learning_rate: float = 2e-5,
+    seed: int = 0,
+    resume: bool = False,
+    save_steps: int = 50,
+    show_progress: bool = True,
+    save_model: bool = True,
+) -> Path:
+    """Train ``model`` to project definitions onto their entries; return the saved model's folder.
+
+    Args:
+        model: a ``SentenceTransformer`` or a name/path for ``rl_shared.models``.
+        data: definitions labelled with entries (:func:`rl_text.defsent.make_definition_set`).
+        out: output folder (``checkpoints/`` and ``model/`` inside).
+        isotropy: entry-space transform, ``"whiten"``, ``"ica"`` or ``"none"``.
+        entry_mode: ``"definitions"`` (mean of an entry's definition embeddings, DefSent+)
+            or ``"entry"`` (embedding of the entry string).
+        prompt: pool at the mask of ``template`` instead of the model's pooling
+            (:func:`rl_text.defsent.with_prompt_pooling`; a model already built so is kept).
+        template: the prompt, with ``{text}`` and ``{mask}``.
+        refresh_steps: rebuild the entry space every this many steps.
+        temperature: softmax temperature of :class:`DefSentLoss`.
+        negatives: ``"all"`` entries or the ``"batch"``'s.
+        components: output size of the isotropy transform (default: embedding size).
+        fit_size: fit the transform on at most this many entries.
+        steps: optimizer steps (data repeated as needed).
+        batch_size: definitions per step.
+        learning_rate: AdamW learning rate (linear decay, 10 % warm-up).
+        seed: seeds the trainer, the fit subset and ICA.
+        resume: continue from the last checkpoint in ``out/checkpoints`` if there is one.
+        save_steps: checkpoint interval.
+        show_progress: the trainer's tqdm bar and log lines.
+        save_model: write ``out/model`` (off: ``out`` is returned; with ``prompt=True`` the
+            trained model is a new object, so keep ``save_model`` on to get it back).
+    """
+    from datasets import Dataset
+    from sentence_transformers import (
+        SentenceTransformerTrainer,
+        SentenceTransformerTrainingArguments,
+    )
+    from transformers.trainer_utils import get_last_checkpoint
+
+    from rl_shared.cli.common import seed_everything
+    from rl_shared.models import load_sentence_transformer
+    from rl_text.defsent.prompt import PromptTransformer
+    from rl_text.moe.train import _save_final
+
+    if steps < 1 or batch_size < 1 or save_steps < 1 or refresh_steps < 1:
+        raise BadInput("steps, batch_size, save_steps and refresh_steps must be at least 1")
+    if len(data) < 2:
+        raise BadInput("DefSent training needs at least 2 definitions")
+    seed_everything(seed)
+    st = load_sentence_transformer(model) if isinstance(model, str | os.PathLike) else model
+    if prompt and not isinstance(st[0], PromptTransformer):
+        st = with_prompt_pooling(st, template)
+    space = EntrySpace(
+        data, entry_mode, isotropy, components=components, fit_size=fit_size, seed=seed
+    )
+    out = Path(out)
+    checkpoints = out / "checkpoints"
+    last = get_last_checkpoint(str(checkpoints)) if resume and checkpoints.is_dir() else None
+    if last is not None:
+        space.load(last)
+    args = SentenceTransformerTrainingArguments(
+        output_dir=str(checkpoints),
+        max_steps=steps,
+        per_device_train_batch_size=batch_size,
+        learning_rate=learning_rate,
+        warmup_steps=max(0, steps // 10),
+        seed=seed,
+        data_seed=seed,
+        save_strategy="steps",
+        save_steps=save_steps,
+        save_total_limit=2,
+        logging_steps=max(1, min(50, steps // 5)),
+        logging_strategy="steps" if show_progress else "no",
+        report_to="none",
+        disable_tqdm=not show_progress,
+        use_cpu=True,
+        dataloader_drop_last=len(data) >= batch_size,
+    )
+    trainer = SentenceTransformerTrainer(
+        model=st,
+        args=args,
+        train_dataset=Dataset.from_dict(data.to_dict()),
+        loss=DefSentLoss(st, space, temperature=temperature, negatives=negatives),
+        callbacks=[EntryRefresh(space, st, refresh_steps, show_progress)],
+    )
+    trainer.train(resume_from_checkpoint=last)
+    if not save_model:
+        return out
+    return _save_final(st, out)

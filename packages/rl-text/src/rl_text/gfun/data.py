@@ -1,0 +1,98 @@
+"""The STS-B genre corpus in 11 languages, and its non-parallel and low-resource splits.
+
+A document is one STS-B row (``sentence1 + " " + sentence2``) in one language; its label is
+the row's genre (``news``, ``captions``, ``forum``) from ``sts/stsb-genre/stsb-genre.csv``.
+In the non-parallel setting each language is given a different, disjoint subset of the
+labelled training rows, so no document is seen in two languages (as in gFun's RCV1/RCV2
+setting); in the low-resource setting some languages keep only a few documents.
+
+Example:
+    >>> split = nonparallel_split(10, ["en", "it"], seed=0)
+    >>> sorted(len(v) for v in split.values()), set(split["en"]) & set(split["it"])
+    ([5, 5], set())
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from rl_shared.errors import MalformedFile, UnknownName
+
+__all__ = ["GENRES", "GenreCorpus", "load_genre_corpus", "nonparallel_split"]
+
+GENRES = ("news", "captions", "forum")
+
+
+@dataclass
+class GenreCorpus:
+    """Labelled rows of one STS-B split in several languages (rows are parallel).
+
+    Args:
+        rows: STS-B row index of each labelled row.
+        labels: genre index of each row (into :data:`GENRES`).
+        docs: ``{lang: documents}``, one per row, in ``rows`` order.
+    """
+
+    rows: list[int]
+    labels: np.ndarray
+    docs: dict[str, list[str]]
+
+    def select(self, lang: str, idx: Sequence[int]) -> tuple[list[str], np.ndarray]:
+        """Documents and labels of the positions ``idx`` in language ``lang``."""
+        return [self.docs[lang][i] for i in idx], self.labels[list(idx)]
+
+
+def load_genre_corpus(split: str, langs: Sequence[str]) -> GenreCorpus:
+    """Read the genre labels and the labelled rows of ``stsb-{lang}-{split}.csv``.
+
+    Raises:
+        DatasetNotFound: the STS-B or genre files are missing.
+        UnknownName: an unknown genre in the label file.
+    """
+    from rl_text.datasets import STSB, STSB_GENRE
+    from rl_text.sts import load_stsb
+
+    path = STSB_GENRE.locate() / "stsb-genre.csv"
+    labelled: dict[int, int] = {}
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        for line, r in enumerate(csv.DictReader(handle), start=2):
+            if r["split"] != split:
+                continue
+            if r["genre"] not in GENRES:
+                raise UnknownName("genre", r["genre"], list(GENRES))
+            try:
+                labelled[int(r["row"])] = GENRES.index(r["genre"])
+            except ValueError:
+                raise MalformedFile(path, line, f"row {r['row']!r} is not an integer") from None
+    STSB.locate()
+    rows = sorted(labelled)
+    docs = {}
+    for lang in langs:
+        pairs = load_stsb(split, lang)
+        docs[lang] = [f"{pairs.sentences1[i]} {pairs.sentences2[i]}" for i in rows]
+    return GenreCorpus(rows, np.array([labelled[i] for i in rows]), docs)
+
+
+def nonparallel_split(
+    n: int, langs: Sequence[str], seed: int = 0, sizes: dict[str, int] | None = None
+) -> dict[str, list[int]]:
+    """Disjoint positions ``0..n-1`` for each language (sizes: cap some, e.g. low-resource).
+
+    The positions are shuffled and dealt into ``len(langs)`` equal chunks; a language in
+    ``sizes`` keeps only the first ``sizes[lang]`` of its chunk.
+    """
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
+    chunk = n // len(langs)
+    out = {}
+    for k, lang in enumerate(langs):
+        part = order[k * chunk : (k + 1) * chunk]
+        if sizes and lang in sizes:
+            part = part[: sizes[lang]]
+        out[lang] = sorted(part)
+    return out

@@ -1,0 +1,50 @@
+"""Plot per-token attention weights of a few sentences as coloured text rows.
+
+Example:
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "w.png"
+    >>> plot_token_weights([["good", "food"]], [[0.2, 0.8]], path, titles=["demo"])
+    >>> path.stat().st_size > 0
+    True
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["plot_token_weights"]
+
+
+def plot_token_weights(
+    tokens: list[list[str]],
+    weights: list[list[float]],
+    path: str | Path,
+    titles: list[str] | None = None,
+) -> None:
+    """One heat strip per sentence (colour range = that sentence's min..max weight)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    rows = len(tokens)
+    width = max(6.0, 0.28 * max(len(t) for t in tokens) + 1.5)
+    fig, axes = plt.subplots(rows, 1, figsize=(width, 1.25 * rows + 0.3), squeeze=False)
+    for r, (ax, toks, ws) in enumerate(zip(axes[:, 0], tokens, weights)):
+        values = np.asarray(ws, dtype=float)[None, :]
+        image = ax.imshow(
+            values,
+            cmap="Reds",
+            vmin=values.min(),
+            vmax=max(values.min() + 1e-9, values.max()),
+            aspect="auto",
+        )
+        ax.set_xticks(range(len(toks)), toks, rotation=70, fontsize=7)
+        ax.set_yticks([])
+        if titles:
+            ax.set_title(titles[r], fontsize=8, loc="left")
+        fig.colorbar(image, ax=ax, pad=0.01, fraction=0.02)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

@@ -1,0 +1,162 @@
+"""Contrastive training of domain-expert (or plain) sentence encoders on positive pairs.
+
+:func:`train_moe` trains with sentence-transformers' ``MultipleNegativesRankingLoss``
+(in-batch negatives) through ``SentenceTransformerTrainer``. Every batch holds pairs of one
+domain only (a ``DatasetDict`` with the proportional multi-dataset sampler and the
+no-duplicates batch sampler), so the in-batch negatives are same-domain sentences, whether
+the model routes them to experts (``moe=True``) or not (one shared model; a single-domain
+model is the same call with one domain).
+
+Checkpoints (safetensors) go to ``OUT/checkpoints`` every ``save_steps``; ``resume=True``
+continues from the last one; the final model is renamed into ``OUT/model``. An MoE model is
+read back with :func:`rl_text.moe.load_moe`, a plain one with ``SentenceTransformer(path)``.
+
+References:
+    Hallee et al., "Contrastive Learning and Mixture of Experts Enables Precise Vector
+    Embeddings", arXiv:2401.15713.
+
+Example:
+    >>> from rl_text.moe.data import load_domain, positive_pairs
+    >>> pairs = {d: positive_pairs(load_domain(d, "train")) for d in ("sick", "stsb")}
+    >>> train_moe("minilm", pairs, "runs/moe", steps=100)  # doctest: +SKIP
+    PosixPath('runs/moe/model')
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from torch import nn
+
+from rl_shared.errors import BadInput
+from rl_text.moe.model import MoETransformer, tag_text, to_moe
+
+__all__ = ["train_moe"]
+
+
+def _datasets(pairs: Mapping[str, Sequence[tuple[str, str]]], tagged: bool):
+    from datasets import Dataset, DatasetDict
+
+    parts = {}
+    for domain, rows in pairs.items():
+        rows = list(rows)
+        if len(rows) < 2:
+            raise BadInput(f"domain {domain!r} needs at least 2 positive pairs, got {len(rows)}")
+        anchors = [tag_text(a, domain) if tagged else a for a, _ in rows]
+        positives = [tag_text(b, domain) if tagged else b for _, b in rows]
+        parts[domain] = Dataset.from_dict({"anchor": anchors, "positive": positives})
+    return DatasetDict(parts)
+
+
+def _save_final(st: nn.Module, out: Path) -> Path:
+    final, tmp = out / "model", out / ".model.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    st.save(str(tmp))
+    shutil.rmtree(final, ignore_errors=True)
+    tmp.rename(final)
+    return final
+
+
+def train_moe(
+    model: str | os.PathLike[str] | nn.Module,
+    pairs: Mapping[str, Sequence[tuple[str, str]]],
+    out: str | Path,
+    *,
+    moe: bool = True,
+    layers: Sequence[int] | None = None,
+    steps: int = 100,
+    batch_size: int = 32,
+    learning_rate: float = 2e-5,
+    seed: int = 0,
+    resume: bool = False,
+    save_steps: int = 50,
+    scale: float = 20.0,
+    show_progress: bool = True,
+    save_model: bool = True,
+) -> Path:
+    """Train ``model`` contrastively on per-domain positive pairs; return the saved model's folder.
+
+    Args:
+        model: a ``SentenceTransformer`` (plain or already MoE) or a name/path for
+            ``rl_shared.models``.
+        pairs: ``{domain: [(anchor, positive), ...]}``; domain names become routing tags.
+        out: output folder (``checkpoints/`` and ``model/`` inside).
+        moe: ``True``: one expert per domain (a plain model is converted with
+            :func:`rl_text.moe.to_moe`; texts are tagged); ``False``: train the model as is
+            on all domains (shared model; give one domain for a single-domain model).
+        layers: 0-based layers whose MLP becomes experts (default: all).
+        steps: optimizer steps (data repeated as needed).
+        batch_size: pairs per step (all from one domain).
+        learning_rate: AdamW learning rate (linear decay, 10 % warm-up).
+        seed: seeds the trainer (data order, dropout).
+        resume: continue from the last checkpoint in ``out/checkpoints`` if there is one.
+        save_steps: checkpoint interval.
+        scale: inverse temperature of ``MultipleNegativesRankingLoss``.
+        show_progress: the trainer's tqdm bar and log lines.
+        save_model: write ``out/model`` (off: the model passed in is trained in place).
+
+    Raises:
+        BadInput: non-positive sizes, a domain with fewer than 2 pairs, or an MoE model whose
+            domains differ from ``pairs``.
+    """
+    from sentence_transformers import (
+        SentenceTransformerTrainer,
+        SentenceTransformerTrainingArguments,
+    )
+    from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
+    from transformers.trainer_utils import get_last_checkpoint
+
+    from rl_shared.cli.common import seed_everything
+    from rl_shared.models import load_sentence_transformer
+
+    if steps < 1 or batch_size < 1 or save_steps < 1:
+        raise BadInput("steps, batch_size and save_steps must be at least 1")
+    if not pairs:
+        raise BadInput("train_moe needs positive pairs of at least one domain")
+    seed_everything(seed)
+    st = load_sentence_transformer(model) if isinstance(model, str | os.PathLike) else model
+    if moe:
+        if isinstance(st[0], MoETransformer):
+            if list(st[0].domains) != list(pairs):
+                raise BadInput(
+                    f"the MoE model's domains {st[0].domains} differ from the data's {list(pairs)}"
+                )
+        else:
+            to_moe(st, list(pairs), layers)
+    train = _datasets(pairs, tagged=moe)
+    out = Path(out)
+    checkpoints = out / "checkpoints"
+    last = get_last_checkpoint(str(checkpoints)) if resume and checkpoints.is_dir() else None
+    args = SentenceTransformerTrainingArguments(
+        output_dir=str(checkpoints),
+        max_steps=steps,
+        per_device_train_batch_size=batch_size,
+        learning_rate=learning_rate,
+        warmup_steps=max(0, steps // 10),
+        seed=seed,
+        data_seed=seed,
+        save_strategy="steps",
+        save_steps=save_steps,
+        save_total_limit=2,
+        logging_steps=max(1, min(50, steps // 5)),
+        logging_strategy="steps" if show_progress else "no",
+        report_to="none",
+        disable_tqdm=not show_progress,
+        use_cpu=True,
+        batch_sampler="no_duplicates",
+        multi_dataset_batch_sampler="proportional",
+        dataloader_drop_last=all(len(d) >= batch_size for d in train.values()),
+    )
+    trainer = SentenceTransformerTrainer(
+        model=st,
+        args=args,
+        train_dataset=train,
+        loss=MultipleNegativesRankingLoss(st, scale=scale),
+    )
+    trainer.train(resume_from_checkpoint=last)
+    if not save_model:
+        return out
+    return _save_final(st, out)
