@@ -69,6 +69,7 @@ def test_missing_data_is_skipped_and_failures_do_not_stop_others(tmp_path, monke
         outcomes["toy.crash"].status == "failed" and "bug inside" in outcomes["toy.crash"].message
     )
     assert outcomes["toy.noplot"].status == "failed" and "no PNG" in outcomes["toy.noplot"].message
+    assert (tmp_path / "out" / "toy.noplot" / "result.json").is_file()  # measurements are kept
     assert outcomes["toy.good"].status == "ok"
     summary = (tmp_path / "out" / "REPORT.md").read_text()
     assert "| toy.needs | skipped | missing dataset: absent (x/absent) |" in summary

@@ -110,8 +110,6 @@ def _run_one(repro: Reproduction, out: Path, quick: bool, seed: int, progress: P
         result = repro.run(ctx)
         seconds = time.perf_counter() - start
         plots = sorted(p.name for p in folder.glob("*.png"))
-        if not plots:
-            raise RuntimeError(f"reproduction {repro.name} wrote no PNG plot into {folder}")
         result.plots = result.plots or plots
     except RLError as err:
         return Outcome(repro.name, "failed", time.perf_counter() - start, str(err))
@@ -137,6 +135,9 @@ def _run_one(repro: Reproduction, out: Path, quick: bool, seed: int, progress: P
     }
     atomic_write_json(folder / "result.json", payload)
     atomic_write_text(folder / "report.md", render_report(repro, result, seconds, quick))
+    if not plots:  # the measurements are kept; the reproduction still fails its contract
+        message = f"reproduction {repro.name} wrote no PNG plot into {folder}"
+        return Outcome(repro.name, "failed", seconds, message, result=result)
     return Outcome(repro.name, "ok", seconds, result=result)
 
 

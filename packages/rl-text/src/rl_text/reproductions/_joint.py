@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["JointData", "load_joint", "score"]
+__all__ = ["JointData", "load_joint", "plot_rows", "score"]
 
 
 @dataclass
@@ -97,3 +97,21 @@ def score(model: Any, data: JointData) -> dict[str, float]:
         "stsb": round(evaluate_sts(model, data.sts_test)["spearman"], 4),
         "cranfield_ndcg10": round(retrieval_ndcg(model, data.retrieval_test), 4),
     }
+
+
+def plot_rows(rows: dict[str, dict[str, float]], path: Any, title: str) -> None:
+    """STS-B Spearman against Cranfield nDCG@10, one labelled point per model."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for i, (name, r) in enumerate(rows.items()):
+        ax.scatter(r["cranfield_ndcg10"], r["stsb"], color=f"C{i % 10}", label=name)
+    ax.set(xlabel="Cranfield nDCG@10 (held-out queries)", ylabel="STS-B test Spearman", title=title)
+    ax.legend(fontsize=7, loc="best")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)

@@ -39,7 +39,7 @@ def _load(path: str | Path = "minilm"):
 def run(ctx: RunContext) -> Result:
     """Train the four regimes, merge, and score every model on STS-B and Cranfield."""
     from rl_text.codiemb import train_codiemb
-    from rl_text.reproductions._joint import load_joint, score
+    from rl_text.reproductions._joint import load_joint, plot_rows, score
     from rl_text.soup import merge_models
 
     steps, q_batch, s_batch = (6, 8, 16) if ctx.quick else (90, 16, 32)
@@ -81,6 +81,7 @@ def run(ctx: RunContext) -> Result:
         for name, model in merges.items():
             model.max_seq_length = MAX_LENGTH
             rows[name] = score(model, data)
+    plot_rows(rows, ctx.out_dir / "codiemb.png", "CoDiEmb: regimes and merges")
     metrics = {f"{name}/{k}": v for name, r in rows.items() for k, v in r.items()}
     table = "\n".join(
         [
@@ -118,6 +119,7 @@ def run(ctx: RunContext) -> Result:
             f"co-training {naive['stsb']:.3f} / {naive['cranfield_ndcg10']:.3f}"
         ),
         details=f"{size}\n\n{table}",
+        plots=["codiemb.png"],
     )
 
 

@@ -54,6 +54,30 @@ def _timings(teacher, student, query: str, candidates: list[str], repeats: int) 
     return {"cross_encoder_s": cross, "student_s": best}
 
 
+def _plot(metrics: dict[str, float], n_cand: int, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = ["base_cosine", "teacher", "dse", "dse_cosine", "no_distill"]
+    labels = [
+        "base\n(cosine)",
+        "teacher\n(cross-enc.)",
+        "DSE\n(head)",
+        "DSE\n(cosine)",
+        "no distill.\n(head)",
+    ]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
+    left.bar(labels, [metrics[n] for n in names], color=["C7", "C3", "C0", "C9", "C1"])
+    left.set(ylabel="STS-B test Spearman", ylim=(min(metrics[n] for n in names) - 0.05, 1.0))
+    right.bar(["cross-encoder", "DSE student"], [metrics["cross_encoder_s"], metrics["student_s"]])
+    right.set(yscale="log", ylabel=f"seconds for 1 query × {n_cand:,} candidates")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
 def run(ctx: RunContext) -> Result:
     """Train teacher and both students, evaluate on STS-B test, time the ranking."""
     from sentence_transformers.cross_encoder import CrossEncoder
@@ -112,6 +136,7 @@ def run(ctx: RunContext) -> Result:
     metrics["relative_loss"] = (metrics["teacher"] - metrics["dse"]) / metrics["teacher"]
     metrics["speedup"] = metrics["cross_encoder_s"] / metrics["student_s"]
     metrics = {k: round(v, 4) for k, v in metrics.items()}
+    _plot(metrics, len(candidates), ctx.out_dir / "dse.png")
     size = (
         f"{len(train)} training pairs, {steps} steps × {batch}, {len(test)} test pairs, "
         f"{len(candidates)} candidates, seed {ctx.seed}"
@@ -153,6 +178,7 @@ def run(ctx: RunContext) -> Result:
             f"{metrics['no_distill']:.3f}; {metrics['speedup']:.0f}× faster ({size})"
         ),
         details=f"{size}\n\n{table}",
+        plots=["dse.png"],
     )
 
 

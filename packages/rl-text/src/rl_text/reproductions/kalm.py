@@ -47,7 +47,7 @@ def _load():
 def run(ctx: RunContext) -> Result:
     """Mine once, train every configuration, score each on STS-B and Cranfield."""
     from rl_text.kalm import train_kalm
-    from rl_text.reproductions._joint import load_joint, score
+    from rl_text.reproductions._joint import load_joint, plot_rows, score
 
     steps, batch = (6, 16) if ctx.quick else (60, 32)
     data = load_joint(_load(), ctx.quick, ctx.seed, negatives=FULL.hard_negatives)
@@ -68,6 +68,7 @@ def run(ctx: RunContext) -> Result:
                 show_progress=False,
             )  # fmt: skip  (the model is trained, and souped, in place)
         rows[name] = score(model, data)
+    plot_rows(rows, ctx.out_dir / "kalm.png", "KaLM-Embedding-V2 recipe: each technique off")
     metrics = {f"{name}/{k}": v for name, r in rows.items() for k, v in r.items()}
     full = rows["full recipe"]
     table = "\n".join(
@@ -99,6 +100,7 @@ def run(ctx: RunContext) -> Result:
             f"{rows['base (no training)']['cranfield_ndcg10']:.3f} ({size})"
         ),
         details=f"{size}\n\n{table}",
+        plots=["kalm.png"],
     )
 
 
