@@ -128,15 +128,11 @@ def train_defsent(
             trained model is a new object, so keep ``save_model`` on to get it back).
     """
     from datasets import Dataset
-    from sentence_transformers import (
-        SentenceTransformerTrainer,
-        SentenceTransformerTrainingArguments,
-    )
-    from transformers.trainer_utils import get_last_checkpoint
 
     from rl_shared.cli.common import seed_everything
     from rl_shared.models import load_sentence_transformer
     from rl_text.defsent.prompt import PromptTransformer
+    from rl_text.fit import fit, last_checkpoint
     from rl_text.moe.train import _save_final
 
     if steps < 1 or batch_size < 1 or save_steps < 1 or refresh_steps < 1:
@@ -151,36 +147,24 @@ def train_defsent(
         data, entry_mode, isotropy, components=components, fit_size=fit_size, seed=seed
     )
     out = Path(out)
-    checkpoints = out / "checkpoints"
-    last = get_last_checkpoint(str(checkpoints)) if resume and checkpoints.is_dir() else None
+    last = last_checkpoint(out) if resume else None
     if last is not None:
         space.load(last)
-    args = SentenceTransformerTrainingArguments(
-        output_dir=str(checkpoints),
-        max_steps=steps,
-        per_device_train_batch_size=batch_size,
+    fit(
+        st,
+        Dataset.from_dict(data.to_dict()),
+        DefSentLoss(st, space, temperature=temperature, negatives=negatives),
+        out,
+        steps=steps,
+        batch_size=batch_size,
         learning_rate=learning_rate,
-        warmup_steps=max(0, steps // 10),
         seed=seed,
-        data_seed=seed,
-        save_strategy="steps",
+        resume=resume,
         save_steps=save_steps,
-        save_total_limit=2,
-        logging_steps=max(1, min(50, steps // 5)),
-        logging_strategy="steps" if show_progress else "no",
-        report_to="none",
-        disable_tqdm=not show_progress,
-        use_cpu=True,
-        dataloader_drop_last=len(data) >= batch_size,
-    )
-    trainer = SentenceTransformerTrainer(
-        model=st,
-        args=args,
-        train_dataset=Dataset.from_dict(data.to_dict()),
-        loss=DefSentLoss(st, space, temperature=temperature, negatives=negatives),
+        show_progress=show_progress,
+        save_model=False,
         callbacks=[EntryRefresh(space, st, refresh_steps, show_progress)],
     )
-    trainer.train(resume_from_checkpoint=last)
     if not save_model:
         return out
     return _save_final(st, out)

@@ -102,15 +102,11 @@ def train_moe(
         BadInput: non-positive sizes, a domain with fewer than 2 pairs, or an MoE model whose
             domains differ from ``pairs``.
     """
-    from sentence_transformers import (
-        SentenceTransformerTrainer,
-        SentenceTransformerTrainingArguments,
-    )
     from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
-    from transformers.trainer_utils import get_last_checkpoint
 
     from rl_shared.cli.common import seed_everything
     from rl_shared.models import load_sentence_transformer
+    from rl_text.fit import fit
 
     if steps < 1 or batch_size < 1 or save_steps < 1:
         raise BadInput("steps, batch_size and save_steps must be at least 1")
@@ -128,35 +124,24 @@ def train_moe(
             to_moe(st, list(pairs), layers)
     train = _datasets(pairs, tagged=moe)
     out = Path(out)
-    checkpoints = out / "checkpoints"
-    last = get_last_checkpoint(str(checkpoints)) if resume and checkpoints.is_dir() else None
-    args = SentenceTransformerTrainingArguments(
-        output_dir=str(checkpoints),
-        max_steps=steps,
-        per_device_train_batch_size=batch_size,
+    fit(
+        st,
+        train,
+        MultipleNegativesRankingLoss(st, scale=scale),
+        out,
+        steps=steps,
+        batch_size=batch_size,
         learning_rate=learning_rate,
-        warmup_steps=max(0, steps // 10),
         seed=seed,
-        data_seed=seed,
-        save_strategy="steps",
+        resume=resume,
         save_steps=save_steps,
-        save_total_limit=2,
-        logging_steps=max(1, min(50, steps // 5)),
-        logging_strategy="steps" if show_progress else "no",
-        report_to="none",
-        disable_tqdm=not show_progress,
-        use_cpu=True,
-        batch_sampler="no_duplicates",
-        multi_dataset_batch_sampler="proportional",
-        dataloader_drop_last=all(len(d) >= batch_size for d in train.values()),
+        show_progress=show_progress,
+        save_model=False,
+        args_kwargs={
+            "batch_sampler": "no_duplicates",
+            "multi_dataset_batch_sampler": "proportional",
+        },
     )
-    trainer = SentenceTransformerTrainer(
-        model=st,
-        args=args,
-        train_dataset=train,
-        loss=MultipleNegativesRankingLoss(st, scale=scale),
-    )
-    trainer.train(resume_from_checkpoint=last)
     if not save_model:
         return out
     return _save_final(st, out)
