@@ -3,8 +3,10 @@
 Training data: STS-B / SICK positive pairs (:func:`rl_text.tasks.positive_pairs`) and the
 training half of Cranfield's queries (one example per relevant document for in-batch
 training; every relevant document as a positive for CoDiEmb). Scores: STS-B test Spearman
-(cosine) and nDCG@10 on the held-out half of Cranfield's queries. ``quick`` shrinks both test
-sets: 150 STS-B pairs, and the held-out queries' relevant documents plus 300 others.
+(cosine) and nDCG@10 on the held-out half of Cranfield's queries. ``quick`` shrinks
+everything: 300 training pairs, 60 training queries mined against their relevant documents
+plus 200 others, 40 held-out queries over their relevant documents plus 100 others, 150
+STS-B test pairs, 600 STS-B training pairs.
 """
 
 from __future__ import annotations
@@ -32,11 +34,25 @@ def _doc(d: dict) -> str:
     return f"{d.get('title', '')} {d.get('text', '')}".strip()
 
 
+def _shrink(data: Any, n_queries: int, n_others: int, rng: random.Random) -> Any:
+    """``n_queries`` of the queries, over their relevant documents plus ``n_others`` more."""
+    from rl_retrieval.beir import BeirData
+
+    qids = sorted(rng.sample(sorted(data.qrels), min(n_queries, len(data.qrels))))
+    relevant = {d for q in qids for d in data.qrels[q]}
+    others = sorted(set(data.corpus) - relevant)
+    chosen = relevant | set(rng.sample(others, min(n_others, len(others))))
+    return BeirData(
+        {d: data.corpus[d] for d in data.corpus if d in chosen},
+        {q: data.queries[q] for q in qids},
+        {q: data.qrels[q] for q in qids},
+    )
+
+
 def load_joint(
     model: Any, quick: bool, seed: int, negatives: int = 2, margin: float = 0.05
 ) -> JointData:
     """Build the training examples (negatives mined with ``model``) and the test sets."""
-    from rl_retrieval.beir import BeirData
     from rl_text.sts import StsPairs, load_stsb
     from rl_text.tasks import (
         Examples,
@@ -52,14 +68,12 @@ def load_joint(
     multi = retrieval_examples(train)
     pairs = positive_pairs()
     if quick:
-        keep = sorted(rng.sample(range(len(pairs)), 400))
+        keep = sorted(rng.sample(range(len(pairs)), 300))
         pairs = Examples([pairs.anchors[i] for i in keep], [pairs.positives[i] for i in keep])
-        relevant = {d for rel in test.qrels.values() for d in rel}
-        others = sorted(set(test.corpus) - relevant)
-        chosen = relevant | set(rng.sample(others, 300))
-        test = BeirData(
-            {d: test.corpus[d] for d in test.corpus if d in chosen}, test.queries, test.qrels
-        )
+        test = _shrink(test, 40, 100, rng)
+        small = _shrink(train, 60, 200, rng)
+        multi = retrieval_examples(small)
+        docs = [_doc(d) for d in small.corpus.values()]
     multi = Examples(
         multi.anchors,
         multi.positives,

@@ -8,8 +8,8 @@ and CoDiEmb (single-task batches of 16 queries / 32 pairs from the dynamic sampl
 task-specific losses). Merges without more training: the uniform soup and the delta-guided
 fusion of CoDiEmb's three checkpoints (a third, two thirds and all of the steps), and of the
 STS-only and retrieval-only specialists. Every model is scored on STS-B test (Spearman) and on
-Cranfield's held-out queries (nDCG@10), sequences cut at 128 tokens. ``--quick``: 6 steps,
-400 pairs / 600 STS-B training pairs, test subsets; full: 90 steps.
+Cranfield's held-out queries (nDCG@10), sequences cut at 128 tokens (64 in ``--quick``).
+``--quick``: 6 steps and the subsets of :mod:`rl_text.reproductions._joint`; full: 90 steps.
 
 References:
     Zhang et al., "CoDiEmb: A Collaborative yet Distinct Framework for Unified Representation
@@ -26,13 +26,14 @@ from rl_shared.reproduce import Anchor, Reproduction, Result, RunContext
 __all__ = ["REPRODUCTION", "run"]
 
 MAX_LENGTH = 128
+QUICK_LENGTH = 64
 
 
-def _load(path: str | Path = "minilm"):
+def _load(path: str | Path = "minilm", length: int = MAX_LENGTH):
     from rl_shared.models import load_sentence_transformer
 
     model = load_sentence_transformer(path)
-    model.max_seq_length = MAX_LENGTH
+    model.max_seq_length = length
     return model
 
 
@@ -43,8 +44,9 @@ def run(ctx: RunContext) -> Result:
     from rl_text.soup import merge_models
 
     steps, q_batch, s_batch = (6, 8, 16) if ctx.quick else (90, 16, 32)
-    data = load_joint(_load(), ctx.quick, ctx.seed)
-    base = _load()
+    length = QUICK_LENGTH if ctx.quick else MAX_LENGTH
+    data = load_joint(_load(length=length), ctx.quick, ctx.seed)
+    base = _load(length=length)
     rows = {"base (no training)": score(base, data)}
     regimes = {
         "STS only": dict(retrieval=None, sts=data.sts_train),
@@ -55,7 +57,7 @@ def run(ctx: RunContext) -> Result:
     trained = {}
     with tempfile.TemporaryDirectory() as tmp:
         for name, kwargs in ctx.track(list(regimes.items()), "CoDiEmb regimes"):
-            model = _load()
+            model = _load(length=length)
             out = Path(tmp) / name.replace(" ", "-")
             train_codiemb(
                 model, out=out, steps=steps, retrieval_batch_size=q_batch, sts_batch_size=s_batch,
@@ -68,7 +70,7 @@ def run(ctx: RunContext) -> Result:
             (Path(tmp) / "CoDiEmb" / "checkpoints").glob("checkpoint-*"),
             key=lambda p: int(p.name.split("-")[-1]),
         )[-3:]
-        ckpt_models = [_load(p) for p in checkpoints]
+        ckpt_models = [_load(p, length) for p in checkpoints]
         specialists = [trained["STS only"], trained["retrieval only"]]
         merges = {
             "CoDiEmb checkpoints: soup": merge_models(ckpt_models),
@@ -79,7 +81,7 @@ def run(ctx: RunContext) -> Result:
             "specialists: delta fusion": merge_models(specialists, method="delta", base=base),
         }
         for name, model in merges.items():
-            model.max_seq_length = MAX_LENGTH
+            model.max_seq_length = length
             rows[name] = score(model, data)
     plot_rows(rows, ctx.out_dir / "codiemb.png", "CoDiEmb: regimes and merges")
     metrics = {f"{name}/{k}": v for name, r in rows.items() for k, v in r.items()}

@@ -7,8 +7,8 @@ steps and seed, and is scored on STS-B test (Spearman) and on Cranfield's held-o
 (nDCG@10). Configurations: the full recipe (mean pooling, one mined negative, focal γ = 1,
 8 mixed negatives, a soup of the last 3 checkpoints), and the full recipe without each
 technique (CLS pooling in place of mean pooling). Sequences are cut at 128 tokens for every
-model, the base included. ``--quick``: 6 steps of 16, 400 pairs, test subsets (see
-:mod:`rl_text.reproductions._joint`); full: 60 steps of 32.
+model, the base included (64 in ``--quick``). ``--quick``: 6 steps of 16 and the subsets of
+:mod:`rl_text.reproductions._joint`; full: 60 steps of 32.
 
 References:
     Zhao et al., "KaLM-Embedding-V2", arXiv:2506.20923.
@@ -34,13 +34,14 @@ CONFIGS = {
     "- mean pooling (cls)": replace(FULL, pooling="cls"),
 }
 MAX_LENGTH = 128
+QUICK_LENGTH = 64
 
 
-def _load():
+def _load(length: int = MAX_LENGTH):
     from rl_shared.models import load_sentence_transformer
 
     model = load_sentence_transformer("minilm")
-    model.max_seq_length = MAX_LENGTH
+    model.max_seq_length = length
     return model
 
 
@@ -50,11 +51,12 @@ def run(ctx: RunContext) -> Result:
     from rl_text.reproductions._joint import load_joint, plot_rows, score
 
     steps, batch = (6, 16) if ctx.quick else (60, 32)
-    data = load_joint(_load(), ctx.quick, ctx.seed, negatives=FULL.hard_negatives)
+    length = QUICK_LENGTH if ctx.quick else MAX_LENGTH
+    data = load_joint(_load(length), ctx.quick, ctx.seed, negatives=FULL.hard_negatives)
     examples = data.pairs + data.queries
-    rows = {"base (no training)": score(_load(), data)}
+    rows = {"base (no training)": score(_load(length), data)}
     for name, recipe in ctx.track(list(CONFIGS.items()), "KaLM ablation"):
-        model = _load()
+        model = _load(length)
         with tempfile.TemporaryDirectory() as tmp:
             train_kalm(
                 model,
