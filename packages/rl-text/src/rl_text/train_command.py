@@ -135,7 +135,10 @@ def train_cmd(**opts: Any) -> None:
     as_json = opts.pop("as_json")
     # the trainer prints its log lines on stdout; with --json stdout holds the JSON alone
     with contextlib.redirect_stdout(sys.stderr) if as_json else contextlib.nullcontext():
-        path, extra = _train(**opts)
+        try:
+            path, extra = _train(**opts)
+        finally:
+            _leave_process_group()
     if as_json:
         emit_json(
             {
@@ -149,6 +152,18 @@ def train_cmd(**opts: Any) -> None:
     else:
         loader = extra.get("load_with", "SentenceTransformer")
         click.echo(f"saved {path}  (load with {loader}('{path}'))")
+
+
+def _leave_process_group() -> None:
+    """Tear down a torchrun process group, so no gloo thread outlives the interpreter.
+
+    Left to interpreter exit, gloo's worker threads can be destroyed while joinable and
+    abort the process (``terminate called without an active exception``).
+    """
+    import torch.distributed as dist
+
+    if dist.is_available() and dist.is_initialized():
+        dist.destroy_process_group()
 
 
 def _train(method: str, **o: Any) -> tuple[Any, dict]:

@@ -17,6 +17,8 @@ _EXPORTS = {
     "GenreCorpus": "rl_text.gfun.data",
     "load_genre_corpus": "rl_text.gfun.data",
     "nonparallel_split": "rl_text.gfun.data",
+    "LabelledDocuments": "rl_text.gfun.data",
+    "read_documents": "rl_text.gfun.data",
     "GeneralizedFunnelling": "rl_text.gfun.funnelling",
     "PerLanguageBaseline": "rl_text.gfun.funnelling",
     "f1_scores": "rl_text.gfun.funnelling",
@@ -35,6 +37,7 @@ __all__ = [
     "GENRES",
     "GeneralizedFunnelling",
     "GenreCorpus",
+    "LabelledDocuments",
     "MultilingualEmbeddingView",
     "PerLanguageBaseline",
     "PosteriorView",
@@ -46,5 +49,6 @@ __all__ = [
     "language_vectorizer",
     "load_genre_corpus",
     "nonparallel_split",
+    "read_documents",
     "word_class_embeddings",
 ]

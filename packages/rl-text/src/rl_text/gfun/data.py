@@ -18,12 +18,20 @@ import csv
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from rl_shared.errors import MalformedFile, UnknownName
 
-__all__ = ["GENRES", "GenreCorpus", "load_genre_corpus", "nonparallel_split"]
+__all__ = [
+    "GENRES",
+    "GenreCorpus",
+    "LabelledDocuments",
+    "load_genre_corpus",
+    "nonparallel_split",
+    "read_documents",
+]
 
 GENRES = ("news", "captions", "forum")
 
@@ -96,3 +104,65 @@ def nonparallel_split(
             part = part[: sizes[lang]]
         out[lang] = sorted(part)
     return out
+
+
+@dataclass
+class LabelledDocuments:
+    """Rows of a user's ``lang / text [/ label]`` file, in file order.
+
+    Args:
+        langs: language code of each row.
+        texts: document of each row.
+        labels: label string of each row (``None`` for an unlabelled file).
+    """
+
+    langs: list[str]
+    texts: list[str]
+    labels: list[str] | None
+
+    def by_language(self) -> dict[str, list[int]]:
+        """Row positions of each language, in first-seen order."""
+        out: dict[str, list[int]] = {}
+        for i, lang in enumerate(self.langs):
+            out.setdefault(lang, []).append(i)
+        return out
+
+
+def read_documents(path: str | Path, *, labelled: bool) -> LabelledDocuments:
+    """Read a CSV (``.csv``) or TSV (otherwise) file with a header naming ``lang`` and ``text``,
+    and ``label`` when ``labelled``.
+
+    Raises:
+        DatasetNotFound: the file does not exist.
+        MalformedFile: a column is missing, or a row has an empty field.
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> f = pathlib.Path(tempfile.mkdtemp()) / "docs.tsv"
+        >>> _ = f.write_text("lang\ttext\tlabel\nen\ta cat\tcaptions\nit\tun gatto\tcaptions\n")
+        >>> read_documents(f, labelled=True).by_language()
+        {'en': [0], 'it': [1]}
+    """
+    from rl_shared.errors import DatasetNotFound
+
+    path = Path(path)
+    if not path.is_file():
+        raise DatasetNotFound(path.name, path.parent, "no such file")
+    need = ("lang", "text", "label") if labelled else ("lang", "text")
+    langs, texts, labels = [], [], []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle, delimiter="," if path.suffix == ".csv" else "\t")
+        missing = [c for c in need if c not in (reader.fieldnames or [])]
+        if missing:
+            raise MalformedFile(path, 1, f"the header lacks the column(s) {', '.join(missing)}")
+        for line, r in enumerate(reader, start=2):
+            empty = [c for c in need if not (r.get(c) or "").strip()]
+            if empty:
+                raise MalformedFile(path, line, f"empty {empty[0]!r} field")
+            langs.append(r["lang"].strip())
+            texts.append(r["text"])
+            if labelled:
+                labels.append(r["label"].strip())
+    if not texts:
+        raise MalformedFile(path, None, "no rows under the header")
+    return LabelledDocuments(langs, texts, labels if labelled else None)

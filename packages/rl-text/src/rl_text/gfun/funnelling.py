@@ -25,14 +25,17 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
-from rl_shared.errors import BadInput
+from rl_shared.errors import BadInput, ModelNotFound
 from rl_text.gfun.views import PosteriorView, View, language_vectorizer
 from rl_text.gfun.wce import label_matrix
 
 __all__ = ["GeneralizedFunnelling", "PerLanguageBaseline", "f1_scores"]
+
+MODEL_FILE, MANIFEST = "gfun.joblib", "gfun.json"
 
 
 def _normalise(Z: np.ndarray) -> np.ndarray:
@@ -49,6 +52,7 @@ class GeneralizedFunnelling:
         multilabel: labels are ``(n, C)`` 0/1 matrices and predictions too.
         C: regularisation of the RBF SVM meta-classifier.
         seed: seed of the meta-classifier.
+        class_names: names of the ``C`` classes, kept with a saved model.
     """
 
     def __init__(
@@ -59,6 +63,7 @@ class GeneralizedFunnelling:
         multilabel: bool = False,
         C: float = 1.0,
         seed: int = 0,
+        class_names: Sequence[str] | None = None,
     ) -> None:
         if n_classes < 2:
             raise BadInput(f"gFun needs at least two classes, got {n_classes}")
@@ -67,7 +72,11 @@ class GeneralizedFunnelling:
         self.views = list(views) if views else [PosteriorView(multilabel=multilabel)]
         for v in self.views:
             v.multilabel = multilabel
+        if class_names is not None and len(class_names) != n_classes:
+            raise BadInput(f"{len(class_names)} class names for {n_classes} classes")
         self.C, self.seed = C, seed
+        self.class_names = list(class_names) if class_names else [str(c) for c in range(n_classes)]
+        self.languages: list[str] = []
         self.scaler = None
         self.meta = None
 
@@ -85,6 +94,7 @@ class GeneralizedFunnelling:
         if set(docs) != set(labels):
             raise BadInput("docs and labels must name the same languages")
         langs = sorted(docs)
+        self.languages = langs
         Y = {lang: label_matrix(labels[lang], self.n_classes) for lang in langs}
         for lang in langs:
             if len(docs[lang]) != len(Y[lang]):
@@ -118,6 +128,54 @@ class GeneralizedFunnelling:
     def predict(self, docs: dict[str, list[str]]) -> dict[str, np.ndarray]:
         """Class indices ``(n,)`` (single-label) or ``(n, C)`` 0/1 (multilabel) per language."""
         return {lang: self.meta.predict(Z) for lang, Z in self.transform(docs).items()}
+
+    def save(self, path: str | Path) -> Path:
+        """Write the fitted ensemble to the folder ``path`` (replaced whole, never half written).
+
+        ``gfun.joblib`` holds the fitted views and meta-classifier (scikit-learn objects,
+        stored with joblib, i.e. pickle: load only folders you trust); ``gfun.json`` says
+        what it is. A sentence-encoder view stores its model's name or folder, not weights.
+        """
+        import joblib
+
+        from rl_shared.io import atomic_dir, atomic_write_json
+
+        if self.meta is None:
+            raise BadInput("fit gFun before saving it")
+        with atomic_dir(path) as tmp:
+            joblib.dump(self, tmp / MODEL_FILE)
+            atomic_write_json(
+                tmp / MANIFEST,
+                {
+                    "format": "rl-text gfun",
+                    "version": 1,
+                    "views": [v.name for v in self.views],
+                    "languages": self.languages,
+                    "classes": self.class_names,
+                    "multilabel": self.multilabel,
+                },
+            )
+        return Path(path)
+
+    @classmethod
+    def load(cls, path: str | Path) -> GeneralizedFunnelling:
+        """Read a folder written by :meth:`save`.
+
+        Raises:
+            ModelNotFound: ``path`` is not a saved gFun model.
+        """
+        import joblib
+
+        folder = Path(path)
+        if not (folder / MANIFEST).is_file() or not (folder / MODEL_FILE).is_file():
+            raise ModelNotFound(
+                f"{folder} is not a saved gFun model (it needs {MANIFEST} and {MODEL_FILE}; "
+                "`rl text gfun train` writes them)"
+            )
+        model = joblib.load(folder / MODEL_FILE)
+        if not isinstance(model, cls):
+            raise BadInput(f"{folder / MODEL_FILE} does not hold a gFun model")
+        return model
 
 
 class PerLanguageBaseline:

@@ -84,7 +84,31 @@ class View(abc.ABC):
         return self.fit(docs, Y).transform(docs)
 
 
-def _calibrated(X, y: np.ndarray, n_classes: int):
+class _Posteriors:
+    """A fitted classifier's ``(n, C)`` class posteriors (picklable, unlike a closure)."""
+
+    def __init__(self, model, n_classes: int, const: np.ndarray | None = None) -> None:
+        self.model, self.n_classes, self.const = model, n_classes, const
+
+    def __call__(self, Z) -> np.ndarray:
+        if self.const is not None:
+            return np.tile(self.const, (Z.shape[0], 1))
+        out = np.zeros((Z.shape[0], self.n_classes))
+        out[:, self.model.classes_] = self.model.predict_proba(Z)
+        return out
+
+
+class _PerClass:
+    """Multilabel posteriors: the positive-class probability of one binary head per class."""
+
+    def __init__(self, heads: list[_Posteriors]) -> None:
+        self.heads = heads
+
+    def __call__(self, Z) -> np.ndarray:
+        return np.stack([h(Z)[:, 1] for h in self.heads], axis=1)
+
+
+def _calibrated(X, y: np.ndarray, n_classes: int) -> _Posteriors:
     """Fit a calibrated linear SVM on class indices; return ``predict(X) -> (n, C)`` probs."""
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.linear_model import LogisticRegression
@@ -94,20 +118,13 @@ def _calibrated(X, y: np.ndarray, n_classes: int):
     if len(present) == 1:
         const = np.zeros(n_classes)
         const[present[0]] = 1.0
-        return lambda Z: np.tile(const, (Z.shape[0], 1))
+        return _Posteriors(None, n_classes, const)
     folds = int(min(3, counts.min()))
     if folds >= 2:
         model = CalibratedClassifierCV(LinearSVC(C=1.0), cv=folds, method="sigmoid")
     else:  # a class with one example: no calibration folds, fall back to logistic regression
         model = LogisticRegression(C=10.0, max_iter=1000)
-    model.fit(X, y)
-
-    def predict(Z) -> np.ndarray:
-        out = np.zeros((Z.shape[0], n_classes))
-        out[:, model.classes_] = model.predict_proba(Z)
-        return out
-
-    return predict
+    return _Posteriors(model.fit(X, y), n_classes)
 
 
 class PosteriorView(View):
@@ -131,10 +148,7 @@ class PosteriorView(View):
         X = vec.fit_transform(docs)
         n_classes = Y.shape[1]
         if self.multilabel:
-            heads = [_calibrated(X, Y[:, c], 2) for c in range(n_classes)]
-
-            def predict(Z):
-                return np.stack([h(Z)[:, 1] for h in heads], axis=1)
+            predict = _PerClass([_calibrated(X, Y[:, c], 2) for c in range(n_classes)])
         else:
             predict = _calibrated(X, Y.argmax(1), n_classes)
         return vec, predict
@@ -268,6 +282,15 @@ class SentenceEncoderView(View):
             else:
                 self.model = self.model_spec
         return self
+
+    def __getstate__(self) -> dict:
+        """Pickle the model's name or folder, not the network (it reloads on first use)."""
+        if not isinstance(self.model_spec, str):
+            raise BadInput(
+                "a sentence-encoder view built from a loaded model cannot be saved; "
+                "build it from a model name or folder"
+            )
+        return {**self.__dict__, "model": None}
 
     def transform(self, docs: Docs) -> dict[str, np.ndarray]:
         if self.model is None:
