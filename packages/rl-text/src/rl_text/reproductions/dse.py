@@ -8,7 +8,7 @@ query against ``N`` candidates (unique STS-B train sentences) with the cross-enc
 forwards) vs the student (candidate embeddings cached; one query encoding and the head).
 
 ``--quick``: 600 training pairs, 30 steps of 16 pairs each for teacher and students, 200 test
-pairs, 1,000 candidates. Full: all 5,749 training pairs, 360 steps of 32 (two epochs), the
+pairs, 1,000 candidates. Full: all 5,749 training pairs, 240 steps of 32 (1.3 epochs), the
 1,379 test pairs, 10,000 candidates.
 
 References:
@@ -88,7 +88,7 @@ def run(ctx: RunContext) -> Result:
     from rl_text.sts import load_stsb
 
     n_train, steps, batch, n_test, n_cand = (
-        (600, 30, 16, 200, 1000) if ctx.quick else (None, 360, 32, None, 10_000)
+        (600, 30, 16, 200, 1000) if ctx.quick else (None, 240, 32, None, 10_000)
     )
     train = _subset(load_stsb("train"), n_train, ctx.seed)
     test = _subset(load_stsb("test"), n_test, ctx.seed)
