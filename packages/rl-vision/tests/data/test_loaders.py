@@ -6,29 +6,9 @@ from rl_shared.errors import BadInput, DatasetNotFound, MalformedFile
 from rl_vision.data import DELIVER_CLASSES, DeliverDataset, MCubeSDataset
 
 
-def _png(path, arr):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    Image.fromarray(arr).save(path)
-
-
 @pytest.fixture
-def deliver(tmp_path):
-    rng = np.random.default_rng(0)
-    root = tmp_path / "DELIVER"
-    for cond in ("fog", "night"):
-        for frame in ("000001", "000002"):
-            rel = f"test/{cond}/MAP_1_point1/{frame}"
-            rgb = rng.integers(0, 256, (6, 8, 3), dtype=np.uint8)
-            _png(root / "img" / f"{rel}_rgb_front.png", rgb)
-            for m in ("depth", "event", "lidar"):
-                _png(
-                    root / m / f"{rel}_{m}_front.png",
-                    rng.integers(0, 256, (6, 8, 3), dtype=np.uint8),
-                )
-            sem = np.zeros((6, 8, 3), np.uint8)
-            sem[..., 0] = np.arange(48).reshape(6, 8) % 26  # 0 = void, 1..25 = classes 0..24
-            _png(root / "semantic" / f"{rel}_semantic_front.png", sem)
-    return root
+def deliver(make_deliver):
+    return make_deliver(("test",))
 
 
 def test_deliver_reads_every_modality_and_maps_labels(deliver):
@@ -63,24 +43,8 @@ def test_deliver_filters_and_errors(deliver, tmp_path):
 
 
 @pytest.fixture
-def mcubes(tmp_path):
-    rng = np.random.default_rng(1)
-    root = tmp_path / "MCubeS"
-    names = ["outscene1208_2_0000000150", "outscene1208_2_0000000300"]
-    for n in names:
-        _png(root / "polL_color" / f"{n}.png", rng.integers(0, 256, (5, 7, 3), dtype=np.uint8))
-        _png(root / "NIR_warped" / f"{n}.png", rng.integers(0, 256, (5, 7), dtype=np.uint8))
-        mask = np.full((5, 7), 255, np.uint8)
-        mask[0, 0] = 0
-        _png(root / "NIR_warped_mask" / f"{n}.png", mask)
-        for sub in ("polL_aolp_sin", "polL_aolp_cos", "polL_dolp"):
-            (root / sub).mkdir(parents=True, exist_ok=True)
-            np.save(root / sub / f"{n}.npy", rng.random((5, 7)).astype(np.float32))
-        gt = (np.arange(35).reshape(5, 7) % 20).astype(np.uint8)
-        _png(root / "GT" / f"{n}.png", gt)
-    (root / "list_folder").mkdir()
-    (root / "list_folder" / "test.txt").write_text("\n".join(names) + "\n")
-    return root, names
+def mcubes(make_mcubes):
+    return make_mcubes(("test",))
 
 
 def test_mcubes_reads_modalities(mcubes):

@@ -1,6 +1,8 @@
 """Training and evaluation of Any2Seg, its ablations, the baselines and the LSCD teacher.
 
-One loop trains every kind of model on generated scenes (:mod:`rl_vision.scenes`):
+One loop trains every kind of model, on generated scenes (:mod:`rl_vision.scenes`) or on
+a real dataset streamed by a :class:`~rl_vision.any2seg.sources.DatasetSource`
+(DELIVER, MCubeS; the config's ``channels`` and ``classes`` then come from the dataset):
 
 * ``teacher`` — :class:`~rl_vision.any2seg.teacher.TrainedTeacher` on all modalities,
   each modality classified alone against the class-prompt text embeddings;
@@ -8,8 +10,9 @@ One loop trains every kind of model on generated scenes (:mod:`rl_vision.scenes`
   cross-entropy plus ``lscd_weight`` times LSCD against a frozen teacher;
 * ``early`` / ``single`` — :class:`~rl_vision.any2seg.baselines.EarlyFusionUnet`.
 
-The data order and the modality-dropout draws of step ``t`` come from a generator seeded
-by ``(seed, t)``, and :class:`rl_shared.checkpoint.CheckpointManager` restores weights,
+Labels equal to :data:`IGNORE_INDEX` (255, void) count neither in the loss nor in the
+metrics. The data order and the modality-dropout draws of step ``t`` come from a
+generator seeded by ``(seed, t)`` (see :mod:`rl_vision.any2seg.sources`), and :class:`rl_shared.checkpoint.CheckpointManager` restores weights,
 optimizer, scheduler and RNG, so a resumed run ends where an uninterrupted one does.
 
 Example:
@@ -39,22 +42,27 @@ from rl_vision.any2seg.baselines import EarlyFusionUnet
 from rl_vision.any2seg.distillation import LSCDLoss
 from rl_vision.any2seg.metrics import SegmentationMeter
 from rl_vision.any2seg.model import Any2Seg
+from rl_vision.any2seg.sources import BatchSource, PoolSource
 from rl_vision.any2seg.teacher import ModalityTeacher, TrainedTeacher
 from rl_vision.scenes.conditions import CONDITIONS
 from rl_vision.scenes.dataset import MODALITIES, SceneBatch, make_batch
 from rl_vision.scenes.layout import CLASSES
 
 __all__ = [
+    "IGNORE_INDEX",
     "TEST_SEED_OFFSET",
     "TrainConfig",
     "build_model",
     "evaluate",
     "load_model",
     "save_model",
+    "segmentation_loss",
     "train",
 ]
 
 TEST_SEED_OFFSET = 1_000_000
+#: label value of void pixels (DELIVER, MCubeS); ignored by the loss and the metrics
+IGNORE_INDEX = 255
 #: training mixes clean scenes (weight 4) with every condition (weight 1 each)
 TRAIN_CONDITIONS: tuple[str, ...] = ("clean",) * 3 + CONDITIONS
 
@@ -71,11 +79,16 @@ class TrainConfig:
         modality_dropout: draw a random non-empty subset of modalities each step.
         keep_probability: probability that a modality is kept by the dropout.
         steps, batch_size, lr: optimisation (AdamW, cosine schedule).
-        size, num_scenes: training image size and number of generated training scenes.
+        size, num_scenes: training image size and number of training scenes (generated
+            scenes, or the frames of the real training split).
         encoder, depth: smp encoder name and depth.
         shared_encoder: one modality-embedded encoder for all modalities, or one each.
         seed: seed of initialisation, data order and dropout.
         checkpoint_every: steps between checkpoints (0: only at the end).
+        train_conditions: conditions of the generated training scenes (empty for real data).
+        dataset: ``"generated"``, ``"deliver"`` or ``"mcubes"`` (what the model was trained on).
+        channels: modality -> input channels (default: the generated scenes' channels).
+        classes: class names, in label order (default: the generated scenes' classes).
     """
 
     kind: str = "any2seg"
@@ -95,10 +108,21 @@ class TrainConfig:
     seed: int = 0
     checkpoint_every: int = 100
     train_conditions: tuple[str, ...] = field(default=TRAIN_CONDITIONS)
+    dataset: str = "generated"
+    channels: dict[str, int] = field(default_factory=dict)
+    classes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         self.modalities = tuple(self.modalities)
         self.train_conditions = tuple(self.train_conditions)
+        self.classes = tuple(self.classes) or CLASSES
+        known = dict(self.channels) or MODALITIES
+        missing = [m for m in self.modalities if m not in known]
+        if missing or not self.modalities:
+            raise BadInput(
+                f"modalities must be a non-empty subset of {', '.join(known)}; got {list(self.modalities)}"
+            )
+        self.channels = {m: int(known[m]) for m in self.modalities}
         if self.kind not in ("any2seg", "teacher", "early", "single"):
             raise BadInput(
                 f"unknown model kind '{self.kind}'; use any2seg, teacher, early or single"
@@ -113,10 +137,10 @@ def build_model(
     config: TrainConfig, text_dim: int = 384, text: torch.Tensor | None = None
 ) -> nn.Module:
     """The untrained model ``config`` describes."""
-    channels = {m: MODALITIES[m] for m in config.modalities}
+    channels = dict(config.channels)
     if config.kind == "any2seg":
         return Any2Seg(
-            len(CLASSES),
+            len(config.classes),
             channels,
             config.encoder,
             config.depth,
@@ -130,7 +154,7 @@ def build_model(
         return TrainedTeacher(
             channels, text, config.encoder, config.depth, shared_encoder=config.shared_encoder
         )
-    return EarlyFusionUnet(len(CLASSES), channels, config.encoder, config.depth)
+    return EarlyFusionUnet(len(config.classes), channels, config.encoder, config.depth)
 
 
 def _draw_subset(gen: torch.Generator, names: Sequence[str], p: float) -> list[str]:
@@ -140,18 +164,24 @@ def _draw_subset(gen: torch.Generator, names: Sequence[str], p: float) -> list[s
     return [m for m, k in zip(names, keep.tolist()) if k]
 
 
-def _step_batch(pool: SceneBatch, config: TrainConfig, step: int) -> tuple[SceneBatch, list[str]]:
-    gen = torch.Generator().manual_seed(config.seed * 1_000_003 + step)
-    idx = torch.randperm(len(pool), generator=gen)[: config.batch_size]
-    batch = pool.index(idx)
-    if bool(torch.rand(1, generator=gen) < 0.5):  # horizontal flip
-        batch = SceneBatch(
-            {m: t.flip(-1) for m, t in batch.inputs.items()}, batch.labels.flip(-1), batch.seeds
-        )
-    names = list(config.modalities)
-    if config.modality_dropout and config.kind in ("any2seg", "early"):
-        names = _draw_subset(gen, names, config.keep_probability)
-    return batch, names
+def segmentation_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """Cross-entropy over the labelled pixels (void = :data:`IGNORE_INDEX` left out).
+
+    A batch without a labelled pixel gives a zero loss (not NaN).
+
+    Shapes:
+        logits ``(B, K, H, W)``, labels ``(B, H, W)`` -> scalar.
+
+    Example:
+        >>> logits = torch.zeros(1, 2, 1, 2)
+        >>> round(float(segmentation_loss(logits, torch.tensor([[[0, IGNORE_INDEX]]]))), 4)
+        0.6931
+        >>> float(segmentation_loss(logits, torch.full((1, 1, 2), IGNORE_INDEX)))
+        0.0
+    """
+    if not bool((labels != IGNORE_INDEX).any()):
+        return logits.sum() * 0.0
+    return F.cross_entropy(logits, labels, ignore_index=IGNORE_INDEX)
 
 
 def train(
@@ -163,6 +193,7 @@ def train(
     resume: bool = False,
     progress: Callable[[Iterable[int], str], Iterable[int]] | None = None,
     pool: SceneBatch | None = None,
+    source: BatchSource | None = None,
 ) -> nn.Module:
     """Train the model of ``config``; checkpoints and final weights go to ``out_dir``.
 
@@ -175,6 +206,8 @@ def train(
         resume: continue from the newest checkpoint in ``out_dir``.
         progress: wraps the step range, e.g. a tqdm factory ``(iterable, desc) -> iterable``.
         pool: pre-rendered training scenes (default: render ``config.num_scenes``).
+        source: where the batches come from instead (e.g. a
+            :class:`~rl_vision.any2seg.sources.DatasetSource` over DELIVER); overrides ``pool``.
     """
     uses_lscd = config.kind == "any2seg" and config.lscd_weight > 0
     if uses_lscd and (teacher is None or text is None):
@@ -188,18 +221,18 @@ def train(
     )
     manager = CheckpointManager(Path(out_dir) / "checkpoints") if out_dir is not None else None
     start = 0
-    if resume and manager is not None and manager.latest() is not None:
-        state = manager.load(model, opt, sched)
-        if state.config != asdict(config) | {
-            "modalities": list(config.modalities),
-            "train_conditions": list(config.train_conditions),
-        }:
+    latest = manager.latest() if resume and manager is not None else None
+    if manager is not None and latest is not None:
+        saved = json.loads((latest / "state.json").read_text(encoding="utf-8"))
+        if saved.get("config") != _jsonable(config):
             raise BadInput(
                 f"the checkpoint in {manager.directory} was trained with another configuration"
             )
-        start = state.step
-    if pool is None:
-        pool = make_batch(range(config.num_scenes), config.size, config.train_conditions)
+        start = manager.load(model, opt, sched).step
+    if source is None:
+        if pool is None:
+            pool = make_batch(range(config.num_scenes), config.size, config.train_conditions)
+        source = PoolSource(pool)
     lscd = LSCDLoss(text) if uses_lscd else None
     if isinstance(teacher, nn.Module):
         teacher.eval()
@@ -207,15 +240,18 @@ def train(
     if progress is not None:
         steps = progress(steps, f"train {config.kind}")
     model.train()
-    for step in steps:
-        batch, names = _step_batch(pool, config, step)
-        inputs = {m: batch.inputs[m] for m in names}
+    batches = source.batches(range(start, config.steps), config.batch_size, config.seed)
+    for step, (batch_inputs, labels, gen) in zip(steps, batches):
+        names = list(config.modalities)
+        if config.modality_dropout and config.kind in ("any2seg", "early"):
+            names = _draw_subset(gen, names, config.keep_probability)
+        inputs = {m: batch_inputs[m] for m in names}
         if config.kind == "teacher":
             logits = model(inputs)
-            loss = torch.stack([F.cross_entropy(v, batch.labels) for v in logits.values()]).mean()
+            loss = torch.stack([segmentation_loss(v, labels) for v in logits.values()]).mean()
         else:
             out = model(inputs, embeddings=lscd is not None)
-            loss = F.cross_entropy(out.logits, batch.labels)
+            loss = segmentation_loss(out.logits, labels)
             if lscd is not None:
                 with torch.no_grad():
                     target = teacher.embed(inputs)  # type: ignore[union-attr]
@@ -244,6 +280,8 @@ def _jsonable(config: TrainConfig) -> dict[str, Any]:
     d = asdict(config)
     d["modalities"] = list(config.modalities)
     d["train_conditions"] = list(config.train_conditions)
+    d["classes"] = list(config.classes)
+    d["channels"] = dict(config.channels)
     return d
 
 
@@ -254,7 +292,11 @@ def save_model(model: nn.Module, config: TrainConfig, out_dir: str | Path) -> Pa
     weights = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
     with atomic_dir(out / "final") as tmp:
         save_file(weights, str(tmp / "model.safetensors"))
-        meta = {"config": _jsonable(config), "classes": list(CLASSES)}
+        meta = {
+            "config": _jsonable(config),
+            "classes": list(config.classes),
+            "dataset": config.dataset,
+        }
         (tmp / "model.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
     return out / "final"
 
@@ -283,11 +325,18 @@ def _embed_dim(weights: dict[str, torch.Tensor]) -> int:
 
 @torch.no_grad()
 def evaluate(
-    model: nn.Module, data: SceneBatch, modalities: Sequence[str], batch_size: int = 32
+    model: nn.Module,
+    data: SceneBatch,
+    modalities: Sequence[str],
+    batch_size: int = 32,
+    classes: Sequence[str] = CLASSES,
 ) -> dict[str, Any]:
-    """mIoU and per-class IoU of ``model`` on ``data`` given only ``modalities``."""
+    """mIoU and per-class IoU of ``model`` on ``data`` given only ``modalities``.
+
+    For real datasets see :func:`rl_vision.any2seg.real_data.evaluate_frames`.
+    """
     model.eval()
-    meter = SegmentationMeter(len(CLASSES))
+    meter = SegmentationMeter(len(classes), ignore_index=IGNORE_INDEX)
     for i in range(0, len(data), batch_size):
         part = data.index(slice(i, i + batch_size))
         inputs = {m: part.inputs[m] for m in modalities}
@@ -295,4 +344,4 @@ def evaluate(
         logits = out.logits if hasattr(out, "logits") else out
         meter.update(logits, part.labels)
     per_class = meter.per_class_iou().tolist()
-    return {"miou": meter.miou(), "per_class_iou": dict(zip(CLASSES, per_class))}
+    return {"miou": meter.miou(), "per_class_iou": dict(zip(classes, per_class))}

@@ -6,6 +6,12 @@ with one of its captions per step and minimises
 :func:`~rl_vision.grounded.losses.hinge_contrastive`; the baseline
 (:class:`~rl_vision.grounded.autoencoder.CharAutoencoder`) reconstructs the same captions.
 
+Given ``out_dir``, training writes checkpoints to ``out_dir/checkpoints`` with
+:class:`rl_shared.checkpoint.CheckpointManager` (safetensors weights; optimizer,
+scheduler, RNG and the data-order generator's state), and ``resume=True`` continues from
+the newest one, reaching the weights of an uninterrupted run. The trained grounded model
+is written to ``out_dir/final`` (:func:`~rl_vision.grounded.storage.save_grounded`).
+
 Example:
     >>> cfg = GroundedConfig(steps=2, batch_size=4, num_scenes=8, size=32, hidden=16, depth=3)
     >>> data = make_caption_data(range(8), 32, 2)
@@ -16,19 +22,23 @@ Example:
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
 from torch import Tensor, nn
 
+from rl_shared.checkpoint import CheckpointManager
 from rl_shared.errors import BadInput, NonFiniteLoss
 from rl_vision.grounded.autoencoder import CharAutoencoder
 from rl_vision.grounded.char_encoder import CharSentenceEncoder, CharVocab
 from rl_vision.grounded.evaluation import recall_at_k
-from rl_vision.grounded.image_encoder import ImageEncoder
 from rl_vision.grounded.losses import hinge_contrastive
+from rl_vision.grounded.model import GroundedConfig, GroundedModel
 from rl_vision.scenes.captions import make_captions
 from rl_vision.scenes.layout import make_layout
 from rl_vision.scenes.render import render_scene
@@ -45,24 +55,6 @@ __all__ = [
 ]
 
 Progress = Callable[[Iterable[int], str], Iterable[int]]
-
-
-@dataclass
-class GroundedConfig:
-    """Hyper-parameters of the grounded model and the autoencoder baseline."""
-
-    steps: int = 600
-    batch_size: int = 32
-    lr: float = 2e-3
-    num_scenes: int = 1000
-    captions_per_scene: int = 5
-    size: int = 64
-    hidden: int = 128
-    dim: int = 256
-    margin: float = 0.2
-    encoder: str = "resnet18"
-    depth: int = 4
-    seed: int = 0
 
 
 @dataclass
@@ -85,19 +77,6 @@ def make_caption_data(
     return CaptionData(torch.from_numpy(np.stack(images)).float(), caps)
 
 
-class GroundedModel(nn.Module):
-    """Character sentence encoder and image encoder sharing one space."""
-
-    def __init__(self, config: GroundedConfig) -> None:
-        super().__init__()
-        self.vocab = CharVocab()
-        self.sentences = CharSentenceEncoder(len(self.vocab), hidden=config.hidden)
-        self.images = ImageEncoder(self.sentences.dim, config.encoder, config.depth)
-
-    def encode_text(self, texts: Sequence[str]) -> Tensor:
-        return self.sentences(*self.vocab.encode_batch(list(texts)))
-
-
 def _check_finite(loss: Tensor, step: int) -> None:
     if not torch.isfinite(loss):
         raise NonFiniteLoss(
@@ -105,74 +84,136 @@ def _check_finite(loss: Tensor, step: int) -> None:
         )
 
 
+def _encode_generator(gen: torch.Generator) -> str:
+    return base64.b64encode(gen.get_state().numpy().tobytes()).decode("ascii")
+
+
+def _decode_generator(text: str) -> Tensor:
+    return torch.frombuffer(bytearray(base64.b64decode(text)), dtype=torch.uint8)
+
+
+def _fit(
+    model: nn.Module,
+    config: GroundedConfig,
+    step_loss: Callable[[torch.Generator], Tensor],
+    desc: str,
+    out_dir: str | Path | None,
+    resume: bool,
+    progress: Progress | None,
+) -> None:
+    """Adam + one-cycle loop shared by both models, with checkpoints in ``out_dir``."""
+    opt = torch.optim.Adam(model.parameters(), lr=config.lr)
+    sched = torch.optim.lr_scheduler.OneCycleLR(
+        opt, config.lr, total_steps=config.steps, pct_start=0.1
+    )
+    gen = torch.Generator().manual_seed(config.seed)
+    manager = CheckpointManager(Path(out_dir) / "checkpoints") if out_dir is not None else None
+    start = 0
+    latest = manager.latest() if resume and manager is not None else None
+    if manager is not None and latest is not None:
+        saved = json.loads((latest / "state.json").read_text(encoding="utf-8"))
+        if saved.get("config") != asdict(config) or "generator" not in saved.get("extra", {}):
+            raise BadInput(
+                f"the checkpoint in {manager.directory} was trained with another configuration"
+            )
+        state = manager.load(model, opt, sched)
+        gen.set_state(_decode_generator(state.extra["generator"]))
+        start = state.step
+    steps: Iterable[int] = range(start, config.steps)
+    if progress is not None:
+        steps = progress(steps, desc)
+    model.train()
+    for step in steps:
+        loss = step_loss(gen)
+        _check_finite(loss, step)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), 2.0)
+        opt.step()
+        sched.step()
+        done = step + 1
+        if manager is not None and (
+            done == config.steps
+            or (config.checkpoint_every and done % config.checkpoint_every == 0)
+        ):
+            extra = {"generator": _encode_generator(gen)}
+            manager.save(done, model, opt, sched, config=asdict(config), extra=extra)
+    model.eval()
+
+
 def train_grounded(
-    config: GroundedConfig, data: CaptionData, progress: Progress | None = None
+    config: GroundedConfig,
+    data: CaptionData,
+    progress: Progress | None = None,
+    *,
+    out_dir: str | Path | None = None,
+    resume: bool = False,
 ) -> GroundedModel:
-    """Train the grounded model on image-caption pairs with the hinge contrastive loss."""
+    """Train the grounded model on image-caption pairs with the hinge contrastive loss.
+
+    Args:
+        config: what to train.
+        data: training images and their captions.
+        progress: wraps the step range, e.g. a tqdm factory ``(iterable, desc) -> iterable``.
+        out_dir: run folder (checkpoints in ``out_dir/checkpoints``, the trained model in
+            ``out_dir/final``); ``None`` keeps everything in memory.
+        resume: continue from the newest checkpoint in ``out_dir``.
+    """
     if len(data.captions) < max(2, config.batch_size):
         raise BadInput("need at least batch_size (and 2) scenes to train the grounded model")
     torch.manual_seed(config.seed)
     model = GroundedModel(config)
-    opt = torch.optim.Adam(model.parameters(), lr=config.lr)
-    sched = torch.optim.lr_scheduler.OneCycleLR(
-        opt, config.lr, total_steps=config.steps, pct_start=0.1
-    )
-    gen = torch.Generator().manual_seed(config.seed)
-    steps: Iterable[int] = range(config.steps)
-    if progress is not None:
-        steps = progress(steps, "train grounded")
-    model.train()
-    for step in steps:
+
+    def step_loss(gen: torch.Generator) -> Tensor:
         idx = torch.randperm(len(data.captions), generator=gen)[: config.batch_size]
         pick = torch.randint(0, 1 << 30, (len(idx),), generator=gen).tolist()
         texts = [data.captions[i][p % len(data.captions[i])] for i, p in zip(idx.tolist(), pick)]
-        loss = hinge_contrastive(
+        return hinge_contrastive(
             model.images(data.images[idx]), model.encode_text(texts), margin=config.margin
         )
-        _check_finite(loss, step)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        nn.utils.clip_grad_norm_(model.parameters(), 2.0)
-        opt.step()
-        sched.step()
-    return model.eval()
+
+    _fit(model, config, step_loss, "train grounded", out_dir, resume, progress)
+    if out_dir is not None:
+        from rl_vision.grounded.storage import save_grounded
+
+        save_grounded(model, config, out_dir)
+    return model
 
 
 def train_autoencoder(
-    config: GroundedConfig, data: CaptionData, progress: Progress | None = None
+    config: GroundedConfig,
+    data: CaptionData,
+    progress: Progress | None = None,
+    *,
+    out_dir: str | Path | None = None,
+    resume: bool = False,
 ) -> CharAutoencoder:
-    """Train the caption-only character autoencoder for the same number of steps."""
+    """Train the caption-only character autoencoder for the same number of steps.
+
+    ``out_dir`` and ``resume`` work as in :func:`train_grounded` (checkpoints only).
+    """
     torch.manual_seed(config.seed)
     vocab = CharVocab()
     model = CharAutoencoder(len(vocab), hidden=config.hidden)
-    opt = torch.optim.Adam(model.parameters(), lr=config.lr)
-    sched = torch.optim.lr_scheduler.OneCycleLR(
-        opt, config.lr, total_steps=config.steps, pct_start=0.1
-    )
     flat = [c for caps in data.captions for c in caps]
-    gen = torch.Generator().manual_seed(config.seed)
-    steps: Iterable[int] = range(config.steps)
-    if progress is not None:
-        steps = progress(steps, "train autoencoder")
-    model.train()
-    for step in steps:
+
+    def step_loss(gen: torch.Generator) -> Tensor:
         idx = torch.randperm(len(flat), generator=gen)[: config.batch_size].tolist()
-        loss = model.loss(*vocab.encode_batch([flat[i] for i in idx]))
-        _check_finite(loss, step)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        nn.utils.clip_grad_norm_(model.parameters(), 2.0)
-        opt.step()
-        sched.step()
-    return model.eval()
+        return model.loss(*vocab.encode_batch([flat[i] for i in idx]))
+
+    _fit(model, config, step_loss, "train autoencoder", out_dir, resume, progress)
+    return model
 
 
 @torch.no_grad()
 def encode_sentences(
-    encoder: CharSentenceEncoder, texts: Sequence[str], batch_size: int = 256
+    encoder: CharSentenceEncoder,
+    texts: Sequence[str],
+    batch_size: int = 256,
+    vocab: CharVocab | None = None,
 ) -> Tensor:
-    """Unit vectors of ``texts`` from a character encoder."""
-    vocab = CharVocab()
+    """Unit vectors of ``texts`` from a character encoder (with ``vocab``, default CharVocab)."""
+    vocab = vocab or CharVocab()
     encoder.eval()
     return torch.cat(
         [

@@ -31,17 +31,24 @@ MODALITIES: dict[str, int] = {"rgb": 3, "depth": 1, "event": 2, "lidar": 1}
 _LOG_MAX = math.log1p(MAX_DEPTH)
 
 
-def parse_modalities(text: str | Sequence[str]) -> tuple[str, ...]:
-    """``"rgb,depth"`` -> ``("rgb", "depth")`` in canonical order; unknown names raise."""
+def parse_modalities(
+    text: str | Sequence[str], known: Sequence[str] = tuple(MODALITIES)
+) -> tuple[str, ...]:
+    """``"rgb,depth"`` -> ``("rgb", "depth")`` in the order of ``known``; unknown names raise.
+
+    Args:
+        text: comma-separated names (or a list of names).
+        known: the valid names, in canonical order (default: the generated scenes' modalities).
+    """
     names = [t.strip().lower() for t in (text.split(",") if isinstance(text, str) else text)]
     names = [n for n in names if n]
-    bad = [n for n in names if n not in MODALITIES]
+    bad = [n for n in names if n not in known]
     if bad or not names:
         raise BadInput(
-            f"modalities must be a comma-separated non-empty subset of {', '.join(MODALITIES)}; "
+            f"modalities must be a comma-separated non-empty subset of {', '.join(known)}; "
             f"got {text!r}"
         )
-    return tuple(m for m in MODALITIES if m in names)
+    return tuple(m for m in known if m in names)
 
 
 def scene_inputs(scene: Scene) -> dict[str, np.ndarray]:
