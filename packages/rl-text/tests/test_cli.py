@@ -55,7 +55,7 @@ def test_train_dse_from_the_command_line(tiny_model_dir, tmp_path, sts_rows) -> 
     result = CliRunner().invoke(group, [*args, *opts, "--out", str(tmp_path / "run")])
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
-    assert out["method"] == "dse" and out["teacher"].endswith("teacher")
+    assert out["method"] == "dse" and out["teacher"].endswith("teacher/model")
     from rl_text.dse import DistilledSentenceEmbedding
 
     assert DistilledSentenceEmbedding.load(out["model"]).score(["a cat"], ["a dog"]).shape == (1,)

@@ -125,28 +125,21 @@ def train_teacher(
     max_length: int = 128,
     show_progress: bool = True,
 ) -> Path:
-    """Fine-tune a ``CrossEncoder`` from ``model`` on ``pairs``; return ``out/teacher``.
+    """Fine-tune a ``CrossEncoder`` from ``model`` on ``pairs``; return ``out/teacher/model``.
 
-    Binary cross-entropy on the gold score / 5 through sentence-transformers'
-    ``CrossEncoderTrainer``; checkpoints in ``out/teacher-checkpoints`` (``resume`` continues).
+    Binary cross-entropy on the gold score / 5 through :func:`rl_text.fit.fit` (which picks
+    sentence-transformers' ``CrossEncoderTrainer``); checkpoints in
+    ``out/teacher/checkpoints`` (``resume`` continues).
     """
     from datasets import Dataset
-    from sentence_transformers.cross_encoder import (
-        CrossEncoder,
-        CrossEncoderTrainer,
-        CrossEncoderTrainingArguments,
-    )
+    from sentence_transformers.cross_encoder import CrossEncoder
     from sentence_transformers.cross_encoder.losses import BinaryCrossEntropyLoss
-    from transformers.trainer_utils import get_last_checkpoint
 
     from rl_shared.cli.common import seed_everything
     from rl_shared.models import resolve
-    from rl_text.fit import save_atomically
+    from rl_text.fit import fit
 
-    if steps < 1 or batch_size < 1:
-        raise BadInput("steps and batch_size must be at least 1")
     seed_everything(seed)
-    out = Path(out)
     ce = CrossEncoder(
         str(resolve(model)),
         num_labels=1,
@@ -161,35 +154,11 @@ def train_teacher(
             "label": [float(s) / MAX_SCORE for s in pairs.scores],
         }
     )
-    checkpoints = out / "teacher-checkpoints"
-    last = get_last_checkpoint(str(checkpoints)) if resume and checkpoints.is_dir() else None
-    args = CrossEncoderTrainingArguments(
-        output_dir=str(checkpoints),
-        max_steps=steps,
-        per_device_train_batch_size=batch_size,
-        learning_rate=learning_rate,
-        warmup_steps=max(0, steps // 10),
-        seed=seed,
-        data_seed=seed,
-        save_strategy="steps",
-        save_steps=save_steps,
-        save_total_limit=1,
-        logging_steps=max(1, min(50, steps // 5)),
-        logging_strategy="steps" if show_progress else "no",
-        report_to="none",
-        disable_tqdm=not show_progress,
-        use_cpu=not torch.cuda.is_available(),
-        dataloader_drop_last=len(pairs) >= batch_size,
-    )
-    trainer = CrossEncoderTrainer(
-        model=ce, args=args, train_dataset=data, loss=BinaryCrossEntropyLoss(ce)
-    )
-    if not show_progress:
-        from transformers.trainer_callback import PrinterCallback
-
-        trainer.remove_callback(PrinterCallback)
-    trainer.train(resume_from_checkpoint=last)
-    return save_atomically(ce.save_pretrained, out / "teacher")
+    return fit(
+        ce, data, BinaryCrossEntropyLoss(ce), Path(out) / "teacher", steps=steps,
+        batch_size=batch_size, learning_rate=learning_rate, seed=seed, resume=resume,
+        save_steps=save_steps, save_total_limit=1, show_progress=show_progress,
+    )  # fmt: skip
 
 
 def teacher_scores(

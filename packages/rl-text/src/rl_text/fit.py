@@ -113,6 +113,24 @@ class ExtraStateCallback:
             module.load_state_dict(load_file(str(path)))
 
 
+def _trainer_classes(model: nn.Module) -> tuple[type, type]:
+    """sentence-transformers' trainer and arguments classes for a bi- or cross-encoder."""
+    from sentence_transformers.cross_encoder import (
+        CrossEncoder,
+        CrossEncoderTrainer,
+        CrossEncoderTrainingArguments,
+    )
+
+    if isinstance(model, CrossEncoder):
+        return CrossEncoderTrainer, CrossEncoderTrainingArguments
+    from sentence_transformers import (
+        SentenceTransformerTrainer,
+        SentenceTransformerTrainingArguments,
+    )
+
+    return SentenceTransformerTrainer, SentenceTransformerTrainingArguments
+
+
 def fit(
     model: nn.Module,
     dataset: Any,
@@ -137,7 +155,7 @@ def fit(
     """Train ``model`` with ``loss`` on ``dataset`` for ``steps`` optimizer steps.
 
     Args:
-        model: a ``SentenceTransformer``.
+        model: a ``SentenceTransformer`` (or a ``CrossEncoder``: then its trainer is used).
         dataset: a ``datasets.Dataset`` whose columns the loss reads, or a ``DatasetDict`` of
             tasks (then ``loss`` is a mapping with the same keys).
         loss: the loss module (it may own parameters; they are optimized too).
@@ -155,17 +173,12 @@ def fit(
         shuffle: shuffle the data (off: batches in dataset order).
         extra_modules: modules owned by the loss to checkpoint and restore with the model.
         callbacks: more ``transformers.TrainerCallback`` objects.
-        trainer_kwargs: more ``SentenceTransformerTrainer`` arguments.
-        args_kwargs: more ``SentenceTransformerTrainingArguments``.
+        trainer_kwargs: more trainer arguments.
+        args_kwargs: more training arguments.
 
     Returns:
         ``out/model`` (or ``out`` when ``save_model`` is off).
     """
-    from sentence_transformers import (
-        SentenceTransformerTrainer,
-        SentenceTransformerTrainingArguments,
-    )
-
     from rl_shared.cli.common import seed_everything
 
     if steps < 1 or batch_size < 1 or save_steps < 1:
@@ -177,7 +190,8 @@ def fit(
     if last is not None and extra:
         ExtraStateCallback.restore(extra, last)
     sizes = [len(d) for d in dataset.values()] if hasattr(dataset, "values") else [len(dataset)]
-    args = SentenceTransformerTrainingArguments(
+    Trainer, Arguments = _trainer_classes(model)
+    args = Arguments(
         output_dir=str(out / "checkpoints"),
         max_steps=steps,
         per_device_train_batch_size=batch_size,
@@ -201,7 +215,7 @@ def fit(
     all_callbacks = [*callbacks]
     if extra:
         all_callbacks.append(ExtraStateCallback(extra))
-    trainer = SentenceTransformerTrainer(
+    trainer = Trainer(
         model=model,
         args=args,
         train_dataset=dataset,
