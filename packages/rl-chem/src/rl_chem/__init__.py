@@ -8,12 +8,30 @@ Example:
     >>> import rl_chem
     >>> sorted(rl_chem.REFERENCE)
     ['lda', 'pbe', 'r2scan']
+
+Names are imported on first use, so ``import rl_chem`` (and the ``rl`` command listing its
+plugins) loads neither torch nor PySCF.
 """
 
-from rl_chem.functionals import LDA, PBE, R2SCAN, XCFunctional
-from rl_chem.molecules import SCFNotConverged, build_mol, run_scf
-from rl_chem.neural import NeuralXC, load_functional, save_functional
-from rl_chem.numint import REFERENCE, RKS, UKS, TorchNumInt, get_functional
+from rl_shared.lazy import lazy_exports
+
+_EXPORTS = {
+    "LDA": "rl_chem.functionals",
+    "PBE": "rl_chem.functionals",
+    "R2SCAN": "rl_chem.functionals",
+    "XCFunctional": "rl_chem.functionals",
+    "SCFNotConverged": "rl_chem.molecules",
+    "build_mol": "rl_chem.molecules",
+    "run_scf": "rl_chem.molecules",
+    "NeuralXC": "rl_chem.neural",
+    "load_functional": "rl_chem.neural",
+    "save_functional": "rl_chem.neural",
+    "REFERENCE": "rl_chem.numint",
+    "RKS": "rl_chem.numint",
+    "UKS": "rl_chem.numint",
+    "TorchNumInt": "rl_chem.numint",
+    "get_functional": "rl_chem.numint",
+}
 
 __all__ = [
     "LDA",
@@ -33,3 +51,4 @@ __all__ = [
     "save_functional",
 ]
 __version__ = "0.1.0"
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

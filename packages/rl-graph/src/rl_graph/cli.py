@@ -15,7 +15,6 @@ import click
 import numpy as np
 
 from rl_graph.ehr import load_mimic_demo, make_synthetic_ehr
-from rl_graph.experiments import ehr_experiment, molecule_experiment, spurious_motif_experiment
 from rl_shared.cli import emit_json, json_option, seed_option
 
 __all__ = ["group"]
@@ -64,6 +63,8 @@ def spurious_motif_cmd(
     seed: int, as_json: bool,
 ) -> None:  # fmt: skip
     """Train GIN on biased Spurious-Motif; test on unbiased graphs with larger bases."""
+    from rl_graph.experiments import spurious_motif_experiment
+
     runs = [
         spurious_motif_experiment(
             bias, method, seed + i, num_train, num_test, epochs, progress=_progress(as_json)
@@ -97,6 +98,8 @@ def molecules_cmd(
     seed: int, as_json: bool,
 ) -> None:  # fmt: skip
     """GIN on a MoleculeNet set split by scaffold or size; ROC-AUC on valid and test."""
+    from rl_graph.experiments import molecule_experiment
+
     runs = [
         molecule_experiment(
             dataset, method, split, seed + i, limit, epochs, progress=_progress(as_json)
@@ -144,6 +147,8 @@ def ehr_cmd(
     seed: int, as_json: bool,
 ) -> None:  # fmt: skip
     """AUPRC / AUROC of an outcome model on EHR code sets (MIMIC-III demo or synthetic)."""
+    from rl_graph.experiments import ehr_experiment
+
     runs = []
     for i in range(seeds):
         if data_name == "synthetic":

@@ -27,13 +27,15 @@ import csv
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
-from torch_geometric.data import Data
 
 from rl_shared.data import Dataset
 from rl_shared.errors import BadInput, MalformedFile, UnknownName
+
+if TYPE_CHECKING:  # torch / PyG load in featurise: the dataset registry stays light
+    from torch_geometric.data import Data
 
 __all__ = [
     "MOLECULES",
@@ -125,6 +127,7 @@ def featurise(smiles: Sequence[str], labels: Sequence[int]) -> list[Data]:
 
     Each graph keeps ``smiles`` and ``y`` (``[1]`` long).
     """
+    import torch
     from rdkit import RDLogger
     from torch_geometric.utils import from_smiles
 

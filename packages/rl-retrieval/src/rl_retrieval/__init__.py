@@ -6,15 +6,30 @@ Example:
     >>> run = BM25Retriever().fit(corpus).search({"q1": "lift of wings"}, k=10)
     >>> evaluate({"q1": {"d1": 1}}, run, ["nDCG@10"])
     {'nDCG@10': 1.0}
+
+Names are imported on first use, so ``import rl_retrieval`` (and the ``rl`` command listing
+its plugins) does not load torch.
 """
 
-from rl_retrieval.beir import BeirData, load_beir, write_beir
-from rl_retrieval.bm25 import BM25Retriever
-from rl_retrieval.dense import DenseRetriever, exact_topk, faiss_topk
-from rl_retrieval.fusion import reciprocal_rank_fusion
-from rl_retrieval.metrics import DEFAULT_MEASURES, evaluate, evaluate_per_query
-from rl_retrieval.run_format import read_trec_run, write_trec_run
-from rl_retrieval.smart import convert_smart, read_smart
+from rl_shared.lazy import lazy_exports
+
+_EXPORTS = {
+    "BeirData": "rl_retrieval.beir",
+    "load_beir": "rl_retrieval.beir",
+    "write_beir": "rl_retrieval.beir",
+    "BM25Retriever": "rl_retrieval.bm25",
+    "DenseRetriever": "rl_retrieval.dense",
+    "exact_topk": "rl_retrieval.dense",
+    "faiss_topk": "rl_retrieval.dense",
+    "reciprocal_rank_fusion": "rl_retrieval.fusion",
+    "DEFAULT_MEASURES": "rl_retrieval.metrics",
+    "evaluate": "rl_retrieval.metrics",
+    "evaluate_per_query": "rl_retrieval.metrics",
+    "read_trec_run": "rl_retrieval.run_format",
+    "write_trec_run": "rl_retrieval.run_format",
+    "convert_smart": "rl_retrieval.smart",
+    "read_smart": "rl_retrieval.smart",
+}
 
 __version__ = "0.1.0"
 
@@ -36,3 +51,4 @@ __all__ = [
     "write_beir",
     "write_trec_run",
 ]
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -8,30 +8,44 @@ triplet loss and a Bradley–Terry reward on top from a few preferences.
 References:
     Bobu, Liu, Shah, Brown & Dragan, "SIRL: Similarity-based Implicit Representation
     Learning", HRI 2023, arXiv:2301.00810.
+
+Names are imported on first use, so ``import rl_robotics`` (and the ``rl`` command listing its
+plugins) loads neither torch, scikit-learn nor PyBullet.
 """
 
-from rl_robotics.evaluation import preference_accuracy, probe_r2
-from rl_robotics.experiment import METHODS, ExperimentConfig, run_sirl_experiment
-from rl_robotics.features import (
-    FEATURE_SCALES,
-    FEATURES,
-    STATE_DIM,
-    STATE_SLICES,
-    feature_index,
-    make_state,
-    state_features,
-    trajectory_features,
-)
-from rl_robotics.people import (
-    SimulatedPerson,
-    sample_preference_queries,
-    sample_similarity_queries,
-    similarity_triplets,
-)
-from rl_robotics.representation import StateEncoder, TrainConfig, fit_contrastive, fit_sirl
-from rl_robotics.reward import PreferenceReward, TaskInputReward
-from rl_robotics.scene import REGIONS, Placement, TableScene, sample_placement
-from rl_robotics.trajectories import TrajectorySet, generate_trajectories
+from rl_shared.lazy import lazy_exports
+
+_EXPORTS = {
+    "preference_accuracy": "rl_robotics.evaluation",
+    "probe_r2": "rl_robotics.evaluation",
+    "METHODS": "rl_robotics.experiment",
+    "ExperimentConfig": "rl_robotics.experiment",
+    "run_sirl_experiment": "rl_robotics.experiment",
+    "FEATURE_SCALES": "rl_robotics.features",
+    "FEATURES": "rl_robotics.features",
+    "STATE_DIM": "rl_robotics.features",
+    "STATE_SLICES": "rl_robotics.features",
+    "feature_index": "rl_robotics.features",
+    "make_state": "rl_robotics.features",
+    "state_features": "rl_robotics.features",
+    "trajectory_features": "rl_robotics.features",
+    "SimulatedPerson": "rl_robotics.people",
+    "sample_preference_queries": "rl_robotics.people",
+    "sample_similarity_queries": "rl_robotics.people",
+    "similarity_triplets": "rl_robotics.people",
+    "StateEncoder": "rl_robotics.representation",
+    "TrainConfig": "rl_robotics.representation",
+    "fit_contrastive": "rl_robotics.representation",
+    "fit_sirl": "rl_robotics.representation",
+    "PreferenceReward": "rl_robotics.reward",
+    "TaskInputReward": "rl_robotics.reward",
+    "REGIONS": "rl_robotics.scene",
+    "Placement": "rl_robotics.scene",
+    "TableScene": "rl_robotics.scene",
+    "sample_placement": "rl_robotics.scene",
+    "TrajectorySet": "rl_robotics.trajectories",
+    "generate_trajectories": "rl_robotics.trajectories",
+}
 
 __version__ = "0.1.0"
 
@@ -66,3 +80,4 @@ __all__ = [
     "state_features",
     "trajectory_features",
 ]
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -14,11 +14,7 @@ from typing import Any
 import click
 import numpy as np
 
-from rl_robotics.experiment import METHODS, ExperimentConfig, run_sirl_experiment
 from rl_robotics.features import FEATURES
-from rl_robotics.people import SimulatedPerson
-from rl_robotics.representation import TrainConfig
-from rl_robotics.trajectories import generate_trajectories
 from rl_shared.cli import emit_json, json_option, seed_option
 
 __all__ = ["group"]
@@ -87,6 +83,10 @@ def sirl(
     """Compare SIRL with contrastive, task-input, oracle and random features."""
     import torch
 
+    from rl_robotics.experiment import METHODS, ExperimentConfig, run_sirl_experiment
+    from rl_robotics.people import SimulatedPerson
+    from rl_robotics.representation import TrainConfig
+
     torch.set_num_threads(1)
     who = SimulatedPerson(person)
     config = ExperimentConfig(
@@ -142,6 +142,7 @@ def sirl(
 def render(out: Path, n: int, region: str, seed: int, as_json: bool) -> None:
     """Draw the scene and a few random trajectories into a PNG."""
     from rl_robotics.render import render_scene
+    from rl_robotics.trajectories import generate_trajectories
 
     path = render_scene(generate_trajectories(n, region=region, seed=seed, cache=False), out)
     if as_json:

@@ -10,12 +10,16 @@ informative embeddings improve MIM-family features.
 
 from __future__ import annotations
 
-import numpy as np
-import torch
+from typing import TYPE_CHECKING
 
-from rl_shared.losses import CMIMLoss, info_nce
-from rl_shared.mim import MIMAutoencoder
+import numpy as np
+
 from rl_shared.reproduce import Anchor, Reproduction, Result, RunContext
+
+if TYPE_CHECKING:  # torch is imported where it is used: listing reproductions stays light
+    import torch
+
+    from rl_shared.mim import MIMAutoencoder
 
 __all__ = ["REPRODUCTION", "augment_digits", "run"]
 
@@ -38,6 +42,8 @@ def augment_digits(x: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
     Shapes:
         x ``(B, 64)`` in [0, 1] -> ``(B, 64)``.
     """
+    import torch
+
     images = x.view(-1, 8, 8)
     dx, dy = (int(v) for v in torch.randint(-1, 2, (2,), generator=generator))
     images = torch.roll(images, shifts=(dy, dx), dims=(1, 2))
@@ -49,6 +55,11 @@ def augment_digits(x: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
 def _train(
     method: str, x_train: np.ndarray, batch_size: int, steps: int, seed: int
 ) -> MIMAutoencoder:
+    import torch
+
+    from rl_shared.losses import CMIMLoss, info_nce
+    from rl_shared.mim import MIMAutoencoder
+
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
     model = MIMAutoencoder(input_dim=64, latent_dim=16, hidden_dim=128)
@@ -86,6 +97,7 @@ def _probe(train: np.ndarray, y_train: np.ndarray, test: np.ndarray, y_test: np.
 
 def run(ctx: RunContext) -> Result:
     """Train every method at every batch size and probe the embeddings (one thread: tiny MLPs)."""
+    import torch
     from threadpoolctl import threadpool_limits
 
     threads = torch.get_num_threads()
@@ -98,6 +110,8 @@ def run(ctx: RunContext) -> Result:
 
 
 def _run(ctx: RunContext) -> Result:
+    import torch
+
     steps = 400 if ctx.quick else 2000
     seeds = [ctx.seed] if ctx.quick else [ctx.seed, ctx.seed + 1, ctx.seed + 2]
     x_train, x_test, y_train, y_test = _load(ctx.seed)

@@ -28,15 +28,9 @@ from __future__ import annotations
 import csv
 import time
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
-import torch
 
 from rl_chem.datasets import MOLECULES
-from rl_chem.smiles_mim import Vocab, train_smiles_model
 from rl_shared.reproduce import Anchor, Reproduction, Result
 
 __all__ = ["REPRODUCTION", "run"]
@@ -49,6 +43,7 @@ def _read(name: str, col: str) -> tuple[list[str], np.ndarray]:
 
 
 def _probe(model, vocab, smiles, y, max_len, seed) -> float:
+    import torch
     from sklearn.linear_model import RidgeCV
     from sklearn.model_selection import train_test_split
 
@@ -66,6 +61,14 @@ def _probe(model, vocab, smiles, y, max_len, seed) -> float:
 
 def run(ctx) -> Result:
     """Train MIM / cMIM / InfoNCE SMILES models and probe ESOL and FreeSolv."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import torch
+
+    from rl_chem.smiles_mim import Vocab, train_smiles_model
+
     q = ctx.quick
     n_unlab, steps, max_len = (2000, 120, 64) if q else (10000, 400, 80)
     batch_sizes = (8, 16) if q else (8, 32)

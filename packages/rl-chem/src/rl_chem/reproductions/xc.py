@@ -17,13 +17,6 @@ from __future__ import annotations
 
 import time
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-
-from rl_chem.atomization import dft_atomization, errors_table
-from rl_chem.pipeline import train_pipeline
 from rl_shared.reproduce import Anchor, Reproduction, Result
 
 __all__ = ["REPRODUCTION", "run"]
@@ -39,6 +32,14 @@ BASELINES = {
 
 def run(ctx) -> Result:
     """Train on a G2 split, then evaluate every functional on the held-out molecules."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from rl_chem.atomization import dft_atomization, errors_table
+    from rl_chem.pipeline import train_pipeline
+
     cfg = (
         {"set_name": "g2-tiny", "n_val": 2, "n_test": 4, "grid_level": 1, "steps": 150}
         if ctx.quick

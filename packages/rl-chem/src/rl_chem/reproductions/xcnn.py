@@ -27,14 +27,7 @@ from __future__ import annotations
 
 import time
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-
-from rl_chem.pipeline import train_pipeline
 from rl_chem.reference_data import HARTREE_TO_KCAL
-from rl_chem.xcnn_benchmark import evaluate_xcnn, short_name
 from rl_chem.xcnn_data import XCNN_SETS, load_xcnn
 from rl_shared.reproduce import Anchor, Reproduction, Result
 
@@ -63,12 +56,22 @@ _PAPER_AE13 = {"CH4", "NH3", "H2O", "CO2", "NO2", "N2O", "O3", "OF2", "HCN", "HC
 
 
 def _mae(errors: dict[str, float], keep=None) -> float:
+    from rl_chem.xcnn_benchmark import short_name
+
     vals = [abs(v) for k, v in errors.items() if keep is None or short_name(k) in keep]
     return sum(vals) / len(vals) if vals else float("nan")
 
 
 def run(ctx) -> Result:
     """Evaluate LDA, PBE (and, in full mode, the trained neural functional) on xcnn sets."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from rl_chem.pipeline import train_pipeline
+    from rl_chem.xcnn_benchmark import evaluate_xcnn, short_name
+
     t0 = time.perf_counter()
     grid = 2
     ae = load_xcnn(XCNN_SETS["xcnn-ae"], types=("ae",))

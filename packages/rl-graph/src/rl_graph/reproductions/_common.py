@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import numpy as np
-import torch
 
 __all__ = ["mean_std", "one_thread", "pm"]
 
@@ -26,6 +25,8 @@ def pm(values: list[float], scale: float = 1.0) -> str:
 @contextmanager
 def one_thread() -> Iterator[None]:
     """Run torch on one thread (small graphs: thread hand-off costs more than it saves)."""
+    import torch
+
     before = torch.get_num_threads()
     torch.set_num_threads(1)
     try:

@@ -12,16 +12,10 @@ References:
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 
 from rl_graph.ehr import MIMIC_DEMO, load_mimic_demo, make_synthetic_ehr
-from rl_graph.experiments import ehr_experiment
 from rl_graph.reproductions._common import mean_std, one_thread, pm
-from rl_graph.vgnn import VGNN, admission_graph, fit_vgnn, predict_vgnn, singular_values
 from rl_shared.reproduce import Anchor, Reproduction, Result, RunContext
 
 __all__ = ["REPRODUCTION", "run"]
@@ -35,6 +29,13 @@ MODELS = ("logreg", "encdec", "vgnn")
 
 def run(ctx: RunContext) -> Result:
     """Three models on synthetic EHR and on the MIMIC demo; spectrum plot."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from rl_graph.experiments import ehr_experiment
+
     n, epochs, n_seeds = (1500, 8, 2) if ctx.quick else (8000, 25, 3)
     seeds = [ctx.seed + i for i in range(n_seeds)]
     sets = {"synthetic": lambda s: make_synthetic_ehr(n, seed=s)}
@@ -110,6 +111,8 @@ def run(ctx: RunContext) -> Result:
 
 
 def _spectra(data, epochs: int, seed: int) -> dict[str, np.ndarray]:
+    from rl_graph.vgnn import VGNN, admission_graph, fit_vgnn, predict_vgnn, singular_values
+
     graphs = [admission_graph(c, y) for c, y in zip(data.codes, data.labels)]
     out = {}
     for name, variational in (("vgnn", True), ("encdec", False)):

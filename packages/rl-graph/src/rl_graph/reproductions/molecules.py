@@ -10,13 +10,8 @@ References:
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 
-from rl_graph.experiments import molecule_experiment
 from rl_graph.reproductions._common import mean_std, one_thread, pm
 from rl_shared.reproduce import Anchor, Reproduction, Result, RunContext
 
@@ -29,6 +24,13 @@ METHODS = ("erm", "l2r")
 
 def run(ctx: RunContext) -> Result:
     """Train ERM and L2R-GNN on each dataset's scaffold split; tabulate and plot."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from rl_graph.experiments import molecule_experiment
+
     if ctx.quick:
         limits, epochs, seeds = {"hiv": 3000, "bbbp": None, "bace": None}, 8, [ctx.seed]
     else:

@@ -13,12 +13,6 @@ References:
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-
-from rl_graph.experiments import spurious_motif_experiment
 from rl_graph.reproductions._common import mean_std, one_thread, pm
 from rl_shared.reproduce import Anchor, Reproduction, Result, RunContext
 
@@ -31,6 +25,8 @@ METHODS = ("erm", "l2r")
 
 def run(ctx: RunContext) -> Result:
     """Train ERM and L2R-GNN for every bias and seed; tabulate and plot."""
+    from rl_graph.experiments import spurious_motif_experiment
+
     if ctx.quick:
         cfg = {"num_train": 600, "num_test": 450, "epochs": 12}
         seeds = [ctx.seed + i for i in range(3)]
@@ -123,6 +119,11 @@ def run(ctx: RunContext) -> Result:
 
 
 def _plot(ctx: RunContext, runs: dict) -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.5))
     for m, label in (("erm", "ERM"), ("l2r", "L2R-GNN")):
         means = [mean_std([r["test_accuracy"] for r in runs[(b, m)]]) for b in BIASES]

@@ -4,19 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from rl_shared.io import atomic_open
 
-__all__ = ["bar_chart", "save"]
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["bar_chart", "pyplot", "save"]
 
 
-def save(fig: plt.Figure, path: Path) -> str:
+def pyplot() -> ModuleType:
+    """``matplotlib.pyplot`` on the Agg backend, imported on first use (not when listing)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def save(fig: Figure, path: Path) -> str:
     """Write ``fig`` to ``path`` as PNG atomically; return the file name."""
+    plt = pyplot()
     with atomic_open(path, "wb") as handle:
         fig.savefig(handle, format="png", dpi=120, bbox_inches="tight")
     plt.close(fig)
@@ -25,6 +36,7 @@ def save(fig: plt.Figure, path: Path) -> str:
 
 def bar_chart(values: Mapping[str, Mapping[str, float]], title: str, path: Path) -> str:
     """Grouped bars: ``values[system][metric]``."""
+    plt = pyplot()
     systems = list(values)
     metrics = list(next(iter(values.values())))
     fig, ax = plt.subplots(figsize=(6.5, 3.6))

@@ -7,11 +7,6 @@ References:
 
 from __future__ import annotations
 
-from rl_retrieval.bm25 import BM25Retriever
-from rl_retrieval.datasets import load_dataset
-from rl_retrieval.dense import DenseRetriever
-from rl_retrieval.fusion import reciprocal_rank_fusion
-from rl_retrieval.metrics import evaluate
 from rl_retrieval.reproductions._plot import bar_chart
 from rl_shared.reproduce import Anchor, Reproduction, Result, RunContext
 
@@ -22,6 +17,12 @@ MEASURES = ("nDCG@10", "AP@100")
 
 def run(ctx: RunContext) -> Result:
     """Evaluate BM25, MiniLM and RRF(BM25, MiniLM) on Cranfield (graded qrels)."""
+    from rl_retrieval.bm25 import BM25Retriever
+    from rl_retrieval.datasets import load_dataset
+    from rl_retrieval.dense import DenseRetriever
+    from rl_retrieval.fusion import reciprocal_rank_fusion
+    from rl_retrieval.metrics import evaluate
+
     data = load_dataset("cranfield")
     runs = {}
     for name in ctx.track(["bm25", "minilm"], "retrievers"):

@@ -11,10 +11,12 @@ References:
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
-from rl_retrieval.limit.free_embedding import PAPER_CUBIC, critical_n_curve, fit_cubic, polyval
-from rl_retrieval.reproductions._plot import plt, save
+from rl_retrieval.reproductions._plot import pyplot, save
+from rl_shared.lazy import lazy_exports
 from rl_shared.reproduce import Anchor, Reproduction, Result, RunContext
 
 __all__ = ["REPRODUCTION", "run"]
@@ -22,9 +24,22 @@ __all__ = ["REPRODUCTION", "run"]
 SOURCE = "Weller et al. 2025, arXiv:2508.21038, Fig. 2 (fitted cubic)"
 EXTRAPOLATE = (512, 768, 1024, 4096)
 
+# The free-embedding maths needs torch, so it is imported on first use (not when ``rl``
+# lists reproductions); its names stay attributes of this module, which run() reads and
+# callers may patch (``limit_critical_n.critical_n_curve``).
+_FREE_EMBEDDING = ("PAPER_CUBIC", "critical_n_curve", "fit_cubic", "polyval")
+__getattr__, __dir__ = lazy_exports(
+    __name__, dict.fromkeys(_FREE_EMBEDDING, "rl_retrieval.limit.free_embedding")
+)
+
 
 def run(ctx: RunContext) -> Result:
     """Measure critical n for each d and compare with the paper's cubic."""
+    this = sys.modules[__name__]
+    PAPER_CUBIC, critical_n_curve, fit_cubic, polyval = (
+        getattr(this, name) for name in _FREE_EMBEDDING
+    )
+    plt = pyplot()
     dims = list(range(4, 11)) if ctx.quick else list(range(2, 17))
     curve = critical_n_curve(
         dims, 2, seed=ctx.seed, track=lambda ds: ctx.track(ds, "critical n per d")

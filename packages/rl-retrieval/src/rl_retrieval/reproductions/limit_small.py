@@ -7,10 +7,6 @@ References:
 
 from __future__ import annotations
 
-from rl_retrieval.bm25 import BM25Retriever
-from rl_retrieval.datasets import load_dataset
-from rl_retrieval.dense import DenseRetriever
-from rl_retrieval.metrics import evaluate
 from rl_retrieval.reproductions._plot import bar_chart
 from rl_shared.reproduce import Anchor, Reproduction, Result, RunContext
 
@@ -22,6 +18,11 @@ SOURCE = "Weller et al. 2025, arXiv:2508.21038, LIMIT-small"
 
 def run(ctx: RunContext) -> Result:
     """Retrieve LIMIT-small with BM25 and MiniLM and report recall@2/10/20 (in %)."""
+    from rl_retrieval.bm25 import BM25Retriever
+    from rl_retrieval.datasets import load_dataset
+    from rl_retrieval.dense import DenseRetriever
+    from rl_retrieval.metrics import evaluate
+
     data = load_dataset("limit-small")
     systems = {
         "bm25": lambda: BM25Retriever().fit(data.corpus).search(data.queries, 100),

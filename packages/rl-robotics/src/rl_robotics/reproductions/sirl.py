@@ -15,20 +15,15 @@ References:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
-import torch
 
-from rl_robotics.experiment import METHODS, ExperimentConfig, run_sirl_experiment
-from rl_robotics.features import FEATURES
-from rl_robotics.people import SimulatedPerson
-from rl_robotics.representation import TrainConfig
 from rl_shared.reproduce import Anchor, Reproduction, Result, RunContext
+
+if TYPE_CHECKING:  # torch, scikit-learn and PyBullet load in run(), not when listing
+    from rl_robotics.experiment import ExperimentConfig
+    from rl_robotics.people import SimulatedPerson
 
 __all__ = ["REPRODUCTION", "run", "summarize"]
 
@@ -51,6 +46,9 @@ COLORS = {"sirl": "C0", "contrastive": "C1", "task_input": "C2", "oracle": "k", 
 
 
 def _settings(quick: bool) -> dict[str, Any]:
+    from rl_robotics.experiment import ExperimentConfig
+    from rl_robotics.representation import TrainConfig
+
     if quick:
         return {
             "seeds": 2,
@@ -88,6 +86,12 @@ def summarize(rows: list[dict[str, Any]], key: str) -> dict[tuple[str, int], tup
 
 def run(ctx: RunContext) -> Result:
     """Sweep query budgets for each simulated person over seeds; tables, metrics and plots."""
+    import torch
+
+    from rl_robotics.experiment import METHODS, run_sirl_experiment
+    from rl_robotics.features import FEATURES
+    from rl_robotics.people import SimulatedPerson
+
     torch.set_num_threads(1)
     cfg = _settings(ctx.quick)
     seeds = [ctx.seed + i for i in range(cfg["seeds"])]
@@ -150,6 +154,9 @@ def _tables(
     r2: dict,
     budget: int,
 ) -> str:
+    from rl_robotics.experiment import METHODS
+    from rl_robotics.features import FEATURES
+
     lines = [
         f"### Person who cares about {', '.join(person.features)}",
         "",
@@ -184,6 +191,13 @@ def _tables(
 def _plot(
     ctx: RunContext, name: str, who: str, queries: tuple[int, ...], acc: dict, moved: dict
 ) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from rl_robotics.experiment import METHODS
+
     fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
     for ax, table, title in (
         (axes[0], acc, "training placements"),
