@@ -12,18 +12,12 @@ import subprocess
 import sys
 from importlib.metadata import entry_points
 
-import pytest
-
 HEAVY = ("torch", "torch_geometric", "transformers", "pyscf", "sklearn", "sentence_transformers")
 GROUPS = ("rl.commands", "rl.reproductions", "rl.datasets")
-# rl_vision's reproductions still import torch at module level; another worker is making
-# them lazy. rl_text is already torch-free at import and is checked like every other member.
-PENDING = {"rl_vision"}
 
 
 def _modules(*groups: str) -> list[str]:
-    names = {ep.value.partition(":")[0] for group in groups for ep in entry_points(group=group)}
-    return sorted(m for m in names if m.partition(".")[0] not in PENDING)
+    return sorted({ep.value.partition(":")[0] for g in groups for ep in entry_points(group=g)})
 
 
 def _heavy_after(code: str) -> dict[str, list[str]]:
@@ -52,11 +46,7 @@ def test_every_plugin_module_imports_without_heavy_libraries():
 
 
 def test_help_of_rl_and_of_each_member_stays_light():
-    members = sorted(
-        ep.name
-        for ep in entry_points(group="rl.commands")
-        if ep.value.partition(".")[0] not in PENDING
-    )
+    members = sorted(ep.name for ep in entry_points(group="rl.commands"))
     assert members
     found = _heavy_after(
         "import contextlib, io\n"
@@ -73,11 +63,3 @@ def test_help_of_rl_and_of_each_member_stays_light():
     )
     assert set(found) == {"--help", *(f"{m} --help" for m in members)}
     assert all(v == [] for v in found.values()), found
-
-
-@pytest.mark.parametrize("package", sorted(PENDING))
-def test_pending_exclusions_are_still_installed(package: str):
-    """Drop a name from PENDING once its member is light; until then it must exist."""
-    assert any(
-        ep.value.startswith(f"{package}.") for group in GROUPS for ep in entry_points(group=group)
-    )

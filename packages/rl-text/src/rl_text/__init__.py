@@ -17,7 +17,7 @@ Example:
 
 from __future__ import annotations
 
-from rl_text._lazy import lazy_exports
+from rl_shared.lazy import lazy_exports
 
 __version__ = "0.1.0"
 

@@ -10,7 +10,7 @@
 | :mod:`rl_text.absa.commands` | ``rl text absa train|evaluate`` |
 """
 
-from rl_text._lazy import lazy_exports
+from rl_shared.lazy import lazy_exports
 
 _EXPORTS = {
     "LABELS": "rl_text.absa.data",

@@ -10,7 +10,7 @@ Example:
     [1.0, 0.0]
 """
 
-from rl_text._lazy import lazy_exports
+from rl_shared.lazy import lazy_exports
 
 _EXPORTS = {
     "Corpus": "rl_text.binary_pv.corpus",

@@ -16,7 +16,7 @@ Example:
     ['ice cream', 'dog']
 """
 
-from rl_text._lazy import lazy_exports
+from rl_shared.lazy import lazy_exports
 
 _EXPORTS = {
     "DefinitionSet": "rl_text.defsent.entries",

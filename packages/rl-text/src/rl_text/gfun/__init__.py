@@ -10,7 +10,7 @@ Example:
     [[1.0, 0.0], [0.0, 1.0]]
 """
 
-from rl_text._lazy import lazy_exports
+from rl_shared.lazy import lazy_exports
 
 _EXPORTS = {
     "GENRES": "rl_text.gfun.data",

@@ -7,7 +7,7 @@
 | :mod:`rl_text.lowrank.plot` | per-token attention weight plots |
 """
 
-from rl_text._lazy import lazy_exports
+from rl_shared.lazy import lazy_exports
 
 _EXPORTS = {
     "ATTENTIONS": "rl_text.lowrank.classifier",

@@ -14,7 +14,7 @@ Example:
     '<captions> Two dogs play.'
 """
 
-from rl_text._lazy import lazy_exports
+from rl_shared.lazy import lazy_exports
 
 _EXPORTS = {
     "DOMAINS": "rl_text.moe.data",

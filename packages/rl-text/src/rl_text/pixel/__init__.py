@@ -9,7 +9,7 @@ Example:
     (16, 64)
 """
 
-from rl_text._lazy import lazy_exports
+from rl_shared.lazy import lazy_exports
 
 _EXPORTS = {
     "PixelConfig": "rl_text.pixel.encoder",

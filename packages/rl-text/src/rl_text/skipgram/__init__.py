@@ -9,7 +9,7 @@ Example:
     torch.Size([1, 2, 4])
 """
 
-from rl_text._lazy import lazy_exports
+from rl_shared.lazy import lazy_exports
 
 _EXPORTS = {
     "DisambiguatedSkipGram": "rl_text.skipgram.model",

@@ -10,7 +10,7 @@
 | :mod:`rl_text.syntactic.probe` | classifiers and the swap-drop sweep |
 """
 
-from rl_text._lazy import lazy_exports
+from rl_shared.lazy import lazy_exports
 
 _EXPORTS = {
     "association": "rl_text.syntactic.correlation",

@@ -16,14 +16,7 @@ from __future__ import annotations
 
 import time
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-
 from rl_shared.reproduce import Anchor, Reproduction, Result, RunContext
-from rl_vision.grounded.pipeline import grounded_experiment
-from rl_vision.reproductions._common import one_thread
 
 __all__ = ["REPRODUCTION", "run"]
 
@@ -32,6 +25,9 @@ PAPER = "Learning semantic sentence representations from visually grounded langu
 
 def run(ctx: RunContext) -> Result:
     """Train the grounded model and the autoencoder baseline; tabulate and plot."""
+    from rl_vision.grounded.pipeline import grounded_experiment
+    from rl_vision.reproductions._common import one_thread
+
     started = time.time()
     cfg = (
         {"steps": 150, "num_scenes": 300, "test_scenes": 100}
@@ -90,6 +86,11 @@ def run(ctx: RunContext) -> Result:
 
 
 def _plot(ctx: RunContext, m: dict, models: tuple[str, ...]) -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.5))
     ks = (1, 5, 10)
     for d, style in (("c2i", "-o"), ("i2c", "-s")):
