@@ -7,10 +7,15 @@ when a command or a reproduction actually runs.
 
 from __future__ import annotations
 
+import importlib
 import json
+import pkgutil
 import subprocess
 import sys
 from importlib.metadata import entry_points
+from types import ModuleType
+
+import pytest
 
 HEAVY = ("torch", "torch_geometric", "transformers", "pyscf", "sklearn", "sentence_transformers")
 GROUPS = ("rl.commands", "rl.reproductions", "rl.datasets")
@@ -63,3 +68,31 @@ def test_help_of_rl_and_of_each_member_stays_light():
     )
     assert set(found) == {"--help", *(f"{m} --help" for m in members)}
     assert all(v == [] for v in found.values()), found
+
+
+def _lazy_packages() -> list[ModuleType]:
+    """Every package of every member that declares lazy exports (``_EXPORTS``)."""
+    tops = sorted({ep.value.partition(".")[0] for g in GROUPS for ep in entry_points(group=g)})
+    found = []
+    for top in tops:
+        root = importlib.import_module(top)
+        subs = pkgutil.walk_packages(root.__path__, f"{top}.")
+        packages = [root, *(importlib.import_module(s.name) for s in subs if s.ispkg)]
+        found += [p for p in packages if "_EXPORTS" in vars(p)]
+    return found
+
+
+def test_lazy_exports_resolve_and_match_all():
+    packages = _lazy_packages()
+    assert {"rl_chem", "rl_graph", "rl_retrieval", "rl_robotics", "rl_text"} <= {
+        p.__name__ for p in packages
+    }
+    for package in packages:
+        exported = set(package.__all__) - {"__version__"}
+        assert len(set(package.__all__)) == len(package.__all__), package.__name__
+        assert exported == set(package._EXPORTS), package.__name__
+        for name in package.__all__:
+            value = getattr(package, name)
+            assert vars(package)[name] is value, f"{package.__name__}.{name} is not cached"
+        with pytest.raises(AttributeError, match=f"module '{package.__name__}' has no attribute"):
+            _ = package.no_such_name
