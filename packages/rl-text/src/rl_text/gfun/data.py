@@ -129,7 +129,7 @@ class LabelledDocuments:
 
 
 def read_documents(path: str | Path, *, labelled: bool) -> LabelledDocuments:
-    """Read a CSV (``.csv``) or TSV (otherwise) file with a header naming ``lang`` and ``text``,
+    r"""Read a CSV (``.csv``) or TSV (otherwise) file with a header naming ``lang`` and ``text``,
     and ``label`` when ``labelled``.
 
     Raises:
