@@ -52,7 +52,13 @@ def run(ctx: RunContext) -> Result:
         base = {"steps": 80, "batch_size": 8, "size": 48, "num_scenes": 96, "checkpoint_every": 0}
         teacher_steps, n_test = 80, 24
     else:
-        base = {"steps": 1200, "batch_size": 8, "size": 64, "num_scenes": 768, "checkpoint_every": 0}
+        base = {
+            "steps": 1200,
+            "batch_size": 8,
+            "size": 64,
+            "num_scenes": 768,
+            "checkpoint_every": 0,
+        }
         teacher_steps, n_test = 1200, 96
     base |= {"encoder": "tu-mobilenetv3_small_050", "seed": ctx.seed}
     text = class_text_embeddings(CLASSES)
