@@ -17,7 +17,17 @@ from types import ModuleType
 
 import pytest
 
-HEAVY = ("torch", "torch_geometric", "transformers", "pyscf", "sklearn", "sentence_transformers")
+HEAVY = (
+    "torch",
+    "torch_geometric",
+    "transformers",
+    "sentence_transformers",
+    "pyscf",
+    "sklearn",
+    "faiss",
+    "pybullet",
+    "rdkit",
+)
 GROUPS = ("rl.commands", "rl.reproductions", "rl.datasets")
 
 
