@@ -1,1 +1,0 @@
-"""Reproductions of rl-recsys, registered under ``rl.reproductions``."""
