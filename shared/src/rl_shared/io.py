@@ -23,7 +23,20 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["atomic_dir", "atomic_open", "atomic_write_json", "atomic_write_text"]
+__all__ = [
+    "atomic_dir",
+    "atomic_open",
+    "atomic_write_json",
+    "atomic_write_text",
+    "replace_dir",
+    "temp_dir_beside",
+]
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 @contextlib.contextmanager
@@ -41,6 +54,7 @@ def atomic_open(path: str | Path, mode: str = "w", **kwargs: Any) -> Iterator[IO
     try:
         if "b" not in mode:
             kwargs.setdefault("encoding", "utf-8")
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; honour the umask as open() does
         with os.fdopen(fd, mode, **kwargs) as handle:
             yield handle
             handle.flush()
@@ -67,24 +81,94 @@ def atomic_write_json(path: str | Path, obj: Any) -> None:
 def atomic_dir(path: str | Path) -> Iterator[Path]:
     """Yield a temporary folder that replaces ``path`` (a folder) when the block succeeds.
 
-    An existing ``path`` is moved aside first and removed after the swap, so readers see
-    either the old folder or the new one, never a partial one.
+    The swap is :func:`replace_dir`: readers see the old folder or the new one, never a
+    partial one and never neither. If the block raises, ``path`` is untouched.
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> target = pathlib.Path(tempfile.mkdtemp()) / "model"
+        >>> with atomic_dir(target) as tmp:
+        ...     _ = (tmp / "a.txt").write_text("1")
+        >>> with atomic_dir(target) as tmp:
+        ...     _ = (tmp / "b.txt").write_text("2")
+        >>> sorted(p.name for p in target.iterdir())
+        ['b.txt']
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    tmp = temp_dir_beside(path)
     try:
         yield tmp
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    old = None
-    if path.exists():
-        old = path.with_name(f".{path.name}.old-{os.getpid()}")
-        os.replace(path, old)
-    os.replace(tmp, path)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    replace_dir(tmp, path)
+
+
+def temp_dir_beside(path: str | Path) -> Path:
+    """A new empty hidden folder next to ``path`` (same file system), with umask permissions."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes 0700; honour the umask as mkdir() does
+    return tmp
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically with Linux's ``renameat2(RENAME_EXCHANGE)``; ``False`` if unsupported."""
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: the file system cannot exchange
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def replace_dir(src: str | Path, dst: str | Path) -> None:
+    """Put the folder ``src`` at ``dst``, replacing any folder there, with no window without one.
+
+    On Linux the two folders are exchanged in one ``renameat2(RENAME_EXCHANGE)`` call and the
+    old one is then removed; where exchange is unsupported the old folder is renamed aside
+    and the new one renamed into place (two renames, the shortest window the platform allows).
+
+    Args:
+        src: a complete folder on the same file system as ``dst``.
+        dst: where it should be.
+    """
+    src, dst = Path(src), Path(dst)
+    if not dst.exists():
+        os.replace(src, dst)
+        return
+    if not dst.is_dir() or dst.is_symlink():
+        raise FileExistsError(f"{dst} exists and is not a folder")
+    if _exchange(src, dst):
+        shutil.rmtree(src, ignore_errors=True)  # src now holds the old folder
+        return
+    old = dst.with_name(f".{dst.name}.old-{os.getpid()}")
+    os.replace(dst, old)
+    os.replace(src, dst)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _jsonable(obj: Any) -> Any:

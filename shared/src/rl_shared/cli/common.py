@@ -1,62 +1,81 @@
-"""Options and output helpers shared by every ``rl`` sub-command.
+"""Output helpers shared by every ``rl`` sub-command: strict JSON and one progress factory.
 
 A member adds a command group with an entry point in the group ``rl.commands``::
 
     [project.entry-points."rl.commands"]
     retrieval = "rl_retrieval.cli:group"
 
-and uses :func:`seed_option`, :func:`json_option` and :func:`emit_json` so every command
-takes ``--seed`` and ``--json`` the same way.
+and builds its options with the factories of :mod:`rl_shared.cli.options`.
+
+Example:
+    >>> emit_json({"loss": float("nan"), "n": 2})
+    {
+      "loss": null,
+      "n": 2
+    }
+    >>> list(progress(True)(range(3), "steps"))
+    [0, 1, 2]
 """
 
 from __future__ import annotations
 
 import json
-import random
-from collections.abc import Callable
+import math
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 import click
 
-__all__ = ["emit_json", "json_option", "seed_everything", "seed_option"]
+from rl_shared.cli.options import json_option, seed_option
+from rl_shared.runtime import seed_everything
 
-F = TypeVar("F", bound=Callable[..., Any])
+__all__ = [
+    "emit_json",
+    "json_option",
+    "progress",
+    "seed_everything",
+    "seed_option",
+    "strict_json",
+]
 
-
-def seed_everything(seed: int) -> None:
-    """Seed Python, NumPy and torch."""
-    import numpy as np
-    import torch
-
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
-
-
-def seed_option(func: F) -> F:
-    """``--seed N`` (default 0); seeds Python, NumPy and torch before the command runs."""
-
-    def callback(ctx: click.Context, param: click.Parameter, value: int) -> int:
-        seed_everything(value)
-        return value
-
-    return click.option(
-        "--seed", type=int, default=0, show_default=True, callback=callback, help="Random seed."
-    )(func)
+T = TypeVar("T")
 
 
-def json_option(func: F) -> F:
-    """``--json``: print one JSON object on stdout and nothing else there."""
-    return click.option(
-        "--json",
-        "as_json",
-        is_flag=True,
-        help="Print one JSON object on stdout (progress goes to stderr).",
-    )(func)
+def strict_json(obj: Any) -> Any:
+    """``obj`` with NaN and infinities replaced by ``None`` and numpy/torch scalars as numbers."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {str(k): strict_json(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [strict_json(v) for v in obj]
+    if hasattr(obj, "tolist") and callable(obj.tolist):
+        return strict_json(obj.tolist())
+    if hasattr(obj, "item") and callable(obj.item):
+        return strict_json(obj.item())
+    return obj
 
 
 def emit_json(obj: Any) -> None:
-    """Write ``obj`` as one JSON document on stdout."""
-    click.echo(
-        json.dumps(obj, indent=2, default=lambda o: o.item() if hasattr(o, "item") else str(o))
-    )
+    """Write ``obj`` as one strict JSON document on stdout (NaN and infinities become null)."""
+    click.echo(json.dumps(strict_json(obj), indent=2, allow_nan=False, default=str))
+
+
+def progress(as_json: bool) -> Callable[..., Iterable[Any]]:
+    """The progress factory: ``track(iterable, description, total=None)``.
+
+    Args:
+        as_json: under ``--json`` no bar is drawn (``track`` returns the iterable itself);
+            otherwise a tqdm bar goes to stderr.
+    """
+
+    def track(items: Iterable[T], description: str = "", total: int | None = None) -> Iterator[T]:
+        if as_json:
+            yield from items
+            return
+        from tqdm.auto import tqdm
+
+        yield from tqdm(items, desc=description, total=total, file=sys.stderr, leave=False)
+
+    return track

@@ -84,7 +84,7 @@ def cli() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return (and exit with) its status code."""
     try:
-        cli.main(args=argv, prog_name="rl", standalone_mode=False)
+        status = cli.main(args=argv, prog_name="rl", standalone_mode=False)
     except RLError as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(err.exit_code)
@@ -106,6 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
+    # with standalone_mode=False click returns (not raises) the code of a command's Exit
+    if isinstance(status, int) and status != 0:
+        sys.exit(status)
     return 0
 
 

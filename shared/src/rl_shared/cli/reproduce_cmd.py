@@ -8,7 +8,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from rl_shared.cli.common import emit_json, json_option
+from rl_shared.cli.common import emit_json
+from rl_shared.cli.options import json_option, out_option, seed_option
 from rl_shared.data import list_datasets
 from rl_shared.errors import BadInput, UnknownName
 from rl_shared.plugins import entry_point_names
@@ -25,21 +26,33 @@ __all__ = ["reproduce"]
     "--list", "list_only", is_flag=True, help="List the installed reproductions and their data."
 )
 @click.option(
-    "--quick",
-    is_flag=True,
-    help="Small configuration: each finishes in under 3 minutes on 2 cores.",
+    "--smoke",
+    "size",
+    flag_value="smoke",
+    help="Smoke size: each finishes in under 20 s on 2 cores (what CI runs).",
 )
 @click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("reports"),
-    show_default=True,
+    "--quick",
+    "size",
+    flag_value="quick",
+    default=True,
+    help="Quick size (the default): each finishes in under 3 minutes on 2 cores.",
+)
+@click.option(
+    "--full",
+    "size",
+    flag_value="full",
+    help="Full size: each finishes in under 30 minutes on 2 cores.",
+)
+@out_option(
+    required=False,
+    default="reports",
     help="Output folder: <name>/result.json, <name>/report.md, plots and REPORT.md.",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Base random seed.")
+@seed_option
 @json_option
 def reproduce(
-    names: tuple[str, ...], list_only: bool, quick: bool, out: Path, seed: int, as_json: bool
+    names: tuple[str, ...], list_only: bool, size: str, out: Path, seed: int, as_json: bool
 ) -> None:
     """Run reproductions (all whose data is present when no NAME is given).
 
@@ -72,12 +85,18 @@ def reproduce(
                 raise BadInput(
                     f"reproduction {repro.name} needs dataset '{first}', which no installed member provides"
                 )
-    outcomes = run_reproductions(chosen, out, quick=quick, seed=seed, console=Console(stderr=True))
+    outcomes = run_reproductions(
+        chosen,
+        out,
+        size=size,  # type: ignore[arg-type]
+        seed=seed,
+        console=Console(stderr=True),
+    )
     if as_json:
-        emit_json({"out": str(out), "reproductions": [o.to_json() for o in outcomes]})
+        emit_json({"out": str(out), "size": size, "reproductions": [o.to_json() for o in outcomes]})
     else:
         console = Console()
-        table = Table(title=f"reproductions ({'quick' if quick else 'full'}) -> {out}/REPORT.md")
+        table = Table(title=f"reproductions ({size}) -> {out}/REPORT.md")
         for column in ("reproduction", "status", "metrics", "seconds"):
             table.add_column(column)
         for o in outcomes:
@@ -98,6 +117,7 @@ def _print_list(available: dict, datasets: dict, as_json: bool) -> None:  # type
             {
                 "name": repro.name,
                 "summary": repro.summary,
+                "folder": repro.folder,
                 "datasets": list(repro.datasets),
                 "data_present": not missing,
                 "missing": missing,

@@ -13,7 +13,7 @@
 | :func:`mim_loss`, :func:`cmim_contrastive` | :class:`CMIMLoss` | cMIM |
 """
 
-from rl_shared.losses.cmim import CMIMLoss, cmim_contrastive, mim_loss
+from rl_shared.lazy import lazy_exports
 from rl_shared.losses.cosent import CoSENTLoss, cosent
 from rl_shared.losses.distill import ScoreDistillationLoss, score_distillation
 from rl_shared.losses.focal import FocalInfoNCELoss, focal_info_nce
@@ -22,6 +22,17 @@ from rl_shared.losses.info_nce import InfoNCELoss, info_nce
 from rl_shared.losses.pearson import PearsonLoss, pearson_loss
 from rl_shared.losses.rank_kl import RankKLLoss, rank_kl
 from rl_shared.losses.triplet import TripletLoss, triplet_loss
+
+# cMIM's objectives live in its paper folder and import this package's helpers: lazy, no cycle
+__getattr__, _dir = lazy_exports(
+    __name__,
+    {n: "rl_shared.cmim.losses" for n in ("CMIMLoss", "cmim_contrastive", "mim_loss")},
+)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_dir()})
+
 
 __all__ = [
     "CMIMLoss",

@@ -1,10 +1,13 @@
 """Run reproductions and write their results, reports and the summary ``REPORT.md``.
 
 For each reproduction the harness writes ``OUT/<name>/result.json`` (``name``, ``metrics``,
-``anchors``, ``seeds``, ``seconds``, ``quick``), ``OUT/<name>/report.md`` and the PNG plots
+``anchors``, ``seeds``, ``seconds``, ``size``), ``OUT/<name>/report.md`` and the PNG plots
 the reproduction made, then ``OUT/REPORT.md`` with one row per reproduction in ``OUT``.
-A reproduction whose data is missing is skipped with the dataset it lacks; one that raises
-is reported as failed and the others still run.
+Each reproduction runs in isolation (:func:`rl_shared.runtime.isolated`: seeds, the torch
+thread count and matplotlib's state are restored afterwards) and writes into a temporary
+folder that replaces ``OUT/<name>`` whole when it is done, so a report folder never mixes
+two runs. A reproduction whose data is missing is skipped with the dataset it lacks; one
+that raises is reported as failed and the others still run.
 """
 
 from __future__ import annotations
@@ -20,8 +23,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from rl_shared.data import list_datasets
 from rl_shared.errors import RLError
-from rl_shared.io import atomic_write_json, atomic_write_text
-from rl_shared.reproduce.registry import Reproduction, Result, RunContext
+from rl_shared.io import atomic_write_json, atomic_write_text, replace_dir, temp_dir_beside
+from rl_shared.reproduce.registry import SIZES, Reproduction, Result, RunContext, Size
 from rl_shared.reproduce.report import render_report, render_summary
 
 __all__ = ["Outcome", "run_reproductions"]
@@ -54,7 +57,7 @@ def run_reproductions(
     reproductions: list[Reproduction],
     out: Path,
     *,
-    quick: bool = False,
+    size: Size = "quick",
     seed: int = 0,
     console: Console | None = None,
 ) -> list[Outcome]:
@@ -63,10 +66,12 @@ def run_reproductions(
     Args:
         reproductions: what to run, in order.
         out: the output folder (created).
-        quick: the small configuration of each.
+        size: ``"smoke"``, ``"quick"`` or ``"full"``.
         seed: base seed handed to each.
         console: where progress goes (stderr by default, so ``--json`` stdout stays clean).
     """
+    if size not in SIZES:
+        raise ValueError(f"size must be one of {', '.join(SIZES)}, got {size!r}")
     console = console or Console(stderr=True)
     out.mkdir(parents=True, exist_ok=True)
     datasets = list_datasets()
@@ -88,15 +93,19 @@ def run_reproductions(
                 outcomes.append(Outcome(repro.name, "skipped", message=f"missing dataset: {where}"))
                 progress.advance(overall)
                 continue
-            outcomes.append(_run_one(repro, out, quick, seed, progress))
+            outcomes.append(_run_one(repro, out, size, seed, progress))
             progress.advance(overall)
     _write_summary(out, outcomes)
     return outcomes
 
 
-def _run_one(repro: Reproduction, out: Path, quick: bool, seed: int, progress: Progress) -> Outcome:
-    folder = out / repro.name
-    folder.mkdir(parents=True, exist_ok=True)
+def _run_one(repro: Reproduction, out: Path, size: Size, seed: int, progress: Progress) -> Outcome:
+    import shutil
+
+    from rl_shared.runtime import isolated
+
+    final = out / repro.name
+    folder = temp_dir_beside(final)
     tasks: list[int] = []
 
     def make_bar(total: int | None, description: str):
@@ -104,18 +113,22 @@ def _run_one(repro: Reproduction, out: Path, quick: bool, seed: int, progress: P
         tasks.append(task)
         return lambda n: progress.advance(task, n)
 
-    ctx = RunContext(folder, quick, seed, make_bar)
+    ctx = RunContext(folder, size, seed, make_bar)
     start = time.perf_counter()
     try:
-        result = repro.run(ctx)
+        with isolated(seed):
+            result = repro.run(ctx)
         seconds = time.perf_counter() - start
         plots = sorted(p.name for p in folder.glob("*.png"))
         result.plots = result.plots or plots
     except RLError as err:
+        shutil.rmtree(folder, ignore_errors=True)
         return Outcome(repro.name, "failed", time.perf_counter() - start, str(err))
     except Exception as err:  # a bug in a reproduction must not stop the others
-        trace = traceback.format_exc()
-        atomic_write_text(folder / "error.txt", trace)
+        atomic_write_text(folder / "error.txt", traceback.format_exc())
+        for stale in ("result.json", "report.md"):
+            (folder / stale).unlink(missing_ok=True)
+        replace_dir(folder, final)
         return Outcome(
             repro.name, "failed", time.perf_counter() - start, f"{type(err).__name__}: {err}"
         )
@@ -128,15 +141,17 @@ def _run_one(repro: Reproduction, out: Path, quick: bool, seed: int, progress: P
         "anchors": [asdict(a) for a in result.anchors],
         "seeds": result.seeds,
         "seconds": round(seconds, 2),
-        "quick": quick,
+        "size": size,
         "summary": result.summary,
         "paper": repro.paper,
+        "folder": repro.folder,
         "plots": result.plots,
     }
     atomic_write_json(folder / "result.json", payload)
-    atomic_write_text(folder / "report.md", render_report(repro, result, seconds, quick))
+    atomic_write_text(folder / "report.md", render_report(repro, result, seconds, size))
+    replace_dir(folder, final)
     if not plots:  # the measurements are kept; the reproduction still fails its contract
-        message = f"reproduction {repro.name} wrote no PNG plot into {folder}"
+        message = f"reproduction {repro.name} wrote no PNG plot into {final}"
         return Outcome(repro.name, "failed", seconds, message, result=result)
     return Outcome(repro.name, "ok", seconds, result=result)
 

@@ -18,15 +18,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, Literal, TypeVar
 
 from rl_shared.data import Dataset, list_datasets
 from rl_shared.errors import UnknownName
 from rl_shared.plugins import load_entry_points
 
-__all__ = ["Anchor", "Reproduction", "Result", "RunContext", "list_reproductions"]
+__all__ = ["SIZES", "Anchor", "Reproduction", "Result", "RunContext", "Size", "list_reproductions"]
 
 T = TypeVar("T")
+
+Size = Literal["smoke", "quick", "full"]
+#: the sizes every reproduction runs at: smoke (< 20 s, CI), quick (< 3 min), full (< 30 min)
+SIZES: tuple[Size, ...] = ("smoke", "quick", "full")
 
 
 @dataclass(frozen=True)
@@ -72,20 +76,50 @@ class RunContext:
 
     Args:
         out_dir: the reproduction's own output folder (exists).
-        quick: run the small configuration (under 3 minutes on 2 cores).
+        size: ``"smoke"`` (under 20 s, run in CI), ``"quick"`` (under 3 minutes on 2 cores)
+            or ``"full"`` (under 30 minutes on 2 cores). A bool is read as quick (``True``)
+            or full (``False``).
         seed: base seed.
         progress: a callable ``(total, description) -> update(n)`` supplied by the harness.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> ctx = RunContext(pathlib.Path(tempfile.mkdtemp()), "smoke", 0)
+        >>> ctx.pick(smoke=2, quick=50, full=500), ctx.quick
+        (2, True)
     """
 
     def __init__(
         self,
         out_dir: Path,
-        quick: bool,
+        size: Size | bool,
         seed: int,
         progress: Callable[[int | None, str], Callable[[int], None]] | None = None,
     ) -> None:
-        self.out_dir, self.quick, self.seed = out_dir, quick, seed
+        if isinstance(size, bool):
+            size = "quick" if size else "full"
+        if size not in SIZES:
+            raise ValueError(f"size must be one of {', '.join(SIZES)}, got {size!r}")
+        self.out_dir, self.size, self.seed = out_dir, size, seed
         self._progress = progress
+
+    @property
+    def quick(self) -> bool:
+        """``True`` for the smoke and quick sizes (prefer :attr:`size` or :meth:`pick`)."""
+        return self.size != "full"
+
+    def pick(self, *, smoke: Any, quick: Any, full: Any) -> Any:
+        """The value for this run's size."""
+        return {"smoke": smoke, "quick": quick, "full": full}[self.size]
+
+    def save_figure(self, fig: Any, name: str, *, dpi: int = 120) -> Path:
+        """Write ``fig`` as ``OUT/<name>`` (``.png`` added when missing), atomically; close it."""
+        from rl_shared.plotting import save_figure
+
+        filename = name if name.endswith(".png") else f"{name}.png"
+        if "/" in filename or filename.startswith("."):
+            raise ValueError(f"figure name {name!r} must be a plain file name")
+        return save_figure(fig, self.out_dir / filename, dpi=dpi)
 
     def track(self, items: Iterable[T], description: str, total: int | None = None) -> Iterator[T]:
         """Iterate over ``items`` while advancing a progress bar."""
@@ -114,6 +148,12 @@ class Reproduction:
     run: Callable[[RunContext], Result]
     datasets: tuple[str, ...] = ()
     paper: str = ""
+
+    @property
+    def folder(self) -> str:
+        """The module path of the paper folder that holds it (``rl_text.cvib``)."""
+        module = getattr(self.run, "__module__", "") or ""
+        return module.rsplit(".", 1)[0] if module.endswith(".reproduction") else module
 
     def missing_datasets(self, known: dict[str, Dataset] | None = None) -> list[str]:
         """Names of the datasets it needs that are not present (or not registered)."""

@@ -19,7 +19,7 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
-def render_report(repro: Reproduction, result: Result, seconds: float, quick: bool) -> str:
+def render_report(repro: Reproduction, result: Result, seconds: float, size: str) -> str:
     """The Markdown of ``OUT/<name>/report.md``."""
     lines = [f"# {repro.name}", "", repro.summary, ""]
     if repro.paper:
@@ -45,14 +45,13 @@ def render_report(repro: Reproduction, result: Result, seconds: float, quick: bo
             lines.append(f"| {key} | | {format_value(anchor.value)} | {source} |")
     lines += [
         "",
-        f"Seeds: {', '.join(map(str, result.seeds))}. "
-        f"Configuration: {'quick' if quick else 'full'}. Wall time: {seconds:.1f} s.",
+        f"Seeds: {', '.join(map(str, result.seeds))}. Size: {size}. Wall time: {seconds:.1f} s.",
         "",
     ]
     if result.details:
         lines += [result.details.strip(), ""]
     lines += [f"![{plot}]({plot})" for plot in result.plots]
-    rerun = f"uv run rl reproduce {repro.name}" + (" --quick" if quick else "")
+    rerun = f"uv run rl reproduce {repro.name} --{size}"
     lines += ["", f"Re-run: `{rerun}`", ""]
     return "\n".join(lines)
 
@@ -68,7 +67,7 @@ def render_summary(rows: Sequence[dict[str, Any]]) -> str:
     for row in sorted(rows, key=lambda r: r["name"]):
         name = row["name"]
         if row["status"] == "ok":
-            mode = " (quick)" if row.get("quick") else ""
+            mode = f" ({row['size']})" if row.get("size") else ""
             lines.append(
                 f"| {name} | ok{mode} | {row.get('summary', '')} | {row.get('seconds', '')} "
                 f"| [{name}/report.md]({name}/report.md) |"

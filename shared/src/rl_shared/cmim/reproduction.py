@@ -19,7 +19,7 @@ from rl_shared.reproduce import Anchor, Reproduction, Result, RunContext
 if TYPE_CHECKING:  # torch is imported where it is used: listing reproductions stays light
     import torch
 
-    from rl_shared.mim import MIMAutoencoder
+    from rl_shared.cmim.model import MIMAutoencoder
 
 __all__ = ["REPRODUCTION", "augment_digits", "run"]
 
@@ -57,10 +57,12 @@ def _train(
 ) -> MIMAutoencoder:
     import torch
 
-    from rl_shared.losses import CMIMLoss, info_nce
-    from rl_shared.mim import MIMAutoencoder
+    from rl_shared.cmim.losses import CMIMLoss
+    from rl_shared.cmim.model import MIMAutoencoder
+    from rl_shared.losses import info_nce
+    from rl_shared.runtime import seed_everything
 
-    torch.manual_seed(seed)
+    seed_everything(seed)
     generator = torch.Generator().manual_seed(seed)
     model = MIMAutoencoder(input_dim=64, latent_dim=16, hidden_dim=128)
     objective = CMIMLoss(
@@ -97,23 +99,21 @@ def _probe(train: np.ndarray, y_train: np.ndarray, test: np.ndarray, y_test: np.
 
 def run(ctx: RunContext) -> Result:
     """Train every method at every batch size and probe the embeddings (one thread: tiny MLPs)."""
-    import torch
     from threadpoolctl import threadpool_limits
 
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        with threadpool_limits(1):
-            return _run(ctx)
-    finally:
-        torch.set_num_threads(threads)
+    from rl_shared.runtime import threads
+
+    with threads(1), threadpool_limits(1):
+        return _run(ctx)
 
 
 def _run(ctx: RunContext) -> Result:
     import torch
 
-    steps = 400 if ctx.quick else 2000
-    seeds = [ctx.seed] if ctx.quick else [ctx.seed, ctx.seed + 1, ctx.seed + 2]
+    steps = ctx.pick(smoke=40, quick=400, full=2000)
+    seeds = ctx.pick(
+        smoke=[ctx.seed], quick=[ctx.seed], full=[ctx.seed, ctx.seed + 1, ctx.seed + 2]
+    )
     x_train, x_test, y_train, y_test = _load(ctx.seed)
     tr, te = torch.from_numpy(x_train), torch.from_numpy(x_test)
     acc: dict[tuple[str, int], list[float]] = {}
@@ -196,12 +196,9 @@ def _run(ctx: RunContext) -> Result:
 
 
 def _plot(ctx: RunContext, metrics: dict[str, float]) -> None:
-    import matplotlib
+    from rl_shared.plotting import subplots
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(5.5, 4))
+    fig, ax = subplots(figsize=(5.5, 4))
     for method, style in zip(METHODS, ("o-", "s-", "^-"), strict=True):
         ax.plot(
             BATCH_SIZES, [metrics[f"acc.{method}.bs{b}"] for b in BATCH_SIZES], style, label=method
@@ -221,8 +218,7 @@ def _plot(ctx: RunContext, metrics: dict[str, float]) -> None:
     ax.set_title("cMIM vs InfoNCE: sensitivity to batch size")
     ax.legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(ctx.out_dir / "accuracy_vs_batch_size.png", dpi=120)
-    plt.close(fig)
+    ctx.save_figure(fig, "accuracy_vs_batch_size.png")
 
 
 REPRODUCTION = Reproduction(

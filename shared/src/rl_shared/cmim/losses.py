@@ -26,9 +26,9 @@ import math
 import torch
 from torch import Tensor, nn
 
+from rl_shared.cmim.model import MIMAutoencoder
 from rl_shared.errors import BadInput
 from rl_shared.losses._common import check_finite, check_rows
-from rl_shared.mim import MIMAutoencoder
 
 __all__ = ["CMIMLoss", "cmim_contrastive", "mim_loss"]
 
@@ -107,7 +107,7 @@ def cmim_contrastive(
 
 
 class CMIMLoss(nn.Module):
-    """cMIM training objective for a :class:`~rl_shared.mim.MIMAutoencoder`.
+    """cMIM training objective for a :class:`~rl_shared.cmim.MIMAutoencoder`.
 
     ``forward(x)`` returns the scalar loss; the last parts are kept in ``self.last_parts``
     (``mim``, ``contrastive``) for logging.
@@ -122,7 +122,7 @@ class CMIMLoss(nn.Module):
 
     Example:
         >>> import torch
-        >>> from rl_shared.mim import MIMAutoencoder
+        >>> from rl_shared.cmim.model import MIMAutoencoder
         >>> loss_fn = CMIMLoss(MIMAutoencoder(8, 2, 16))
         >>> loss_fn(torch.rand(4, 8)).dim()
         0

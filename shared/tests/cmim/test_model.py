@@ -1,8 +1,8 @@
 import pytest
 import torch
 
+from rl_shared.cmim.model import MIMAutoencoder
 from rl_shared.errors import ShapeMismatch
-from rl_shared.mim import MIMAutoencoder
 
 
 def test_informative_embedding_is_mean_then_decoder_hidden_states():

@@ -2,8 +2,8 @@ import math
 
 import torch
 
+from rl_shared.cmim.model import MIMAutoencoder
 from rl_shared.losses import CMIMLoss, cmim_contrastive, mim_loss
-from rl_shared.mim import MIMAutoencoder
 
 
 def test_mim_loss_matches_distributions():

@@ -1,6 +1,6 @@
 import torch
 
-from rl_shared.reproductions.cmim_digits import _train, augment_digits
+from rl_shared.cmim.reproduction import _train, augment_digits
 
 
 def test_augmentations_keep_range_and_change_images():

@@ -1,0 +1,242 @@
+"""The option vocabulary every ``rl`` command uses (DESIGN section 4), one factory each.
+
+| option | factory | value |
+|---|---|---|
+| ``--data`` | :func:`data_option` | a file, a folder or a registered ``name[:split]`` |
+| ``--model`` | :func:`model_option` | a short name, a local folder or a hub id |
+| ``--out`` | :func:`out_option` | always a folder (checked writable before work starts) |
+| ``--steps`` | :func:`steps_option` | training steps, at least 1 |
+| ``--lr`` | :func:`lr_option` | learning rate, finite and positive |
+| ``--batch-size`` | :func:`batch_size_option` | at least 1 |
+| ``--seed`` | :func:`seed_option` | seeds Python, NumPy and torch |
+| ``--device`` | :func:`device_option` | ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps`` |
+| ``--resume/--no-resume`` | :func:`resume_option` | default: resume when OUT holds a checkpoint |
+| ``--json`` | :func:`json_option` | one JSON object on stdout and nothing else there |
+
+Every option made here is a :class:`VocabOption`, which is how the workspace's click-tree
+test tells a vocabulary option from a look-alike defined by hand.
+
+Example:
+    >>> import click
+    >>> from click.testing import CliRunner
+    >>> @click.command()
+    ... @steps_option(default=10)
+    ... @json_option
+    ... def train(steps, as_json):
+    ...     click.echo(steps)
+    >>> CliRunner().invoke(train, ["--steps", "3"]).output
+    '3\\n'
+    >>> CliRunner().invoke(train, ["--steps", "0"]).exit_code
+    2
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from rl_shared.runtime import DEVICE_PATTERN, seed_everything
+
+__all__ = [
+    "VOCABULARY",
+    "VocabOption",
+    "batch_size_option",
+    "data_option",
+    "device_option",
+    "json_option",
+    "lr_option",
+    "model_option",
+    "out_option",
+    "resume_option",
+    "seed_option",
+    "steps_option",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: option name -> what it means, the same on every command
+VOCABULARY: dict[str, str] = {
+    "--data": "a file, a folder or a registered name[:split]",
+    "--model": "a short name, a local folder or a hub id",
+    "--out": "the output folder",
+    "--steps": "training steps",
+    "--lr": "learning rate",
+    "--batch-size": "batch size",
+    "--seed": "random seed",
+    "--device": "auto|cpu|cuda|cuda:N|mps",
+    "--resume": "resume from the newest checkpoint in OUT",
+    "--json": "one JSON object on stdout",
+}
+
+
+class VocabOption(click.Option):
+    """A click option of the shared vocabulary (made only by this module's factories)."""
+
+
+def _option(*decls: str, **kwargs: Any) -> Callable[[F], F]:
+    return click.option(*decls, cls=VocabOption, **kwargs)
+
+
+class FiniteFloat(click.ParamType):
+    """A finite float, optionally bounded below (exclusive) -- rejects ``nan`` and ``inf``."""
+
+    name = "float"
+
+    def __init__(self, above: float | None = None) -> None:
+        self.above = above
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        if self.above is not None and number <= self.above:
+            self.fail(f"{value!r} must be greater than {self.above:g}", param, ctx)
+        return number
+
+
+def _check_out(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    if value is None:
+        return None
+    if value.exists() and not value.is_dir():
+        raise click.BadParameter(f"{value} exists and is not a folder", ctx, param)
+    probe = value
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
+        raise click.BadParameter(f"{probe} is not a writable folder", ctx, param)
+    return value
+
+
+def data_option(
+    *, required: bool = True, default: str | None = None, help: str | None = None
+) -> Callable[[F], F]:
+    """``--data``: a file, a folder or a registered ``name[:split]``."""
+    return _option(
+        "--data",
+        required=required and default is None,
+        default=default,
+        show_default=default is not None,
+        help=help or "A file, a folder, or a registered dataset name[:split].",
+    )
+
+
+def model_option(*, default: str | None = "minilm", help: str | None = None) -> Callable[[F], F]:
+    """``--model``: a short name, a local folder or a hub id (``org/name[@rev]``)."""
+    return _option(
+        "--model",
+        default=default,
+        required=default is None,
+        show_default=default is not None,
+        help=help or "A short name (minilm), a local model folder, or a hub id.",
+    )
+
+
+def out_option(
+    *, required: bool = True, default: Path | str | None = None, help: str | None = None
+) -> Callable[[F], F]:
+    """``--out``: the output folder, checked writable before any work starts."""
+    return _option(
+        "--out",
+        type=click.Path(file_okay=False, dir_okay=True, path_type=Path),
+        required=required and default is None,
+        default=Path(default) if default is not None else None,
+        show_default=default is not None,
+        callback=_check_out,
+        help=help or "Output folder (created; a saved model goes to OUT/model/).",
+    )
+
+
+def steps_option(*, default: int, help: str | None = None) -> Callable[[F], F]:
+    """``--steps``: training steps, at least 1."""
+    return _option(
+        "--steps",
+        type=click.IntRange(min=1),
+        default=default,
+        show_default=True,
+        help=help or "Training steps.",
+    )
+
+
+def lr_option(*, default: float, help: str | None = None) -> Callable[[F], F]:
+    """``--lr``: the learning rate, a finite positive number."""
+    return _option(
+        "--lr",
+        type=FiniteFloat(above=0.0),
+        default=default,
+        show_default=True,
+        help=help or "Learning rate.",
+    )
+
+
+def batch_size_option(*, default: int, help: str | None = None) -> Callable[[F], F]:
+    """``--batch-size``: at least 1."""
+    return _option(
+        "--batch-size",
+        type=click.IntRange(min=1),
+        default=default,
+        show_default=True,
+        help=help or "Batch size.",
+    )
+
+
+def _check_device(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not DEVICE_PATTERN.match(value.strip().lower()):
+        raise click.BadParameter(
+            f"'{value}' is not one of auto, cpu, cuda, cuda:N, mps", ctx, param
+        )
+    return value.strip().lower()
+
+
+def device_option(*, default: str = "auto", help: str | None = None) -> Callable[[F], F]:
+    """``--device``: ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``."""
+    return _option(
+        "--device",
+        default=default,
+        show_default=True,
+        callback=_check_device,
+        help=help or "Device: auto, cpu, cuda, cuda:N or mps.",
+    )
+
+
+def resume_option(func: F) -> F:
+    """``--resume/--no-resume`` (parameter ``resume``): resume when OUT holds a checkpoint."""
+    return _option(
+        "--resume/--no-resume",
+        default=True,
+        show_default=True,
+        help="Resume from the newest complete checkpoint in OUT when there is one.",
+    )(func)
+
+
+def seed_option(func: F) -> F:
+    """``--seed N`` (default 0); seeds Python, NumPy and torch before the command runs."""
+
+    def callback(ctx: click.Context, param: click.Parameter, value: int) -> int:
+        seed_everything(value)
+        return value
+
+    return _option(
+        "--seed", type=int, default=0, show_default=True, callback=callback, help="Random seed."
+    )(func)
+
+
+def json_option(func: F) -> F:
+    """``--json`` (parameter ``as_json``): print one JSON object on stdout and nothing else there."""
+    return _option(
+        "--json",
+        "as_json",
+        is_flag=True,
+        help="Print one JSON object on stdout (progress goes to stderr).",
+    )(func)

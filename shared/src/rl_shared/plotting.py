@@ -1,0 +1,71 @@
+"""Figures without global backend state: the only module that touches matplotlib's backend.
+
+:func:`subplots` builds a :class:`matplotlib.figure.Figure` directly (the object-oriented API),
+so no pyplot state machine and no interactive backend is involved; :func:`save_figure` writes
+it atomically as PNG and releases it. :func:`pyplot` is for the rare code that needs pyplot
+itself: it selects the Agg backend once, here.
+
+Example:
+    >>> import pathlib, tempfile
+    >>> fig, ax = subplots()
+    >>> _ = ax.plot([0, 1], [1, 0]); _ = ax.set_xlabel("x")
+    >>> path = save_figure(fig, pathlib.Path(tempfile.mkdtemp()) / "line.png")
+    >>> path.read_bytes()[:4] == b"\\x89PNG"
+    True
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from rl_shared.io import atomic_open
+
+__all__ = ["pyplot", "save_figure", "subplots"]
+
+
+def subplots(nrows: int = 1, ncols: int = 1, **kwargs: Any) -> tuple[Any, Any]:
+    """A new Agg-backed figure and its axes, as ``pyplot.subplots`` returns them.
+
+    Args:
+        nrows: rows of axes.
+        ncols: columns of axes.
+        **kwargs: ``figsize``, ``dpi``, ``layout`` go to the figure; the rest (``sharex``,
+            ``squeeze``, ``subplot_kw``, ...) to :meth:`Figure.subplots`.
+    """
+    from matplotlib.figure import Figure
+
+    figure_keys = {"figsize", "dpi", "layout", "facecolor", "constrained_layout"}
+    fig_kw = {k: kwargs.pop(k) for k in list(kwargs) if k in figure_keys}
+    fig = Figure(**fig_kw)
+    axes = fig.subplots(nrows, ncols, **kwargs)
+    return fig, axes
+
+
+def save_figure(fig: Any, path: str | Path, *, dpi: int = 120) -> Path:
+    """Write ``fig`` to ``path`` as PNG (atomically) and close it.
+
+    Args:
+        fig: a matplotlib figure (from :func:`subplots` or pyplot).
+        path: the PNG to write; its folder is created.
+        dpi: resolution.
+    """
+    path = Path(path)
+    with atomic_open(path, "wb") as handle:
+        fig.savefig(handle, format="png", dpi=dpi, bbox_inches="tight")
+    import sys
+
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close(fig)
+    return path
+
+
+def pyplot() -> ModuleType:
+    """``matplotlib.pyplot`` on the non-interactive Agg backend."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt

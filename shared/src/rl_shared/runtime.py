@@ -1,0 +1,184 @@
+"""Process state in one place: seeds, the torch thread count, devices, isolation of runs.
+
+Every member seeds through :func:`seed_everything`, changes the thread count only inside
+:func:`threads`, and resolves ``--device`` through :func:`resolve_device`. The reproduce
+harness runs each reproduction inside :func:`isolated`, so one that changes global state
+(threads, random generators, matplotlib's rcParams) cannot leak it into the next.
+
+Example:
+    >>> import torch
+    >>> from rl_shared.runtime import isolated, seed_everything, threads
+    >>> before = torch.get_num_threads()
+    >>> with threads(1):
+    ...     torch.get_num_threads()
+    1
+    >>> torch.get_num_threads() == before
+    True
+    >>> seed_everything(0); a = torch.rand(1)
+    >>> seed_everything(0); bool((torch.rand(1) == a).all())
+    True
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from rl_shared.errors import BadInput
+
+if TYPE_CHECKING:
+    import torch
+
+__all__ = ["DEVICE_PATTERN", "isolated", "resolve_device", "seed_everything", "threads"]
+
+#: what ``--device`` accepts
+DEVICE_PATTERN = re.compile(r"^(auto|cpu|mps|cuda(:\d+)?)$")
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python's ``random``, NumPy's global generator and torch (CPU and every GPU).
+
+    Args:
+        seed: any integer; NumPy receives it modulo 2**32.
+    """
+    import numpy as np
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+
+
+@contextlib.contextmanager
+def threads(n: int | None) -> Iterator[None]:
+    """Run the block with ``torch.set_num_threads(n)``; restore the previous count after.
+
+    Args:
+        n: threads for intra-op parallelism; ``None`` leaves the count unchanged.
+
+    Example:
+        >>> import torch
+        >>> with threads(None):
+        ...     pass
+    """
+    import torch
+
+    before = torch.get_num_threads()
+    if n is not None:
+        if n < 1:
+            raise BadInput(f"the thread count must be at least 1, got {n}")
+        torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+@contextlib.contextmanager
+def isolated(seed: int | None = None) -> Iterator[None]:
+    """Run the block on its own: threads, RNG states and matplotlib state are restored after.
+
+    Args:
+        seed: when given, :func:`seed_everything` is called on entry.
+
+    Example:
+        >>> import random
+        >>> state = random.getstate()
+        >>> with isolated(seed=3):
+        ...     _ = random.random()
+        >>> random.getstate() == state
+        True
+    """
+    import numpy as np
+    import torch
+
+    py_state = random.getstate()
+    np_state = np.random.get_state()
+    torch_state = torch.random.get_rng_state()
+    cuda_states = torch.cuda.get_rng_state_all() if torch.cuda.is_initialized() else None
+    n_threads = torch.get_num_threads()
+    rc = _rc_params()
+    if seed is not None:
+        seed_everything(seed)
+    try:
+        yield
+    finally:
+        random.setstate(py_state)
+        np.random.set_state(np_state)
+        torch.random.set_rng_state(torch_state)
+        if cuda_states is not None:
+            torch.cuda.set_rng_state_all(cuda_states)
+        torch.set_num_threads(n_threads)
+        _restore_rc(rc)
+
+
+def _rc_params() -> dict[str, object] | None:
+    import sys
+
+    if "matplotlib" not in sys.modules:
+        return None
+    import matplotlib
+
+    return dict(matplotlib.rcParams)
+
+
+def _restore_rc(saved: dict[str, object] | None) -> None:
+    import sys
+    import warnings
+
+    if "matplotlib" not in sys.modules:
+        return
+    import matplotlib
+
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+    if saved is None:
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        matplotlib.rcParams.update({k: v for k, v in saved.items() if k != "backend"})
+
+
+def resolve_device(spec: str = "auto") -> torch.device:
+    """The torch device for ``--device``: ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``.
+
+    ``auto`` is the first CUDA device when one is present, else Apple's ``mps``, else the CPU.
+
+    Args:
+        spec: the user's choice.
+
+    Raises:
+        BadInput: the spec is malformed or names a device this machine does not have.
+
+    Example:
+        >>> resolve_device("cpu")
+        device(type='cpu')
+    """
+    import torch
+
+    text = str(spec).strip().lower()
+    if not DEVICE_PATTERN.match(text):
+        raise BadInput(f"--device must be auto, cpu, cuda, cuda:N or mps, got '{spec}'")
+    if text == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        mps = getattr(torch.backends, "mps", None)
+        if mps is not None and mps.is_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    if text.startswith("cuda"):
+        if not torch.cuda.is_available():
+            raise BadInput(f"--device {spec}: no CUDA device is visible here; use --device cpu")
+        index = int(text.split(":")[1]) if ":" in text else 0
+        if index >= torch.cuda.device_count():
+            raise BadInput(
+                f"--device {spec}: only {torch.cuda.device_count()} CUDA device(s) are visible"
+            )
+    if text == "mps":
+        mps = getattr(torch.backends, "mps", None)
+        if mps is None or not mps.is_available():
+            raise BadInput("--device mps: Apple's MPS backend is not available here")
+    return torch.device(text)

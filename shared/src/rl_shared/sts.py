@@ -1,0 +1,328 @@
+"""STS pairs and their scoring: STS-B, SICK-R, any CSV/TSV of pairs, Spearman and Pearson.
+
+The STS datasets (``stsb``, ``sick``, ``stsb-genre``) are registered here, under the
+entry-point group ``rl.datasets``, so every member that scores sentence embeddings on STS
+(rl-text, rl-vision) reads them the same way.
+
+Every loader returns :class:`StsPairs` (two lists of sentences and a float score each) and
+raises :class:`~rl_shared.errors.MalformedFile` naming the file and line of a bad row.
+Line endings (LF or CRLF) and a UTF-8 BOM are accepted.
+
+Example:
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "pairs.csv"
+    >>> _ = path.write_bytes(b'A man plays.,"A man, playing.",4.5\\r\\nA cat.,A dog.,1.0\\r\\n')
+    >>> pairs = load_sts_pairs(path)
+    >>> len(pairs), pairs.sentences2[0], pairs.scores
+    (2, 'A man, playing.', [4.5, 1.0])
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from rl_shared.data import Dataset
+from rl_shared.errors import BadInput, MalformedFile, UnknownName
+
+__all__ = [
+    "DATASETS",
+    "SICK",
+    "STSB",
+    "STSB_GENRE",
+    "StsPairs",
+    "correlations",
+    "load_sick",
+    "load_sts_pairs",
+    "load_stsb",
+    "load_stsb_genre",
+    "named_or_file_pairs",
+    "parse_columns",
+]
+
+STSB_LANGUAGES = ("en", "de", "es", "fr", "it", "ja", "nl", "pl", "pt", "ru", "zh")
+SICK_FILES = {
+    "train": "SICK_train.txt",
+    "dev": "SICK_trial.txt",
+    "test": "SICK_test_annotated.txt",
+}
+
+STSB = Dataset(
+    "stsb",
+    "sts/stsb",
+    ("stsb-en-train.csv", "stsb-en-dev.csv", "stsb-en-test.csv"),
+    "STS Benchmark (5,749 / 1,500 / 1,379 pairs, scores 0-5) and its 10 machine translations",
+    hint="put stsb-en-train.csv, stsb-en-dev.csv and stsb-en-test.csv (STSb-multi-mt CSVs, "
+    "no header) there",
+    used_by=("text.2dmse",),
+)
+
+SICK = Dataset(
+    "sick",
+    "sts/sick",
+    ("SICK_train.txt", "SICK_trial.txt", "SICK_test_annotated.txt"),
+    "SICK-R relatedness (4,500 / 500 / 4,927 pairs, scores 1-5), SemEval-2014 Task 1",
+    hint="put SICK_train.txt, SICK_trial.txt and SICK_test_annotated.txt (tab-separated, "
+    "with header) there",
+)
+
+STSB_GENRE = Dataset(
+    "stsb-genre",
+    "sts/stsb-genre",
+    ("stsb-genre.csv",),
+    "genre (news / captions / forum) of 6,881 STS-B rows, for all 11 STS-B languages",
+    hint="put stsb-genre.csv (header split,row,source,genre) there",
+    used_by=("text.gfun", "text.binary-pv", "text.moe"),
+)
+
+#: what rl-shared registers under ``rl.datasets``
+DATASETS: list[Dataset] = [STSB, SICK, STSB_GENRE]
+
+
+@dataclass
+class StsPairs:
+    """Sentence pairs with a gold similarity score each.
+
+    Args:
+        sentences1: first sentence of each pair.
+        sentences2: second sentence of each pair.
+        scores: gold similarity of each pair.
+    """
+
+    sentences1: list[str]
+    sentences2: list[str]
+    scores: list[float]
+
+    def __len__(self) -> int:
+        return len(self.scores)
+
+    def head(self, n: int) -> StsPairs:
+        """The first ``n`` pairs."""
+        return StsPairs(self.sentences1[:n], self.sentences2[:n], self.scores[:n])
+
+    def to_dict(self) -> dict[str, list]:
+        """Columns ``sentence1, sentence2, score`` (for ``datasets.Dataset.from_dict``)."""
+        return {"sentence1": self.sentences1, "sentence2": self.sentences2, "score": self.scores}
+
+
+def parse_columns(spec: str) -> tuple[int | str, int | str, int | str]:
+    """Parse ``"s1,s2,score"``: three column names, or three 0-based indices.
+
+    Example:
+        >>> parse_columns("1,2,3"), parse_columns("sentence_A,sentence_B,relatedness_score")
+        ((1, 2, 3), ('sentence_A', 'sentence_B', 'relatedness_score'))
+    """
+    parts = [p.strip() for p in spec.split(",")]
+    if len(parts) != 3 or not all(parts):
+        raise BadInput(f"--columns needs three comma-separated columns 's1,s2,score', got '{spec}'")
+    if all(p.isdigit() for p in parts):
+        return int(parts[0]), int(parts[1]), int(parts[2])
+    if any(p.isdigit() for p in parts):
+        raise BadInput(
+            f"--columns mixes names and indices in '{spec}'; use all names or all indices"
+        )
+    return parts[0], parts[1], parts[2]
+
+
+def _delimiter(path: Path, delimiter: str | None) -> str:
+    if delimiter is not None:
+        return delimiter
+    return "\t" if path.suffix.lower() in {".tsv", ".txt"} else ","
+
+
+def load_sts_pairs(
+    path: str | Path,
+    columns: tuple[int | str, int | str, int | str] | str | None = None,
+    *,
+    delimiter: str | None = None,
+) -> StsPairs:
+    """Read sentence pairs and scores from a CSV (``,``) or TSV (``\\t``, also ``.txt``) file.
+
+    Args:
+        path: the file.
+        columns: ``(s1, s2, score)`` as header names (the file then has a header row) or
+            0-based indices (no header); a ``"s1,s2,score"`` string is parsed. ``None``:
+            the STS-B layout, no header and columns ``0, 1, 2``.
+        delimiter: overrides the one guessed from the suffix.
+
+    Raises:
+        MalformedFile: a row lacks a column, a score is not a finite number, the header
+            lacks a named column, or the file has no pairs.
+        BadInput: the file does not exist.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise BadInput(f"STS file {path} does not exist; pass a CSV or TSV of sentence pairs")
+    if isinstance(columns, str):
+        columns = parse_columns(columns)
+    columns = columns if columns is not None else (0, 1, 2)
+    sep = _delimiter(path, delimiter)
+    quoting = csv.QUOTE_MINIMAL if sep == "," else csv.QUOTE_NONE
+    out = StsPairs([], [], [])
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = path.read_bytes()[: err.start].count(b"\n") + 1
+        raise MalformedFile(path, line, "the file is not UTF-8 text") from None
+    if "\x00" in text:
+        raise MalformedFile(path, None, "the file holds NUL bytes; it is not a text file")
+    with io.StringIO(text, newline="") as handle:
+        reader = csv.reader(handle, delimiter=sep, quoting=quoting)
+        if all(isinstance(c, str) for c in columns):
+            header = next(reader, None)
+            if header is None:
+                raise MalformedFile(path, 1, "the file is empty but columns were named")
+            missing = [c for c in columns if c not in header]
+            if missing:
+                raise MalformedFile(
+                    path, 1, f"the header has no column {missing[0]!r} (it has {', '.join(header)})"
+                )
+            index = [header.index(c) for c in columns]  # type: ignore[arg-type]
+        else:
+            index = list(columns)  # type: ignore[arg-type]
+        width = max(index) + 1
+        for row in reader:
+            line = reader.line_num
+            if not row or all(not cell.strip() for cell in row):
+                continue
+            if len(row) < width:
+                raise MalformedFile(
+                    path, line, f"expected at least {width} columns, found {len(row)}"
+                )
+            text = row[index[2]].strip()
+            try:
+                score = float(text)
+            except ValueError:
+                raise MalformedFile(path, line, f"score {text!r} is not a number") from None
+            if not math.isfinite(score):
+                raise MalformedFile(path, line, f"score {text!r} is not finite")
+            out.sentences1.append(row[index[0]])
+            out.sentences2.append(row[index[1]])
+            out.scores.append(score)
+    if not out.scores:
+        raise MalformedFile(path, None, "no sentence pairs found")
+    return out
+
+
+def load_stsb(split: str = "test", lang: str = "en") -> StsPairs:
+    """STS Benchmark split (``train``, ``dev``, ``test``) in one of 11 languages.
+
+    Raises:
+        DatasetNotFound: ``$RL_DATA_DIR/sts/stsb`` lacks the files.
+        UnknownName: unknown split or language.
+
+    Example:
+        >>> len(load_stsb("test"))  # doctest: +SKIP
+        1379
+    """
+    if split not in ("train", "dev", "test"):
+        raise UnknownName("split", split, ["train", "dev", "test"])
+    if lang not in STSB_LANGUAGES:
+        raise UnknownName("language", lang, list(STSB_LANGUAGES))
+    return load_sts_pairs(STSB.locate() / f"stsb-{lang}-{split}.csv")
+
+
+def named_or_file_pairs(data: str, columns: str | None = None) -> StsPairs:
+    """Pairs from ``stsb[:split]``, ``sick[:split]`` (default split ``test``) or a file.
+
+    Example:
+        >>> len(named_or_file_pairs("stsb:test"))  # doctest: +SKIP
+        1379
+    """
+    name, _, split = data.partition(":")
+    if not Path(data).exists() and name in ("stsb", "sick"):
+        return (load_stsb if name == "stsb" else load_sick)(split or "test")
+    return load_sts_pairs(data, columns)
+
+
+def load_sick(split: str = "test") -> StsPairs:
+    """SICK-R split (``train``, ``dev`` = the trial file, ``test``) with relatedness scores.
+
+    Example:
+        >>> len(load_sick("test"))  # doctest: +SKIP
+        4927
+    """
+    if split not in SICK_FILES:
+        raise UnknownName("split", split, list(SICK_FILES))
+    return load_sts_pairs(
+        SICK.locate() / SICK_FILES[split], ("sentence_A", "sentence_B", "relatedness_score")
+    )
+
+
+def load_stsb_genre() -> dict[tuple[str, int], str]:
+    """The genre of each labelled STS-B row: ``(split, row) -> "news" | "captions" | "forum"``.
+
+    Raises:
+        DatasetNotFound: ``sts/stsb-genre`` lacks ``stsb-genre.csv``.
+        MalformedFile: a row lacks a column, or its row number is not an integer.
+
+    Example:
+        >>> genres = load_stsb_genre()  # doctest: +SKIP
+        >>> genres[("train", 1000)]  # doctest: +SKIP
+        'captions'
+    """
+    path = STSB_GENRE.locate() / "stsb-genre.csv"
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise MalformedFile(path, None, "the file is not UTF-8 text") from None
+    out: dict[tuple[str, int], str] = {}
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    missing = {"split", "row", "genre"} - set(reader.fieldnames or ())
+    if missing:
+        raise MalformedFile(path, 1, f"the header lacks {', '.join(sorted(missing))}")
+    for line, row in enumerate(reader, start=2):
+        try:
+            out[(row["split"], int(row["row"]))] = row["genre"]
+        except (TypeError, ValueError):
+            raise MalformedFile(path, line, f"row {row.get('row')!r} is not an integer") from None
+    return out
+
+
+def correlations(
+    predicted: Sequence[float] | np.ndarray, gold: Sequence[float] | np.ndarray
+) -> dict[str, float | None]:
+    """Spearman and Pearson correlation of predicted and gold scores (SciPy's).
+
+    Args:
+        predicted: one score per pair (e.g. cosine similarities).
+        gold: the gold scores, as many.
+
+    Shapes:
+        predicted, gold: ``(n,)`` with ``n >= 2``.
+
+    Returns:
+        ``{"spearman": ..., "pearson": ...}``; a correlation that is undefined (constant
+        scores) is ``None`` rather than NaN, so the result stays valid JSON.
+
+    References:
+        Spearman (1904); as in sentence-transformers' ``EmbeddingSimilarityEvaluator``.
+
+    Example:
+        >>> correlations([0.1, 0.5, 0.9], [1.0, 2.0, 5.0])["spearman"]
+        1.0
+    """
+    import warnings
+
+    from scipy.stats import pearsonr, spearmanr
+
+    pred = np.asarray(predicted, dtype=np.float64)
+    gold_arr = np.asarray(gold, dtype=np.float64)
+    if pred.shape != gold_arr.shape or pred.ndim != 1 or pred.size < 2:
+        raise BadInput("correlations need two equally long score lists of at least 2 pairs")
+    if not (np.isfinite(pred).all() and np.isfinite(gold_arr).all()):
+        raise BadInput("correlations need finite scores; a predicted or gold score is NaN or inf")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rho = float(spearmanr(pred, gold_arr).statistic)
+        r = float(pearsonr(pred, gold_arr).statistic)
+    return {
+        "spearman": rho if math.isfinite(rho) else None,
+        "pearson": r if math.isfinite(r) else None,
+    }
