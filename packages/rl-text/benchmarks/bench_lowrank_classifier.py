@@ -15,7 +15,7 @@ import time
 import torch
 
 from rl_shared.attention import LowRankMultiheadAttention
-from rl_text.lowrank import GRUAttentionClassifier, count_parameters
+from rl_text.lowrank_attention import GRUAttentionClassifier, count_parameters
 
 D, HEADS, BATCH = 128, 4, 32
 

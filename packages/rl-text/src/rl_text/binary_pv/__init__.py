@@ -13,8 +13,8 @@ Example:
 from rl_shared.lazy import lazy_exports
 
 _EXPORTS = {
-    "Corpus": "rl_text.binary_pv.corpus",
-    "tokenize": "rl_text.binary_pv.corpus",
+    "Corpus": "rl_text.binary_pv.data",
+    "tokenize": "rl_text.binary_pv.data",
     "BinaryParagraphVector": "rl_text.binary_pv.model",
     "RealBinaryParagraphVector": "rl_text.binary_pv.model",
     "binarize_ste": "rl_text.binary_pv.model",
@@ -25,8 +25,8 @@ _EXPORTS = {
     "random_hyperplane_codes": "rl_text.binary_pv.retrieval",
     "rank_by_hamming": "rl_text.binary_pv.retrieval",
     "rerank": "rl_text.binary_pv.retrieval",
-    "infer_codes": "rl_text.binary_pv.training",
-    "train_pv": "rl_text.binary_pv.training",
+    "infer_codes": "rl_text.binary_pv.train",
+    "train_pv": "rl_text.binary_pv.train",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 

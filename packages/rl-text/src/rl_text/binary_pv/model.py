@@ -17,7 +17,7 @@ References:
     and Documents", ICML 2014.
 
 Example:
-    >>> from rl_text.binary_pv.corpus import Corpus
+    >>> from rl_text.binary_pv.data import Corpus
     >>> corpus = Corpus.build(["a cat sat", "a dog sat", "a cat ran"], min_count=1)
     >>> model = BinaryParagraphVector(len(corpus.vocab), n_docs=3, bits=8)
     >>> codes = model.codes()

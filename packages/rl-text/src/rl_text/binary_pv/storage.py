@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from rl_shared.errors import BadInput
-from rl_text.binary_pv.corpus import Corpus
+from rl_text.binary_pv.data import Corpus
 from rl_text.binary_pv.model import BinaryParagraphVector, RealBinaryParagraphVector
 
 __all__ = ["load_pv", "save_pv"]

@@ -12,18 +12,18 @@ Example:
 from rl_shared.lazy import lazy_exports
 
 _EXPORTS = {
-    "PixelConfig": "rl_text.pixel.encoder",
-    "PixelEncoder": "rl_text.pixel.encoder",
-    "masked_mean": "rl_text.pixel.encoder",
+    "PixelConfig": "rl_text.pixel.model",
+    "PixelEncoder": "rl_text.pixel.model",
+    "masked_mean": "rl_text.pixel.model",
     "PERTURBATIONS": "rl_text.pixel.perturbations",
     "Perturber": "rl_text.pixel.perturbations",
     "TextRenderer": "rl_text.pixel.rendering",
     "default_fonts": "rl_text.pixel.rendering",
-    "iterative_multilingual": "rl_text.pixel.training",
-    "load_sick_entailment": "rl_text.pixel.training",
-    "symmetric_info_nce": "rl_text.pixel.training",
-    "train_pairs": "rl_text.pixel.training",
-    "train_unsupervised": "rl_text.pixel.training",
+    "iterative_multilingual": "rl_text.pixel.train",
+    "load_sick_entailment": "rl_text.pixel.train",
+    "symmetric_info_nce": "rl_text.pixel.train",
+    "train_pairs": "rl_text.pixel.train",
+    "train_unsupervised": "rl_text.pixel.train",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 

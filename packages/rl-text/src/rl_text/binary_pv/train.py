@@ -1,0 +1,143 @@
+"""Train Binary / Real-Binary PV-DBOW, and infer codes for new documents.
+
+Example:
+    >>> from rl_text.binary_pv import BinaryParagraphVector, Corpus
+    >>> corpus = Corpus.build(["a cat sat", "a dog sat", "a cat ran"] * 4, min_count=1)
+    >>> model = BinaryParagraphVector(len(corpus.vocab), len(corpus.docs), bits=8)
+    >>> losses = train_pv(model, corpus, epochs=2, batch_size=8)
+    >>> infer_codes(model, corpus, ["a cat"], epochs=2)[0].shape
+    torch.Size([1, 8])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+from torch import nn
+
+from rl_shared.errors import BadInput, NonFiniteLoss
+from rl_text.binary_pv.data import Corpus
+
+__all__ = ["infer_codes", "train_pv"]
+
+
+def _run(
+    loss_fn,
+    params: list[nn.Parameter],
+    doc_ids: np.ndarray,
+    words: np.ndarray,
+    noise: np.ndarray,
+    epochs: int,
+    batch_size: int,
+    negatives: int,
+    lr: float,
+    seed: int,
+    show_progress: bool,
+    desc: str,
+) -> list[float]:
+    from tqdm.auto import tqdm
+
+    if epochs < 1 or batch_size < 1:
+        raise BadInput("epochs and batch_size must be positive")
+    if len(words) == 0:
+        raise BadInput("no (document, word) pairs to train on: the documents have no known words")
+    rng = np.random.default_rng(seed)
+    opt = torch.optim.Adam(params, lr=lr)
+    losses = []
+    for _ in tqdm(range(epochs), desc=desc, disable=not show_progress, leave=False):
+        order = rng.permutation(len(words))
+        total, n = 0.0, 0
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            neg = rng.choice(len(noise), size=(len(idx), negatives), p=noise)
+            loss = loss_fn(
+                torch.from_numpy(doc_ids[idx]), torch.from_numpy(words[idx]), torch.from_numpy(neg)
+            )
+            if not torch.isfinite(loss):
+                raise NonFiniteLoss(
+                    f"{desc}: the loss became {float(loss)}; lower the learning rate"
+                )
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            total += float(loss.detach()) * len(idx)
+            n += len(idx)
+        losses.append(total / n)
+    return losses
+
+
+def train_pv(
+    model: nn.Module,
+    corpus: Corpus,
+    *,
+    epochs: int = 10,
+    batch_size: int = 512,
+    negatives: int = 5,
+    lr: float = 0.01,
+    seed: int = 0,
+    show_progress: bool = False,
+) -> list[float]:
+    """Fit the document codes and word weights; returns the mean loss of each epoch."""
+    torch.manual_seed(seed)
+    doc_ids, words = corpus.pairs()
+    return _run(
+        model.loss,
+        list(model.parameters()),
+        doc_ids,
+        words,
+        corpus.noise(),
+        epochs,
+        batch_size,
+        negatives,
+        lr,
+        seed,
+        show_progress,
+        "pv-dbow",
+    )
+
+
+def infer_codes(
+    model: nn.Module,
+    corpus: Corpus,
+    texts: Sequence[str],
+    *,
+    epochs: int = 10,
+    batch_size: int = 512,
+    negatives: int = 5,
+    lr: float = 0.01,
+    seed: int = 0,
+) -> tuple[torch.Tensor, nn.Embedding]:
+    """Codes of new documents: train only their code table, word weights frozen.
+
+    Returns:
+        ``(binary codes (N, bits) uint8, the inferred table)`` (the table gives real codes
+        of a :class:`~rl_text.binary_pv.model.RealBinaryParagraphVector` via ``model.real``).
+    """
+    torch.manual_seed(seed)
+    table = model.new_doc_table(len(texts))
+    docs = corpus.encode(texts)
+    doc_ids, words = corpus.pairs(docs)
+    for p in model.parameters():
+        p.requires_grad_(False)
+    try:
+        if len(words):
+            _run(
+                lambda d, w, n: model.loss(d, w, n, doc=table),
+                list(table.parameters()),
+                doc_ids,
+                words,
+                corpus.noise(),
+                epochs,
+                batch_size,
+                negatives,
+                lr,
+                seed,
+                False,
+                "infer",
+            )
+    finally:
+        for p in model.parameters():
+            p.requires_grad_(True)
+    return model.codes(table), table

@@ -1,0 +1,177 @@
+"""Aspect sentiment classifier on a sentence encoder, with optional VIB self-pruning (CVIB).
+
+The sentence and the aspect are fed as a sentence pair (``[CLS] sentence [SEP] aspect
+[SEP]``). The representation is the concatenation of the mean of all token states and the
+mean of the aspect segment's states (the aspect as read in its sentence); a linear head maps
+it to negative / neutral / positive. With ``vib=True`` the encoder carries
+:class:`~rl_text.cvib.vib.EncoderGates`: ``forward(..., pruned=True)`` runs the self-pruned
+network (gates on), ``pruned=False`` the original one, with the same weights.
+
+:func:`save_absa_model` writes ``encoder/`` (a SentenceTransformer folder, safetensors) and
+``head.safetensors`` + ``absa.json``; :func:`load_absa_model` reads them back.
+
+Example:
+    >>> from rl_shared.models import load_sentence_transformer
+    >>> from rl_text.cvib.data import AbsaExample
+    >>> model = AspectSentimentModel(load_sentence_transformer("minilm"), vib=True)  # doctest: +SKIP
+    >>> ex = AbsaExample("The food was great but the service slow .", "service", 0, 27)
+    >>> logits, rep = model([ex], pruned=True)  # doctest: +SKIP
+    >>> logits.shape, rep.shape  # doctest: +SKIP
+    (torch.Size([1, 3]), torch.Size([1, 768]))
+
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import Tensor, nn
+
+from rl_shared.errors import BadInput, ModelNotFound
+from rl_text.cvib.data import LABELS, AbsaExample
+from rl_text.cvib.vib import EncoderGates
+
+__all__ = ["AspectSentimentModel", "load_absa_model", "save_absa_model"]
+
+
+class AspectSentimentModel(nn.Module):
+    """Encoder + aspect representation + linear head, optionally with VIB gates.
+
+    Args:
+        st: a ``SentenceTransformer`` whose first module wraps a BERT-style model.
+        vib: attach VIB gates (CVIB's self-pruned network).
+        dropout: dropout before the head.
+        max_length: truncation length of the tokenised pair.
+        init_log_sigma2: initial ``log σ²`` of the gates.
+
+    Shapes:
+        forward(examples) -> logits ``(B, 3)``, representation ``(B, 2H)``.
+    """
+
+    def __init__(
+        self,
+        st: Any,
+        vib: bool = False,
+        dropout: float = 0.1,
+        max_length: int = 128,
+        init_log_sigma2: float = -6.0,
+    ) -> None:
+        super().__init__()
+        self.st = st
+        self.encoder = st[0].auto_model
+        self.tokenizer = st[0].tokenizer
+        hidden = self.encoder.config.hidden_size
+        self.max_length = max_length
+        self.dropout = nn.Dropout(dropout)
+        self.head = nn.Linear(2 * hidden, len(LABELS))
+        self.gates = EncoderGates(self.encoder, init_log_sigma2=init_log_sigma2) if vib else None
+
+    @property
+    def device(self) -> torch.device:
+        return self.head.weight.device
+
+    def tokenize(self, examples: list[AbsaExample]) -> dict[str, Tensor]:
+        batch = self.tokenizer(
+            [e.sentence for e in examples],
+            [e.aspect for e in examples],
+            truncation="only_first",
+            max_length=self.max_length,
+            padding=True,
+            return_tensors="pt",
+            return_token_type_ids=True,
+        )
+        return {k: v.to(self.device) for k, v in batch.items()}
+
+    def represent(self, batch: dict[str, Tensor], pruned: bool = False) -> Tensor:
+        """Mean of all tokens ⊕ mean of the aspect segment: ``(B, 2H)``."""
+        if pruned and self.gates is None:
+            raise BadInput("this model has no VIB gates; build it with vib=True to prune")
+        if self.gates is not None:
+            self.gates.enabled = pruned
+        try:
+            states = self.encoder(
+                input_ids=batch["input_ids"],
+                attention_mask=batch["attention_mask"],
+                token_type_ids=batch["token_type_ids"],
+            ).last_hidden_state
+        finally:
+            if self.gates is not None:
+                self.gates.enabled = False
+        mask = batch["attention_mask"].unsqueeze(-1).to(states.dtype)
+        aspect = (batch["token_type_ids"].unsqueeze(-1) * mask).to(states.dtype)
+        mean_all = (states * mask).sum(1) / mask.sum(1).clamp_min(1)
+        mean_aspect = (states * aspect).sum(1) / aspect.sum(1).clamp_min(1)
+        return torch.cat([mean_all, mean_aspect], dim=-1)
+
+    def forward(
+        self, examples: list[AbsaExample] | dict[str, Tensor], pruned: bool = False
+    ) -> tuple[Tensor, Tensor]:
+        batch = self.tokenize(examples) if isinstance(examples, list) else examples
+        rep = self.represent(batch, pruned=pruned)
+        return self.head(self.dropout(rep)), rep
+
+    @torch.no_grad()
+    def predict(
+        self, examples: list[AbsaExample], batch_size: int = 64, pruned: bool = False
+    ) -> list[int]:
+        """Predicted label (0 negative, 1 neutral, 2 positive) of each example."""
+        was_training = self.training
+        self.eval()
+        out: list[int] = []
+        for i in range(0, len(examples), batch_size):
+            logits, _ = self(examples[i : i + batch_size], pruned=pruned)
+            out.extend(logits.argmax(-1).tolist())
+        self.train(was_training)
+        return out
+
+
+def save_absa_model(model: AspectSentimentModel, folder: str | Path, **meta: Any) -> Path:
+    """Write ``encoder/`` (SentenceTransformer), ``head.safetensors`` and ``absa.json``."""
+    from safetensors.torch import save_file
+
+    from rl_shared.io import atomic_dir, atomic_write_json
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    with atomic_dir(folder / "encoder") as tmp:
+        model.st.save(str(tmp))
+    tensors = {
+        f"head.{k}": v.detach().cpu().contiguous() for k, v in model.head.state_dict().items()
+    }
+    if model.gates is not None:
+        for k, v in model.gates.state_dict().items():
+            tensors[f"gates.{k}"] = v.detach().cpu().contiguous()
+    save_file(tensors, str(folder / "head.safetensors"))
+    atomic_write_json(
+        folder / "absa.json",
+        {"vib": model.gates is not None, "max_length": model.max_length, "labels": LABELS, **meta},
+    )
+    return folder
+
+
+def load_absa_model(folder: str | Path) -> AspectSentimentModel:
+    """Load a folder written by :func:`save_absa_model`."""
+    from safetensors.torch import load_file
+
+    from rl_shared.models import load_sentence_transformer
+
+    folder = Path(folder)
+    if not (folder / "absa.json").is_file() or not (folder / "head.safetensors").is_file():
+        raise ModelNotFound(
+            f"{folder} is not an ABSA model folder (needs absa.json, head.safetensors, encoder/); "
+            "create one with `rl text absa train`"
+        )
+    meta = json.loads((folder / "absa.json").read_text())
+    st = load_sentence_transformer(folder / "encoder")
+    model = AspectSentimentModel(st, vib=bool(meta["vib"]), max_length=int(meta["max_length"]))
+    tensors = load_file(str(folder / "head.safetensors"))
+    model.head.load_state_dict({k[5:]: v for k, v in tensors.items() if k.startswith("head.")})
+    if model.gates is not None:
+        model.gates.load_state_dict(
+            {k[6:]: v for k, v in tensors.items() if k.startswith("gates.")}
+        )
+    model.eval()
+    return model

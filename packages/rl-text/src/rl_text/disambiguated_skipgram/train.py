@@ -1,0 +1,140 @@
+"""Windows, frequent-word subsampling and the training loop of the Disambiguated Skip-gram.
+
+Example:
+    >>> import numpy as np
+    >>> c, x, m = context_windows([np.array([0, 1, 2]), np.array([3, 4])], window=1)
+    >>> c.tolist(), x.tolist(), m.tolist()
+    ([0, 1, 2, 3, 4], [[0, 1], [0, 2], [1, 0], [0, 4], [3, 0]], [[0, 1], [1, 1], [1, 0], [0, 1], [1, 0]])
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from rl_shared.errors import BadInput, NonFiniteLoss
+from rl_text.disambiguated_skipgram.model import DisambiguatedSkipGram
+
+__all__ = ["context_windows", "sense_usage", "subsample", "train_skipgram"]
+
+
+def context_windows(
+    sentences: list[np.ndarray], window: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Centers ``(N,)``, context ids ``(N, 2·window)`` and their 0/1 mask (no cross-sentence).
+
+    Padded context slots hold id 0 with mask 0.
+    """
+    if window < 1:
+        raise BadInput(f"window must be at least 1, got {window}")
+    tokens = np.concatenate(sentences) if sentences else np.zeros(0, dtype=np.int64)
+    sent = (
+        np.concatenate([np.full(len(s), i) for i, s in enumerate(sentences)])
+        if sentences
+        else tokens
+    )
+    n = len(tokens)
+    offsets = [o for o in range(-window, window + 1) if o]
+    ctx = np.zeros((n, len(offsets)), dtype=np.int64)
+    mask = np.zeros((n, len(offsets)), dtype=np.int64)
+    pos = np.arange(n)
+    for j, o in enumerate(offsets):
+        other = pos + o
+        ok = (other >= 0) & (other < n)
+        ok[ok] &= sent[other[ok]] == sent[pos[ok]]
+        ctx[ok, j] = tokens[other[ok]]
+        mask[ok, j] = 1
+    return tokens, ctx, mask
+
+
+def subsample(
+    sentences: list[np.ndarray], counts: np.ndarray, rng: np.random.Generator, t: float = 1e-4
+) -> list[np.ndarray]:
+    """Drop each token of word ``w`` with probability ``1 - sqrt(t / f_w)`` (Mikolov et al.)."""
+    freq = counts / counts.sum()
+    keep = np.minimum(1.0, np.sqrt(t / np.maximum(freq, 1e-12)))
+    return [s[rng.random(len(s)) < keep[s]] for s in sentences]
+
+
+def train_skipgram(
+    model: DisambiguatedSkipGram,
+    sentences: list[np.ndarray],
+    counts: np.ndarray,
+    *,
+    epochs: int = 5,
+    window: int = 3,
+    negatives: int = 5,
+    batch_size: int = 1024,
+    lr: float = 0.01,
+    sample: float = 1e-4,
+    seed: int = 0,
+    show_progress: bool = False,
+) -> list[float]:
+    """Train by backpropagation (SparseAdam if the model's tables are sparse, else Adam).
+
+    Args:
+        sentences: word ids of each sentence.
+        counts: frequency of each word id (noise distribution, subsampling).
+
+    Returns:
+        the mean loss of each epoch.
+    """
+    from tqdm.auto import tqdm
+
+    if epochs < 1:
+        raise BadInput(f"epochs must be at least 1, got {epochs}")
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    noise = counts.astype(np.float64) ** 0.75
+    cdf = np.cumsum(noise / noise.sum())
+    sparse = model.sense.sparse
+    opt = (torch.optim.SparseAdam if sparse else torch.optim.Adam)(list(model.parameters()), lr=lr)
+    history = []
+    for _ in tqdm(range(epochs), desc="skip-gram", disable=not show_progress, leave=False):
+        kept = subsample(sentences, counts, rng, sample) if sample else sentences
+        centers, ctx, mask = context_windows(kept, window)
+        useful = mask.sum(1) > 0
+        centers, ctx, mask = centers[useful], ctx[useful], mask[useful]
+        if len(centers) == 0:
+            raise BadInput(
+                "no word has a context word left after subsampling: give more text or sample=0"
+            )
+        order = rng.permutation(len(centers))
+        total = 0.0
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            neg = np.searchsorted(cdf, rng.random((len(idx), ctx.shape[1], negatives)))
+            neg = np.minimum(neg, len(cdf) - 1)
+            loss = model.loss(
+                torch.from_numpy(centers[idx]),
+                torch.from_numpy(ctx[idx]),
+                torch.from_numpy(neg),
+                torch.from_numpy(mask[idx]),
+            )
+            if not torch.isfinite(loss):
+                raise NonFiniteLoss(f"skip-gram loss became {float(loss)}; lower the learning rate")
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            total += float(loss.detach()) * len(idx)
+        history.append(total / len(order))
+    return history
+
+
+@torch.no_grad()
+def sense_usage(
+    model: DisambiguatedSkipGram,
+    sentences: list[np.ndarray],
+    window: int = 3,
+    batch_size: int = 4096,
+) -> np.ndarray:
+    """How often each sense is the arg-max sense of an occurrence, ``(V, S)`` counts."""
+    centers, ctx, mask = context_windows(sentences, window)
+    usage = np.zeros((model.vocab_size, model.senses), dtype=np.int64)
+    for start in range(0, len(centers), batch_size):
+        sl = slice(start, start + batch_size)
+        s = model.induce(
+            torch.from_numpy(centers[sl]), torch.from_numpy(ctx[sl]), torch.from_numpy(mask[sl])
+        ).numpy()
+        np.add.at(usage, (centers[sl], s), 1)
+    return usage

@@ -1,0 +1,35 @@
+"""Low-rank multi-head attention pooling classifier (Mehta et al., arXiv:1912.00835) vs MHA.
+
+| module | what |
+|---|---|
+| :mod:`rl_text.lowrank_attention.model` | BiGRU + low-rank attention pooling or ``nn.MultiheadAttention`` |
+| :mod:`rl_text.lowrank_attention.train` | encode ABSA pairs, train, evaluate, time |
+| :mod:`rl_text.lowrank_attention.plot` | per-token attention weight plots |
+"""
+
+from rl_shared.lazy import lazy_exports
+
+_EXPORTS = {
+    "ATTENTIONS": "rl_text.lowrank_attention.model",
+    "GRUAttentionClassifier": "rl_text.lowrank_attention.model",
+    "count_parameters": "rl_text.lowrank_attention.model",
+    "EncodedText": "rl_text.lowrank_attention.train",
+    "encode_absa": "rl_text.lowrank_attention.train",
+    "evaluate_classifier": "rl_text.lowrank_attention.train",
+    "minilm_embeddings": "rl_text.lowrank_attention.train",
+    "throughput": "rl_text.lowrank_attention.train",
+    "train_classifier": "rl_text.lowrank_attention.train",
+}
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+
+__all__ = [
+    "ATTENTIONS",
+    "EncodedText",
+    "GRUAttentionClassifier",
+    "count_parameters",
+    "encode_absa",
+    "evaluate_classifier",
+    "minilm_embeddings",
+    "throughput",
+    "train_classifier",
+]

@@ -1,0 +1,219 @@
+"""Contrastive training of the pixel encoder: visual alignment, then reasoning alignment.
+
+Stage 1 (unsupervised visual alignment): each sentence and a perturbed copy of it (typos,
+word-order shuffling; :mod:`rl_text.pixel.perturbations`) are a positive pair, the rest of
+the batch are negatives. Stage 2 (supervised): entailment pairs (SICK-E premise →
+hypothesis, or any sentence pairs) are positives. Both use the symmetric InfoNCE of
+:func:`rl_shared.losses.info_nce` (anchor→positive and positive→anchor, averaged). The
+iterative multilingual schedule of the paper alternates the supervised stage between
+English and the other languages (:func:`iterative_multilingual`).
+
+References:
+    Xiao et al., "Pixel Sentence Representation Learning", arXiv:2402.08183, §3–5.
+
+Example:
+    >>> enc = PixelEncoder(PixelConfig(max_patches=8, hidden_size=32, layers=1, heads=2))
+    >>> log = train_pairs(enc, [("a cat", "a cat sits"), ("a dog", "the dog")], steps=2,
+    ...                   batch_size=2)
+    >>> len(log)
+    2
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from collections.abc import Callable, Sequence
+
+import torch
+
+from rl_shared.errors import BadInput, NonFiniteLoss, UnknownName
+from rl_shared.losses import info_nce
+from rl_text.pixel.model import PixelConfig, PixelEncoder
+from rl_text.pixel.perturbations import Perturber
+
+__all__ = [
+    "iterative_multilingual",
+    "load_sick_entailment",
+    "symmetric_info_nce",
+    "train_pairs",
+    "train_unsupervised",
+]
+
+
+def symmetric_info_nce(a: torch.Tensor, b: torch.Tensor, temperature: float = 0.05) -> torch.Tensor:
+    """Mean of InfoNCE from ``a`` to ``b`` and from ``b`` to ``a`` (in-batch negatives).
+
+    Shapes:
+        a, b ``(B, D)`` → scalar.
+    """
+    return 0.5 * (info_nce(a, b, temperature=temperature) + info_nce(b, a, temperature=temperature))
+
+
+def _fit(
+    encoder: PixelEncoder,
+    batches: Callable[[random.Random], tuple[list[str], list[str]]],
+    steps: int,
+    lr: float,
+    temperature: float,
+    seed: int,
+    show_progress: bool,
+    desc: str,
+) -> list[float]:
+    from tqdm.auto import tqdm
+
+    if steps < 1:
+        raise BadInput(f"steps must be at least 1, got {steps}")
+    torch.manual_seed(seed)
+    rng = random.Random(seed)
+    opt = torch.optim.AdamW(encoder.parameters(), lr=lr, weight_decay=0.01)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1.0, (s + 1) / max(1, steps // 10)) * (1 - s / (steps + 1))
+    )
+    encoder.train()
+    losses = []
+    for _ in tqdm(range(steps), desc=desc, disable=not show_progress, leave=False):
+        left, right = batches(rng)
+        loss = symmetric_info_nce(
+            encoder.embed_texts(left), encoder.embed_texts(right), temperature
+        )
+        if not torch.isfinite(loss):
+            raise NonFiniteLoss(f"{desc}: the loss became {float(loss)}; lower the learning rate")
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(encoder.parameters(), 1.0)
+        opt.step()
+        sched.step()
+        losses.append(float(loss.detach()))
+    encoder.eval()
+    return losses
+
+
+def train_unsupervised(
+    encoder: PixelEncoder,
+    sentences: Sequence[str],
+    perturbations: Sequence[str] = ("swap", "drop", "keyboard", "shuffle"),
+    *,
+    steps: int = 200,
+    batch_size: int = 32,
+    lr: float = 3e-4,
+    temperature: float = 0.05,
+    seed: int = 0,
+    show_progress: bool = False,
+) -> list[float]:
+    """Visual alignment: a sentence and its perturbed copy are positives.
+
+    Args:
+        encoder: the model, trained in place.
+        sentences: unlabeled sentences.
+        perturbations: kinds from :data:`~rl_text.pixel.perturbations.PERTURBATIONS`;
+            empty = identical copies (dropout noise only, as unsupervised SimCSE).
+        steps, batch_size, lr, temperature, seed: optimisation.
+
+    Returns:
+        the loss of each step.
+    """
+    if len(sentences) < 2:
+        raise BadInput("unsupervised training needs at least two sentences")
+    perturb = Perturber(perturbations, seed=seed)
+    pool = list(sentences)
+
+    def batches(rng: random.Random) -> tuple[list[str], list[str]]:
+        left = rng.sample(pool, min(batch_size, len(pool)))
+        return left, [perturb(s) for s in left]
+
+    return _fit(encoder, batches, steps, lr, temperature, seed, show_progress, "visual")
+
+
+def train_pairs(
+    encoder: PixelEncoder,
+    pairs: Sequence[tuple[str, str]],
+    *,
+    steps: int = 200,
+    batch_size: int = 32,
+    lr: float = 3e-4,
+    temperature: float = 0.05,
+    seed: int = 0,
+    show_progress: bool = False,
+) -> list[float]:
+    """Supervised alignment: each ``(anchor, positive)`` pair, other rows as negatives."""
+    if len(pairs) < 2:
+        raise BadInput("supervised training needs at least two sentence pairs")
+    pool = list(pairs)
+
+    def batches(rng: random.Random) -> tuple[list[str], list[str]]:
+        rows = rng.sample(pool, min(batch_size, len(pool)))
+        return [a for a, _ in rows], [b for _, b in rows]
+
+    return _fit(encoder, batches, steps, lr, temperature, seed, show_progress, "pairs")
+
+
+def load_sick_entailment(split: str = "train") -> list[tuple[str, str]]:
+    """SICK-E pairs labelled ``ENTAILMENT`` (the ``entailment_judgment`` column).
+
+    :func:`rl_text.sts.load_sick` exposes only relatedness scores, so the file is read here.
+
+    Example:
+        >>> len(load_sick_entailment("train"))  # doctest: +SKIP
+        1299
+    """
+    from rl_text.datasets import SICK
+    from rl_text.sts import SICK_FILES
+
+    if split not in SICK_FILES:
+        raise UnknownName("split", split, list(SICK_FILES))
+    path = SICK.locate() / SICK_FILES[split]
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        return [
+            (r["sentence_A"], r["sentence_B"])
+            for r in rows
+            if (r.get("entailment_judgment") or "").strip() == "ENTAILMENT"
+        ]
+
+
+def iterative_multilingual(
+    encoder: PixelEncoder,
+    pairs_by_lang: dict[str, Sequence[tuple[str, str]]],
+    evaluate: Callable[[PixelEncoder], dict[str, float]],
+    *,
+    rounds: int = 2,
+    anchor_lang: str = "en",
+    steps: int = 100,
+    batch_size: int = 32,
+    lr: float = 2e-4,
+    seed: int = 0,
+    show_progress: bool = False,
+) -> list[dict[str, float]]:
+    """The paper's iterative schedule: English, then all other languages, repeated.
+
+    Each round trains on ``anchor_lang`` pairs and then on the pooled pairs of the other
+    languages; ``evaluate`` runs after every half-round, so the returned list (one dict
+    per phase, with key ``"phase"`` as index) shows the "leapfrogging" of languages.
+    """
+    if anchor_lang not in pairs_by_lang:
+        raise BadInput(f"pairs_by_lang has no {anchor_lang!r} pairs")
+    others = [p for lang, ps in pairs_by_lang.items() if lang != anchor_lang for p in ps]
+    history = []
+    for r in range(rounds):
+        for name, pool in ((anchor_lang, pairs_by_lang[anchor_lang]), ("multi", others)):
+            if not pool:
+                continue
+            train_pairs(
+                encoder,
+                pool,
+                steps=steps,
+                batch_size=batch_size,
+                lr=lr,
+                seed=seed + 2 * r + (name == "multi"),
+                show_progress=show_progress,
+            )
+            history.append({"phase": float(len(history)), **evaluate(encoder)})
+            history[-1]["trained_on"] = name  # type: ignore[assignment]
+    return history
+
+
+def new_encoder(config: PixelConfig | None = None, seed: int = 0) -> PixelEncoder:
+    """A freshly initialised encoder with a fixed seed."""
+    torch.manual_seed(seed)
+    return PixelEncoder(config)
