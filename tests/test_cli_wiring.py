@@ -46,17 +46,27 @@ def test_unknown_names_exit_2_with_one_line():
         )
 
 
-def test_reproduce_cmim_quick_writes_results(tmp_path: Path):
-    proc = _run("reproduce", "shared.cmim", "--quick", "--out", str(tmp_path), "--json")
+def test_reproduce_cmim_smoke_writes_results(tmp_path: Path):
+    proc = _run("reproduce", "shared.cmim", "--smoke", "--out", str(tmp_path), "--json")
     assert proc.returncode == 0, proc.stderr[-2000:]
     summary = json.loads(proc.stdout)
     assert [r["status"] for r in summary["reproductions"]] == ["ok"]
     folder = tmp_path / "shared.cmim"
     result = json.loads((folder / "result.json").read_text())
-    assert result["quick"] is True and result["seeds"] == [0]
+    assert result["size"] == "smoke" and result["seeds"] == [0]
+    assert result["folder"] == "rl_shared.cmim"
     assert 0.5 < result["metrics"]["acc.cmim.bs64"] <= 1.0
     assert (folder / "report.md").is_file() and list(folder.glob("*.png"))
     assert "shared.cmim" in (tmp_path / "REPORT.md").read_text()
+
+
+def test_data_check_with_missing_data_exits_1(tmp_path: Path):
+    import os
+
+    env = {**os.environ, "RL_DATA_DIR": str(tmp_path / "empty"), "RL_CACHE_DIR": str(tmp_path)}
+    proc = _run("data", "check", "--json", env=env)
+    assert proc.returncode == 1, proc.stderr
+    assert json.loads(proc.stdout)["ok"] is False
 
 
 @pytest.mark.parametrize("args", [["data", "list"], ["reproduce", "--list"]])

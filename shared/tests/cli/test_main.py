@@ -59,3 +59,41 @@ def test_console_script_end_to_end():
         [sys.executable, "-m", "rl_shared.cli.main", "nosuch"], capture_output=True, text=True
     )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_a_failed_reproduction_makes_reproduce_exit_1(capsys, monkeypatch, tmp_path):
+    """click returns (not raises) a command's exit code under standalone_mode=False; main keeps it."""
+    from rl_shared.reproduce import Reproduction
+
+    def crash(ctx):
+        raise RuntimeError("bug inside")
+
+    broken = Reproduction("shared.cmim", "crashes", crash)
+    monkeypatch.setattr(
+        "rl_shared.cli.reproduce_cmd.list_reproductions", lambda: {"shared.cmim": broken}
+    )
+    code, out, _ = _rl(
+        "reproduce", "shared.cmim", "--smoke", "--out", str(tmp_path), "--json", capsys=capsys
+    )
+    assert code == 1
+    assert json.loads(out)["reproductions"][0]["status"] == "failed"
+
+
+def test_reproduce_list_json_names_the_paper_folder(capsys):
+    code, out, _ = _rl("reproduce", "--list", "--json", capsys=capsys)
+    rows = {r["name"]: r for r in json.loads(out)["reproductions"]}
+    assert code == 0 and rows["shared.cmim"]["folder"] == "rl_shared.cmim"
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["reproduce", "--smoke", "--out", "{file}/x"], "--out"),
+        (["reproduce", "--smoke", "--seed", "x"], "--seed"),
+    ],
+)
+def test_bad_reproduce_options_exit_2(capsys, tmp_path, args, needle):
+    (tmp_path / "file").write_text("x")
+    args = [a.format(file=tmp_path / "file") for a in args]
+    code, out, err = _rl(*args, capsys=capsys)
+    assert code == 2 and out == "" and err.startswith("error:") and needle in err

@@ -39,7 +39,9 @@ def test_writes_result_report_plot_and_summary(tmp_path):
     assert [o.status for o in outcomes] == ["ok"]
     result = json.loads((tmp_path / "toy.good" / "result.json").read_text())
     assert {"name", "metrics", "anchors", "seeds", "seconds", "size", "folder"} <= set(result)
-    assert result["metrics"] == {"acc": 0.8} and result["seeds"] == [7] and result["size"] == "quick"
+    assert (
+        result["metrics"] == {"acc": 0.8} and result["seeds"] == [7] and result["size"] == "quick"
+    )
     assert result["anchors"][0]["source"] == "Paper, Table 2"
     report = (tmp_path / "toy.good" / "report.md").read_text()
     assert (
