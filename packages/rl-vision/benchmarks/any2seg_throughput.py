@@ -20,8 +20,8 @@ from rl_vision.any2seg.baselines import EarlyFusionUnet
 from rl_vision.any2seg.distillation import LSCDLoss
 from rl_vision.any2seg.model import Any2Seg
 from rl_vision.any2seg.teacher import TrainedTeacher
-from rl_vision.scenes.dataset import MODALITIES, make_batch
-from rl_vision.scenes.layout import CLASSES
+from rl_vision.core.scenes.dataset import MODALITIES, make_batch
+from rl_vision.core.scenes.layout import CLASSES
 
 
 def _time(step, n: int) -> float:

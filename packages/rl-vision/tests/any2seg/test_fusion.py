@@ -6,7 +6,7 @@ import torch
 from rl_shared.errors import BadInput
 from rl_vision.any2seg.fusion import MeanFusion, ModalityAgnosticFusion
 from rl_vision.any2seg.model import Any2Seg
-from rl_vision.scenes.dataset import MODALITIES
+from rl_vision.core.scenes.dataset import MODALITIES
 
 SUBSETS = [c for k in range(1, 5) for c in itertools.combinations(MODALITIES, k)]
 

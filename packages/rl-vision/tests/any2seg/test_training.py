@@ -8,7 +8,7 @@ from rl_shared.errors import BadInput
 from rl_vision.any2seg.baselines import EarlyFusionUnet
 from rl_vision.any2seg.teacher import ModalityTeacher, TrainedTeacher
 from rl_vision.any2seg.training import TrainConfig, evaluate, load_model, train
-from rl_vision.scenes.dataset import MODALITIES, make_batch
+from rl_vision.core.scenes.dataset import MODALITIES, make_batch
 
 TINY = {"batch_size": 2, "size": 32, "num_scenes": 4, "depth": 3, "encoder": "resnet18"}
 

@@ -6,7 +6,7 @@ steps ``start .. stop - 1``; each comes with the step's generator
 modality-dropout subset. A batch depends on the seed and the step only, so a run resumed
 at step ``k`` sees the batches an uninterrupted run sees.
 
-* :class:`PoolSource` holds generated scenes (a :class:`~rl_vision.scenes.dataset.SceneBatch`)
+* :class:`PoolSource` holds generated scenes (a :class:`~rl_vision.core.scenes.dataset.SceneBatch`)
   in memory: step ``t`` draws ``batch_size`` scenes with ``randperm`` from the step's
   generator and flips all of them horizontally with probability 1/2.
 * :class:`DatasetSource` streams a map-style dataset returning
@@ -40,7 +40,7 @@ from torch import Tensor
 from torch.utils.data import DataLoader, Dataset, Sampler
 
 from rl_shared.errors import BadInput, ShapeMismatch
-from rl_vision.scenes.dataset import SceneBatch
+from rl_vision.core.scenes.dataset import SceneBatch
 
 __all__ = [
     "Batch",

@@ -3,29 +3,30 @@
 Class names are made readable first (:func:`readable_name`: ``"RoadLine"`` and
 ``"road_marking"`` become ``"road line"`` and ``"road marking"``), then prompts
 ``"a photo of a {name}."``, ``"a street scene with a {name}."`` and
-``"the {name} in a driving scene."`` are embedded by
-``rl_shared.models.load_sentence_transformer`` and averaged per class. Results are
-cached in ``cache_dir("vision", "text")`` keyed by model and prompts, so MiniLM is loaded
-once per machine.
+``"the {name} in a driving scene."`` are embedded through
+:func:`rl_shared.embeddings.encode_cached` (the workspace's one content-hashed embedding
+cache) and averaged per class.
 
 Example:
     >>> readable_name("TwoWheeler"), readable_name("road_marking"), readable_name("Vegetation")
     ('two wheeler', 'road marking', 'tree')
-    >>> emb = class_text_embeddings(("road", "sky"))  # doctest: +SKIP
-    >>> tuple(emb.shape)  # doctest: +SKIP
-    (2, 384)
+    >>> emb = class_text_embeddings(("road", "sky"))
+    >>> tuple(emb.shape), round(float(emb.norm(dim=1)[0]), 4)
+    ((2, 384), 1.0)
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
 
-from rl_shared.data import cache_dir
+from rl_shared.embeddings import encode_cached
+
+if TYPE_CHECKING:
+    import torch
 
 __all__ = ["PROMPTS", "class_text_embeddings", "readable_name"]
 
@@ -38,7 +39,11 @@ _READABLE = {"vegetation": "tree", "terrain": "grass terrain", "car": "car", "po
 
 
 def readable_name(name: str) -> str:
-    """A class name as words: CamelCase and underscores split, lower-cased, a few renamed."""
+    """A class name as words: CamelCase and underscores split, lower-cased, a few renamed.
+
+    Args:
+        name: a class name as a dataset spells it (``"RoadLine"``, ``"road_marking"``).
+    """
     words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).replace("_", " ")
     words = " ".join(words.lower().split())
     return _READABLE.get(words, words)
@@ -49,21 +54,19 @@ def class_text_embeddings(classes: Sequence[str], model: str = "minilm") -> torc
 
     Args:
         classes: class names (as a dataset spells them; see :func:`readable_name`).
-        model: a name or path for :func:`rl_shared.models.load_sentence_transformer`.
-    """
-    prompts = [[p.format(readable_name(c)) for p in PROMPTS] for c in classes]
-    key = hashlib.sha1(repr((model, prompts)).encode()).hexdigest()[:16]
-    path = cache_dir("vision", "text") / f"{key}.npy"
-    if path.is_file():
-        return torch.from_numpy(np.load(path))
-    from rl_shared.models import load_sentence_transformer
+        model: a short name or folder for :func:`rl_shared.embeddings.encode_cached`.
 
-    encoder = load_sentence_transformer(model)
-    flat = [p for group in prompts for p in group]
-    emb = encoder.encode(flat, convert_to_numpy=True, normalize_embeddings=True)
+    Shapes:
+        ``-> (len(classes), D)`` float32, ``D`` the sentence encoder's width (384 for MiniLM).
+
+    References:
+        Zheng et al., Any2Seg, ECCV 2024, arXiv:2407.11351 (class-prompt text embeddings
+        anchor LSCD; the paper uses LanguageBind's text tower).
+    """
+    import torch
+
+    prompts = [p.format(readable_name(c)) for c in classes for p in PROMPTS]
+    emb = encode_cached(model, prompts, normalize=True)
     emb = emb.reshape(len(classes), len(PROMPTS), -1).mean(axis=1)
     emb = emb / np.linalg.norm(emb, axis=1, keepdims=True)
-    tmp = path.with_suffix(".tmp.npy")
-    np.save(tmp, emb.astype(np.float32))
-    tmp.replace(path)
-    return torch.from_numpy(emb.astype(np.float32))
+    return torch.from_numpy(np.ascontiguousarray(emb, dtype=np.float32))

@@ -43,10 +43,10 @@ class CharAutoencoder(nn.Module):
         """Reconstruction cross-entropy per character (pads ignored)."""
         z = self.encoder(ids, lengths)
         b = ids.shape[0]
-        bos = torch.full((b, 1), CharVocab.BOS, dtype=torch.long)
+        bos = torch.full((b, 1), CharVocab.BOS, dtype=torch.long, device=ids.device)
         inp = torch.cat([bos, ids], dim=1)
-        target = torch.cat([ids, torch.zeros(b, 1, dtype=torch.long)], dim=1)
-        target[torch.arange(b), lengths] = CharVocab.EOS
+        target = torch.cat([ids, torch.zeros(b, 1, dtype=torch.long, device=ids.device)], dim=1)
+        target[torch.arange(b, device=ids.device), lengths.to(ids.device)] = CharVocab.EOS
         h0 = torch.tanh(self.init(z))[None]
         out, _ = self.decoder(self.embed(inp), h0)
         return F.cross_entropy(self.out(out).flatten(0, 1), target.flatten(), ignore_index=0)

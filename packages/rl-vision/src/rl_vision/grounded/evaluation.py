@@ -1,12 +1,9 @@
-"""Evaluation of sentence encoders: retrieval recall@k and STS-B Spearman correlation.
+"""Evaluation of sentence encoders: retrieval recall@k and STS Spearman correlation.
 
-Spearman's rho is computed here from average ranks (ties share their mean rank), so no
-statistics package is needed; STS-B is read straight from its CSV (no header; sentence1,
-sentence2, score).
+STS pairs come from :mod:`rl_shared.sts` (``stsb[:split]``, ``sick[:split]`` or a file of
+pairs) and are scored with :func:`rl_shared.sts.correlations`.
 
 Example:
-    >>> round(spearman([1, 2, 3, 4], [10, 20, 30, 25]), 3)
-    0.8
     >>> import torch
     >>> recall_at_k(torch.eye(3), torch.arange(3), (1,))
     {'r@1': 1.0}
@@ -14,42 +11,14 @@ Example:
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
-import numpy as np
 import torch
 from torch import Tensor
 
-from rl_shared.data import data_dir
-from rl_shared.errors import DatasetNotFound, MalformedFile
+from rl_shared.sts import StsPairs, correlations
 
-__all__ = ["load_stsb_test", "rankdata", "recall_at_k", "spearman", "sts_spearman"]
-
-
-def rankdata(x: Sequence[float] | np.ndarray) -> np.ndarray:
-    """Average ranks (1-based), ties get the mean of their positions."""
-    a = np.asarray(x, dtype=float)
-    order = np.argsort(a, kind="mergesort")
-    ranks = np.empty(len(a))
-    sorted_a = a[order]
-    i = 0
-    while i < len(a):
-        j = i
-        while j + 1 < len(a) and sorted_a[j + 1] == sorted_a[i]:
-            j += 1
-        ranks[order[i : j + 1]] = (i + j) / 2 + 1
-        i = j + 1
-    return ranks
-
-
-def spearman(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> float:
-    """Spearman's rank correlation of two equally long sequences."""
-    rx, ry = rankdata(x), rankdata(y)
-    rx, ry = rx - rx.mean(), ry - ry.mean()
-    denom = float(np.sqrt((rx**2).sum() * (ry**2).sum()))
-    return float((rx * ry).sum() / denom) if denom > 0 else 0.0
+__all__ = ["recall_at_k", "sts_correlations"]
 
 
 def recall_at_k(
@@ -58,9 +27,17 @@ def recall_at_k(
     """Recall@k of queries (rows of ``scores``) whose correct item index is ``targets``.
 
     Args:
-        scores: ``(Q, N)`` query-item similarities.
-        targets: ``(Q,)`` correct item per query, or ``(Q, N)`` boolean relevance (any
-            relevant item in the top k counts).
+        scores: query-item similarities.
+        targets: the correct item per query, or a boolean relevance matrix (any relevant
+            item in the top k counts).
+        ks: the cut-offs.
+
+    Shapes:
+        scores ``(Q, N)``; targets ``(Q,)`` or ``(Q, N)``.
+
+    Example:
+        >>> recall_at_k(torch.tensor([[0.1, 0.9], [0.8, 0.2]]), torch.tensor([0, 0]), (1, 2))
+        {'r@1': 0.5, 'r@2': 1.0}
     """
     if targets.dim() == 1:
         rel = torch.zeros_like(scores, dtype=torch.bool)
@@ -72,33 +49,20 @@ def recall_at_k(
     return {f"r@{k}": float(hits[:, :k].any(dim=1).float().mean()) for k in ks}
 
 
-def load_stsb_test(path: str | Path | None = None) -> tuple[list[str], list[str], np.ndarray]:
-    """STS-B English test pairs and gold scores from ``sts/stsb/stsb-en-test.csv``."""
-    path = Path(path) if path is not None else data_dir() / "sts" / "stsb" / "stsb-en-test.csv"
-    if not path.is_file():
-        raise DatasetNotFound(
-            "stsb-en-test",
-            path.parent,
-            "put stsb-en-test.csv (STSb-multi-mt) there or set RL_DATA_DIR",
-        )
-    s1, s2, gold = [], [], []
-    with path.open(encoding="utf-8", newline="") as fh:
-        for lineno, row in enumerate(csv.reader(fh), start=1):
-            if len(row) != 3:
-                raise MalformedFile(path, lineno, f"expected 3 columns, got {len(row)}")
-            try:
-                gold.append(float(row[2]))
-            except ValueError:
-                raise MalformedFile(path, lineno, f"score '{row[2]}' is not a number") from None
-            s1.append(row[0])
-            s2.append(row[1])
-    return s1, s2, np.asarray(gold)
+def sts_correlations(encode: Callable[[list[str]], Tensor], pairs: StsPairs) -> dict[str, float]:
+    """Spearman and Pearson correlation between gold scores and the cosine of encoded pairs.
 
+    Args:
+        encode: texts -> ``(n, D)`` embeddings.
+        pairs: STS pairs (:func:`rl_shared.sts.named_or_file_pairs`).
 
-def sts_spearman(
-    encode: Callable[[list[str]], Tensor], s1: list[str], s2: list[str], gold: np.ndarray
-) -> float:
-    """Spearman correlation between gold scores and the cosine of encoded pairs."""
-    a = torch.nn.functional.normalize(encode(s1), dim=-1)
-    b = torch.nn.functional.normalize(encode(s2), dim=-1)
-    return spearman((a * b).sum(-1).tolist(), gold)
+    Example:
+        >>> from rl_shared.sts import StsPairs
+        >>> pairs = StsPairs(["a", "b", "c"], ["a", "x", "c"], [5.0, 0.0, 4.0])
+        >>> enc = lambda t: torch.tensor([[1.0, 0.0] if s in "ac" else [0.0, 1.0] for s in t])
+        >>> round(sts_correlations(enc, pairs)["pearson"], 3)
+        0.982
+    """
+    a = torch.nn.functional.normalize(encode(list(pairs.sentences1)), dim=-1)
+    b = torch.nn.functional.normalize(encode(list(pairs.sentences2)), dim=-1)
+    return correlations((a * b).sum(-1).tolist(), pairs.scores)

@@ -1,22 +1,53 @@
 """The grounded model: a character sentence encoder and an image encoder sharing one space.
 
+A trained model is a model folder of :func:`rl_shared.artifacts.save_model` (kind
+``vision.grounded``): ``config.json`` holds the :class:`GroundedConfig` and the character
+vocabulary, ``model.safetensors`` the weights. :func:`save_grounded` writes one,
+:func:`load_grounded` reads it back (given the folder or the run folder above it).
+
+References:
+    Merkx & Frank, "Learning semantic sentence representations from visually grounded
+    language without lexical knowledge", Natural Language Engineering 2019, arXiv:1903.11393.
+
 Example:
+    >>> import tempfile
     >>> model = GroundedModel(GroundedConfig(hidden=8, depth=3))
     >>> tuple(model.encode_text(["a red car", "a tree"]).shape)
     (2, 16)
+    >>> folder = save_grounded(model, GroundedConfig(hidden=8, depth=3), tempfile.mkdtemp() + "/model")
+    >>> loaded, cfg = load_grounded(folder)
+    >>> cfg.hidden, loaded.sentences.dim
+    (8, 16)
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
 
 from torch import Tensor, nn
 
+from rl_shared.artifacts import load_model, save_model
+from rl_shared.errors import BadInput, ModelNotFound
 from rl_vision.grounded.char_encoder import CharSentenceEncoder, CharVocab
 from rl_vision.grounded.image_encoder import ImageEncoder
 
-__all__ = ["GroundedConfig", "GroundedModel"]
+__all__ = ["CITATION", "KIND", "GroundedConfig", "GroundedModel", "load_grounded", "save_grounded"]
+
+#: the artifact kind of a saved grounded model folder
+KIND = "vision.grounded"
+CITATION = """@article{merkx2019grounded,
+  title   = {Learning semantic sentence representations from visually grounded language without lexical knowledge},
+  author  = {Merkx, Danny and Frank, Stefan L.},
+  journal = {Natural Language Engineering},
+  volume  = {25},
+  number  = {4},
+  pages   = {451--466},
+  year    = {2019},
+  eprint  = {1903.11393},
+  archivePrefix = {arXiv}
+}"""
 
 
 @dataclass
@@ -48,6 +79,10 @@ class GroundedModel(nn.Module):
     Args:
         config: sizes of the encoders (``hidden``, ``encoder``, ``depth``).
         vocab: the character vocabulary (default :class:`CharVocab`).
+
+    Shapes:
+        ``encode_text(texts)`` -> ``(len(texts), 2 * hidden)``; ``images(x)`` with ``x``
+        ``(B, 3, H, W)`` -> ``(B, 2 * hidden)``; both unit vectors.
     """
 
     def __init__(self, config: GroundedConfig, vocab: CharVocab | None = None) -> None:
@@ -57,4 +92,59 @@ class GroundedModel(nn.Module):
         self.images = ImageEncoder(self.sentences.dim, config.encoder, config.depth)
 
     def encode_text(self, texts: Sequence[str]) -> Tensor:
-        return self.sentences(*self.vocab.encode_batch(list(texts)))
+        """Unit vectors of ``texts`` (on the model's device)."""
+        ids, lengths = self.vocab.encode_batch(list(texts))
+        device = self.sentences.embed.weight.device
+        return self.sentences(ids.to(device), lengths)
+
+
+def save_grounded(model: GroundedModel, config: GroundedConfig, folder: str | Path) -> Path:
+    """Write ``model`` (with ``config`` and its vocabulary) as the model folder ``folder``.
+
+    Args:
+        model: the trained model.
+        config: its configuration.
+        folder: where the model goes (an existing model there is replaced atomically).
+    """
+    saved = {
+        "grounded": asdict(config),
+        "vocab": {"alphabet": model.vocab.alphabet, "max_length": model.vocab.max_length},
+        "dim": model.sentences.dim,
+    }
+    return save_model(
+        folder,
+        kind=KIND,
+        config=saved,
+        tensors=model,
+        citation=CITATION,
+        summary="A visually grounded character-level sentence encoder (bi-GRU with attention "
+        "pooling) and its image encoder, trained by rl-vision (`rl vision grounded train`).",
+    )
+
+
+def load_grounded(path: str | Path) -> tuple[GroundedModel, GroundedConfig]:
+    """Load a model folder of :func:`save_grounded` (``path`` is it or the run folder above it).
+
+    Raises:
+        ModelNotFound: no grounded model is there.
+        BadInput: the folder holds another kind of model, or weights that do not fit.
+    """
+    run = Path(path)
+    folder = run / "model" if (run / "model" / "config.json").is_file() else run
+    if not (folder / "config.json").is_file():
+        raise ModelNotFound(
+            f"{run} holds no trained grounded model (no model/config.json); train one with "
+            f"`rl vision grounded train --out {run}`"
+        )
+    art = load_model(folder, kind=KIND)
+    try:
+        known = {f.name for f in fields(GroundedConfig)}
+        config = GroundedConfig(**{k: v for k, v in art.config["grounded"].items() if k in known})
+        vocab = CharVocab(art.config["vocab"]["alphabet"], int(art.config["vocab"]["max_length"]))
+    except (KeyError, TypeError, ValueError) as err:
+        raise BadInput(
+            f"{folder / 'config.json'} is not a grounded model description ({err})"
+        ) from None
+    model = GroundedModel(config, vocab)
+    art.load_into(model)
+    return model.eval(), config

@@ -21,7 +21,7 @@ References:
     arXiv:2303.01480.
 
 Example:
-    >>> from rl_vision.scenes import make_layout, render_scene
+    >>> from rl_vision.core.scenes import make_layout, render_scene
     >>> clean = render_scene(make_layout(0), 32)
     >>> night = apply_condition(clean, "night", seed=0)
     >>> bool(night.rgb.mean() < clean.rgb.mean()), night.condition
@@ -33,7 +33,7 @@ from __future__ import annotations
 import numpy as np
 
 from rl_shared.errors import UnknownName
-from rl_vision.scenes.render import LIDAR_RANGE, Scene, events_from_frames
+from rl_vision.core.scenes.render import LIDAR_RANGE, Scene, events_from_frames
 
 __all__ = ["ADVERSE", "CONDITIONS", "SENSOR_FAILURES", "apply_condition"]
 
@@ -74,7 +74,7 @@ def apply_condition(scene: Scene, condition: str, seed: int = 0) -> Scene:
     """Return ``scene`` as seen under ``condition`` (deterministic for a seed).
 
     Args:
-        scene: a clean scene from :func:`~rl_vision.scenes.render.render_scene`.
+        scene: a clean scene from :func:`~rl_vision.core.scenes.render.render_scene`.
         condition: one of :data:`CONDITIONS`.
         seed: seed of the condition's noise.
     """

@@ -23,9 +23,9 @@ References:
 
 Example:
     >>> import torch
-    >>> torch.manual_seed(0) and None
-    >>> text = torch.randn(5, 16)
-    >>> emb = {"rgb": torch.randn(2, 16, 4, 4), "depth": torch.randn(2, 16, 4, 4)}
+    >>> g = torch.Generator().manual_seed(0)
+    >>> text = torch.randn(5, 16, generator=g)
+    >>> emb = {"rgb": torch.randn(2, 16, 4, 4, generator=g), "depth": torch.randn(2, 16, 4, 4, generator=g)}
     >>> float(lscd_loss(emb, emb, text))
     0.0
 """
@@ -41,11 +41,16 @@ from torch import Tensor, nn
 from rl_shared.errors import BadInput, ShapeMismatch
 
 __all__ = [
+    "IGNORE_INDEX",
     "LSCDLoss",
     "lscd_loss",
+    "segmentation_loss",
     "semantic_correlation",
     "semantic_distribution",
 ]
+
+#: label value of void pixels (DELIVER, MCubeS); ignored by the loss and the metrics
+IGNORE_INDEX = 255
 
 
 def semantic_distribution(
@@ -175,3 +180,31 @@ class LSCDLoss(nn.Module):
             temperature=self.temperature,
             grid=self.grid,
         )
+
+
+def segmentation_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """Any2Seg's segmentation loss: cross-entropy over the labelled pixels (void = :data:`IGNORE_INDEX` left out).
+
+    A batch without a labelled pixel gives a zero loss (not NaN), where
+    ``torch.nn.functional.cross_entropy`` with ``ignore_index`` alone gives NaN.
+
+    Args:
+        logits: class scores.
+        labels: class ids, :data:`IGNORE_INDEX` for void.
+
+    Shapes:
+        logits ``(B, K, H, W)``, labels ``(B, H, W)`` -> scalar.
+
+    References:
+        Zheng et al., Any2Seg, ECCV 2024, arXiv:2407.11351.
+
+    Example:
+        >>> logits = torch.zeros(1, 2, 1, 2)
+        >>> round(float(segmentation_loss(logits, torch.tensor([[[0, IGNORE_INDEX]]]))), 4)
+        0.6931
+        >>> float(segmentation_loss(logits, torch.full((1, 1, 2), IGNORE_INDEX)))
+        0.0
+    """
+    if not bool((labels != IGNORE_INDEX).any()):
+        return logits.sum() * 0.0
+    return F.cross_entropy(logits, labels, ignore_index=IGNORE_INDEX)

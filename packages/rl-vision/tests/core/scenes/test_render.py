@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 from rl_shared.errors import BadInput
-from rl_vision.scenes import CLASSES, MAX_DEPTH, Camera, make_layout, render_scene
-from rl_vision.scenes.render import LIDAR_RANGE, events_from_frames
+from rl_vision.core.scenes import CLASSES, MAX_DEPTH, Camera, make_layout, render_scene
+from rl_vision.core.scenes.render import LIDAR_RANGE, events_from_frames
 
 
 def test_generation_is_deterministic_by_seed():

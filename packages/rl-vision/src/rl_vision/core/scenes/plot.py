@@ -5,16 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 
-from rl_shared.io import atomic_open
-from rl_vision.scenes.conditions import apply_condition
-from rl_vision.scenes.layout import CLASSES, make_layout
-from rl_vision.scenes.render import render_scene
+from rl_shared.plotting import save_figure, subplots
+from rl_vision.core.scenes.conditions import apply_condition
+from rl_vision.core.scenes.layout import CLASSES, make_layout
+from rl_vision.core.scenes.render import render_scene
 
 __all__ = ["plot_scenes"]
 
@@ -24,6 +20,12 @@ def plot_scenes(
 ) -> Path:
     """Write a PNG grid of the scenes of ``seeds`` under ``condition``; returns its path.
 
+    Args:
+        out: the PNG file to write.
+        seeds: one scene (row) per seed.
+        size: image side in pixels.
+        condition: a condition of :data:`~rl_vision.core.scenes.conditions.CONDITIONS`.
+
     Example:
         >>> import tempfile, pathlib
         >>> p = plot_scenes(pathlib.Path(tempfile.mkdtemp()) / "s.png", [0], 32)
@@ -31,7 +33,7 @@ def plot_scenes(
         True
     """
     seeds = list(seeds)
-    fig, axes = plt.subplots(len(seeds), 5, figsize=(12, 2.5 * len(seeds)), squeeze=False)
+    fig, axes = subplots(len(seeds), 5, figsize=(12, 2.5 * len(seeds)), squeeze=False)
     for row, seed in zip(axes, seeds):
         scene = apply_condition(render_scene(make_layout(seed), size), condition, seed=seed)
         ev = scene.event[0] - scene.event[1]
@@ -52,8 +54,4 @@ def plot_scenes(
             ax.set_title(f"{title} #{seed}", fontsize=8)
             ax.axis("off")
     fig.tight_layout()
-    out = Path(out)
-    with atomic_open(out, "wb") as fh:
-        fig.savefig(fh, format="png", dpi=100)
-    plt.close(fig)
-    return out
+    return save_figure(fig, Path(out), dpi=100)

@@ -6,7 +6,7 @@ colour, size, distance and side of the street, or a relation between two objects
 ("left of", "right of", "in front of", "behind").
 
 Example:
-    >>> from rl_vision.scenes import make_layout, render_scene
+    >>> from rl_vision.core.scenes import make_layout, render_scene
     >>> scene = render_scene(make_layout(1), 64)
     >>> caps = make_captions(scene, 3, seed=0)
     >>> len(caps), caps == make_captions(scene, 3, seed=0)
@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from rl_vision.scenes.layout import SceneObject
-from rl_vision.scenes.render import Scene
+from rl_vision.core.scenes.layout import SceneObject
+from rl_vision.core.scenes.render import Scene
 
 __all__ = ["NOUNS", "make_captions", "visible_objects"]
 

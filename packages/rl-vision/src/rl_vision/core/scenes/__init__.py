@@ -1,6 +1,6 @@
 """Generated multi-modal street scenes (RGB, depth, events, LiDAR, labels) and their captions."""
 
-from rl_vision.scenes.layout import (
+from rl_vision.core.scenes.layout import (
     CLASSES,
     COLOR_NAMES,
     CameraPose,
@@ -8,7 +8,7 @@ from rl_vision.scenes.layout import (
     SceneObject,
     make_layout,
 )
-from rl_vision.scenes.render import MAX_DEPTH, Camera, Scene, render_scene
+from rl_vision.core.scenes.render import MAX_DEPTH, Camera, Scene, render_scene
 
 __all__ = [
     "CLASSES",

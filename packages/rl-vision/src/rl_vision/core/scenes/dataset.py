@@ -20,9 +20,9 @@ import numpy as np
 import torch
 
 from rl_shared.errors import BadInput
-from rl_vision.scenes.conditions import CONDITIONS, apply_condition
-from rl_vision.scenes.layout import make_layout
-from rl_vision.scenes.render import MAX_DEPTH, Scene, render_scene
+from rl_vision.core.scenes.conditions import CONDITIONS, apply_condition
+from rl_vision.core.scenes.layout import make_layout
+from rl_vision.core.scenes.render import MAX_DEPTH, Scene, render_scene
 
 __all__ = ["MODALITIES", "SceneBatch", "make_batch", "parse_modalities", "scene_inputs"]
 

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 from rl_shared.errors import UnknownName
-from rl_vision.scenes import make_layout, render_scene
-from rl_vision.scenes.conditions import CONDITIONS, apply_condition
+from rl_vision.core.scenes import make_layout, render_scene
+from rl_vision.core.scenes.conditions import CONDITIONS, apply_condition
 
 
 @pytest.fixture(scope="module")

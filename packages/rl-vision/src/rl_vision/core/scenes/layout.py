@@ -3,8 +3,8 @@
 A layout is a list of upright objects standing on a flat ground plane in front of a
 pinhole camera. Each object is a camera-facing slab (a "billboard" with a class-specific
 silhouette) at a lateral position ``x`` and a distance ``z`` from the camera, so every
-pixel's depth is known exactly. :mod:`rl_vision.scenes.render` turns a layout into
-aligned RGB, depth, event and LiDAR frames; :mod:`rl_vision.scenes.captions` describes it.
+pixel's depth is known exactly. :mod:`rl_vision.core.scenes.render` turns a layout into
+aligned RGB, depth, event and LiDAR frames; :mod:`rl_vision.core.scenes.captions` describes it.
 
 Example:
     >>> layout = make_layout(0)

@@ -1,4 +1,4 @@
-"""Render a :class:`~rl_vision.scenes.layout.Layout` into aligned multi-modal frames.
+"""Render a :class:`~rl_vision.core.scenes.layout.Layout` into aligned multi-modal frames.
 
 One pinhole camera (horizontal field of view about 64°, horizon slightly above the
 image centre) sees the layout twice: at its pose and ``motion`` metres earlier. The
@@ -13,10 +13,10 @@ pixel-aligned by construction:
   zero when the camera does not move;
 * ``lidar`` — metric depth sampled along scan lines (beams at fixed elevations, every
   few columns), 0 where there is no return (sky, beyond :data:`LIDAR_RANGE`);
-* ``label`` — class ids of :data:`~rl_vision.scenes.layout.CLASSES`.
+* ``label`` — class ids of :data:`~rl_vision.core.scenes.layout.CLASSES`.
 
 Example:
-    >>> from rl_vision.scenes import make_layout, render_scene
+    >>> from rl_vision.core.scenes import make_layout, render_scene
     >>> scene = render_scene(make_layout(3), size=32)
     >>> scene.rgb.shape, scene.depth.shape, scene.event.shape, scene.label.shape
     ((3, 32, 32), (1, 32, 32), (2, 32, 32), (32, 32))
@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from rl_shared.errors import BadInput
-from rl_vision.scenes.layout import CLASSES, COLOR_NAMES, CameraPose, Layout, SceneObject
+from rl_vision.core.scenes.layout import CLASSES, COLOR_NAMES, CameraPose, Layout, SceneObject
 
 __all__ = [
     "EVENT_THRESHOLD",
@@ -252,7 +252,7 @@ def render_scene(
     """Render all modalities of ``layout`` (clean condition).
 
     Args:
-        layout: from :func:`~rl_vision.scenes.layout.make_layout`.
+        layout: from :func:`~rl_vision.core.scenes.layout.make_layout`.
         size: ``S`` for ``S x S`` or ``(H, W)``.
         pose: the camera pose of the current frame (default origin).
         motion: metres the camera moved forward since the previous frame; default

@@ -1,19 +1,19 @@
-"""Datasets rl-vision reads, registered under the entry-point group ``rl.datasets``.
+"""The real datasets Any2Seg reads, registered under the entry-point group ``rl.datasets``.
 
 The generated scenes need no files and are not listed. DELIVER and MCubeS are for users
-who have them (put them under ``$RL_DATA_DIR/vision/``); the STS-B test CSV is read for
-the grounded-sentence transfer test.
+who have them (put them under ``$RL_DATA_DIR/vision/``); their loaders are in
+:mod:`rl_vision.any2seg.data`. This module imports no torch, so listing datasets stays light.
 
 Example:
     >>> [d.name for d in DATASETS]
-    ['deliver', 'mcubes', 'stsb-en-test']
+    ['deliver', 'mcubes']
 """
 
 from __future__ import annotations
 
 from rl_shared.data import Dataset
 
-__all__ = ["DATASETS", "DELIVER", "MCUBES", "STSB_TEST"]
+__all__ = ["DATASETS", "DELIVER", "MCUBES"]
 
 DELIVER = Dataset(
     "deliver",
@@ -31,11 +31,4 @@ MCUBES = Dataset(
     hint="download MCubeS and unpack it as vision/MCubeS with polL_color/, polL_aolp*/, "
     "polL_dolp/, NIR_warped/, GT/ and list_folder/ below the data directory",
 )
-STSB_TEST = Dataset(
-    "stsb-en-test",
-    "sts/stsb",
-    ("stsb-en-test.csv",),
-    "STS Benchmark English test split (transfer test of the grounded sentence encoder)",
-    used_by=("vision.grounded",),
-)
-DATASETS = [DELIVER, MCUBES, STSB_TEST]
+DATASETS = [DELIVER, MCUBES]

@@ -3,9 +3,9 @@ import pytest
 import torch
 
 from rl_shared.errors import BadInput
-from rl_vision.scenes import CameraPose, Layout, SceneObject, make_layout, render_scene
-from rl_vision.scenes.captions import NOUNS, make_captions, visible_objects
-from rl_vision.scenes.dataset import make_batch, parse_modalities
+from rl_vision.core.scenes import CameraPose, Layout, SceneObject, make_layout, render_scene
+from rl_vision.core.scenes.captions import NOUNS, make_captions, visible_objects
+from rl_vision.core.scenes.dataset import make_batch, parse_modalities
 
 
 def _two_objects() -> Layout:

@@ -1,1 +1,0 @@
-"""Reproductions of rl-vision, registered under ``rl.reproductions``."""
