@@ -4,7 +4,7 @@ from click.testing import CliRunner
 
 from rl_shared.data import list_datasets
 from rl_shared.reproduce import list_reproductions
-from rl_text.cli import group
+from rl_text.cvib.cli import group
 
 
 def test_semeval14_and_reproductions_registered():
@@ -16,6 +16,6 @@ def test_semeval14_and_reproductions_registered():
     assert found["text.syntactic-domain"].datasets == ("wordnet",)
 
 
-def test_absa_command_in_text_group():
-    result = CliRunner().invoke(group, ["absa", "--help"])
+def test_cvib_group_has_train_and_evaluate():
+    result = CliRunner().invoke(group, ["--help"])
     assert result.exit_code == 0 and "train" in result.output and "evaluate" in result.output

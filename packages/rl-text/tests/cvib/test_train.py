@@ -10,7 +10,7 @@ from rl_shared.errors import BadInput, ModelNotFound
 from rl_text.cvib.data import AbsaExample, load_seg
 from rl_text.cvib.model import AspectSentimentModel, load_absa_model
 from rl_text.cvib.train import AbsaTrainConfig, accuracy_macro_f1, evaluate_absa, train_absa
-from rl_text.cli import group
+from rl_text.cvib.cli import group
 
 ROWS = [
     ("the $T$ is big and red", "dog", 1),
@@ -53,7 +53,8 @@ def test_cvib_train_save_load_round_trip(tiny_model, tmp_path):
     log = model.train_log
     assert {"ce", "ce_pruned", "contrastive", "kl"} <= set(log[0])
     assert all(entry["contrastive"] >= 0 for entry in log)
-    assert (tmp_path / "m" / "head.safetensors").is_file()
+    assert (tmp_path / "m" / "model.safetensors").is_file()
+    assert (tmp_path / "m" / "config.json").is_file()
     assert (tmp_path / "m" / "encoder" / "model.safetensors").is_file()
     loaded = load_absa_model(tmp_path / "m")
     assert loaded.gates is not None
@@ -73,26 +74,27 @@ def test_finetune_loss_decreases(tiny_model):
 
 
 def test_load_rejects_other_folders(tmp_path):
-    with pytest.raises(ModelNotFound, match="absa train"):
+    with pytest.raises(ModelNotFound, match="cvib train"):
         load_absa_model(tmp_path)
 
 
 def test_cli_train_and_evaluate(tiny_model_dir, tmp_path):
     seg = _seg(tmp_path)
     runner = CliRunner()
-    out = tmp_path / "model"
+    out = tmp_path / "run"
     res = runner.invoke(
         group,
-        ["absa", "train", "--data", str(seg), "--method", "cvib", "--model", str(tiny_model_dir),
+        ["train", "--data", str(seg), "--method", "cvib", "--model", str(tiny_model_dir),
          "--out", str(out), "--steps", "2", "--batch-size", "3", "--json"],
     )  # fmt: skip
     assert res.exit_code == 0, res.output
     info = json.loads(res.stdout)
     assert info["method"] == "cvib" and info["heads_total"] == 6
+    assert info["model"] == str(out / "model")
     for network in ("original", "pruned"):
         res = runner.invoke(
             group,
-            ["absa", "evaluate", "--model", str(out), "--data", str(seg), "--network", network,
+            ["evaluate", "--model", str(out / "model"), "--data", str(seg), "--network", network,
              "--json"],
         )  # fmt: skip
         assert res.exit_code == 0, res.output
@@ -107,6 +109,6 @@ def test_cli_bad_data_exits_2(tmp_path, capsys):
     bad = tmp_path / "bad.seg"
     bad.write_text("no marker\nx\n1\n")
     with pytest.raises(SystemExit) as exit_info:
-        main(["text", "absa", "evaluate", "--model", str(tmp_path), "--data", str(bad)])
+        main(["text", "cvib", "evaluate", "--model", str(tmp_path), "--data", str(bad)])
     assert exit_info.value.code == 2
     assert "bad.seg:1" in capsys.readouterr().err

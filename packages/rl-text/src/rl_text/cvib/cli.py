@@ -1,8 +1,12 @@
-"""``rl text absa train|evaluate``: aspect sentiment by fine-tuning or CVIB.
+"""``rl text cvib train|evaluate``: aspect sentiment by plain fine-tuning or by CVIB.
+
+``--data`` is a SemEval-2014 ``.seg`` / ``.xml`` file, a folder with the four SemEval-2014
+``.seg`` files, or the registered dataset ``semeval14`` (``--domain`` picks laptop or
+restaurant). ``train`` saves the classifier to ``OUT/model/``.
 
 Example:
     >>> from click.testing import CliRunner
-    >>> CliRunner().invoke(absa, ["--help"]).exit_code
+    >>> CliRunner().invoke(group, ["--help"]).exit_code
     0
 """
 
@@ -10,17 +14,36 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from pathlib import Path
 
 import click
 
-from rl_shared.cli.common import emit_json, json_option, seed_option
+from rl_shared.cli import (
+    batch_size_option,
+    data_option,
+    device_option,
+    emit_json,
+    json_option,
+    lr_option,
+    model_option,
+    out_option,
+    seed_option,
+    steps_option,
+)
 
-__all__ = ["absa"]
+__all__ = ["group"]
+
+DATA_HELP = "A SemEval-2014 .seg/.xml file, a folder of the SemEval-2014 .seg files, or semeval14."
+domain_option = click.option(
+    "--domain",
+    type=click.Choice(["laptop", "restaurant"]),
+    default="laptop",
+    show_default=True,
+    help="SemEval-2014 domain (for a folder or semeval14).",
+)
 
 
 def _examples(data: str, domain: str, split: str):
-    from pathlib import Path
-
     from rl_shared.errors import BadInput
     from rl_text.cvib.data import load_absa, load_semeval14
 
@@ -29,42 +52,56 @@ def _examples(data: str, domain: str, split: str):
         return load_absa(path)
     if path.is_dir():
         return load_semeval14(domain, split, path)
-    raise BadInput(f"--data {data} is neither a .seg/.xml file nor a folder of SemEval-2014 files")
+    name, _, named_split = data.partition(":")
+    if name == "semeval14":
+        return load_semeval14(domain, named_split or split)
+    raise BadInput(
+        f"--data {data} is neither a .seg/.xml file, a folder of SemEval-2014 files, "
+        "nor semeval14[:split]"
+    )
 
 
-@click.group("absa")
-def absa() -> None:
-    """Aspect-based sentiment (SemEval-2014): fine-tuning vs CVIB."""
+@click.group("cvib")
+def group() -> None:
+    """CVIB: aspect sentiment (SemEval-2014) by fine-tuning or VIB self-pruning + contrastive."""
 
 
-@absa.command("train")
-@click.option("--data", required=True, help="Folder with the SemEval-2014 .seg files, or one file.")
-@click.option("--domain", type=click.Choice(["laptop", "restaurant"]), default="laptop")
-@click.option("--method", type=click.Choice(["finetune", "cvib"]), default="finetune")
-@click.option("--model", default="minilm", show_default=True, help="Encoder name or folder.")
-@click.option("--out", required=True, type=click.Path(file_okay=False), help="Output folder.")
-@click.option("--steps", type=int, default=200, show_default=True)
-@click.option("--batch-size", type=int, default=16, show_default=True)
-@click.option("--lr", type=float, default=5e-5, show_default=True)
+@group.command("train")
+@data_option(help=DATA_HELP + " The train split is used.")
+@out_option(help="Output folder; the classifier is saved to OUT/model/.")
+@domain_option
+@click.option(
+    "--method",
+    type=click.Choice(["finetune", "cvib"]),
+    default="finetune",
+    show_default=True,
+    help="finetune: cross-entropy; cvib: original + self-pruned network trained together.",
+)
+@model_option(help="The encoder: a short name (minilm), a local folder, or a hub id.")
+@steps_option(default=200)
+@batch_size_option(default=16)
+@lr_option(default=5e-5)
 @click.option("--beta", type=float, default=0.1, show_default=True, help="KL weight (cvib).")
 @click.option("--contrastive-weight", type=float, default=0.5, show_default=True, help="λ (cvib).")
+@device_option()
 @seed_option
 @json_option
 def train_cmd(
     data: str,
+    out: Path,
     domain: str,
     method: str,
     model: str,
-    out: str,
     steps: int,
     batch_size: int,
     lr: float,
     beta: float,
     contrastive_weight: float,
+    device: str,
     seed: int,
     as_json: bool,
 ) -> None:
-    """Train on the train split; save OUT (encoder/ + head.safetensors + absa.json)."""
+    """Train on the train split and save OUT/model/ (encoder/, head and gates, config)."""
     from rl_text.cvib.train import AbsaTrainConfig, train_absa
 
     examples = _examples(data, domain, "train")
@@ -77,23 +114,27 @@ def train_cmd(
         contrastive_weight=contrastive_weight,
         seed=seed,
     )
+    folder = out / "model"
     with contextlib.redirect_stdout(sys.stderr) if as_json else contextlib.nullcontext():
-        trained = train_absa(model, examples, config, out=out, show_progress=not as_json)
-    info = {"method": method, "model": out, "steps": steps, "seed": seed, "train": len(examples)}
+        trained = train_absa(
+            model, examples, config, out=folder, show_progress=not as_json, device=device
+        )
+    info = {"method": method, "model": str(folder), "steps": steps, "seed": seed}
+    info["train"] = len(examples)
     if trained.gates is not None:
         info.update(trained.gates.summary())
     info["final_loss"] = round(trained.train_log[-1]["loss"], 4)
     if as_json:
         emit_json(info)
     else:
-        click.echo(f"saved {out}  ({method}, {steps} steps, final loss {info['final_loss']})")
+        click.echo(f"saved {folder}  ({method}, {steps} steps, final loss {info['final_loss']})")
 
 
-@absa.command("evaluate")
-@click.option("--model", "model_dir", required=True, help="Folder written by `absa train`.")
-@click.option("--data", required=True, help="Folder with the SemEval-2014 .seg files, or one file.")
-@click.option("--domain", type=click.Choice(["laptop", "restaurant"]), default="laptop")
-@click.option("--split", type=click.Choice(["train", "test"]), default="test")
+@group.command("evaluate")
+@model_option(default=None, help="The OUT/model folder written by `rl text cvib train`.")
+@data_option(help=DATA_HELP)
+@domain_option
+@click.option("--split", type=click.Choice(["train", "test"]), default="test", show_default=True)
 @click.option(
     "--network",
     type=click.Choice(["original", "pruned"]),
@@ -104,7 +145,7 @@ def train_cmd(
 @click.option("--disagreeing", is_flag=True, help="Only aspects that disagree with their sentence.")
 @json_option
 def evaluate_cmd(
-    model_dir: str,
+    model: str,
     data: str,
     domain: str,
     split: str,
@@ -120,11 +161,11 @@ def evaluate_cmd(
     examples = _examples(data, domain, split)
     if disagreeing:
         examples = disagreeing_subset(examples)
-    model = load_absa_model(model_dir)
-    result = evaluate_absa(model, examples, pruned=network == "pruned")
+    classifier = load_absa_model(model)
+    result = evaluate_absa(classifier, examples, pruned=network == "pruned")
     if as_json:
-        emit_json({"model": model_dir, "data": data, "network": network, **result})
+        emit_json({"model": model, "data": data, "network": network, **result})
         return
-    click.echo(f"{model_dir} on {data} ({result['n']} aspects, {network} network)")
+    click.echo(f"{model} on {data} ({result['n']} aspects, {network} network)")
     click.echo(f"  accuracy {result['accuracy']:.4f}")
     click.echo(f"  macro-F1 {result['macro_f1']:.4f}")

@@ -7,8 +7,9 @@ it to negative / neutral / positive. With ``vib=True`` the encoder carries
 :class:`~rl_text.cvib.vib.EncoderGates`: ``forward(..., pruned=True)`` runs the self-pruned
 network (gates on), ``pruned=False`` the original one, with the same weights.
 
-:func:`save_absa_model` writes ``encoder/`` (a SentenceTransformer folder, safetensors) and
-``head.safetensors`` + ``absa.json``; :func:`load_absa_model` reads them back.
+:func:`save_absa_model` writes an :mod:`rl_shared.artifacts` model folder (head and gates in
+``model.safetensors``, the encoder as a SentenceTransformer folder ``encoder/``);
+:func:`load_absa_model` reads it back.
 
 Example:
     >>> from rl_shared.models import load_sentence_transformer
@@ -23,7 +24,6 @@ Example:
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -128,46 +128,72 @@ class AspectSentimentModel(nn.Module):
         return out
 
 
+KIND = "text.cvib"
+CITATION = """@misc{cvib,
+  title = {Reducing Spurious Correlations for Aspect-Based Sentiment Analysis with Variational
+           Information Bottleneck and Contrastive Learning}
+}"""
+
+
 def save_absa_model(model: AspectSentimentModel, folder: str | Path, **meta: Any) -> Path:
-    """Write ``encoder/`` (SentenceTransformer), ``head.safetensors`` and ``absa.json``."""
-    from safetensors.torch import save_file
+    """Save ``model`` as an :mod:`rl_shared.artifacts` folder (kind ``text.cvib``).
 
-    from rl_shared.io import atomic_dir, atomic_write_json
+    ``model.safetensors`` holds the head (``head.*``) and the VIB gates (``gates.*``);
+    ``encoder/`` is the fine-tuned encoder as a SentenceTransformer folder; ``config.json``
+    records ``vib``, ``max_length`` and ``meta`` (method, training configuration).
 
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    with atomic_dir(folder / "encoder") as tmp:
-        model.st.save(str(tmp))
-    tensors = {
-        f"head.{k}": v.detach().cpu().contiguous() for k, v in model.head.state_dict().items()
-    }
+    Args:
+        model: a trained :class:`AspectSentimentModel`.
+        folder: the model folder (replaced atomically when it exists).
+        **meta: JSON-serialisable facts kept in the configuration.
+    """
+    from rl_shared.artifacts import save_model
+
+    tensors = {f"head.{k}": v for k, v in model.head.state_dict().items()}
     if model.gates is not None:
-        for k, v in model.gates.state_dict().items():
-            tensors[f"gates.{k}"] = v.detach().cpu().contiguous()
-    save_file(tensors, str(folder / "head.safetensors"))
-    atomic_write_json(
-        folder / "absa.json",
-        {"vib": model.gates is not None, "max_length": model.max_length, "labels": LABELS, **meta},
+        tensors.update({f"gates.{k}": v for k, v in model.gates.state_dict().items()})
+    config = {
+        "vib": model.gates is not None,
+        "max_length": model.max_length,
+        "labels": list(LABELS),
+        **meta,
+    }
+    return save_model(
+        folder,
+        kind=KIND,
+        config=config,
+        tensors=tensors,
+        citation=CITATION,
+        summary="Aspect sentiment classifier (sentence [SEP] aspect) on a sentence encoder"
+        + (", with CVIB's VIB gates." if model.gates is not None else "."),
+        write=lambda tmp: model.st.save(str(tmp / "encoder")),
     )
-    return folder
 
 
 def load_absa_model(folder: str | Path) -> AspectSentimentModel:
-    """Load a folder written by :func:`save_absa_model`."""
-    from safetensors.torch import load_file
+    """Load a folder written by :func:`save_absa_model`.
 
+    Raises:
+        ModelNotFound: the folder is not a saved model (or lacks its ``encoder/``).
+        BadInput: the folder holds another kind of model.
+    """
+    from rl_shared.artifacts import load_model
     from rl_shared.models import load_sentence_transformer
 
     folder = Path(folder)
-    if not (folder / "absa.json").is_file() or not (folder / "head.safetensors").is_file():
+    try:
+        art = load_model(folder, kind=KIND)
+    except ModelNotFound:
         raise ModelNotFound(
-            f"{folder} is not an ABSA model folder (needs absa.json, head.safetensors, encoder/); "
-            "create one with `rl text absa train`"
-        )
-    meta = json.loads((folder / "absa.json").read_text())
+            f"{folder} is not a CVIB / fine-tuned aspect model; create one with "
+            "`rl text cvib train --out OUT` and pass OUT/model"
+        ) from None
+    if not (folder / "encoder").is_dir():
+        raise ModelNotFound(f"{folder} lacks its encoder/ folder; train the model again")
+    meta = art.config
     st = load_sentence_transformer(folder / "encoder")
     model = AspectSentimentModel(st, vib=bool(meta["vib"]), max_length=int(meta["max_length"]))
-    tensors = load_file(str(folder / "head.safetensors"))
+    tensors = art.tensors
     model.head.load_state_dict({k[5:]: v for k, v in tensors.items() if k.startswith("head.")})
     if model.gates is not None:
         model.gates.load_state_dict(

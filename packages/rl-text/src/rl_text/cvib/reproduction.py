@@ -7,8 +7,10 @@ cross-entropy; ``cvib`` trains the original and its VIB-pruned network together
 KL; gates on the 72 heads and 9,216 feed-forward units). Evaluated on the SemEval-2014
 laptop and restaurant test sets (accuracy, macro-F1) and on the robustness split of aspects
 whose polarity disagrees with their sentence's majority polarity.
-``--quick``: 1 seed, 2 steps of 8 pairs, 32 test aspects + 16 disagreeing ones per domain,
-pairs cut at 64 tokens (a smoke test: the numbers sit near the majority-class rate). Full:
+``--smoke``: 1 seed, 1 step of 4 pairs, 8 test aspects + 4 disagreeing ones per domain,
+pairs cut at 32 tokens (the code path only). ``--quick``: 1 seed, 2 steps of 8 pairs, 32 test
+aspects + 16 disagreeing ones per domain, pairs cut at 64 tokens (the numbers sit near the
+majority-class rate). Full:
 3 seeds, 40 steps of 16 pairs (≈ 0.27 / 0.18 epochs of laptop / restaurant; sized for about
 20 minutes on 2 idle cores), full test sets.
 
@@ -21,9 +23,9 @@ from __future__ import annotations
 
 import copy
 import random
-import statistics
 
 from rl_shared.reproduce import Anchor, Reproduction, Result, RunContext
+from rl_shared.reproduce.stats import mean_std
 
 __all__ = ["REPRODUCTION", "run"]
 
@@ -32,36 +34,34 @@ METHODS = ("finetune", "cvib")
 
 
 def _ms(values: list[float]) -> str:
-    return f"{statistics.mean(values):.4f} ± {statistics.pstdev(values):.4f}"
+    mean, std = mean_std(values)
+    return f"{mean:.4f} ± {std:.4f}"
 
 
-def _plot(results: dict, path) -> None:
-    import matplotlib
+def _plot(results: dict, ctx: RunContext) -> None:
+    from rl_shared.plotting import subplots
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, 2, figsize=(8, 3.4), sharey=True)
+    fig, axes = subplots(1, 2, figsize=(8, 3.4), sharey=True)
     for ax, split, title in zip(axes, ("test", "disagree"), ("test set", "disagreeing aspects")):
         for k, method in enumerate(METHODS):
             accs = [[r[split]["accuracy"] for r in results[(d, method)]] for d in DOMAINS]
             xs = [i + 0.38 * (k - 0.5) for i in range(len(DOMAINS))]
             ax.bar(
                 xs,
-                [statistics.mean(a) for a in accs],
+                [mean_std(a)[0] for a in accs],
                 0.38,
-                yerr=[statistics.pstdev(a) for a in accs],
+                yerr=[mean_std(a)[1] for a in accs],
                 capsize=3,
                 label=method,
             )
         ax.set_xticks(range(len(DOMAINS)), DOMAINS)
         ax.set_title(title)
+        ax.set_xlabel("SemEval-2014 domain")
         ax.set_ylim(0, 1)
-    axes[0].set_ylabel("accuracy (mean ± std over seeds)")
+    axes[0].set_ylabel("accuracy (mean ± sample std over seeds)")
     axes[0].legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    fig.suptitle("Fine-tuning vs CVIB, original network")
+    ctx.save_figure(fig, "accuracy.png")
 
 
 def run(ctx: RunContext) -> Result:
@@ -70,11 +70,11 @@ def run(ctx: RunContext) -> Result:
     from rl_text.cvib.data import disagreeing_subset, load_semeval14
     from rl_text.cvib.train import AbsaTrainConfig, evaluate_absa, train_absa
 
-    if ctx.quick:
-        seeds, steps, batch, n_test, n_dis, max_len = [ctx.seed], 2, 8, 32, 16, 64
-    else:
-        seeds, steps, batch, n_test, n_dis = [ctx.seed + i for i in range(3)], 40, 16, None, None
-        max_len = 96
+    seeds, steps, batch, n_test, n_dis, max_len = ctx.pick(
+        smoke=([ctx.seed], 1, 4, 8, 4, 32),
+        quick=([ctx.seed], 2, 8, 32, 16, 64),
+        full=([ctx.seed + i for i in range(3)], 40, 16, None, None, 96),
+    )
     data = {}
     for domain in DOMAINS:
         train, test = load_semeval14(domain, "train"), load_semeval14(domain, "test")
@@ -109,7 +109,7 @@ def run(ctx: RunContext) -> Result:
             for split in ("test", "disagree"):
                 for key in ("accuracy", "macro_f1"):
                     vals = [r[split][key] for r in rows]
-                    metrics[f"{domain}/{method}/{split}/{key}"] = round(statistics.mean(vals), 4)
+                    metrics[f"{domain}/{method}/{split}/{key}"] = round(mean_std(vals)[0], 4)
             lines.append(
                 f"| {domain} | {method} | {_ms([r['test']['accuracy'] for r in rows])} | "
                 f"{_ms([r['test']['macro_f1'] for r in rows])} | "
@@ -117,11 +117,11 @@ def run(ctx: RunContext) -> Result:
                 f"{_ms([r['disagree']['macro_f1'] for r in rows])} |"
             )
         pruned = [r["test_pruned"]["accuracy"] for r in results[(domain, "cvib")]]
-        metrics[f"{domain}/cvib/test_pruned/accuracy"] = round(statistics.mean(pruned), 4)
+        metrics[f"{domain}/cvib/test_pruned/accuracy"] = round(mean_std(pruned)[0], 4)
         kept = pruning[domain][-1]
         metrics[f"{domain}/cvib/units_kept"] = kept["units_kept"]
         metrics[f"{domain}/cvib/heads_kept"] = kept["heads_kept"]
-    _plot(results, ctx.out_dir / "accuracy.png")
+    _plot(results, ctx)
     n = {d: (len(data[d][1]), len(data[d][2])) for d in DOMAINS}
     size = (
         f"{steps} steps × {batch} pairs, seeds {seeds}; test / disagreeing aspects: "
@@ -170,7 +170,7 @@ def run(ctx: RunContext) -> Result:
             f"{metrics['restaurant/cvib/test/accuracy']:.3f} ({size})"
         ),
         details=(
-            f"{size}; mean ± std over seeds; original network unless stated.\n\n"
+            f"{size}; mean ± sample std over seeds; original network unless stated.\n\n"
             + "\n".join(lines)
             + "\n\n"
             + "\n".join(prune_lines)

@@ -99,6 +99,7 @@ def train_absa(
     config: AbsaTrainConfig,
     out: str | Path | None = None,
     show_progress: bool = False,
+    device: str = "cpu",
 ) -> AspectSentimentModel:
     """Fine-tune (or CVIB-train) a classifier on ``examples``; save to ``out`` if given.
 
@@ -108,11 +109,11 @@ def train_absa(
         examples: training examples.
         config: :class:`AbsaTrainConfig`.
         out: folder for :func:`~rl_text.cvib.model.save_absa_model`.
-        show_progress: a tqdm bar over steps.
+        show_progress: a progress bar over steps (on stderr).
+        device: ``auto``, ``cpu``, ``cuda``, ... (:func:`rl_shared.runtime.resolve_device`).
     """
-    from tqdm.auto import tqdm
-
-    from rl_shared.cli.common import seed_everything
+    from rl_shared.cli import progress
+    from rl_shared.runtime import resolve_device, seed_everything
 
     if config.method not in METHODS:
         raise BadInput(f"method must be one of {', '.join(METHODS)}, got '{config.method}'")
@@ -129,6 +130,7 @@ def train_absa(
         st = st_or_name
     cvib = config.method == "cvib"
     model = AspectSentimentModel(st, vib=cvib, max_length=config.max_length)
+    model.to(resolve_device(device))
     model.train()
     base = [p for n, p in model.named_parameters() if not n.startswith("gates.")]
     groups = [{"params": base, "lr": config.lr}]
@@ -144,8 +146,8 @@ def train_absa(
     rng = random.Random(config.seed)
     order: list[int] = []
     log: list[dict[str, float]] = []
-    bar = tqdm(range(config.steps), desc=f"absa {config.method}", disable=not show_progress)
-    for step in bar:
+    track = progress(not show_progress)
+    for step in track(range(config.steps), f"cvib {config.method}"):
         if len(order) < config.batch_size:
             fresh = list(range(len(examples)))
             rng.shuffle(fresh)
@@ -173,7 +175,6 @@ def train_absa(
         schedule.step()
         parts["loss"] = loss.item()
         log.append(parts)
-        bar.set_postfix(loss=f"{parts['loss']:.3f}")
     model.eval()
     model.train_log = log  # type: ignore[attr-defined]
     if out is not None:
