@@ -79,12 +79,12 @@ def test_every_reproduction_lives_in_its_paper_folder():
 def _walk(group: click.Group, ctx: click.Context, path: tuple[str, ...]):
     for name in group.list_commands(ctx):
         command = group.get_command(ctx, name)
-        assert command is not None, f"{' '.join(path + (name,))} does not load"
+        assert command is not None, f"{' '.join((*path, name))} does not load"
         sub = click.Context(command, info_name=name, parent=ctx)
         if isinstance(command, click.Group):
-            yield from _walk(command, sub, path + (name,))
+            yield from _walk(command, sub, (*path, name))
         else:
-            yield path + (name,), command
+            yield (*path, name), command
 
 
 def _leaves() -> list[tuple[tuple[str, ...], click.Command]]:

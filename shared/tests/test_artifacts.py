@@ -48,7 +48,7 @@ def test_tied_weights_are_saved(tmp_path):
 
 
 def test_errors(tmp_path):
-    with pytest.raises(ModelNotFound, match="no config.json"):
+    with pytest.raises(ModelNotFound, match=r"no config\.json"):
         load_model(tmp_path / "nothing")
     folder = save_model(tmp_path / "m", kind="a", config={}, tensors={"w": torch.ones(1)})
     with pytest.raises(BadInput, match="holds a 'a' model, not a 'b' model"):
