@@ -1,4 +1,4 @@
-"""Time rl_recsys.evaluate (vectorised) against a naive per-query Python loop.
+"""Time rl_recsys.dual_embeddings.evaluate (vectorised) against a naive per-query Python loop.
 
 Prints our seconds, the loop's seconds and their ratio on Groceries-sized synthetic data.
 """
@@ -9,8 +9,8 @@ import time
 
 import numpy as np
 
-from rl_recsys.baselines import Popularity
-from rl_recsys.evaluation import evaluate, leave_one_out
+from rl_recsys.dual_embeddings.baselines import Popularity
+from rl_recsys.dual_embeddings.evaluation import evaluate, leave_one_out
 
 
 def naive(scorer: Popularity, queries, k: int) -> float:

@@ -1,12 +1,14 @@
 import pytest
 
-from rl_recsys.datasets import DATASETS, load_groceries
+from rl_recsys.datasets import DATASETS
+from rl_recsys.dual_embeddings.data import load_groceries
 from rl_shared.data import list_datasets
 from rl_shared.errors import DatasetNotFound
 
 
 def test_registered():
     assert list_datasets()["groceries"] == DATASETS[0]
+    assert DATASETS[0].used_by == ("recsys.dual-embeddings",)
 
 
 def test_missing_names_folder(tmp_path, monkeypatch):

@@ -1,5 +1,9 @@
 """rl-recsys: dual (IN/OUT) skip-gram product embeddings for similar and complementary items.
 
+One paper, one folder: :mod:`rl_recsys.dual_embeddings` ("Two Is Better Than One: Dual
+Embeddings for Complementary Product Recommendations", arXiv:2211.14982). Its public names
+are re-exported here and imported on first use.
+
 References:
     Two Is Better Than One: Dual Embeddings for Complementary Product Recommendations,
     arXiv:2211.14982.
@@ -11,41 +15,32 @@ Example:
     ['lemon', 'tea']
 """
 
-from rl_recsys.baselines import CooccurrenceLift, Popularity
-from rl_recsys.baskets import (
-    item_counts,
-    load_baskets,
-    read_baskets,
-    read_transactions,
-    split_baskets,
-)
-from rl_recsys.cold_items import ColdItemMapper, add_cold_items, embed_texts, synthetic_baskets
-from rl_recsys.datasets import load_groceries
-from rl_recsys.dual_embeddings import DualEmbeddings, SGNSConfig
-from rl_recsys.evaluation import DualScorer, evaluate, hit_curve, leave_one_out
-from rl_recsys.tuning import TuningResult, tune
+from rl_shared.lazy import lazy_exports
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "ColdItemMapper",
-    "CooccurrenceLift",
-    "DualEmbeddings",
-    "DualScorer",
-    "Popularity",
-    "SGNSConfig",
-    "TuningResult",
-    "add_cold_items",
-    "embed_texts",
-    "evaluate",
-    "hit_curve",
-    "item_counts",
-    "leave_one_out",
-    "load_baskets",
-    "load_groceries",
-    "read_baskets",
-    "read_transactions",
-    "split_baskets",
-    "synthetic_baskets",
-    "tune",
-]
+_PAPER = "rl_recsys.dual_embeddings"
+_EXPORTS = {
+    name: f"{_PAPER}.{module}"
+    for module, names in {
+        "baselines": ("CooccurrenceLift", "Popularity"),
+        "cold_items": ("ColdItemMapper", "add_cold_items", "embed_items", "synthetic_baskets"),
+        "data": (
+            "item_counts",
+            "load_baskets",
+            "load_data",
+            "load_groceries",
+            "read_baskets",
+            "read_transactions",
+            "split_baskets",
+        ),
+        "evaluation": ("DualScorer", "evaluate", "hit_curve", "leave_one_out"),
+        "model": ("DualEmbeddings", "SGNSConfig"),
+        "tuning": ("TuningResult", "tune"),
+    }.items()
+    for name in names
+}
+
+__all__ = sorted(_EXPORTS)
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -1,5 +1,8 @@
 """Datasets rl-recsys reads, registered under the entry-point group ``rl.datasets``.
 
+The loader is :func:`rl_recsys.dual_embeddings.data.load_groceries`; this module only
+declares where the file lives, so that ``rl data list`` stays light.
+
 Example:
     >>> [d.name for d in DATASETS]
     ['groceries']
@@ -7,12 +10,9 @@ Example:
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from rl_recsys.baskets import Basket, read_baskets
 from rl_shared.data import Dataset
 
-__all__ = ["DATASETS", "GROCERIES", "load_groceries"]
+__all__ = ["DATASETS", "GROCERIES"]
 
 GROCERIES = Dataset(
     name="groceries",
@@ -20,13 +20,7 @@ GROCERIES = Dataset(
     files=("groceries.csv",),
     description="Groceries market baskets (R arules): 9,835 baskets, 169 items",
     hint="put groceries.csv (one basket per line, comma-separated items) there",
-    used_by=("recsys.groceries",),
+    used_by=("recsys.dual-embeddings",),
 )
 
 DATASETS = [GROCERIES]
-
-
-def load_groceries() -> list[Basket]:
-    """The Groceries baskets in file order; raises ``DatasetNotFound`` when absent."""
-    folder: Path = GROCERIES.locate()
-    return read_baskets(folder / "groceries.csv")

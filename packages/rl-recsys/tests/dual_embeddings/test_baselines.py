@@ -1,7 +1,7 @@
 import numpy as np
 import scipy.sparse as sp
 
-from rl_recsys.baselines import CooccurrenceLift, Popularity, incidence_matrix
+from rl_recsys.dual_embeddings.baselines import CooccurrenceLift, Popularity, incidence_matrix
 
 BASKETS = [["a", "b"], ["a", "b"], ["a", "c"], ["d"]]
 ITEMS = ["a", "b", "c", "d"]

@@ -1,14 +1,14 @@
 import numpy as np
 import pytest
 
-from rl_recsys.cold_items import (
+from rl_recsys.dual_embeddings.cold_items import (
     ColdItemMapper,
     add_cold_items,
-    embed_texts,
+    embed_items,
     item_texts,
     synthetic_baskets,
 )
-from rl_recsys.dual_embeddings import DualEmbeddings
+from rl_recsys.dual_embeddings.model import DualEmbeddings
 from rl_shared.errors import BadInput
 
 
@@ -50,10 +50,10 @@ def test_synthetic_baskets_swap_neighbour():
     assert sorted(out) == [["oat milk", "bread"], ["oat milk", "jam"]]
 
 
-def test_embed_texts_minilm_cached(tmp_path, monkeypatch):
+def test_embed_items_minilm_through_the_shared_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("RL_CACHE_DIR", str(tmp_path))
-    first = embed_texts(["whole milk", "beer"])
-    assert first.shape == (2, 384)
+    first = embed_items(["whole milk", "beer "])
+    assert first.shape == (2, 384) and first.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(first, axis=1), 1.0, atol=1e-5)
-    assert list((tmp_path / "recsys" / "text-embeddings").glob("*.npy"))
-    np.testing.assert_array_equal(embed_texts(["whole milk", "beer"]), first)
+    assert list((tmp_path / "embeddings").rglob("*.npy"))
+    np.testing.assert_array_equal(embed_items(["whole milk", "beer"]), first)

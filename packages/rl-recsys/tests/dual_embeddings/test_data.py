@@ -1,6 +1,6 @@
 import pytest
 
-from rl_recsys.baskets import (
+from rl_recsys.dual_embeddings.data import (
     item_counts,
     load_baskets,
     read_baskets,

@@ -1,9 +1,15 @@
 import numpy as np
 import pytest
 
-from rl_recsys.baselines import Popularity
-from rl_recsys.dual_embeddings import DualEmbeddings
-from rl_recsys.evaluation import DualScorer, evaluate, hit_curve, leave_one_out, rank_target
+from rl_recsys.dual_embeddings.baselines import Popularity
+from rl_recsys.dual_embeddings.evaluation import (
+    DualScorer,
+    evaluate,
+    hit_curve,
+    leave_one_out,
+    rank_target,
+)
+from rl_recsys.dual_embeddings.model import DualEmbeddings
 from rl_shared.errors import BadInput
 
 

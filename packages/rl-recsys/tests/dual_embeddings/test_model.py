@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from rl_recsys.dual_embeddings import DualEmbeddings, SGNSConfig, train_word2vec
+from rl_recsys.dual_embeddings.model import DualEmbeddings, SGNSConfig, train_word2vec
 from rl_shared.errors import BadInput, ModelNotFound, ShapeMismatch
 
 CONFIG = SGNSConfig(dim=16, epochs=15, negative=5, ns_exponent=0.75, seed=3)
@@ -41,21 +41,29 @@ def test_save_load_round_trip(trained, tmp_path):
     _, _, emb = trained
     emb.save(tmp_path / "model")
     back = DualEmbeddings.load(tmp_path / "model")
+    assert DualEmbeddings.load(tmp_path).items == emb.items  # OUT holding model/
     assert back.items == emb.items and back.config == emb.config
     np.testing.assert_array_equal(back.in_vectors, emb.in_vectors)
     np.testing.assert_array_equal(back.out_vectors, emb.out_vectors)
     np.testing.assert_array_equal(back.counts, emb.counts)
     assert back.complementary("A", 3) == emb.complementary("A", 3)
     assert {p.name for p in (tmp_path / "model").iterdir()} == {
-        "vectors.safetensors",
+        "model.safetensors",
         "items.json",
         "config.json",
+        "README.md",
     }
+    assert "2211.14982" in (tmp_path / "model" / "README.md").read_text()
 
 
-def test_load_missing(tmp_path):
-    with pytest.raises(ModelNotFound, match="rl recsys train"):
+def test_load_missing_or_other_kind(tmp_path):
+    with pytest.raises(ModelNotFound):
         DualEmbeddings.load(tmp_path)
+    from rl_shared.artifacts import save_model
+
+    save_model(tmp_path / "other", kind="text.something", config={})
+    with pytest.raises(BadInput, match=r"not a 'recsys\.dual-embeddings' model"):
+        DualEmbeddings.load(tmp_path / "other")
 
 
 def test_lookup_errors_and_loose_match():
@@ -71,3 +79,24 @@ def test_keyed_vectors(trained):
     _, _, emb = trained
     kv = emb.to_keyed_vectors("out")
     np.testing.assert_array_equal(kv["B"], emb.out_vectors[emb.index["B"]])
+    with pytest.raises(BadInput):
+        emb.to_keyed_vectors("sideways")
+
+
+@pytest.mark.parametrize("space", ["in", "out"])
+def test_keyed_vectors_round_trip_through_gensim(trained, tmp_path, space):
+    from gensim.models import KeyedVectors
+
+    _, model, emb = trained
+    extra = np.full((1, emb.dim), 0.1, dtype=np.float32)
+    spaced = emb.with_items(["cream cheese "], extra, -extra)
+    path = spaced.save_keyed_vectors(tmp_path / f"{space}.kv", space)
+    kv = KeyedVectors.load(str(path))
+    assert kv.index_to_key == spaced.items
+    table = spaced.in_vectors if space == "in" else spaced.out_vectors
+    np.testing.assert_array_equal(kv.vectors, table)
+    assert kv.get_vecattr("A", "count") == model.wv.get_vecattr("A", "count")
+    if space == "in":  # gensim's own query agrees with IN·IN
+        assert [w for w, _ in kv.most_similar("A", topn=3)] == [
+            i for i, _ in spaced.similar("A", 3)
+        ]

@@ -1,7 +1,7 @@
 import pytest
 
-from rl_recsys.dual_embeddings import SGNSConfig
-from rl_recsys.tuning import tune
+from rl_recsys.dual_embeddings.model import SGNSConfig
+from rl_recsys.dual_embeddings.tuning import tune
 from rl_shared.errors import BadInput
 
 

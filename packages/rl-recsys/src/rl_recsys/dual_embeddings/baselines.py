@@ -29,7 +29,17 @@ __all__ = ["CooccurrenceLift", "Popularity", "Scorer", "incidence_matrix"]
 
 
 class Scorer(Protocol):
-    """Anything with ``score(context) -> (n_queries, n_items)``."""
+    """Anything with ``score(context) -> (n_queries, n_items)``.
+
+    Shapes:
+        context: sparse ``(n_queries, n_items)``, rows averaging the context items ->
+        dense ``(n_queries, n_items)`` scores.
+
+    Example:
+        >>> scorer: Scorer = Popularity(np.array([1.0, 2.0]))
+        >>> scorer.score(sp.csr_matrix([[1.0, 0.0]])).shape
+        (1, 2)
+    """
 
     def score(self, context: sp.csr_matrix) -> np.ndarray: ...
 
@@ -37,8 +47,16 @@ class Scorer(Protocol):
 def incidence_matrix(baskets: Sequence[Sequence[str]], items: Sequence[str]) -> sp.csr_matrix:
     """Binary basket-by-item matrix over ``items`` (unknown items are ignored).
 
+    Args:
+        baskets: lists of item names.
+        items: the catalogue, one column each.
+
     Shapes:
         ``-> (n_baskets, n_items)``.
+
+    Example:
+        >>> incidence_matrix([["a", "a", "zz"], ["b"]], ["a", "b"]).toarray().tolist()
+        [[1.0, 0.0], [0.0, 1.0]]
     """
     index = {item: i for i, item in enumerate(items)}
     rows, cols = [], []
@@ -55,7 +73,19 @@ class Popularity:
     """Score every item by how many training baskets hold it, whatever the context.
 
     Args:
-        counts: training basket count per item. Shapes: ``(n_items,)``.
+        counts: training basket count per item.
+
+    Shapes:
+        counts: ``(n_items,)``; ``score``: ``(n_queries, n_items)`` -> ``(n_queries, n_items)``.
+
+    References:
+        The popularity baseline of Two Is Better Than One: Dual Embeddings for Complementary
+        Product Recommendations, arXiv:2211.14982.
+
+    Example:
+        >>> pop = Popularity.fit([["a", "b"], ["a"]], ["a", "b"])
+        >>> pop.score(sp.csr_matrix([[0.0, 1.0]])).tolist()
+        [[2.0, 1.0]]
     """
 
     def __init__(self, counts: np.ndarray) -> None:
@@ -77,7 +107,19 @@ class CooccurrenceLift:
     context-weighted mean of its lift with each context item (0 with itself).
 
     Args:
-        lift: item-by-item lift matrix. Shapes: ``(n_items, n_items)``.
+        lift: item-by-item lift matrix.
+
+    Shapes:
+        lift: ``(n_items, n_items)``; ``score``: ``(n_queries, n_items)`` -> ``(n_queries, n_items)``.
+
+    References:
+        Agrawal, Imieliński & Swami, Mining Association Rules between Sets of Items in Large
+        Databases, SIGMOD 1993.
+
+    Example:
+        >>> lift = CooccurrenceLift.fit([["a", "b"], ["a", "b"], ["c"]], ["a", "b", "c"])
+        >>> lift.lift.round(2)[0].tolist()
+        [0.0, 1.5, 0.0]
     """
 
     def __init__(self, lift: np.ndarray) -> None:

@@ -1,4 +1,4 @@
-"""``rl recsys``: train dual embeddings on baskets, recommend, evaluate against baselines.
+"""``rl recsys dual-embeddings``: train on baskets, recommend, evaluate against baselines, export.
 
 Example:
     >>> from click.testing import CliRunner
@@ -8,33 +8,40 @@ Example:
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from rl_recsys.baselines import CooccurrenceLift, Popularity
-from rl_recsys.baskets import Basket, load_baskets, split_baskets
-from rl_recsys.dual_embeddings import DualEmbeddings, SGNSConfig
-from rl_recsys.evaluation import DualScorer, evaluate, leave_one_out
-from rl_shared.cli import emit_json, json_option, seed_option
+from rl_recsys.dual_embeddings.model import SGNSConfig
+from rl_shared.cli import (
+    data_option,
+    emit_json,
+    json_option,
+    lr_option,
+    model_option,
+    out_option,
+    progress,
+    seed_option,
+)
 
 __all__ = ["group"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+_DEFAULTS = SGNSConfig()
+
+DATA_HELP = (
+    "Baskets: a file with one basket per line (comma-separated items) or a transaction "
+    "table (with --transaction-col and --item-col), a folder holding one such file, or the "
+    "registered dataset 'groceries'."
+)
+
 
 def _basket_options(func: F) -> F:
     options = [
-        click.option(
-            "--baskets",
-            "baskets_path",
-            required=True,
-            type=click.Path(path_type=Path),
-            help="Basket file: one basket per line (comma-separated), or a transaction table.",
-        ),
+        data_option(help=DATA_HELP),
         click.option("--transaction-col", default=None, help="Transaction-id column (tables)."),
         click.option("--item-col", default=None, help="Item column (tables)."),
         click.option("--delimiter", default=",", show_default=True, help="Field separator."),
@@ -45,107 +52,127 @@ def _basket_options(func: F) -> F:
 
 
 def _config_options(func: F) -> F:
-    default = SGNSConfig()
+    d = _DEFAULTS
     options = [
-        click.option("--dim", type=click.IntRange(1), default=default.dim, show_default=True),
-        click.option("--epochs", type=click.IntRange(1), default=default.epochs, show_default=True),
         click.option(
-            "--negative", type=click.IntRange(1), default=default.negative, show_default=True
+            "--dim",
+            type=click.IntRange(1),
+            default=d.dim,
+            show_default=True,
+            help="Embedding dimension.",
+        ),
+        click.option(
+            "--epochs",
+            type=click.IntRange(1),
+            default=d.epochs,
+            show_default=True,
+            help="Passes over the baskets (gensim's epochs; items reshuffled each time).",
+        ),
+        click.option(
+            "--negative",
+            type=click.IntRange(1),
+            default=d.negative,
+            show_default=True,
+            help="Negative samples per positive pair.",
         ),
         click.option(
             "--ns-exponent",
             type=float,
-            default=default.ns_exponent,
+            default=d.ns_exponent,
             show_default=True,
             help="Negative-sampling exponent (0 keeps popularity in IN·OUT).",
         ),
         click.option(
-            "--min-count", type=click.IntRange(1), default=default.min_count, show_default=True
+            "--min-count",
+            type=click.IntRange(1),
+            default=d.min_count,
+            show_default=True,
+            help="Drop items seen in fewer baskets.",
         ),
+        lr_option(default=d.alpha, help="Initial SGNS learning rate (alpha), decayed linearly."),
     ]
     for option in reversed(options):
         func = option(func)
     return func
 
 
-def _config(seed: int, **kw: Any) -> SGNSConfig:
+def _config(seed: int, lr: float, **kw: Any) -> SGNSConfig:
     keys = ("dim", "epochs", "negative", "ns_exponent", "min_count")
-    return SGNSConfig(seed=seed, **{k: kw[k] for k in keys})
+    return SGNSConfig(seed=seed, alpha=lr, **{k: kw[k] for k in keys})
 
 
-def _progress(as_json: bool) -> Callable[[Iterable[int], str], Iterable[int]] | None:
-    if as_json or not sys.stderr.isatty():
-        return None
-    from tqdm.auto import tqdm
+def _read(data: str, transaction_col: str | None, item_col: str | None, delimiter: str):
+    from rl_recsys.dual_embeddings.data import load_data
 
-    return lambda it, desc: tqdm(it, desc=desc, file=sys.stderr, leave=False)
+    return load_data(data, transaction_col, item_col, delimiter)
 
 
-def _read(path: Path, transaction_col: str | None, item_col: str | None, delimiter: str):
-    baskets = load_baskets(path, transaction_col, item_col, delimiter)
-    if not baskets:
-        from rl_shared.errors import BadInput
-
-        raise BadInput(f"{path} holds no baskets; give a file with at least one item per line")
-    return baskets
+def _epoch_progress(as_json: bool) -> Callable[..., Any]:
+    track = progress(as_json)
+    return lambda items, description: track(items, description)
 
 
-@click.group("recsys")
+@click.group("dual-embeddings")
 def group() -> None:
-    """Dual (IN/OUT) skip-gram product embeddings: similar vs complementary items (arXiv:2211.14982)."""
+    """Dual (IN/OUT) SGNS product embeddings: similar vs complementary items (arXiv:2211.14982)."""
 
 
 @group.command("train")
 @_basket_options
-@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path))
+@out_option(help="Output folder; the model is saved to OUT/model/.")
 @_config_options
 @seed_option
 @json_option
 def train_cmd(
-    baskets_path: Path,
+    data: str,
     transaction_col: str | None,
     item_col: str | None,
     delimiter: str,
     out: Path,
     seed: int,
+    lr: float,
     as_json: bool,
     **kw: Any,
 ) -> None:
-    """Train dual embeddings on all baskets and save them to OUT (safetensors + JSON)."""
-    baskets = _read(baskets_path, transaction_col, item_col, delimiter)
-    model = DualEmbeddings.fit(baskets, _config(seed, **kw), progress=_progress(as_json))
-    model.save(out)
-    summary = {"out": str(out), "baskets": len(baskets), "items": len(model), "dim": model.dim}
+    """Train dual embeddings on all baskets and save them to OUT/model/."""
+    from rl_recsys.dual_embeddings.train import MODEL_FOLDER, train_model
+
+    baskets = _read(data, transaction_col, item_col, delimiter)
+    model = train_model(
+        baskets, _config(seed, lr, **kw), out=out, progress=_epoch_progress(as_json)
+    )
+    folder = out / MODEL_FOLDER
+    summary = {"model": str(folder), "baskets": len(baskets), "items": len(model), "dim": model.dim}
     if as_json:
         emit_json(summary)
     else:
-        click.echo(f"trained on {len(baskets)} baskets, {len(model)} items -> {out}")
+        click.echo(f"trained on {len(baskets)} baskets, {len(model)} items -> {folder}")
 
 
 @group.command("recommend")
-@click.option("--model", "model_path", required=True, type=click.Path(path_type=Path))
+@model_option(default=None, help="A model folder (OUT/model/ of `train`, or OUT itself).")
 @click.option("--item", "items", required=True, multiple=True, help="Query item (repeatable).")
 @click.option(
     "--mode",
     type=click.Choice(["complementary", "similar"]),
     default="complementary",
     show_default=True,
+    help="complementary: IN·OUT (bought together); similar: IN·IN (bought instead).",
 )
-@click.option("--k", type=click.IntRange(1), default=10, show_default=True)
+@click.option("--k", type=click.IntRange(1), default=10, show_default=True, help="Items to list.")
 @json_option
-def recommend_cmd(
-    model_path: Path, items: tuple[str, ...], mode: str, k: int, as_json: bool
-) -> None:
+def recommend_cmd(model: str, items: tuple[str, ...], mode: str, k: int, as_json: bool) -> None:
     """Complementary (IN·OUT) or similar (IN·IN) items for one item or a basket."""
-    model = DualEmbeddings.load(model_path)
+    from rl_recsys.dual_embeddings.model import DualEmbeddings
+    from rl_shared.errors import BadInput
+
+    emb = DualEmbeddings.load(model)
     if mode == "similar":
         if len(items) != 1:
-            from rl_shared.errors import BadInput
-
             raise BadInput("--mode similar takes exactly one --item")
-        recs = model.similar(items[0], k)
+        recs = emb.similar(items[0], k)
     else:
-        recs = model.complementary_to_basket(list(items), k)
+        recs = emb.complementary_to_basket(list(items), k)
     if as_json:
         emit_json({"query": list(items), "mode": mode, "items": [list(r) for r in recs]})
         return
@@ -153,34 +180,24 @@ def recommend_cmd(
         click.echo(f"{rank:>3}  {score:+.3f}  {item}")
 
 
-def compare(
-    train: list[Basket],
-    test: list[Basket],
-    config: SGNSConfig,
-    k: int = 10,
-    lift_min_support: int = 10,
-    progress: Callable[[Iterable[int], str], Iterable[int]] | None = None,
-) -> dict[str, dict[str, float]]:
-    """Fit the dual model and the baselines on ``train``; leave-one-out metrics on ``test``."""
-    model = DualEmbeddings.fit(train, config, progress=progress)
-    queries = leave_one_out(test, model.items, seed=config.seed)
-    scorers = {
-        "in-out": DualScorer(model, "complementary"),
-        "in-in": DualScorer(model, "similar"),
-        "popularity": Popularity.fit(train, model.items),
-        "lift": CooccurrenceLift.fit(train, model.items, lift_min_support),
-    }
-    table = {name: evaluate(s, queries, k=k) for name, s in scorers.items()}
-    for row in table.values():
-        row["queries"] = float(len(queries))
-    return table
-
-
 @group.command("evaluate")
 @_basket_options
-@click.option("--test-fraction", type=float, default=0.2, show_default=True)
-@click.option("--split", type=click.Choice(["time", "random"]), default="time", show_default=True)
-@click.option("--k", type=click.IntRange(1), default=10, show_default=True)
+@out_option(required=False, help="Optional folder; the table is also written to OUT/metrics.json.")
+@click.option(
+    "--test-fraction",
+    type=float,
+    default=0.2,
+    show_default=True,
+    help="Share of baskets held out for testing.",
+)
+@click.option(
+    "--split",
+    type=click.Choice(["time", "random"]),
+    default="time",
+    show_default=True,
+    help="time: the last baskets are the test set; random: drawn with --seed.",
+)
+@click.option("--k", type=click.IntRange(1), default=10, show_default=True, help="Cut-off.")
 @click.option(
     "--lift-min-support",
     type=click.IntRange(1),
@@ -192,26 +209,36 @@ def compare(
 @seed_option
 @json_option
 def evaluate_cmd(
-    baskets_path: Path,
+    data: str,
     transaction_col: str | None,
     item_col: str | None,
     delimiter: str,
+    out: Path | None,
     test_fraction: float,
     split: str,
     k: int,
     lift_min_support: int,
     seed: int,
+    lr: float,
     as_json: bool,
     **kw: Any,
 ) -> None:
-    """Hide one item per held-out basket; rank by IN·OUT, IN·IN, popularity and lift."""
-    baskets = _read(baskets_path, transaction_col, item_col, delimiter)
+    """Train on a split; hide one item per test basket; rank by IN·OUT, IN·IN, popularity, lift."""
+    from rl_recsys.dual_embeddings.data import split_baskets
+    from rl_recsys.dual_embeddings.train import compare
+    from rl_shared.io import atomic_write_json
+
+    baskets = _read(data, transaction_col, item_col, delimiter)
     train, test = split_baskets(baskets, test_fraction, split, seed)
     table = compare(
-        train, test, _config(seed, **kw), k, lift_min_support, progress=_progress(as_json)
+        train, test, _config(seed, lr, **kw), k, lift_min_support, progress=_epoch_progress(as_json)
     )
+    result = {"k": k, "train": len(train), "test": len(test), "methods": table}
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        atomic_write_json(out / "metrics.json", result)
     if as_json:
-        emit_json({"k": k, "train": len(train), "test": len(test), "methods": table})
+        emit_json(result)
         return
     click.echo(f"{'method':<12} {'hit@' + str(k):>8} {'ndcg@' + str(k):>8} {'cov@' + str(k):>8}")
     for name, row in table.items():
@@ -219,3 +246,29 @@ def evaluate_cmd(
             f"{name:<12} {row[f'hit@{k}']:>8.4f} {row[f'ndcg@{k}']:>8.4f} "
             f"{row[f'coverage@{k}']:>8.4f}"
         )
+
+
+@group.command("export")
+@model_option(default=None, help="A model folder (OUT/model/ of `train`, or OUT itself).")
+@out_option(help="Folder for in.kv / out.kv (gensim KeyedVectors, read by KeyedVectors.load).")
+@click.option(
+    "--space",
+    type=click.Choice(["in", "out", "both"]),
+    default="both",
+    show_default=True,
+    help="Which vectors to export: IN (gensim's wv), OUT (syn1neg) or both.",
+)
+@json_option
+def export_cmd(model: str, out: Path, space: str, as_json: bool) -> None:
+    """Export the IN and/or OUT vectors as gensim KeyedVectors files in OUT."""
+    from rl_recsys.dual_embeddings.model import DualEmbeddings
+
+    emb = DualEmbeddings.load(model)
+    out.mkdir(parents=True, exist_ok=True)
+    spaces = ("in", "out") if space == "both" else (space,)
+    files = {s: str(emb.save_keyed_vectors(out / f"{s}.kv", s)) for s in spaces}
+    if as_json:
+        emit_json({"items": len(emb), "dim": emb.dim, "files": files})
+        return
+    for s, path in files.items():
+        click.echo(f"{s.upper()} vectors ({len(emb)} items, dim {emb.dim}) -> {path}")

@@ -6,8 +6,9 @@ plus its category when one is known, embedded by MiniLM) to the item's unit IN a
 OUT vectors; applying it to cold items places them in both spaces, so they can be
 recommended as complements (their OUT vector) and queried (their IN vector).
 
-What this adds: the ridge map (scikit-learn ``RidgeCV``) fitted jointly to IN and OUT, a
-cached MiniLM encoder of item texts, and :meth:`DualEmbeddings.with_items` to grow a model.
+What this adds: the ridge map (scikit-learn ``RidgeCV``) fitted jointly to IN and OUT, the
+item texts (embedded through the workspace's cache, :func:`rl_shared.embeddings.encode_cached`),
+and :meth:`DualEmbeddings.with_items` to grow a model.
 
 References:
     Two Is Better Than One: Dual Embeddings for Complementary Product Recommendations,
@@ -24,26 +25,33 @@ Example:
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from rl_recsys.dual_embeddings import DualEmbeddings, _unit
-from rl_shared.data import cache_dir
+from rl_recsys.dual_embeddings.model import DualEmbeddings, _unit
 from rl_shared.errors import BadInput, ShapeMismatch
 
 __all__ = [
     "ColdItemMapper",
     "add_cold_items",
-    "embed_texts",
+    "embed_items",
     "item_texts",
     "synthetic_baskets",
 ]
 
 
 def item_texts(items: Sequence[str], categories: Mapping[str, str] | None = None) -> list[str]:
-    """Text describing each item: its name, then ``"(category)"`` when one is known."""
+    """Text describing each item: its name, then ``"(category)"`` when one is known.
+
+    Args:
+        items: item names (surrounding spaces are dropped).
+        categories: item -> category, for the items that have one.
+
+    Example:
+        >>> item_texts(["cream cheese ", "tea"], {"tea": "drinks"})
+        ['cream cheese', 'tea (drinks)']
+    """
     categories = categories or {}
     return [
         f"{item.strip()} ({categories[item]})" if item in categories else item.strip()
@@ -51,31 +59,36 @@ def item_texts(items: Sequence[str], categories: Mapping[str, str] | None = None
     ]
 
 
-def embed_texts(texts: Sequence[str], model: str = "minilm", cache: bool = True) -> np.ndarray:
-    """Unit-normalised sentence embeddings of ``texts``, cached under ``cache_dir("recsys")``.
+def embed_items(
+    items: Sequence[str],
+    categories: Mapping[str, str] | None = None,
+    model: str = "minilm",
+    cache: bool = True,
+) -> np.ndarray:
+    """Unit sentence embeddings of the items' texts (:func:`item_texts`), cached.
+
+    A thin use of :func:`rl_shared.embeddings.encode_cached` (content-hashed cache under
+    ``cache_dir("embeddings")``).
 
     Args:
-        texts: strings to embed.
-        model: a name for :func:`rl_shared.models.resolve` or a local model folder.
-        cache: read and write the ``.npy`` cache keyed by model and texts.
+        items: item names.
+        categories: item -> category, appended to the text.
+        model: a short name (``minilm``) or a local sentence-transformers folder.
+        cache: read and write the cache.
 
     Shapes:
-        ``-> (len(texts), embedding_dim)``.
-    """
-    key = hashlib.sha256("\x1f".join([model, *texts]).encode("utf-8")).hexdigest()[:24]
-    path = cache_dir("recsys", "text-embeddings") / f"{key}.npy"
-    if cache and path.is_file():
-        return np.load(path)
-    from rl_shared.io import atomic_open
-    from rl_shared.models import load_sentence_transformer
+        ``-> (len(items), embedding_dim)``, float32, rows of unit norm.
 
-    encoder = load_sentence_transformer(model)
-    vectors = encoder.encode(list(texts), batch_size=64, normalize_embeddings=True)
-    vectors = np.asarray(vectors, dtype=np.float32)
-    if cache:
-        with atomic_open(path, "wb") as handle:
-            np.save(handle, vectors)
-    return vectors
+    Example:
+        >>> vectors = embed_items(["whole milk", "beer"])
+        >>> vectors.shape, bool(np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5))
+        ((2, 384), True)
+    """
+    from rl_shared.embeddings import encode_cached
+
+    texts = item_texts(items, categories)
+    vectors = encode_cached(model, texts, model_id=model, normalize=True, cache=cache)
+    return np.asarray(vectors, dtype=np.float32)
 
 
 class ColdItemMapper:
@@ -86,6 +99,17 @@ class ColdItemMapper:
 
     Shapes:
         features: ``(n_items, n_features)`` -> IN, OUT: ``(n_items, dim)`` each.
+
+    References:
+        Two Is Better Than One: Dual Embeddings for Complementary Product Recommendations,
+        arXiv:2211.14982 (side information for items without co-purchases).
+
+    Example:
+        >>> emb = DualEmbeddings(["a", "b", "c"], np.eye(3), np.eye(3)[::-1])
+        >>> mapper = ColdItemMapper(alphas=(1e-6,)).fit(np.eye(3), emb, ["a", "b", "c"])
+        >>> in_vec, out_vec = mapper.predict(np.eye(3)[:1])
+        >>> in_vec.round(2).tolist(), out_vec.round(2).tolist()
+        ([[1.0, 0.0, 0.0]], [[0.0, 0.0, 1.0]])
     """
 
     def __init__(self, alphas: Sequence[float] = (0.01, 0.1, 1.0, 10.0, 100.0)) -> None:
@@ -135,14 +159,24 @@ def add_cold_items(
         features: item -> feature vector for warm and cold items; default: MiniLM text
             embeddings of :func:`item_texts`.
         categories: item -> category, appended to the text when ``features`` is not given.
-        text_model: sentence-transformers model for the texts.
+        text_model: sentence-transformers model for the texts (short name or folder).
+
+    Shapes:
+        features values: ``(n_features,)``; the copy has ``len(model) + len(new items)`` rows.
+
+    Example:
+        >>> emb = DualEmbeddings(["a", "b", "c"], np.eye(3), np.eye(3)[::-1])
+        >>> feats = {"a": np.eye(3)[0], "b": np.eye(3)[1], "c": np.eye(3)[2], "a2": np.eye(3)[0]}
+        >>> grown = add_cold_items(emb, ["a2"], features=feats)
+        >>> grown.items, grown.similar("a2", 1)[0][0]
+        (['a', 'b', 'c', 'a2'], 'a')
     """
     cold_items = [item for item in cold_items if item not in model]
     if not cold_items:
         return model
     every = model.items + cold_items
     if features is None:
-        matrix = embed_texts(item_texts(every, categories), text_model)
+        matrix = embed_items(every, categories, text_model)
     else:
         missing = [item for item in every if item not in features]
         if missing:

@@ -1,4 +1,4 @@
-"""Basket files: one basket per line, or a transaction table; and train/test splits.
+"""Baskets for dual embeddings: basket files, transaction tables, Groceries, train/test splits.
 
 Two layouts are read:
 
@@ -11,7 +11,8 @@ Two layouts are read:
 Empty baskets are skipped, an item repeated within a basket is kept once (first position),
 and item labels are kept exactly as written (Groceries has ``"cream cheese "`` with a
 trailing space). A malformed line raises :class:`~rl_shared.errors.MalformedFile` naming the
-file and the line.
+file and the line. :func:`load_data` resolves what the command line's ``--data`` names: a
+file, a folder holding one basket file, or the registered dataset ``groceries``.
 
 Example:
     >>> import tempfile, pathlib
@@ -39,6 +40,8 @@ __all__ = [
     "Basket",
     "item_counts",
     "load_baskets",
+    "load_data",
+    "load_groceries",
     "read_baskets",
     "read_transactions",
     "split_baskets",
@@ -109,6 +112,13 @@ def read_transactions(
     Raises:
         MalformedFile: a column is missing from the header, or a row is short or has an
             empty transaction id or item.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "pos.csv"
+        >>> _ = path.write_text("order,sku\\n7,tea\\n8,milk\\n7,lemon\\n")
+        >>> read_transactions(path, "order", "sku")
+        [['tea', 'lemon'], ['milk']]
     """
     path = Path(path)
     _check_file(path)
@@ -159,6 +169,13 @@ def load_baskets(
         transaction_col: transaction-id column of a transaction table.
         item_col: item column of a transaction table.
         delimiter: the separator.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "b.csv"
+        >>> _ = path.write_text("tea,lemon\\n")
+        >>> load_baskets(path)
+        [['tea', 'lemon']]
     """
     if (transaction_col is None) != (item_col is None):
         raise BadInput("give both --transaction-col and --item-col for a transaction table")
@@ -168,7 +185,12 @@ def load_baskets(
 
 
 def item_counts(baskets: Iterable[Sequence[str]]) -> Counter[str]:
-    """How many baskets hold each item."""
+    """How many baskets hold each item.
+
+    Example:
+        >>> item_counts([["a", "b"], ["a"]]).most_common(1)
+        [('a', 2)]
+    """
     counts: Counter[str] = Counter()
     for basket in baskets:
         counts.update(basket)
@@ -191,6 +213,10 @@ def split_baskets(
 
     Returns:
         ``(train, test)``.
+
+    Example:
+        >>> split_baskets([["a"], ["b"], ["c"], ["d"]], 0.5, "random", seed=0)[1]
+        [['b'], ['d']]
     """
     if not 0.0 < test_fraction < 1.0:
         raise BadInput(f"test_fraction must be between 0 and 1, got {test_fraction}")
@@ -206,3 +232,85 @@ def split_baskets(
     train = [list(baskets[i]) for i in sorted(index[:cut])]
     test = [list(baskets[i]) for i in sorted(index[cut:])]
     return train, test
+
+
+def load_groceries() -> list[Basket]:
+    """The Groceries baskets (R arules, 9,835 baskets, 169 items) in file order.
+
+    Read from ``$RL_DATA_DIR/baskets/groceries.csv`` (the registered dataset ``groceries``).
+
+    Raises:
+        DatasetNotFound: the file is absent; the message says where to put it.
+
+    Example:
+        >>> from rl_recsys.datasets import GROCERIES
+        >>> baskets = load_groceries() if GROCERIES.is_present() else [["whole milk"]]
+        >>> isinstance(baskets[0], list)
+        True
+    """
+    from rl_recsys.datasets import GROCERIES
+
+    return read_baskets(GROCERIES.locate() / "groceries.csv")
+
+
+_REGISTERED = {"groceries": load_groceries}
+_SUFFIXES = (".csv", ".tsv", ".txt", ".basket", ".baskets")
+
+
+def load_data(
+    data: str | Path,
+    transaction_col: str | None = None,
+    item_col: str | None = None,
+    delimiter: str = ",",
+) -> list[Basket]:
+    """The baskets that ``--data`` names: a file, a folder with one basket file, or a dataset.
+
+    Args:
+        data: a basket file or transaction table; a folder holding exactly one ``.csv`` /
+            ``.tsv`` / ``.txt`` file (or a ``groceries.csv``); or the registered name
+            ``groceries`` (which has no splits: split with :func:`split_baskets`).
+        transaction_col: transaction-id column, when the file is a transaction table.
+        item_col: item column, when the file is a transaction table.
+        delimiter: the separator.
+
+    Raises:
+        BadInput: nothing is found under that name, or the file holds no basket.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (folder / "orders.csv").write_text("tea,lemon\\nmilk\\n")
+        >>> load_data(folder)
+        [['tea', 'lemon'], ['milk']]
+    """
+    path = Path(data)
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix in _SUFFIXES)
+        preferred = path / "groceries.csv"
+        if preferred.is_file():
+            files = [preferred]
+        if len(files) != 1:
+            found = ", ".join(p.name for p in files) or "none"
+            raise BadInput(
+                f"--data {path} is a folder with {len(files)} basket files ({found}); "
+                "name the file itself"
+            )
+        path = files[0]
+    elif not path.exists():
+        name, _, split = str(data).partition(":")
+        if name in _REGISTERED:
+            if split and split != "all":
+                raise BadInput(
+                    f"the dataset {name!r} has no split {split!r}; pass --data {name} and "
+                    "let --test-fraction split it"
+                )
+            baskets = _REGISTERED[name]()
+            return baskets
+        raise BadInput(
+            f"--data {data}: no such file or folder, and not a registered dataset "
+            f"(known: {', '.join(sorted(_REGISTERED))})"
+        )
+    baskets = load_baskets(path, transaction_col, item_col, delimiter)
+    if not baskets:
+        raise BadInput(f"{path} holds no baskets; give a file with at least one item per line")
+    return baskets

@@ -16,7 +16,7 @@ References:
 
 Example:
     >>> import numpy as np
-    >>> from rl_recsys.baselines import Popularity
+    >>> from rl_recsys.dual_embeddings import Popularity
     >>> queries = leave_one_out([["a", "b"], ["a", "c"]], ["a", "b", "c"], seed=0)
     >>> out = evaluate(Popularity(np.array([3.0, 2.0, 1.0])), queries, k=1)
     >>> sorted(out)
@@ -31,8 +31,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from rl_recsys.baselines import Scorer
-from rl_recsys.dual_embeddings import DualEmbeddings
+from rl_recsys.dual_embeddings.baselines import Scorer
+from rl_recsys.dual_embeddings.model import DualEmbeddings
 from rl_shared.errors import BadInput
 
 __all__ = ["DualScorer", "Queries", "evaluate", "hit_curve", "leave_one_out", "rank_target"]
@@ -42,8 +42,18 @@ __all__ = ["DualScorer", "Queries", "evaluate", "hit_curve", "leave_one_out", "r
 class Queries:
     """Held-out queries: context rows (mean of context items) and the hidden item.
 
+    Args:
+        context: each row averages the query's context items.
+        targets: the hidden item's column per query.
+        items: the catalogue, in column order.
+
     Shapes:
         context: ``(n_queries, n_items)`` sparse; targets: ``(n_queries,)``.
+
+    Example:
+        >>> q = leave_one_out([["a", "b"]], ["a", "b"], seed=0)
+        >>> len(q), q.context.shape
+        (1, (1, 2))
     """
 
     context: sp.csr_matrix
@@ -67,6 +77,18 @@ def leave_one_out(
         items: the catalogue, in the scorers' order; other items are dropped.
         seed: seed of the hidden-item draw.
         only: hide only items from this set (e.g. cold items); baskets without one are skipped.
+
+    Shapes:
+        ``-> Queries`` with ``context (n_queries, len(items))``, ``targets (n_queries,)``.
+
+    References:
+        The leave-one-out basket-completion protocol of Two Is Better Than One: Dual
+        Embeddings for Complementary Product Recommendations, arXiv:2211.14982.
+
+    Example:
+        >>> q = leave_one_out([["a", "b", "c"], ["a"]], ["a", "b", "c"], seed=0, only={"c"})
+        >>> q.targets.tolist(), q.context.toarray().tolist()
+        ([2], [[0.5, 0.5, 0.0]])
     """
     index = {item: i for i, item in enumerate(items)}
     allowed = None if only is None else {index[i] for i in only if i in index}
@@ -98,6 +120,18 @@ class DualScorer:
     Args:
         model: the dual embeddings, whose item order must match the queries'.
         mode: ``"complementary"`` (IN·OUT) or ``"similar"`` (IN·IN).
+
+    Shapes:
+        ``score``: context ``(n_queries, n_items)`` sparse -> ``(n_queries, n_items)``.
+
+    References:
+        Two Is Better Than One: Dual Embeddings for Complementary Product Recommendations,
+        arXiv:2211.14982.
+
+    Example:
+        >>> emb = DualEmbeddings(["a", "b"], np.eye(2), np.eye(2)[::-1])
+        >>> DualScorer(emb).score(sp.csr_matrix([[1.0, 0.0]])).tolist()
+        [[0.0, 1.0]]
     """
 
     def __init__(self, model: DualEmbeddings, mode: str = "complementary") -> None:
@@ -106,6 +140,7 @@ class DualScorer:
         self.model, self.mode = model, mode
 
     def score(self, context: sp.csr_matrix) -> np.ndarray:
+        """Cosine of each context's mean unit IN vector with every OUT (or IN) vector."""
         query = np.asarray(context @ self.model._unit_in)
         target = self.model._unit_out if self.mode == "complementary" else self.model._unit_in
         return query @ target.T
@@ -114,8 +149,20 @@ class DualScorer:
 def rank_target(scores: np.ndarray, queries: Queries) -> tuple[np.ndarray, np.ndarray]:
     """Items strictly ahead of the hidden one and items tied with it (itself included).
 
-    Context items are excluded from the ranking. Shapes: ``scores (n, n_items)`` ->
-    ``(n,), (n,)``.
+    Context items are excluded from the ranking.
+
+    Args:
+        scores: every item's score per query.
+        queries: the queries the scores are for.
+
+    Shapes:
+        scores: ``(n, n_items)`` -> ``(n,), (n,)``.
+
+    Example:
+        >>> q = leave_one_out([["a", "b"]], ["a", "b", "c"], seed=0)
+        >>> ahead, tied = rank_target(np.array([[0.0, 0.0, 0.0]]), q)
+        >>> ahead.tolist(), tied.tolist()
+        ([0], [2])
     """
     scores = np.array(scores, dtype=np.float64)
     coo = queries.context.tocoo()
@@ -138,7 +185,27 @@ def _expected(ahead: np.ndarray, tied: np.ndarray, k: int) -> tuple[np.ndarray, 
 def evaluate(
     scorer: Scorer, queries: Queries, k: int = 10, batch_size: int = 2048
 ) -> dict[str, float]:
-    """hit@k, NDCG@k and coverage@k of ``scorer`` on ``queries``."""
+    """hit@k, NDCG@k and coverage@k of ``scorer`` on ``queries`` (ties in expectation).
+
+    Args:
+        scorer: anything with ``score(context) -> (n_queries, n_items)``.
+        queries: from :func:`leave_one_out`.
+        k: the cut-off.
+        batch_size: queries scored at once.
+
+    Shapes:
+        scorer output: ``(batch_size, n_items)`` per batch.
+
+    References:
+        Järvelin & Kekäläinen, Cumulated Gain-based Evaluation of IR Techniques, TOIS 2002
+        (NDCG).
+
+    Example:
+        >>> from rl_recsys.dual_embeddings.baselines import Popularity
+        >>> q = leave_one_out([["a", "b"], ["a", "c"]], ["a", "b", "c"], seed=0)
+        >>> evaluate(Popularity(np.array([3.0, 2.0, 1.0])), q, k=1)["coverage@1"]
+        0.3333333333333333
+    """
     hits, gains, shown = [], [], np.zeros(len(queries.items), dtype=bool)
     for start in range(0, len(queries), batch_size):
         part = Queries(
@@ -165,6 +232,18 @@ def evaluate(
 
 
 def hit_curve(scorer: Scorer, queries: Queries, ks: Sequence[int]) -> dict[int, float]:
-    """hit@k for several k from one scoring pass."""
+    """hit@k for several k from one scoring pass.
+
+    Args:
+        scorer: anything with ``score(context) -> (n_queries, n_items)``.
+        queries: from :func:`leave_one_out`.
+        ks: the cut-offs.
+
+    Example:
+        >>> from rl_recsys.dual_embeddings.baselines import Popularity
+        >>> q = leave_one_out([["a", "b"], ["a", "c"]], ["a", "b", "c"], seed=0)
+        >>> sorted(hit_curve(Popularity(np.array([3.0, 2.0, 1.0])), q, [1, 2]))
+        [1, 2]
+    """
     ahead, tied = rank_target(scorer.score(queries.context), queries)
     return {int(k): float(_expected(ahead, tied, int(k))[0].mean()) for k in ks}

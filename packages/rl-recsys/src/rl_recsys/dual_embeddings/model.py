@@ -37,15 +37,30 @@ from typing import Any
 import numpy as np
 
 from rl_shared.errors import BadInput, ModelNotFound, ShapeMismatch
-from rl_shared.io import atomic_dir, atomic_write_json
 
-__all__ = ["DualEmbeddings", "SGNSConfig", "stable_hash"]
+__all__ = ["CITATION", "KIND", "DualEmbeddings", "SGNSConfig", "stable_hash", "train_word2vec"]
 
-FORMAT_VERSION = 1
+#: the ``kind`` of a saved model folder (``config.json``), checked on load
+KIND = "recsys.dual-embeddings"
+FORMAT_VERSION = 2
+CITATION = """@article{kvernadze2022two,
+  title   = {Two Is Better Than One: Dual Embeddings for Complementary Product Recommendations},
+  author  = {Kvernadze and Sudyanti and Subedi and Hajiaghayi},
+  journal = {arXiv preprint arXiv:2211.14982},
+  year    = {2022}
+}"""
 
 
 def stable_hash(text: str) -> int:
-    """A hash of ``text`` that does not depend on ``PYTHONHASHSEED`` (gensim's ``hashfxn``)."""
+    """A hash of ``text`` that does not depend on ``PYTHONHASHSEED`` (gensim's ``hashfxn``).
+
+    Args:
+        text: the string to hash (CRC-32 of its UTF-8 bytes).
+
+    Example:
+        >>> stable_hash("whole milk") == stable_hash("whole milk")
+        True
+    """
     return zlib.crc32(text.encode("utf-8"))
 
 
@@ -66,6 +81,14 @@ class SGNSConfig:
         sample: frequent-item down-sampling threshold (0 disables it).
         seed: seed of initialisation, negative sampling and shuffles.
         shuffle: shuffle the items of every basket at each epoch.
+
+    References:
+        Mikolov et al., arXiv:1310.4546 (SGNS); Caselles-Dupré et al., arXiv:1804.04212
+        (why the word defaults are wrong for items).
+
+    Example:
+        >>> SGNSConfig(dim=16).replace(ns_exponent=0.0).ns_exponent
+        0.0
     """
 
     dim: int = 64
@@ -242,55 +265,109 @@ class DualEmbeddings:
 
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | Path) -> Path:
-        """Write ``vectors.safetensors`` (``in``, ``out``, ``counts``), ``items.json`` and
-        ``config.json`` into the folder ``path``, atomically (no pickle)."""
-        from safetensors.numpy import save_file
+        """Write the model folder ``path`` through :func:`rl_shared.artifacts.save_model`.
 
-        path = Path(path)
-        with atomic_dir(path) as tmp:
-            save_file(
-                {
-                    "in": np.ascontiguousarray(self.in_vectors),
-                    "out": np.ascontiguousarray(self.out_vectors),
-                    "counts": np.ascontiguousarray(self.counts.astype(np.int64)),
-                },
-                str(tmp / "vectors.safetensors"),
-            )
+        The folder holds ``config.json`` (kind ``rl-recsys/dual-embeddings`` and the
+        :class:`SGNSConfig`), ``model.safetensors`` (``in``, ``out``, ``counts``),
+        ``items.json`` (the item names, one per row) and a ``README.md`` model card. An
+        existing folder is replaced atomically; nothing is pickled.
+
+        Args:
+            path: the model folder (by convention ``OUT/model``).
+        """
+        import torch
+
+        from rl_shared.artifacts import save_model
+        from rl_shared.io import atomic_write_json
+
+        def write_items(tmp: Path) -> None:
             atomic_write_json(tmp / "items.json", self.items)
-            atomic_write_json(
-                tmp / "config.json",
-                {"format": "rl-recsys/dual-embeddings", "version": FORMAT_VERSION}
-                | asdict(self.config),
-            )
-        return path
+
+        tensors = {
+            "in": torch.from_numpy(np.ascontiguousarray(self.in_vectors)),
+            "out": torch.from_numpy(np.ascontiguousarray(self.out_vectors)),
+            "counts": torch.from_numpy(np.ascontiguousarray(self.counts.astype(np.int64))),
+        }
+        return save_model(
+            path,
+            kind=KIND,
+            config={"version": FORMAT_VERSION, "n_items": len(self), **asdict(self.config)},
+            tensors=tensors,
+            citation=CITATION,
+            summary=(
+                f"Dual (IN/OUT) SGNS product embeddings: {len(self)} items, dimension "
+                f"{self.dim}; IN·IN finds similar items, IN·OUT complementary ones."
+            ),
+            write=write_items,
+        )
 
     @classmethod
     def load(cls, path: str | Path) -> DualEmbeddings:
-        """Read a folder written by :meth:`save`."""
-        from safetensors.numpy import load_file
+        """Read a folder written by :meth:`save` (or a training ``OUT`` holding ``model/``).
+
+        Raises:
+            ModelNotFound: the folder is missing or incomplete.
+            BadInput: the folder holds another kind of model.
+        """
+        from rl_shared.artifacts import load_model
 
         path = Path(path)
-        needed = [path / n for n in ("vectors.safetensors", "items.json", "config.json")]
-        missing = [p.name for p in needed if not p.is_file()]
-        if missing:
+        if not (path / "config.json").is_file() and (path / "model" / "config.json").is_file():
+            path = path / "model"
+        items_file = path / "items.json"
+        artifact = load_model(path, kind=KIND)
+        if not items_file.is_file():
             raise ModelNotFound(
-                f"{path} is not a saved DualEmbeddings model (missing {', '.join(missing)}); "
-                "train one with `rl recsys train`"
+                f"{path} is not a complete dual-embeddings model (no items.json); "
+                "train one with `rl recsys dual-embeddings train`"
             )
-        tensors = load_file(str(needed[0]))
-        items = json.loads(needed[1].read_text(encoding="utf-8"))
-        raw = json.loads(needed[2].read_text(encoding="utf-8"))
+        items = json.loads(items_file.read_text(encoding="utf-8"))
         known = {f.name for f in fields(SGNSConfig)}
-        config = SGNSConfig(**{k: v for k, v in raw.items() if k in known})
-        return cls(items, tensors["in"], tensors["out"], tensors["counts"], config)
+        config = SGNSConfig(**{k: v for k, v in artifact.config.items() if k in known})
+        t = artifact.tensors
+        return cls(items, t["in"].numpy(), t["out"].numpy(), t["counts"].numpy(), config)
 
     def to_keyed_vectors(self, space: str = "in") -> Any:
-        """The IN (or OUT) vectors as a gensim ``KeyedVectors``."""
+        """The IN (or OUT) vectors as a gensim ``KeyedVectors``, with the training counts.
+
+        Args:
+            space: ``"in"`` (input vectors, gensim's ``wv``) or ``"out"`` (``syn1neg``).
+        """
         from gensim.models import KeyedVectors
 
-        kv = KeyedVectors(self.dim, count=len(self.items))
+        if space not in ("in", "out"):
+            raise BadInput(f"space must be 'in' or 'out', got {space!r}")
+        kv = KeyedVectors(self.dim)
         kv.add_vectors(self.items, self.in_vectors if space == "in" else self.out_vectors)
+        kv.allocate_vecattrs(["count"], [np.int64])
+        kv.expandos["count"][:] = np.asarray(self.counts, dtype=np.int64)
         return kv
+
+    def save_keyed_vectors(self, path: str | Path, space: str = "in") -> Path:
+        """Write the IN (or OUT) vectors as one gensim file, read back by ``KeyedVectors.load``.
+
+        gensim's own format, arrays included in the one file (item names may hold spaces,
+        which the word2vec text format cannot). Written to a temporary file and renamed.
+
+        Args:
+            path: the file to write, e.g. ``OUT/in.kv``.
+            space: ``"in"`` or ``"out"``.
+
+        Example:
+            >>> import tempfile, pathlib
+            >>> from gensim.models import KeyedVectors
+            >>> emb = DualEmbeddings(["whole milk", "tea"], np.eye(2), np.eye(2)[::-1])
+            >>> path = emb.save_keyed_vectors(pathlib.Path(tempfile.mkdtemp()) / "out.kv", "out")
+            >>> KeyedVectors.load(str(path))["whole milk"].tolist()
+            [0.0, 1.0]
+        """
+        from rl_shared.io import atomic_open
+
+        kv = self.to_keyed_vectors(space)
+        path = Path(path)
+        with atomic_open(path, "wb") as handle:
+            kv.save(handle)
+        return path
 
 
 def train_word2vec(
@@ -302,6 +379,23 @@ def train_word2vec(
 
     One worker and a stable ``hashfxn`` make the run reproducible for a given seed. The
     learning rate falls linearly from ``alpha`` to ``min_alpha`` across all epochs.
+
+    Args:
+        baskets: lists of item names (empty baskets are skipped).
+        config: hyper-parameters.
+        progress: optional wrapper of the epoch range, ``progress(epochs, description)``.
+
+    Returns:
+        The gensim ``Word2Vec`` (``wv.vectors`` are IN, ``syn1neg`` OUT).
+
+    References:
+        Mikolov et al., Distributed Representations of Words and Phrases and their
+        Compositionality, arXiv:1310.4546.
+
+    Example:
+        >>> w2v = train_word2vec([["tea", "lemon"]] * 10, SGNSConfig(dim=4, epochs=1, negative=1))
+        >>> w2v.syn1neg.shape
+        (2, 4)
     """
     from gensim.models import Word2Vec
 

@@ -1,4 +1,4 @@
-"""Reproduction ``recsys.groceries``: IN·OUT vs IN·IN vs popularity vs lift on Groceries.
+"""Reproduction ``recsys.dual-embeddings``: IN·OUT vs IN·IN vs popularity vs lift on Groceries.
 
 On the Groceries baskets (9,835 baskets, 169 items), each seed draws a random 80/20 split,
 hides one item per test basket and ranks every item from the rest of the basket. SGNS
@@ -7,6 +7,11 @@ hyper-parameters are tuned on a validation split of the first seed's training ba
 A cold-item experiment holds 20% of the frequent items out of training, places them in
 the IN and OUT spaces from their names (MiniLM + ridge regression) and asks how often a
 held-out cold item is recovered.
+
+Sizes: ``smoke`` runs every step on the first 3,000 baskets with one seed, a two-point grid
+and 3 epochs, with hashed character trigrams of the names in place of MiniLM (seconds);
+``quick`` uses all baskets, 2 seeds (1 for cold items), a 3-point
+grid and 15 epochs; ``full`` 5 seeds, the 40-point grid and the SGNS defaults.
 
 References:
     Kvernadze, Sudyanti, Subedi & Hajiaghayi, Two Is Better Than One: Dual Embeddings for
@@ -20,14 +25,16 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from rl_recsys.baselines import CooccurrenceLift, Popularity
-from rl_recsys.baskets import item_counts, split_baskets
-from rl_recsys.cold_items import add_cold_items, embed_texts, item_texts, synthetic_baskets
-from rl_recsys.datasets import load_groceries
-from rl_recsys.dual_embeddings import DualEmbeddings, SGNSConfig
-from rl_recsys.evaluation import DualScorer, evaluate, hit_curve, leave_one_out
-from rl_recsys.tuning import tune
+from rl_recsys.dual_embeddings.baselines import CooccurrenceLift, Popularity
+from rl_recsys.dual_embeddings.cold_items import add_cold_items, embed_items, synthetic_baskets
+from rl_recsys.dual_embeddings.data import item_counts, load_groceries, split_baskets
+from rl_recsys.dual_embeddings.evaluation import DualScorer, evaluate, hit_curve, leave_one_out
+from rl_recsys.dual_embeddings.model import DualEmbeddings, SGNSConfig, stable_hash
+from rl_recsys.dual_embeddings.train import train_model
+from rl_recsys.dual_embeddings.tuning import tune
+from rl_shared.plotting import subplots
 from rl_shared.reproduce import Anchor, Reproduction, Result, RunContext
+from rl_shared.reproduce.stats import mean_std
 
 __all__ = ["REPRODUCTION", "run"]
 
@@ -78,19 +85,32 @@ def _reorder(model: DualEmbeddings, items: list[str]) -> DualEmbeddings:
     )
 
 
-def _settings(quick: bool) -> dict[str, Any]:
-    if quick:
-        return {
-            "seeds": 2,
-            "cold_seeds": 1,
-            "grid": {"ns_exponent": [-0.5, 0.0, 0.75], "negative": [5], "dim": [32]},
-            "base": SGNSConfig(epochs=15),
-            "default": SGNSConfig(epochs=15),
-            "lift_support": (1, 10, 50),
-        }
-    return {
+def _settings(ctx: RunContext) -> dict[str, Any]:
+    smoke = {
+        "baskets": 3000,
+        "seeds": 1,
+        "cold_seeds": 1,
+        "name_features": "trigrams",
+        "grid": {"ns_exponent": [0.0, 0.75], "negative": [5], "dim": [16]},
+        "base": SGNSConfig(epochs=3),
+        "default": SGNSConfig(dim=16, epochs=3, negative=5),
+        "lift_support": (1, 10),
+    }
+    quick = {
+        "baskets": None,
+        "seeds": 2,
+        "cold_seeds": 1,
+        "name_features": "minilm",
+        "grid": {"ns_exponent": [-0.5, 0.0, 0.75], "negative": [5], "dim": [32]},
+        "base": SGNSConfig(epochs=15),
+        "default": SGNSConfig(epochs=15),
+        "lift_support": (1, 10, 50),
+    }
+    full = {
+        "baskets": None,
         "seeds": 5,
         "cold_seeds": 5,
+        "name_features": "minilm",
         "grid": {
             "ns_exponent": [-0.5, 0.0, 0.5, 0.75, 1.0],
             "negative": [5, 15],
@@ -101,12 +121,32 @@ def _settings(quick: bool) -> dict[str, Any]:
         "default": SGNSConfig(),
         "lift_support": (1, 5, 10, 20, 50, 100),
     }
+    return ctx.pick(smoke=smoke, quick=quick, full=full)
+
+
+def _fit(baskets: list[list[str]], config: SGNSConfig) -> DualEmbeddings:
+    return train_model(baskets, config)
+
+
+def _mean_std_metrics(
+    rows: dict[str, list[dict[str, float]]], prefix: str = ""
+) -> dict[str, float]:
+    """``{prefix}{method}.{metric}`` (mean) and ``....std`` (sample std) over seeds."""
+    metrics: dict[str, float] = {}
+    for name, runs in rows.items():
+        for key in runs[0]:
+            mean, std = mean_std([r[key] for r in runs])
+            metrics[f"{prefix}{name}.{key}"] = mean
+            metrics[f"{prefix}{name}.{key}.std"] = std
+    return metrics
 
 
 def run(ctx: RunContext) -> Result:
     """Tune, compare the four scorers over seeds, run the cold-item experiment, plot."""
-    cfg = _settings(ctx.quick)
+    cfg = _settings(ctx)
     baskets = load_groceries()
+    if cfg["baskets"] is not None:
+        baskets = baskets[: cfg["baskets"]]
     seeds = [ctx.seed + i for i in range(cfg["seeds"])]
 
     # --- task-specific tuning on a validation split of the first seed's training baskets
@@ -126,8 +166,8 @@ def run(ctx: RunContext) -> Result:
     models: dict[int, DualEmbeddings] = {}
     for seed in ctx.track(seeds, "seeds"):
         train, test = split_baskets(baskets, 0.2, "random", seed)
-        best = DualEmbeddings.fit(train, tuned.best.replace(seed=seed))
-        default = DualEmbeddings.fit(train, cfg["default"].replace(seed=seed))
+        best = _fit(train, tuned.best.replace(seed=seed))
+        default = _fit(train, cfg["default"].replace(seed=seed))
         default = _reorder(default, best.items)
         models[seed] = best
         queries = leave_one_out(test, best.items, seed=seed)
@@ -144,14 +184,9 @@ def run(ctx: RunContext) -> Result:
             curves[name].append(list(hit_curve(scorer, queries, KS).values()))
         rows.setdefault("random", []).append(evaluate(_Random(len(best), seed), queries, k=K))
 
-    metrics: dict[str, float] = {}
-    for name, runs in rows.items():
-        for key in runs[0]:
-            values = np.array([r[key] for r in runs])
-            metrics[f"{name}.{key}"] = float(values.mean())
-            metrics[f"{name}.{key}.std"] = float(values.std(ddof=1)) if len(values) > 1 else 0.0
+    metrics = _mean_std_metrics(rows)
 
-    cold = _cold_experiment(baskets, tuned.best, cfg["cold_seeds"], ctx)
+    cold = _cold_experiment(baskets, tuned.best, cfg["cold_seeds"], cfg["name_features"], ctx)
     metrics.update(cold["metrics"])
     metrics["tuned.validation_hit@10"] = tuned.best_score
     metrics["lift.min_support"] = float(support)
@@ -166,7 +201,7 @@ def run(ctx: RunContext) -> Result:
         f"(popularity {pop:.3f}, lift {metrics[f'lift.hit@{K}']:.3f}); IN·OUT "
         f"{'beats' if io > ii else 'does NOT beat'} IN·IN for complements; cold items via "
         f"synthetic baskets hit@10 {metrics['cold.in-out synthetic baskets.hit@10']:.3f}, "
-        f"MiniLM+ridge {metrics['cold.in-out ridge-mapped.hit@10']:.3f} "
+        f"{cold['features']}+ridge {metrics['cold.in-out ridge-mapped.hit@10']:.3f} "
         f"(random {metrics['cold.random.hit@10']:.3f})"
     )
     anchors = [
@@ -180,7 +215,8 @@ def run(ctx: RunContext) -> Result:
             "cold.in-out synthetic baskets.hit@10",
             "synthetic samples from other modalities extend coverage to cold items",
             f"Kvernadze et al., {PAPER}",
-            "paper: images/text/clicks of a retailer; here MiniLM on item names only",
+            f"paper: images/text/clicks of a retailer; here {cold['features']} features of "
+            "item names only",
         ),
         Anchor(
             "tuned.validation_hit@10",
@@ -198,8 +234,23 @@ def run(ctx: RunContext) -> Result:
     )
 
 
+def _trigram_features(items: list[str], dim: int = 256) -> np.ndarray:
+    """Unit bags of hashed character trigrams of the item names (the smoke size's stand-in
+    for MiniLM, which takes seconds to import)."""
+    out = np.zeros((len(items), dim), dtype=np.float32)
+    for row, item in enumerate(items):
+        text = f"  {item.strip().lower()} "
+        for i in range(len(text) - 2):
+            out[row, stable_hash(text[i : i + 3]) % dim] += 1.0
+    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+
+
+def _name_features(items: list[str], kind: str) -> np.ndarray:
+    return embed_items(items) if kind == "minilm" else _trigram_features(items)
+
+
 def _cold_experiment(
-    baskets: list[list[str]], config: SGNSConfig, n_seeds: int, ctx: RunContext
+    baskets: list[list[str]], config: SGNSConfig, n_seeds: int, features: str, ctx: RunContext
 ) -> dict[str, Any]:
     """Hold 20% of frequent items out of training, map them from their names, evaluate."""
     results: dict[str, list[dict[str, float]]] = {}
@@ -212,10 +263,10 @@ def _cold_experiment(
         cold = sorted(rng.choice(frequent, size=len(frequent) // 5, replace=False).tolist())
         cold_set = set(cold)
         warm_train = [[i for i in b if i not in cold_set] for b in train]
-        warm = DualEmbeddings.fit(warm_train, config.replace(seed=seed))
-        grown = add_cold_items(warm, cold)
-        oracle = _reorder(DualEmbeddings.fit(train, config.replace(seed=seed)), grown.items)
-        texts = embed_texts(item_texts(grown.items))
+        warm = _fit(warm_train, config.replace(seed=seed))
+        texts = _name_features(warm.items + cold, features)
+        grown = add_cold_items(warm, cold, features=dict(zip(warm.items + cold, texts)))
+        oracle = _reorder(_fit(train, config.replace(seed=seed)), grown.items)
         # synthetic baskets: swap each cold item into baskets of its 3 nearest warm names,
         # as many as its neighbours' mean basket count
         n_warm = len(warm)
@@ -232,9 +283,7 @@ def _cold_experiment(
                 warm_train, [item], neighbours, per_item[item], seed=seed
             )
         ]
-        augmented = _reorder(
-            DualEmbeddings.fit(warm_train + synthetic, config.replace(seed=seed)), grown.items
-        )
+        augmented = _reorder(_fit(warm_train + synthetic, config.replace(seed=seed)), grown.items)
         queries = leave_one_out(test, grown.items, seed=seed, only=cold_set)
         scorers = {
             "in-out ridge-mapped": DualScorer(grown, "complementary"),
@@ -255,14 +304,10 @@ def _cold_experiment(
         top = np.argsort(-DualScorer(augmented).score(all_q.context), axis=1)[:, :K]
         shown = {grown.items[i] for i in np.unique(top)}
         cold_coverage.append(len(shown & cold_set) / len(cold_set))
-    metrics: dict[str, float] = {}
-    for name, runs in results.items():
-        for key in runs[0]:
-            values = np.array([r[key] for r in runs])
-            metrics[f"cold.{name}.{key}"] = float(values.mean())
-            metrics[f"cold.{name}.{key}.std"] = float(values.std(ddof=1)) if len(runs) > 1 else 0.0
+    metrics = _mean_std_metrics(results, "cold.")
     metrics["cold.cold_items_in_top10_share"] = float(np.mean(cold_coverage))
-    return {"metrics": metrics, "names": list(results), "n_seeds": n_seeds}
+    label = "MiniLM" if features == "minilm" else "character-trigram"
+    return {"metrics": metrics, "names": list(results), "n_seeds": n_seeds, "features": label}
 
 
 def _examples(model: DualEmbeddings) -> str:
@@ -327,8 +372,8 @@ def _details(
             f"### Cold items ({cold['n_seeds']} seed(s))",
             "",
             "20% of the items bought in ≥ 20 training baskets are removed from training; their "
-            "IN/OUT vectors come either from a ridge map of MiniLM name embeddings learnt on warm "
-            "items, or from SGNS trained with synthetic baskets (each cold item swapped into "
+            f"IN/OUT vectors come either from a ridge map of {cold['features']} name embeddings "
+            "learnt on warm items, or from SGNS trained with synthetic baskets (each cold item swapped into "
             "baskets of its 3 nearest warm names). Queries hide a cold item; every item is "
             "ranked (and, in the last column, only cold items). Share of cold items reaching "
             "any top-10 list (synthetic baskets): "
@@ -344,16 +389,11 @@ def _details(
 
 
 def _plot(ctx: RunContext, curves: dict[str, list[list[float]]], cold: dict[str, float]) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+    fig, (left, right) = subplots(1, 2, figsize=(11, 4))
     for name, runs in curves.items():
         mean = np.mean(runs, axis=0)
         left.plot(KS, mean, marker="o", markersize=3, label=name)
-    left.set_xlabel("k")
+    left.set_xlabel("k (length of the recommendation list)")
     left.set_ylabel("hit@k (hidden item recovered)")
     left.set_title("Groceries basket completion")
     left.legend(fontsize=8)
@@ -363,16 +403,14 @@ def _plot(ctx: RunContext, curves: dict[str, list[list[float]]], cold: dict[str,
     right.bar(names, values, yerr=errors, color="tab:blue")
     right.set_ylabel("hit@10 on held-out cold items")
     right.set_title("Cold items")
+    right.set_xlabel("method")
     right.tick_params(axis="x", labelrotation=20)
     fig.tight_layout()
-    name = "hit_at_k.png"
-    fig.savefig(ctx.out_dir / name, dpi=120)
-    plt.close(fig)
-    return name
+    return ctx.save_figure(fig, "hit_at_k.png").name
 
 
 REPRODUCTION = Reproduction(
-    name="recsys.groceries",
+    name="recsys.dual-embeddings",
     summary="IN·OUT vs IN·IN vs popularity vs lift on Groceries baskets, tuning, cold items",
     run=run,
     datasets=("groceries",),

@@ -27,8 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from rl_recsys.dual_embeddings import DualEmbeddings, SGNSConfig
-from rl_recsys.evaluation import DualScorer, evaluate, leave_one_out
+from rl_recsys.dual_embeddings.evaluation import DualScorer, evaluate, leave_one_out
+from rl_recsys.dual_embeddings.model import DualEmbeddings, SGNSConfig
 from rl_shared.errors import BadInput
 
 __all__ = ["DEFAULT_GRID", "TuningResult", "tune"]
@@ -43,7 +43,18 @@ DEFAULT_GRID: dict[str, list[Any]] = {
 
 @dataclass
 class TuningResult:
-    """Every configuration tried with its validation score, and the best one."""
+    """Every configuration tried with its validation score, and the best one.
+
+    Args:
+        best: the configuration with the highest validation score.
+        best_score: its score.
+        trials: ``(configuration, score)`` for every point tried, in order.
+        metric: the metric's name, e.g. ``"hit@10"``.
+
+    Example:
+        >>> TuningResult(SGNSConfig(), 0.5).metric
+        'hit@10'
+    """
 
     best: SGNSConfig
     best_score: float
@@ -72,6 +83,16 @@ def tune(
         k: cut-off of the hit rate.
         seed: seed of the models, the subset and the hidden items.
         progress: optional wrapper of the trial loop (``tqdm`` or ``ctx.track``).
+
+    References:
+        Caselles-Dupré, Lesaint & Royo-Letelier, Word2vec applied to Recommendation:
+        Hyperparameters Matter, arXiv:1804.04212.
+
+    Example:
+        >>> baskets = [["a", "b"], ["c", "d"]] * 30
+        >>> result = tune(baskets, baskets, {"dim": [4]}, SGNSConfig(epochs=1, negative=2))
+        >>> result.best.dim, len(result.trials)
+        (4, 1)
     """
     grid = dict(grid or DEFAULT_GRID)
     base = (base or SGNSConfig()).replace(seed=seed)
