@@ -1,6 +1,6 @@
 """Simulated people who answer similarity and preference queries from the features they care about.
 
-A person cares about a subset of :data:`rl_robotics.features.FEATURES` with a weight each
+A person cares about a subset of :data:`rl_robotics.sirl.features.FEATURES` with a weight each
 (default signs: keep the cup low over the ``table``, far from the ``laptop`` and the
 ``person``, upright for ``coffee``, and slow for ``speed``). Asked which two of three trajectories are most
 alike, they compare the trajectories' scaled mean features on their subset (weighted by
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rl_robotics.features import FEATURES, feature_index
+from rl_robotics.sirl.features import FEATURES, feature_index
 from rl_shared.errors import BadInput, ShapeMismatch
 
 __all__ = [

@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from rl_robotics.people import SimulatedPerson, sample_preference_queries
-from rl_robotics.representation import TrainConfig
-from rl_robotics.reward import PreferenceReward, TaskInputReward
+from rl_robotics.sirl.people import SimulatedPerson, sample_preference_queries
+from rl_robotics.sirl.representation import TrainConfig
+from rl_robotics.sirl.reward import PreferenceReward, TaskInputReward
 from rl_shared.errors import BadInput, ShapeMismatch
 
 

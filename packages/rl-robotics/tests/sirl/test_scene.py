@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from rl_robotics.scene import REGIONS, TableScene, sample_placement
+from rl_robotics.sirl.scene import REGIONS, TableScene, sample_placement
 from rl_shared.errors import BadInput, UnknownName
 
 

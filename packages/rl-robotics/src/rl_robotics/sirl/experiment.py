@@ -27,19 +27,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import torch
 
-from rl_robotics.evaluation import preference_accuracy, probe_r2
-from rl_robotics.features import FEATURE_SCALES, FEATURES, state_features, trajectory_features
-from rl_robotics.people import (
+from rl_robotics.sirl.evaluation import preference_accuracy, probe_r2
+from rl_robotics.sirl.features import FEATURE_SCALES, FEATURES, state_features, trajectory_features
+from rl_robotics.sirl.people import (
     SimulatedPerson,
     sample_preference_queries,
     sample_similarity_queries,
     similarity_triplets,
 )
-from rl_robotics.representation import StateEncoder, TrainConfig, fit_contrastive, fit_sirl
-from rl_robotics.reward import PreferenceReward, TaskInputReward
-from rl_robotics.trajectories import generate_trajectories
+from rl_robotics.sirl.representation import StateEncoder, TrainConfig, fit_contrastive, fit_sirl
+from rl_robotics.sirl.reward import PreferenceReward, TaskInputReward
+from rl_robotics.sirl.trajectories import generate_trajectories
 from rl_shared.errors import BadInput
 
 __all__ = ["METHODS", "ExperimentConfig", "run_sirl_experiment"]
@@ -98,7 +97,6 @@ def run_sirl_experiment(
     config = config or ExperimentConfig()
     if not config.queries or min(config.queries) < 1 or config.preferences < 1:
         raise BadInput("query budgets and the number of preferences must be positive")
-    torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     gen = dict(steps=config.steps, cache=config.cache, progress=progress)
     pool = generate_trajectories(config.pool, region="train", seed=10_000 + seed, **gen)

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from rl_robotics.people import (
+from rl_robotics.sirl.people import (
     SimulatedPerson,
     sample_preference_queries,
     sample_similarity_queries,

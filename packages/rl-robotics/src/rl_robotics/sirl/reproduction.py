@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from rl_shared.reproduce import Anchor, Reproduction, Result, RunContext
+from rl_shared.reproduce.stats import mean_std
 
 if TYPE_CHECKING:  # torch, scikit-learn and PyBullet load in run(), not when listing
-    from rl_robotics.experiment import ExperimentConfig
-    from rl_robotics.people import SimulatedPerson
+    from rl_robotics.sirl.experiment import ExperimentConfig
+    from rl_robotics.sirl.people import SimulatedPerson
 
 __all__ = ["REPRODUCTION", "run", "summarize"]
 
@@ -45,11 +46,27 @@ NOTES = """### Protocol and caveats
 COLORS = {"sirl": "C0", "contrastive": "C1", "task_input": "C2", "oracle": "k", "random": "C7"}
 
 
-def _settings(quick: bool) -> dict[str, Any]:
-    from rl_robotics.experiment import ExperimentConfig
-    from rl_robotics.representation import TrainConfig
+def _settings(size: str) -> dict[str, Any]:
+    """Seeds, people and experiment sizes of the ``smoke``, ``quick`` or ``full`` run."""
+    from rl_robotics.sirl.experiment import ExperimentConfig
+    from rl_robotics.sirl.representation import TrainConfig
 
-    if quick:
+    if size == "smoke":
+        return {
+            "seeds": 1,
+            "people": ("laptop,table",),
+            "config": ExperimentConfig(
+                queries=(10, 40),
+                preferences=20,
+                pool=40,
+                test=20,
+                test_pairs=200,
+                steps=6,
+                train=TrainConfig(steps=40),
+                contrastive_steps=40,
+            ),
+        }
+    if size == "quick":
         return {
             "seeds": 2,
             "people": ("laptop,table",),
@@ -77,23 +94,34 @@ def _settings(quick: bool) -> dict[str, Any]:
 
 
 def summarize(rows: list[dict[str, Any]], key: str) -> dict[tuple[str, int], tuple[float, float]]:
-    """Mean and standard deviation of ``key`` over seeds, per (method, queries)."""
+    """Mean and sample standard deviation of ``key`` over seeds, per (method, queries).
+
+    Example:
+        >>> rows = [{"method": "sirl", "queries": 5, "accuracy": a} for a in (0.5, 0.7)]
+        >>> mean, std = summarize(rows, "accuracy")[("sirl", 5)]
+        >>> round(mean, 6), round(std, 6)
+        (0.6, 0.141421)
+    """
     groups: dict[tuple[str, int], list[float]] = {}
     for row in rows:
         groups.setdefault((row["method"], row["queries"]), []).append(row[key])
-    return {k: (float(np.mean(v)), float(np.std(v))) for k, v in groups.items()}
+    return {k: mean_std(v) for k, v in groups.items()}
 
 
 def run(ctx: RunContext) -> Result:
     """Sweep query budgets for each simulated person over seeds; tables, metrics and plots."""
-    import torch
+    from rl_shared.runtime import threads
 
-    from rl_robotics.experiment import METHODS, run_sirl_experiment
-    from rl_robotics.features import FEATURES
-    from rl_robotics.people import SimulatedPerson
+    with threads(1):
+        return _run(ctx)
 
-    torch.set_num_threads(1)
-    cfg = _settings(ctx.quick)
+
+def _run(ctx: RunContext) -> Result:
+    from rl_robotics.sirl.experiment import METHODS, run_sirl_experiment
+    from rl_robotics.sirl.features import FEATURES
+    from rl_robotics.sirl.people import SimulatedPerson
+
+    cfg = _settings(ctx.size)
     seeds = [ctx.seed + i for i in range(cfg["seeds"])]
     config: ExperimentConfig = cfg["config"]
     metrics: dict[str, float] = {}
@@ -115,7 +143,7 @@ def run(ctx: RunContext) -> Result:
             spur = np.mean([r2[f][(m, budget)][0] for f in person.spurious])
             metrics[f"{tag}.{m}.r2_cared"] = round(float(cared), 4)
             metrics[f"{tag}.{m}.r2_spurious"] = round(float(spur), 4)
-        details.append(_tables(person, config, acc, moved, r2, budget))
+        details.append(_tables(person, config, acc, moved, r2, budget, len(seeds)))
         name = f"accuracy_vs_queries_{tag}.png"
         _plot(ctx, name, who, config.queries, acc, moved)
         plots.append(name)
@@ -153,14 +181,15 @@ def _tables(
     moved: dict,
     r2: dict,
     budget: int,
+    n_seeds: int,
 ) -> str:
-    from rl_robotics.experiment import METHODS
-    from rl_robotics.features import FEATURES
+    from rl_robotics.sirl.experiment import METHODS
+    from rl_robotics.sirl.features import FEATURES
 
     lines = [
         f"### Person who cares about {', '.join(person.features)}",
         "",
-        f"Test preference accuracy (mean ± std over seeds; {config.preferences} preferences "
+        f"Test preference accuracy (mean ± sample std over {n_seeds} seed(s); {config.preferences} preferences "
         "for the reward on each representation; task-input gets Q + "
         f"{config.preferences} preferences).",
         "",
@@ -191,14 +220,10 @@ def _tables(
 def _plot(
     ctx: RunContext, name: str, who: str, queries: tuple[int, ...], acc: dict, moved: dict
 ) -> None:
-    import matplotlib
+    from rl_robotics.sirl.experiment import METHODS
+    from rl_shared.plotting import subplots
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from rl_robotics.experiment import METHODS
-
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
+    fig, axes = subplots(1, 2, figsize=(10, 4), sharey=True)
     for ax, table, title in (
         (axes[0], acc, "training placements"),
         (axes[1], moved, "objects moved"),
@@ -215,8 +240,7 @@ def _plot(
     axes[0].set_ylabel("test preference accuracy")
     axes[1].legend(loc="lower right")
     fig.tight_layout()
-    fig.savefig(ctx.out_dir / name, dpi=120)
-    plt.close(fig)
+    ctx.save_figure(fig, name)
 
 
 REPRODUCTION = Reproduction(

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from rl_robotics.features import (
+from rl_robotics.sirl.features import (
     FEATURE_SCALES,
     feature_index,
     make_state,

@@ -14,15 +14,22 @@ References:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 from sklearn.linear_model import RidgeCV
 from sklearn.metrics import r2_score
 from sklearn.preprocessing import StandardScaler
 
-from rl_robotics.people import SimulatedPerson
+from rl_robotics.sirl.features import FEATURES, state_features
+from rl_robotics.sirl.people import SimulatedPerson, sample_preference_queries
 from rl_shared.errors import ShapeMismatch
 
-__all__ = ["preference_accuracy", "probe_r2"]
+if TYPE_CHECKING:
+    from rl_robotics.sirl.train import SirlModel
+    from rl_robotics.sirl.trajectories import TrajectorySet
+
+__all__ = ["evaluate_model", "preference_accuracy", "probe_r2"]
 
 
 def preference_accuracy(
@@ -84,3 +91,54 @@ def probe_r2(
     probe = RidgeCV(alphas=np.logspace(-3, 3, 7)).fit(x_train, features[train])
     pred = probe.predict(x_test).reshape(len(test), -1)
     return np.array([r2_score(features[test][:, j], pred[:, j]) for j in range(features.shape[1])])
+
+
+def evaluate_model(
+    model: SirlModel, test: TrajectorySet, pairs: int = 1000, seed: int = 0
+) -> dict[str, Any]:
+    """Test preference accuracy of a trained model and the probe R² of every feature.
+
+    Args:
+        model: a trained (or loaded) :class:`~rl_robotics.sirl.train.SirlModel`.
+        test: held-out trajectories (e.g. with the laptop and person moved).
+        pairs: random test pairs ordered by the model's person's noiseless reward.
+        seed: seed of the pairs and of the probe's split.
+
+    Returns:
+        ``{"accuracy", "pairs", "trajectories", "r2": {feature: R²}, "r2_cared",
+        "r2_spurious"}`` (``r2_spurious`` is ``nan`` for a person who cares about everything).
+
+    Shapes:
+        ``test.states``: ``(N, T, 23)``.
+
+    References:
+        Bobu et al., "SIRL: Similarity-based Implicit Representation Learning", HRI 2023,
+        arXiv:2301.00810.
+
+    Example:
+        >>> from rl_robotics.sirl.train import TrainConfig, train_sirl
+        >>> from rl_robotics.sirl.trajectories import generate_trajectories
+        >>> pool = generate_trajectories(8, steps=3, cache=False)
+        >>> model = train_sirl(SimulatedPerson("table"), pool, queries=10, preferences=6,
+        ...                    config=TrainConfig(steps=3))
+        >>> report = evaluate_model(model, generate_trajectories(6, steps=3, seed=1, cache=False), 20)
+        >>> 0.0 <= report["accuracy"] <= 1.0, sorted(report["r2"]) == sorted(FEATURES)
+        (True, True)
+    """
+    rng = np.random.default_rng(seed)
+    index = sample_preference_queries(len(test), pairs, rng)
+    accuracy = preference_accuracy(model.score(test.states), test.features(), model.person, index)
+    states = test.states.reshape(-1, test.states.shape[-1])
+    r2 = probe_r2(model.encoder.embed_states(states), state_features(states), seed=seed)
+    by_name = {name: float(v) for name, v in zip(FEATURES, r2)}
+    person = model.person
+    return {
+        "accuracy": accuracy,
+        "pairs": pairs,
+        "trajectories": len(test),
+        "r2": by_name,
+        "r2_cared": float(np.mean([by_name[f] for f in person.features])),
+        "r2_spurious": float(np.mean([by_name[f] for f in person.spurious]))
+        if person.spurious
+        else float("nan"),
+    }

@@ -16,21 +16,31 @@ References:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
-from safetensors.torch import load_file, save_file
 from torch import Tensor, nn
 
-from rl_robotics.features import STATE_DIM
+from rl_robotics.sirl.features import STATE_DIM
+from rl_shared.artifacts import load_model, save_model
 from rl_shared.errors import BadInput, NonFiniteLoss, ShapeMismatch
-from rl_shared.io import atomic_dir
 from rl_shared.losses import info_nce, triplet_loss
 
-__all__ = ["StateEncoder", "TrainConfig", "fit_contrastive", "fit_sirl"]
+__all__ = ["CITATION", "ENCODER_KIND", "StateEncoder", "TrainConfig", "fit_contrastive", "fit_sirl"]
+
+#: the paper's BibTeX, written into every saved model's card
+CITATION = """@inproceedings{bobu2023sirl,
+  title = {{SIRL}: Similarity-based Implicit Representation Learning},
+  author = {Bobu, Andreea and Liu, Yi and Shah, Rohin and Brown, Daniel S. and Dragan, Anca D.},
+  booktitle = {Proceedings of the 2023 ACM/IEEE International Conference on Human-Robot Interaction},
+  year = {2023},
+  eprint = {2301.00810},
+  archivePrefix = {arXiv}
+}"""
+#: the ``kind`` of a saved :class:`StateEncoder` folder (see :mod:`rl_shared.artifacts`)
+ENCODER_KIND = "robotics.sirl.representation"
 
 
 @dataclass
@@ -75,6 +85,10 @@ class StateEncoder(nn.Module):
         >>> enc = StateEncoder(out_dim=4, seed=0)
         >>> enc.embed_trajectories(np.zeros((2, 5, 23))).shape
         (2, 4)
+        >>> import tempfile
+        >>> back = StateEncoder.load(enc.save(tempfile.mkdtemp() + "/model"))
+        >>> bool(np.array_equal(back.embed_states(np.ones((3, 23))), enc.embed_states(np.ones((3, 23)))))
+        True
     """
 
     def __init__(
@@ -116,22 +130,25 @@ class StateEncoder(nn.Module):
         """Mean representation over each trajectory's states ``(N, T, D) -> (N, d)``."""
         return self.embed_states(states).mean(axis=-2)
 
-    def save(self, folder: str | Path) -> None:
-        """Write ``encoder.safetensors`` and ``config.json`` into ``folder`` atomically."""
-        with atomic_dir(folder) as tmp:
-            save_file(
-                {k: v.contiguous() for k, v in self.state_dict().items()},
-                str(tmp / "encoder.safetensors"),
-            )
-            (tmp / "config.json").write_text(json.dumps(self.config), encoding="utf-8")
+    def save(self, folder: str | Path) -> Path:
+        """Write the encoder as a model folder (:func:`rl_shared.artifacts.save_model`)."""
+        return save_model(
+            folder,
+            kind=ENCODER_KIND,
+            config=self.config,
+            tensors=self,
+            citation=CITATION,
+            summary="A SIRL state encoder: raw Panda table-top states (23 numbers) to a "
+            f"{self.config['out_dim']}-dimensional representation, input standardization built in.",
+        )
 
     @classmethod
     def load(cls, folder: str | Path) -> StateEncoder:
-        """Read an encoder written by :meth:`save`."""
-        folder = Path(folder)
-        enc = cls(**json.loads((folder / "config.json").read_text(encoding="utf-8")))
-        enc.load_state_dict(load_file(str(folder / "encoder.safetensors")))
-        return enc
+        """Read an encoder written by :meth:`save` (raises ``ModelNotFound`` / ``BadInput``)."""
+        artifact = load_model(folder, kind=ENCODER_KIND)
+        encoder = artifact.load_into(cls(**artifact.config))
+        assert isinstance(encoder, StateEncoder)
+        return encoder.eval()
 
 
 def fit_sirl(
@@ -140,22 +157,25 @@ def fit_sirl(
     encoder: StateEncoder | None = None,
     config: TrainConfig | None = None,
     seed: int = 0,
+    device: str | torch.device | None = None,
 ) -> StateEncoder:
     """Train a representation from answered similarity queries with the triplet loss.
 
     Args:
         states: raw trajectories the queries index.
         triplets: ``(anchor, positive, negative)`` indices into ``states``
-            (see :func:`rl_robotics.people.similarity_triplets`).
+            (see :func:`rl_robotics.sirl.people.similarity_triplets`).
         encoder: the encoder to train (default: a fresh :class:`StateEncoder` seeded by ``seed``).
         config: optimisation settings.
         seed: seed of the initialisation and the batches.
+        device: where to train (default: the CPU); the trained encoder is returned on the CPU.
+            Batches are drawn on the CPU, so a seed picks the same batches on every device.
 
     Shapes:
         states ``(N, T, 23)``; triplets ``(M, 3)``.
 
     Example:
-        >>> from rl_robotics.trajectories import generate_trajectories
+        >>> from rl_robotics.sirl.trajectories import generate_trajectories
         >>> ts = generate_trajectories(6, steps=3, cache=False)
         >>> enc = fit_sirl(ts.states, np.array([[0, 1, 2], [3, 4, 5]]), config=TrainConfig(steps=5))
         >>> enc.embed_trajectories(ts.states).shape
@@ -171,17 +191,19 @@ def fit_sirl(
     config = config or TrainConfig()
     encoder = encoder or StateEncoder(seed=seed)
     encoder.standardize_on(states)
-    data = torch.as_tensor(states, dtype=torch.float32)
+    where = torch.device(device) if device is not None else torch.device("cpu")
+    encoder.to(where)
+    data = torch.as_tensor(states, dtype=torch.float32, device=where)
     index = torch.as_tensor(triplets, dtype=torch.long)
     gen = torch.Generator().manual_seed(seed)
     opt = torch.optim.AdamW(encoder.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     encoder.train()
     for _ in range(config.steps):
         batch = index[torch.randint(len(index), (min(config.batch, len(index)),), generator=gen)]
-        emb = encoder(data[batch]).mean(dim=2)  # (B, 3, d)
+        emb = encoder(data[batch.to(where)]).mean(dim=2)  # (B, 3, d)
         loss = triplet_loss(emb[:, 0], emb[:, 1], emb[:, 2], margin=config.margin)
         _step(opt, loss)
-    return encoder.eval()
+    return encoder.cpu().eval()
 
 
 def fit_contrastive(
@@ -199,7 +221,7 @@ def fit_contrastive(
         states ``(N, T, 23)``.
 
     Example:
-        >>> from rl_robotics.trajectories import generate_trajectories
+        >>> from rl_robotics.sirl.trajectories import generate_trajectories
         >>> ts = generate_trajectories(4, steps=4, cache=False)
         >>> fit_contrastive(ts.states, config=TrainConfig(steps=3)).embed_trajectories(ts.states).shape
         (4, 8)

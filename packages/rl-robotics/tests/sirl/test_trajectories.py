@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from rl_robotics.features import STATE_SLICES
-from rl_robotics.scene import TableScene
-from rl_robotics.trajectories import generate_trajectories
+from rl_robotics.sirl.features import STATE_SLICES
+from rl_robotics.sirl.scene import TableScene
+from rl_robotics.sirl.trajectories import generate_trajectories
 from rl_shared.errors import BadInput
 
 

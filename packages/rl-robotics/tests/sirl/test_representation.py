@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 import torch
 
-from rl_robotics.people import SimulatedPerson, sample_similarity_queries, similarity_triplets
-from rl_robotics.representation import StateEncoder, TrainConfig, fit_contrastive, fit_sirl
+from rl_robotics.sirl.people import SimulatedPerson, sample_similarity_queries, similarity_triplets
+from rl_robotics.sirl.representation import StateEncoder, TrainConfig, fit_contrastive, fit_sirl
 from rl_shared.errors import BadInput, ShapeMismatch
 from rl_shared.losses import triplet_loss
 

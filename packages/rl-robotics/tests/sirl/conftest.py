@@ -1,14 +1,15 @@
 import pytest
-import torch
 
-from rl_robotics.trajectories import TrajectorySet, generate_trajectories
+from rl_robotics.sirl.trajectories import TrajectorySet, generate_trajectories
+from rl_shared.runtime import threads
 
 
 @pytest.fixture(autouse=True)
 def _cache(tmp_path, monkeypatch):
-    """Every test writes its caches into its own temporary folder."""
+    """Every test writes its caches into its own temporary folder and runs torch on one thread."""
     monkeypatch.setenv("RL_CACHE_DIR", str(tmp_path / "cache"))
-    torch.set_num_threads(1)
+    with threads(1):
+        yield
 
 
 @pytest.fixture(scope="session")

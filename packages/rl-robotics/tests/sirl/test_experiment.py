@@ -1,8 +1,8 @@
 import pytest
 
-from rl_robotics.experiment import METHODS, ExperimentConfig, run_sirl_experiment
-from rl_robotics.people import SimulatedPerson
-from rl_robotics.representation import TrainConfig
+from rl_robotics.sirl.experiment import METHODS, ExperimentConfig, run_sirl_experiment
+from rl_robotics.sirl.people import SimulatedPerson
+from rl_robotics.sirl.representation import TrainConfig
 from rl_shared.errors import BadInput
 
 TINY = ExperimentConfig(

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from rl_robotics.evaluation import preference_accuracy, probe_r2
-from rl_robotics.people import SimulatedPerson, sample_preference_queries
+from rl_robotics.sirl.evaluation import preference_accuracy, probe_r2
+from rl_robotics.sirl.people import SimulatedPerson, sample_preference_queries
 from rl_shared.errors import ShapeMismatch
 
 

@@ -14,14 +14,16 @@ References:
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import torch
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 from torch import nn
 
-from rl_robotics.features import STATE_DIM
-from rl_robotics.representation import StateEncoder, TrainConfig, _step
+from rl_robotics.sirl.features import STATE_DIM
+from rl_robotics.sirl.representation import StateEncoder, TrainConfig, _step
 from rl_shared.errors import BadInput, ShapeMismatch
 
 __all__ = ["PreferenceReward", "TaskInputReward"]
@@ -73,7 +75,42 @@ class PreferenceReward:
 
     def score(self, emb: np.ndarray) -> np.ndarray:
         """Reward of each embedded trajectory."""
+        if not len(self.theta):
+            raise BadInput("the reward is not fitted yet; call fit() first")
         return self.scaler.transform(emb) @ self.theta
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """The fitted reward as arrays: ``theta``, the embedding ``mean`` and ``scale``."""
+        if not len(self.theta):
+            raise BadInput("the reward is not fitted yet; call fit() first")
+        return {"theta": self.theta, "mean": self.scaler.mean_, "scale": self.scaler.scale_}
+
+    @classmethod
+    def from_arrays(
+        cls, theta: np.ndarray, mean: np.ndarray, scale: np.ndarray, c: float = 1.0
+    ) -> PreferenceReward:
+        """Rebuild a fitted reward from :meth:`to_arrays`.
+
+        Example:
+            >>> rng = np.random.default_rng(0)
+            >>> a, b = rng.normal(size=(20, 2)), rng.normal(size=(20, 2))
+            >>> r = PreferenceReward().fit(a, b, a[:, 0] > b[:, 0])
+            >>> back = PreferenceReward.from_arrays(**r.to_arrays())
+            >>> bool(np.allclose(back.score(a), r.score(a)))
+            True
+        """
+        theta, mean, scale = (np.asarray(x, dtype=np.float64).ravel() for x in (theta, mean, scale))
+        if not (len(theta) == len(mean) == len(scale)) or len(theta) == 0:
+            raise ShapeMismatch(
+                f"theta, mean and scale must have one equal, non-zero length, got "
+                f"{len(theta)}, {len(mean)} and {len(scale)}"
+            )
+        reward = cls(c=c)
+        reward.scaler.mean_, reward.scaler.scale_, reward.scaler.var_ = mean, scale, scale**2
+        reward.scaler.n_features_in_ = len(mean)
+        reward.scaler.n_samples_seen_ = 1
+        reward.theta = theta
+        return reward
 
 
 class TaskInputReward:
@@ -88,7 +125,7 @@ class TaskInputReward:
         ``fit``: ``(Q, T, 23)`` twice and ``(Q,)``; ``score``: ``(N, T, 23)`` -> ``(N,)``.
 
     Example:
-        >>> from rl_robotics.trajectories import generate_trajectories
+        >>> from rl_robotics.sirl.trajectories import generate_trajectories
         >>> ts = generate_trajectories(4, steps=3, cache=False)
         >>> r = TaskInputReward(config=TrainConfig(steps=3)).fit(ts.states[:2], ts.states[2:], np.array([1, 0]))
         >>> r.score(ts.states).shape
@@ -99,9 +136,13 @@ class TaskInputReward:
         self.config = config or TrainConfig()
         self.seed = seed
         self.body = StateEncoder(out_dim=hidden, hidden=hidden, in_dim=STATE_DIM, seed=seed)
-        with torch.random.fork_rng():
-            torch.manual_seed(seed)
-            self.head = nn.Sequential(nn.ReLU(), nn.Linear(hidden, 1))
+        # torch's default Linear init, drawn from a local generator: the global RNG is untouched
+        linear = nn.utils.skip_init(nn.Linear, hidden, 1)
+        gen = torch.Generator().manual_seed(seed)
+        with torch.no_grad():
+            nn.init.kaiming_uniform_(linear.weight, a=math.sqrt(5), generator=gen)
+            nn.init.uniform_(linear.bias, -1 / math.sqrt(hidden), 1 / math.sqrt(hidden), generator=gen)
+        self.head = nn.Sequential(nn.ReLU(), linear)
 
     def fit(
         self, states_a: np.ndarray, states_b: np.ndarray, prefer_a: np.ndarray

@@ -24,14 +24,14 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial.transform import Rotation
 
-from rl_robotics.features import (
+from rl_robotics.sirl.features import (
     STATE_DIM,
     STATE_SLICES,
     make_state,
     state_features,
     trajectory_features,
 )
-from rl_robotics.scene import HOME, WORKSPACE, TableScene, sample_placement
+from rl_robotics.sirl.scene import HOME, WORKSPACE, TableScene, sample_placement
 from rl_shared.data import cache_dir
 from rl_shared.errors import BadInput
 from rl_shared.io import atomic_open
@@ -49,7 +49,7 @@ class TrajectorySet:
     """Trajectories of raw states with the placement each was recorded in.
 
     Args:
-        states: raw states (layout in :data:`rl_robotics.features.STATE_SLICES`).
+        states: raw states (layout in :data:`rl_robotics.sirl.features.STATE_SLICES`).
         region: the placement region they were drawn from.
         seed: the seed that made them.
 

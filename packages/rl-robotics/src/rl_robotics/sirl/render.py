@@ -9,16 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-
-from rl_robotics.features import STATE_SLICES
-from rl_robotics.scene import Placement, TableScene
-from rl_robotics.trajectories import TrajectorySet
+from rl_robotics.sirl.features import STATE_SLICES
+from rl_robotics.sirl.scene import Placement, TableScene
+from rl_robotics.sirl.trajectories import TrajectorySet
 from rl_shared.errors import BadInput
-from rl_shared.io import atomic_open
+from rl_shared.plotting import save_figure, subplots
 
 __all__ = ["render_scene"]
 
@@ -31,13 +26,23 @@ def render_scene(
     Args:
         trajectories: paths to draw; the laptop and person are placed as in the first one.
         out: PNG path (written atomically).
-        width, height: image size in pixels.
+        width: image width in pixels.
+        height: image height in pixels.
+
+    Shapes:
+        ``trajectories.states``: ``(N, T, 23)``; the camera image is ``(height, width, 3)``.
+
+    References:
+        Bobu et al., "SIRL: Similarity-based Implicit Representation Learning", HRI 2023,
+        arXiv:2301.00810.
 
     Example:
-        >>> from rl_robotics.trajectories import generate_trajectories
+        >>> from rl_robotics.sirl.trajectories import generate_trajectories
         >>> import tempfile, os
         >>> path = render_scene(generate_trajectories(2, steps=4, cache=False),
-        ...                     os.path.join(tempfile.mkdtemp(), "scene.png"))  # doctest: +SKIP
+        ...                     os.path.join(tempfile.mkdtemp(), "scene.png"), 96, 72)
+        >>> path.read_bytes()[:4] == b"\\x89PNG"
+        True
     """
     out = Path(out)
     if out.suffix.lower() != ".png":
@@ -52,7 +57,7 @@ def render_scene(
         paths = [
             scene.project(t[:, STATE_SLICES["ee_pos"]], width, height) for t in trajectories.states
         ]
-    fig, ax = plt.subplots(figsize=(width / 100, height / 100), dpi=100)
+    fig, ax = subplots(figsize=(width / 100, height / 100), dpi=100)
     ax.imshow(image)
     for i, uv in enumerate(paths):
         ax.plot(uv[:, 0], uv[:, 1], "-", lw=1.5, color=f"C{i % 10}")
@@ -60,7 +65,4 @@ def render_scene(
     ax.set_axis_off()
     ax.set_title("Panda, table, laptop (dark) and person (blue); cup paths", fontsize=8)
     fig.tight_layout()
-    with atomic_open(out, "wb") as fh:
-        fig.savefig(fh, format="png")
-    plt.close(fig)
-    return out
+    return save_figure(fig, out, dpi=100)

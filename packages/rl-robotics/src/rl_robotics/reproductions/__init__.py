@@ -1,1 +1,0 @@
-"""Registered reproductions of rl-robotics."""

@@ -1,0 +1,361 @@
+"""``rl robotics sirl``: train, evaluate and compare SIRL; generate and render trajectories.
+
+Generated trajectory sets use fixed seed offsets, as :func:`~rl_robotics.sirl.experiment.run_sirl_experiment`
+does: the training pool is drawn with ``10000 + seed``, test sets with ``20000 + seed``
+(training placements) and ``30000 + seed`` (objects moved), so ``train`` and ``evaluate``
+with the same ``--seed`` never share trajectories.
+
+Example:
+    >>> from click.testing import CliRunner
+    >>> CliRunner().invoke(group, ["--help"]).exit_code
+    0
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from rl_shared.cli import (
+    batch_size_option,
+    data_option,
+    device_option,
+    emit_json,
+    json_option,
+    lr_option,
+    model_option,
+    out_option,
+    progress,
+    seed_option,
+    steps_option,
+)
+
+__all__ = ["group"]
+
+#: the candidate features (rl_robotics.sirl.features.FEATURES; kept literal so --help stays light)
+FEATURE_NAMES = "table, laptop, person, coffee, speed"
+#: seed offset of a generated query pool, and of a generated test set per placement region
+POOL_SEED = 10_000
+TEST_SEED = {"train": 20_000, "moved": 30_000}
+
+person_option = click.option(
+    "--person",
+    default="laptop,table",
+    show_default=True,
+    help=f"Comma-separated features the simulated person cares about: {FEATURE_NAMES}.",
+)
+preferences_option = click.option(
+    "--preferences",
+    type=click.IntRange(1),
+    default=50,
+    show_default=True,
+    help="Preference queries for the reward on the learned representation.",
+)
+pool_option = click.option(
+    "--pool",
+    type=click.IntRange(3),
+    default=600,
+    show_default=True,
+    help="Trajectories the queries are drawn from (generated in the training placements).",
+)
+
+
+@click.group(name="sirl")
+def group() -> None:
+    """SIRL (arXiv:2301.00810): features a person cares about, learned from similarity queries."""
+
+
+@group.command("train")
+@data_option(
+    default="train",
+    help="Query trajectories: 'train' or 'moved' (generated in that placement region) "
+    "or a .npz file from `rl robotics sirl generate`.",
+)
+@out_option(help="Output folder; the trained model goes to OUT/model/.")
+@person_option
+@click.option(
+    "--queries",
+    type=click.IntRange(1),
+    default=500,
+    show_default=True,
+    help="Similarity queries the person answers.",
+)
+@preferences_option
+@pool_option
+@steps_option(default=300, help="Adam steps of the triplet loss.")
+@lr_option(default=3e-3)
+@batch_size_option(default=128, help="Triplets per step.")
+@device_option()
+@seed_option
+@json_option
+def train(
+    data: str,
+    out: Path,
+    person: str,
+    queries: int,
+    preferences: int,
+    pool: int,
+    steps: int,
+    lr: float,
+    batch_size: int,
+    device: str,
+    seed: int,
+    as_json: bool,
+) -> None:
+    """Learn a representation from a simulated person's similarity answers, then their reward."""
+    from rl_robotics.sirl.data import load_trajectories
+    from rl_robotics.sirl.people import SimulatedPerson
+    from rl_robotics.sirl.representation import TrainConfig
+    from rl_robotics.sirl.train import train_sirl
+    from rl_shared.runtime import resolve_device, threads
+
+    who = SimulatedPerson(person)
+    where = resolve_device(device)
+    trajectories = load_trajectories(
+        data, pool, seed=POOL_SEED + seed, progress=progress(as_json)
+    )
+    config = TrainConfig(steps=steps, lr=lr, batch=batch_size)
+    with threads(1):
+        model = train_sirl(
+            who,
+            trajectories,
+            queries=queries,
+            preferences=preferences,
+            config=config,
+            seed=seed,
+            device=where,
+        )
+    folder = model.save(out / "model")
+    report = {"model": str(folder), "person": list(who.features), "device": str(where)}
+    report.update(model.info)
+    if as_json:
+        emit_json(report)
+        return
+    click.echo(
+        f"trained SIRL for a person who cares about {', '.join(who.features)} on "
+        f"{queries} similarity and {preferences} preference queries ({len(trajectories)} "
+        "trajectories)"
+    )
+    click.echo(
+        f"agreement with the training answers: similarity {model.info['triplet_agreement']:.3f}, "
+        f"preferences {model.info['preference_agreement']:.3f}"
+    )
+    click.echo(f"wrote {folder}")
+
+
+@group.command("evaluate")
+@model_option(default=None, help="A model folder written by `rl robotics sirl train` (OUT/model).")
+@data_option(
+    default="moved",
+    help="Test trajectories: 'moved' (laptop and person in unseen places) or 'train' "
+    "(generated) or a .npz file.",
+)
+@click.option(
+    "--test",
+    type=click.IntRange(2),
+    default=300,
+    show_default=True,
+    help="Test trajectories to generate (ignored for a file).",
+)
+@click.option(
+    "--pairs",
+    type=click.IntRange(1),
+    default=1000,
+    show_default=True,
+    help="Test pairs ordered by the person's true reward.",
+)
+@seed_option
+@json_option
+def evaluate(model: str, data: str, test: int, pairs: int, seed: int, as_json: bool) -> None:
+    """Preference accuracy and feature-probe R² of a trained model on held-out trajectories."""
+    from rl_robotics.sirl.data import load_trajectories
+    from rl_robotics.sirl.evaluation import evaluate_model
+    from rl_robotics.sirl.train import SirlModel
+    from rl_shared.runtime import threads
+
+    trained = SirlModel.load(model)
+    trajectories = load_trajectories(
+        data, test, seed=TEST_SEED.get(data, 0) + seed, progress=progress(as_json)
+    )
+    with threads(1):
+        report = evaluate_model(trained, trajectories, pairs=pairs, seed=seed)
+    report = {"model": model, "data": data, "person": list(trained.person.features), **report}
+    if as_json:
+        emit_json(report)
+        return
+    click.echo(
+        f"person cares about {', '.join(trained.person.features)}; {len(trajectories)} test "
+        f"trajectories ({data}), {pairs} pairs"
+    )
+    click.echo(f"preference accuracy: {report['accuracy']:.3f}")
+    click.echo(
+        "probe R2: "
+        + ", ".join(f"{name} {value:.2f}" for name, value in report["r2"].items())
+        + f" (cared {report['r2_cared']:.2f}, spurious {report['r2_spurious']:.2f})"
+    )
+
+
+@group.command("compare")
+@person_option
+@click.option(
+    "--queries",
+    type=click.IntRange(1),
+    default=500,
+    show_default=True,
+    help="Similarity queries for SIRL (task-input gets this many extra preferences).",
+)
+@click.option(
+    "--seeds", type=click.IntRange(1), default=3, show_default=True, help="Seeds to average."
+)
+@preferences_option
+@pool_option
+@click.option(
+    "--test",
+    type=click.IntRange(2),
+    default=300,
+    show_default=True,
+    help="Trajectories in each test set (training placements, moved objects).",
+)
+@steps_option(default=300, help="Adam steps of each learner.")
+@seed_option
+@json_option
+def compare(
+    person: str,
+    queries: int,
+    seeds: int,
+    preferences: int,
+    pool: int,
+    test: int,
+    steps: int,
+    seed: int,
+    as_json: bool,
+) -> None:
+    """Compare SIRL with contrastive, task-input, oracle and random features over seeds."""
+    import numpy as np
+
+    from rl_robotics.sirl.experiment import METHODS, ExperimentConfig, run_sirl_experiment
+    from rl_robotics.sirl.people import SimulatedPerson
+    from rl_robotics.sirl.representation import TrainConfig
+    from rl_shared.reproduce.stats import mean_std
+    from rl_shared.runtime import threads
+
+    who = SimulatedPerson(person)
+    config = ExperimentConfig(
+        queries=(queries,),
+        preferences=preferences,
+        pool=pool,
+        test=test,
+        train=TrainConfig(steps=steps),
+        contrastive_steps=steps,
+    )
+    rows: list[dict[str, Any]] = []
+    with threads(1):
+        for s in progress(as_json)(range(seed, seed + seeds), "seeds"):
+            rows.extend(run_sirl_experiment(who, config, seed=s))
+    table = {}
+    for m in METHODS:
+        mine = [r for r in rows if r["method"] == m]
+        accuracy, accuracy_std = mean_std([r["accuracy"] for r in mine])
+        moved, moved_std = mean_std([r["accuracy_moved"] for r in mine])
+        table[m] = {
+            "accuracy": accuracy,
+            "accuracy_std": accuracy_std,
+            "accuracy_moved": moved,
+            "accuracy_moved_std": moved_std,
+            "r2_cared": float(np.mean([r[f"r2_{f}"] for r in mine for f in who.features])),
+            "r2_spurious": float(np.mean([r[f"r2_{f}"] for r in mine for f in who.spurious]))
+            if who.spurious
+            else float("nan"),
+        }
+    if as_json:
+        emit_json(
+            {
+                "person": list(who.features),
+                "queries": queries,
+                "seeds": seeds,
+                "seed": seed,
+                "methods": table,
+            }
+        )
+        return
+    click.echo(f"person cares about {', '.join(who.features)}; {queries} queries; {seeds} seeds")
+    click.echo(f"{'method':<12} {'accuracy':>9} {'moved':>9} {'R2 cared':>9} {'R2 spur.':>9}")
+    for m, v in table.items():
+        click.echo(
+            f"{m:<12} {v['accuracy']:>9.3f} {v['accuracy_moved']:>9.3f} "
+            f"{v['r2_cared']:>9.3f} {v['r2_spurious']:>9.3f}"
+        )
+
+
+@group.command("generate")
+@data_option(
+    default="train",
+    help="Placement region of the laptop and person: 'train' or 'moved'.",
+)
+@out_option(help="Output folder; the set is written to OUT/trajectories.npz.")
+@click.option(
+    "--trajectories",
+    "n",
+    type=click.IntRange(1),
+    default=300,
+    show_default=True,
+    help="Trajectories to generate.",
+)
+@click.option(
+    "--horizon",
+    type=click.IntRange(2),
+    default=10,
+    show_default=True,
+    help="States per trajectory.",
+)
+@seed_option
+@json_option
+def generate(data: str, out: Path, n: int, horizon: int, seed: int, as_json: bool) -> None:
+    """Generate random Panda trajectories (PyBullet IK) into OUT/trajectories.npz."""
+    from rl_robotics.sirl.data import save_trajectories
+    from rl_robotics.sirl.scene import REGIONS
+    from rl_robotics.sirl.trajectories import generate_trajectories
+    from rl_shared.errors import BadInput
+
+    if data not in REGIONS:
+        raise BadInput(f"--data must be a placement region ({', '.join(REGIONS)}), got '{data}'")
+    trajectories = generate_trajectories(
+        n, steps=horizon, region=data, seed=seed, cache=False, progress=progress(as_json)
+    )
+    path = save_trajectories(trajectories, out / "trajectories.npz")
+    if as_json:
+        emit_json({"out": str(path), "trajectories": n, "horizon": horizon, "region": data})
+    else:
+        click.echo(f"wrote {n} trajectories ({data} placements) to {path}")
+
+
+@group.command("render")
+@out_option(help="Output folder; the picture is written to OUT/scene.png.")
+@data_option(
+    default="train",
+    help="Trajectories to draw: 'train' or 'moved' (generated) or a .npz file.",
+)
+@click.option(
+    "--trajectories",
+    "n",
+    type=click.IntRange(1),
+    default=6,
+    show_default=True,
+    help="Trajectories to draw (the first ones of a file).",
+)
+@seed_option
+@json_option
+def render(out: Path, data: str, n: int, seed: int, as_json: bool) -> None:
+    """Draw the scene and a few trajectories' cup paths into OUT/scene.png."""
+    from rl_robotics.sirl.data import load_trajectories
+    from rl_robotics.sirl.render import render_scene
+
+    trajectories = load_trajectories(data, n, seed=seed, cache=False)
+    shown = trajectories.subset(slice(0, n))
+    path = render_scene(shown, out / "scene.png")
+    if as_json:
+        emit_json({"out": str(path), "trajectories": len(shown), "data": data, "seed": seed})
+    else:
+        click.echo(f"wrote {path}")
