@@ -6,7 +6,9 @@ References:
     Records (VGNN), arXiv:1912.03761.
     Discovering Invariant Rationales for Graph Neural Networks (DIR), arXiv:2201.12987.
 
-Names are imported on first use, so ``import rl_graph`` (and the ``rl`` command listing its
+The papers live in ``rl_graph.l2r_gnn`` and ``rl_graph.vgnn``; what they share (the GIN
+backbone, classifier evaluation, the dataset registry) in ``rl_graph.core``. Names are
+imported on first use, so ``import rl_graph`` (and the ``rl`` command listing its
 plugins) loads neither torch nor PyG.
 
 Example:
@@ -18,33 +20,33 @@ Example:
 from rl_shared.lazy import lazy_exports
 
 _EXPORTS = {
-    "cluster_variables": "rl_graph.decorrelation",
-    "correlation_stability": "rl_graph.decorrelation",
-    "cross_cluster_dependence": "rl_graph.decorrelation",
-    "random_fourier_features": "rl_graph.decorrelation",
-    "EHRData": "rl_graph.ehr",
-    "load_mimic_demo": "rl_graph.ehr",
-    "make_synthetic_ehr": "rl_graph.ehr",
-    "AtomEncoder": "rl_graph.models",
-    "GINClassifier": "rl_graph.models",
-    "featurise": "rl_graph.molecules",
-    "load_molecules": "rl_graph.molecules",
-    "murcko_scaffold": "rl_graph.molecules",
-    "scaffold_split": "rl_graph.molecules",
-    "size_split": "rl_graph.molecules",
-    "L2RReweighter": "rl_graph.reweighting",
-    "make_spurious_motif": "rl_graph.spurious_motif",
-    "measured_bias": "rl_graph.spurious_motif",
-    "evaluate": "rl_graph.training",
-    "predict": "rl_graph.training",
-    "train": "rl_graph.training",
-    "VGNN": "rl_graph.vgnn",
-    "admission_graph": "rl_graph.vgnn",
-    "effective_rank": "rl_graph.vgnn",
-    "fit_vgnn": "rl_graph.vgnn",
-    "kl_standard_normal": "rl_graph.vgnn",
-    "predict_vgnn": "rl_graph.vgnn",
-    "singular_values": "rl_graph.vgnn",
+    "cluster_variables": "rl_graph.l2r_gnn.losses",
+    "correlation_stability": "rl_graph.l2r_gnn.losses",
+    "cross_cluster_dependence": "rl_graph.l2r_gnn.losses",
+    "random_fourier_features": "rl_graph.l2r_gnn.losses",
+    "EHRData": "rl_graph.vgnn.data",
+    "load_mimic_demo": "rl_graph.vgnn.data",
+    "make_synthetic_ehr": "rl_graph.vgnn.data",
+    "AtomEncoder": "rl_graph.core.models",
+    "GINClassifier": "rl_graph.core.models",
+    "featurise": "rl_graph.l2r_gnn.data",
+    "load_molecules": "rl_graph.l2r_gnn.data",
+    "murcko_scaffold": "rl_graph.l2r_gnn.data",
+    "scaffold_split": "rl_graph.l2r_gnn.data",
+    "size_split": "rl_graph.l2r_gnn.data",
+    "L2RReweighter": "rl_graph.l2r_gnn.model",
+    "make_spurious_motif": "rl_graph.l2r_gnn.data",
+    "measured_bias": "rl_graph.l2r_gnn.data",
+    "evaluate": "rl_graph.core.training",
+    "predict": "rl_graph.core.training",
+    "train": "rl_graph.l2r_gnn.train",
+    "VGNN": "rl_graph.vgnn.model",
+    "admission_graph": "rl_graph.vgnn.model",
+    "effective_rank": "rl_graph.vgnn.model",
+    "fit_vgnn": "rl_graph.vgnn.train",
+    "kl_standard_normal": "rl_graph.vgnn.model",
+    "predict_vgnn": "rl_graph.vgnn.train",
+    "singular_values": "rl_graph.vgnn.model",
 }
 
 __version__ = "0.1.0"

@@ -6,7 +6,7 @@ paper's bi-level optimisation is solved here: weights ``w = n · softmax(θ)`` (
 summing to the batch size ``n``) minimise the RFF cross-cluster dependence of the
 (detached) representation plus ``reg · mean((w − 1)²)``, which keeps the effective
 sample size up. The outer problem, the GNN on the weighted loss, is
-:func:`rl_graph.train`. Variables are re-clustered every ``recluster_every`` batches by
+:func:`rl_graph.l2r_gnn.train`. Variables are re-clustered every ``recluster_every`` batches by
 the stability of their correlations over the last ``history`` batches.
 
 Deviation from the paper: the cluster assignment is recomputed from correlation
@@ -29,7 +29,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from rl_graph.decorrelation import (
+from rl_graph.l2r_gnn.losses import (
     cluster_variables,
     correlation_stability,
     cross_cluster_dependence,
@@ -55,6 +55,9 @@ class L2RReweighter(nn.Module):
 
     Shapes:
         forward: ``z [n, d]`` -> weights ``[n]`` (positive, sum ``n``, no gradient).
+
+    References:
+        Learning to Reweight for Graph Neural Network (L2R-GNN), arXiv:2312.12475.
 
     Example:
         >>> rw = L2RReweighter(num_clusters=2, inner_steps=3)
@@ -116,7 +119,7 @@ class L2RReweighter(nn.Module):
         if self.clusters is None:
             self.observe(z)
         feats = random_fourier_features(z.detach(), self.num_rff, self.seed)
-        return cross_cluster_dependence(feats, self.clusters, weights)
+        return cross_cluster_dependence(feats, self.clusters.to(z.device), weights)
 
     def forward(self, z: Tensor) -> Tensor:
         """Learn the batch's weights (the inner problem) and return them detached."""
@@ -129,9 +132,10 @@ class L2RReweighter(nn.Module):
                 f"z has {z.shape[1]} variables but the clusters were built for "
                 f"{self.clusters.shape[0]}; use one reweighter per representation size"
             )
+        clusters = self.clusters.to(z.device)
         feats = random_fourier_features(z, self.num_rff, self.seed)
-        weights = self._solve(feats.reshape(n, -1), self.clusters.repeat_interleave(self.num_rff))
-        self.last_dependence = float(cross_cluster_dependence(feats, self.clusters, weights))
+        weights = self._solve(feats.reshape(n, -1), clusters.repeat_interleave(self.num_rff))
+        self.last_dependence = float(cross_cluster_dependence(feats, clusters, weights))
         return weights
 
     def inner_gradient(self, flat: Tensor, mask: Tensor, logits: Tensor) -> Tensor:

@@ -2,12 +2,10 @@ import pytest
 import torch
 from torch_geometric.data import Batch
 
-from rl_graph.ehr import make_synthetic_ehr
-from rl_graph.vgnn import (
+from rl_graph.vgnn.model import (
     VGNN,
     admission_graph,
     effective_rank,
-    fit_vgnn,
     kl_standard_normal,
     singular_values,
 )
@@ -44,11 +42,7 @@ def test_prediction_invariant_to_code_order(variational):
         assert ka.item() == 0.0
 
 
-def test_fit_lowers_loss_and_spectrum_helpers():
-    data = make_synthetic_ehr(120, num_codes=20, num_conditions=4, seed=0)
-    graphs = [admission_graph(c, y) for c, y in zip(data.codes, data.labels)]
-    hist = fit_vgnn(VGNN(20, hidden=8), graphs, epochs=4, lr=1e-2)
-    assert hist[-1] < hist[0]
+def test_spectrum_helpers():
     x = torch.randn(50, 6)
     s = singular_values(x)
     assert s.sum() == pytest.approx(1.0) and (s[:-1] >= s[1:]).all()

@@ -1,6 +1,7 @@
 """Datasets rl-graph reads, registered under the entry-point group ``rl.datasets``.
 
-Spurious-Motif and the synthetic EHR set are generated in memory and need no files.
+MoleculeNet (L2R-GNN) and the MIMIC-III demo (VGNN); Spurious-Motif graphs and the synthetic
+EHR set are generated in memory and need no files.
 
 Example:
     >>> [d.name for d in DATASETS]
@@ -9,8 +10,8 @@ Example:
 
 from __future__ import annotations
 
-from rl_graph.ehr import MIMIC_DEMO
-from rl_graph.molecules import MOLECULES
+from rl_graph.l2r_gnn.data import MOLECULES
+from rl_graph.vgnn.data import MIMIC_DEMO
 
 __all__ = ["DATASETS"]
 

@@ -1,6 +1,6 @@
 import pytest
 
-from rl_graph.datasets import DATASETS
+from rl_graph.core.datasets import DATASETS
 from rl_shared.data import list_datasets
 
 

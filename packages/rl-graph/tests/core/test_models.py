@@ -1,7 +1,7 @@
 import torch
 from torch_geometric.data import Batch, Data
 
-from rl_graph.models import GINClassifier
+from rl_graph.core.models import GINClassifier
 
 
 def test_representation_invariant_to_node_order():

@@ -50,7 +50,7 @@ MIMIC_DEMO = Dataset(
     description="MIMIC-III Clinical Database Demo v1.4: 100 patients, 129 admissions",
     hint="put the MIMIC-III demo CSVs (ADMISSIONS, DIAGNOSES_ICD, PROCEDURES_ICD, "
     "PRESCRIPTIONS, ICUSTAYS) there",
-    used_by=("graph.ehr",),
+    used_by=("graph.vgnn",),
 )
 
 

@@ -22,25 +22,22 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 from torch_geometric.data import Data
-from torch_geometric.loader import DataLoader
 from torch_geometric.nn import GATConv
 
-from rl_shared.errors import BadInput, NonFiniteLoss
+from rl_shared.errors import BadInput
 
 __all__ = [
     "VGNN",
     "admission_graph",
     "effective_rank",
-    "fit_vgnn",
     "kl_standard_normal",
-    "predict_vgnn",
     "singular_values",
 ]
 
@@ -97,6 +94,16 @@ class VGNN(nn.Module):
 
     Shapes:
         forward: batch of :func:`admission_graph` -> (logits ``[B]``, KL scalar).
+
+    References:
+        Zhu & Razavian, VGNN, arXiv:1912.03761, Section 3.
+
+    Example:
+        >>> from torch_geometric.data import Batch
+        >>> model = VGNN(num_codes=5, hidden=4, variational=False)
+        >>> logits, kl = model(Batch.from_data_list([admission_graph([0, 4], 1)]))
+        >>> logits.shape, float(kl)
+        (torch.Size([1]), 0.0)
     """
 
     def __init__(
@@ -108,6 +115,14 @@ class VGNN(nn.Module):
         dropout: float = 0.1,
     ) -> None:
         super().__init__()
+        #: the constructor arguments (what a saved model folder records)
+        self.config = {
+            "num_codes": num_codes,
+            "hidden": hidden,
+            "heads": heads,
+            "variational": variational,
+            "dropout": dropout,
+        }
         self.num_codes, self.variational = num_codes, variational
         self.embedding = nn.Embedding(num_codes + 1, hidden)
         self.encoder = GATConv(hidden, hidden, heads=heads, concat=False, add_self_loops=False)
@@ -143,68 +158,6 @@ class VGNN(nn.Module):
     def forward(self, batch) -> tuple[Tensor, Tensor]:
         rep, _, kl = self.embed(batch)
         return self.out(rep).squeeze(-1), kl
-
-
-def fit_vgnn(
-    model: VGNN,
-    graphs: list[Data],
-    epochs: int = 20,
-    lr: float = 1e-3,
-    beta: float = 1e-3,
-    batch_size: int = 32,
-    seed: int = 0,
-    progress: Callable[[Iterable[int], str], Iterable[int]] | None = None,
-) -> list[float]:
-    """Train with BCE (+ ``beta`` · KL when variational); returns the mean loss per epoch.
-
-    Args:
-        model: a :class:`VGNN`.
-        graphs: :func:`admission_graph` outputs.
-        epochs: passes over the data.
-        lr: Adam learning rate.
-        beta: weight of the KL term.
-        batch_size: admissions per batch.
-        seed: seeds shuffling, dropout and sampling.
-        progress: optional ``(iterable, description) -> iterable`` wrapper for epochs.
-    """
-    torch.manual_seed(seed)
-    loader = DataLoader(graphs, batch_size=batch_size, shuffle=True)
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
-    pos = float(np.mean([float(g.y) for g in graphs]))
-    pos_weight = torch.tensor((1 - pos) / max(pos, 1e-6))
-    history = []
-    epoch_iter: Iterable[int] = range(epochs)
-    if progress is not None:
-        epoch_iter = progress(epoch_iter, "train vgnn" if model.variational else "train encdec")
-    for _ in epoch_iter:
-        model.train()
-        total = []
-        for batch in loader:
-            logits, kl = model(batch)
-            loss = F.binary_cross_entropy_with_logits(logits, batch.y, pos_weight=pos_weight)
-            loss = loss + beta * kl
-            if not torch.isfinite(loss):
-                raise NonFiniteLoss("VGNN loss became NaN or infinite; lower the learning rate")
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            total.append(float(loss.detach()))
-        history.append(float(np.mean(total)))
-    return history
-
-
-@torch.no_grad()
-def predict_vgnn(
-    model: VGNN, graphs: list[Data], batch_size: int = 64
-) -> tuple[np.ndarray, np.ndarray]:
-    """Outcome probabilities ``[A]`` and admission representations ``[A, hidden]``."""
-    model.eval()
-    probs, reps = [], []
-    for batch in DataLoader(graphs, batch_size=batch_size):
-        rep, _, _ = model.embed(batch)
-        probs.append(torch.sigmoid(model.out(rep).squeeze(-1)).numpy())
-        reps.append(rep.numpy())
-    return np.concatenate(probs), np.concatenate(reps)
 
 
 def singular_values(representations: np.ndarray | Tensor) -> np.ndarray:

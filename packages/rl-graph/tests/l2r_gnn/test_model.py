@@ -1,8 +1,8 @@
 import pytest
 import torch
 
-from rl_graph.decorrelation import cross_cluster_dependence, random_fourier_features
-from rl_graph.reweighting import L2RReweighter
+from rl_graph.l2r_gnn.losses import cross_cluster_dependence, random_fourier_features
+from rl_graph.l2r_gnn.model import L2RReweighter
 from rl_shared.errors import ShapeMismatch
 
 

@@ -1,7 +1,7 @@
 """GIN graph classifier with a separate representation (``embed``) and head (``head``).
 
 PyG's :class:`torch_geometric.nn.models.GIN` computes node states; sum pooling gives the
-graph representation that :class:`~rl_graph.reweighting.L2RReweighter` decorrelates and a
+graph representation that :class:`~rl_graph.l2r_gnn.L2RReweighter` decorrelates and a
 linear layer classifies. For molecules (integer atom features from
 :func:`torch_geometric.utils.from_smiles`) an :class:`AtomEncoder` sums one embedding per
 feature, as OGB's does.
@@ -41,6 +41,9 @@ class AtomEncoder(nn.Module):
     Shapes:
         x: ``[N, F]`` integers -> ``[N, hidden]``.
 
+    References:
+        Hu et al., Open Graph Benchmark, arXiv:2005.00687 (OGB's ``AtomEncoder``).
+
     Example:
         >>> import torch
         >>> AtomEncoder(4)(torch.zeros(2, 9, dtype=torch.long)).shape
@@ -69,6 +72,16 @@ class GINClassifier(nn.Module):
 
     Shapes:
         embed: batch -> ``[B, hidden]``; head: ``[B, hidden]`` -> ``[B, num_classes]``.
+
+    References:
+        Xu et al., How Powerful are Graph Neural Networks? (GIN), arXiv:1810.00826.
+
+    Example:
+        >>> import torch
+        >>> from torch_geometric.data import Batch, Data
+        >>> g = Data(x=torch.ones(4, 1), edge_index=torch.tensor([[0, 1, 2], [1, 2, 3]]))
+        >>> GINClassifier(1, hidden=8, num_classes=2).embed(Batch.from_data_list([g])).shape
+        torch.Size([1, 8])
     """
 
     def __init__(
@@ -82,6 +95,16 @@ class GINClassifier(nn.Module):
         norm: str | None = None,
     ) -> None:
         super().__init__()
+        #: the constructor arguments (what a saved model folder records)
+        self.config = {
+            "in_channels": in_channels,
+            "hidden": hidden,
+            "num_classes": num_classes,
+            "num_layers": num_layers,
+            "atoms": atoms,
+            "dropout": dropout,
+            "norm": norm,
+        }
         self.encoder: nn.Module = AtomEncoder(hidden) if atoms else nn.Identity()
         gin_in = hidden if atoms else in_channels
         self.gnn = GIN(gin_in, hidden, num_layers, dropout=dropout, norm=norm)

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from rl_graph.ehr import load_mimic_demo, make_synthetic_ehr
+from rl_graph.vgnn.data import load_mimic_demo, make_synthetic_ehr
 from rl_shared.errors import MalformedFile, UnknownName
 
 ADMISSIONS = (

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from rl_graph.decorrelation import (
+from rl_graph.l2r_gnn.losses import (
     cluster_variables,
     correlation_stability,
     cross_cluster_dependence,

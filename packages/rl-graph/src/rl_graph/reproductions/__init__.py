@@ -1,1 +1,0 @@
-"""Reproductions of rl-graph, registered under ``rl.reproductions``."""

@@ -1,0 +1,150 @@
+import pytest
+
+import numpy as np
+import torch
+
+from rl_graph.l2r_gnn.data import (
+    featurise,
+    load_graphs,
+    load_molecule_csv,
+    load_molecules,
+    make_spurious_motif,
+    measured_bias,
+    murcko_scaffold,
+    save_graphs,
+    scaffold_split,
+    size_split,
+)
+from rl_shared.errors import BadInput, MalformedFile, UnknownName
+
+SMILES = [
+    "c1ccccc1O",
+    "c1ccccc1N",
+    "c1ccccc1CC",
+    "c1ccccc1C(=O)O",  # benzene scaffold x4
+    "C1CCCCC1O",
+    "C1CCCCC1N",  # cyclohexane x2
+    "c1ccncc1C",
+    "c1ccncc1O",  # pyridine x2
+    "CCO",
+    "CCCN",  # acyclic (empty scaffold) x2
+]
+
+
+def test_scaffold_split_shares_no_scaffold_and_covers_everything():
+    train, valid, test = scaffold_split(SMILES, (0.6, 0.2, 0.2))
+    assert sorted(train + valid + test) == list(range(len(SMILES)))
+    scaffolds = [{murcko_scaffold(SMILES[i]) for i in part} for part in (train, valid, test)]
+    assert not (scaffolds[0] & scaffolds[1]) and not (scaffolds[0] & scaffolds[2])
+    assert not (scaffolds[1] & scaffolds[2])
+    assert murcko_scaffold("c1ccccc1O") in scaffolds[0]  # the largest scaffold set trains
+
+
+def test_size_split_orders_by_atoms():
+    graphs = featurise(SMILES, [0, 1] * 5)
+    train, _, test = size_split([g.num_nodes for g in graphs])
+    assert max(graphs[i].num_nodes for i in train) <= min(graphs[i].num_nodes for i in test)
+
+
+def test_featurise_skips_unparsable_smiles():
+    graphs = featurise(["CCO", "not-a-smiles", "C1CC"], [1, 0, 1])
+    assert [g.smiles for g in graphs] == ["CCO"] and graphs[0].x.shape == (3, 9)
+
+
+def test_loader_errors_name_file_and_line(tmp_path):
+    (tmp_path / "BBBP.csv").write_text(",target,smiles\r\n,1,CCO\r\n,x,CCN\r\n")
+    with pytest.raises(MalformedFile, match=r"BBBP.csv:3: label 'x'"):
+        load_molecules("bbbp", folder=tmp_path)
+    (tmp_path / "bace.csv").write_text("smi,Class\nCCO,1\n")
+    with pytest.raises(MalformedFile, match=r"bace.csv:1: header"):
+        load_molecules("bace", folder=tmp_path)
+    with pytest.raises(UnknownName, match="valid molecule datasets: bace, bbbp, hiv"):
+        load_molecules("tox21", folder=tmp_path)
+
+
+def test_stratified_subsample(tmp_path):
+    rows = "".join(f"{'C' * (i % 7 + 1)},{int(i < 20)}\n" for i in range(100))
+    (tmp_path / "HIV.csv").write_text("smiles,target\n" + rows)
+    smiles, labels = load_molecules("hiv", limit=50, folder=tmp_path)
+    assert len(smiles) == 50 and sum(labels) == 10
+
+
+@pytest.mark.parametrize("bias", [1 / 3, 0.5, 0.7, 0.9, 1.0])
+def test_measured_bias_equals_requested(bias):
+    graphs = make_spurious_motif(90, bias=bias, seed=3)
+    assert measured_bias(graphs) == pytest.approx(bias, abs=1e-9)
+    # labels balanced, and among non-matching graphs the other two bases are balanced
+    labels = np.array([int(g.y) for g in graphs])
+    assert np.bincount(labels).tolist() == [30, 30, 30]
+
+
+def test_motif_is_the_label_and_node_mask_marks_it():
+    sizes = {0: 5, 1: 5, 2: 9}  # cycle-5, house, 3x3 grid
+    for g in make_spurious_motif(30, bias=0.5, seed=0):
+        assert int(g.node_mask.sum()) == sizes[int(g.y)]
+        # undirected: every edge has its reverse
+        e = set(map(tuple, g.edge_index.t().tolist()))
+        assert all((j, i) in e for i, j in e)
+
+
+def test_test_split_has_larger_bases_and_is_deterministic():
+    train = make_spurious_motif(60, bias=0.5, split="train", seed=1)
+    test = make_spurious_motif(60, bias=0.5, split="test", seed=1)
+    base_nodes = lambda gs: np.mean([g.num_nodes - int(g.node_mask.sum()) for g in gs])  # noqa: E731
+    assert base_nodes(test) > 1.7 * base_nodes(train)
+    again = make_spurious_motif(60, bias=0.5, split="train", seed=1)
+    assert all(torch.equal(a.edge_index, b.edge_index) for a, b in zip(train, again))
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"bias": 1.5}, "bias must lie"),
+        ({"split": "valid"}, "split must"),
+        ({"num_graphs": 0}, "at least 1"),
+    ],
+)
+def test_bad_arguments(kwargs, message):
+    args = {"num_graphs": 9, **kwargs}
+    with pytest.raises(BadInput, match=message):
+        make_spurious_motif(**args)
+
+
+def test_graph_file_round_trip_keeps_every_field(tmp_path):
+    graphs = make_spurious_motif(12, bias=0.7, split="test", seed=2)
+    again = load_graphs(save_graphs(graphs, tmp_path / "g.npz"))
+    for a, b in zip(graphs, again, strict=True):
+        assert torch.equal(a.x, b.x) and torch.equal(a.edge_index, b.edge_index)
+        assert int(a.y) == int(b.y) and int(a.base) == int(b.base)
+        assert torch.equal(a.node_mask, b.node_mask)
+    assert measured_bias(again) == measured_bias(graphs)
+
+
+def test_graph_file_errors(tmp_path):
+    with pytest.raises(BadInput, match="generate"):
+        load_graphs(tmp_path / "missing.npz")
+    np.savez(tmp_path / "other.npz", a=np.zeros(2))
+    with pytest.raises(MalformedFile, match="other.npz"):
+        load_graphs(tmp_path / "other.npz")
+
+
+def test_generator_leaves_global_random_state_alone():
+    import random
+
+    random.seed(5)
+    np.random.seed(5)
+    torch.manual_seed(5)
+    expected = (random.random(), np.random.rand(), torch.rand(1))
+    random.seed(5)
+    np.random.seed(5)
+    torch.manual_seed(5)
+    make_spurious_motif(9, seed=0)
+    assert (random.random(), np.random.rand()) == expected[:2]
+    assert torch.equal(torch.rand(1), expected[2])
+
+
+def test_csv_of_your_own(tmp_path):
+    (tmp_path / "mine.csv").write_text("id,SMILES,p_np\n1,CCO,1\n2,CCN,0\n")
+    assert load_molecule_csv(tmp_path / "mine.csv") == (["CCO", "CCN"], [1, 0])
+    with pytest.raises(MalformedFile, match="mine.csv:1: header"):
+        load_molecule_csv(tmp_path / "mine.csv", label_col="activity")
