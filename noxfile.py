@@ -56,10 +56,11 @@ def _test_env() -> dict[str, str]:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff check and ruff format --check over the whole workspace."""
-    session.install("ruff")
+    """ruff check, ruff format --check, and mypy over every member's sources."""
+    _sync(session, "--all-packages", "--group", "dev")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+    session.run("mypy")
 
 
 def _make_sessions(name: str, folder: Path) -> None:

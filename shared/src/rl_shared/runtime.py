@@ -25,7 +25,7 @@ import contextlib
 import random
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rl_shared.errors import BadInput
 
@@ -122,7 +122,7 @@ def _rc_params() -> dict[str, object] | None:
         return None
     import matplotlib
 
-    return dict(matplotlib.rcParams)
+    return {str(k): v for k, v in matplotlib.rcParams.items()}
 
 
 def _restore_rc(saved: dict[str, object] | None) -> None:
@@ -139,7 +139,8 @@ def _restore_rc(saved: dict[str, object] | None) -> None:
         return
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        matplotlib.rcParams.update({k: v for k, v in saved.items() if k != "backend"})
+        params: Any = matplotlib.rcParams
+        params.update({k: v for k, v in saved.items() if k != "backend"})
 
 
 def resolve_device(spec: str = "auto") -> torch.device:

@@ -25,6 +25,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -163,7 +164,7 @@ def load_sts_pairs(
         columns = parse_columns(columns)
     columns = columns if columns is not None else (0, 1, 2)
     sep = _delimiter(path, delimiter)
-    quoting = csv.QUOTE_MINIMAL if sep == "," else csv.QUOTE_NONE
+    quoting: Literal[0, 3] = csv.QUOTE_MINIMAL if sep == "," else csv.QUOTE_NONE
     out = StsPairs([], [], [])
     try:
         text = path.read_bytes().decode("utf-8-sig")

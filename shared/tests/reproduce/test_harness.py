@@ -152,3 +152,24 @@ def test_written_files_honour_the_umask(tmp_path):
     assert folder.stat().st_mode & 0o777 == 0o755
     for name in ("result.json", "report.md", "curve.png"):
         assert (folder / name).stat().st_mode & 0o777 == 0o644, name
+
+
+def test_a_full_run_writes_the_results_section_of_its_paper_folder(tmp_path):
+    from rl_shared.reproduce.report import update_results_file
+
+    run_reproductions([Reproduction("toy.good", "fine", _good)], tmp_path, size="full", seed=3)
+    section = (tmp_path / "toy.good" / "RESULTS.md").read_text()
+    assert "rl reproduce toy.good --full" in section and "| acc | 0.9000 |" in section
+    assert "seeds 3" in section and "| acc | 0.91 | Paper, Table 2 |" in section
+    target = tmp_path / "paper" / "RESULTS.md"
+    target.parent.mkdir()
+    target.write_text("# Paper\n\nHand-written notes.\n")
+    update_results_file(target, "toy.good", section)
+    update_results_file(target, "toy.other", "| b | 1 |")
+    update_results_file(target, "toy.good", section.replace("0.9000", "0.9500"))
+    text = target.read_text()
+    assert text.startswith("# Paper\n\nHand-written notes.\n")
+    assert text.count("<!-- results: toy.good -->") == 1 and "0.9500" in text
+    assert "0.9000" not in text and "<!-- results: toy.other -->" in text
+    run_reproductions([Reproduction("toy.q", "fine", _good)], tmp_path, size="quick")
+    assert not (tmp_path / "toy.q" / "RESULTS.md").exists()

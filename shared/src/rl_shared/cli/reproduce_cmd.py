@@ -44,6 +44,12 @@ __all__ = ["reproduce"]
     flag_value="full",
     help="Full size: each finishes in under 30 minutes on 2 cores.",
 )
+@click.option(
+    "--update-results",
+    is_flag=True,
+    help="With --full: write each run's tables into its paper folder's RESULTS.md "
+    "(a source checkout).",
+)
 @out_option(
     required=False,
     default="reports",
@@ -52,13 +58,21 @@ __all__ = ["reproduce"]
 @seed_option
 @json_option
 def reproduce(
-    names: tuple[str, ...], list_only: bool, size: str, out: Path, seed: int, as_json: bool
+    names: tuple[str, ...],
+    list_only: bool,
+    size: str,
+    update_results: bool,
+    out: Path,
+    seed: int,
+    as_json: bool,
 ) -> None:
     """Run reproductions (all whose data is present when no NAME is given).
 
     Each writes OUT/NAME/result.json, OUT/NAME/report.md and PNG plots; OUT/REPORT.md
     gets one row per reproduction.
     """
+    if update_results and size != "full":
+        raise BadInput("--update-results records full runs only; add --full")
     registered = entry_point_names("rl.reproductions")  # check names before importing members
     for name in names:
         if name not in registered:
@@ -107,6 +121,25 @@ def reproduce(
         console.print(table)
     if any(o.status == "failed" for o in outcomes):
         raise click.exceptions.Exit(1)
+
+
+def _update_results(available: dict, outcomes: list, out: Path) -> None:  # type: ignore[type-arg]
+    """Copy each successful full run's RESULTS.md section into its paper folder."""
+    from importlib.util import find_spec
+
+    from rl_shared.reproduce.report import update_results_file
+
+    for outcome in outcomes:
+        if outcome.status != "ok":
+            continue
+        spec = find_spec(available[outcome.name].folder)
+        locations = list(spec.submodule_search_locations or []) if spec else []
+        if not locations:
+            continue
+        target = Path(locations[0]) / "RESULTS.md"
+        section = (out / outcome.name / "RESULTS.md").read_text(encoding="utf-8")
+        update_results_file(target, outcome.name, section)
+        click.echo(f"updated {target}", err=True)
 
 
 def _print_list(available: dict, datasets: dict, as_json: bool) -> None:  # type: ignore[type-arg]

@@ -23,6 +23,8 @@ Example:
 
 from __future__ import annotations
 
+from typing import Literal, overload
+
 import torch
 from torch import Tensor, nn
 
@@ -66,6 +68,12 @@ class MIMAutoencoder(nn.Module):
             )
         mu, logvar = self.to_stats(self.encoder(x)).chunk(2, dim=-1)
         return mu, logvar.clamp(-8.0, 4.0)
+
+    @overload
+    def decode(self, z: Tensor, return_hidden: Literal[False] = False) -> Tensor: ...
+
+    @overload
+    def decode(self, z: Tensor, return_hidden: Literal[True]) -> tuple[Tensor, list[Tensor]]: ...
 
     def decode(
         self, z: Tensor, return_hidden: bool = False

@@ -17,7 +17,7 @@ def embed(model: nn.Module, sentence_features: Iterable[dict[str, Tensor]]) -> l
     return [model(features)["sentence_embedding"] for features in sentence_features]
 
 
-def check_finite(name: str, *tensors: Tensor) -> None:
+def check_finite(name: str, *tensors: Tensor | None) -> None:
     """Raise :class:`NonFiniteLoss` if any tensor holds NaN or infinity."""
     for tensor in tensors:
         if tensor is not None and not torch.isfinite(tensor).all():

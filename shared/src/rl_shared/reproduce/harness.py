@@ -19,13 +19,20 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from rl_shared.data import list_datasets
 from rl_shared.errors import RLError
 from rl_shared.io import atomic_write_json, atomic_write_text, replace_dir, temp_dir_beside
 from rl_shared.reproduce.registry import SIZES, Reproduction, Result, RunContext, Size
-from rl_shared.reproduce.report import render_report, render_summary
+from rl_shared.reproduce.report import render_report, render_results, render_summary
 
 __all__ = ["Outcome", "run_reproductions"]
 
@@ -106,7 +113,7 @@ def _run_one(repro: Reproduction, out: Path, size: Size, seed: int, progress: Pr
 
     final = out / repro.name
     folder = temp_dir_beside(final)
-    tasks: list[int] = []
+    tasks: list[TaskID] = []
 
     def make_bar(total: int | None, description: str):
         task = progress.add_task(f"  {repro.name}: {description}", total=total)
@@ -149,6 +156,10 @@ def _run_one(repro: Reproduction, out: Path, size: Size, seed: int, progress: Pr
     }
     atomic_write_json(folder / "result.json", payload)
     atomic_write_text(folder / "report.md", render_report(repro, result, seconds, size))
+    if (
+        size == "full"
+    ):  # what a paper folder's RESULTS.md holds (see `rl reproduce --update-results`)
+        atomic_write_text(folder / "RESULTS.md", render_results(payload, result.details))
     replace_dir(folder, final)
     if not plots:  # the measurements are kept; the reproduction still fails its contract
         message = f"reproduction {repro.name} wrote no PNG plot into {final}"

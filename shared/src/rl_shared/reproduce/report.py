@@ -7,7 +7,13 @@ from typing import Any
 
 from rl_shared.reproduce.registry import Reproduction, Result
 
-__all__ = ["format_value", "render_report", "render_summary"]
+__all__ = [
+    "format_value",
+    "render_report",
+    "render_results",
+    "render_summary",
+    "update_results_file",
+]
 
 
 def format_value(value: Any) -> str:
@@ -75,3 +81,86 @@ def render_summary(rows: Sequence[dict[str, Any]]) -> str:
         else:
             lines.append(f"| {name} | {row['status']} | {row.get('message', '')} | | |")
     return "\n".join(lines) + "\n"
+
+
+def render_results(payload: dict[str, Any], details: str = "") -> str:
+    """The Markdown of a paper folder's ``RESULTS.md``, from a full run's ``result.json``.
+
+    Args:
+        payload: the ``result.json`` object the harness wrote.
+        details: the reproduction's own Markdown (its tables), when there is one.
+    """
+    import platform
+    from datetime import date
+
+    name = payload["name"]
+    size = payload.get("size", "full")
+    lines = [
+        f"# {name} — results",
+        "",
+        f"Generated from `result.json` of `uv run rl reproduce {name} --{size}` "
+        f"on {date.today().isoformat()} ({platform.machine()}, {_cores()} CPU cores), "
+        f"seeds {', '.join(map(str, payload.get('seeds', [])))}, "
+        f"{payload.get('seconds', 0):.0f} s.",
+        "",
+    ]
+    if payload.get("summary"):
+        lines += [f"**Outcome.** {payload['summary']}", ""]
+    if details:
+        lines += [details.strip(), ""]
+    lines += ["| metric | measured |", "|---|---|"]
+    lines += [f"| {k} | {format_value(v)} |" for k, v in payload.get("metrics", {}).items()]
+    anchors = payload.get("anchors", [])
+    if anchors:
+        lines += ["", "| anchor | value | source |", "|---|---|---|"]
+        for a in anchors:
+            source = a["source"] + (f" ({a['note']})" if a.get("note") else "")
+            lines.append(f"| {a['metric']} | {format_value(a['value'])} | {source} |")
+    return "\n".join(lines) + "\n"
+
+
+def _cores() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def update_results_file(path: Any, name: str, section: str) -> str:
+    """Put ``section`` between the markers of reproduction ``name`` in ``path`` (a RESULTS.md).
+
+    A folder holds one paper and may register several reproductions; each owns the part of
+    ``RESULTS.md`` between ``<!-- results: NAME -->`` and ``<!-- end results: NAME -->``,
+    appended when missing. Text outside the markers is kept. Returns the new text.
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "RESULTS.md"
+        >>> _ = p.write_text("# Results\\n\\nnotes\\n")
+        >>> _ = update_results_file(p, "x.y", "| a | 1 |\\n")
+        >>> _ = update_results_file(p, "x.y", "| a | 2 |\\n")
+        >>> print(p.read_text())
+        # Results
+        <BLANKLINE>
+        notes
+        <BLANKLINE>
+        <!-- results: x.y -->
+        | a | 2 |
+        <!-- end results: x.y -->
+        <BLANKLINE>
+    """
+    from pathlib import Path
+
+    from rl_shared.io import atomic_write_text
+
+    path = Path(path)
+    start, end = f"<!-- results: {name} -->", f"<!-- end results: {name} -->"
+    block = f"{start}\n{section.strip()}\n{end}\n"
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        tail = rest.split(end, 1)[1].lstrip("\n")
+        new = head + block + tail
+    else:
+        new = (text.rstrip("\n") + "\n\n" if text.strip() else "") + block
+    atomic_write_text(path, new)
+    return new
