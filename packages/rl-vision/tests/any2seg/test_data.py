@@ -3,7 +3,7 @@ import pytest
 from PIL import Image
 
 from rl_shared.errors import BadInput, DatasetNotFound, MalformedFile
-from rl_vision.data import DELIVER_CLASSES, DeliverDataset, MCubeSDataset
+from rl_vision.any2seg.data import DELIVER_CLASSES, DeliverDataset, MCubeSDataset
 
 
 @pytest.fixture

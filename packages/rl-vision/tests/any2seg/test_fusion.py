@@ -3,6 +3,7 @@ import itertools
 import pytest
 import torch
 
+from rl_shared.runtime import seed_everything
 from rl_shared.errors import BadInput
 from rl_vision.any2seg.fusion import MeanFusion, ModalityAgnosticFusion
 from rl_vision.any2seg.model import Any2Seg
@@ -12,7 +13,7 @@ SUBSETS = [c for k in range(1, 5) for c in itertools.combinations(MODALITIES, k)
 
 
 def test_mff_weights_sum_to_one_and_single_modality_passes_through():
-    torch.manual_seed(0)
+    seed_everything(0)
     fuse = ModalityAgnosticFusion(8).eval()
     x = torch.randn(3, 4, 8, 5, 5)
     w = fuse.modality_weights(x)
@@ -23,7 +24,7 @@ def test_mff_weights_sum_to_one_and_single_modality_passes_through():
 
 @pytest.mark.parametrize("m", [1, 2, 3, 4])
 def test_mff_is_permutation_invariant(m):
-    torch.manual_seed(m)
+    seed_everything(m)
     fuse = ModalityAgnosticFusion(6).eval()
     feats = [torch.randn(2, 6, 4, 4) for _ in range(m)]
     ref = fuse(feats)
@@ -40,13 +41,13 @@ def test_fusion_needs_a_modality():
 
 @pytest.fixture(scope="module")
 def model():
-    torch.manual_seed(0)
+    seed_everything(0)
     return Any2Seg(5, MODALITIES, encoder_name="resnet18", depth=3, embed_dim=8).eval()
 
 
 @pytest.fixture(scope="module")
 def inputs():
-    torch.manual_seed(1)
+    seed_everything(1)
     return {m: torch.randn(2, c, 32, 32) for m, c in MODALITIES.items()}
 
 
@@ -70,7 +71,7 @@ def test_any2seg_rejects_bad_inputs(model, inputs):
 
 @pytest.mark.parametrize("shared", [True, False])
 def test_gradients_reach_only_present_modalities(inputs, shared):
-    torch.manual_seed(0)
+    seed_everything(0)
     model = Any2Seg(
         5, MODALITIES, encoder_name="resnet18", depth=3, embed_dim=8, shared_encoder=shared
     )

@@ -12,10 +12,10 @@ from torch import nn
 from rl_shared.cli.main import main
 from rl_vision.any2seg.metrics import SegmentationMeter
 from rl_vision.any2seg.model import SegOutput
-from rl_vision.any2seg.real_data import evaluate_frames, open_dataset
+from rl_vision.any2seg.data import DELIVER_CLASSES, MCUBES_CLASSES, DeliverDataset, open_dataset
+from rl_vision.any2seg.losses import IGNORE_INDEX, segmentation_loss
 from rl_vision.any2seg.sources import DatasetSource
-from rl_vision.any2seg.training import IGNORE_INDEX, segmentation_loss
-from rl_vision.data import DELIVER_CLASSES, MCUBES_CLASSES, DeliverDataset
+from rl_vision.any2seg.train import evaluate_frames
 
 TRAIN = ["--steps", "2", "--size", "32", "--batch-size", "2", "--no-lscd", "--json"]
 
@@ -34,52 +34,34 @@ def test_train_then_evaluate_on_a_real_tree(name, make_deliver, make_mcubes, tmp
         root, classes, frames = make_mcubes(("train", "test"))[0], MCUBES_CLASSES, 2
         channels = {"rgb": 3, "aolp": 2, "dolp": 1, "nir": 1}
     run = tmp_path / "run"
-    argv = [
-        "vision",
-        "any2seg",
-        "train",
-        "--out",
-        str(run),
-        "--dataset",
-        name,
-        "--data-root",
-        str(root),
-    ]
+    argv = ["vision", "any2seg", "train", "--out", str(run), "--data", str(root)]
     summary = _run(argv + TRAIN, capsys)
     assert summary["classes"] == len(classes) and summary["modalities"] == list(channels)
-    meta = json.loads((run / "final" / "model.json").read_text())
+    assert summary["data"] == name and summary["split"] == "train"
+    meta = json.loads((run / "model" / "config.json").read_text())["config"]
     assert meta["dataset"] == name and meta["classes"] == list(classes)
-    assert meta["config"]["channels"] == channels and meta["config"]["dataset"] == name
-    argv = [
-        "vision",
-        "any2seg",
-        "evaluate",
-        "--model",
-        str(run),
-        "--data-root",
-        str(root),
-        "--json",
-    ]
+    assert meta["channels"] == channels
+    argv = ["vision", "any2seg", "evaluate", "--model", str(run), "--data", str(root), "--json"]
     result = _run(argv, capsys)
     assert 0 <= result["miou"] <= 1 and result["frames"] == frames and result["split"] == "test"
     assert list(result["per_class_iou"]) == list(classes)
     assert result["modalities"] == list(channels)
     if name == "deliver":
-        argv += ["--dataset", "deliver", "--split", "val", "--condition", "fog", "--modalities", "depth,rgb"]  # fmt: skip
+        argv[6] = f"{root}:val"
+        argv += ["--condition", "fog", "--modalities", "depth,rgb"]
         result = _run(argv, capsys)
         assert result["frames"] == 2 and result["modalities"] == ["rgb", "depth"]
 
 
 def test_lscd_text_comes_from_the_dataset_class_names(make_deliver, tmp_path, capsys):
     from rl_vision.any2seg.text import class_text_embeddings
-    from rl_vision.any2seg.training import load_model
+    from rl_vision.any2seg.train import load_model
 
     root = make_deliver(("train",))
     run = tmp_path / "run"
-    argv = ["vision", "any2seg", "train", "--out", str(run), "--dataset", "deliver", "--data-root",
-            str(root), "--steps", "1", "--teacher-steps", "1", "--size", "32", "--batch-size", "2",
+    argv = ["vision", "any2seg", "train", "--out", str(run), "--data", str(root), "--steps", "1", "--teacher-steps", "1", "--size", "32", "--batch-size", "2",
             "--encoder", "tu-mobilenetv3_small_050", "--json"]  # fmt: skip
-    assert _run(argv, capsys)["teacher"] is True
+    assert _run(argv, capsys)["teacher"] == str(run / "teacher" / "model")
     teacher, cfg = load_model(run / "teacher")
     assert cfg.kind == "teacher" and cfg.classes == DELIVER_CLASSES
     expected = torch.nn.functional.normalize(class_text_embeddings(DELIVER_CLASSES), dim=-1)
@@ -90,17 +72,17 @@ def test_resume_after_one_step_equals_two_steps(make_deliver, tmp_path, capsys):
     """Stopped after step 1 and resumed (with 2 loader workers) = 2 uninterrupted steps."""
     root = make_deliver(("train",))
     run = tmp_path / "run"
-    argv = ["vision", "any2seg", "train", "--out", str(run), "--dataset", "deliver", "--data-root",
-            str(root), "--checkpoint-every", "1", *TRAIN]  # fmt: skip
+    argv = ["vision", "any2seg", "train", "--out", str(run), "--data", str(root),
+            "--checkpoint-every", "1", *TRAIN]  # fmt: skip
     _run(argv, capsys)
-    straight = load_file(str(run / "final" / "model.safetensors"))
-    for gone in (run / "checkpoints" / "step-000002", run / "final"):
+    straight = load_file(str(run / "model" / "model.safetensors"))
+    for gone in (run / "checkpoints" / "step-000002", run / "model"):
         for f in gone.iterdir():
             f.unlink()
         gone.rmdir()
     assert [p.name for p in (run / "checkpoints").iterdir()] == ["step-000001"]
-    _run([*argv, "--resume", "--workers", "2"], capsys)
-    resumed = load_file(str(run / "final" / "model.safetensors"))
+    _run([*argv, "--workers", "2"], capsys)  # resumes by default
+    resumed = load_file(str(run / "model" / "model.safetensors"))
     assert straight.keys() == resumed.keys()
     for k in straight:
         torch.testing.assert_close(straight[k], resumed[k], rtol=0, atol=0, msg=k)
@@ -192,11 +174,12 @@ def test_segmentation_loss_ignores_void_pixels():
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--dataset", "deliver", "--data-root", "{tmp}/nowhere"], "dataset 'deliver' not found in"),
-        (["--dataset", "deliver"], "download DELIVER"),
-        (["--dataset", "mcubes", "--data-root", "{deliver}"], "expected list_folder/train.txt"),
-        (["--dataset", "deliver", "--data-root", "{deliver}", "--batch-size", "8"], "has 4 frames, fewer than the batch size 8"),
-        (["--data-root", "{deliver}"], "only used with --dataset deliver or mcubes"),
+        (["--data", "{tmp}/nowhere"], "nor an existing folder"),
+        (["--data", "deliver"], "download DELIVER"),
+        (["--data", "{tmp}"], "holds neither a DELIVER tree"),
+        (["--data", "{deliver}:val"], "expected img/val/"),
+        (["--data", "{deliver}", "--batch-size", "8"], "has 4 frames, fewer than the batch size 8"),
+        (["--data", "generated:train"], "generated scenes have no splits"),
     ],
 )  # fmt: skip
 def test_train_errors_exit_2_with_one_line(
@@ -213,29 +196,21 @@ def test_train_errors_exit_2_with_one_line(
     assert err.startswith("error: ") and message in err and "\n" not in err
 
 
-def test_evaluate_errors_exit_2_with_one_line(make_deliver, tmp_path, capsys):
+def test_evaluate_errors_exit_2_with_one_line(make_deliver, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("RL_DATA_DIR", str(tmp_path / "data"))
     root = make_deliver(("train", "test"))
     run = tmp_path / "run"
-    argv = [
-        "vision",
-        "any2seg",
-        "train",
-        "--out",
-        str(run),
-        "--dataset",
-        "deliver",
-        "--data-root",
-        str(root),
-    ]
+    argv = ["vision", "any2seg", "train", "--out", str(run), "--data", str(root)]
     _run(argv + TRAIN, capsys)
-    base = ["vision", "any2seg", "evaluate", "--model", str(run), "--data-root", str(root)]
+    base = ["vision", "any2seg", "evaluate", "--model", str(run)]
     for extra, message in [
-        (["--condition", "snow"], "DELIVER conditions are cloud, fog, night, rain, sun"),
-        (["--dataset", "mcubes"], "was trained on deliver data, not on mcubes"),
-        (["--split", "val"], "expected img/val/"),
-        (["--modalities", "rgb,thermal"], "subset of rgb, depth, event, lidar"),
-        (["--data-root", str(tmp_path / "nowhere")], "dataset 'deliver' not found in"),
-    ]:
+        (["--data", str(root), "--condition", "snow"], "DELIVER conditions are cloud, fog, night, rain, sun"),
+        (["--data", "generated"], "was trained on deliver data, not on generated"),
+        (["--data", f"{root}:val"], "expected img/val/"),
+        (["--data", str(root), "--modalities", "rgb,thermal"], "subset of rgb, depth, event, lidar"),
+        (["--data", str(tmp_path / "nowhere")], "nor an existing folder"),
+        ([], "download DELIVER"),
+    ]:  # fmt: skip
         with pytest.raises(SystemExit) as exit_info:
             main(base + extra)
         assert exit_info.value.code == 2

@@ -10,6 +10,6 @@ def test_minilm_class_embeddings(tmp_path, monkeypatch):
     assert emb.shape == (3, 384)
     torch.testing.assert_close(emb.norm(dim=1), torch.ones(3))
     assert float(emb[0] @ emb[1]) > float(emb[0] @ emb[2])
-    cached = list((tmp_path / "vision" / "text").glob("*.npy"))
+    cached = list((tmp_path / "embeddings").glob("*.npy"))
     assert len(cached) == 1
     torch.testing.assert_close(class_text_embeddings(("car", "truck", "sky")), emb)

@@ -1,11 +1,14 @@
 import numpy as np
+import scipy.stats
 import pytest
 import torch
 
-from rl_shared.errors import BadInput, MalformedFile, ShapeMismatch
+from rl_shared.runtime import seed_everything
+from rl_shared.errors import BadInput, ShapeMismatch
+from rl_shared.sts import named_or_file_pairs
 from rl_vision.grounded.autoencoder import CharAutoencoder
 from rl_vision.grounded.char_encoder import CharSentenceEncoder, CharVocab
-from rl_vision.grounded.evaluation import load_stsb_test, rankdata, recall_at_k, spearman
+from rl_vision.grounded.evaluation import recall_at_k, sts_correlations
 from rl_vision.grounded.losses import hinge_contrastive
 
 
@@ -18,7 +21,7 @@ def test_vocab_round_trip_and_unknowns():
 
 
 def test_encoder_ignores_padding():
-    torch.manual_seed(0)
+    seed_everything(0)
     v = CharVocab()
     enc = CharSentenceEncoder(len(v), hidden=8).eval()
     alone = enc(*v.encode_batch(["a car"]))
@@ -45,14 +48,6 @@ def test_hinge_matches_loop_reference():
         hinge_contrastive(a[:1], b[:1])
 
 
-def test_spearman_with_ties_matches_definition():
-    assert rankdata([3, 1, 3, 2]).tolist() == [3.5, 1.0, 3.5, 2.0]
-    x, y = [1, 2, 2, 4, 5], [2, 1, 3, 5, 4]
-    rx, ry = rankdata(x), rankdata(y)
-    assert spearman(x, y) == pytest.approx(np.corrcoef(rx, ry)[0, 1])
-    assert spearman([1, 2, 3], [3, 2, 1]) == pytest.approx(-1.0)
-
-
 def test_recall_at_k():
     scores = torch.tensor([[0.9, 0.1, 0.5], [0.2, 0.3, 0.8]])
     assert recall_at_k(scores, torch.tensor([2, 2]), (1, 2)) == {"r@1": 0.5, "r@2": 1.0}
@@ -60,20 +55,22 @@ def test_recall_at_k():
     assert recall_at_k(scores, rel, (1, 2)) == {"r@1": 0.0, "r@2": 0.5}
 
 
-def test_stsb_loader(tmp_path):
-    p = tmp_path / "stsb-en-test.csv"
-    p.write_text(
-        'A man plays.,"A man, playing.",4.2\r\nDogs run.,Cats sleep.,0.5\r\n', encoding="utf-8"
-    )
-    _s1, s2, gold = load_stsb_test(p)
-    assert s2[0] == "A man, playing." and gold.tolist() == [4.2, 0.5]
-    p.write_text("a,b\n", encoding="utf-8")
-    with pytest.raises(MalformedFile, match=r"csv:1: expected 3 columns"):
-        load_stsb_test(p)
+def test_sts_correlations_score_the_cosine_of_encoded_pairs(tmp_path):
+    p = tmp_path / "pairs.csv"
+    p.write_text("a car,a car,5.0\na tree,a red car,1.0\na tree,the tree,4.0\n", encoding="utf-8")
+    pairs = named_or_file_pairs(str(p))
+
+    def encode(texts):
+        return torch.tensor([[1.0, 0.0] if "tree" in t else [0.0, 1.0] for t in texts])
+
+    found = sts_correlations(encode, pairs)
+    cos = [1.0, 0.0, 1.0]
+    assert found["spearman"] == pytest.approx(scipy.stats.spearmanr(cos, pairs.scores)[0])
+    assert found["pearson"] == pytest.approx(np.corrcoef(cos, pairs.scores)[0, 1])
 
 
 def test_autoencoder_overfits_two_captions():
-    torch.manual_seed(0)
+    seed_everything(0)
     v = CharVocab()
     model = CharAutoencoder(len(v), hidden=32)
     ids, lengths = v.encode_batch(["a red car", "a green tree"])
@@ -89,7 +86,7 @@ def test_autoencoder_overfits_two_captions():
 
 def test_grounded_training_aligns_images_and_captions():
     """A few steps on a handful of scenes must rank the right image above chance."""
-    from rl_vision.grounded.training import (
+    from rl_vision.grounded.train import (
         GroundedConfig,
         evaluate_retrieval,
         make_caption_data,

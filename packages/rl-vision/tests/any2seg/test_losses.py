@@ -3,7 +3,7 @@ import torch
 import torch.nn.functional as F
 
 from rl_shared.errors import BadInput, ShapeMismatch
-from rl_vision.any2seg.distillation import LSCDLoss, lscd_loss, semantic_distribution
+from rl_vision.any2seg.losses import LSCDLoss, lscd_loss, semantic_distribution
 
 
 def _emb(seed, names=("rgb", "depth", "event"), d=6, hw=4):

@@ -4,10 +4,11 @@ import shutil
 import pytest
 import torch
 
-from rl_shared.errors import BadInput
+from rl_shared.runtime import seed_everything
+from rl_shared.errors import BadInput, ModelNotFound
 from rl_vision.any2seg.baselines import EarlyFusionUnet
 from rl_vision.any2seg.teacher import ModalityTeacher, TrainedTeacher
-from rl_vision.any2seg.training import TrainConfig, evaluate, load_model, train
+from rl_vision.any2seg.train import TrainConfig, evaluate, load_model, train
 from rl_vision.core.scenes.dataset import MODALITIES, make_batch
 
 TINY = {"batch_size": 2, "size": 32, "num_scenes": 4, "depth": 3, "encoder": "resnet18"}
@@ -28,7 +29,7 @@ def test_resume_reaches_the_same_weights(tmp_path, pool, text):
     straight = train(cfg, tmp_path / "a", pool=pool, text=text)
     # simulate a run stopped after step 2: drop everything written after it
     shutil.rmtree(tmp_path / "a" / "checkpoints" / "step-000004")
-    shutil.rmtree(tmp_path / "a" / "final")
+    shutil.rmtree(tmp_path / "a" / "model")
     resumed = train(cfg, tmp_path / "a", pool=pool, text=text, resume=True)
     for (k, a), b in zip(straight.state_dict().items(), resumed.state_dict().values()):
         torch.testing.assert_close(a, b, msg=k, rtol=0, atol=0)
@@ -53,11 +54,12 @@ def test_save_load_round_trip(tmp_path, pool, text):
     with torch.no_grad():
         x = {m: pool.inputs[m][:1] for m in ("rgb", "event")}
         torch.testing.assert_close(model(x).logits, loaded(x).logits)
-    meta = json.loads((tmp_path / "s" / "final" / "model.json").read_text())
-    assert meta["classes"][0] == "road"
+    meta = json.loads((tmp_path / "s" / "model" / "config.json").read_text())
+    assert meta["kind"] == "vision.any2seg" and meta["config"]["classes"][0] == "road"
+    assert (tmp_path / "s" / "model" / "README.md").is_file()
     t2, _ = load_model(tmp_path / "t")
     assert isinstance(t2, TrainedTeacher)
-    with pytest.raises(BadInput, match="holds no trained model"):
+    with pytest.raises(ModelNotFound, match="holds no trained model"):
         load_model(tmp_path / "nothing")
 
 
@@ -89,7 +91,7 @@ def test_any_object_with_embed_is_a_teacher(pool, text):
 
 
 def test_early_fusion_zero_fills_missing_modalities():
-    torch.manual_seed(0)
+    seed_everything(0)
     model = EarlyFusionUnet(3, MODALITIES, "resnet18", depth=3).eval()
     x = {"rgb": torch.randn(1, 3, 32, 32)}
     full = {m: torch.zeros(1, c, 32, 32) for m, c in MODALITIES.items()} | x
