@@ -160,7 +160,7 @@ def test_a_full_run_writes_the_results_section_of_its_paper_folder(tmp_path):
     run_reproductions([Reproduction("toy.good", "fine", _good)], tmp_path, size="full", seed=3)
     section = (tmp_path / "toy.good" / "RESULTS.md").read_text()
     assert "rl reproduce toy.good --full" in section and "| acc | 0.9000 |" in section
-    assert "seeds 3" in section and "| acc | 0.91 | Paper, Table 2 |" in section
+    assert "seeds 3" in section and "| acc | 0.9100 | Paper, Table 2 |" in section
     target = tmp_path / "paper" / "RESULTS.md"
     target.parent.mkdir()
     target.write_text("# Paper\n\nHand-written notes.\n")
