@@ -13,26 +13,7 @@ from __future__ import annotations
 
 from rl_shared.data import Dataset
 
-__all__ = ["DATASETS", "SEMEVAL14", "SICK", "STSB", "STSB_GENRE", "WORDNET"]
-
-STSB = Dataset(
-    "stsb",
-    "sts/stsb",
-    ("stsb-en-train.csv", "stsb-en-dev.csv", "stsb-en-test.csv"),
-    "STS Benchmark (5,749 / 1,500 / 1,379 pairs, scores 0-5) and its 10 machine translations",
-    hint="put stsb-en-train.csv, stsb-en-dev.csv and stsb-en-test.csv (STSb-multi-mt CSVs, "
-    "no header) there",
-    used_by=("text.2dmse",),
-)
-
-SICK = Dataset(
-    "sick",
-    "sts/sick",
-    ("SICK_train.txt", "SICK_trial.txt", "SICK_test_annotated.txt"),
-    "SICK-R relatedness (4,500 / 500 / 4,927 pairs, scores 1-5), SemEval-2014 Task 1",
-    hint="put SICK_train.txt, SICK_trial.txt and SICK_test_annotated.txt (tab-separated, "
-    "with header) there",
-)
+__all__ = ["DATASETS", "SEMEVAL14", "WORDNET"]
 
 SEMEVAL14 = Dataset(
     "semeval14",
@@ -50,22 +31,13 @@ SEMEVAL14 = Dataset(
     used_by=("text.cvib", "text.lowrank-attention"),
 )
 
-STSB_GENRE = Dataset(
-    "stsb-genre",
-    "sts/stsb-genre",
-    ("stsb-genre.csv",),
-    "genre (news / captions / forum) of 6,881 STS-B rows, for all 11 STS-B languages",
-    hint="put stsb-genre.csv (header split,row,source,genre) there",
-    used_by=("text.gfun", "text.binary-pv"),
-)
-
 WORDNET = Dataset(
     "wordnet",
     "wordnet/nltk_data/corpora/wordnet",
     ("index.noun", "data.noun", "lexnames"),
     "WordNet 3.0 in nltk's layout (glosses as training text, ambiguous words)",
     hint="put the nltk 'wordnet' corpus files (index.*, data.*, lexnames) there",
-    used_by=("text.disambiguated-skipgram",),
+    used_by=("text.defsent", "text.disambiguated-skipgram", "text.syntactic-domain"),
 )
 
-DATASETS: list[Dataset] = [STSB, SICK, SEMEVAL14, STSB_GENRE, WORDNET]
+DATASETS: list[Dataset] = [SEMEVAL14, WORDNET]

@@ -155,7 +155,7 @@ def with_prompt_pooling(model: nn.Module, template: str = DEFAULT_TEMPLATE) -> n
 
 def load_prompt_model(path: str | os.PathLike[str], device: str | None = "cpu") -> nn.Module:
     """Load a model saved from :func:`with_prompt_pooling` (``model.save(path)``)."""
-    from rl_text.moe.model import load_with_classes
+    from rl_text.core.loading import load_with_classes
 
     classes = {f"{c.__module__}.{c.__name__}": c for c in (PromptTransformer, MaskTokenPooling)}
     return load_with_classes(path, classes, device=device)

@@ -99,6 +99,7 @@ def train_defsent(
     save_steps: int = 50,
     show_progress: bool = True,
     save_model: bool = True,
+    device: str | None = None,
 ) -> Path:
     """Train ``model`` to project definitions onto their entries; return the saved model's folder.
 
@@ -126,14 +127,14 @@ def train_defsent(
         show_progress: the trainer's tqdm bar and log lines.
         save_model: write ``out/model`` (off: ``out`` is returned; with ``prompt=True`` the
             trained model is a new object, so keep ``save_model`` on to get it back).
+        device: ``auto``, ``cpu``, ``cuda[:N]`` or ``mps`` (default: CUDA when present).
     """
     from datasets import Dataset
 
-    from rl_shared.cli.common import seed_everything
     from rl_shared.models import load_sentence_transformer
+    from rl_shared.runtime import seed_everything
+    from rl_text.core.fit import fit, last_checkpoint, save_atomically
     from rl_text.defsent.prompt import PromptTransformer
-    from rl_text.fit import fit, last_checkpoint
-    from rl_text.moe.train import _save_final
 
     if steps < 1 or batch_size < 1 or save_steps < 1 or refresh_steps < 1:
         raise BadInput("steps, batch_size, save_steps and refresh_steps must be at least 1")
@@ -163,8 +164,9 @@ def train_defsent(
         save_steps=save_steps,
         show_progress=show_progress,
         save_model=False,
+        device=device,
         callbacks=[EntryRefresh(space, st, refresh_steps, show_progress)],
     )
     if not save_model:
         return out
-    return _save_final(st, out)
+    return save_atomically(st.save, out / "model")

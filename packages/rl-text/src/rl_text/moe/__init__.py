@@ -30,7 +30,7 @@ _EXPORTS = {
     "install_experts": "rl_text.moe.experts",
     "MoETransformer": "rl_text.moe.model",
     "load_moe": "rl_text.moe.model",
-    "load_with_classes": "rl_text.moe.model",
+    "load_with_classes": "rl_text.core.loading",
     "split_tag": "rl_text.moe.model",
     "tag_text": "rl_text.moe.model",
     "to_moe": "rl_text.moe.model",

@@ -6,18 +6,17 @@ without a label are left out) or the whole of STS-B as ``stsb``. Positive pairs 
 contrastive training are the pairs scored at least 4 (STS-B 0-5, SICK relatedness 1-5).
 
 Example:
-    >>> from rl_text.sts import StsPairs
+    >>> from rl_shared.sts import StsPairs
     >>> positive_pairs(StsPairs(["a", "b"], ["A", "B"], [4.5, 2.0]))
     [('a', 'A')]
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 
 from rl_shared.errors import MalformedFile, UnknownName
-from rl_text.sts import StsPairs, load_sick, load_stsb
+from rl_shared.sts import StsPairs, load_sick, load_stsb
 
 __all__ = [
     "DOMAINS",
@@ -49,22 +48,20 @@ def load_stsb_genres(split: str = "test") -> dict[str, StsPairs]:
         DatasetNotFound: ``sts/stsb`` or ``sts/stsb-genre`` is missing.
         MalformedFile: a label row names a row the split does not have.
     """
-    from rl_text.datasets import STSB_GENRE
+    from rl_shared.sts import STSB_GENRE, load_stsb_genre
 
     pairs = load_stsb(split)
-    path = STSB_GENRE.locate() / "stsb-genre.csv"
     out = {g: StsPairs([], [], []) for g in GENRES}
-    with path.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            if row["split"] != split or row["genre"] not in out:
-                continue
-            i = int(row["row"])
-            if i >= len(pairs):
-                raise MalformedFile(path, None, f"row {i} is beyond STS-B {split} ({len(pairs)})")
-            part = out[row["genre"]]
-            part.sentences1.append(pairs.sentences1[i])
-            part.sentences2.append(pairs.sentences2[i])
-            part.scores.append(pairs.scores[i])
+    for (part_split, i), genre in load_stsb_genre().items():
+        if part_split != split or genre not in out:
+            continue
+        if i >= len(pairs):
+            where = STSB_GENRE.locate() / "stsb-genre.csv"
+            raise MalformedFile(where, None, f"row {i} is beyond STS-B {split} ({len(pairs)})")
+        part = out[genre]
+        part.sentences1.append(pairs.sentences1[i])
+        part.sentences2.append(pairs.sentences2[i])
+        part.scores.append(pairs.scores[i])
     return out
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,6 @@ __all__ = [
     "MOE_CONFIG",
     "MoETransformer",
     "load_moe",
-    "load_with_classes",
     "split_tag",
     "tag_text",
     "to_moe",
@@ -192,39 +191,13 @@ def to_moe(
     return model
 
 
-def load_with_classes(
-    path: str | os.PathLike[str], classes: Mapping[str, type], device: str | None = "cpu"
-) -> nn.Module:
-    """Load a saved ``SentenceTransformer`` whose ``modules.json`` names classes of this package.
-
-    Each module listed in ``modules.json`` is loaded with ``classes[type].load`` if its type is
-    in ``classes``, else only if it belongs to ``sentence_transformers`` (no remote code).
-    """
-    from sentence_transformers import SentenceTransformer
-    from sentence_transformers.util import import_from_string
-
-    folder = Path(path)
-    listing = folder / "modules.json"
-    if not listing.is_file():
-        raise BadInput(f"{folder} is not a saved sentence-transformers model (no modules.json)")
-    modules = []
-    for entry in sorted(json.loads(listing.read_text()), key=lambda e: e["idx"]):
-        ref = entry["type"]
-        if ref in classes:
-            cls = classes[ref]
-        elif ref.startswith("sentence_transformers."):
-            cls = import_from_string(ref)
-        else:
-            raise MalformedFile(listing, None, f"module type {ref} is not one this loader knows")
-        modules.append(cls.load(str(folder), subfolder=entry["path"], local_files_only=True))
-    return SentenceTransformer(modules=modules, device=device)
-
-
 def load_moe(path: str | os.PathLike[str], device: str | None = "cpu") -> nn.Module:
     """Load a model saved from a :func:`to_moe` model (``model.save(path)``).
 
     Example:
         >>> model = load_moe("runs/moe/model")  # doctest: +SKIP
     """
+    from rl_text.core.loading import load_with_classes
+
     ref = f"{MoETransformer.__module__}.{MoETransformer.__name__}"
     return load_with_classes(path, {ref: MoETransformer}, device=device)

@@ -25,7 +25,6 @@ Example:
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -51,15 +50,6 @@ def _datasets(pairs: Mapping[str, Sequence[tuple[str, str]]], tagged: bool):
     return DatasetDict(parts)
 
 
-def _save_final(st: nn.Module, out: Path) -> Path:
-    final, tmp = out / "model", out / ".model.tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    st.save(str(tmp))
-    shutil.rmtree(final, ignore_errors=True)
-    tmp.rename(final)
-    return final
-
-
 def train_moe(
     model: str | os.PathLike[str] | nn.Module,
     pairs: Mapping[str, Sequence[tuple[str, str]]],
@@ -76,6 +66,7 @@ def train_moe(
     scale: float = 20.0,
     show_progress: bool = True,
     save_model: bool = True,
+    device: str | None = None,
 ) -> Path:
     """Train ``model`` contrastively on per-domain positive pairs; return the saved model's folder.
 
@@ -97,6 +88,7 @@ def train_moe(
         scale: inverse temperature of ``MultipleNegativesRankingLoss``.
         show_progress: the trainer's tqdm bar and log lines.
         save_model: write ``out/model`` (off: the model passed in is trained in place).
+        device: ``auto``, ``cpu``, ``cuda[:N]`` or ``mps`` (default: CUDA when present).
 
     Raises:
         BadInput: non-positive sizes, a domain with fewer than 2 pairs, or an MoE model whose
@@ -104,9 +96,9 @@ def train_moe(
     """
     from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
 
-    from rl_shared.cli.common import seed_everything
     from rl_shared.models import load_sentence_transformer
-    from rl_text.fit import fit
+    from rl_shared.runtime import seed_everything
+    from rl_text.core.fit import fit, save_atomically
 
     if steps < 1 or batch_size < 1 or save_steps < 1:
         raise BadInput("steps, batch_size and save_steps must be at least 1")
@@ -137,6 +129,7 @@ def train_moe(
         save_steps=save_steps,
         show_progress=show_progress,
         save_model=False,
+        device=device,
         args_kwargs={
             "batch_sampler": "no_duplicates",
             "multi_dataset_batch_sampler": "proportional",
@@ -144,4 +137,4 @@ def train_moe(
     )
     if not save_model:
         return out
-    return _save_final(st, out)
+    return save_atomically(st.save, out / "model")

@@ -1,0 +1,174 @@
+"""What the KaLM and CoDiEmb reproductions share: data, mining once, and the two scores.
+
+Training data: STS-B / SICK positive pairs (:func:`rl_text.core.tasks.positive_pairs`) and the
+training half of Cranfield's queries (one example per relevant document for in-batch
+training; every relevant document as a positive for CoDiEmb). Scores: STS-B test Spearman
+(cosine) and nDCG@10 on the held-out half of Cranfield's queries. ``quick`` shrinks
+everything: 300 training pairs, 60 training queries mined against their relevant documents
+plus 200 others, 40 held-out queries over their relevant documents plus 100 others, 150
+STS-B test pairs, 600 STS-B training pairs; ``smoke`` shrinks it further (:data:`SIZES`);
+``full`` uses everything.
+
+Example:
+    >>> SIZES["quick"].pairs, SIZES["smoke"].sts_test
+    (300, 30)
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["SIZES", "JointData", "JointSize", "load_joint", "plot_rows", "score"]
+
+
+@dataclass(frozen=True)
+class JointSize:
+    """How much of each data set a run uses (``None`` everywhere: all of it).
+
+    Args:
+        pairs: STS-B / SICK positive pairs kept.
+        train_queries, train_others: training queries, and documents beyond their relevant ones.
+        test_queries, test_others: held-out queries, and documents beyond their relevant ones.
+        sts_test: STS-B test pairs.
+        sts_train: STS-B training pairs.
+    """
+
+    pairs: int | None = None
+    train_queries: int | None = None
+    train_others: int = 0
+    test_queries: int | None = None
+    test_others: int = 0
+    sts_test: int | None = None
+    sts_train: int | None = None
+
+    @property
+    def shrunk(self) -> bool:
+        return self.pairs is not None
+
+
+#: the data sizes of the reproduction sizes
+SIZES = {
+    "smoke": JointSize(40, 8, 30, 8, 30, 30, 60),
+    "quick": JointSize(300, 60, 200, 40, 100, 150, 600),
+    "full": JointSize(),
+}
+
+
+@dataclass
+class JointData:
+    """Training examples and test sets for joint STS + retrieval runs."""
+
+    pairs: Any  # Examples with mined negatives
+    queries: Any  # Examples: one (query, relevant doc) per row, with mined negatives
+    multi: Any  # Examples: each query with all its relevant documents, mined negatives
+    sts_train: Any
+    sts_test: Any
+    retrieval_test: Any
+
+
+def _doc(d: dict) -> str:
+    return f"{d.get('title', '')} {d.get('text', '')}".strip()
+
+
+def _shrink(data: Any, n_queries: int, n_others: int, rng: random.Random) -> Any:
+    """``n_queries`` of the queries, over their relevant documents plus ``n_others`` more."""
+    from rl_retrieval.beir import BeirData
+
+    qids = sorted(rng.sample(sorted(data.qrels), min(n_queries, len(data.qrels))))
+    relevant = {d for q in qids for d in data.qrels[q]}
+    others = sorted(set(data.corpus) - relevant)
+    chosen = relevant | set(rng.sample(others, min(n_others, len(others))))
+    return BeirData(
+        {d: data.corpus[d] for d in data.corpus if d in chosen},
+        {q: data.queries[q] for q in qids},
+        {q: data.qrels[q] for q in qids},
+    )
+
+
+def load_joint(
+    model: Any, size: str | JointSize, seed: int, negatives: int = 2, margin: float = 0.05
+) -> JointData:
+    """Build the training examples (negatives mined with ``model``) and the test sets.
+
+    Args:
+        model: the ``SentenceTransformer`` that mines the hard negatives.
+        size: ``"smoke"``, ``"quick"``, ``"full"`` or a :class:`JointSize`.
+        seed: seeds the subsets.
+        negatives: mined negatives per example.
+        margin: false-negative margin of the mining.
+    """
+    from rl_shared.sts import StsPairs, load_stsb
+    from rl_text.core.tasks import (
+        Examples,
+        cranfield_split,
+        mine_negatives,
+        positive_pairs,
+        retrieval_examples,
+    )
+
+    rng = random.Random(seed)
+    train, test = cranfield_split(seed=0)
+    docs = [_doc(d) for d in train.corpus.values()]
+    multi = retrieval_examples(train)
+    pairs = positive_pairs()
+    sizes = SIZES[size] if isinstance(size, str) else size
+    if sizes.shrunk:
+        keep = sorted(rng.sample(range(len(pairs)), sizes.pairs))
+        pairs = Examples([pairs.anchors[i] for i in keep], [pairs.positives[i] for i in keep])
+        test = _shrink(test, sizes.test_queries, sizes.test_others, rng)
+        small = _shrink(train, sizes.train_queries, sizes.train_others, rng)
+        multi = retrieval_examples(small)
+        docs = [_doc(d) for d in small.corpus.values()]
+    multi = Examples(
+        multi.anchors,
+        multi.positives,
+        mine_negatives(model, multi.anchors, multi.positives, docs, num=negatives, margin=margin),
+    )
+    pool = list(dict.fromkeys([*pairs.anchors, *(p for ps in pairs.positives for p in ps)]))
+    pairs = Examples(
+        pairs.anchors,
+        pairs.positives,
+        mine_negatives(model, pairs.anchors, pairs.positives, pool, num=negatives, margin=margin),
+    )
+    single = Examples(
+        [a for a, ps in zip(multi.anchors, multi.positives) for _ in ps],
+        [[p] for ps in multi.positives for p in ps],
+        [n for n, ps in zip(multi.negatives, multi.positives) for _ in ps],
+    )
+    sts_test = load_stsb("test")
+    if sizes.shrunk:
+        rows = sorted(rng.sample(range(len(sts_test)), sizes.sts_test))
+        cols = (sts_test.sentences1, sts_test.sentences2, sts_test.scores)
+        sts_test = StsPairs(*([c[i] for i in rows] for c in cols))
+    sts_train = load_stsb("train")
+    if sizes.shrunk:
+        sts_train = sts_train.head(sizes.sts_train)
+    return JointData(pairs, single, multi, sts_train, sts_test, test)
+
+
+def score(model: Any, data: JointData) -> dict[str, float]:
+    """``{"stsb": Spearman, "cranfield_ndcg10": nDCG@10}`` of ``model``."""
+    from rl_text.core.evaluation import evaluate_sts
+    from rl_text.core.tasks import retrieval_ndcg
+
+    model.eval()
+    return {
+        "stsb": round(evaluate_sts(model, data.sts_test)["spearman"], 4),
+        "cranfield_ndcg10": round(retrieval_ndcg(model, data.retrieval_test), 4),
+    }
+
+
+def plot_rows(rows: dict[str, dict[str, float]], title: str) -> Any:
+    """STS-B Spearman against Cranfield nDCG@10, one labelled point per model; the figure."""
+    from rl_shared.plotting import subplots
+
+    fig, ax = subplots(figsize=(7, 4.5))
+    for i, (name, r) in enumerate(rows.items()):
+        ax.scatter(r["cranfield_ndcg10"], r["stsb"], color=f"C{i % 10}", label=name)
+    ax.set(xlabel="Cranfield nDCG@10 (held-out queries)", ylabel="STS-B test Spearman", title=title)
+    ax.legend(fontsize=7, loc="best")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig

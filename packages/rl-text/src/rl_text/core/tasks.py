@@ -1,0 +1,279 @@
+"""Training and evaluation tasks shared by the contrastive recipes (KaLM, CoDiEmb).
+
+* **Pairs** (:func:`positive_pairs`): STS-B training pairs scored ≥ 4 and SICK training pairs
+  judged ``ENTAILMENT``: ``(anchor, positive)`` for in-batch-negative training.
+* **Retrieval** (:func:`cranfield_split`): Cranfield's judged queries split in two halves by a
+  fixed seed; the training half gives ``(query, relevant document, ...)`` examples, the other
+  half is held out for nDCG@10 (:func:`retrieval_ndcg`, through rl-retrieval's dense
+  retriever and ``ir-measures``), so no test query is ever trained on.
+* **Hard negatives** (:func:`mine_negatives`): the highest-scoring non-positive candidates of
+  each anchor under a model, skipping any that score within ``margin`` of the anchor's weakest
+  positive (likely false negatives, as KaLM-Embedding-V2 filters them). sentence-transformers'
+  ``mine_hard_negatives`` takes one positive per anchor; retrieval anchors here have several.
+
+Example:
+    >>> ex = Examples(["q"], [["d1", "d2"]], [["d3"]])
+    >>> ex.to_dict(num_positives=2, num_negatives=1)
+    {'anchor': ['q'], 'positive_1': ['d1'], 'positive_2': ['d2'], 'negative_1': ['d3']}
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rl_shared.errors import BadInput
+
+__all__ = [
+    "Examples",
+    "cranfield_split",
+    "load_examples",
+    "mine_negatives",
+    "positive_pairs",
+    "retrieval_examples",
+    "retrieval_ndcg",
+]
+
+
+@dataclass
+class Examples:
+    """Anchors with their positives and (optionally) hard negatives.
+
+    Args:
+        anchors: anchor texts.
+        positives: each anchor's positive texts (at least one).
+        negatives: each anchor's hard negatives (may be empty lists).
+    """
+
+    anchors: list[str]
+    positives: list[list[str]]
+    negatives: list[list[str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.negatives:
+            self.negatives = [[] for _ in self.anchors]
+        if not (len(self.anchors) == len(self.positives) == len(self.negatives)):
+            raise BadInput("anchors, positives and negatives must have one entry per anchor")
+        if any(not p for p in self.positives):
+            raise BadInput("every anchor needs at least one positive")
+
+    def __len__(self) -> int:
+        return len(self.anchors)
+
+    def __add__(self, other: Examples) -> Examples:
+        return Examples(
+            self.anchors + other.anchors,
+            self.positives + other.positives,
+            self.negatives + other.negatives,
+        )
+
+    def to_dict(
+        self, num_positives: int = 1, num_negatives: int = 0, seed: int = 0
+    ) -> dict[str, list[str]]:
+        """Columns ``anchor, positive_1.., negative_1..`` with fixed counts per row.
+
+        Positives beyond ``num_positives`` are dropped, missing ones repeat (seeded choice); rows
+        with fewer than ``num_negatives`` negatives are dropped.
+        """
+        rng = random.Random(seed)
+        cols: dict[str, list[str]] = {"anchor": []}
+        for i in range(num_positives):
+            cols[f"positive_{i + 1}"] = []
+        for i in range(num_negatives):
+            cols[f"negative_{i + 1}"] = []
+        for anchor, pos, neg in zip(self.anchors, self.positives, self.negatives):
+            if len(neg) < num_negatives:
+                continue
+            chosen = pos[:num_positives]
+            while len(chosen) < num_positives:
+                chosen.append(rng.choice(pos))
+            cols["anchor"].append(anchor)
+            for i, text in enumerate(chosen):
+                cols[f"positive_{i + 1}"].append(text)
+            for i in range(num_negatives):
+                cols[f"negative_{i + 1}"].append(neg[i])
+        if not cols["anchor"]:
+            raise BadInput(f"no example has {num_negatives} hard negatives; mine more or use fewer")
+        return cols
+
+
+def positive_pairs(min_score: float = 4.0, sick: bool = True) -> Examples:
+    """STS-B train pairs with score ≥ ``min_score`` (+ SICK train entailment pairs)."""
+    from rl_shared.sts import SICK, load_stsb
+
+    stsb = load_stsb("train")
+    anchors, positives = [], []
+    for a, b, s in zip(stsb.sentences1, stsb.sentences2, stsb.scores):
+        if s >= min_score:
+            anchors.append(a)
+            positives.append([b])
+    if sick:
+        import csv
+
+        with open(SICK.locate() / "SICK_train.txt", newline="", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh, delimiter="\t"):
+                if row.get("entailment_judgment") == "ENTAILMENT":
+                    anchors.append(row["sentence_A"])
+                    positives.append([row["sentence_B"]])
+    return Examples(anchors, positives)
+
+
+def cranfield_split(seed: int = 0) -> tuple[Any, Any]:
+    """Cranfield with its judged queries split into a training and a held-out half.
+
+    Returns:
+        ``(train, test)`` ``BeirData`` sharing the corpus; qrels of relevance ≥ 1 only.
+    """
+    from rl_retrieval.beir import BeirData
+    from rl_retrieval.datasets import load_dataset
+
+    data = load_dataset("cranfield")
+    qids = sorted(q for q, rel in data.qrels.items() if any(v > 0 for v in rel.values()))
+    random.Random(seed).shuffle(qids)
+    half = len(qids) // 2
+
+    def part(ids: Sequence[str]) -> BeirData:
+        return BeirData(
+            data.corpus,
+            {q: data.queries[q] for q in ids},
+            {q: {d: v for d, v in data.qrels[q].items() if v > 0} for q in ids},
+        )
+
+    return part(sorted(qids[:half])), part(sorted(qids[half:]))
+
+
+def mine_negatives(
+    model: Any,
+    anchors: Sequence[str],
+    positives: Sequence[Sequence[str]],
+    corpus: Sequence[str],
+    *,
+    num: int = 2,
+    margin: float = 0.05,
+    skip_top: int = 0,
+    batch_size: int = 64,
+) -> list[list[str]]:
+    """Hard negatives for each anchor: the best-scoring corpus texts that are not positives.
+
+    A candidate is skipped when it is one of the anchor's positives, equals the anchor, or
+    scores above ``min(score(positives)) − margin`` (a likely false negative).
+
+    Args:
+        model: a ``SentenceTransformer`` (cosine similarity of normalised embeddings).
+        anchors: anchor texts.
+        positives: each anchor's positives.
+        corpus: candidate texts.
+        num: negatives per anchor.
+        margin: false-negative margin on cosine similarity.
+        skip_top: ignore this many top-ranked candidates first (beyond the filters).
+        batch_size: encoding batch size.
+
+    Shapes:
+        ``len(anchors)`` lists of at most ``num`` texts.
+    """
+    if num < 1:
+        raise BadInput(f"num must be at least 1, got {num}")
+    corpus = list(dict.fromkeys(corpus))
+
+    def enc(texts: Sequence[str]) -> np.ndarray:
+        return np.asarray(
+            model.encode(
+                list(texts),
+                batch_size=batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+        )
+
+    a, c = enc(anchors), enc(corpus)
+    pos_texts = sorted({t for p in positives for t in p})
+    p_index = {t: i for i, t in enumerate(pos_texts)}
+    p = enc(pos_texts)
+    sims = a @ c.T
+    depth = min(len(corpus), num + skip_top + 64)
+    top = np.argpartition(-sims, depth - 1, axis=1)[:, :depth]
+    out: list[list[str]] = []
+    for i, (anchor, pos) in enumerate(zip(anchors, positives)):
+        floor = min(float(a[i] @ p[p_index[t]]) for t in pos) - margin
+        order = top[i][np.argsort(-sims[i, top[i]])]
+        chosen, skipped = [], 0
+        own = set(pos) | {anchor}
+        for j in order:
+            if corpus[j] in own or sims[i, j] > floor:
+                continue
+            if skipped < skip_top:
+                skipped += 1
+                continue
+            chosen.append(corpus[j])
+            if len(chosen) == num:
+                break
+        out.append(chosen)
+    return out
+
+
+def retrieval_examples(data: Any) -> Examples:
+    """``(query, its relevant documents)`` examples from a ``BeirData`` split."""
+    anchors, positives = [], []
+    for qid, rel in data.qrels.items():
+        docs = [d for d, v in sorted(rel.items(), key=lambda kv: -kv[1]) if v > 0]
+        if docs:
+            anchors.append(data.queries[qid])
+            positives.append([_doc_text(data.corpus[d]) for d in docs])
+    return Examples(anchors, positives)
+
+
+def _doc_text(doc: dict[str, str]) -> str:
+    return f"{doc.get('title', '')} {doc.get('text', '')}".strip()
+
+
+def retrieval_ndcg(model: Any, data: Any, k: int = 10) -> float:
+    """nDCG@``k`` of dense retrieval with ``model`` on a ``BeirData`` split."""
+    from rl_retrieval import DenseRetriever, evaluate
+
+    run = DenseRetriever(model, cache=False).search(data.corpus, data.queries, k=100)
+    return float(evaluate(data.qrels, run, [f"nDCG@{k}"])[f"nDCG@{k}"])
+
+
+def load_examples(path: str | Path) -> Examples:
+    """Examples from a CSV / TSV with a header: ``anchor``, ``positive``, then any ``negative*``.
+
+    Columns named ``positive*`` are all positives. Errors name the file and line.
+
+    Example:
+        >>> load_examples("pairs.tsv")  # doctest: +SKIP
+    """
+    import csv
+
+    from rl_shared.errors import MalformedFile
+
+    path = Path(path)
+    if not path.is_file():
+        raise BadInput(f"no such file: {path}")
+    delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
+    with path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.reader(fh, delimiter=delimiter)
+        header = next(reader, None)
+        if not header or header[0] != "anchor" or not any(h.startswith("positive") for h in header):
+            raise MalformedFile(
+                path, 1, "the header must start with 'anchor' and name a 'positive' column"
+            )
+        pos_cols = [i for i, h in enumerate(header) if h.startswith("positive")]
+        neg_cols = [i for i, h in enumerate(header) if h.startswith("negative")]
+        anchors, positives, negatives = [], [], []
+        for line, row in enumerate(reader, start=2):
+            if len(row) != len(header):
+                raise MalformedFile(path, line, f"{len(row)} fields, expected {len(header)}")
+            anchors.append(row[0])
+            positives.append([row[i] for i in pos_cols if row[i]])
+            negatives.append([row[i] for i in neg_cols if row[i]])
+            if not positives[-1]:
+                raise MalformedFile(path, line, "no positive text")
+    if not anchors:
+        raise MalformedFile(path, None, "no examples after the header")
+    return Examples(anchors, positives, negatives)

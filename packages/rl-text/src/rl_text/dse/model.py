@@ -1,0 +1,161 @@
+"""DSE components: the pair head and a trained student that scores pairs from cached embeddings.
+
+A cross-encoder reads both sentences together and is accurate but scores one pair per forward
+pass; a bi-encoder embeds each sentence once, so candidates can be embedded ahead of time.
+Distilled Sentence Embedding (DSE) trains the bi-encoder student so that a small head over the
+two embeddings, ``h([u, v, u⊙v, |u−v|])``, regresses the teacher's scores
+(:class:`rl_text.dse.losses.DistilledPairLoss`). :class:`DistilledSentenceEmbedding` scores
+queries against cached candidate embeddings; its folder is an :mod:`rl_shared.artifacts`
+model folder (the head) with the student's sentence-transformers folder in ``student/``.
+
+References:
+    Barkan et al., "Scalable Attentive Sentence-Pair Modeling via Distilled Sentence
+    Embedding", AAAI 2020, arXiv:1908.05161.
+
+Example:
+    >>> import torch
+    >>> head = PairHead(8, hidden=16)
+    >>> head(torch.randn(3, 8), torch.randn(3, 8)).shape
+    torch.Size([3])
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import Tensor, nn
+
+from rl_shared.errors import ModelNotFound
+
+__all__ = ["CITATION", "KIND", "MAX_SCORE", "DistilledSentenceEmbedding", "PairHead"]
+
+KIND = "rl_text.dse"
+STUDENT = "student"
+MAX_SCORE = 5.0
+CITATION = """@inproceedings{barkan2020scalable,
+  title={Scalable Attentive Sentence-Pair Modeling via Distilled Sentence Embedding},
+  author={Barkan, Oren and Razin, Noam and Malkiel, Itzik and Katz, Ori and Caciularu, Avi
+          and Koenigstein, Noam},
+  booktitle={AAAI},
+  year={2020}
+}"""
+
+
+class PairHead(nn.Module):
+    """Score a pair from its two embeddings through ``[u, v, u⊙v, |u−v|]`` and an MLP.
+
+    Args:
+        dim: embedding width.
+        hidden: hidden width of the MLP.
+
+    Shapes:
+        ``u``, ``v`` ``(B, dim)`` -> ``(B,)`` scores in (0, 1).
+
+    References:
+        Barkan et al., arXiv:1908.05161 (the pair head over ``[u, v, u⊙v, |u−v|]``).
+
+    Example:
+        >>> import torch
+        >>> PairHead(8, hidden=16)(torch.randn(3, 8), torch.randn(3, 8)).shape
+        torch.Size([3])
+    """
+
+    def __init__(self, dim: int, hidden: int = 256) -> None:
+        super().__init__()
+        self.dim, self.hidden = dim, hidden
+        self.mlp = nn.Sequential(nn.Linear(4 * dim, hidden), nn.GELU(), nn.Linear(hidden, 1))
+
+    def forward(self, u: Tensor, v: Tensor) -> Tensor:
+        features = torch.cat([u, v, u * v, (u - v).abs()], dim=-1)
+        return torch.sigmoid(self.mlp(features).squeeze(-1))
+
+    def config(self) -> dict[str, int]:
+        return {"dim": self.dim, "hidden": self.hidden}
+
+
+class DistilledSentenceEmbedding:
+    """A trained DSE student: encode sentences once, score pairs with the head.
+
+    Args:
+        model: the student ``SentenceTransformer``.
+        head: its :class:`PairHead`.
+
+    References:
+        Barkan et al., arXiv:1908.05161.
+
+    Example:
+        >>> from rl_shared.models import load_sentence_transformer
+        >>> dse = DistilledSentenceEmbedding(load_sentence_transformer("minilm"), PairHead(384))
+        >>> cand = dse.encode(["a man plays guitar", "a cat sleeps", "stocks fell"])
+        >>> dse.rank("a man is playing a guitar", cand).shape
+        torch.Size([3])
+    """
+
+    def __init__(self, model: Any, head: PairHead) -> None:
+        self.model, self.head = model, head.eval()
+
+    def save(self, path: str | os.PathLike[str], *, alpha: float | None = None) -> Path:
+        """Write the model folder: the head (``config.json`` + ``model.safetensors`` through
+        :func:`rl_shared.artifacts.save_model`) and the student in ``student/``."""
+        from rl_shared.artifacts import save_model
+
+        config = {**self.head.config(), "student": STUDENT}
+        if alpha is not None:
+            config["alpha"] = alpha
+        return save_model(
+            path,
+            kind=KIND,
+            config=config,
+            tensors=self.head,
+            citation=CITATION,
+            summary="A DSE bi-encoder student (sentence-transformers folder in student/) "
+            "and its pair head, distilled from a cross-encoder.",
+            write=lambda tmp: self.model.save(str(tmp / STUDENT)),
+        )
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str], device: str = "cpu") -> DistilledSentenceEmbedding:
+        """Load a student saved by :meth:`save` (:func:`rl_text.dse.train_dse` writes one).
+
+        Raises:
+            ModelNotFound: the folder is missing or incomplete.
+            BadInput: the folder holds another kind of model.
+        """
+        from sentence_transformers import SentenceTransformer
+
+        from rl_shared.artifacts import load_model
+
+        art = load_model(path, kind=KIND)
+        head = PairHead(int(art.config["dim"]), int(art.config["hidden"]))
+        art.load_into(head)
+        folder = art.path / art.config.get("student", STUDENT)
+        if not (folder / "modules.json").is_file():
+            raise ModelNotFound(f"{art.path} lacks its student model ({folder.name}/)")
+        model = SentenceTransformer(str(folder), device=device, local_files_only=True)
+        return cls(model, head)
+
+    def encode(self, sentences: Sequence[str], batch_size: int = 64) -> Tensor:
+        """Embeddings ``(N, dim)`` (cache them for candidates)."""
+        return self.model.encode(
+            list(sentences), batch_size=batch_size, convert_to_tensor=True, show_progress_bar=False
+        )
+
+    @torch.no_grad()
+    def score_embeddings(self, u: Tensor, v: Tensor) -> Tensor:
+        """Head scores in [0, 1] of row-aligned (or broadcast) embedding pairs."""
+        u, v = torch.broadcast_tensors(u, v)
+        return self.head(u, v)
+
+    def score(self, sentences1: Sequence[str], sentences2: Sequence[str]) -> np.ndarray:
+        """Scores in [0, 1] of sentence pairs ``(N,)``."""
+        return self.score_embeddings(self.encode(sentences1), self.encode(sentences2)).numpy()
+
+    def rank(self, query: str, candidates: Tensor) -> Tensor:
+        """Candidate indices from best to worst for one query against cached embeddings."""
+        q = self.encode([query])
+        return torch.argsort(self.score_embeddings(q, candidates), descending=True)

@@ -1,1 +1,0 @@
-"""Reproductions registered under ``rl.reproductions``."""
