@@ -10,7 +10,7 @@ import time
 
 import pytrec_eval
 
-from rl_retrieval.metrics import evaluate
+from rl_retrieval.core.metrics import evaluate
 
 
 def main(queries: int = 2000, docs: int = 20000, depth: int = 100) -> None:

@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 
-from rl_retrieval.dense import exact_topk, faiss_topk
+from rl_retrieval.core.dense import exact_topk, faiss_topk
 
 
 def _best(fn, repeats: int = 5) -> float:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rl_retrieval.beir import BeirData
+from rl_retrieval.core.beir_format import BeirData
 
 
 @pytest.fixture(autouse=True)

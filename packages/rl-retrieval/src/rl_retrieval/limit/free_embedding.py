@@ -28,6 +28,7 @@ import torch
 from torch import Tensor
 
 from rl_shared.errors import BadInput
+from rl_shared.runtime import threads as torch_threads
 
 __all__ = [
     "PAPER_CUBIC",
@@ -146,7 +147,7 @@ def fit_free_embedding(
         patience: stop when the number of solved queries has not grown for this many steps.
         check_every: test for a full solution every this many steps.
         threads: torch CPU threads while optimizing (1 is fastest for these small matrices;
-            ``None`` leaves torch's setting).
+            ``None`` leaves torch's setting); restored afterwards.
 
     References:
         Weller et al., arXiv:2508.21038, Section 4.
@@ -158,14 +159,8 @@ def fit_free_embedding(
     if k < 1 or n <= k or d < 1:
         raise BadInput(f"free embeddings need k >= 1, n > k and d >= 1, got n={n}, d={d}, k={k}")
     start = time.perf_counter()
-    previous_threads = torch.get_num_threads()
-    if threads:
-        torch.set_num_threads(threads)
-    try:
-        with torch.no_grad():
-            result = _fit(n, d, k, seeds, seed, temperature, lr, max_steps, patience, check_every)
-    finally:
-        torch.set_num_threads(previous_threads)
+    with torch_threads(threads or None), torch.no_grad():
+        result = _fit(n, d, k, seeds, seed, temperature, lr, max_steps, patience, check_every)
     solved, steps, fraction = result
     return FitResult(n, d, solved, steps, fraction, time.perf_counter() - start)
 

@@ -1,14 +1,15 @@
 """Dense retrieval with any sentence-transformers model: cached embeddings and exact top-k.
 
-Corpus embeddings are computed in batches and cached on disk under
-``rl_shared.data.cache_dir("retrieval", "embeddings")``, keyed by the model and a hash of the
-corpus (ids and texts), written atomically; under ``torchrun`` the corpus encoding is split
-over the ranks (:mod:`rl_retrieval.sharded_encoding`). Search is exact inner product: chunked torch
+Corpus and query embeddings go through :func:`rl_shared.embeddings.encode_cached`, the
+workspace's one content-hashed embedding cache (keyed by the model, every text, the prompt
+and the normalisation); under ``torchrun`` the corpus encoding of a cache miss is split over
+the ranks (:mod:`rl_retrieval.core.sharded_encoding`), whose per-rank shard files sit beside
+the cache file and carry its content hash. Search is exact inner product: chunked torch
 matrix products with a running top-k for corpora up to ``faiss_above`` documents, a faiss
-``IndexFlatIP`` beyond that (fed chunk by chunk from the memory-mapped cache).
+``IndexFlatIP`` beyond that.
 
-What it adds to sentence-transformers' ``semantic_search``: the embedding cache, faiss for
-large corpora, BEIR runs out.
+What it adds to sentence-transformers' ``semantic_search``: the embedding cache, sharded
+encoding, faiss for large corpora, BEIR runs out.
 
 References:
     Reimers & Gurevych, "Sentence-BERT", arXiv:1908.10084; Karpukhin et al., "Dense Passage
@@ -25,7 +26,6 @@ Example:
 
 from __future__ import annotations
 
-import hashlib
 import os
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -34,21 +34,15 @@ from typing import Any
 
 import numpy as np
 import torch
+import torch.distributed as dist
 
-from rl_retrieval.run_format import Run
-from rl_retrieval.sharded_encoding import encode_sharded
-from rl_shared.data import cache_dir
+from rl_retrieval.core.run_format import Run
+from rl_retrieval.core.sharded_encoding import encode_sharded
+from rl_shared.embeddings import cache_path as embedding_cache_path
+from rl_shared.embeddings import encode_cached
 from rl_shared.errors import BadInput, ShapeMismatch
 
-__all__ = ["DenseRetriever", "corpus_hash", "exact_topk", "faiss_topk", "topk_to_run"]
-
-
-def corpus_hash(ids: Sequence[str], texts: Sequence[str]) -> str:
-    """SHA-256 of the ids and texts, in order (the cache key's corpus half)."""
-    digest = hashlib.sha256()
-    for did, text in zip(ids, texts):
-        digest.update(did.encode() + b"\x00" + text.encode() + b"\x01")
-    return digest.hexdigest()
+__all__ = ["DenseRetriever", "exact_topk", "faiss_topk", "topk_to_run"]
 
 
 def _check_pair(queries: np.ndarray, docs: np.ndarray, k: int) -> None:
@@ -147,28 +141,39 @@ def topk_to_run(
     }
 
 
+def _distributed() -> bool:
+    return dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1
+
+
 class DenseRetriever:
-    """Bi-encoder retrieval with a sentence-transformers model and an on-disk embedding cache.
+    """Bi-encoder retrieval with a sentence-transformers model and the shared embedding cache.
 
     Args:
         model: a short name (``"minilm"``), a local folder, or a loaded ``SentenceTransformer``.
         batch_size: encoding batch size.
         normalize: L2-normalize embeddings (inner product = cosine).
-        cache: keep corpus embeddings on disk (``cache_dir("retrieval", "embeddings")``); for a
-            model passed as an object only when ``model_name`` names it.
-        model_name: cache key of a model passed as an object.
+        cache: keep embeddings in :func:`rl_shared.embeddings.encode_cached`'s cache; a model
+            passed as an object is cached under ``model_name`` when given, else under a hash
+            of its parameters (objects without parameters are not cached).
+        model_name: a stable cache name of a model passed as an object.
         faiss_above: use faiss for corpora with more documents than this.
         query_prompt: text prepended to each query (e.g. ``"query: "`` for E5 models).
         doc_prompt: text prepended to each document.
         show_progress: show sentence-transformers' progress bar (stderr).
+        device: where a model given by name is loaded (``"cpu"``, ``"cuda:0"``, ...); ``None``
+            for the CPU.
 
     References:
         arXiv:1908.10084, arXiv:2004.04906.
 
     Example:
-        >>> retriever = DenseRetriever("minilm")  # doctest: +SKIP
-        >>> retriever.search({"d1": {"title": "", "text": "cats"}}, {"q": "kitten"}, k=1)  # doctest: +SKIP
-        {'q': {'d1': 0.78...}}
+        >>> import numpy as np
+        >>> class Letters:  # anything with SentenceTransformer's encode() works
+        ...     def encode(self, texts, **kw):
+        ...         return np.array([[t.count("a"), t.count("b")] for t in texts], np.float32)
+        >>> corpus = {"d1": {"title": "", "text": "aaa"}, "d2": {"title": "", "text": "bbb"}}
+        >>> DenseRetriever(Letters(), normalize=False).search(corpus, {"q": "ab b"}, k=1)
+        {'q': {'d2': 6.0}}
     """
 
     def __init__(
@@ -183,15 +188,20 @@ class DenseRetriever:
         doc_prompt: str = "",
         show_progress: bool = False,
         model_name: str | None = None,
+        device: str | None = None,
     ) -> None:
+        if batch_size < 1:
+            raise BadInput(f"batch_size must be at least 1, got {batch_size}")
         self._model_arg = model
         self._model: Any = None if isinstance(model, str | os.PathLike) else model
         self.model_name = model_name
         self.batch_size, self.normalize = batch_size, normalize
-        self.cache = cache and (self._model is None or bool(model_name))
+        keyable = self._model is None or bool(model_name) or hasattr(model, "state_dict")
+        self.cache = cache and keyable
         self.faiss_above = faiss_above
         self.query_prompt, self.doc_prompt = query_prompt, doc_prompt
         self.show_progress = show_progress
+        self.device = device
 
     @property
     def model(self) -> Any:
@@ -199,25 +209,14 @@ class DenseRetriever:
         if self._model is None:
             from rl_shared.models import load_sentence_transformer
 
-            self._model = load_sentence_transformer(self._model_arg)
+            kwargs = {"device": self.device} if self.device else {}
+            self._model = load_sentence_transformer(self._model_arg, **kwargs)
         return self._model
 
-    def model_key(self) -> str:
-        """The cache key's model half: the model's folder name and a hash of its path."""
-        if isinstance(self._model_arg, str | os.PathLike):
-            from rl_shared.models import resolve
-
-            path = str(resolve(self._model_arg))
-        else:
-            path = self.model_name or ""
-        tag = f"{path}|{self.normalize}|{self.doc_prompt}"
-        name = Path(path).name.replace(" ", "_")[:40] or "model"
-        return f"{name}-{hashlib.sha256(tag.encode()).hexdigest()[:12]}"
-
-    def encode(self, texts: Sequence[str], prompt: str = "") -> np.ndarray:
-        """Encode texts in batches; ``(len(texts), dim)`` float32."""
+    def _raw_encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Encode already-prompted texts with the model; ``(len(texts), dim)`` float32."""
         emb = self.model.encode(
-            [prompt + t for t in texts],
+            list(texts),
             batch_size=self.batch_size,
             convert_to_numpy=True,
             normalize_embeddings=self.normalize,
@@ -225,32 +224,67 @@ class DenseRetriever:
         )
         return np.asarray(emb, dtype=np.float32)
 
-    def cache_path(self, ids: Sequence[str], texts: Sequence[str]) -> Path:
-        """Where the corpus embeddings of these documents are (or would be) cached."""
-        return (
-            cache_dir("retrieval", "embeddings")
-            / f"{self.model_key()}-{corpus_hash(ids, texts)[:20]}.npy"
+    def _cache_key(self) -> tuple[Any, str | None]:
+        """``(model, model_id)`` as :func:`rl_shared.embeddings.encode_cached` keys them."""
+        if isinstance(self._model_arg, str | os.PathLike):
+            return self._model_arg, None
+        return self._model_arg, self.model_name
+
+    def encode(
+        self, texts: Sequence[str], prompt: str = "", *, sharded: bool = False
+    ) -> np.ndarray:
+        """Embeddings of ``texts`` (``prompt`` prepended), through the shared cache.
+
+        Args:
+            texts: the strings to encode.
+            prompt: prepended to every text.
+            sharded: on a cache miss under an initialised process group, split the work over
+                the ranks (every rank must call this with the same texts).
+
+        Shapes:
+            ``-> (len(texts), dim)``, float32.
+        """
+        model, model_id = self._cache_key()
+        encoder: Callable[[list[str]], np.ndarray] = self._raw_encode
+        if sharded and self.cache and _distributed():
+            target = self.cache_path(texts, prompt)
+            encoder = lambda inputs: encode_sharded(inputs, self._raw_encode, target)  # noqa: E731
+        return encode_cached(
+            model,
+            texts,
+            model_id=model_id,
+            batch_size=self.batch_size,
+            normalize=self.normalize,
+            prompt=prompt or None,
+            cache=self.cache,
+            show_progress=self.show_progress,
+            encoder=encoder,
         )
 
-    def encode_corpus(
-        self,
-        corpus: Mapping[str, Mapping[str, str]],
-        encoder: Callable[[Sequence[str]], np.ndarray] | None = None,
-    ) -> tuple[list[str], np.ndarray]:
-        """``(doc_ids, embeddings)``, read from the cache when the same model saw the same corpus."""
+    def cache_path(self, texts: Sequence[str], prompt: str | None = None) -> Path:
+        """The cache file of these texts' embeddings (``prompt`` defaults to the doc prompt)."""
+        model, model_id = self._cache_key()
+        return embedding_cache_path(
+            model,
+            list(texts),
+            model_id=model_id,
+            normalize=self.normalize,
+            prompt=(self.doc_prompt if prompt is None else prompt) or None,
+        )
+
+    @staticmethod
+    def doc_texts(corpus: Mapping[str, Mapping[str, str]]) -> tuple[list[str], list[str]]:
+        """``(doc_ids, "title text" strings)`` in corpus order."""
         ids = list(corpus)
         texts = [f"{d.get('title', '')} {d.get('text', '')}".strip() for d in corpus.values()]
+        return ids, texts
+
+    def encode_corpus(self, corpus: Mapping[str, Mapping[str, str]]) -> tuple[list[str], np.ndarray]:
+        """``(doc_ids, embeddings)``, read from the cache when the same model saw the same texts."""
+        ids, texts = self.doc_texts(corpus)
         if not ids:
             raise BadInput("the corpus is empty; dense retrieval needs at least one document")
-        path = self.cache_path(ids, texts) if self.cache else None
-        if path is not None and path.is_file():
-            emb = np.load(path, mmap_mode="r")
-            if emb.shape[0] == len(ids):
-                return ids, emb
-        encode = encoder or (lambda batch: self.encode(batch, self.doc_prompt))
-        if path is not None:  # split over torch.distributed ranks when a process group is up
-            return ids, encode_sharded(texts, encode, path)
-        return ids, encode(texts)
+        return ids, self.encode(texts, self.doc_prompt, sharded=True)
 
     def search(
         self, corpus: Mapping[str, Mapping[str, str]], queries: Mapping[str, str], k: int = 1000

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from rl_retrieval.run_format import read_trec_run, top_k, write_trec_run
+from rl_retrieval.core.run_format import read_trec_run, top_k, write_trec_run
 from rl_shared.errors import BadInput, MalformedFile
 
 

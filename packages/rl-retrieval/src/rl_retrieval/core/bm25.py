@@ -22,7 +22,7 @@ import bm25s
 import numpy as np
 import Stemmer
 
-from rl_retrieval.run_format import Run
+from rl_retrieval.core.run_format import Run
 from rl_shared.errors import BadInput
 
 __all__ = ["BM25Retriever"]

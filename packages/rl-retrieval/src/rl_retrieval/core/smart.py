@@ -3,7 +3,7 @@
 Cranfield, CISI, MEDLINE, CACM and NPL ship documents and queries as tagged records
 (``.I <id>`` then fields such as ``.T`` title, ``.A`` authors, ``.B`` source, ``.W`` text)
 and relevance judgements as whitespace-separated lines. :func:`convert_smart` reads the three
-files and writes a BEIR folder that :func:`rl_retrieval.beir.load_beir` reads.
+files and writes a BEIR folder that :func:`rl_retrieval.core.beir_format.load_beir` reads.
 
 Relevance lines come as ``qid docid rel`` (Cranfield), ``qid 0 docid rel`` (TREC) or
 ``qid docid 0 0.0`` (CISI); ``"auto"`` tells them apart by column count. Cranfield's codes
@@ -33,12 +33,74 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from rl_retrieval.beir import BeirData, Qrels, write_beir
+from rl_retrieval.core.beir_format import BeirData, Qrels, write_beir
 from rl_shared.errors import BadInput, DatasetNotFound, MalformedFile
 
-__all__ = ["convert_smart", "read_smart", "read_smart_qrels", "write_smart"]
+__all__ = ["convert_smart", "find_smart_files", "read_smart", "read_smart_qrels", "write_smart"]
+
+#: file-name patterns (lower case, fnmatch) of each role in the classic collections' folders:
+#: Cranfield (cran.all.1400, cran.qry, cranqrel), CISI / MEDLINE / ADI (X.ALL, X.QRY, X.REL),
+#: CACM (cacm.all, query.text, qrels.text) and NPL (doc-text, query-text, rlv-ass)
+SMART_PATTERNS: dict[str, tuple[str, ...]] = {
+    "docs": ("*.all", "*.all.*", "doc-text"),
+    "queries": ("*.qry", "query.text", "query-text"),
+    "qrels": ("*qrel", "*qrels", "*.rel", "qrels.text", "rlv-ass"),
+}
 
 _TEXT_FIELDS = ("W",)
+
+
+def find_smart_files(
+    folder: str | os.PathLike[str],
+    *,
+    docs: str | os.PathLike[str] | None = None,
+    queries: str | os.PathLike[str] | None = None,
+    qrels: str | os.PathLike[str] | None = None,
+) -> tuple[Path, Path, Path]:
+    """The ``(docs, queries, qrels)`` files of a SMART collection's folder.
+
+    Each file is found by :data:`SMART_PATTERNS` unless named: a given name is taken
+    relative to ``folder`` (an absolute path as is).
+
+    Args:
+        folder: the folder holding the collection's files.
+        docs: the document file, when its name is not one of the patterns.
+        queries: the query file.
+        qrels: the relevance file.
+
+    Raises:
+        DatasetNotFound: the folder is missing, or no single file fits a role.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> tmp = pathlib.Path(tempfile.mkdtemp())
+        >>> for name in ("cran.all.1400", "cran.qry", "cranqrel"):
+        ...     _ = (tmp / name).write_text("")
+        >>> [p.name for p in find_smart_files(tmp)]
+        ['cran.all.1400', 'cran.qry', 'cranqrel']
+    """
+    import fnmatch
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DatasetNotFound(folder.name, folder.parent, "the SMART collection folder is missing")
+    names = sorted(p.name for p in folder.iterdir() if p.is_file())
+    given = {"docs": docs, "queries": queries, "qrels": qrels}
+    found: list[Path] = []
+    for role, patterns in SMART_PATTERNS.items():
+        if given[role] is not None:
+            found.append(folder / Path(given[role]))  # type: ignore[arg-type]
+            continue
+        hits = [n for n in names if any(fnmatch.fnmatch(n.lower(), p) for p in patterns)]
+        if len(hits) != 1:
+            what = f"{len(hits)} files ({', '.join(hits)})" if hits else "no file"
+            raise DatasetNotFound(
+                folder.name,
+                folder,
+                f"{what} look like the {role} file; name it with --{role} FILE",
+            )
+        found.append(folder / hits[0])
+    return found[0], found[1], found[2]
 
 
 def _open_lines(path: Path) -> list[str]:

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from rl_retrieval.beir import load_beir
-from rl_retrieval.smart import convert_smart, read_smart, read_smart_qrels, write_smart
+from rl_retrieval.core.beir_format import load_beir
+from rl_retrieval.core.smart import convert_smart, read_smart, read_smart_qrels, write_smart
 from rl_shared.errors import MalformedFile
 
 CRAN_DOCS = ".I 1\r\n.T\r\nwing lift .\r\n.A\r\nsmith,j.\r\n.B\r\nj. ae. 1958\r\n.W\r\nwing lift .\r\n  the lift of a wing .\r\n.I 2\r\n.T\r\nheat\r\n.W\r\nheat flux\r\n"
@@ -83,3 +83,16 @@ def test_text_before_record(cran):
     (cran / "docs").write_text("stray\n.I 1\n.W\nx\n")
     with pytest.raises(MalformedFile, match=r"docs:1: text comes before"):
         read_smart(cran / "docs")
+
+
+def test_find_smart_files_by_name_and_override(tmp_path):
+    from rl_retrieval.core.smart import find_smart_files
+    from rl_shared.errors import DatasetNotFound
+
+    for name in ("CISI.ALL", "CISI.QRY", "CISI.REL", "README"):
+        (tmp_path / name).write_text("")
+    assert [p.name for p in find_smart_files(tmp_path)] == ["CISI.ALL", "CISI.QRY", "CISI.REL"]
+    (tmp_path / "MED.REL").write_text("")
+    with pytest.raises(DatasetNotFound, match="2 files .* --qrels FILE"):
+        find_smart_files(tmp_path)
+    assert find_smart_files(tmp_path, qrels="MED.REL")[2] == tmp_path / "MED.REL"

@@ -1,6 +1,7 @@
 import importlib.util
 import itertools
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rl_retrieval.sharded_encoding import encode_sharded, shard_bounds
+from rl_retrieval.core.sharded_encoding import encode_sharded, shard_bounds
 
 WORKER = Path(__file__).with_name("sharded_worker.py")
 _spec = importlib.util.spec_from_file_location("sharded_worker", WORKER)
@@ -41,7 +42,8 @@ def test_two_ranks_encode_disjoint_shards_and_merge_in_order(tmp_path):
         str(WORKER),
         str(tmp_path),
     ]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    env = dict(os.environ, RL_CACHE_DIR=str(tmp_path / "cache"))
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
     assert proc.returncode == 0, proc.stderr[-3000:]
     ranks = [json.loads((tmp_path / f"rank{r}.json").read_text()) for r in range(2)]
     texts = [f"document number {i}" * (i % 3 + 1) for i in range(11)]
@@ -50,3 +52,12 @@ def test_two_ranks_encode_disjoint_shards_and_merge_in_order(tmp_path):
     for r in ranks:
         np.testing.assert_array_equal(np.array(r["emb"]), single)
     assert sorted(p.name for p in tmp_path.glob("emb.npy*")) == ["emb.npy"]  # shards removed
+    # DenseRetriever: each rank encodes its half once, all ranks get the whole matrix, and
+    # the shared cache holds it under the content hash with no shard left beside it
+    assert ranks[0]["dense_seen"] == texts[:6] and ranks[1]["dense_seen"] == texts[6:]
+    for r in ranks:
+        np.testing.assert_array_equal(np.array(r["dense"]), single)
+    cache = Path(ranks[0]["cache"])
+    assert ranks[1]["cache"] == str(cache) and cache.is_file()
+    assert str(cache).startswith(str(tmp_path / "cache"))
+    assert sorted(p.name for p in cache.parent.iterdir()) == [cache.name]

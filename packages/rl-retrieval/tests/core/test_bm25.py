@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from rl_retrieval.bm25 import BM25Retriever
-from rl_retrieval.metrics import evaluate
+from rl_retrieval.core.bm25 import BM25Retriever
+from rl_retrieval.core.metrics import evaluate
 from rl_shared.errors import BadInput
 
 

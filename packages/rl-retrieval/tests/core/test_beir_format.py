@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from rl_retrieval.beir import available_splits, load_beir, write_beir
+from rl_retrieval.core.beir_format import available_splits, load_beir, write_beir
 from rl_shared.errors import DatasetNotFound, MalformedFile
 
 

@@ -3,8 +3,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rl_retrieval.dense import DenseRetriever, exact_topk, faiss_topk, topk_to_run
-from rl_shared.errors import ShapeMismatch
+from rl_retrieval.core.dense import DenseRetriever, exact_topk, faiss_topk, topk_to_run
+from rl_shared.embeddings import cache_path as embedding_cache_path
+from rl_shared.errors import BadInput, ShapeMismatch
 
 
 def test_exact_topk_matches_full_sort_and_faiss():
@@ -47,23 +48,37 @@ class _Counting:
         return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
 
 
-def test_cache_is_reused_and_keyed_by_corpus(tiny, tmp_path):
+def test_cache_is_reused_and_keyed_by_content(tiny):
     retriever = DenseRetriever(_Counting(), model_name="letters")
     _, first = retriever.encode_corpus(tiny.corpus)
     calls = _Counting.calls
     _, again = retriever.encode_corpus(tiny.corpus)
     assert _Counting.calls == calls and np.array_equal(first, again)
-    path = retriever.cache_path(
-        *zip(*[(k, f"{v['title']} {v['text']}".strip()) for k, v in tiny.corpus.items()])
+    _, texts = retriever.doc_texts(tiny.corpus)
+    path = retriever.cache_path(texts)
+    # the shared cache of rl_shared.embeddings, under the same content hash
+    assert path == embedding_cache_path(
+        _Counting(), texts, model_id="letters", normalize=True, prompt=None
     )
     assert path.is_file() and not list(path.parent.glob("*.tmp"))
     changed = dict(tiny.corpus, d1={"title": "x", "text": "y"})
     retriever.encode_corpus(changed)
     assert _Counting.calls == calls + 1
+    # another prompt is another entry
+    DenseRetriever(_Counting(), model_name="letters", doc_prompt="passage: ").encode_corpus(
+        tiny.corpus
+    )
+    assert _Counting.calls == calls + 2
 
 
-def test_object_model_without_name_is_not_cached(tiny):
+def test_object_model_without_name_or_parameters_is_not_cached(tiny):
     assert DenseRetriever(_Counting()).cache is False
+    assert DenseRetriever(_Counting(), model_name="letters").cache is True
+
+
+def test_bad_batch_size():
+    with pytest.raises(BadInput, match="batch_size"):
+        DenseRetriever(_Counting(), batch_size=0)
 
 
 def test_minilm_search(tiny):

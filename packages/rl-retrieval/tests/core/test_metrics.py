@@ -5,7 +5,7 @@ import random
 import pytest
 import pytrec_eval
 
-from rl_retrieval.metrics import DEFAULT_MEASURES, evaluate, evaluate_per_query
+from rl_retrieval.core.metrics import DEFAULT_MEASURES, evaluate, evaluate_per_query
 from rl_shared.errors import BadInput, UnknownName
 
 

@@ -4,10 +4,10 @@ import itertools
 
 import pytest
 
-from rl_retrieval.beir import load_beir
-from rl_retrieval.bm25 import BM25Retriever
-from rl_retrieval.limit.generate import core_size, generate_limit, write_limit
-from rl_retrieval.metrics import evaluate
+from rl_retrieval.core.beir_format import load_beir
+from rl_retrieval.core.bm25 import BM25Retriever
+from rl_retrieval.limit.data import core_size, generate_limit, write_limit
+from rl_retrieval.core.metrics import evaluate
 from rl_shared.errors import BadInput
 
 

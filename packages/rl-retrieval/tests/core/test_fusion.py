@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from rl_retrieval.fusion import reciprocal_rank_fusion
+from rl_retrieval.core.fusion import reciprocal_rank_fusion
 from rl_shared.errors import BadInput
 
 

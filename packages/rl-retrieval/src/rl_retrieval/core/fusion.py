@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from rl_retrieval.run_format import Run, top_k
+from rl_retrieval.core.run_format import Run, top_k
 from rl_shared.errors import BadInput
 
 __all__ = ["reciprocal_rank_fusion"]

@@ -27,7 +27,7 @@ import random
 
 import Stemmer
 
-from rl_retrieval.beir import BeirData
+from rl_retrieval.core.beir_format import BeirData
 from rl_shared.errors import BadInput
 from rl_shared.io import atomic_dir, atomic_open
 
@@ -117,7 +117,7 @@ def generate_limit(
         seed: random seed.
 
     Returns:
-        :class:`~rl_retrieval.beir.BeirData` with ``_id`` = the person's name.
+        :class:`~rl_retrieval.core.beir_format.BeirData` with ``_id`` = the person's name.
     """
     n_core = core_size(queries)
     if queries < 1 or docs < n_core:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from rl_retrieval.datasets import DATASETS, load_dataset
+from rl_retrieval.core.datasets import DATASETS, load_dataset
 from rl_shared.data import data_dir
 from rl_shared.errors import DatasetNotFound, UnknownName
 
@@ -33,3 +33,18 @@ def test_limit_small_counts():
     data = load_dataset("limit-small")
     assert (len(data.corpus), len(data.queries)) == (46, 1000)
     assert all(len(v) == 2 for v in data.qrels.values())
+
+
+def test_load_data_reads_folders_and_name_split(tmp_path, tiny):
+    from rl_retrieval.core.beir_format import write_beir
+    from rl_retrieval.core.datasets import load_data, split_spec
+
+    write_beir(tiny, tmp_path / "c", split="dev")
+    assert load_data(f"{tmp_path / 'c'}:dev").qrels == tiny.qrels
+    assert load_data(str(tmp_path / "c"), split="dev").queries == tiny.queries
+    with pytest.raises(DatasetNotFound, match="splits found: dev"):
+        load_data(str(tmp_path / "c"))
+    assert split_spec("limit-small:test") == ("limit-small", "test")
+    assert split_spec("nosuch:test") == ("nosuch:test", None)
+    (tmp_path / "a:b").mkdir()
+    assert split_spec(str(tmp_path / "a:b")) == (str(tmp_path / "a:b"), None)

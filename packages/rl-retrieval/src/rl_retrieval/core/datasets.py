@@ -5,21 +5,27 @@
 folders already (``limit``'s 50,000-document corpus is not in the data snapshot;
 ``rl retrieval limit generate`` makes a LIMIT-style corpus of any size instead).
 
+:func:`load_data` resolves a command's ``--data``: a BEIR (or LIMIT) folder or one of these
+names, each optionally followed by ``:split``.
+
 Example:
     >>> sorted(d.name for d in DATASETS)
     ['cranfield', 'limit', 'limit-small']
+    >>> split_spec("limit-small:test"), split_spec("some/folder")
+    (('limit-small', 'test'), ('some/folder', None))
 """
 
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
-from rl_retrieval.beir import BeirData, load_beir
-from rl_retrieval.smart import convert_smart
+from rl_retrieval.core.beir_format import BeirData, load_beir
+from rl_retrieval.core.smart import convert_smart
 from rl_shared.data import Dataset, cache_dir
 from rl_shared.errors import UnknownName
 
-__all__ = ["DATASETS", "load_dataset"]
+__all__ = ["DATASETS", "load_data", "load_dataset", "split_spec"]
 
 DATASETS: list[Dataset] = [
     Dataset(
@@ -28,7 +34,7 @@ DATASETS: list[Dataset] = [
         ("cran.all.1400", "cran.qry", "cranqrel"),
         "Cranfield-1400 aeronautics abstracts, 225 queries, graded qrels (SMART files)",
         hint="put cran.all.1400, cran.qry and cranqrel (SMART format) there",
-        used_by=("retrieval.cranfield",),
+        used_by=("retrieval.beir.cranfield",),
     ),
     Dataset(
         "limit-small",
@@ -36,7 +42,7 @@ DATASETS: list[Dataset] = [
         ("corpus.jsonl", "queries.jsonl", "qrels.jsonl"),
         "LIMIT-small: 46 people, 1000 'Who likes X?' queries with 2 relevant each (arXiv:2508.21038)",
         hint="put LIMIT-small's corpus.jsonl, queries.jsonl and qrels.jsonl there",
-        used_by=("retrieval.limit-small",),
+        used_by=("retrieval.limit.small",),
     ),
     Dataset(
         "limit",
@@ -70,3 +76,35 @@ def load_dataset(name: str, split: str = "test") -> BeirData:
     if not (out / "qrels" / "test.tsv").is_file():
         convert_smart(*files, out=out)
     return load_beir(out, split)
+
+
+def split_spec(spec: str) -> tuple[str, str | None]:
+    """Split ``--data``'s ``name[:split]`` (or ``folder[:split]``) into ``(name, split)``.
+
+    A trailing ``:split`` is taken off only when what precedes it is a registered name or an
+    existing path and the whole string is not, so folders with a colon in their name still work.
+    """
+    names = {d.name for d in DATASETS}
+    head, sep, tail = spec.rpartition(":")
+    if sep and head and tail and "/" not in tail and spec not in names and not Path(spec).exists():
+        if head in names or Path(head).exists():
+            return head, tail
+    return spec, None
+
+
+def load_data(spec: str, split: str = "test") -> BeirData:
+    """Load what a command's ``--data`` names: a BEIR/LIMIT folder or a registered name.
+
+    Args:
+        spec: ``folder``, ``folder:split``, ``name`` or ``name:split`` (names: :data:`DATASETS`).
+        split: the qrels split when ``spec`` names none.
+
+    Raises:
+        DatasetNotFound: the folder or its files are missing (a missing split names those found).
+        MalformedFile: a line cannot be parsed (names file and line).
+    """
+    name, named_split = split_spec(spec)
+    split = named_split or split
+    if not Path(name).exists() and name in {d.name for d in DATASETS}:
+        return load_dataset(name, split)
+    return load_beir(name, split)

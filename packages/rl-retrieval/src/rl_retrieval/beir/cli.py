@@ -1,0 +1,295 @@
+"""``rl retrieval beir ...``: run the reference retrievers, score runs, convert SMART collections.
+
+Example:
+    >>> from click.testing import CliRunner
+    >>> sorted(group.commands)
+    ['convert-smart', 'evaluate', 'search']
+    >>> CliRunner().invoke(group, ["evaluate", "--help"]).exit_code
+    0
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from rl_shared.cli import (
+    data_option,
+    device_option,
+    emit_json,
+    json_option,
+    model_option,
+    out_option,
+    seed_option,
+)
+from rl_shared.errors import BadInput
+
+__all__ = ["group"]
+
+RUN_FILE = "run.trec"
+METRICS_FILE = "metrics.json"
+#: ir-measures name -> the label the commands print
+LABELS = {
+    "nDCG@10": "nDCG@10",
+    "R@10": "Recall@10",
+    "R@100": "Recall@100",
+    "AP@100": "MAP@100",
+    "RR@10": "MRR@10",
+}
+DATA_HELP = (
+    "A BEIR folder (corpus.jsonl, queries.jsonl, qrels/<split>.tsv) or a dataset name "
+    "(cranfield, limit-small, limit), with an optional :split (default test)."
+)
+
+
+@click.group("beir")
+def group() -> None:
+    """Brewing BEIR (arXiv:2306.07471): reference retrievers and their evaluation on BEIR data."""
+
+
+def _retriever_options(func):
+    func = click.option("--b", type=float, default=0.4, show_default=True, help="BM25 b.")(func)
+    func = click.option("--k1", type=float, default=0.9, show_default=True, help="BM25 k1.")(func)
+    func = click.option(
+        "--k",
+        "k",
+        type=click.IntRange(min=1),
+        default=1000,
+        show_default=True,
+        help="Documents retrieved per query.",
+    )(func)
+    func = device_option()(func)
+    func = model_option(help="Dense model: a short name (minilm) or a local folder.")(func)
+    return click.option(
+        "--retriever",
+        type=click.Choice(["bm25", "dense", "hybrid"]),
+        default="bm25",
+        show_default=True,
+        help="BM25, a dense bi-encoder, or their reciprocal-rank fusion.",
+    )(func)
+
+
+def _run(data, retriever: str, model: str, k: int, k1: float, b: float, device: str, as_json: bool):
+    from rl_retrieval.beir.retrievers import retrieve
+    from rl_shared.runtime import resolve_device
+
+    if k1 < 0 or not 0 <= b <= 1:
+        raise BadInput(f"BM25 needs --k1 >= 0 and 0 <= --b <= 1, got {k1} and {b}")
+    dev = str(resolve_device(device)) if retriever != "bm25" else None
+    start = time.perf_counter()
+    run = retrieve(
+        data.corpus,
+        data.queries,
+        retriever,
+        k=k,
+        model=model,
+        k1=k1,
+        b=b,
+        device=dev,
+        show_progress=not as_json,
+    )
+    return run, time.perf_counter() - start
+
+
+@group.command("search")
+@data_option(help=DATA_HELP)
+@_retriever_options
+@out_option(help=f"Output folder; the run is written to OUT/{RUN_FILE} (TREC format).")
+@seed_option
+@json_option
+def search_cmd(
+    data: str,
+    retriever: str,
+    model: str,
+    device: str,
+    k: int,
+    k1: float,
+    b: float,
+    out: Path,
+    seed: int,
+    as_json: bool,
+) -> None:
+    """Retrieve the top-k documents of every query and write the run as OUT/run.trec."""
+    from rl_retrieval.core.datasets import load_data
+    from rl_retrieval.core.run_format import write_trec_run
+
+    beir = load_data(data)
+    run, seconds = _run(beir, retriever, model, k, k1, b, device, as_json)
+    path = out / RUN_FILE
+    write_trec_run(run, path, tag=f"rl-{retriever}", k=k)
+    summary = {
+        "data": data,
+        "retriever": retriever,
+        "queries": len(beir.queries),
+        "documents": len(beir.corpus),
+        "run": str(path),
+        "seconds": round(seconds, 3),
+    }
+    if as_json:
+        emit_json(summary)
+    else:
+        click.echo(
+            f"wrote {path}: {retriever} on {data}, {len(run)} queries x top {k} ({seconds:.1f} s)"
+        )
+
+
+@group.command("evaluate")
+@data_option(help=DATA_HELP)
+@_retriever_options
+@click.option(
+    "--run",
+    "run_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Score this TREC run file instead of retrieving (the retriever options are ignored).",
+)
+@out_option(
+    required=False,
+    help=f"Also write the run (OUT/{RUN_FILE}) and the scores (OUT/{METRICS_FILE}) here.",
+)
+@seed_option
+@json_option
+def evaluate_cmd(
+    data: str,
+    retriever: str,
+    model: str,
+    device: str,
+    k: int,
+    k1: float,
+    b: float,
+    run_file: Path | None,
+    out: Path | None,
+    seed: int,
+    as_json: bool,
+) -> None:
+    """Retrieve (or read --run) and print nDCG@10, Recall@10/100, MAP@100 and MRR@10."""
+    from rl_retrieval.core.datasets import load_data
+    from rl_retrieval.core.metrics import DEFAULT_MEASURES, evaluate
+    from rl_retrieval.core.run_format import read_trec_run, write_trec_run
+    from rl_shared.io import atomic_write_text
+
+    beir = load_data(data)
+    if run_file is not None:
+        start = time.perf_counter()
+        run, system = read_trec_run(run_file), str(run_file)
+        seconds = time.perf_counter() - start
+    else:
+        run, seconds = _run(beir, retriever, model, k, k1, b, device, as_json)
+        system = retriever
+    metrics = evaluate(beir.qrels, run, DEFAULT_MEASURES)
+    named = {LABELS[m]: v for m, v in metrics.items()}
+    summary = {
+        "data": data,
+        "retriever": system,
+        "queries": len(beir.queries),
+        "documents": len(beir.corpus),
+        "metrics": named,
+        "seconds": round(seconds, 3),
+    }
+    if out is not None:
+        if run_file is None:
+            write_trec_run(run, out / RUN_FILE, tag=f"rl-{retriever}", k=k)
+            summary["run"] = str(out / RUN_FILE)
+        import json
+
+        atomic_write_text(out / METRICS_FILE, json.dumps(summary, indent=2) + "\n")
+    if as_json:
+        emit_json(summary)
+        return
+    click.echo(
+        f"{system} on {data} ({len(beir.corpus)} documents, {len(beir.queries)} queries, {seconds:.1f} s)"
+    )
+    for name, value in named.items():
+        click.echo(f"  {name:<11} {value:.4f}")
+    if out is not None:
+        click.echo(f"wrote {out / METRICS_FILE}")
+
+
+@group.command("convert-smart")
+@data_option(
+    help="A folder holding a SMART collection (Cranfield, CISI, MEDLINE, CACM, NPL), "
+    "or the dataset name cranfield."
+)
+@out_option(help="Output folder: the BEIR layout (corpus.jsonl, queries.jsonl, qrels/test.tsv).")
+@click.option(
+    "--docs",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The document file (.I/.T/.A/.B/.W), relative to --data; found by name when omitted.",
+)
+@click.option(
+    "--queries",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The query file, relative to --data; found by name when omitted.",
+)
+@click.option(
+    "--qrels",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The relevance file, relative to --data; found by name when omitted.",
+)
+@click.option(
+    "--relevance",
+    type=click.Choice(["cleverdon", "raw", "binary"]),
+    default="cleverdon",
+    show_default=True,
+    help="cleverdon: code c in 1..4 becomes grade 5-c (-1 dropped); raw: as is; binary: all 1.",
+)
+@click.option(
+    "--query-ids",
+    type=click.Choice(["position", "record"]),
+    default="position",
+    show_default=True,
+    help="position: the qrels number the k-th query k (Cranfield); record: the .I ids.",
+)
+@click.option(
+    "--qrels-format",
+    type=click.Choice(["auto", "qdr", "trec", "cisi"]),
+    default="auto",
+    show_default=True,
+    help="Relevance lines: q d rel (qdr), q 0 d rel (trec), q d 0 0.0 (cisi), or auto.",
+)
+@json_option
+def convert_smart_cmd(
+    data: str,
+    out: Path,
+    docs: Path | None,
+    queries: Path | None,
+    qrels: Path | None,
+    relevance: str,
+    query_ids: str,
+    qrels_format: str,
+    as_json: bool,
+) -> None:
+    """Convert a SMART collection (Cranfield, CISI, MEDLINE, CACM, NPL) into a BEIR folder."""
+    from rl_retrieval.core.datasets import DATASETS
+    from rl_retrieval.core.smart import convert_smart, find_smart_files
+
+    folder = Path(data)
+    if not folder.exists() and data == "cranfield":
+        folder = next(d for d in DATASETS if d.name == "cranfield").locate()
+    files = find_smart_files(folder, docs=docs, queries=queries, qrels=qrels)
+    converted = convert_smart(
+        *files,
+        out,
+        relevance=relevance,
+        query_ids=query_ids,
+        qrels_format=qrels_format,
+    )
+    summary = {
+        "out": str(out),
+        "files": [str(f) for f in files],
+        "documents": len(converted.corpus),
+        "queries": len(converted.queries),
+        "judgements": sum(len(v) for v in converted.qrels.values()),
+    }
+    if as_json:
+        emit_json(summary)
+    else:
+        click.echo(
+            f"wrote {out}: {summary['documents']} documents, {summary['queries']} queries, "
+            f"{summary['judgements']} judgements"
+        )
