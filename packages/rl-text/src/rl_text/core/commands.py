@@ -1,0 +1,46 @@
+"""What the papers' ``train`` commands share: quiet stdout under ``--json`` and DDP teardown.
+
+Imports nothing heavy, so every paper's ``cli.py`` can use it at module level.
+
+Example:
+    >>> with training_output(as_json=False):
+    ...     print("trainer log line")
+    trainer log line
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+
+__all__ = ["leave_process_group", "training_output"]
+
+
+def leave_process_group() -> None:
+    """Tear down a torchrun process group, so no gloo thread outlives the interpreter.
+
+    Left to interpreter exit, gloo's worker threads can be destroyed while joinable and
+    abort the process (``terminate called without an active exception``).
+    """
+    if "torch" not in sys.modules:
+        return
+    import torch.distributed as dist
+
+    if dist.is_available() and dist.is_initialized():
+        dist.destroy_process_group()
+
+
+@contextlib.contextmanager
+def training_output(as_json: bool) -> Iterator[None]:
+    """Run a training command: the trainer's stdout lines go to stderr under ``--json``.
+
+    Args:
+        as_json: the command's ``--json`` flag (stdout then holds the JSON object alone).
+    """
+    redirect = contextlib.redirect_stdout(sys.stderr) if as_json else contextlib.nullcontext()
+    try:
+        with redirect:
+            yield
+    finally:
+        leave_process_group()

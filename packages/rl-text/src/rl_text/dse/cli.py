@@ -1,0 +1,128 @@
+"""``rl text dse``: train a cross-encoder teacher and distil it into a bi-encoder student.
+
+Example:
+    >>> from click.testing import CliRunner
+    >>> CliRunner().invoke(group, ["train", "--help"]).exit_code
+    0
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from rl_shared.cli import (
+    batch_size_option,
+    data_option,
+    device_option,
+    emit_json,
+    json_option,
+    lr_option,
+    model_option,
+    out_option,
+    resume_option,
+    seed_option,
+    steps_option,
+)
+from rl_text.core.commands import training_output
+
+__all__ = ["group"]
+
+
+@click.group("dse")
+def group() -> None:
+    """Distilled Sentence Embedding (arXiv:1908.05161): a cross-encoder in a bi-encoder."""
+
+
+@group.command("train")
+@data_option(
+    default="stsb:train",
+    help="Scored pairs: a CSV/TSV (STS-B layout unless --columns) or stsb[:split] / sick[:split].",
+)
+@click.option("--columns", default=None, help="'s1,s2,score': header names or 0-based indices.")
+@model_option(help="Start of the teacher and the student: a short name or a local folder.")
+@out_option(help="Output folder: OUT/teacher/model (unless --teacher), OUT/model (the student).")
+@click.option(
+    "--teacher",
+    type=click.Path(exists=True, file_okay=False),
+    default=None,
+    help="A trained CrossEncoder folder (default: train one from MODEL first).",
+)
+@click.option(
+    "--alpha", type=click.FloatRange(0, 1), default=0.5, show_default=True, help="Teacher weight."
+)
+@steps_option(default=200, help="Training steps of the teacher and of the student.")
+@batch_size_option(default=32)
+@lr_option(default=2e-5)
+@click.option("--save-steps", type=click.IntRange(min=1), default=50, show_default=True)
+@seed_option
+@device_option()
+@resume_option
+@json_option
+def train(
+    data: str,
+    columns: str | None,
+    model: str,
+    out: Path,
+    teacher: str | None,
+    alpha: float,
+    steps: int,
+    batch_size: int,
+    lr: float,
+    save_steps: int,
+    seed: int,
+    device: str,
+    resume: bool,
+    as_json: bool,
+) -> None:
+    """Train (or take) a cross-encoder teacher, label the pairs, train the DSE student.
+
+    The student is saved to OUT/model; load it with
+    rl_text.dse.DistilledSentenceEmbedding.load('OUT/model').
+    """
+    from rl_shared.sts import named_or_file_pairs
+    from rl_text.dse.train import teacher_scores, train_dse, train_teacher
+
+    pairs = named_or_file_pairs(data, columns)
+    common = dict(
+        steps=steps, batch_size=batch_size, learning_rate=lr, seed=seed, resume=resume,
+        save_steps=save_steps, device=device,
+    )  # fmt: skip
+    with training_output(as_json):
+        teacher_path = teacher or train_teacher(pairs, out, model=model, **common)
+        scores = teacher_scores(teacher_path, pairs)
+        path = train_dse(pairs, scores, out, model=model, alpha=alpha, **common)
+    if as_json:
+        emit_json(
+            {"model": str(path), "teacher": str(teacher_path), "alpha": alpha, "pairs": len(pairs),
+             "steps": steps, "seed": seed}
+        )  # fmt: skip
+    else:
+        click.echo(f"saved {path}  (load with DistilledSentenceEmbedding.load('{path}'))")
+
+
+@group.command("evaluate")
+@model_option(default=None, help="A DSE student folder (OUT/model of `rl text dse train`).")
+@data_option(default="stsb:test", help="Scored pairs: a CSV/TSV or stsb[:split] / sick[:split].")
+@click.option("--columns", default=None, help="'s1,s2,score': header names or 0-based indices.")
+@seed_option
+@json_option
+def evaluate(model: str, data: str, columns: str | None, seed: int, as_json: bool) -> None:
+    """Spearman of the student's pair-head scores, and of its cosine similarity."""
+    from rl_shared.sts import correlations, named_or_file_pairs
+    from rl_text.core.evaluation import evaluate_sts
+    from rl_text.dse.model import DistilledSentenceEmbedding
+
+    pairs = named_or_file_pairs(data, columns)
+    dse = DistilledSentenceEmbedding.load(model)
+    head = correlations(dse.score(pairs.sentences1, pairs.sentences2), pairs.scores)
+    cosine = evaluate_sts(dse.model, pairs)
+    result = {"model": model, "data": data, "pairs": len(pairs), "head": head,
+              "cosine": {"spearman": cosine["spearman"], "pearson": cosine["pearson"]}}  # fmt: skip
+    if as_json:
+        emit_json(result)
+        return
+    click.echo(f"{model} on {data} ({len(pairs)} pairs)")
+    click.echo(f"  head   Spearman {head['spearman']:.4f}")
+    click.echo(f"  cosine Spearman {cosine['spearman']:.4f}")

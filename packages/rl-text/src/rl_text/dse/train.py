@@ -1,0 +1,214 @@
+"""Train DSE: a cross-encoder teacher, its scores, and the distilled bi-encoder student.
+
+:func:`train_teacher` fine-tunes a sentence-transformers ``CrossEncoder`` from MiniLM on STS
+pairs (binary cross-entropy on the score / 5), :func:`teacher_scores` labels the training
+pairs, :func:`train_dse` trains the student and its pair head through
+``SentenceTransformerTrainer`` (the head checkpointed with the model) and saves both as one
+model folder (:meth:`rl_text.dse.DistilledSentenceEmbedding.save`).
+
+References:
+    Barkan et al., "Scalable Attentive Sentence-Pair Modeling via Distilled Sentence
+    Embedding", AAAI 2020, arXiv:1908.05161.
+
+Example:
+    >>> from rl_shared.sts import StsPairs
+    >>> train_dse(StsPairs(["a"], ["b"], [1.0]), None, "runs/x")
+    Traceback (most recent call last):
+    ...
+    rl_shared.errors.BadInput: DSE training needs at least 2 sentence pairs
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from rl_shared.errors import BadInput
+from rl_shared.sts import StsPairs
+from rl_text.dse.model import MAX_SCORE, DistilledSentenceEmbedding, PairHead
+
+__all__ = ["teacher_scores", "train_dse", "train_teacher"]
+
+
+def train_teacher(
+    pairs: StsPairs,
+    out: str | Path,
+    *,
+    model: str | os.PathLike[str] = "minilm",
+    steps: int = 200,
+    batch_size: int = 32,
+    learning_rate: float = 2e-5,
+    seed: int = 0,
+    resume: bool = False,
+    save_steps: int = 100,
+    max_length: int = 128,
+    show_progress: bool = True,
+    device: str | None = None,
+) -> Path:
+    """Fine-tune a ``CrossEncoder`` from ``model`` on ``pairs``; return ``out/teacher/model``.
+
+    Binary cross-entropy on the gold score / 5 through :func:`rl_text.core.fit.fit` (which picks
+    sentence-transformers' ``CrossEncoderTrainer``); checkpoints in
+    ``out/teacher/checkpoints`` (``resume`` continues).
+
+    Args:
+        pairs: training pairs with gold scores on the 0–5 scale.
+        out: output folder (the teacher goes to ``out/teacher/``).
+        model: the cross-encoder's starting encoder (a short name or folder).
+        max_length: token limit of a pair.
+        steps, batch_size, learning_rate, seed, resume, save_steps, show_progress, device: as
+            :func:`rl_text.core.fit.fit`.
+
+    Example:
+        >>> train_teacher(pairs, "runs/dse", steps=200)  # doctest: +SKIP
+        PosixPath('runs/dse/teacher/model')
+    """
+    from datasets import Dataset
+    from sentence_transformers.cross_encoder import CrossEncoder
+    from sentence_transformers.cross_encoder.losses import BinaryCrossEntropyLoss
+
+    from rl_shared.models import resolve
+    from rl_shared.runtime import seed_everything
+    from rl_text.core.fit import fit
+
+    seed_everything(seed)
+    ce = CrossEncoder(
+        str(resolve(model)),
+        num_labels=1,
+        max_length=max_length,
+        device="cpu" if not torch.cuda.is_available() else None,
+        local_files_only=True,
+    )
+    data = Dataset.from_dict(
+        {
+            "sentence1": list(pairs.sentences1),
+            "sentence2": list(pairs.sentences2),
+            "label": [float(s) / MAX_SCORE for s in pairs.scores],
+        }
+    )
+    return fit(
+        ce, data, BinaryCrossEntropyLoss(ce), Path(out) / "teacher", steps=steps,
+        batch_size=batch_size, learning_rate=learning_rate, seed=seed, resume=resume,
+        save_steps=save_steps, save_total_limit=1, show_progress=show_progress, device=device,
+    )  # fmt: skip
+
+
+def teacher_scores(
+    teacher: Any, pairs: StsPairs, batch_size: int = 64, show_progress: bool = False
+) -> np.ndarray:
+    """The cross-encoder's scores in [0, 1] for every pair ``(N,)``.
+
+    Args:
+        teacher: a ``CrossEncoder`` or the folder of one.
+        pairs: the pairs to score.
+        batch_size: pairs per forward pass.
+        show_progress: the cross-encoder's progress bar.
+    """
+    from sentence_transformers.cross_encoder import CrossEncoder
+
+    if isinstance(teacher, str | os.PathLike):
+        teacher = CrossEncoder(str(teacher), device="cpu", local_files_only=True)
+    scores = teacher.predict(
+        list(zip(pairs.sentences1, pairs.sentences2)),
+        batch_size=batch_size,
+        show_progress_bar=show_progress,
+    )
+    return np.asarray(scores, dtype=np.float64).reshape(-1)
+
+
+def train_dse(
+    pairs: StsPairs,
+    teacher: Sequence[float] | np.ndarray | None,
+    out: str | Path,
+    *,
+    model: Any = "minilm",
+    alpha: float = 0.5,
+    hidden: int = 256,
+    steps: int = 200,
+    batch_size: int = 32,
+    learning_rate: float = 2e-5,
+    head_learning_rate: float = 1e-3,
+    seed: int = 0,
+    resume: bool = False,
+    save_steps: int = 100,
+    show_progress: bool = True,
+    device: str | None = None,
+) -> Path:
+    """Train the DSE student on ``pairs``; return ``out/model`` (student and head).
+
+    Args:
+        pairs: training pairs with gold scores on the 0–5 scale.
+        teacher: the teacher's score in [0, 1] for each pair; ``None`` trains the student
+            without distillation (``alpha`` is then ignored and set to 0).
+        out: output folder.
+        model: the student's start: a name/folder or a ``SentenceTransformer``.
+        alpha: weight of the teacher term.
+        hidden: pair-head hidden width.
+        head_learning_rate: learning rate of the freshly initialised head.
+        steps, batch_size, learning_rate, seed, resume, save_steps, show_progress, device: as
+            :func:`rl_text.core.fit.fit`.
+
+    Returns:
+        ``out/model``, read back with :meth:`DistilledSentenceEmbedding.load`.
+
+    References:
+        Barkan et al., arXiv:1908.05161.
+
+    Example:
+        >>> train_dse(pairs, teacher, "runs/dse", steps=200)  # doctest: +SKIP
+        PosixPath('runs/dse/model')
+    """
+    from datasets import Dataset
+
+    from rl_shared.models import load_sentence_transformer
+    from rl_shared.runtime import seed_everything
+    from rl_text.core.fit import fit, is_main_process
+    from rl_text.core.layers import embedding_dim
+    from rl_text.dse.losses import DistilledPairLoss
+
+    if len(pairs) < 2:
+        raise BadInput("DSE training needs at least 2 sentence pairs")
+    gold = np.asarray(pairs.scores, dtype=np.float64) / MAX_SCORE
+    if teacher is None:
+        alpha, target = 0.0, gold
+    else:
+        target = np.asarray(teacher, dtype=np.float64).reshape(-1)
+        if len(target) != len(pairs):
+            raise BadInput(f"{len(target)} teacher scores for {len(pairs)} pairs")
+    seed_everything(seed)
+    st = load_sentence_transformer(model) if isinstance(model, str | os.PathLike) else model
+    head = PairHead(embedding_dim(st), hidden)
+    loss = DistilledPairLoss(st, head, alpha)
+    data = Dataset.from_dict(
+        {
+            "sentence1": list(pairs.sentences1),
+            "sentence2": list(pairs.sentences2),
+            "label": np.stack([gold, target], axis=1).tolist(),
+        }
+    )
+    fit(
+        st,
+        data,
+        loss,
+        out,
+        steps=steps,
+        batch_size=batch_size,
+        learning_rate=learning_rate,
+        seed=seed,
+        resume=resume,
+        save_steps=save_steps,
+        show_progress=show_progress,
+        extra_modules={"pair_head": head},
+        save_model=False,
+        device=device,
+        args_kwargs={"learning_rate_mapping": {r"^head\.": head_learning_rate}},
+    )
+    path = Path(out) / "model"
+    if is_main_process():
+        DistilledSentenceEmbedding(st, head).save(path, alpha=alpha)
+    return path
