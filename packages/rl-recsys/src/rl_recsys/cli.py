@@ -15,7 +15,7 @@ from rl_recsys.dual_embeddings.cli import group as dual_embeddings
 __all__ = ["group"]
 
 
-@click.group("recsys")
+@click.group("recsys", short_help="Product embeddings for recommendation (dual IN/OUT SGNS).")
 def group() -> None:
     """Product embeddings for recommendation: dual (IN/OUT) SGNS for complementary items."""
 

@@ -112,12 +112,12 @@ def _epoch_progress(as_json: bool) -> Callable[..., Any]:
     return lambda items, description: track(items, description)
 
 
-@click.group("dual-embeddings")
+@click.group("dual-embeddings", short_help="Dual IN/OUT SGNS: similar vs complementary items.")
 def group() -> None:
     """Dual (IN/OUT) SGNS product embeddings: similar vs complementary items (arXiv:2211.14982)."""
 
 
-@group.command("train")
+@group.command("train", short_help="Train on baskets; save OUT/model/.")
 @_basket_options
 @out_option(help="Output folder; the model is saved to OUT/model/.")
 @_config_options
@@ -149,7 +149,7 @@ def train_cmd(
         click.echo(f"trained on {len(baskets)} baskets, {len(model)} items -> {folder}")
 
 
-@group.command("recommend")
+@group.command("recommend", short_help="Complementary or similar items.")
 @model_option(default=None, help="A model folder (OUT/model/ of `train`, or OUT itself).")
 @click.option("--item", "items", required=True, multiple=True, help="Query item (repeatable).")
 @click.option(
@@ -180,12 +180,12 @@ def recommend_cmd(model: str, items: tuple[str, ...], mode: str, k: int, as_json
         click.echo(f"{rank:>3}  {score:+.3f}  {item}")
 
 
-@group.command("evaluate")
+@group.command("evaluate", short_help="IN·OUT vs IN·IN vs popularity vs lift.")
 @_basket_options
 @out_option(required=False, help="Optional folder; the table is also written to OUT/metrics.json.")
 @click.option(
     "--test-fraction",
-    type=float,
+    type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
     default=0.2,
     show_default=True,
     help="Share of baskets held out for testing.",
@@ -248,7 +248,7 @@ def evaluate_cmd(
         )
 
 
-@group.command("export")
+@group.command("export", short_help="Write gensim KeyedVectors files.")
 @model_option(default=None, help="A model folder (OUT/model/ of `train`, or OUT itself).")
 @out_option(help="Folder for in.kv / out.kv (gensim KeyedVectors, read by KeyedVectors.load).")
 @click.option(

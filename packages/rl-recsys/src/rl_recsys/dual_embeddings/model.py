@@ -267,7 +267,7 @@ class DualEmbeddings:
     def save(self, path: str | Path) -> Path:
         """Write the model folder ``path`` through :func:`rl_shared.artifacts.save_model`.
 
-        The folder holds ``config.json`` (kind ``rl-recsys/dual-embeddings`` and the
+        The folder holds ``config.json`` (kind ``recsys.dual-embeddings`` and the
         :class:`SGNSConfig`), ``model.safetensors`` (``in``, ``out``, ``counts``),
         ``items.json`` (the item names, one per row) and a ``README.md`` model card. An
         existing folder is replaced atomically; nothing is pickled.
