@@ -24,12 +24,11 @@ import pytest
 
 from rl_shared.cli import VOCABULARY, VocabOption
 from rl_shared.cli.main import cli
+from rl_shared.reproduce.registry import paper_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 RL = [sys.executable, "-m", "rl_shared.cli.main"]
 
-#: reproduction paper names that are not identifiers, and the folder they live in
-FOLDER_NAMES = {"2dmse": "matryoshka2d"}
 RETIRED = {
     "--dataset",
     "--set",
@@ -45,12 +44,6 @@ RETIRED = {
     "--save-dir",
     "--method",
 }
-
-
-def paper_folder(name: str) -> str:
-    """``text.2dmse`` -> ``rl_text.matryoshka2d``; ``graph.l2r-gnn.molecules`` -> ``rl_graph.l2r_gnn``."""
-    domain, paper = name.split(".")[:2]
-    return f"rl_{domain}.{FOLDER_NAMES.get(paper, paper.replace('-', '_'))}"
 
 
 def _listing() -> list[dict]:

@@ -151,6 +151,7 @@ def _print_list(available: dict, datasets: dict, as_json: bool) -> None:  # type
                 "name": repro.name,
                 "summary": repro.summary,
                 "folder": repro.folder,
+                "paper": repro.paper,
                 "datasets": list(repro.datasets),
                 "data_present": not missing,
                 "missing": missing,

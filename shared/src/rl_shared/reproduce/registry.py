@@ -24,7 +24,16 @@ from rl_shared.data import Dataset, list_datasets
 from rl_shared.errors import UnknownName
 from rl_shared.plugins import load_entry_points
 
-__all__ = ["SIZES", "Anchor", "Reproduction", "Result", "RunContext", "Size", "list_reproductions"]
+__all__ = [
+    "SIZES",
+    "Anchor",
+    "Reproduction",
+    "Result",
+    "RunContext",
+    "Size",
+    "list_reproductions",
+    "paper_folder",
+]
 
 T = TypeVar("T")
 
@@ -159,6 +168,21 @@ class Reproduction:
         """Names of the datasets it needs that are not present (or not registered)."""
         known = list_datasets() if known is None else known
         return [d for d in self.datasets if d not in known or not known[d].is_present()]
+
+
+#: reproduction paper names that are not identifiers, and the folder each lives in
+FOLDER_NAMES = {"2dmse": "matryoshka2d"}
+
+
+def paper_folder(name: str) -> str:
+    """The module path of the paper folder a reproduction ``D.P`` or ``D.P.E`` belongs in.
+
+    Example:
+        >>> paper_folder("text.2dmse"), paper_folder("graph.l2r-gnn.molecules")
+        ('rl_text.matryoshka2d', 'rl_graph.l2r_gnn')
+    """
+    domain, paper = name.split(".")[:2]
+    return f"rl_{domain}.{FOLDER_NAMES.get(paper, paper.replace('-', '_'))}"
 
 
 def list_reproductions() -> dict[str, Reproduction]:
