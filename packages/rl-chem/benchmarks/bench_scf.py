@@ -14,8 +14,8 @@ from ase.build import molecule
 from pyscf import dft
 
 import rl_chem
-from rl_chem.molecules import from_ase
-from rl_chem.neural import NeuralXC
+from rl_chem.core.molecules import from_ase
+from rl_chem.skala.model import NeuralXC
 
 
 def _time(make, repeat: int) -> tuple[float, int]:

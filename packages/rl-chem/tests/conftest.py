@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 import torch
 
+from rl_shared.runtime import threads
+
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(
@@ -29,10 +31,8 @@ def random_rho(n: int = 500, seed: int = 0) -> np.ndarray:
 @pytest.fixture(autouse=True)
 def _one_torch_thread():
     """Small tensors on a shared 2-core box: one thread avoids 10x oversubscription slowdowns."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+    with threads(1):
+        yield
 
 
 @pytest.fixture

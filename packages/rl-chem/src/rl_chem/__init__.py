@@ -2,7 +2,12 @@
 
 ``rl_chem.RKS(mol, xc=...)`` / ``rl_chem.UKS`` return ordinary PySCF mean-field objects
 whose XC energy comes from a torch module with autograd potentials; ``xc`` is "lda",
-"pbe", "r2scan", a :class:`NeuralXC` or a checkpoint folder.
+"pbe", "r2scan", a :class:`NeuralXC` or a saved model folder.
+
+One subpackage per paper: :mod:`rl_chem.skala` (the Skala-style neural functional and its
+training), :mod:`rl_chem.xcnn` (Kasim & Vinko's benchmark sets), :mod:`rl_chem.cmim`
+(cMIM on SMILES); :mod:`rl_chem.core` holds the chemistry they share (molecules, the torch
+``NumInt``, LDA/PBE/r2SCAN, reference energies, atomization).
 
 Example:
     >>> import rl_chem
@@ -16,21 +21,21 @@ plugins) loads neither torch nor PySCF.
 from rl_shared.lazy import lazy_exports
 
 _EXPORTS = {
-    "LDA": "rl_chem.functionals",
-    "PBE": "rl_chem.functionals",
-    "R2SCAN": "rl_chem.functionals",
-    "XCFunctional": "rl_chem.functionals",
-    "SCFNotConverged": "rl_chem.molecules",
-    "build_mol": "rl_chem.molecules",
-    "run_scf": "rl_chem.molecules",
-    "NeuralXC": "rl_chem.neural",
-    "load_functional": "rl_chem.neural",
-    "save_functional": "rl_chem.neural",
-    "REFERENCE": "rl_chem.numint",
-    "RKS": "rl_chem.numint",
-    "UKS": "rl_chem.numint",
-    "TorchNumInt": "rl_chem.numint",
-    "get_functional": "rl_chem.numint",
+    "LDA": "rl_chem.core.functionals",
+    "PBE": "rl_chem.core.functionals",
+    "R2SCAN": "rl_chem.core.functionals",
+    "XCFunctional": "rl_chem.core.functionals",
+    "SCFNotConverged": "rl_chem.core.molecules",
+    "build_mol": "rl_chem.core.molecules",
+    "run_scf": "rl_chem.core.molecules",
+    "NeuralXC": "rl_chem.skala.model",
+    "load_functional": "rl_chem.skala.model",
+    "save_functional": "rl_chem.skala.model",
+    "REFERENCE": "rl_chem.core.numint",
+    "RKS": "rl_chem.core.numint",
+    "UKS": "rl_chem.core.numint",
+    "TorchNumInt": "rl_chem.core.numint",
+    "get_functional": "rl_chem.core.numint",
 }
 
 __all__ = [

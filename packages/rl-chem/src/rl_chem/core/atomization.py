@@ -1,0 +1,79 @@
+"""DFT atomization energies of G2 molecules with any functional, and their errors.
+
+Example:
+    >>> out = dft_atomization(["H2"], xc="lda", basis="sto-3g", grid_level=1)
+    >>> round(out["atomization"]["H2"], 1)
+    156.6
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+
+from rl_chem.core.molecules import SCFNotConverged, run_scf
+from rl_chem.core.reference_data import atomization_energies, atoms_of, system_mol
+
+__all__ = ["dft_atomization", "errors_table"]
+
+
+def dft_atomization(
+    names: Iterable[str],
+    xc: Any = "pbe",
+    basis: str = "cc-pvdz",
+    grid_level: int | None = None,
+    progress: Callable[[Iterable[str]], Iterable[str]] | None = None,
+) -> dict[str, Any]:
+    """SCF total energies of the molecules and their atoms, and atomization energies.
+
+    Molecules whose SCF (or one of whose atoms') does not converge are listed under
+    ``"not_converged"`` and left out of ``"atomization"`` -- never silently used.
+
+    Args:
+        names: G2 molecule names.
+        xc: functional, as in :func:`rl_chem.core.molecules.make_mf`.
+        basis: basis set.
+        grid_level: PySCF grid level.
+        progress: wraps the list of systems (e.g. a progress bar).
+
+    Returns:
+        ``{"energies": {system: Eh}, "atomization": {name: kcal/mol}, "not_converged": [...],
+        "seconds": {system: s}}``.
+    """
+    names = list(names)
+    systems = atoms_of(names) + names
+    energies: dict[str, float] = {}
+    seconds: dict[str, float] = {}
+    failed: list[str] = []
+    for s in progress(systems) if progress else systems:
+        try:
+            out = run_scf(system_mol(s, basis), xc=xc, grid_level=grid_level)
+        except SCFNotConverged:
+            failed.append(s)
+            continue
+        energies[s] = out["energy"]
+        seconds[s] = out["seconds"]
+    from ase.build import molecule
+
+    ok = [n for n in names if all(a in energies for a in [n, *molecule(n).get_chemical_symbols()])]
+    return {
+        "energies": energies,
+        "atomization": atomization_energies(ok, energies),
+        "not_converged": failed,
+        "seconds": seconds,
+    }
+
+
+def errors_table(pred: dict[str, float], ref: dict[str, float]) -> dict[str, Any]:
+    """Signed errors ``pred - ref`` per molecule and their MAE (kcal/mol) over shared keys.
+
+    Example:
+        >>> errors_table({"a": 1.0, "b": 3.0}, {"a": 2.0, "b": 3.0})["mae"]
+        0.5
+    """
+    keys = [k for k in pred if k in ref]
+    err = {k: float(pred[k] - ref[k]) for k in keys}
+    mae = float(np.mean([abs(v) for v in err.values()])) if err else float("nan")
+    return {"errors": err, "mae": mae}

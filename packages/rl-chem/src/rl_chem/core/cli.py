@@ -1,0 +1,83 @@
+"""``rl chem scf`` and ``rl chem reference``: the commands of the shared chemistry.
+
+Example:
+    >>> from click.testing import CliRunner
+    >>> CliRunner().invoke(scf, ["--help"]).exit_code
+    0
+"""
+
+from __future__ import annotations
+
+import click
+
+from rl_shared.cli import data_option, emit_json, json_option, model_option, progress, seed_option
+
+__all__ = ["COMMANDS", "reference", "scf"]
+
+XC_HELP = (
+    "XC functional: lda | pbe | r2scan (torch), b3lyp | libxc:<code> (libxc), hf, "
+    "or a saved neural functional (the OUT/model folder of `rl chem skala train`)."
+)
+
+
+@click.command("scf")
+@click.option("--atom", required=True, help='Geometry in Angstrom: "O 0 0 0.117; H 0 0.757 ..."')
+@click.option("--basis", default="def2-svp", show_default=True, help="Basis set PySCF knows.")
+@model_option(default="pbe", help=XC_HELP)
+@click.option("--spin", default=0, show_default=True, help="N_alpha - N_beta.")
+@click.option("--charge", default=0, show_default=True, help="Total charge.")
+@click.option("--max-cycle", type=click.IntRange(1), default=100, show_default=True,
+              help="Most SCF iterations.")  # fmt: skip
+@click.option("--grid-level", type=click.IntRange(0, 9), default=None,
+              help="PySCF grid level [default: PySCF's, 3].")  # fmt: skip
+@seed_option
+@json_option
+def scf(atom, basis, model, spin, charge, max_cycle, grid_level, seed, as_json) -> None:
+    """Run one SCF; print energy, convergence, iterations and seconds."""
+    from rl_chem.core.molecules import build_mol, run_scf
+
+    mol = build_mol(atom, basis=basis, spin=spin, charge=charge)
+    out = run_scf(mol, xc=model, max_cycle=max_cycle, grid_level=grid_level)
+    res = {k: out[k] for k in ("energy", "converged", "iterations", "seconds")}
+    res.update(model=model, basis=basis, spin=spin, charge=charge)
+    if as_json:
+        emit_json(res)
+        return
+    click.echo(
+        f"E = {res['energy']:.10f} Eh  converged={res['converged']}  "
+        f"iterations={res['iterations']}  {res['seconds']:.2f} s  ({model}/{basis})"
+    )
+
+
+@click.command("reference")
+@data_option(default="g2-small",
+             help="Molecules: g2-tiny | g2-small | g2, or comma-separated G2 names.")  # fmt: skip
+@click.option("--method", default="ccsd(t)", show_default=True, help="ccsd(t) | ccsd | mp2 | hf")
+@click.option("--basis", default="cc-pvdz", show_default=True, help="Basis set.")
+@seed_option
+@json_option
+def reference(data, method, basis, seed, as_json) -> None:
+    """Compute (or resume) reference atomization energies, cached as JSON."""
+    from rl_chem.core.reference_data import (
+        ReferenceCache,
+        atomization_energies,
+        compute_reference,
+        experimental_atomization,
+        molecule_names,
+    )
+
+    names = molecule_names(data)
+    track = progress(as_json)
+    energies = compute_reference(names, method, basis, progress=lambda s: track(list(s), method))
+    ae = atomization_energies(names, energies)
+    path = str(ReferenceCache(method, basis).path)
+    if as_json:
+        emit_json({"method": method, "basis": basis, "cache": path, "atomization": ae})
+        return
+    click.echo(f"{'molecule':<12}{method + ' AE':>14}{'exp. AE':>10}  (kcal/mol, {basis})")
+    for n, v in ae.items():
+        click.echo(f"{n:<12}{v:>14.2f}{experimental_atomization(n):>10.2f}")
+    click.echo(f"cached in {path}")
+
+
+COMMANDS = [scf, reference]

@@ -1,1 +1,0 @@
-"""Reproductions of rl-chem, registered under ``rl.reproductions``."""

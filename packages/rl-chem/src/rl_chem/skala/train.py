@@ -1,0 +1,360 @@
+"""Training the neural functional on fixed densities, then checking it self-consistently.
+
+As Skala does, the functional is first fitted on densities of a reference functional:
+for each system the SCF density of the base functional (PBE by default) is frozen on the
+grid, and the model's total energy is ``E_nonxc + sum_g w_g e_xc^theta(rho_g)``, where
+``E_nonxc`` is the base SCF energy minus its XC part. The loss is the squared error of
+atomization energies against the reference (CCSD(T)) values, over training molecules;
+validation molecules pick the best step; test molecules are never seen. Training
+checkpoints (``OUT/checkpoints``, rl-shared, safetensors + JSON, RNG included) make an
+interrupted run resume to the same weights; the best validation step is saved as the model
+folder ``OUT/model`` (:func:`rl_chem.skala.model.save_functional`).
+:func:`train_pipeline` runs the whole recipe on a G2 set: split, references, densities, fit.
+
+References:
+    Skala, "Accurate and scalable exchange-correlation with deep learning", arXiv:2506.14665.
+
+Example:
+    >>> import torch
+    >>> d = FixedDensity("X", torch.ones(3), torch.zeros(2, 5, 3, dtype=torch.float64), -1.0)
+    >>> d.rho.shape
+    torch.Size([2, 5, 3])
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from rl_chem.core.molecules import run_scf
+from rl_chem.core.numint import get_functional
+from rl_chem.core.reference_data import (
+    HARTREE_TO_KCAL,
+    atomization_energies,
+    atoms_of,
+    compute_reference,
+    molecule_names,
+    system_mol,
+)
+from rl_chem.skala.model import NeuralXC, load_functional, save_functional
+from rl_shared.checkpoint import CheckpointManager
+from rl_shared.errors import NonFiniteLoss
+from rl_shared.runtime import seed_everything, threads
+
+__all__ = [
+    "FixedDensity",
+    "fixed_density",
+    "model_energies",
+    "precompute",
+    "split_molecules",
+    "train_fixed",
+    "train_pipeline",
+]
+
+
+@dataclass
+class FixedDensity:
+    """A frozen SCF density on its grid.
+
+    Args:
+        name: system name.
+        weights: grid weights.
+        rho: spin-resolved density rows (see :class:`rl_chem.core.functionals.XCFunctional`).
+        e_nonxc: the SCF total energy minus its XC energy (Eh).
+
+    Shapes:
+        weights: ``(N,)``; rho: ``(2, 5, N)``.
+    """
+
+    name: str
+    weights: torch.Tensor
+    rho: torch.Tensor
+    e_nonxc: float
+
+
+def fixed_density(name: str, basis: str = "cc-pvdz", base: str = "pbe", grid_level: int = 2):
+    """SCF with the torch ``base`` functional, then the density rows and E_nonxc on its grid.
+
+    Example:
+        >>> d = fixed_density("H2", basis="sto-3g", grid_level=1)
+        >>> d.rho.shape[:2], round(float(d.e_nonxc), 2)
+        (torch.Size([2, 5]), -0.44)
+    """
+    mol = system_mol(name, basis)
+    out = run_scf(mol, xc=f"libxc:{base}", grid_level=grid_level)  # same density, faster
+    mf = out["mf"]
+    dm = mf.make_rdm1()
+    dms = dm if dm.ndim == 3 else np.stack([dm / 2, dm / 2])
+    ni, grids = mf._numint, mf.grids
+    rows, weights = [], []
+    for ao, _mask, weight, _coords in ni.block_loop(mol, grids, mol.nao, deriv=1):
+        rows.append(
+            np.stack([ni.eval_rho(mol, ao, d, xctype="MGGA", with_lapl=False) for d in dms])
+        )
+        weights.append(weight)
+    rho = torch.tensor(np.concatenate(rows, axis=-1))
+    w = torch.tensor(np.concatenate(weights))
+    keep = rho[:, 0].sum(0) > 1e-10
+    rho, w = rho[..., keep], w[keep]
+    with torch.no_grad():
+        exc = float((w * get_functional(base)(rho)).sum())
+    return FixedDensity(name, w, rho, out["energy"] - exc)
+
+
+def precompute(
+    model: NeuralXC,
+    data: dict[str, FixedDensity],
+    dtype: torch.dtype = torch.float32,
+    device: torch.device | str = "cpu",
+) -> dict:
+    """Weight-independent parts of every system (reference energies, features) in ``dtype``.
+
+    Args:
+        model: the functional (on the CPU, in float64).
+        data: frozen densities.
+        dtype: dtype of the features the weights act on.
+        device: where the features (and grid weights, in float64) go.
+
+    Example:
+        >>> d = {"X": FixedDensity("X", torch.ones(3), torch.rand(2, 5, 3, dtype=torch.float64), 0.0)}
+        >>> precompute(NeuralXC(hidden=4), d)["X"]["fx"].dtype
+        torch.float32
+    """
+    out = {}
+    with torch.no_grad():
+        for k, d in data.items():
+            pre = model.precompute(d.rho)
+            out[k] = {
+                "w": d.weights.to(device),
+                "e0": d.e_nonxc,
+                **{n: v.to(device=device, dtype=dtype) for n, v in pre.items()},
+            }
+    return out
+
+
+def model_energies(
+    model: torch.nn.Module, data: dict[str, FixedDensity], pre: dict | None = None
+) -> dict[str, Any]:
+    """Total energies (Eh, tensors with gradients) of the systems under ``model``.
+
+    Args:
+        model: an XC functional; with ``pre`` (from :func:`precompute`) only its
+            weight-dependent part runs.
+        data: frozen densities.
+        pre: optional precomputed features.
+    """
+    if pre is not None:
+        return {
+            k: p["e0"] + (p["w"] * model.energy_density(p).double()).sum() for k, p in pre.items()
+        }
+    return {k: d.e_nonxc + (d.weights * model(d.rho)).sum() for k, d in data.items()}
+
+
+def _ae(energies: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
+    from ase.build import molecule
+
+    return {
+        n: (sum(energies[a] for a in molecule(n).get_chemical_symbols()) - energies[n])
+        * HARTREE_TO_KCAL
+        for n in names
+    }
+
+
+def split_molecules(
+    names: list[str], n_val: int, n_test: int, seed: int = 0
+) -> tuple[list[str], list[str], list[str]]:
+    """Molecule-level train / validation / test split with a fixed seed.
+
+    Example:
+        >>> tr, va, te = split_molecules(list("abcdef"), 1, 2, seed=0)
+        >>> len(tr), len(va), len(te), sorted(tr + va + te) == list("abcdef")
+        (3, 1, 2, True)
+    """
+    order = np.random.default_rng(seed).permutation(len(names))
+    shuffled = [names[i] for i in order]
+    return (
+        sorted(shuffled[n_val + n_test :]),
+        sorted(shuffled[:n_val]),
+        sorted(shuffled[n_val : n_val + n_test]),
+    )
+
+
+def train_fixed(
+    model: NeuralXC,
+    data: dict[str, FixedDensity],
+    reference_ae: dict[str, float],
+    train: list[str],
+    val: list[str],
+    out_dir: str | Path,
+    steps: int = 300,
+    lr: float = 3e-3,
+    checkpoint_every: int = 50,
+    resume: bool = True,
+    progress: Callable[[Iterable[int]], Iterable[int]] | None = None,
+    num_threads: int = 1,
+    device: torch.device | str = "cpu",
+) -> dict[str, Any]:
+    """Fit ``model`` to reference atomization energies on fixed densities (full batch, Adam).
+
+    Args:
+        model: the neural functional (trained in place; ends at the best validation step).
+        data: frozen densities of every molecule in ``train``/``val`` and of their atoms.
+        reference_ae: reference atomization energies (kcal/mol).
+        train, val: molecule names.
+        out_dir: writes ``checkpoints/step-*`` and the best model to ``model/``.
+        steps: optimisation steps.
+        lr: Adam learning rate.
+        checkpoint_every: steps between training checkpoints.
+        resume: continue from the newest checkpoint in ``out_dir/checkpoints`` if any.
+        progress: wraps the step range (e.g. a progress bar).
+        num_threads: torch threads while training (one is fastest on a shared 2-core box).
+        device: where the weight-dependent part trains; the model returns to the CPU.
+
+    Returns:
+        ``{"history": [(step, train_mae, val_mae)], "best_step", "best_val_mae"}``.
+    """
+    out_dir = Path(out_dir)
+    device = torch.device(device)
+    pre = precompute(model, data, device=device)
+    model.float().to(device)  # the weight-dependent part trains in float32; sums in float64
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    manager = CheckpointManager(out_dir / "checkpoints")
+    start, history, best = 0, [], {"step": 0, "val": float("inf"), "state": None}
+    if resume and manager.latest() is not None:
+        state = manager.load(model, opt)
+        start, history = state.step, [tuple(h) for h in state.extra["history"]]
+        best = {"step": state.extra["best_step"], "val": state.extra["best_val"], "state": None}
+        if (out_dir / "model").is_dir():
+            best["state"] = load_functional(out_dir / "model").float().to(device).state_dict()
+    ref_t = {k: torch.tensor(float(v), dtype=torch.float64) for k, v in reference_ae.items()}
+    ref_t = {k: v.to(device) for k, v in ref_t.items()}
+    steps_iter = range(start, steps)
+    with threads(num_threads):
+        _loop(model, opt, manager, pre, ref_t, train, val, steps_iter, progress, history, best,
+              out_dir, checkpoint_every, steps, lr)  # fmt: skip
+    if best["state"] is not None:
+        model.load_state_dict(best["state"])
+    model.cpu().double()
+    return {"history": history, "best_step": best["step"], "best_val_mae": best["val"]}
+
+
+def _loop(model, opt, manager, pre, ref_t, train, val, steps_iter, progress, history, best,
+          out_dir, checkpoint_every, steps, lr) -> None:  # fmt: skip
+    for step in progress(steps_iter) if progress else steps_iter:
+        opt.zero_grad()
+        ae = _ae(model_energies(model, {}, pre), train + val)
+        loss = torch.stack([(ae[n] - ref_t[n]) ** 2 for n in train]).mean()
+        if not torch.isfinite(loss):
+            raise NonFiniteLoss(f"the training loss became {loss.item()} at step {step}; lower lr")
+        with torch.no_grad():
+            tr = float(np.mean([abs(float(ae[n] - ref_t[n])) for n in train]))
+            va = float(np.mean([abs(float(ae[n] - ref_t[n])) for n in val])) if val else tr
+        history.append((step, tr, va))
+        if va < best["val"]:
+            best.update(step=step, val=va, state=copy.deepcopy(model.state_dict()))
+            save_functional(model, out_dir / "model", step=step, val_mae=va)
+        loss.backward()
+        opt.step()
+        if (step + 1) % checkpoint_every == 0 or step + 1 == steps:
+            manager.save(
+                step + 1,
+                model,
+                opt,
+                config={"functional": model.config(), "lr": lr, "steps": steps},
+                extra={"history": history, "best_step": best["step"], "best_val": best["val"]},
+            )
+
+
+Progress = Callable[[str], Callable[[Iterable[Any]], Iterable[Any]]]
+
+
+def _mae(pred: dict[str, Any], ref: dict[str, float], names: list[str]) -> float:
+    return float(np.mean([abs(float(pred[n]) - ref[n]) for n in names])) if names else float("nan")
+
+
+def train_pipeline(
+    set_name: str | list[str],
+    out_dir: str | Path,
+    basis: str = "cc-pvdz",
+    base: str = "pbe",
+    steps: int = 300,
+    lr: float = 3e-3,
+    grid_level: int = 2,
+    n_val: int = 3,
+    n_test: int = 6,
+    seed: int = 0,
+    resume: bool = True,
+    method: str = "ccsd(t)",
+    hidden: int = 16,
+    progress: Progress | None = None,
+    device: torch.device | str = "cpu",
+) -> dict[str, Any]:
+    """Split molecules, compute references and fixed densities, train, report MAEs.
+
+    Args:
+        set_name: "g2-tiny", "g2-small", "g2", comma-separated G2 names, or a list of them.
+        out_dir: training output (``checkpoints/`` and the best model in ``model/``).
+        basis: basis of the references and densities.
+        base: reference functional the model starts from.
+        steps, lr: optimisation.
+        grid_level: PySCF grid level of the fixed densities.
+        n_val, n_test: validation and held-out test molecules.
+        seed: split and initialisation seed.
+        resume: continue an interrupted run.
+        method: reference method.
+        hidden: MLP width.
+        progress: ``description -> wrapper`` for progress bars.
+        device: where the weights train (densities and SCF runs stay on the CPU).
+
+    Returns:
+        a summary with the split, MAEs and the model folder; ``"model"`` is the trained
+        :class:`NeuralXC` (drop it before writing JSON).
+    """
+    wrap = progress or (lambda _d: lambda x: x)
+    names = molecule_names(set_name) if isinstance(set_name, str) else list(set_name)
+    train, val, test = split_molecules(names, n_val, n_test, seed=seed)
+    clock = [time.perf_counter()]
+    energies = compute_reference(names, method, basis, progress=wrap(f"reference {method}"))
+    ref_ae = atomization_energies(names, energies)
+    systems = atoms_of(names) + names
+    clock.append(time.perf_counter())
+    data = {
+        s: fixed_density(s, basis=basis, base=base, grid_level=grid_level)
+        for s in wrap(f"{base} densities")(systems)
+    }
+    clock.append(time.perf_counter())
+    seed_everything(seed)
+    model = NeuralXC(base=base, hidden=hidden)
+    with torch.no_grad():
+        base_ae = _ae(model_energies(model, data), names)
+    fit = train_fixed(
+        model, data, ref_ae, train, val, out_dir, steps=steps, lr=lr, resume=resume,
+        progress=wrap("training"), device=device,
+    )  # fmt: skip
+    clock.append(time.perf_counter())
+    with torch.no_grad():
+        model_ae = _ae(model_energies(model, data), names)
+    secs = np.diff(clock)
+    return {
+        "train": train,
+        "val": val,
+        "test": test,
+        "best_step": fit["best_step"],
+        "best_val_mae": fit["best_val_mae"],
+        "history": fit["history"],
+        "test_mae_fixed": _mae(model_ae, ref_ae, test),
+        "test_mae_base": _mae(base_ae, ref_ae, test),
+        "train_mae_fixed": _mae(model_ae, ref_ae, train),
+        "reference_ae": ref_ae,
+        "fixed_ae": {n: float(v) for n, v in model_ae.items()},
+        "model_dir": str(Path(out_dir) / "model"),
+        "model": model,
+        "seconds": {"reference": secs[0], "densities": secs[1], "training": secs[2]},
+    }
