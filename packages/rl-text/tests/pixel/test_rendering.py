@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from rl_shared.errors import BadInput, UnknownName
+from rl_shared.errors import BadInput, ModelNotFound, UnknownName
 from rl_text.pixel import Perturber, PixelConfig, PixelEncoder, TextRenderer, masked_mean
 from rl_text.pixel.perturbations import (
     conditional_shuffle,
@@ -108,5 +108,5 @@ def test_encoder_shapes_padding_invariance_and_round_trip(tmp_path) -> None:
     path = enc.save(tmp_path / "pixel")
     again = PixelEncoder.load(path).eval()
     assert torch.allclose(again.encode(["A man plays."]), emb[:1], atol=1e-6)
-    with pytest.raises(BadInput, match="not a saved pixel encoder"):
+    with pytest.raises(ModelNotFound, match="not a saved model"):
         PixelEncoder.load(tmp_path)

@@ -66,6 +66,14 @@ def _plot(results: dict, ctx: RunContext) -> None:
 
 def run(ctx: RunContext) -> Result:
     """Train both methods per domain and seed; evaluate on test and the disagreeing split."""
+    from rl_shared.runtime import threads
+
+    # smoke: one thread (two spin against each other on a shared 2-core machine)
+    with threads(ctx.pick(smoke=1, quick=None, full=None)):
+        return _run(ctx)
+
+
+def _run(ctx: RunContext) -> Result:
     from rl_shared.models import load_sentence_transformer
     from rl_text.cvib.data import disagreeing_subset, load_semeval14
     from rl_text.cvib.train import AbsaTrainConfig, evaluate_absa, train_absa

@@ -2,142 +2,216 @@
 
 Example:
     >>> from click.testing import CliRunner
-    >>> CliRunner().invoke(pixel, ["--help"]).exit_code
+    >>> CliRunner().invoke(group, ["--help"]).exit_code
     0
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from rl_shared.cli.common import emit_json, json_option, seed_option
+from rl_shared.cli import (
+    batch_size_option,
+    data_option,
+    device_option,
+    emit_json,
+    json_option,
+    lr_option,
+    model_option,
+    out_option,
+    seed_option,
+    steps_option,
+)
 
-__all__ = ["pixel"]
+__all__ = ["group"]
+
+
+def _lines(path: str) -> list[str]:
+    from rl_shared.errors import DatasetNotFound
+
+    file = Path(path)
+    if not file.is_file():
+        raise DatasetNotFound(file.name, file.parent, "no such file")
+    return [t for t in file.read_text(encoding="utf-8").splitlines() if t.strip()]
+
+
+def _sentences(data: str) -> list[str]:
+    """Unlabelled sentences: both sides of ``stsb[:split]`` / ``sick[:split]``, or a text file."""
+    from rl_shared.sts import named_or_file_pairs
+
+    name = data.partition(":")[0]
+    if not Path(data).exists() and name in ("stsb", "sick"):
+        pairs = named_or_file_pairs(data if ":" in data else f"{name}:train")
+        return sorted(set(pairs.sentences1 + pairs.sentences2))
+    return _lines(data)
+
+
+def _pairs(data: str) -> list[tuple[str, str]]:
+    """Positive pairs: ``sick[:split]`` entailment pairs or a file of ``anchor<TAB>positive``."""
+    from rl_shared.errors import MalformedFile
+    from rl_text.pixel.train import load_sick_entailment
+
+    name, _, split = data.partition(":")
+    if not Path(data).exists() and name == "sick":
+        return load_sick_entailment(split or "train")
+    out = []
+    for number, line in enumerate(_lines(data), 1):
+        parts = line.split("\t")
+        if len(parts) != 2:
+            raise MalformedFile(Path(data), number, "expected 'anchor<TAB>positive'")
+        out.append((parts[0], parts[1]))
+    return out
 
 
 @click.group("pixel")
-def pixel() -> None:
+def group() -> None:
     """Pixel sentence representations: render text, perturb it, train a ViT contrastively."""
 
 
-@pixel.command("train")
-@click.option("--out", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@group.command("train")
+@out_option(help="Output folder; the encoder is saved to OUT/model/.")
 @click.option(
     "--stage",
     type=click.Choice(["visual", "entailment"]),
     default="visual",
     show_default=True,
-    help="visual: perturbed copies of STS-B train sentences; entailment: SICK-E pairs.",
+    help="visual: a sentence and its perturbed copy are positives; entailment: sentence pairs.",
+)
+@data_option(
+    required=False,
+    help="visual: stsb[:split], sick[:split] or a file of one sentence per line (default "
+    "stsb:train); entailment: sick[:split] or a file of anchor<TAB>positive lines (default "
+    "sick:train).",
+)
+@model_option(
+    default="random",
+    help="'random' (a fresh ViT) or a folder written by `rl text pixel train` to continue.",
 )
 @click.option("--perturb", default="swap,drop,keyboard,shuffle", show_default=True)
-@click.option(
-    "--init", "init", default=None, type=click.Path(exists=True), help="Start from a saved encoder."
-)
-@click.option("--steps", type=int, default=200, show_default=True)
-@click.option("--batch-size", type=int, default=32, show_default=True)
-@click.option("--lr", type=float, default=3e-4, show_default=True)
+@steps_option(default=200)
+@batch_size_option(default=32)
+@lr_option(default=3e-4)
+@device_option()
 @seed_option
 @json_option
-def train_cmd(out, stage, perturb, init, steps, batch_size, lr, seed, as_json) -> None:
-    """Train one stage and save the encoder to OUT."""
-    from rl_text.pixel import PixelEncoder, load_sick_entailment, train_pairs, train_unsupervised
+def train_cmd(
+    out: Path,
+    stage: str,
+    data: str | None,
+    model: str,
+    perturb: str,
+    steps: int,
+    batch_size: int,
+    lr: float,
+    device: str,
+    seed: int,
+    as_json: bool,
+) -> None:
+    """Train one stage and save the encoder to OUT/model/."""
+    from rl_shared.runtime import resolve_device
+    from rl_text.pixel import PixelEncoder, train_pairs, train_unsupervised
     from rl_text.pixel.train import new_encoder
-    from rl_text.sts import load_stsb
 
-    model = PixelEncoder.load(init) if init else new_encoder(seed=seed)
+    encoder = new_encoder(seed=seed) if model == "random" else PixelEncoder.load(model)
+    encoder.to(resolve_device(device))
     if stage == "visual":
-        train = load_stsb("train")
         kinds = [k for k in perturb.split(",") if k]
         losses = train_unsupervised(
-            model,
-            sorted(set(train.sentences1 + train.sentences2)),
+            encoder,
+            _sentences(data or "stsb:train"),
             kinds,
             steps=steps,
             batch_size=batch_size,
             lr=lr,
             seed=seed,
-            show_progress=True,
+            show_progress=not as_json,
         )
     else:
         losses = train_pairs(
-            model,
-            load_sick_entailment("train"),
+            encoder,
+            _pairs(data or "sick:train"),
             steps=steps,
             batch_size=batch_size,
             lr=lr,
             seed=seed,
-            show_progress=True,
+            show_progress=not as_json,
         )
-    model.save(out)
+    folder = encoder.cpu().save(out / "model")
     if as_json:
-        emit_json({"stage": stage, "model": out, "steps": steps, "final_loss": losses[-1]})
+        emit_json({"stage": stage, "model": str(folder), "steps": steps, "final_loss": losses[-1]})
     else:
-        click.echo(f"saved {out} (final loss {losses[-1]:.4f})")
+        click.echo(f"saved {folder} (final loss {losses[-1]:.4f})")
 
 
-@pixel.command("evaluate")
-@click.option("--model", required=True, type=click.Path(exists=True, file_okay=False))
-@click.option("--lang", default="en", show_default=True, help="STS-B language (11 available).")
-@click.option("--split", default="test", show_default=True)
-@json_option
-def evaluate_cmd(model, lang, split, as_json) -> None:
-    """Spearman correlation of cosine similarity with STS-B gold scores."""
-    from scipy.stats import spearmanr
-
-    from rl_text.pixel import PixelEncoder
-    from rl_text.sts import load_stsb
-
-    enc = PixelEncoder.load(model)
-    pairs = load_stsb(split, lang)
-    a = enc.encode(pairs.sentences1, show_progress=not as_json)
-    b = enc.encode(pairs.sentences2, show_progress=not as_json)
-    rho = float(spearmanr((a * b).sum(-1).numpy(), pairs.scores)[0])
-    if as_json:
-        emit_json({"model": model, "lang": lang, "split": split, "spearman": rho})
-    else:
-        click.echo(f"STS-B {lang} {split}: Spearman {rho:.4f} ({len(pairs)} pairs)")
-
-
-@pixel.command("encode")
-@click.option("--model", required=True, type=click.Path(exists=True, file_okay=False))
-@click.option(
-    "--input",
-    "input_",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False),
-    help="One sentence per line.",
+@group.command("evaluate")
+@model_option(default=None, help="A folder written by `rl text pixel train` (OUT/model).")
+@data_option(
+    default="stsb:test", help="stsb[:split], sick[:split], or a CSV/TSV of scored pairs."
 )
-@click.option("--output", required=True, type=click.Path(dir_okay=False), help="A .npy file.")
-def encode_cmd(model, input_, output) -> None:
-    """Embed every line of INPUT into OUTPUT (float32, unit length)."""
-    import io
+@click.option("--lang", default="en", show_default=True, help="STS-B language (11 available).")
+@json_option
+def evaluate_cmd(model: str, data: str, lang: str, as_json: bool) -> None:
+    """Spearman and Pearson correlation of cosine similarity with the gold scores."""
+    from rl_shared.sts import correlations, load_stsb, named_or_file_pairs
+    from rl_text.pixel import PixelEncoder
 
+    encoder = PixelEncoder.load(model)
+    name, _, split = data.partition(":")
+    if name == "stsb" and not Path(data).exists():
+        pairs = load_stsb(split or "test", lang)
+    else:
+        pairs = named_or_file_pairs(data)
+    a = encoder.encode(pairs.sentences1, show_progress=not as_json)
+    b = encoder.encode(pairs.sentences2, show_progress=not as_json)
+    result = correlations((a * b).sum(-1).numpy(), pairs.scores)
+    if as_json:
+        emit_json({"model": model, "data": data, "lang": lang, "pairs": len(pairs), **result})
+    else:
+        click.echo(
+            f"{data} ({lang}, {len(pairs)} pairs): Spearman {result['spearman']:.4f}, "
+            f"Pearson {result['pearson']:.4f}"
+        )
+
+
+@group.command("encode")
+@model_option(default=None, help="A folder written by `rl text pixel train` (OUT/model).")
+@data_option(help="A text file, one sentence per line.")
+@out_option(help="Output folder; the embeddings go to OUT/embeddings.npy.")
+@json_option
+def encode_cmd(model: str, data: str, out: Path, as_json: bool) -> None:
+    """Embed every line of DATA into OUT/embeddings.npy (float32, unit length)."""
     import numpy as np
 
     from rl_shared.io import atomic_open
     from rl_text.pixel import PixelEncoder
 
-    lines = [t for t in open(input_, encoding="utf-8").read().splitlines() if t.strip()]
-    emb = PixelEncoder.load(model).encode(lines, show_progress=True).numpy()
-    buf = io.BytesIO()
-    np.save(buf, emb.astype(np.float32))
-    with atomic_open(output, "wb") as handle:
-        handle.write(buf.getvalue())
-    click.echo(f"wrote {emb.shape[0]} × {emb.shape[1]} embeddings to {output}")
+    lines = _lines(data)
+    emb = PixelEncoder.load(model).encode(lines, show_progress=not as_json).numpy()
+    path = out / "embeddings.npy"
+    with atomic_open(path, "wb") as handle:
+        np.save(handle, emb.astype(np.float32))
+    if as_json:
+        emit_json({"out": str(path), "rows": emb.shape[0], "dim": emb.shape[1]})
+    else:
+        click.echo(f"wrote {emb.shape[0]} × {emb.shape[1]} embeddings to {path}")
 
 
-@pixel.command("render")
+@group.command("render")
 @click.argument("text")
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="A .png file.")
+@out_option(help="Output folder; the picture goes to OUT/render.png.")
 @click.option("--perturb", default=None, help="Apply one perturbation first (e.g. swap).")
 @seed_option
-def render_cmd(text, out, perturb, seed) -> None:
-    """Render TEXT as the encoder sees it (16 px high, 16 × 16 patches)."""
+@json_option
+def render_cmd(text: str, out: Path, perturb: str | None, seed: int, as_json: bool) -> None:
+    """Render TEXT as the encoder sees it (16 px high, 16 × 16 patches) into OUT/render.png."""
     import random
 
     from PIL import Image
 
     from rl_shared.errors import UnknownName
+    from rl_shared.io import atomic_open
     from rl_text.pixel import PERTURBATIONS, TextRenderer
 
     if perturb:
@@ -145,5 +219,10 @@ def render_cmd(text, out, perturb, seed) -> None:
             raise UnknownName("perturbation", perturb, list(PERTURBATIONS))
         text = PERTURBATIONS[perturb](text, random.Random(seed))
     img = TextRenderer().render(text)
-    Image.fromarray((255 * (1 - img)).astype("uint8")).save(out)
-    click.echo(f"{text!r} -> {out}")
+    path = out / "render.png"
+    with atomic_open(path, "wb") as handle:
+        Image.fromarray((255 * (1 - img)).astype("uint8")).save(handle, format="PNG")
+    if as_json:
+        emit_json({"text": text, "out": str(path), "width": img.shape[1], "height": img.shape[0]})
+    else:
+        click.echo(f"{text!r} -> {path}")

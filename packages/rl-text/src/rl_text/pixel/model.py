@@ -19,7 +19,6 @@ Example:
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -30,6 +29,14 @@ from rl_shared.errors import BadInput
 from rl_text.pixel.rendering import TextRenderer
 
 __all__ = ["PixelConfig", "PixelEncoder", "masked_mean"]
+
+KIND = "text.pixel"
+CITATION = """@article{xiao2024pixel,
+  title = {Pixel Sentence Representation Learning},
+  author = {Xiao and others},
+  journal = {arXiv preprint arXiv:2402.08183},
+  year = {2024}
+}"""
 
 
 @dataclass
@@ -121,13 +128,13 @@ class PixelEncoder(nn.Module):
     @torch.no_grad()
     def encode(self, texts: list[str], batch_size: int = 64, show_progress: bool = False) -> Tensor:
         """Unit-normalised embeddings of ``texts`` in eval mode, ``(N, hidden_size)``."""
-        from tqdm.auto import tqdm
+        from rl_shared.cli import progress
 
         was_training = self.training
         self.eval()
         out = []
         starts = range(0, len(texts), batch_size)
-        for i in tqdm(starts, desc="encode", disable=not show_progress, leave=False):
+        for i in progress(not show_progress)(starts, "encode"):
             out.append(nn.functional.normalize(self.embed_texts(texts[i : i + batch_size]), dim=-1))
         self.train(was_training)
         if not out:
@@ -135,32 +142,30 @@ class PixelEncoder(nn.Module):
         return torch.cat(out).cpu()
 
     def save(self, folder: str | Path) -> Path:
-        """Write ``config.json`` and ``model.safetensors`` into ``folder`` (atomically)."""
-        from safetensors.torch import save_file
+        """Save as an :mod:`rl_shared.artifacts` model folder (kind ``text.pixel``), atomically."""
+        from rl_shared.artifacts import save_model
 
-        from rl_shared.io import atomic_dir
-
-        folder = Path(folder)
-        with atomic_dir(folder) as tmp:
-            (tmp / "config.json").write_text(json.dumps(asdict(self.config), indent=2))
-            state = {k: v.contiguous() for k, v in self.state_dict().items()}
-            save_file(state, str(tmp / "model.safetensors"))
-        return folder
+        return save_model(
+            folder,
+            kind=KIND,
+            config=asdict(self.config),
+            tensors=self,
+            citation=CITATION,
+            summary="Pixel sentence encoder: text rendered at 16 px, a ViT, mean pooling over "
+            "the patches that hold text.",
+        )
 
     @classmethod
     def load(cls, folder: str | Path) -> PixelEncoder:
         """Load what :meth:`save` wrote.
 
         Raises:
-            BadInput: the folder lacks ``config.json`` or ``model.safetensors``.
+            ModelNotFound: the folder is not a saved model.
+            BadInput: it holds another kind of model, or its weights do not fit.
         """
-        from safetensors.torch import load_file
+        from rl_shared.artifacts import load_model
 
-        folder = Path(folder)
-        if not (folder / "config.json").is_file() or not (folder / "model.safetensors").is_file():
-            raise BadInput(
-                f"{folder} is not a saved pixel encoder (needs config.json and model.safetensors)"
-            )
-        model = cls(PixelConfig(**json.loads((folder / "config.json").read_text())))
-        model.load_state_dict(load_file(str(folder / "model.safetensors")))
+        art = load_model(folder, kind=KIND)
+        model = cls(PixelConfig(**art.config))
+        art.load_into(model)
         return model

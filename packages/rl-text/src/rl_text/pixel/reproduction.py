@@ -9,8 +9,9 @@ entailment pairs. Cross-lingual: the stage-2 model, trained on English only, sco
 zero-shot on STS-B test in the 10 machine-translated languages. Then the iterative
 multilingual schedule: English pairs (SICK entailment + STS-B train pairs scored ≥ 4),
 then the other 10 languages' STS-B train pairs scored ≥ 4, repeated, scored after each
-phase. ``--quick``: 120 test pairs per language, 40 / 30 / 20 steps per stage and phase,
-one round, 4 ablations; full: all 1,379 test pairs, 400 / 300 / 200 steps, two rounds,
+phase. ``--smoke``: 24 test pairs per language, a 1-layer × 32 ViT, 2 / 2 / 1 steps of 8,
+one round, 2 ablations, 3 evaluation languages (the code path only). ``--quick``: 120 test
+pairs per language, 40 / 30 / 20 steps per stage and phase, one round, 4 ablations; full: all 1,379 test pairs, 400 / 300 / 200 steps, two rounds,
 6 ablations.
 
 References:
@@ -27,14 +28,10 @@ LANGS = ("en", "de", "es", "fr", "it", "ja", "nl", "pl", "pt", "ru", "zh")
 TYPOS = ("swap", "drop", "keyboard")
 
 
-def _picture(path) -> None:
+def _picture(ctx: RunContext) -> None:
     import random
 
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    from rl_shared.plotting import subplots
     from rl_text.pixel import PERTURBATIONS, TextRenderer
 
     r = TextRenderer(max_patches=40)
@@ -43,7 +40,7 @@ def _picture(path) -> None:
     for name in ("swap", "drop", "keyboard", "shuffle"):
         rows.append((name, PERTURBATIONS[name](text, random.Random(3))))
     rows += [("ja", "男性が大きなフルートを演奏している。"), ("zh", "一个男人在吹奏一支大长笛。")]
-    fig, axes = plt.subplots(len(rows), 1, figsize=(9, 0.55 * len(rows) + 0.3))
+    fig, axes = subplots(len(rows), 1, figsize=(9, 0.55 * len(rows) + 0.3))
     for ax, (name, t) in zip(axes, rows):
         ax.imshow(1 - r.render(t), cmap="gray", vmin=0, vmax=1, aspect="equal")
         for x in range(0, r.width, r.patch):
@@ -51,21 +48,17 @@ def _picture(path) -> None:
         ax.set_yticks([])
         ax.set_xticks([])
         ax.set_ylabel(name, rotation=0, ha="right", va="center", fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=150)
-    plt.close(fig)
+    axes[-1].set_xlabel("16 × 16 px patches (blue lines) of the 16 px rendering")
+    fig.suptitle("What the encoder reads: a sentence, its perturbations, ja / zh")
+    ctx.save_figure(fig, "rendered_perturbations.png", dpi=150)
 
 
 def run(ctx: RunContext) -> Result:
     """Train the stages and ablations, evaluate on STS-B test in 11 languages."""
-    import torch
+    from rl_shared.runtime import threads
 
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # measured 5x faster than 2 threads on the shared, loaded 2-core box
-    try:
+    with threads(1):  # measured 5x faster than 2 threads on the shared, loaded 2-core box
         return _run(ctx)
-    finally:
-        torch.set_num_threads(threads)
 
 
 def _run(ctx: RunContext) -> Result:
@@ -73,9 +66,8 @@ def _run(ctx: RunContext) -> Result:
     import random
 
     import numpy as np
-    import torch
-    from scipy.stats import spearmanr
 
+    from rl_shared.sts import StsPairs, correlations, load_stsb
     from rl_text.pixel import (
         PixelConfig,
         iterative_multilingual,
@@ -84,29 +76,27 @@ def _run(ctx: RunContext) -> Result:
         train_unsupervised,
     )
     from rl_text.pixel.train import new_encoder
-    from rl_text.sts import StsPairs, load_stsb
 
-    quick = ctx.quick
-    n_test = 120 if quick else None
-    s1, s2, s3 = (40, 30, 20) if quick else (400, 300, 200)
-    rounds = 1 if quick else 2
-    batch = 32
-    ablations = (
-        {
+    n_test = ctx.pick(smoke=24, quick=120, full=None)
+    s1, s2, s3 = ctx.pick(smoke=(2, 2, 1), quick=(40, 30, 20), full=(400, 300, 200))
+    rounds = ctx.pick(smoke=1, quick=1, full=2)
+    batch = ctx.pick(smoke=8, quick=32, full=32)
+    ablations = ctx.pick(
+        smoke={"all": ("swap", "drop", "keyboard", "shuffle"), "none": ()},
+        quick={
             "all": ("swap", "drop", "keyboard", "shuffle"),
             "no-typos": ("shuffle",),
             "no-shuffle": TYPOS,
             "none": (),
-        }
-        if quick
-        else {
+        },
+        full={
             "all": ("swap", "drop", "keyboard", "shuffle"),
             "-swap": ("drop", "keyboard", "shuffle"),
             "-drop": ("swap", "keyboard", "shuffle"),
             "-keyboard": ("swap", "drop", "shuffle"),
             "-shuffle": TYPOS,
             "none": (),
-        }
+        },
     )
     tests: dict[str, StsPairs] = {}
     for lang in LANGS:
@@ -121,14 +111,16 @@ def _run(ctx: RunContext) -> Result:
         for lang in langs:
             t = tests[lang]
             a, b = model.encode(t.sentences1), model.encode(t.sentences2)
-            out[lang] = round(float(spearmanr((a * b).sum(-1).numpy(), t.scores)[0]), 4)
+            rho = correlations((a * b).sum(-1).numpy(), t.scores)["spearman"]
+            out[lang] = round(rho, 4) if rho is not None else float("nan")
         return out
 
-    config = PixelConfig()
+    config = ctx.pick(
+        smoke=PixelConfig(hidden_size=32, layers=1, heads=2), quick=PixelConfig(), full=PixelConfig()
+    )
     train_en = load_stsb("train", "en")
     unlabeled = sorted(set(train_en.sentences1 + train_en.sentences2))
     metrics: dict[str, float] = {}
-    torch.manual_seed(ctx.seed)
     base = new_encoder(config, ctx.seed)
     metrics["stage0-random/en"] = sts(base)["en"]
     stage1 = {}
@@ -141,6 +133,8 @@ def _run(ctx: RunContext) -> Result:
         metrics[f"stage1-{name}/en"] = sts(model)["en"]
     model = stage1["all"]
     sick = load_sick_entailment("train")
+    if ctx.size == "smoke":
+        sick = sick[:64]
     train_pairs(model, sick, steps=s2, batch_size=batch, lr=2e-4, seed=ctx.seed)
     cross = sts(model, LANGS)
     for lang, v in cross.items():
@@ -152,8 +146,10 @@ def _run(ctx: RunContext) -> Result:
     for lang in LANGS:
         p = load_stsb("train", lang)
         good = [(a, b) for a, b, s in zip(p.sentences1, p.sentences2, p.scores) if s >= 4.0]
+        if ctx.size == "smoke":
+            good = good[:32]
         pairs_by_lang[lang] = good + (sick if lang == "en" else [])
-    eval_langs = ("en", "de", "ja", "zh") if quick else LANGS
+    eval_langs = ctx.pick(smoke=("en", "de", "ja"), quick=("en", "de", "ja", "zh"), full=LANGS)
     history = iterative_multilingual(
         model,
         pairs_by_lang,
@@ -167,7 +163,7 @@ def _run(ctx: RunContext) -> Result:
     for k, h in enumerate(history):
         for lang in eval_langs:
             metrics[f"phase{k + 1}-{h['trained_on']}/{lang}"] = h[lang]
-    _picture(ctx.out_dir / "rendered_perturbations.png")
+    _picture(ctx)
 
     stage_rows = [f"| random init | {metrics['stage0-random/en']:.4f} |"]
     stage_rows += [

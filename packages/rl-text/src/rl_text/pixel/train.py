@@ -60,11 +60,12 @@ def _fit(
     show_progress: bool,
     desc: str,
 ) -> list[float]:
-    from tqdm.auto import tqdm
+    from rl_shared.cli import progress
+    from rl_shared.runtime import seed_everything
 
     if steps < 1:
         raise BadInput(f"steps must be at least 1, got {steps}")
-    torch.manual_seed(seed)
+    seed_everything(seed)
     rng = random.Random(seed)
     opt = torch.optim.AdamW(encoder.parameters(), lr=lr, weight_decay=0.01)
     sched = torch.optim.lr_scheduler.LambdaLR(
@@ -72,7 +73,7 @@ def _fit(
     )
     encoder.train()
     losses = []
-    for _ in tqdm(range(steps), desc=desc, disable=not show_progress, leave=False):
+    for _ in progress(not show_progress)(range(steps), desc):
         left, right = batches(rng)
         loss = symmetric_info_nce(
             encoder.embed_texts(left), encoder.embed_texts(right), temperature
@@ -151,14 +152,17 @@ def train_pairs(
 def load_sick_entailment(split: str = "train") -> list[tuple[str, str]]:
     """SICK-E pairs labelled ``ENTAILMENT`` (the ``entailment_judgment`` column).
 
-    :func:`rl_text.sts.load_sick` exposes only relatedness scores, so the file is read here.
+    :func:`rl_shared.sts.load_sick` exposes only relatedness scores, so the entailment column
+    of the same file (:data:`rl_shared.sts.SICK`) is read here.
+
+    Args:
+        split: ``train``, ``dev`` (the trial file) or ``test``.
 
     Example:
         >>> len(load_sick_entailment("train"))  # doctest: +SKIP
         1299
     """
-    from rl_text.datasets import SICK
-    from rl_text.sts import SICK_FILES
+    from rl_shared.sts import SICK, SICK_FILES
 
     if split not in SICK_FILES:
         raise UnknownName("split", split, list(SICK_FILES))
@@ -214,6 +218,13 @@ def iterative_multilingual(
 
 
 def new_encoder(config: PixelConfig | None = None, seed: int = 0) -> PixelEncoder:
-    """A freshly initialised encoder with a fixed seed."""
-    torch.manual_seed(seed)
+    """A freshly initialised encoder with a fixed seed.
+
+    Example:
+        >>> new_encoder(PixelConfig(max_patches=4, hidden_size=16, layers=1, heads=2)).dim
+        16
+    """
+    from rl_shared.runtime import seed_everything
+
+    seed_everything(seed)
     return PixelEncoder(config)
