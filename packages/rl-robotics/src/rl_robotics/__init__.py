@@ -59,15 +59,15 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CITATION",
-    "ExperimentConfig",
     "FEATURES",
     "FEATURE_SCALES",
     "METHODS",
-    "Placement",
-    "PreferenceReward",
     "REGIONS",
     "STATE_DIM",
     "STATE_SLICES",
+    "ExperimentConfig",
+    "Placement",
+    "PreferenceReward",
     "SimulatedPerson",
     "SirlModel",
     "StateEncoder",

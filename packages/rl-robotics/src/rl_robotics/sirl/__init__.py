@@ -63,15 +63,15 @@ _EXPORTS = {
 
 __all__ = [
     "CITATION",
-    "ExperimentConfig",
     "FEATURES",
     "FEATURE_SCALES",
     "METHODS",
-    "Placement",
-    "PreferenceReward",
     "REGIONS",
     "STATE_DIM",
     "STATE_SLICES",
+    "ExperimentConfig",
+    "Placement",
+    "PreferenceReward",
     "SimulatedPerson",
     "SirlModel",
     "StateEncoder",

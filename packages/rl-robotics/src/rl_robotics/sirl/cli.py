@@ -113,9 +113,7 @@ def train(
 
     who = SimulatedPerson(person)
     where = resolve_device(device)
-    trajectories = load_trajectories(
-        data, pool, seed=POOL_SEED + seed, progress=progress(as_json)
-    )
+    trajectories = load_trajectories(data, pool, seed=POOL_SEED + seed, progress=progress(as_json))
     config = TrainConfig(steps=steps, lr=lr, batch=batch_size)
     with threads(1):
         model = train_sirl(

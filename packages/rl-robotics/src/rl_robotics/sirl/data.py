@@ -56,6 +56,10 @@ def load_trajectories(
         BadInput: ``data`` is neither a region nor an existing ``.npz`` file.
         MalformedFile: the file holds no ``(N, T, 23)`` raw states.
 
+    References:
+        Bobu et al., "SIRL: Similarity-based Implicit Representation Learning", HRI 2023,
+        arXiv:2301.00810.
+
     Example:
         >>> load_trajectories("moved", 3, steps=4, cache=False).states.shape
         (3, 4, 23)
@@ -76,7 +80,9 @@ def load_trajectories(
     try:
         with np.load(path) as archive:
             if "states" not in archive:
-                raise MalformedFile(path, None, f"no 'states' array of raw states (N, T, {STATE_DIM})")
+                raise MalformedFile(
+                    path, None, f"no 'states' array of raw states (N, T, {STATE_DIM})"
+                )
             states = np.asarray(archive["states"], dtype=np.float64)
             region = str(archive["region"]) if "region" in archive else "file"
             made_with = int(archive["seed"]) if "seed" in archive else 0
@@ -95,6 +101,13 @@ def save_trajectories(trajectories: TrajectorySet, path: str | Path) -> Path:
     Args:
         trajectories: the set to write.
         path: the file (``.npz``).
+
+    Shapes:
+        ``trajectories.states``: ``(N, T, 23)``.
+
+    References:
+        Bobu et al., "SIRL: Similarity-based Implicit Representation Learning", HRI 2023,
+        arXiv:2301.00810.
 
     Example:
         >>> import tempfile

@@ -46,6 +46,10 @@ def preference_accuracy(
     Shapes:
         scores ``(N,)``; features ``(N, 5)``; pairs ``(Q, 2)``.
 
+    References:
+        Bobu et al., "SIRL: Similarity-based Implicit Representation Learning", HRI 2023,
+        arXiv:2301.00810.
+
     Example:
         >>> person = SimulatedPerson("table")
         >>> feats = np.array([[0.0, 0, 0, 0], [1.0, 0, 0, 0]])
@@ -72,6 +76,10 @@ def probe_r2(
 
     Shapes:
         ``(M, d)``, ``(M, F)`` -> ``(F,)``.
+
+    References:
+        Bobu et al., "SIRL: Similarity-based Implicit Representation Learning", HRI 2023,
+        arXiv:2301.00810.
 
     Example:
         >>> rng = np.random.default_rng(0)

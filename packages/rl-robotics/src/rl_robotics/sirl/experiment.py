@@ -60,6 +60,14 @@ class ExperimentConfig:
         train: optimisation of SIRL, the contrastive baseline and the task-input reward.
         contrastive_steps: Adam steps of the contrastive baseline.
         cache: cache generated trajectory sets.
+
+    References:
+        Bobu et al., "SIRL: Similarity-based Implicit Representation Learning", HRI 2023,
+        arXiv:2301.00810.
+
+    Example:
+        >>> ExperimentConfig(queries=(10, 100)).preferences
+        50
     """
 
     queries: tuple[int, ...] = (50, 100, 200, 500)
@@ -81,6 +89,20 @@ def run_sirl_experiment(
     progress: Progress | None = None,
 ) -> list[dict[str, Any]]:
     """Run every method at every query budget for one person and seed.
+
+    Args:
+        person: the simulated person who answers every query.
+        config: the sizes (default :class:`ExperimentConfig`).
+        seed: seed of the trajectory sets (``10000 + seed`` for the pool, ``20000 + seed`` and
+            ``30000 + seed`` for the tests), the queries, the answers and the learners.
+        progress: optional ``(iterable, description) -> iterable`` progress wrapper.
+
+    Shapes:
+        the trajectories are ``(N, config.steps, 23)`` raw states.
+
+    References:
+        Bobu et al., "SIRL: Similarity-based Implicit Representation Learning", HRI 2023,
+        arXiv:2301.00810.
 
     Returns:
         One record per (method, queries): ``method``, ``queries``, ``seed``, ``accuracy``,

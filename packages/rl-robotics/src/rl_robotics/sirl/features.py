@@ -55,6 +55,16 @@ STATE_DIM = 23
 def feature_index(names: str | list[str] | tuple[str, ...]) -> list[int]:
     """Column indices of feature names (a comma-separated string or a list).
 
+    Args:
+        names: names from :data:`FEATURES`, e.g. ``"laptop,table"`` or ``["laptop"]``.
+
+    Raises:
+        UnknownName: a name is not a feature.
+
+    References:
+        Bobu et al., "SIRL: Similarity-based Implicit Representation Learning", HRI 2023,
+        arXiv:2301.00810.
+
     Example:
         >>> feature_index("laptop,table")
         [1, 0]
@@ -77,7 +87,28 @@ def make_state(
     person: np.ndarray | tuple[float, ...],
     ee_vel: np.ndarray | tuple[float, ...] = (0.0, 0.0, 0.0),
 ) -> np.ndarray:
-    """Pack one raw state ``(23,)``; the quaternion is stored with ``w >= 0``."""
+    """Pack one raw state ``(23,)``; the quaternion is stored with ``w >= 0``.
+
+    Args:
+        joints: the seven arm joint angles (radians).
+        ee_pos: the cup (end-effector) position (m).
+        ee_quat: its orientation ``(x, y, z, w)``.
+        laptop: the laptop position.
+        person: the person position.
+        ee_vel: the cup's Cartesian velocity (m/s).
+
+    Shapes:
+        ``(7,)``, ``(3,)``, ``(4,)``, ``(3,)``, ``(3,)``, ``(3,)`` -> ``(23,)``
+        (layout in :data:`STATE_SLICES`).
+
+    References:
+        Bobu et al., "SIRL: Similarity-based Implicit Representation Learning", HRI 2023,
+        arXiv:2301.00810.
+
+    Example:
+        >>> make_state(np.zeros(7), (0.5, 0, 0.3), (0, 0, 0, -1), (0.5, 0.4, 0), (0.8, 0, 0.5)).shape
+        (23,)
+    """
     quat = np.asarray(ee_quat, dtype=np.float64)
     quat = -quat if quat[3] < 0 else quat
     return np.concatenate([joints, ee_pos, quat, laptop, person, ee_vel]).astype(np.float64)
@@ -91,6 +122,10 @@ def state_features(states: np.ndarray) -> np.ndarray:
 
     Shapes:
         ``(..., 23)`` -> ``(..., 5)`` in the order of :data:`FEATURES`.
+
+    References:
+        Bobu et al., "SIRL: Similarity-based Implicit Representation Learning", HRI 2023,
+        arXiv:2301.00810; Bobu et al., "Feature Expansive Reward Learning", arXiv:2006.13208.
 
     Example:
         >>> s = make_state(np.zeros(7), (0.5, 0.0, 0.3), (1, 0, 0, 0), (0.5, 0.4, 0), (0.8, 0.0, 0.5),
@@ -116,8 +151,21 @@ def state_features(states: np.ndarray) -> np.ndarray:
 def trajectory_features(states: np.ndarray, scaled: bool = True) -> np.ndarray:
     """Mean state features along each trajectory, divided by :data:`FEATURE_SCALES`.
 
+    Args:
+        states: raw trajectories.
+        scaled: divide by :data:`FEATURE_SCALES` (how the simulated people weigh them).
+
     Shapes:
         ``(N, T, 23)`` -> ``(N, 5)``.
+
+    References:
+        Bobu et al., "SIRL: Similarity-based Implicit Representation Learning", HRI 2023,
+        arXiv:2301.00810.
+
+    Example:
+        >>> s = make_state(np.zeros(7), (0.5, 0.0, 0.2), (1, 0, 0, 0), (0.5, 0.0, 0), (0.5, 1.0, 0.5))
+        >>> trajectory_features(np.stack([s, s])[None], scaled=False).round(2).tolist()
+        [[0.2, 0.0, 1.0, 0.0, 0.0]]
     """
     feats = state_features(states).mean(axis=-2)
     return feats / FEATURE_SCALES if scaled else feats

@@ -46,6 +46,14 @@ class SimulatedPerson:
         beta_similarity: rationality of similarity answers.
         beta_preference: rationality of preference answers.
 
+    Shapes:
+        :meth:`reward` ``(..., 5)`` -> ``(...)``; :meth:`odd_one_out` ``(Q, 3, 5)`` -> ``(Q,)``;
+        :meth:`prefers_first` ``(Q, 5)``, ``(Q, 5)`` -> ``(Q,)``.
+
+    References:
+        Bobu et al., "SIRL: Similarity-based Implicit Representation Learning", HRI 2023,
+        arXiv:2301.00810.
+
     Example:
         >>> person = SimulatedPerson("laptop,table")
         >>> feats = np.array([[[0, 0, 0, 0, 0], [0.1, 0.1, 5, 5, 5], [3, 3, 0, 0, 0]]])  # (Q=1, 3, 5)
@@ -115,7 +123,24 @@ class SimulatedPerson:
 
 
 def sample_similarity_queries(n_items: int, n_queries: int, rng: np.random.Generator) -> np.ndarray:
-    """``(Q, 3)`` random triples of distinct item indices."""
+    """``(Q, 3)`` random triples of distinct item indices: the similarity queries to ask.
+
+    Args:
+        n_items: trajectories to draw from (at least 3).
+        n_queries: queries ``Q``.
+        rng: NumPy generator.
+
+    Shapes:
+        -> ``(Q, 3)``.
+
+    References:
+        Bobu et al., "SIRL: Similarity-based Implicit Representation Learning", HRI 2023,
+        arXiv:2301.00810.
+
+    Example:
+        >>> sample_similarity_queries(5, 4, np.random.default_rng(0)).shape
+        (4, 3)
+    """
     if n_items < 3:
         raise BadInput(f"similarity queries need at least 3 trajectories, got {n_items}")
     return np.stack([rng.choice(n_items, 3, replace=False) for _ in range(n_queries)]).reshape(
@@ -124,7 +149,24 @@ def sample_similarity_queries(n_items: int, n_queries: int, rng: np.random.Gener
 
 
 def sample_preference_queries(n_items: int, n_queries: int, rng: np.random.Generator) -> np.ndarray:
-    """``(Q, 2)`` random pairs of distinct item indices."""
+    """``(Q, 2)`` random pairs of distinct item indices: the preference queries to ask.
+
+    Args:
+        n_items: trajectories to draw from (at least 2).
+        n_queries: queries ``Q``.
+        rng: NumPy generator.
+
+    Shapes:
+        -> ``(Q, 2)``.
+
+    References:
+        Bobu et al., "SIRL: Similarity-based Implicit Representation Learning", HRI 2023,
+        arXiv:2301.00810.
+
+    Example:
+        >>> sample_preference_queries(5, 3, np.random.default_rng(0)).shape
+        (3, 2)
+    """
     if n_items < 2:
         raise BadInput(f"preference queries need at least 2 trajectories, got {n_items}")
     return np.stack([rng.choice(n_items, 2, replace=False) for _ in range(n_queries)]).reshape(
@@ -137,8 +179,17 @@ def similarity_triplets(queries: np.ndarray, odd: np.ndarray) -> np.ndarray:
 
     Each answer "``i`` and ``j`` are alike, ``k`` is not" gives ``(i, j, k)`` and ``(j, i, k)``.
 
+    Args:
+        queries: the asked triples of trajectory indices.
+        odd: the position (0, 1, 2) of the odd one out in each triple.
+
     Shapes:
         queries ``(Q, 3)``, odd ``(Q,)`` -> ``(2Q, 3)``.
+
+    References:
+        Bobu et al., "SIRL: Similarity-based Implicit Representation Learning", HRI 2023,
+        arXiv:2301.00810.
+
 
     Example:
         >>> similarity_triplets(np.array([[4, 5, 6]]), np.array([0])).tolist()

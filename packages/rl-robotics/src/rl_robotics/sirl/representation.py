@@ -56,6 +56,14 @@ class TrainConfig:
         noise: std of the contrastive baseline's Gaussian augmentation (standardized units).
         window: fraction of the trajectory the contrastive baseline's time crop keeps.
         temperature: InfoNCE temperature.
+
+    References:
+        Bobu et al., "SIRL: Similarity-based Implicit Representation Learning", HRI 2023,
+        arXiv:2301.00810.
+
+    Example:
+        >>> TrainConfig(steps=50).batch
+        128
     """
 
     steps: int = 300
@@ -80,6 +88,10 @@ class StateEncoder(nn.Module):
     Shapes:
         ``forward``: ``(..., in_dim)`` -> ``(..., out_dim)``; :meth:`embed_trajectories`:
         ``(N, T, in_dim)`` -> ``(N, out_dim)``.
+
+    References:
+        Bobu et al., "SIRL: Similarity-based Implicit Representation Learning", HRI 2023,
+        arXiv:2301.00810.
 
     Example:
         >>> enc = StateEncoder(out_dim=4, seed=0)
@@ -174,6 +186,10 @@ def fit_sirl(
     Shapes:
         states ``(N, T, 23)``; triplets ``(M, 3)``.
 
+    References:
+        Bobu et al., "SIRL: Similarity-based Implicit Representation Learning", HRI 2023,
+        arXiv:2301.00810.
+
     Example:
         >>> from rl_robotics.sirl.trajectories import generate_trajectories
         >>> ts = generate_trajectories(6, steps=3, cache=False)
@@ -217,8 +233,18 @@ def fit_contrastive(
     A view adds Gaussian noise (``config.noise`` standard deviations) to every standardized
     state and keeps a random contiguous window of ``config.window`` of the trajectory.
 
+    Args:
+        states: raw trajectories (no labels: the baseline uses none).
+        encoder: the encoder to train (default: a fresh :class:`StateEncoder` seeded by ``seed``).
+        config: optimisation and augmentation settings.
+        seed: seed of the initialisation, the batches and the augmentations.
+
     Shapes:
         states ``(N, T, 23)``.
+
+    References:
+        Chen et al., "A Simple Framework for Contrastive Learning of Visual Representations"
+        (SimCLR), arXiv:2002.05709; the baseline of Bobu et al., arXiv:2301.00810.
 
     Example:
         >>> from rl_robotics.sirl.trajectories import generate_trajectories

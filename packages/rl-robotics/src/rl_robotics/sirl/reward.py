@@ -45,6 +45,10 @@ class PreferenceReward:
     Args:
         c: inverse L2 strength of the logistic regression.
 
+    References:
+        Bradley & Terry, "Rank Analysis of Incomplete Block Designs", Biometrika 1952;
+        Bobu et al., "SIRL", HRI 2023, arXiv:2301.00810.
+
     Shapes:
         ``fit``: ``(Q, d)``, ``(Q, d)``, ``(Q,)``; ``score``: ``(N, d)`` -> ``(N,)``.
 
@@ -124,6 +128,9 @@ class TaskInputReward:
     Shapes:
         ``fit``: ``(Q, T, 23)`` twice and ``(Q,)``; ``score``: ``(N, T, 23)`` -> ``(N,)``.
 
+    References:
+        the task-input baseline of Bobu et al., "SIRL", HRI 2023, arXiv:2301.00810.
+
     Example:
         >>> from rl_robotics.sirl.trajectories import generate_trajectories
         >>> ts = generate_trajectories(4, steps=3, cache=False)
@@ -141,7 +148,9 @@ class TaskInputReward:
         gen = torch.Generator().manual_seed(seed)
         with torch.no_grad():
             nn.init.kaiming_uniform_(linear.weight, a=math.sqrt(5), generator=gen)
-            nn.init.uniform_(linear.bias, -1 / math.sqrt(hidden), 1 / math.sqrt(hidden), generator=gen)
+            nn.init.uniform_(
+                linear.bias, -1 / math.sqrt(hidden), 1 / math.sqrt(hidden), generator=gen
+            )
         self.head = nn.Sequential(nn.ReLU(), linear)
 
     def fit(

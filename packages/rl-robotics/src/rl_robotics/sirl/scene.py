@@ -54,6 +54,14 @@ class Placement:
     Args:
         laptop: ``(x, y, z)`` of the laptop's centre on the table.
         person: ``(x, y, z)`` of the person's chest.
+
+    References:
+        Bobu et al., "SIRL: Similarity-based Implicit Representation Learning", HRI 2023,
+        arXiv:2301.00810.
+
+    Example:
+        >>> Placement((0.5, 0.0, 0.0), (0.5, 0.7, 0.5)).as_array().shape
+        (6,)
     """
 
     laptop: tuple[float, float, float]
@@ -70,6 +78,10 @@ def sample_placement(rng: np.random.Generator, region: str = "train") -> Placeme
     Args:
         rng: NumPy generator.
         region: ``"train"`` or ``"moved"`` (see :data:`REGIONS`).
+
+    References:
+        Bobu et al., "SIRL: Similarity-based Implicit Representation Learning", HRI 2023,
+        arXiv:2301.00810.
 
     Example:
         >>> pl = sample_placement(np.random.default_rng(0), "moved")
@@ -89,6 +101,14 @@ class TableScene:
 
     Args:
         placement: where the laptop and person start (default: the middle of "train").
+
+    Shapes:
+        joint angles ``(7,)``; positions ``(3,)``; quaternions ``(4,)`` as ``(x, y, z, w)``;
+        :meth:`render` ``(height, width, 3)``; :meth:`project` ``(N, 3)`` -> ``(N, 2)``.
+
+    References:
+        Bobu et al., "SIRL: Similarity-based Implicit Representation Learning", HRI 2023,
+        arXiv:2301.00810.
 
     Example:
         >>> scene = TableScene()

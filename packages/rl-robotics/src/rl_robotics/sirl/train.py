@@ -216,6 +216,8 @@ def train_sirl(
         "batch_size": config.batch,
         "seed": seed,
         "triplet_agreement": float((near < far).mean()),
-        "preference_agreement": float(((scores[pairs[:, 0]] > scores[pairs[:, 1]]) == answers).mean()),
+        "preference_agreement": float(
+            ((scores[pairs[:, 0]] > scores[pairs[:, 1]]) == answers).mean()
+        ),
     }
     return SirlModel(encoder, reward, person, info)

@@ -55,6 +55,15 @@ class TrajectorySet:
 
     Shapes:
         states ``(N, T, 23)``.
+
+    References:
+        Bobu et al., "SIRL: Similarity-based Implicit Representation Learning", HRI 2023,
+        arXiv:2301.00810.
+
+    Example:
+        >>> ts = generate_trajectories(4, steps=3, cache=False)
+        >>> len(ts), ts.features().shape, len(ts.subset(np.array([0, 2])))
+        (4, (4, 5), 2)
     """
 
     states: np.ndarray
@@ -95,6 +104,13 @@ def generate_trajectories(
         seed: random seed.
         cache: read / write the set under the cache folder.
         progress: optional ``(iterable, description) -> iterable`` progress wrapper.
+
+    Shapes:
+        the returned ``states``: ``(n, steps, 23)``.
+
+    References:
+        Bobu et al., "SIRL: Similarity-based Implicit Representation Learning", HRI 2023,
+        arXiv:2301.00810.
 
     Example:
         >>> ts = generate_trajectories(3, steps=4, seed=0, cache=False)
