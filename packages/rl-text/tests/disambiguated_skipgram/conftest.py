@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import pytest
-import torch
 from threadpoolctl import threadpool_limits
+
+from rl_shared.runtime import threads
 
 
 @pytest.fixture(autouse=True)
 def _one_thread():
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    with threadpool_limits(1):
+    with threads(1), threadpool_limits(1):
         yield
-    torch.set_num_threads(n)

@@ -18,7 +18,7 @@ from rl_text.gfun import (
     SentenceEncoderView,
     WordClassEmbeddingView,
 )
-from rl_text.gfun.cli import gfun
+from rl_text.gfun.cli import group as gfun
 
 EN = ["good film great plot", "bad film awful plot", "great actors good story", "awful bad acting"]
 IT = [
@@ -54,7 +54,7 @@ def test_saved_model_predicts_and_encodes_like_the_fitted_one(tmp_path) -> None:
     }
     for lang, Z in model.transform(docs).items():
         np.testing.assert_allclose(loaded.transform(docs)[lang], Z)
-    manifest = json.loads((tmp_path / "m" / "gfun.json").read_text())
+    manifest = json.loads((tmp_path / "m" / "config.json").read_text())["config"]
     assert manifest["languages"] == ["en", "it"] and manifest["classes"] == ["pos", "neg"]
     assert manifest["views"] == ["posteriors", "wce", "multilingual"]
 
@@ -77,28 +77,29 @@ def test_sentence_encoder_view_pickles_its_name_not_its_network() -> None:
 
 
 def test_train_evaluate_encode_from_files(labelled, tmp_path) -> None:
-    out = tmp_path / "model"
+    out = tmp_path / "run"
     run = CliRunner().invoke(
         gfun, ["train", "--data", str(labelled), "--out", str(out), "--views", "XWM", "--json"]
     )
     assert run.exit_code == 0, run.output
     info = json.loads(run.stdout)
     assert info["classes"] == ["neg", "pos"] and info["train_docs"] == {"en": 16, "it": 8}
+    assert info["model"] == str(out / "model")
     run = CliRunner().invoke(
-        gfun, ["evaluate", "--model", str(out), "--data", str(labelled), "--json"]
+        gfun, ["evaluate", "--model", str(out / "model"), "--data", str(labelled), "--json"]
     )
     assert run.exit_code == 0, run.output
     scores = json.loads(run.stdout)["languages"]
     assert scores["en"]["gfun"]["macro_f1"] == 1.0 and scores["it"]["gfun"]["macro_f1"] == 1.0
     unlabelled = tmp_path / "new.csv"
     unlabelled.write_text("lang,text\nit,buon film\nen,awful plot\nit,pessima trama\n")
-    vectors = tmp_path / "z.npy"
     run = CliRunner().invoke(
-        gfun, ["encode", "--model", str(out), "--data", str(unlabelled), "--out", str(vectors)]
+        gfun,
+        ["encode", "--model", str(out / "model"), "--data", str(unlabelled), "--out", str(tmp_path)],
     )
     assert run.exit_code == 0, run.output
-    Z = np.load(vectors)
-    model = GeneralizedFunnelling.load(out)
+    Z = np.load(tmp_path / "vectors.npy")
+    model = GeneralizedFunnelling.load(out / "model")
     expect = model.transform({"it": ["buon film", "pessima trama"], "en": ["awful plot"]})
     np.testing.assert_allclose(Z[[0, 2]], expect["it"], rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(Z[1], expect["en"][0], rtol=1e-5, atol=1e-6)
@@ -111,7 +112,7 @@ def test_train_evaluate_encode_from_files(labelled, tmp_path) -> None:
         (["train", "--data", "{nolabel}", "--out", "{tmp}/m"], "lacks the column(s) label"),
         (["train", "--data", "{labelled}", "--out", "{tmp}/m", "--views", "XQ"], "--views"),
         (["evaluate", "--model", "{tmp}"], "not a saved gFun model"),
-        (["encode", "--model", "{tmp}", "--data", "{nolabel}", "--out", "{tmp}/z.txt"], ".npy"),
+        (["encode", "--model", "{tmp}", "--data", "{nolabel}", "--out", "{tmp}/z"], "not a saved"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(labelled, tmp_path, capsys, args, message) -> None:
@@ -127,4 +128,4 @@ def test_bad_input_is_one_line_and_exit_2(labelled, tmp_path, capsys, args, mess
         main(["text", "gfun", *[a.format(**fill) for a in args]])
     err = capsys.readouterr().err.strip().splitlines()
     assert stop.value.code == 2 and len(err) == 1 and message in err[0]
-    assert not (tmp_path / "m").exists() and not (tmp_path / "z.txt").exists()
+    assert not (tmp_path / "m").exists() and not (tmp_path / "z").exists()

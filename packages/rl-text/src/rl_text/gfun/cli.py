@@ -4,21 +4,24 @@ Your own documents are a CSV (``.csv``) or TSV file with a header naming ``lang`
 and, for training and evaluation, ``label``. Without ``--data`` the commands use the
 11-language STS-B genre corpus (non-parallel split of its train rows; test rows to evaluate).
 
+``train`` saves the model to ``OUT/model/``; ``encode`` writes ``OUT/vectors.npy``.
+
 Example:
     >>> from click.testing import CliRunner
-    >>> CliRunner().invoke(gfun, ["--help"]).exit_code
+    >>> CliRunner().invoke(group, ["--help"]).exit_code
     0
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
 
-from rl_shared.cli.common import emit_json, json_option, seed_option
+from rl_shared.cli import data_option, emit_json, json_option, model_option, out_option, seed_option
 
-__all__ = ["gfun"]
+__all__ = ["group"]
 
 VIEW_CODES = {
     "X": "posteriors",
@@ -87,7 +90,7 @@ def _training_set(data, langs, low_resource, per_language, seed) -> tuple[dict, 
 
 
 @click.group("gfun")
-def gfun() -> None:
+def group() -> None:
     """Generalized Funnelling (gFun) for cross-lingual classification.
 
     \b
@@ -103,10 +106,8 @@ views_option = click.option(
     show_default=True,
     help="Any of X, W, M, B (" + ", ".join(f"{k}: {v}" for k, v in VIEW_CODES.items()) + ").",
 )
-data_option = click.option(
-    "--data",
-    type=click.Path(dir_okay=False),
-    default=None,
+train_data_option = data_option(
+    required=False,
     help="CSV/TSV with columns lang, text, label (default: the STS-B genre corpus).",
 )
 langs_option = click.option(
@@ -120,9 +121,9 @@ per_option = click.option(
 )
 
 
-@gfun.command("train")
-@click.option("--out", type=click.Path(file_okay=False), required=True, help="Model folder.")
-@data_option
+@group.command("train")
+@out_option(help="Output folder; the model is saved to OUT/model/.")
+@train_data_option
 @views_option
 @langs_option
 @low_option
@@ -130,14 +131,14 @@ per_option = click.option(
 @seed_option
 @json_option
 def train_cmd(out, data, views, langs, low_resource, per_language, seed, as_json) -> None:
-    """Fit gFun and save it to OUT (gfun.joblib + gfun.json; load only folders you trust)."""
+    """Fit gFun and save it to OUT/model/ (joblib inside: load only folders you trust)."""
     from rl_text.gfun import GeneralizedFunnelling
 
     view_list = _views(views, seed)
     docs, labels, names = _training_set(data, langs, low_resource, per_language, seed)
     click.echo(f"fitting {views} views on {sum(map(len, docs.values()))} documents", err=True)
     model = GeneralizedFunnelling(len(names), view_list, seed=seed, class_names=names)
-    path = model.fit(docs, labels).save(out)
+    path = model.fit(docs, labels).save(Path(out) / "model")
     summary = {
         "model": str(path),
         "views": views,
@@ -174,17 +175,13 @@ def _evaluation_set(model, data) -> tuple[dict, Any]:
     return docs, labels
 
 
-@gfun.command("evaluate")
-@click.option(
-    "--model",
-    type=click.Path(file_okay=False),
-    default=None,
-    help="A folder from `rl text gfun train`; without it, train on the genre corpus first.",
+@group.command("evaluate")
+@model_option(
+    default="",
+    help="OUT/model from `rl text gfun train`; without it, train on the genre corpus first.",
 )
-@click.option(
-    "--data",
-    type=click.Path(dir_okay=False),
-    default=None,
+@data_option(
+    required=False,
     help="Labelled CSV/TSV to test on (with --model; default: the genre corpus test rows).",
 )
 @views_option
@@ -207,7 +204,7 @@ def evaluate_cmd(
     from rl_text.gfun import GeneralizedFunnelling, PerLanguageBaseline, f1_scores
 
     result: dict[str, dict] = {}
-    if model is not None:
+    if model:
         gf = GeneralizedFunnelling.load(model)
         docs, labels = _evaluation_set(gf, data)
         pred = gf.predict(docs)
@@ -248,28 +245,18 @@ def evaluate_cmd(
         click.echo(line + (f"   ({r['train_docs']} train)" if "train_docs" in r else ""))
 
 
-@gfun.command("encode")
-@click.option("--model", type=click.Path(file_okay=False), required=True)
-@click.option(
-    "--data",
-    type=click.Path(dir_okay=False),
-    required=True,
-    help="CSV/TSV with columns lang, text.",
-)
-@click.option(
-    "--out", type=click.Path(dir_okay=False), required=True, help="A .npy file of (rows, dim)."
-)
+@group.command("encode")
+@model_option(default=None, help="OUT/model from `rl text gfun train`.")
+@data_option(help="CSV/TSV with columns lang, text.")
+@out_option(help="Output folder; the vectors go to OUT/vectors.npy, one row per DATA row.")
 @json_option
 def encode_cmd(model, data, out, as_json) -> None:
     """Write the standardised, concatenated view vectors of each row of DATA, in file order."""
     import numpy as np
 
-    from rl_shared.errors import BadInput
     from rl_shared.io import atomic_open
     from rl_text.gfun import GeneralizedFunnelling, read_documents
 
-    if not str(out).endswith(".npy"):
-        raise BadInput(f"--out must end in .npy, got {out!r}")
     gf = GeneralizedFunnelling.load(model)
     rows = read_documents(data, labelled=False)
     groups = rows.by_language()
@@ -277,9 +264,10 @@ def encode_cmd(model, data, out, as_json) -> None:
     Z = np.zeros((len(rows.texts), next(iter(per_lang.values())).shape[1]), dtype=np.float32)
     for x, idx in groups.items():
         Z[idx] = per_lang[x]
-    with atomic_open(out, "wb") as handle:
+    path = Path(out) / "vectors.npy"
+    with atomic_open(path, "wb") as handle:
         np.save(handle, Z)
     if as_json:
-        emit_json({"out": str(out), "rows": Z.shape[0], "dim": Z.shape[1]})
+        emit_json({"out": str(path), "rows": Z.shape[0], "dim": Z.shape[1]})
     else:
-        click.echo(f"wrote {out}  ({Z.shape[0]} rows x {Z.shape[1]} dims)")
+        click.echo(f"wrote {path}  ({Z.shape[0]} rows x {Z.shape[1]} dims)")

@@ -56,27 +56,28 @@ class GenreCorpus:
 
 
 def load_genre_corpus(split: str, langs: Sequence[str]) -> GenreCorpus:
-    """Read the genre labels and the labelled rows of ``stsb-{lang}-{split}.csv``.
+    """The labelled rows of ``stsb-{lang}-{split}.csv`` with their genre.
+
+    Genres come from :func:`rl_shared.sts.load_stsb_genre`, sentences from
+    :func:`rl_shared.sts.load_stsb`.
+
+    Args:
+        split: ``train``, ``dev`` or ``test``.
+        langs: STS-B languages to read.
 
     Raises:
         DatasetNotFound: the STS-B or genre files are missing.
         UnknownName: an unknown genre in the label file.
     """
-    from rl_text.datasets import STSB, STSB_GENRE
-    from rl_text.sts import load_stsb
+    from rl_shared.sts import STSB, load_stsb, load_stsb_genre
 
-    path = STSB_GENRE.locate() / "stsb-genre.csv"
     labelled: dict[int, int] = {}
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        for line, r in enumerate(csv.DictReader(handle), start=2):
-            if r["split"] != split:
-                continue
-            if r["genre"] not in GENRES:
-                raise UnknownName("genre", r["genre"], list(GENRES))
-            try:
-                labelled[int(r["row"])] = GENRES.index(r["genre"])
-            except ValueError:
-                raise MalformedFile(path, line, f"row {r['row']!r} is not an integer") from None
+    for (row_split, row), genre in load_stsb_genre().items():
+        if row_split != split:
+            continue
+        if genre not in GENRES:
+            raise UnknownName("genre", genre, list(GENRES))
+        labelled[row] = GENRES.index(genre)
     STSB.locate()
     rows = sorted(labelled)
     docs = {}

@@ -35,7 +35,17 @@ from rl_text.gfun.wce import label_matrix
 
 __all__ = ["GeneralizedFunnelling", "PerLanguageBaseline", "f1_scores"]
 
-MODEL_FILE, MANIFEST = "gfun.joblib", "gfun.json"
+MODEL_FILE = "gfun.joblib"
+KIND = "text.gfun"
+CITATION = """@article{moreo2022gfun,
+  title = {Generalized Funnelling: Ensemble Learning and Heterogeneous Document Embeddings for
+           Cross-Lingual Text Classification},
+  author = {Moreo, Alejandro and Pedrotti, Andrea and Sebastiani, Fabrizio},
+  journal = {ACM Transactions on Information Systems},
+  volume = {40},
+  year = {2022},
+  note = {arXiv:2110.14764}
+}"""
 
 
 def _normalise(Z: np.ndarray) -> np.ndarray:
@@ -130,32 +140,35 @@ class GeneralizedFunnelling:
         return {lang: self.meta.predict(Z) for lang, Z in self.transform(docs).items()}
 
     def save(self, path: str | Path) -> Path:
-        """Write the fitted ensemble to the folder ``path`` (replaced whole, never half written).
+        """Write the fitted ensemble to the model folder ``path`` (replaced whole, atomically).
 
-        ``gfun.joblib`` holds the fitted views and meta-classifier (scikit-learn objects,
-        stored with joblib, i.e. pickle: load only folders you trust); ``gfun.json`` says
-        what it is. A sentence-encoder view stores its model's name or folder, not weights.
+        The folder is an :mod:`rl_shared.artifacts` model folder (kind ``text.gfun``):
+        ``config.json`` names the views, languages and classes; ``gfun.joblib`` holds the fitted
+        views and meta-classifier (scikit-learn objects, stored with joblib, i.e. pickle: load
+        only folders you trust). A sentence-encoder view stores its model's name or folder.
         """
         import joblib
 
-        from rl_shared.io import atomic_dir, atomic_write_json
+        from rl_shared.artifacts import save_model
 
         if self.meta is None:
             raise BadInput("fit gFun before saving it")
-        with atomic_dir(path) as tmp:
-            joblib.dump(self, tmp / MODEL_FILE)
-            atomic_write_json(
-                tmp / MANIFEST,
-                {
-                    "format": "rl-text gfun",
-                    "version": 1,
-                    "views": [v.name for v in self.views],
-                    "languages": self.languages,
-                    "classes": self.class_names,
-                    "multilabel": self.multilabel,
-                },
-            )
-        return Path(path)
+        config = {
+            "views": [v.name for v in self.views],
+            "languages": self.languages,
+            "classes": self.class_names,
+            "multilabel": self.multilabel,
+            "weights": MODEL_FILE,
+        }
+        return save_model(
+            path,
+            kind=KIND,
+            config=config,
+            citation=CITATION,
+            summary="gFun (Generalized Funnelling): fitted view generators and meta-classifier "
+            f"in {MODEL_FILE} (joblib; load only folders you trust).",
+            write=lambda tmp: joblib.dump(self, tmp / MODEL_FILE),
+        )
 
     @classmethod
     def load(cls, path: str | Path) -> GeneralizedFunnelling:
@@ -163,15 +176,22 @@ class GeneralizedFunnelling:
 
         Raises:
             ModelNotFound: ``path`` is not a saved gFun model.
+            BadInput: it holds another kind of model.
         """
         import joblib
 
+        from rl_shared.artifacts import load_model
+
         folder = Path(path)
-        if not (folder / MANIFEST).is_file() or not (folder / MODEL_FILE).is_file():
+        try:
+            load_model(folder, kind=KIND)
+        except ModelNotFound:
             raise ModelNotFound(
-                f"{folder} is not a saved gFun model (it needs {MANIFEST} and {MODEL_FILE}; "
-                "`rl text gfun train` writes them)"
-            )
+                f"{folder} is not a saved gFun model; `rl text gfun train --out OUT` writes one "
+                "to OUT/model"
+            ) from None
+        if not (folder / MODEL_FILE).is_file():
+            raise ModelNotFound(f"{folder} is not a saved gFun model: it lacks {MODEL_FILE}")
         model = joblib.load(folder / MODEL_FILE)
         if not isinstance(model, cls):
             raise BadInput(f"{folder / MODEL_FILE} does not hold a gFun model")

@@ -9,7 +9,8 @@ per-language baselines (TF-IDF + linear SVM on that language only), Fun (gFun wi
 posterior view alone), gFun with each single view, and gFun with all views. Views:
 posteriors (X), word-class embeddings (W), a shared character-n-gram encoder (M, in place
 of MUSE), and — full mode only — all-MiniLM-L6-v2 (B, English-only, in place of mBERT).
-``--quick``: 150 training documents per language, 300 test rows, no MiniLM view.
+``--smoke``: 30 training documents per language, 60 test rows, no MiniLM view (the code path
+only). ``--quick``: 150 training documents per language, 300 test rows, no MiniLM view.
 
 References:
     Moreo, Pedrotti, Sebastiani, "Generalized Funnelling", ACM TOIS 40 (2022),
@@ -26,14 +27,12 @@ LANGS = ("en", "de", "es", "fr", "it", "ja", "nl", "pl", "pt", "ru", "zh")
 LOW_RESOURCE = ("de", "ja", "pl", "zh")
 
 
-def _plot(tables: dict[str, dict[str, dict[str, dict[str, float]]]], path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+def _plot(tables: dict[str, dict[str, dict[str, dict[str, float]]]], ctx: RunContext) -> None:
     import numpy as np
 
-    fig, axes = plt.subplots(1, len(tables), figsize=(6 * len(tables), 3.6), sharey=True)
+    from rl_shared.plotting import subplots
+
+    fig, axes = subplots(1, len(tables), figsize=(6 * len(tables), 3.6), sharey=True)
     for ax, (setting, systems) in zip(np.atleast_1d(axes), tables.items()):
         shown = [s for s in ("per-language", "Fun (X)", "gFun (all)") if s in systems]
         x = np.arange(len(LANGS))
@@ -41,13 +40,12 @@ def _plot(tables: dict[str, dict[str, dict[str, dict[str, float]]]], path) -> No
             vals = [systems[name][lang]["macro_f1"] for lang in LANGS]
             ax.bar(x + (k - 1) * 0.27, vals, 0.27, label=name)
         ax.set_xticks(x, LANGS)
+        ax.set_xlabel("test language")
         ax.set_title(setting)
         ax.set_ylim(0, 1)
-    np.atleast_1d(axes)[0].set_ylabel("macro-F1")
+    np.atleast_1d(axes)[0].set_ylabel("macro-F1 (STS-B genre, 3 classes)")
     np.atleast_1d(axes)[0].legend(fontsize=8, loc="lower left")
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    ctx.save_figure(fig, "macro_f1_per_language.png")
 
 
 class _Cached:
@@ -83,17 +81,13 @@ def _table(systems: dict[str, dict[str, dict[str, float]]]) -> str:
 
 def run(ctx: RunContext) -> Result:
     """Both settings × all systems; macro-/micro-F1 per language."""
-    import torch
     from threadpoolctl import threadpool_limits
 
+    from rl_shared.runtime import threads
+
     # one BLAS / torch thread: on the shared 2-core machine two threads spin against each other
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        with threadpool_limits(1):
-            return _run(ctx)
-    finally:
-        torch.set_num_threads(threads)
+    with threads(1), threadpool_limits(1):
+        return _run(ctx)
 
 
 def _run(ctx: RunContext) -> Result:
@@ -111,7 +105,7 @@ def _run(ctx: RunContext) -> Result:
         nonparallel_split,
     )
 
-    per_lang, n_test = (150, 300) if ctx.quick else (None, None)
+    per_lang, n_test = ctx.pick(smoke=(30, 60), quick=(150, 300), full=(None, None))
     train = load_genre_corpus("train", LANGS)
     test = load_genre_corpus("test", LANGS)
     rows = (
@@ -122,16 +116,17 @@ def _run(ctx: RunContext) -> Result:
     test_docs = {lang: test.select(lang, rows)[0] for lang in LANGS}
     y_test = test.labels[rows]
     encoder = None
-    if not ctx.quick:
+    if ctx.size == "full":
         from rl_shared.models import load_sentence_transformer
 
         encoder = load_sentence_transformer("minilm")
 
     def view_sets() -> dict[str, list]:
         # each view is fitted once per setting and shared by the single-view and all-view models
-        x = _Cached(PosteriorView(folds=3 if ctx.quick else 5))
+        x = _Cached(PosteriorView(folds=ctx.pick(smoke=3, quick=3, full=5)))
         w = _Cached(WordClassEmbeddingView())
-        m = _Cached(MultilingualEmbeddingView(64 if ctx.quick else 100, seed=ctx.seed))
+        dim = ctx.pick(smoke=16, quick=64, full=100)
+        m = _Cached(MultilingualEmbeddingView(dim, seed=ctx.seed))
         sets = {"Fun (X)": [x], "gFun (W)": [w], "gFun (M)": [m]}
         if encoder is not None:
             b = _Cached(SentenceEncoderView(encoder))
@@ -170,12 +165,12 @@ def _run(ctx: RunContext) -> Result:
                 metrics[f"{setting}/{name}/macro_f1-low-langs"] = round(
                     sum(per[lang]["macro_f1"] for lang in sizes) / len(sizes), 4
                 )
-    _plot(tables, ctx.out_dir / "macro_f1_per_language.png")
+    _plot(tables, ctx)
     n_train = min(per_lang or len(train.rows), len(train.rows) // len(LANGS))
     size = (
         f"{len(rows)} test rows per language, {n_train} training documents "
         f"per language (low-resource: {', '.join(LOW_RESOURCE)} with 20), seed {ctx.seed}"
-        + ("; no MiniLM view in quick mode" if ctx.quick else "")
+        + (f"; no MiniLM view at the {ctx.size} size" if ctx.size != "full" else "")
     )
     details = "\n\n".join(
         f"### {setting} (macro-F1 / micro-F1; {size})\n\n{_table(systems)}"
