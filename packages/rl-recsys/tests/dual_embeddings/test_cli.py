@@ -93,3 +93,19 @@ def test_every_command_has_json_and_help():
     for command in ("train", "recommend", "evaluate", "export"):
         result = CliRunner().invoke(group, ["dual-embeddings", command, "--help"])
         assert result.exit_code == 0 and "--json" in result.output
+
+
+def test_train_resumes_into_the_same_out(tmp_path, planted, capsys):
+    path = _write(tmp_path, planted)
+    out = str(tmp_path / "run")
+    assert main([*DE, "train", "--data", str(path), "--out", out, *SMALL]) == 0
+    assert (tmp_path / "run" / "checkpoints" / "step-000010").is_dir()
+    main([*DE, "train", "--data", str(path), "--out", out, *SMALL])  # resumes at the end
+    with pytest.raises(SystemExit) as exit_info:
+        main([*DE, "train", "--data", str(path), "--out", out, "--dim", "4"])
+    assert exit_info.value.code == 2
+    assert "--no-resume" in capsys.readouterr().err
+    main([*DE, "train", "--data", str(path), "--out", out, "--dim", "4", "--no-resume"])
+    from rl_recsys.dual_embeddings import DualEmbeddings
+
+    assert DualEmbeddings.load(out).dim == 4

@@ -23,6 +23,7 @@ from rl_shared.cli import (
     model_option,
     out_option,
     progress,
+    resume_option,
     seed_option,
 )
 
@@ -119,9 +120,10 @@ def group() -> None:
 
 @group.command("train", short_help="Train on baskets; save OUT/model/.")
 @_basket_options
-@out_option(help="Output folder; the model is saved to OUT/model/.")
+@out_option(help="Output folder: the model goes to OUT/model/, checkpoints to OUT/checkpoints/.")
 @_config_options
 @seed_option
+@resume_option
 @json_option
 def train_cmd(
     data: str,
@@ -131,15 +133,24 @@ def train_cmd(
     out: Path,
     seed: int,
     lr: float,
+    resume: bool,
     as_json: bool,
     **kw: Any,
 ) -> None:
-    """Train dual embeddings on all baskets and save them to OUT/model/."""
+    """Train dual embeddings on all baskets and save them to OUT/model/.
+
+    A checkpoint is written to OUT/checkpoints/ after every epoch; training into the same
+    OUT again goes on from it (--no-resume starts afresh).
+    """
     from rl_recsys.dual_embeddings.train import MODEL_FOLDER, train_model
 
     baskets = _read(data, transaction_col, item_col, delimiter)
     model = train_model(
-        baskets, _config(seed, lr, **kw), out=out, progress=_epoch_progress(as_json)
+        baskets,
+        _config(seed, lr, **kw),
+        out=out,
+        progress=_epoch_progress(as_json),
+        resume=resume,
     )
     folder = out / MODEL_FOLDER
     summary = {"model": str(folder), "baskets": len(baskets), "items": len(model), "dim": model.dim}

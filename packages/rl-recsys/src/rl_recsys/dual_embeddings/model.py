@@ -38,7 +38,16 @@ import numpy as np
 
 from rl_shared.errors import BadInput, ModelNotFound, ShapeMismatch
 
-__all__ = ["CITATION", "KIND", "DualEmbeddings", "SGNSConfig", "stable_hash", "train_word2vec"]
+__all__ = [
+    "CITATION",
+    "KIND",
+    "DualEmbeddings",
+    "SGNSConfig",
+    "set_training_state",
+    "stable_hash",
+    "train_word2vec",
+    "training_state",
+]
 
 #: the ``kind`` of a saved model folder (``config.json``), checked on load
 KIND = "recsys.dual-embeddings"
@@ -374,6 +383,9 @@ def train_word2vec(
     baskets: Sequence[Sequence[str]],
     config: SGNSConfig,
     progress: Callable[[Iterable[int], str], Iterable[int]] | None = None,
+    *,
+    restore: Callable[[Any, np.random.Generator], int] | None = None,
+    on_epoch: Callable[[int, Any, np.random.Generator], None] | None = None,
 ) -> Any:
     """Train a gensim skip-gram ``Word2Vec`` over baskets, reshuffling items every epoch.
 
@@ -384,6 +396,11 @@ def train_word2vec(
         baskets: lists of item names (empty baskets are skipped).
         config: hyper-parameters.
         progress: optional wrapper of the epoch range, ``progress(epochs, description)``.
+        restore: called once the vocabulary is built, as ``restore(model, shuffle_rng)``;
+            it may load a checkpoint into both (:func:`set_training_state`) and returns the
+            number of epochs already done, so that training goes on from there.
+        on_epoch: called after every epoch as ``on_epoch(epochs_done, model, shuffle_rng)``
+            (e.g. to write a checkpoint with :func:`training_state`).
 
     Returns:
         The gensim ``Word2Vec`` (``wv.vectors`` are IN, ``syn1neg`` OUT).
@@ -426,7 +443,8 @@ def train_word2vec(
     if not model.wv.index_to_key:
         raise BadInput(f"no item appears in {config.min_count} baskets; lower min_count")
     rng = np.random.default_rng(config.seed)
-    epochs: Iterable[int] = range(config.epochs)
+    start = 0 if restore is None else restore(model, rng)
+    epochs: Iterable[int] = range(start, config.epochs)
     if progress is not None:
         epochs = progress(epochs, "SGNS epochs")
     step = (config.alpha - config.min_alpha) / config.epochs
@@ -443,8 +461,72 @@ def train_word2vec(
             start_alpha=config.alpha - step * epoch,
             end_alpha=config.alpha - step * (epoch + 1),
         )
+        if on_epoch is not None:
+            on_epoch(epoch + 1, model, rng)
     model._rl_config = config
     return model
+
+
+def training_state(model: Any, rng: np.random.Generator) -> tuple[dict[str, np.ndarray], dict]:
+    """Everything that makes SGNS training go on exactly where it stopped.
+
+    The IN and OUT matrices, gensim's ``model.random`` (the seeds of negative sampling and
+    window shrinking) and the generator of the per-epoch basket shuffles.
+
+    Args:
+        model: a gensim ``Word2Vec`` being trained by :func:`train_word2vec`.
+        rng: its shuffle generator.
+
+    Returns:
+        ``(arrays, meta)``: arrays ``in``, ``out`` (``(n_items, dim)``) and ``random_keys``
+        (``(624,)``); meta is JSON-serialisable.
+
+    Example:
+        >>> w2v = train_word2vec([["tea", "lemon"]] * 5, SGNSConfig(dim=2, epochs=1, negative=1))
+        >>> arrays, meta = training_state(w2v, np.random.default_rng(0))
+        >>> sorted(arrays), arrays["out"].shape
+        (['in', 'out', 'random_keys'], (2, 2))
+    """
+    name, keys, pos, has_gauss, cached = model.random.get_state()
+    arrays = {
+        "in": np.array(model.wv.vectors),
+        "out": np.array(model.syn1neg),
+        "random_keys": np.asarray(keys, dtype=np.int64),
+    }
+    meta = {
+        "items": len(model.wv.index_to_key),
+        "random": [name, int(pos), int(has_gauss), float(cached)],
+        "shuffle": rng.bit_generator.state,
+    }
+    return arrays, meta
+
+
+def set_training_state(
+    model: Any, rng: np.random.Generator, arrays: dict[str, Any], meta: dict
+) -> None:
+    """Load what :func:`training_state` returned into a model whose vocabulary is built.
+
+    Raises:
+        BadInput: the state belongs to another vocabulary or dimension.
+
+    Example:
+        >>> w2v = train_word2vec([["tea", "lemon"]] * 5, SGNSConfig(dim=2, epochs=1, negative=1))
+        >>> rng = np.random.default_rng(0)
+        >>> arrays, meta = training_state(w2v, rng)
+        >>> set_training_state(w2v, rng, arrays, meta)
+    """
+    shape = model.wv.vectors.shape
+    if meta.get("items") != shape[0] or tuple(np.shape(arrays["in"])) != shape:
+        raise BadInput(
+            f"the checkpoint holds {meta.get('items')} items of dimension "
+            f"{np.shape(arrays['in'])[-1]}, the baskets give {shape[0]} of dimension {shape[1]}"
+        )
+    model.wv.vectors[:] = np.asarray(arrays["in"], dtype=model.wv.vectors.dtype)
+    model.syn1neg[:] = np.asarray(arrays["out"], dtype=model.syn1neg.dtype)
+    name, pos, has_gauss, cached = meta["random"]
+    keys = np.asarray(arrays["random_keys"], dtype=np.uint32)
+    model.random.set_state((name, keys, pos, has_gauss, cached))
+    rng.bit_generator.state = meta["shuffle"]
 
 
 def _distance(a: str, b: str) -> int:
