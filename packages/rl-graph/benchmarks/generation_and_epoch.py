@@ -11,17 +11,17 @@ from __future__ import annotations
 import statistics
 import time
 
-import torch
 from torch_geometric.loader import DataLoader
 
-from rl_graph.models import GINClassifier
-from rl_graph.reweighting import L2RReweighter
-from rl_graph.spurious_motif import make_spurious_motif
-from rl_graph.training import train
+from rl_graph.core.models import GINClassifier
+from rl_graph.l2r_gnn.data import make_spurious_motif
+from rl_graph.l2r_gnn.model import L2RReweighter
+from rl_graph.l2r_gnn.train import train
+from rl_shared.runtime import seed_everything, threads
 
 
 def epoch_seconds(method: str, graphs, repeats: int = 5) -> float:
-    torch.manual_seed(0)
+    seed_everything(0)
     model = GINClassifier(1, 32, 3)
     loader = DataLoader(graphs, batch_size=64, shuffle=True)
     reweighter = L2RReweighter(seed=0)
@@ -35,7 +35,11 @@ def epoch_seconds(method: str, graphs, repeats: int = 5) -> float:
 
 
 def main() -> None:
-    torch.set_num_threads(1)
+    with threads(1):
+        _measure()
+
+
+def _measure() -> None:
     make_spurious_motif(30, 0.9, seed=0)  # warm-up imports
     start = time.perf_counter()
     graphs = make_spurious_motif(4000, 0.9, seed=0)

@@ -224,6 +224,9 @@ def save_graphs(graphs: Sequence[Data], path: str | Path) -> Path:
     Shapes:
         stored: ``x`` ``[ΣN, F]``, ``edge_index`` ``[2, ΣE]``, per graph ``y``, ``base``.
 
+    References:
+        Learning to Reweight for Graph Neural Network (L2R-GNN), arXiv:2312.12475.
+
     Example:
         >>> import tempfile
         >>> graphs = make_spurious_motif(6, bias=0.5, seed=0)
@@ -255,6 +258,9 @@ def load_graphs(path: str | Path) -> list[Data]:
 
     Args:
         path: a ``.npz`` file from :func:`save_graphs` (``rl graph l2r-gnn generate``).
+
+    References:
+        Learning to Reweight for Graph Neural Network (L2R-GNN), arXiv:2312.12475.
 
     Example:
         >>> import tempfile
@@ -437,6 +443,9 @@ def load_molecule_csv(
         label_col: the label column (default: the first of ``target``, ``Class``, ``label``,
             ``y``, ``p_np``, any case).
 
+    References:
+        Learning to Reweight for Graph Neural Network (L2R-GNN), arXiv:2312.12475.
+
     Example:
         >>> import tempfile
         >>> f = Path(tempfile.mkdtemp()) / "m.csv"; _ = f.write_text("SMILES,label\\nCCO,1\\n")
@@ -508,6 +517,9 @@ def subsample(
         labels: class per molecule.
         limit: how many to keep.
         seed: seed of the draw.
+
+    References:
+        Learning to Reweight for Graph Neural Network (L2R-GNN), arXiv:2312.12475.
 
     Example:
         >>> subsample(["A", "B", "C", "D"], [0, 0, 1, 1], 2)[1]

@@ -53,6 +53,10 @@ def random_fourier_features(z: Tensor, num_features: int = 5, seed: int = 0) -> 
     Shapes:
         z: ``[n, d]`` -> ``[n, d, R]``.
 
+    References:
+        Learning to Reweight for Graph Neural Network (L2R-GNN), arXiv:2312.12475.
+        Zhang et al., Deep Stable Learning (StableNet), arXiv:2104.07876.
+
     Example:
         >>> random_fourier_features(torch.zeros(3, 2), 4).shape
         torch.Size([3, 2, 4])
@@ -83,6 +87,9 @@ def cross_cluster_dependence(
 
     Shapes:
         features: ``[n, d, R]``; clusters: ``[d]``; weights: ``[n]`` -> scalar.
+
+    References:
+        Learning to Reweight for Graph Neural Network (L2R-GNN), arXiv:2312.12475.
 
     Example:
         >>> f = random_fourier_features(torch.randn(64, 3))
@@ -120,6 +127,9 @@ def correlation_stability(correlations: Tensor) -> Tensor:
     Shapes:
         correlations: ``[T, d, d]`` -> ``[d, d]``.
 
+    References:
+        Learning to Reweight for Graph Neural Network (L2R-GNN), arXiv:2312.12475.
+
     Example:
         >>> c = torch.eye(2).expand(3, 2, 2)
         >>> correlation_stability(c).diagonal().tolist()
@@ -141,6 +151,9 @@ def cluster_variables(stability: Tensor, num_clusters: int) -> Tensor:
 
     Shapes:
         stability: ``[d, d]`` -> cluster ids ``[d]``.
+
+    References:
+        Learning to Reweight for Graph Neural Network (L2R-GNN), arXiv:2312.12475.
 
     Example:
         >>> s = torch.tensor([[1.0, 0.9, 0.0], [0.9, 1.0, 0.1], [0.0, 0.1, 1.0]])

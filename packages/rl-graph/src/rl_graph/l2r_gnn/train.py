@@ -108,7 +108,7 @@ def train(
         the mean cross-cluster dependence under the learned weights.
 
     References:
-        L2R-GNN, arXiv:2312.12475, Algorithm 1 (stochastic bi-level optimisation).
+        L2R-GNN, arXiv:2312.12475 (stochastic bi-level optimisation).
 
     Example:
         >>> from rl_graph.core.models import GINClassifier
@@ -212,7 +212,7 @@ def spurious_motif_metrics(
         seed: seed of the probe's random Fourier features.
 
     References:
-        L2R-GNN, arXiv:2312.12475, Table 2; DIR, arXiv:2201.12987.
+        L2R-GNN, arXiv:2312.12475; DIR, arXiv:2201.12987.
 
     Example:
         >>> from rl_graph.l2r_gnn.data import make_spurious_motif
@@ -273,7 +273,7 @@ def spurious_motif_experiment(
         return_model: also return the trained model.
 
     References:
-        L2R-GNN, arXiv:2312.12475, Table 2 (Spurious-Motif).
+        L2R-GNN, arXiv:2312.12475 (Spurious-Motif experiments).
 
     Example:
         >>> r = spurious_motif_experiment(0.9, "erm", num_train=12, num_test=9, epochs=1)
@@ -333,7 +333,7 @@ def molecule_metrics(model: GINClassifier, parts: dict[str, Sequence[Data]]) -> 
         parts: name -> graphs, e.g. ``{"valid": ..., "test": ...}``.
 
     References:
-        L2R-GNN, arXiv:2312.12475, Table 3 (OGB molecule sets, ROC-AUC).
+        L2R-GNN, arXiv:2312.12475 (OGB molecule sets, ROC-AUC).
 
     Example:
         >>> from rl_graph.l2r_gnn.data import featurise
@@ -386,7 +386,7 @@ def molecule_experiment(
         return_model: also return the trained model.
 
     References:
-        L2R-GNN, arXiv:2312.12475, Table 3.
+        L2R-GNN, arXiv:2312.12475 (molecule experiments).
 
     Example:
         >>> from rl_graph.l2r_gnn.data import featurise

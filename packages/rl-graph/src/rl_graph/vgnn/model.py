@@ -48,6 +48,13 @@ def admission_graph(codes: Sequence[int], label: int) -> Data:
     ``enc_edge_index`` holds the code-code edges (with self-loops), ``edge_index`` those
     plus code -> virtual edges; ``code`` is the code id per node (virtual: -1).
 
+    Args:
+        codes: the admission's code ids (at least one).
+        label: its binary outcome.
+
+    References:
+        Zhu & Razavian, VGNN, arXiv:1912.03761.
+
     Example:
         >>> g = admission_graph([4, 7], 1)
         >>> g.enc_edge_index.shape[1], g.edge_index.shape[1], g.code.tolist()
@@ -71,6 +78,13 @@ def admission_graph(codes: Sequence[int], label: int) -> Data:
 
 def kl_standard_normal(mu: Tensor, logvar: Tensor) -> Tensor:
     """Mean over nodes of KL(N(μ, exp(logvar)) ‖ N(0, I)), summed over dimensions.
+
+    Args:
+        mu: posterior means.
+        logvar: posterior log-variances.
+
+    References:
+        Zhu & Razavian, VGNN, arXiv:1912.03761 (the KL term)
 
     Shapes:
         mu, logvar: ``[N, d]`` -> scalar.
@@ -96,7 +110,7 @@ class VGNN(nn.Module):
         forward: batch of :func:`admission_graph` -> (logits ``[B]``, KL scalar).
 
     References:
-        Zhu & Razavian, VGNN, arXiv:1912.03761, Section 3.
+        Zhu & Razavian, VGNN, arXiv:1912.03761.
 
     Example:
         >>> from torch_geometric.data import Batch
@@ -163,6 +177,12 @@ class VGNN(nn.Module):
 def singular_values(representations: np.ndarray | Tensor) -> np.ndarray:
     """Singular values of the centred representation matrix, normalised to sum to 1.
 
+    Args:
+        representations: one row per admission.
+
+    References:
+        Zhu & Razavian, VGNN, arXiv:1912.03761 (interpretation analysis)
+
     Shapes:
         representations: ``[A, d]`` -> ``[min(A, d)]`` in decreasing order.
 
@@ -178,6 +198,12 @@ def singular_values(representations: np.ndarray | Tensor) -> np.ndarray:
 
 def effective_rank(representations: np.ndarray | Tensor) -> float:
     """exp(entropy) of the normalised singular values: how many directions are used.
+
+    Args:
+        representations: one row per admission.
+
+    References:
+        Zhu & Razavian, VGNN, arXiv:1912.03761; Roy & Vetterli, The effective rank, EUSIPCO 2007.
 
     Example:
         >>> 3.8 < effective_rank(np.random.default_rng(0).normal(size=(500, 4))) <= 4.0

@@ -26,7 +26,7 @@ from rl_graph.vgnn.data import MIMIC_DEMO, load_mimic_demo, make_synthetic_ehr
 from rl_shared.reproduce import Anchor, Reproduction, Result, RunContext
 from rl_shared.reproduce.stats import fmt_mean_std, mean_std
 
-__all__ = ["REPRODUCTION", "run"]
+__all__ = ["REPRODUCTION"]
 
 PAPER = (
     "Variationally Regularized Graph-based Representation Learning for Electronic Health "

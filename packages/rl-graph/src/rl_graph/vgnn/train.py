@@ -86,7 +86,7 @@ def fit_vgnn(
         device: where to train (default: where the model is).
 
     References:
-        VGNN, arXiv:1912.03761, Eq. (8) (the variational objective).
+        VGNN, arXiv:1912.03761 (the variational objective).
 
     Example:
         >>> graphs = [admission_graph([0, 1], 1), admission_graph([2], 0)]
@@ -196,7 +196,7 @@ class OutcomeModel:
         config: what the training recorded (data, seed, split).
 
     References:
-        VGNN, arXiv:1912.03761 (the three models of its Table 2).
+        VGNN, arXiv:1912.03761 (the models it compares).
 
     Example:
         >>> m = OutcomeModel("logreg", ["a", "b"], coef=np.array([1.0, -1.0]), intercept=0.0)
@@ -243,7 +243,7 @@ def ehr_experiment(
         return_model: also return the trained :class:`OutcomeModel`.
 
     References:
-        VGNN, arXiv:1912.03761, Table 2.
+        VGNN, arXiv:1912.03761 (outcome prediction, AUPRC).
 
     Example:
         >>> from rl_graph.vgnn.data import make_synthetic_ehr
