@@ -121,17 +121,17 @@ def encode_cached(
     if batch_size < 1:
         raise BadInput(f"batch_size must be at least 1, got {batch_size}")
     texts = list(texts)
+    path = cache_path(model, texts, model_id=model_id, normalize=normalize, prompt=prompt)
+    if cache and path.is_file():  # a hit never loads the model
+        cached = np.load(path)
+        if cached.shape[0] == len(texts):
+            return cached
     if isinstance(model, str | os.PathLike) and encoder is None:
         from rl_shared.models import load_sentence_transformer
 
         loaded = load_sentence_transformer(model)
     else:
         loaded = model
-    path = cache_path(model, texts, model_id=model_id, normalize=normalize, prompt=prompt)
-    if cache and path.is_file():
-        cached = np.load(path)
-        if cached.shape[0] == len(texts):
-            return cached
     inputs = [(prompt or "") + t for t in texts]
     if encoder is not None:
         vectors = encoder(inputs)
