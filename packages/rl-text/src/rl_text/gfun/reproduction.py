@@ -9,8 +9,8 @@ per-language baselines (TF-IDF + linear SVM on that language only), Fun (gFun wi
 posterior view alone), gFun with each single view, and gFun with all views. Views:
 posteriors (X), word-class embeddings (W), a shared character-n-gram encoder (M, in place
 of MUSE), and — full mode only — all-MiniLM-L6-v2 (B, English-only, in place of mBERT).
-``--smoke``: 30 training documents per language, 60 test rows, no MiniLM view (the code path
-only). ``--quick``: 150 training documents per language, 300 test rows, no MiniLM view.
+``--smoke``: 4 languages (de, ja low-resource), 30 training documents per language, 60 test
+rows, 2 calibration folds, no MiniLM view (the code path only). ``--quick``: 150 training documents per language, 300 test rows, no MiniLM view.
 
 References:
     Moreo, Pedrotti, Sebastiani, "Generalized Funnelling", ACM TOIS 40 (2022),
@@ -27,7 +27,7 @@ LANGS = ("en", "de", "es", "fr", "it", "ja", "nl", "pl", "pt", "ru", "zh")
 LOW_RESOURCE = ("de", "ja", "pl", "zh")
 
 
-def _plot(tables: dict[str, dict[str, dict[str, dict[str, float]]]], ctx: RunContext) -> None:
+def _plot(tables: dict, langs: tuple[str, ...], ctx: RunContext) -> None:
     import numpy as np
 
     from rl_shared.plotting import subplots
@@ -35,11 +35,11 @@ def _plot(tables: dict[str, dict[str, dict[str, dict[str, float]]]], ctx: RunCon
     fig, axes = subplots(1, len(tables), figsize=(6 * len(tables), 3.6), sharey=True)
     for ax, (setting, systems) in zip(np.atleast_1d(axes), tables.items()):
         shown = [s for s in ("per-language", "Fun (X)", "gFun (all)") if s in systems]
-        x = np.arange(len(LANGS))
+        x = np.arange(len(langs))
         for k, name in enumerate(shown):
-            vals = [systems[name][lang]["macro_f1"] for lang in LANGS]
+            vals = [systems[name][lang]["macro_f1"] for lang in langs]
             ax.bar(x + (k - 1) * 0.27, vals, 0.27, label=name)
-        ax.set_xticks(x, LANGS)
+        ax.set_xticks(x, langs)
         ax.set_xlabel("test language")
         ax.set_title(setting)
         ax.set_ylim(0, 1)
@@ -68,13 +68,13 @@ class _Cached:
         return self.memo[key]
 
 
-def _table(systems: dict[str, dict[str, dict[str, float]]]) -> str:
-    head = "| system | " + " | ".join(LANGS) + " | mean |\n|---|" + "---|" * (len(LANGS) + 1)
+def _table(systems: dict, langs: tuple[str, ...]) -> str:
+    head = "| system | " + " | ".join(langs) + " | mean |\n|---|" + "---|" * (len(langs) + 1)
     rows = []
     for name, per in systems.items():
-        cells = [f"{per[lang]['macro_f1']:.3f} / {per[lang]['micro_f1']:.3f}" for lang in LANGS]
-        mac = sum(per[lang]["macro_f1"] for lang in LANGS) / len(LANGS)
-        mic = sum(per[lang]["micro_f1"] for lang in LANGS) / len(LANGS)
+        cells = [f"{per[lang]['macro_f1']:.3f} / {per[lang]['micro_f1']:.3f}" for lang in langs]
+        mac = sum(per[lang]["macro_f1"] for lang in langs) / len(langs)
+        mic = sum(per[lang]["micro_f1"] for lang in langs) / len(langs)
         rows.append(f"| {name} | " + " | ".join(cells) + f" | {mac:.3f} / {mic:.3f} |")
     return "\n".join([head, *rows])
 
@@ -105,15 +105,17 @@ def _run(ctx: RunContext) -> Result:
         nonparallel_split,
     )
 
+    langs = ctx.pick(smoke=("en", "de", "ja", "zh"), quick=LANGS, full=LANGS)
+    low = ctx.pick(smoke=("de", "ja"), quick=LOW_RESOURCE, full=LOW_RESOURCE)
     per_lang, n_test = ctx.pick(smoke=(30, 60), quick=(150, 300), full=(None, None))
-    train = load_genre_corpus("train", LANGS)
-    test = load_genre_corpus("test", LANGS)
+    train = load_genre_corpus("train", langs)
+    test = load_genre_corpus("test", langs)
     rows = (
         sorted(random.Random(ctx.seed).sample(range(len(test.rows)), n_test))
         if n_test
         else list(range(len(test.rows)))
     )
-    test_docs = {lang: test.select(lang, rows)[0] for lang in LANGS}
+    test_docs = {lang: test.select(lang, rows)[0] for lang in langs}
     y_test = test.labels[rows]
     encoder = None
     if ctx.size == "full":
@@ -123,7 +125,7 @@ def _run(ctx: RunContext) -> Result:
 
     def view_sets() -> dict[str, list]:
         # each view is fitted once per setting and shared by the single-view and all-view models
-        x = _Cached(PosteriorView(folds=ctx.pick(smoke=3, quick=3, full=5)))
+        x = _Cached(PosteriorView(folds=ctx.pick(smoke=2, quick=3, full=5)))
         w = _Cached(WordClassEmbeddingView())
         dim = ctx.pick(smoke=16, quick=64, full=100)
         m = _Cached(MultilingualEmbeddingView(dim, seed=ctx.seed))
@@ -138,42 +140,42 @@ def _run(ctx: RunContext) -> Result:
 
     settings = {
         "non-parallel": {},
-        "low-resource": {lang: 20 for lang in LOW_RESOURCE},
+        "low-resource": {lang: 20 for lang in low},
     }
     tables: dict[str, dict] = {}
     metrics: dict[str, float] = {}
     for setting, sizes in ctx.track(list(settings.items()), "settings"):
-        caps = {lang: per_lang for lang in LANGS} if per_lang else {}
+        caps = {lang: per_lang for lang in langs} if per_lang else {}
         caps.update(sizes)
-        split = nonparallel_split(len(train.rows), LANGS, seed=ctx.seed, sizes=caps or None)
-        docs = {lang: train.select(lang, split[lang])[0] for lang in LANGS}
-        labels = {lang: train.select(lang, split[lang])[1] for lang in LANGS}
+        split = nonparallel_split(len(train.rows), langs, seed=ctx.seed, sizes=caps or None)
+        docs = {lang: train.select(lang, split[lang])[0] for lang in langs}
+        labels = {lang: train.select(lang, split[lang])[1] for lang in langs}
         systems: dict[str, dict[str, dict[str, float]]] = {}
         pred = PerLanguageBaseline(3).fit(docs, labels).predict(test_docs)
-        systems["per-language"] = {lang: f1_scores(y_test, pred[lang], 3) for lang in LANGS}
+        systems["per-language"] = {lang: f1_scores(y_test, pred[lang], 3) for lang in langs}
         for name, views in view_sets().items():
             model = GeneralizedFunnelling(3, views, seed=ctx.seed).fit(docs, labels)
             pred = model.predict(test_docs)
-            systems[name] = {lang: f1_scores(y_test, pred[lang], 3) for lang in LANGS}
+            systems[name] = {lang: f1_scores(y_test, pred[lang], 3) for lang in langs}
         tables[setting] = systems
         for name, per in systems.items():
             for avg in ("macro_f1", "micro_f1"):
                 metrics[f"{setting}/{name}/{avg}"] = round(
-                    sum(per[lang][avg] for lang in LANGS) / len(LANGS), 4
+                    sum(per[lang][avg] for lang in langs) / len(langs), 4
                 )
             if sizes:
                 metrics[f"{setting}/{name}/macro_f1-low-langs"] = round(
                     sum(per[lang]["macro_f1"] for lang in sizes) / len(sizes), 4
                 )
-    _plot(tables, ctx)
-    n_train = min(per_lang or len(train.rows), len(train.rows) // len(LANGS))
+    _plot(tables, langs, ctx)
+    n_train = min(per_lang or len(train.rows), len(train.rows) // len(langs))
     size = (
         f"{len(rows)} test rows per language, {n_train} training documents "
-        f"per language (low-resource: {', '.join(LOW_RESOURCE)} with 20), seed {ctx.seed}"
+        f"per language (low-resource: {', '.join(low)} with 20), seed {ctx.seed}"
         + (f"; no MiniLM view at the {ctx.size} size" if ctx.size != "full" else "")
     )
     details = "\n\n".join(
-        f"### {setting} (macro-F1 / micro-F1; {size})\n\n{_table(systems)}"
+        f"### {setting} (macro-F1 / micro-F1; {size})\n\n{_table(systems, langs)}"
         for setting, systems in tables.items()
     )
     g, f, b = (
