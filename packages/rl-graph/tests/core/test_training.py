@@ -11,7 +11,10 @@ from rl_shared.errors import BadInput, UnknownName
 
 def _graphs(labels):
     edge = torch.tensor([[0, 1, 1, 2], [1, 0, 2, 1]])
-    return [Data(x=torch.full((3, 1), float(i)), edge_index=edge, y=torch.tensor([y])) for i, y in enumerate(labels)]
+    return [
+        Data(x=torch.full((3, 1), float(i)), edge_index=edge, y=torch.tensor([y]))
+        for i, y in enumerate(labels)
+    ]
 
 
 def test_predict_gives_probabilities_in_loader_order():

@@ -1,6 +1,5 @@
-import pytest
-
 import numpy as np
+import pytest
 import torch
 
 from rl_graph.l2r_gnn.data import (
@@ -124,7 +123,7 @@ def test_graph_file_errors(tmp_path):
     with pytest.raises(BadInput, match="generate"):
         load_graphs(tmp_path / "missing.npz")
     np.savez(tmp_path / "other.npz", a=np.zeros(2))
-    with pytest.raises(MalformedFile, match="other.npz"):
+    with pytest.raises(MalformedFile, match=r"other\.npz"):
         load_graphs(tmp_path / "other.npz")
 
 
@@ -146,5 +145,5 @@ def test_generator_leaves_global_random_state_alone():
 def test_csv_of_your_own(tmp_path):
     (tmp_path / "mine.csv").write_text("id,SMILES,p_np\n1,CCO,1\n2,CCN,0\n")
     assert load_molecule_csv(tmp_path / "mine.csv") == (["CCO", "CCN"], [1, 0])
-    with pytest.raises(MalformedFile, match="mine.csv:1: header"):
+    with pytest.raises(MalformedFile, match=r"mine\.csv:1: header"):
         load_molecule_csv(tmp_path / "mine.csv", label_col="activity")

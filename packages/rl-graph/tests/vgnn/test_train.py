@@ -45,7 +45,9 @@ def test_saved_model_scores_like_the_trained_one(data, kind, tmp_path):
         x = data.multi_hot()
         assert np.allclose(p1, 1 / (1 + np.exp(-(x @ trained.coef + trained.intercept))))
     else:
-        probs, _ = predict_vgnn(trained.net, [admission_graph(c, y) for c, y in zip(data.codes, data.labels)])
+        probs, _ = predict_vgnn(
+            trained.net, [admission_graph(c, y) for c, y in zip(data.codes, data.labels)]
+        )
         assert np.allclose(probs, p1, atol=1e-6)
 
 

@@ -60,7 +60,9 @@ def _resolve(spec: str) -> tuple[str, Any]:
     if path.is_dir():
         path = path / GRAPH_FILE
         if not path.is_file():
-            raise BadInput(f"{spec} holds no {GRAPH_FILE}; write one with `rl graph l2r-gnn generate`")
+            raise BadInput(
+                f"{spec} holds no {GRAPH_FILE}; write one with `rl graph l2r-gnn generate`"
+            )
     if path.suffix == ".npz":
         return "graphs", path
     if path.suffix == ".csv":
@@ -148,7 +150,9 @@ def generate_cmd(
     if as_json:
         emit_json(payload)
     else:
-        click.echo(f"wrote {len(graphs)} graphs (measured bias {payload['measured_bias']:.3f}) to {path}")
+        click.echo(
+            f"wrote {len(graphs)} graphs (measured bias {payload['measured_bias']:.3f}) to {path}"
+        )
 
 
 @group.command("train")

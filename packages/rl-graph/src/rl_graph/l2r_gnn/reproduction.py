@@ -220,9 +220,7 @@ def run_molecules(ctx: RunContext) -> Result:
         vals = [mean_std([r["test_roc_auc"] for r in runs[(d, m)]]) for d in MOLECULE_SETS]
         ax.bar(x + 0.35 * i, [v[0] for v in vals], 0.35, yerr=[v[1] for v in vals], label=m.upper())
     ax.set_xticks(x + 0.175, MOLECULE_SETS)
-    ax.set(
-        xlabel="MoleculeNet set", ylabel="test ROC-AUC", ylim=(0.4, 1.0), title="scaffold split"
-    )
+    ax.set(xlabel="MoleculeNet set", ylabel="test ROC-AUC", ylim=(0.4, 1.0), title="scaffold split")
     ax.legend()
     plot = ctx.save_figure(fig, "molecules.png").name
     summary = "Scaffold-split test ROC-AUC, ERM vs L2R-GNN: " + ", ".join(

@@ -420,9 +420,7 @@ def molecule_experiment(
     return (out, model) if return_model else out
 
 
-def save_gin(
-    model: GINClassifier, folder: str | Path, extra: dict[str, Any] | None = None
-) -> Path:
+def save_gin(model: GINClassifier, folder: str | Path, extra: dict[str, Any] | None = None) -> Path:
     """Save a trained classifier as a model folder (``config.json`` + safetensors + card).
 
     Args:

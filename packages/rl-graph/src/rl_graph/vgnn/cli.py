@@ -90,9 +90,7 @@ def group() -> None:
 
 @group.command("train")
 @data_option(default="synthetic", help=DATA_HELP)
-@model_option(
-    default="vgnn", help="vgnn, encdec (the encoder-decoder without KL term) or logreg."
-)
+@model_option(default="vgnn", help="vgnn, encdec (the encoder-decoder without KL term) or logreg.")
 @out_option(help="Output folder: the model goes to OUT/model/, the metrics to OUT/metrics.json.")
 @outcome_option
 @click.option(
@@ -160,9 +158,7 @@ def train_cmd(
 
 @group.command("evaluate")
 @model_option(default=None, help="A model folder written by `train` (OUT/model).")
-@data_option(
-    help=DATA_HELP + " synthetic is drawn again with the training run's size and seed."
-)
+@data_option(help=DATA_HELP + " synthetic is drawn again with the training run's size and seed.")
 @out_option(required=False, help="Optional folder for OUT/metrics.json.")
 @outcome_option
 @click.option(

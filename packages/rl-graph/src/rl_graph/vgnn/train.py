@@ -390,7 +390,10 @@ def score_admissions(model: OutcomeModel, data: EHRData) -> tuple[np.ndarray, np
         ([0, 1], True)
     """
     position = {code: i for i, code in enumerate(model.vocab)}
-    mapped = [sorted({position[data.vocab[c]] for c in codes if data.vocab[c] in position}) for codes in data.codes]
+    mapped = [
+        sorted({position[data.vocab[c]] for c in codes if data.vocab[c] in position})
+        for codes in data.codes
+    ]
     index = np.array([i for i, codes in enumerate(mapped) if codes], dtype=np.int64)
     if len(index) == 0:
         raise BadInput("no admission shares a medical code with the model's vocabulary")
