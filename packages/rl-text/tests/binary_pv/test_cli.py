@@ -4,7 +4,7 @@ import json
 
 from click.testing import CliRunner
 
-from rl_text.binary_pv.cli import binary_pv
+from rl_text.binary_pv.cli import group
 
 DOCS = [
     "the cat sat on the mat",
@@ -19,53 +19,29 @@ def test_train_then_encode_writes_bit_strings(tmp_path) -> None:
     data.write_text("\n".join(DOCS * 3) + "\n")
     runner = CliRunner()
     res = runner.invoke(
-        binary_pv,
-        [
-            "train",
-            "--input",
-            str(data),
-            "--out",
-            str(tmp_path / "m"),
-            "--bits",
-            "12",
-            "--epochs",
-            "2",
-            "--json",
-        ],
-    )
+        group,
+        ["train", "--data", str(data), "--out", str(tmp_path / "run"), "--bits", "12",
+         "--epochs", "2", "--json"],
+    )  # fmt: skip
     assert res.exit_code == 0, res.output
-    assert json.loads(res.output)["documents"] == 12
+    info = json.loads(res.stdout)
+    assert info["documents"] == 12 and info["model"] == str(tmp_path / "run" / "model")
     res = runner.invoke(
-        binary_pv,
-        [
-            "encode",
-            "--model",
-            str(tmp_path / "m"),
-            "--input",
-            str(data),
-            "--output",
-            str(tmp_path / "c.txt"),
-            "--epochs",
-            "2",
-        ],
-    )
+        group,
+        ["encode", "--model", info["model"], "--data", str(data), "--out", str(tmp_path / "enc"),
+         "--epochs", "2", "--json"],
+    )  # fmt: skip
     assert res.exit_code == 0, res.output
-    lines = (tmp_path / "c.txt").read_text().splitlines()
+    assert json.loads(res.stdout)["bits"] == 12
+    lines = (tmp_path / "enc" / "codes.txt").read_text().splitlines()
     assert len(lines) == 12 and all(len(x) == 12 and set(x) <= {"0", "1"} for x in lines)
 
 
 def test_encode_with_a_bad_model_folder_is_one_sentence(tmp_path) -> None:
     (tmp_path / "in.txt").write_text("a cat\n")
     res = CliRunner().invoke(
-        binary_pv,
-        [
-            "encode",
-            "--model",
-            str(tmp_path),
-            "--input",
-            str(tmp_path / "in.txt"),
-            "--output",
-            str(tmp_path / "o"),
-        ],
-    )
-    assert res.exit_code != 0 and "not a saved binary PV model" in str(res.exception)
+        group,
+        ["encode", "--model", str(tmp_path), "--data", str(tmp_path / "in.txt"), "--out",
+         str(tmp_path / "o")],
+    )  # fmt: skip
+    assert res.exit_code != 0 and "not a saved model" in str(res.exception)

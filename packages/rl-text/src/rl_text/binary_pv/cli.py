@@ -1,98 +1,112 @@
 """``rl text binary-pv train|encode|evaluate``: binary paragraph vectors.
 
+``train`` saves the model to ``OUT/model/``; ``encode`` writes ``OUT/codes.txt``.
+
 Example:
     >>> from click.testing import CliRunner
-    >>> CliRunner().invoke(binary_pv, ["--help"]).exit_code
+    >>> CliRunner().invoke(group, ["--help"]).exit_code
     0
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from rl_shared.cli.common import emit_json, json_option, seed_option
+from rl_shared.cli import data_option, emit_json, json_option, model_option, out_option, seed_option
 
-__all__ = ["binary_pv"]
+__all__ = ["group"]
+
+epochs_option = click.option("--epochs", type=click.IntRange(min=1), default=20, show_default=True)
 
 
 def _lines(path: str) -> list[str]:
-    return [t for t in open(path, encoding="utf-8").read().splitlines() if t.strip()]
+    from rl_shared.errors import DatasetNotFound
+
+    file = Path(path)
+    if not file.is_file():
+        raise DatasetNotFound(file.name, file.parent, "no such file")
+    return [t for t in file.read_text(encoding="utf-8").splitlines() if t.strip()]
 
 
 @click.group("binary-pv")
-def binary_pv() -> None:
+def group() -> None:
     """Binary Paragraph Vectors: PV-DBOW with bit codes, retrieval by Hamming distance."""
 
 
-@binary_pv.command("train")
+@group.command("train")
+@data_option(help="A text file, one document per line.")
+@out_option(help="Output folder; the model (with the training documents' codes) goes to OUT/model/.")
+@click.option("--bits", type=click.IntRange(min=1), default=64, show_default=True)
 @click.option(
-    "--input",
-    "input_",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False),
-    help="One document per line.",
+    "--real-dim",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Real-Binary model with a real code of this size.",
 )
-@click.option("--out", required=True, type=click.Path(file_okay=False))
-@click.option("--bits", type=int, default=64, show_default=True)
-@click.option(
-    "--real-dim", type=int, default=None, help="Real-Binary model with a real code of this size."
-)
-@click.option("--epochs", type=int, default=20, show_default=True)
-@click.option("--min-count", type=int, default=2, show_default=True)
+@epochs_option
+@click.option("--min-count", type=click.IntRange(min=1), default=2, show_default=True)
 @seed_option
 @json_option
-def train_cmd(input_, out, bits, real_dim, epochs, min_count, seed, as_json) -> None:
-    """Train on INPUT's lines and save the model (codes of the training documents inside)."""
-    import torch
-
+def train_cmd(data, out, bits, real_dim, epochs, min_count, seed, as_json) -> None:
+    """Train on DATA's lines and save OUT/model/ (codes of the training documents inside)."""
     from rl_text.binary_pv import BinaryParagraphVector, Corpus, RealBinaryParagraphVector, train_pv
-    from rl_text.binary_pv.storage import save_pv
+    from rl_text.binary_pv.model import save_pv
 
-    corpus = Corpus.build(_lines(input_), min_count=min_count)
-    torch.manual_seed(seed)
+    corpus = Corpus.build(_lines(data), min_count=min_count)
     if real_dim:
         model = RealBinaryParagraphVector(len(corpus.vocab), len(corpus.docs), bits, real_dim)
     else:
         model = BinaryParagraphVector(len(corpus.vocab), len(corpus.docs), bits)
     losses = train_pv(model, corpus, epochs=epochs, seed=seed, show_progress=not as_json)
-    save_pv(out, model, corpus)
+    folder = save_pv(Path(out) / "model", model, corpus)
     if as_json:
         emit_json(
-            {"model": out, "bits": bits, "documents": len(corpus.docs), "final_loss": losses[-1]}
+            {
+                "model": str(folder),
+                "bits": bits,
+                "documents": len(corpus.docs),
+                "final_loss": losses[-1],
+            }
         )
     else:
         click.echo(
-            f"saved {out}: {len(corpus.docs)} documents, {len(corpus.vocab)} words, loss {losses[-1]:.4f}"
+            f"saved {folder}: {len(corpus.docs)} documents, {len(corpus.vocab)} words, "
+            f"loss {losses[-1]:.4f}"
         )
 
 
-@binary_pv.command("encode")
-@click.option("--model", required=True, type=click.Path(exists=True, file_okay=False))
-@click.option("--input", "input_", required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option(
-    "--output", required=True, type=click.Path(dir_okay=False), help="Bit strings, one per line."
-)
-@click.option("--epochs", type=int, default=20, show_default=True)
+@group.command("encode")
+@model_option(default=None, help="OUT/model from `rl text binary-pv train`.")
+@data_option(help="A text file, one document per line.")
+@out_option(help="Output folder; the bit strings go to OUT/codes.txt, one per line.")
+@epochs_option
 @seed_option
-def encode_cmd(model, input_, output, epochs, seed) -> None:
-    """Infer binary codes of INPUT's lines (word weights frozen)."""
+@json_option
+def encode_cmd(model, data, out, epochs, seed, as_json) -> None:
+    """Infer binary codes of DATA's lines (word weights frozen) into OUT/codes.txt."""
     from rl_shared.io import atomic_write_text
     from rl_text.binary_pv import infer_codes
-    from rl_text.binary_pv.storage import load_pv
+    from rl_text.binary_pv.model import load_pv
 
     pv, corpus = load_pv(model)
-    codes, _ = infer_codes(pv, corpus, _lines(input_), epochs=epochs, seed=seed)
-    atomic_write_text(output, "".join("".join(map(str, row)) + "\n" for row in codes.tolist()))
-    click.echo(f"wrote {len(codes)} codes of {codes.shape[1]} bits to {output}")
+    codes, _ = infer_codes(pv, corpus, _lines(data), epochs=epochs, seed=seed)
+    path = Path(out) / "codes.txt"
+    atomic_write_text(path, "".join("".join(map(str, row)) + "\n" for row in codes.tolist()))
+    if as_json:
+        emit_json({"out": str(path), "documents": len(codes), "bits": codes.shape[1]})
+    else:
+        click.echo(f"wrote {len(codes)} codes of {codes.shape[1]} bits to {path}")
 
 
-@binary_pv.command("evaluate")
-@click.option("--bits", type=int, default=64, show_default=True)
-@click.option("--epochs", type=int, default=20, show_default=True)
+@group.command("evaluate")
+@click.option("--bits", type=click.IntRange(min=1), default=64, show_default=True)
+@epochs_option
 @seed_option
 @json_option
 def evaluate_cmd(bits, epochs, seed, as_json) -> None:
-    """Same-genre retrieval on STS-B (train rows = database, test rows = queries)."""
+    """Train and test on same-genre STS-B retrieval (train rows = database, test = queries)."""
     import torch
 
     from rl_text.binary_pv import (
@@ -108,7 +122,6 @@ def evaluate_cmd(bits, epochs, seed, as_json) -> None:
 
     train, test = load_genre_corpus("train", ["en"]), load_genre_corpus("test", ["en"])
     corpus = Corpus.build(train.docs["en"])
-    torch.manual_seed(seed)
     model = BinaryParagraphVector(len(corpus.vocab), len(corpus.docs), bits)
     train_pv(model, corpus, epochs=epochs, seed=seed, show_progress=not as_json)
     q, _ = infer_codes(model, corpus, test.docs["en"], epochs=epochs, seed=seed)

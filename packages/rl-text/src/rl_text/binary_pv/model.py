@@ -27,10 +27,13 @@ Example:
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import torch
 from torch import Tensor, nn
 
 from rl_shared.errors import BadInput
+from rl_text.binary_pv.data import Corpus
 
 __all__ = ["BinaryParagraphVector", "RealBinaryParagraphVector", "binarize_ste", "ns_loss"]
 
@@ -157,3 +160,74 @@ class RealBinaryParagraphVector(nn.Module):
         table = nn.Embedding(n, self.dim)
         nn.init.normal_(table.weight, std=0.1)
         return table
+
+
+KIND = "text.binary-pv"
+CITATION = """@inproceedings{grzegorczyk2017binary,
+  title = {Binary Paragraph Vectors},
+  author = {Grzegorczyk, Karol and Kurdziel, Marcin},
+  booktitle = {Proceedings of the 2nd Workshop on Representation Learning for NLP},
+  year = {2017},
+  note = {arXiv:1611.01116}
+}"""
+
+
+def save_pv(folder: str | Path, model: nn.Module, corpus: Corpus) -> Path:
+    """Save a (Real-)Binary PV model with its vocabulary as an :mod:`rl_shared.artifacts` folder.
+
+    Args:
+        folder: the model folder (replaced atomically when it exists).
+        model: a :class:`BinaryParagraphVector` or :class:`RealBinaryParagraphVector`.
+        corpus: the training corpus (its vocabulary and counts are kept, not its documents).
+
+    Example:
+        >>> import tempfile
+        >>> corpus = Corpus.build(["a cat", "a dog"], min_count=1)
+        >>> model = BinaryParagraphVector(len(corpus.vocab), 2, bits=4)
+        >>> folder = save_pv(tempfile.mkdtemp() + "/pv", model, corpus)
+        >>> again, c2 = load_pv(folder)
+        >>> bool((again.codes() == model.codes()).all()), c2.vocab == corpus.vocab
+        (True, True)
+    """
+    from rl_shared.artifacts import save_model
+
+    real = isinstance(model, RealBinaryParagraphVector)
+    config = {
+        "variant": "real-binary" if real else "binary",
+        "bits": model.bits,
+        "dim": model.dim if real else None,
+        "n_docs": model.doc.num_embeddings,
+        "binarize": None if real else model.binarize,
+        "vocab": corpus.vocab,
+        "counts": corpus.counts.tolist(),
+    }
+    return save_model(
+        folder,
+        kind=KIND,
+        config=config,
+        tensors=model,
+        citation=CITATION,
+        summary=f"{'Real-' if real else ''}Binary PV-DBOW with {model.bits}-bit document codes.",
+    )
+
+
+def load_pv(folder: str | Path) -> tuple[nn.Module, Corpus]:
+    """``(model, corpus)`` from :func:`save_pv` (the corpus has the vocabulary, no documents).
+
+    Raises:
+        ModelNotFound: the folder is not a saved model.
+        BadInput: it holds another kind of model.
+    """
+    import numpy as np
+
+    from rl_shared.artifacts import load_model
+
+    art = load_model(folder, kind=KIND)
+    c = art.config
+    corpus = Corpus(c["vocab"], np.array(c["counts"], dtype=np.int64), [])
+    if c["variant"] == "real-binary":
+        model = RealBinaryParagraphVector(len(c["vocab"]), c["n_docs"], c["bits"], c["dim"])
+    else:
+        model = BinaryParagraphVector(len(c["vocab"]), c["n_docs"], c["bits"], c["binarize"])
+    art.load_into(model)
+    return model, corpus

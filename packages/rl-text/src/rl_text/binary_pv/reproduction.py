@@ -6,7 +6,8 @@ the queries (their codes are inferred with the word weights frozen). Relevant = 
 Compared: Binary PV-DBOW at 32 / 64 / 128 bits; gensim's real-valued Doc2Vec (PV-DBOW)
 hashed to the same number of bits with random hyperplanes; Doc2Vec's real vectors with
 cosine (no hashing); and Real-Binary PV-DBOW (32-bit code filters the 100 nearest by
-Hamming distance, its real code re-ranks them by cosine). ``--quick``: 2,000 database and
+Hamming distance, its real code re-ranks them by cosine). ``--smoke``: 200 database and 40
+query documents, 2 epochs, 32 / 64 bits (the code path only). ``--quick``: 2,000 database and
 300 query documents, 12 epochs; full: all 4,749 / 1,005, 40 epochs.
 
 References:
@@ -22,31 +23,33 @@ __all__ = ["REPRODUCTION", "run"]
 BITS = (32, 64, 128)
 
 
-def _plot(rows: dict[str, dict[int, float]], path) -> None:
-    import matplotlib
+def _plot(rows: dict[str, dict[int, float]], bits: tuple[int, ...], ctx: RunContext) -> None:
+    from rl_shared.plotting import subplots
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(5, 3.5))
+    fig, ax = subplots(figsize=(5, 3.5))
     for name, series in rows.items():
         ax.plot(list(series), list(series.values()), marker="o", label=name)
     ax.set_xscale("log", base=2)
-    ax.set_xticks(BITS, [str(b) for b in BITS])
+    ax.set_xticks(bits, [str(b) for b in bits])
     ax.set_xlabel("code bits")
     ax.set_ylabel("precision@10 (same genre)")
+    ax.set_title("Same-genre STS-B retrieval by Hamming distance")
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    ctx.save_figure(fig, "precision_vs_bits.png")
 
 
 def run(ctx: RunContext) -> Result:
     """Train the binary models and gensim's Doc2Vec, retrieve, score."""
+    from rl_shared.runtime import threads
+
+    with threads(1):  # tiny ops: one thread is many times faster on a busy machine
+        return _run(ctx)
+
+
+def _run(ctx: RunContext) -> Result:
     import random
 
     import numpy as np
-    import torch
     from gensim.models.doc2vec import Doc2Vec, TaggedDocument
 
     from rl_text.binary_pv import (
@@ -62,11 +65,11 @@ def run(ctx: RunContext) -> Result:
         tokenize,
         train_pv,
     )
+    from rl_shared.runtime import seed_everything
     from rl_text.gfun.data import load_genre_corpus
 
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # tiny ops: one thread is many times faster on a busy machine
-    n_db, n_q, epochs = (2000, 300, 12) if ctx.quick else (None, None, 40)
+    n_db, n_q, epochs = ctx.pick(smoke=(200, 40, 2), quick=(2000, 300, 12), full=(None, None, 40))
+    bits_list = ctx.pick(smoke=(32, 64), quick=BITS, full=BITS)
     train, test = load_genre_corpus("train", ["en"]), load_genre_corpus("test", ["en"])
     rng = random.Random(ctx.seed)
     # database in random order: STS-B rows are grouped by source, and Hamming ties (many at
@@ -83,8 +86,8 @@ def run(ctx: RunContext) -> Result:
         metrics[f"{name}/p@10"] = round(precision_at_k(ranking, q_y, db_y, 10), 4)
         metrics[f"{name}/map"] = mean_average_precision(ranking, q_y, db_y)
 
-    for bits in ctx.track(BITS, "binary PV-DBOW"):
-        torch.manual_seed(ctx.seed)
+    for bits in ctx.track(bits_list, "binary PV-DBOW"):
+        seed_everything(ctx.seed)
         model = BinaryParagraphVector(len(corpus.vocab), len(corpus.docs), bits)
         train_pv(model, corpus, epochs=epochs, batch_size=512, lr=0.01, seed=ctx.seed)
         q_codes, _ = infer_codes(model, corpus, q_docs, epochs=epochs, seed=ctx.seed)
@@ -108,13 +111,13 @@ def run(ctx: RunContext) -> Result:
         db_real / np.linalg.norm(db_real, axis=1, keepdims=True)
     ).T
     score("doc2vec-real-128d", np.argsort(-cos, axis=1, kind="stable"))
-    for bits in BITS:
+    for bits in bits_list:
         db_codes, planes = random_hyperplane_codes(db_real, bits, seed=ctx.seed)
         q_codes, _ = random_hyperplane_codes(q_real, bits, planes=planes)
         score(f"doc2vec-lsh-{bits}", rank_by_hamming(q_codes, db_codes))
         p10["Doc2Vec + random hyperplanes"][bits] = metrics[f"doc2vec-lsh-{bits}/p@10"]
 
-    torch.manual_seed(ctx.seed)
+    seed_everything(ctx.seed)
     rb = RealBinaryParagraphVector(len(corpus.vocab), len(corpus.docs), bits=32, dim=128)
     train_pv(rb, corpus, epochs=epochs, batch_size=512, lr=0.01, seed=ctx.seed)
     q_codes, table = infer_codes(rb, corpus, q_docs, epochs=epochs, seed=ctx.seed)
@@ -123,8 +126,7 @@ def run(ctx: RunContext) -> Result:
     score(
         "real-binary-rerank-top100", rerank(ranking, rb.real(table).numpy(), rb.real().numpy(), 100)
     )
-    torch.set_num_threads(threads)
-    _plot(p10, ctx.out_dir / "precision_vs_bits.png")
+    _plot(p10, bits_list, ctx)
 
     chance = float(np.mean(q_y[:, None] == db_y[None, :]))
     metrics["chance/p@10"] = round(chance, 4)
@@ -136,7 +138,7 @@ def run(ctx: RunContext) -> Result:
         f"{len(db_docs)} database / {len(q_docs)} query documents, vocabulary "
         f"{len(corpus.vocab)}, {epochs} epochs, seed {ctx.seed}; chance P@10 {chance:.4f}"
     )
-    best_bin = max(BITS, key=lambda b: metrics[f"binary-pv-{b}/p@10"])
+    best_bin = max(bits_list, key=lambda b: metrics[f"binary-pv-{b}/p@10"])
     return Result(
         metrics=metrics,
         anchors=[

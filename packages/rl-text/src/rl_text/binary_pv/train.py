@@ -37,7 +37,7 @@ def _run(
     show_progress: bool,
     desc: str,
 ) -> list[float]:
-    from tqdm.auto import tqdm
+    from rl_shared.cli import progress
 
     if epochs < 1 or batch_size < 1:
         raise BadInput("epochs and batch_size must be positive")
@@ -46,7 +46,7 @@ def _run(
     rng = np.random.default_rng(seed)
     opt = torch.optim.Adam(params, lr=lr)
     losses = []
-    for _ in tqdm(range(epochs), desc=desc, disable=not show_progress, leave=False):
+    for _ in progress(not show_progress)(range(epochs), desc):
         order = rng.permutation(len(words))
         total, n = 0.0, 0
         for start in range(0, len(order), batch_size):
@@ -79,8 +79,18 @@ def train_pv(
     seed: int = 0,
     show_progress: bool = False,
 ) -> list[float]:
-    """Fit the document codes and word weights; returns the mean loss of each epoch."""
-    torch.manual_seed(seed)
+    """Fit the document codes and word weights; returns the mean loss of each epoch.
+
+    Args:
+        model: a :class:`~rl_text.binary_pv.model.BinaryParagraphVector` or Real-Binary model.
+        corpus: the training documents (one code per document of ``corpus.docs``).
+        epochs, batch_size, negatives, lr: Adam on the negative-sampling loss.
+        seed: seeds the sampling (and Python, NumPy and torch).
+        show_progress: a progress bar over epochs (stderr).
+    """
+    from rl_shared.runtime import seed_everything
+
+    seed_everything(seed)
     doc_ids, words = corpus.pairs()
     return _run(
         model.loss,
@@ -115,7 +125,9 @@ def infer_codes(
         ``(binary codes (N, bits) uint8, the inferred table)`` (the table gives real codes
         of a :class:`~rl_text.binary_pv.model.RealBinaryParagraphVector` via ``model.real``).
     """
-    torch.manual_seed(seed)
+    from rl_shared.runtime import seed_everything
+
+    seed_everything(seed)
     table = model.new_doc_table(len(texts))
     docs = corpus.encode(texts)
     doc_ids, words = corpus.pairs(docs)
