@@ -159,11 +159,10 @@ def generate_cmd(
 @data_option(default="spurious-motif", help=DATA_HELP)
 @out_option(help="Output folder: the model goes to OUT/model/, the metrics to OUT/metrics.json.")
 @click.option(
-    "--method",
-    type=click.Choice(["erm", "l2r"]),
-    default="l2r",
+    "--reweight/--no-reweight",
+    default=True,
     show_default=True,
-    help="erm: mean loss; l2r: L2R-GNN sample weights.",
+    help="L2R-GNN sample weights (--reweight) or plain ERM, the mean loss (--no-reweight).",
 )
 @click.option(
     "--epochs",
@@ -213,7 +212,7 @@ def generate_cmd(
 def train_cmd(
     data: str,
     out: Path,
-    method: str,
+    reweight: bool,
     epochs: int | None,
     lr: float | None,
     batch_size: int,
@@ -226,7 +225,7 @@ def train_cmd(
     device: str,
     as_json: bool,
 ) -> None:
-    """Train GIN by ERM or L2R-GNN; report test metrics and save OUT/model/."""
+    """Train GIN by L2R-GNN (or ERM); report test metrics and save OUT/model/."""
     from rl_graph.l2r_gnn.train import (
         molecule_experiment,
         save_gin,
@@ -237,6 +236,7 @@ def train_cmd(
     from rl_shared.runtime import resolve_device
 
     kind, what = _resolve(data)
+    method = "l2r" if reweight else "erm"
     dev = resolve_device(device)
     track = progress(as_json)
     record: dict[str, Any] = {"data": data, "method": method, "seed": seed}
