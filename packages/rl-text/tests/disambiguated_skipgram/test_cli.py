@@ -4,7 +4,7 @@ import json
 
 from click.testing import CliRunner
 
-from rl_text.disambiguated_skipgram.cli import skipgram
+from rl_text.disambiguated_skipgram.cli import group as skipgram
 
 
 def test_train_neighbours_induce(tmp_path) -> None:
@@ -17,10 +17,10 @@ def test_train_neighbours_induce(tmp_path) -> None:
         skipgram,
         [
             "train",
-            "--input",
+            "--data",
             str(text),
             "--out",
-            str(tmp_path / "m"),
+            str(tmp_path),
             "--dim",
             "8",
             "--senses",
@@ -37,12 +37,12 @@ def test_train_neighbours_induce(tmp_path) -> None:
     assert res.exit_code == 0, res.output
     assert json.loads(res.output)["vocabulary"] == 8
     res = runner.invoke(
-        skipgram, ["neighbours", "--model", str(tmp_path / "m"), "bank", "-k", "3", "--json"]
+        skipgram, ["neighbours", "--model", str(tmp_path / "model"), "bank", "-k", "3", "--json"]
     )
     out = json.loads(res.output)
     assert set(out["senses"]) == {"0", "1"} and all(len(v) == 3 for v in out["senses"].values())
     res = runner.invoke(
-        skipgram, ["induce", "--model", str(tmp_path / "m"), "money in the bank", "--json"]
+        skipgram, ["induce", "--model", str(tmp_path / "model"), "money in the bank", "--json"]
     )
     rows = json.loads(res.output)["words"]
     assert [r["word"] for r in rows] == ["money", "in", "the", "bank"]

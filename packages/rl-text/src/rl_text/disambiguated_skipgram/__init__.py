@@ -13,6 +13,8 @@ from rl_shared.lazy import lazy_exports
 
 _EXPORTS = {
     "DisambiguatedSkipGram": "rl_text.disambiguated_skipgram.model",
+    "load_skipgram": "rl_text.disambiguated_skipgram.model",
+    "save_skipgram": "rl_text.disambiguated_skipgram.model",
     "choose_pseudoword_pairs": "rl_text.disambiguated_skipgram.pseudowords",
     "corpus_sentences": "rl_text.disambiguated_skipgram.pseudowords",
     "merge_pseudowords": "rl_text.disambiguated_skipgram.pseudowords",
@@ -30,8 +32,10 @@ __all__ = [
     "choose_pseudoword_pairs",
     "context_windows",
     "corpus_sentences",
+    "load_skipgram",
     "merge_pseudowords",
     "pseudoword_scores",
+    "save_skipgram",
     "sense_usage",
     "subsample",
     "train_skipgram",

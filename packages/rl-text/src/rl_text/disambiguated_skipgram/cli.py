@@ -1,58 +1,61 @@
-"""``rl text skipgram train|neighbours|induce``: the Disambiguated Skip-gram.
+"""``rl text disambiguated-skipgram train|neighbours|induce``: the Disambiguated Skip-gram.
+
+``train`` saves the model to ``OUT/model/``; ``neighbours`` and ``induce`` read it.
 
 Example:
     >>> from click.testing import CliRunner
-    >>> CliRunner().invoke(skipgram, ["--help"]).exit_code
+    >>> CliRunner().invoke(group, ["--help"]).exit_code
     0
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from rl_shared.cli.common import emit_json, json_option, seed_option
+from rl_shared.cli import data_option, emit_json, json_option, model_option, out_option, seed_option
 
-__all__ = ["skipgram"]
+__all__ = ["group"]
 
 
-@click.group("skipgram")
-def skipgram() -> None:
+@click.group("disambiguated-skipgram")
+def group() -> None:
     """Disambiguated Skip-gram: several sense vectors per word, chosen by context."""
 
 
-@skipgram.command("train")
-@click.option("--out", required=True, type=click.Path(file_okay=False))
-@click.option(
-    "--input",
-    "input_",
-    default=None,
-    type=click.Path(exists=True, dir_okay=False),
-    help="One sentence per line; default: STS-B + SICK + ABSA + WordNet glosses.",
+@group.command("train")
+@out_option(help="Output folder; the model is saved to OUT/model/.")
+@data_option(
+    required=False,
+    help="A text file, one sentence per line (default: STS-B + SICK + ABSA + WordNet glosses).",
 )
-@click.option("--senses", type=int, default=3, show_default=True)
-@click.option("--dim", type=int, default=100, show_default=True)
-@click.option("--epochs", type=int, default=3, show_default=True)
-@click.option("--window", type=int, default=3, show_default=True)
-@click.option("--min-count", type=int, default=5, show_default=True)
+@click.option("--senses", type=click.IntRange(min=1), default=3, show_default=True)
+@click.option("--dim", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option("--epochs", type=click.IntRange(min=1), default=3, show_default=True)
+@click.option("--window", type=click.IntRange(min=1), default=3, show_default=True)
+@click.option("--min-count", type=click.IntRange(min=1), default=5, show_default=True)
 @click.option(
     "--sample", type=float, default=1e-4, show_default=True, help="Subsampling threshold; 0 = none."
 )
 @seed_option
 @json_option
-def train_cmd(out, input_, senses, dim, epochs, window, min_count, sample, seed, as_json) -> None:
-    """Train and save to OUT."""
+def train_cmd(out, data, senses, dim, epochs, window, min_count, sample, seed, as_json) -> None:
+    """Train and save to OUT/model/."""
     from collections import Counter
 
     import numpy as np
-    import torch
 
-    from rl_shared.errors import BadInput
+    from rl_shared.errors import BadInput, DatasetNotFound
     from rl_text.binary_pv.data import tokenize
     from rl_text.disambiguated_skipgram import DisambiguatedSkipGram, corpus_sentences, train_skipgram
-    from rl_text.disambiguated_skipgram.storage import save_skipgram
+    from rl_text.disambiguated_skipgram.model import save_skipgram
 
-    if input_:
-        sents = [tokenize(t) for t in open(input_, encoding="utf-8").read().splitlines()]
+    if data:
+        file = Path(data)
+        if not file.is_file():
+            raise DatasetNotFound(file.name, file.parent, "no such file")
+        sents = [tokenize(t) for t in file.read_text(encoding="utf-8").splitlines()]
     else:
         sents = corpus_sentences()
     freq = Counter(w for s in sents for w in s)
@@ -61,7 +64,6 @@ def train_cmd(out, input_, senses, dim, epochs, window, min_count, sample, seed,
         raise BadInput(f"no word occurs {min_count} times; lower --min-count")
     index = {w: i for i, w in enumerate(vocab)}
     ids = [np.array([index[w] for w in s if w in index], dtype=np.int64) for s in sents]
-    torch.manual_seed(seed)
     model = DisambiguatedSkipGram(len(vocab), dim, senses, sparse=True)
     losses = train_skipgram(
         model,
@@ -74,22 +76,22 @@ def train_cmd(out, input_, senses, dim, epochs, window, min_count, sample, seed,
         seed=seed,
         show_progress=not as_json,
     )
-    save_skipgram(out, model, vocab)
+    folder = save_skipgram(Path(out) / "model", model, vocab)
     if as_json:
-        emit_json({"model": out, "vocabulary": len(vocab), "final_loss": losses[-1]})
+        emit_json({"model": str(folder), "vocabulary": len(vocab), "final_loss": losses[-1]})
     else:
-        click.echo(f"saved {out}: {len(vocab)} words × {senses} senses, loss {losses[-1]:.4f}")
+        click.echo(f"saved {folder}: {len(vocab)} words × {senses} senses, loss {losses[-1]:.4f}")
 
 
-@skipgram.command("neighbours")
-@click.option("--model", required=True, type=click.Path(exists=True, file_okay=False))
+@group.command("neighbours")
+@model_option(default=None, help="OUT/model from `rl text disambiguated-skipgram train`.")
 @click.argument("word")
-@click.option("-k", type=int, default=8, show_default=True)
+@click.option("-k", type=click.IntRange(min=1), default=8, show_default=True)
 @json_option
 def neighbours_cmd(model, word, k, as_json) -> None:
     """Nearest neighbours (other words' senses) of each sense of WORD."""
     from rl_shared.errors import UnknownName
-    from rl_text.disambiguated_skipgram.storage import load_skipgram
+    from rl_text.disambiguated_skipgram.model import load_skipgram
 
     m, vocab = load_skipgram(model)
     if word not in vocab:
@@ -103,10 +105,10 @@ def neighbours_cmd(model, word, k, as_json) -> None:
         click.echo(f"{word}#{s}: " + ", ".join(f"{w}#{t}" for w, t, _ in near))
 
 
-@skipgram.command("induce")
-@click.option("--model", required=True, type=click.Path(exists=True, file_okay=False))
+@group.command("induce")
+@model_option(default=None, help="OUT/model from `rl text disambiguated-skipgram train`.")
 @click.argument("sentence")
-@click.option("--window", type=int, default=3, show_default=True)
+@click.option("--window", type=click.IntRange(min=1), default=3, show_default=True)
 @json_option
 def induce_cmd(model, sentence, window, as_json) -> None:
     """The induced sense (and its probabilities) of every known word of SENTENCE."""
@@ -115,7 +117,7 @@ def induce_cmd(model, sentence, window, as_json) -> None:
 
     from rl_text.binary_pv.data import tokenize
     from rl_text.disambiguated_skipgram import context_windows
-    from rl_text.disambiguated_skipgram.storage import load_skipgram
+    from rl_text.disambiguated_skipgram.model import load_skipgram
 
     m, vocab = load_skipgram(model)
     index = {w: i for i, w in enumerate(vocab)}

@@ -30,6 +30,8 @@ Example:
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import torch
 from torch import Tensor, nn
 
@@ -150,3 +152,59 @@ class DisambiguatedSkipGram(nn.Module):
         sims[word * self.senses : (word + 1) * self.senses] = -2.0
         top = torch.topk(sims, k).indices.tolist()
         return [(i // self.senses, i % self.senses, round(float(sims[i]), 4)) for i in top]
+
+
+KIND = "text.disambiguated-skipgram"
+CITATION = """@inproceedings{grzegorczyk2018disambiguated,
+  title = {Disambiguated skip-gram model},
+  author = {Grzegorczyk, Karol and Kurdziel, Marcin},
+  booktitle = {Proceedings of EMNLP 2018},
+  year = {2018}
+}"""
+
+
+def save_skipgram(folder: str | Path, model: DisambiguatedSkipGram, vocab: list[str]) -> Path:
+    """Save the model and its vocabulary as an :mod:`rl_shared.artifacts` model folder.
+
+    Args:
+        folder: the model folder (replaced atomically when it exists).
+        model: a trained :class:`DisambiguatedSkipGram`.
+        vocab: the word of each word id.
+
+    Example:
+        >>> import tempfile
+        >>> m = DisambiguatedSkipGram(3, dim=4, senses=2)
+        >>> folder = save_skipgram(tempfile.mkdtemp() + "/dsg", m, ["a", "b", "c"])
+        >>> again, vocab = load_skipgram(folder)
+        >>> vocab, bool((again.sense.weight == m.sense.weight).all())
+        (['a', 'b', 'c'], True)
+    """
+    from rl_shared.artifacts import save_model
+
+    if len(vocab) != model.vocab_size:
+        raise BadInput(f"the vocabulary has {len(vocab)} words, the model {model.vocab_size}")
+    return save_model(
+        folder,
+        kind=KIND,
+        config={"dim": model.dim, "senses": model.senses, "vocab": list(vocab)},
+        tensors=model,
+        citation=CITATION,
+        summary=f"Disambiguated Skip-gram: {model.senses} sense vectors of size {model.dim} "
+        f"for each of {len(vocab)} words.",
+    )
+
+
+def load_skipgram(folder: str | Path) -> tuple[DisambiguatedSkipGram, list[str]]:
+    """``(model, vocabulary)`` from :func:`save_skipgram`.
+
+    Raises:
+        ModelNotFound: the folder is not a saved model.
+        BadInput: it holds another kind of model.
+    """
+    from rl_shared.artifacts import load_model
+
+    art = load_model(folder, kind=KIND)
+    c = art.config
+    model = DisambiguatedSkipGram(len(c["vocab"]), c["dim"], c["senses"])
+    art.load_into(model)
+    return model, c["vocab"]

@@ -88,8 +88,7 @@ def corpus_sentences(max_glosses: int | None = None) -> list[list[str]]:
     Duplicates are removed; a source whose folder is missing is skipped (STS-B is required).
     """
     from rl_shared.data import data_dir
-    from rl_text.datasets import STSB
-    from rl_text.sts import load_sick, load_stsb
+    from rl_shared.sts import STSB, load_sick, load_stsb
 
     STSB.locate()
     texts: list[str] = []

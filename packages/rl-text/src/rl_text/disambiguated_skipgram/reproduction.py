@@ -8,7 +8,8 @@ sense for each held-out pseudo-word occurrence; the single-sense baseline is gen
 skip-gram, whose occurrences are clustered into 3 groups by k-means of their mean context
 vector. Scores: accuracy (sense → majority word) and V-measure. Then the nearest
 neighbours of each used sense of a few ambiguous WordNet words, beside gensim's
-neighbours. ``--quick``: 30,000 glosses, 8 pseudo-words, dim 50, 2 epochs; full: all
+neighbours. ``--smoke``: 3,000 glosses, 4 pseudo-words, dim 16, 1 epoch (the code path
+only). ``--quick``: 30,000 glosses, 8 pseudo-words, dim 50, 2 epochs; full: all
 glosses, 20 pseudo-words, dim 100, 5 epochs.
 
 References:
@@ -25,27 +26,32 @@ AMBIGUOUS = ("bank", "bass", "plant", "cell", "bat", "crane", "mouse", "spring",
 SENSES = 3
 
 
-def _plot(names, dsg, base, path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+def _plot(names, dsg, base, ctx: RunContext) -> None:
     import numpy as np
 
+    from rl_shared.plotting import subplots
+
     x = np.arange(len(names))
-    fig, ax = plt.subplots(figsize=(max(5, 0.5 * len(names)), 3.6))
+    fig, ax = subplots(figsize=(max(5, 0.5 * len(names)), 3.6))
     ax.bar(x - 0.2, dsg, 0.4, label="Disambiguated Skip-gram (argmax sense)")
     ax.bar(x + 0.2, base, 0.4, label="gensim skip-gram + k-means of contexts")
     ax.set_xticks(x, names, rotation=60, ha="right", fontsize=7)
-    ax.set_ylabel("V-measure")
+    ax.set_xlabel("pseudo-word (two merged words)")
+    ax.set_ylabel("V-measure (held-out occurrences)")
+    ax.set_title("Pseudo-word disambiguation")
     ax.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    ctx.save_figure(fig, "pseudoword_vmeasure.png")
 
 
 def run(ctx: RunContext) -> Result:
     """Train both models on the merged text; score pseudo-words; list sense neighbours."""
+    from rl_shared.runtime import threads
+
+    with threads(1):
+        return _run(ctx)
+
+
+def _run(ctx: RunContext) -> Result:
     import random
     from collections import Counter
 
@@ -66,10 +72,10 @@ def run(ctx: RunContext) -> Result:
         wordnet_reader,
     )
 
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    glosses, n_pairs, dim, epochs, min_count = (
-        (30000, 8, 50, 2, 5) if ctx.quick else (None, 20, 100, 5, 3)
+    from rl_shared.runtime import seed_everything
+
+    glosses, n_pairs, dim, epochs, min_count = ctx.pick(
+        smoke=(3000, 4, 16, 1, 5), quick=(30000, 8, 50, 2, 5), full=(None, 20, 100, 5, 3)
     )
     window = 3
     sentences = corpus_sentences(glosses)
@@ -94,7 +100,7 @@ def run(ctx: RunContext) -> Result:
         held_ids.append(np.array([index[merged[j]] for j in keep], dtype=np.int64))
         held_orig.extend(raw[j] for j in keep)
 
-    torch.manual_seed(ctx.seed)
+    seed_everything(ctx.seed)
     model = DisambiguatedSkipGram(len(vocab), dim, SENSES, sparse=True)
     losses = train_skipgram(
         model,
@@ -164,7 +170,7 @@ def run(ctx: RunContext) -> Result:
         "pseudowords": float(len(names)),
         "dsg/final_loss": round(losses[-1], 4),
     }
-    _plot(names, v_dsg, v_base, ctx.out_dir / "pseudoword_vmeasure.png")
+    _plot(names, v_dsg, v_base, ctx)
 
     # nearest neighbours of the used senses of ambiguous WordNet words
     wn = wordnet_reader()
@@ -187,7 +193,6 @@ def run(ctx: RunContext) -> Result:
         if word in w2v.wv:
             near = ", ".join(w for w, _ in w2v.wv.most_similar(word, topn=8))
             nn_lines.append(f"- gensim skip-gram (one vector): {near}")
-    torch.set_num_threads(threads)
 
     head = (
         "| pseudo-word | held-out occurrences | majority | DSG acc | DSG V | SGNS+k-means acc "

@@ -79,18 +79,19 @@ def train_skipgram(
     Returns:
         the mean loss of each epoch.
     """
-    from tqdm.auto import tqdm
+    from rl_shared.cli import progress
+    from rl_shared.runtime import seed_everything
 
     if epochs < 1:
         raise BadInput(f"epochs must be at least 1, got {epochs}")
-    torch.manual_seed(seed)
+    seed_everything(seed)
     rng = np.random.default_rng(seed)
     noise = counts.astype(np.float64) ** 0.75
     cdf = np.cumsum(noise / noise.sum())
     sparse = model.sense.sparse
     opt = (torch.optim.SparseAdam if sparse else torch.optim.Adam)(list(model.parameters()), lr=lr)
     history = []
-    for _ in tqdm(range(epochs), desc="skip-gram", disable=not show_progress, leave=False):
+    for _ in progress(not show_progress)(range(epochs), "skip-gram"):
         kept = subsample(sentences, counts, rng, sample) if sample else sentences
         centers, ctx, mask = context_windows(kept, window)
         useful = mask.sum(1) > 0
