@@ -30,6 +30,7 @@ import torch
 import torch.nn.functional as F
 
 from rl_shared.errors import BadInput
+from rl_shared.runtime import seed_everything
 from rl_text.syntactic_domain.grammar import DOMAINS, Instruction, make_instructions, swapped_set
 
 __all__ = ["BowClassifier", "GruLowRankClassifier", "correlation_sweep", "swap_drop"]
@@ -74,7 +75,7 @@ class BowClassifier:
         self.vocab = {}
         x = self._features(texts, grow=True)
         y = torch.tensor(list(labels))
-        torch.manual_seed(self.seed)
+        seed_everything(self.seed)
         self.linear = torch.nn.Linear(x.shape[1], int(y.max()) + 1)
         opt = torch.optim.Adam(self.linear.parameters(), lr=self.lr, weight_decay=self.l2)
         for _ in range(self.epochs):
@@ -119,7 +120,7 @@ class GruLowRankClassifier:
         for t in texts:
             for w in _words(t):
                 self.vocab.setdefault(w, len(self.vocab))
-        torch.manual_seed(self.seed)
+        seed_everything(self.seed)
         self.model = GRUAttentionClassifier(
             len(self.vocab), embed_dim=32, hidden=32, num_classes=len(DOMAINS),
             attention=self.attention, num_heads=2, dropout=0.1,

@@ -6,7 +6,8 @@ unigram+bigram logistic regression and a BiGRU + low-rank attention classifier l
 domain; each is tested on in-distribution instructions and on the same instructions with
 the template swapped to another domain's (content and label kept). Templates are extracted
 by the WordNet rule+lexicon tagger and their association with the domain is reported as NMI
-and Cramér's V. ``--quick``: ρ ∈ {0, .25, .5, .75, .9, 1}, 1 seed, 900 train / 300 test.
+and Cramér's V. ``--smoke``: ρ ∈ {0, .5, 1}, 1 seed, 150 train / 60 test (the code path
+only). ``--quick``: ρ ∈ {0, .25, .5, .75, .9, 1}, 1 seed, 900 train / 300 test.
 Full: ρ ∈ {0, .1, …, .9, 1}, 3 seeds, 1,500 train / 450 test.
 
 References:
@@ -16,22 +17,18 @@ References:
 
 from __future__ import annotations
 
-import statistics
-
 from rl_shared.reproduce import Anchor, Reproduction, Result, RunContext
+from rl_shared.reproduce.stats import mean_std
 
 __all__ = ["REPRODUCTION", "run"]
 
 CLASSIFIERS = ("bow", "gru-lowrank")
 
 
-def _plot(summary: dict, strengths: list[float], path) -> None:
-    import matplotlib
+def _plot(summary: dict, strengths: list[float], ctx: RunContext) -> None:
+    from rl_shared.plotting import subplots
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(5.5, 3.8))
+    fig, ax = subplots(figsize=(5.5, 3.8))
     for name in CLASSIFIERS:
         means = [summary[(rho, name)]["drop"][0] for rho in strengths]
         stds = [summary[(rho, name)]["drop"][1] for rho in strengths]
@@ -42,25 +39,28 @@ def _plot(summary: dict, strengths: list[float], path) -> None:
     ax.set_ylabel("accuracy drop under template swap")
     ax.set_ylim(-0.1, 1.05)
     ax.grid(alpha=0.3)
+    ax.set_title("Template-swap accuracy drop (mean ± sample std over seeds)")
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    ctx.save_figure(fig, "drop_vs_strength.png")
 
 
 def run(ctx: RunContext) -> Result:
     """Sweep ρ, train both classifiers per seed, measure the swap drop; plot it."""
-    import torch
+    from rl_shared.runtime import threads
 
+    with threads(1):
+        return _run(ctx)
+
+
+def _run(ctx: RunContext) -> Result:
     from rl_text.syntactic_domain.probe import correlation_sweep
     from rl_text.syntactic_domain.tagger import LexiconTagger
 
-    torch.set_num_threads(1)
-    if ctx.quick:
-        strengths, seeds, n_train, n_test = [0.0, 0.25, 0.5, 0.75, 0.9, 1.0], [ctx.seed], 900, 300
-    else:
-        strengths = [round(0.1 * i, 1) for i in range(11)]
-        seeds, n_train, n_test = [ctx.seed + i for i in range(3)], 1500, 450
+    strengths, seeds, n_train, n_test = ctx.pick(
+        smoke=([0.0, 0.5, 1.0], [ctx.seed], 150, 60),
+        quick=([0.0, 0.25, 0.5, 0.75, 0.9, 1.0], [ctx.seed], 900, 300),
+        full=([round(0.1 * i, 1) for i in range(11)], [ctx.seed + i for i in range(3)], 1500, 450),
+    )
     tagger = LexiconTagger()
     rows = correlation_sweep(
         strengths, seeds, n_train, n_test, classifiers=CLASSIFIERS, tagger=tagger,
@@ -71,10 +71,10 @@ def run(ctx: RunContext) -> Result:
         for name in CLASSIFIERS:
             sel = [r for r in rows if r["strength"] == rho and r["classifier"] == name]
             summary[(rho, name)] = {
-                k: (statistics.mean(r[k] for r in sel), statistics.pstdev(r[k] for r in sel))
+                k: mean_std([r[k] for r in sel])
                 for k in ("in_domain", "swapped", "drop", "nmi", "cramers_v")
             }
-    _plot(summary, strengths, ctx.out_dir / "drop_vs_strength.png")
+    _plot(summary, strengths, ctx)
     head = (
         "| ρ | NMI | Cramér's V | classifier | in-domain acc | swapped acc | drop |\n"
         "|---|---|---|---|---|---|---|"
@@ -118,7 +118,7 @@ def run(ctx: RunContext) -> Result:
         details=(
             f"Templates are POS sequences from the WordNet rule+lexicon tagger; NMI/Cramér's V "
             f"are between those templates and the domain on the training set ({size}); "
-            "mean ± std over seeds.\n\n" + "\n".join(lines)
+            "mean ± sample std over seeds.\n\n" + "\n".join(lines)
         ),
         plots=["drop_vs_strength.png"],
     )
