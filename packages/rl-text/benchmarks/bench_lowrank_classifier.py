@@ -15,6 +15,7 @@ import time
 import torch
 
 from rl_shared.attention import LowRankMultiheadAttention
+from rl_shared.runtime import seed_everything, threads
 from rl_text.lowrank_attention import GRUAttentionClassifier, count_parameters
 
 D, HEADS, BATCH = 128, 4, 32
@@ -30,10 +31,13 @@ def best_seconds(fn, repeats: int = 3) -> float:
     return min(times)
 
 
-@torch.no_grad()
 def main() -> None:
-    torch.set_num_threads(1)
-    torch.manual_seed(0)
+    with threads(1), torch.no_grad():
+        _bench()
+
+
+def _bench() -> None:
+    seed_everything(0)
     low = LowRankMultiheadAttention(D, num_heads=HEADS, rank=32).eval()
     mha = torch.nn.MultiheadAttention(D, HEADS, batch_first=True).eval()
     print(

@@ -44,21 +44,9 @@ domain_option = click.option(
 
 
 def _examples(data: str, domain: str, split: str):
-    from rl_shared.errors import BadInput
-    from rl_text.cvib.data import load_absa, load_semeval14
+    from rl_text.cvib.data import load_absa_data
 
-    path = Path(data)
-    if path.is_file():
-        return load_absa(path)
-    if path.is_dir():
-        return load_semeval14(domain, split, path)
-    name, _, named_split = data.partition(":")
-    if name == "semeval14":
-        return load_semeval14(domain, named_split or split)
-    raise BadInput(
-        f"--data {data} is neither a .seg/.xml file, a folder of SemEval-2014 files, "
-        "nor semeval14[:split]"
-    )
+    return load_absa_data(data, domain, split)
 
 
 @click.group("cvib")

@@ -31,6 +31,7 @@ __all__ = [
     "AbsaExample",
     "disagreeing_subset",
     "load_absa",
+    "load_absa_data",
     "load_seg",
     "load_semeval14",
     "load_xml",
@@ -227,3 +228,29 @@ def disagreeing_subset(examples: list[AbsaExample]) -> list[AbsaExample]:
             continue  # no strict majority
         out.extend(e for e in group if e.label != top)
     return out
+
+
+def load_absa_data(data: str, domain: str = "laptop", split: str = "train") -> list[AbsaExample]:
+    """Examples from ``--data``: a ``.seg``/``.xml`` file, a SemEval-2014 folder, or ``semeval14``.
+
+    Args:
+        data: a file, a folder holding the four SemEval-2014 ``.seg`` files, or the
+            registered dataset ``semeval14[:split]``.
+        domain: ``laptop`` or ``restaurant`` (for a folder or ``semeval14``).
+        split: ``train`` or ``test`` (for a folder, or ``semeval14`` without a split).
+
+    Raises:
+        BadInput: ``data`` is none of these.
+    """
+    path = Path(data)
+    if path.is_file():
+        return load_absa(path)
+    if path.is_dir():
+        return load_semeval14(domain, split, path)
+    name, _, named_split = data.partition(":")
+    if name == "semeval14":
+        return load_semeval14(domain, named_split or split)
+    raise BadInput(
+        f"--data {data} is neither a .seg/.xml file, a folder of SemEval-2014 files, "
+        "nor semeval14[:split]"
+    )

@@ -29,6 +29,8 @@ Example:
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import torch
 from torch import Tensor, nn
 
@@ -154,3 +156,60 @@ def count_parameters(module: nn.Module, trainable_only: bool = True) -> int:
         8
     """
     return sum(p.numel() for p in module.parameters() if p.requires_grad or not trainable_only)
+
+
+KIND = "text.lowrank-attention"
+CITATION = """@article{mehta2019lowrank,
+  title = {Low Rank Factorization for Compact Multi-Head Self-Attention},
+  author = {Mehta, Sneha and Rangwala, Huzefa and Ramakrishnan, Naren},
+  journal = {arXiv preprint arXiv:1912.00835},
+  year = {2019}
+}"""
+
+
+def save_classifier(
+    folder: str | Path, model: GRUAttentionClassifier, config: dict, encoder: str
+) -> Path:
+    """Save a classifier on an encoder's frozen word embeddings (:mod:`rl_shared.artifacts`).
+
+    The frozen embedding matrix is not stored: :func:`load_classifier` takes it (and the
+    tokenizer) from ``encoder`` again.
+
+    Args:
+        folder: the model folder (replaced atomically when it exists).
+        model: the trained classifier.
+        config: the keyword arguments it was built with (without ``embeddings``).
+        encoder: the sentence encoder whose input embeddings and tokenizer it reads.
+    """
+    from rl_shared.artifacts import save_model
+
+    tensors = {k: v for k, v in model.state_dict().items() if k != "embedding.weight"}
+    return save_model(
+        folder,
+        kind=KIND,
+        config={**config, "encoder": str(encoder)},
+        tensors=tensors,
+        citation=CITATION,
+        summary=f"BiGRU + {model.attention_kind} attention pooling classifier on the frozen input "
+        f"word embeddings of {encoder}.",
+    )
+
+
+def load_classifier(folder: str | Path) -> tuple[GRUAttentionClassifier, dict, object]:
+    """``(classifier, config, tokenizer)`` from :func:`save_classifier`.
+
+    Raises:
+        ModelNotFound: the folder is not a saved model.
+        BadInput: it holds another kind of model.
+    """
+    from rl_shared.artifacts import load_model
+    from rl_shared.models import load_sentence_transformer
+
+    art = load_model(folder, kind=KIND)
+    config = dict(art.config)
+    st = load_sentence_transformer(config.pop("encoder"))
+    matrix = st[0].auto_model.get_input_embeddings().weight.detach().clone()
+    model = GRUAttentionClassifier(embeddings=matrix, **config)
+    model.load_state_dict({**art.tensors, "embedding.weight": model.embedding.weight})
+    model.eval()
+    return model, art.config, st[0].tokenizer

@@ -21,16 +21,21 @@ def plot_token_weights(
     path: str | Path,
     titles: list[str] | None = None,
 ) -> None:
-    """One heat strip per sentence (colour range = that sentence's min..max weight)."""
-    import matplotlib
+    """One heat strip per sentence (colour range = that sentence's min..max weight).
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    Args:
+        tokens: the tokens of each sentence.
+        weights: one attention weight per token.
+        path: the PNG to write (atomically, through :func:`rl_shared.plotting.save_figure`).
+        titles: one title per sentence.
+    """
     import numpy as np
+
+    from rl_shared.plotting import save_figure, subplots
 
     rows = len(tokens)
     width = max(6.0, 0.28 * max(len(t) for t in tokens) + 1.5)
-    fig, axes = plt.subplots(rows, 1, figsize=(width, 1.25 * rows + 0.3), squeeze=False)
+    fig, axes = subplots(rows, 1, figsize=(width, 1.25 * rows + 0.3), squeeze=False)
     for r, (ax, toks, ws) in enumerate(zip(axes[:, 0], tokens, weights)):
         values = np.asarray(ws, dtype=float)[None, :]
         image = ax.imshow(
@@ -44,7 +49,6 @@ def plot_token_weights(
         ax.set_yticks([])
         if titles:
             ax.set_title(titles[r], fontsize=8, loc="left")
-        fig.colorbar(image, ax=ax, pad=0.01, fraction=0.02)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+        fig.colorbar(image, ax=ax, pad=0.01, fraction=0.02, label="attention weight")
+    fig.suptitle("Per-token attention weights")
+    save_figure(fig, path, dpi=110)

@@ -8,6 +8,7 @@ and a linear classifier; the low-rank model pools with
 aspect polarity (3 classes) on laptop and restaurant, input ``sentence [SEP] aspect``.
 Reported: accuracy, macro-F1, trainable parameters (all and attention only) and inference
 throughput (sentences / s, one thread). Token weights of a few test sentences are plotted.
+``--smoke``: 120 training / 60 test aspects, 1 epoch, 1 seed (the code path only).
 ``--quick``: 800 training / 300 test aspects, 2 epochs, 1 seed. Full: all data, 4 epochs,
 3 seeds.
 
@@ -19,9 +20,9 @@ References:
 from __future__ import annotations
 
 import random
-import statistics
 
 from rl_shared.reproduce import Anchor, Reproduction, Result, RunContext
+from rl_shared.reproduce.stats import mean_std
 
 __all__ = ["REPRODUCTION", "run"]
 
@@ -30,12 +31,19 @@ ATTENTIONS = ("lowrank", "mha")
 
 
 def _ms(values: list[float]) -> str:
-    return f"{statistics.mean(values):.4f} ± {statistics.pstdev(values):.4f}"
+    mean, std = mean_std(values)
+    return f"{mean:.4f} ± {std:.4f}"
 
 
 def run(ctx: RunContext) -> Result:
     """Train both classifiers per domain and seed; time them; plot token weights."""
-    import torch
+    from rl_shared.runtime import threads
+
+    with threads(1):
+        return _run(ctx)
+
+
+def _run(ctx: RunContext) -> Result:
 
     from rl_shared.models import load_sentence_transformer
     from rl_text.cvib.data import load_semeval14
@@ -50,9 +58,10 @@ def run(ctx: RunContext) -> Result:
     )
     from rl_text.lowrank_attention.plot import plot_token_weights
 
-    torch.set_num_threads(1)
-    n_train, n_test, epochs = (800, 300, 2) if ctx.quick else (None, None, 4)
-    seeds = [ctx.seed] if ctx.quick else [ctx.seed + i for i in range(3)]
+    from rl_shared.runtime import seed_everything
+
+    n_train, n_test, epochs = ctx.pick(smoke=(120, 60, 1), quick=(800, 300, 2), full=(None, None, 4))
+    seeds = ctx.pick(smoke=[ctx.seed], quick=[ctx.seed], full=[ctx.seed + i for i in range(3)])
     matrix, tokenizer = minilm_embeddings(load_sentence_transformer("minilm"))
     results: dict = {}
     params: dict = {}
@@ -73,7 +82,7 @@ def run(ctx: RunContext) -> Result:
                 test,
             )
         train_enc, test_enc, test_ex = data_cache[domain]
-        torch.manual_seed(seed)
+        seed_everything(seed)
         model = GRUAttentionClassifier(
             matrix.shape[0], hidden=64, attention=attention, num_heads=4, rank=32,
             embeddings=matrix, padding_idx=tokenizer.pad_token_id,
@@ -112,18 +121,18 @@ def run(ctx: RunContext) -> Result:
             acc = [r["accuracy"] for r in res]
             f1 = [r["macro_f1"] for r in res]
             sps = speed[(domain, attention)]
-            metrics[f"{domain}/{attention}/accuracy"] = round(statistics.mean(acc), 4)
-            metrics[f"{domain}/{attention}/macro_f1"] = round(statistics.mean(f1), 4)
-            metrics[f"{domain}/{attention}/sentences_per_s"] = round(statistics.mean(sps), 1)
+            metrics[f"{domain}/{attention}/accuracy"] = round(mean_std(acc)[0], 4)
+            metrics[f"{domain}/{attention}/macro_f1"] = round(mean_std(f1)[0], 4)
+            metrics[f"{domain}/{attention}/sentences_per_s"] = round(mean_std(sps)[0], 1)
             lines.append(
                 f"| {domain} | {attention} | {_ms(acc)} | {_ms(f1)} | {params[attention][0]:,} "
-                f"| {params[attention][1]:,} | {statistics.mean(sps):.0f} |"
+                f"| {params[attention][1]:,} | {mean_std(sps)[0]:.0f} |"
             )
     for attention in ATTENTIONS:
         metrics[f"{attention}/params"] = params[attention][0]
         metrics[f"{attention}/attention_params"] = params[attention][1]
     size = (
-        f"{'800 train / 300 test aspects, ' if ctx.quick else 'full train / test, '}"
+        f"{f'{n_train} train / {n_test} test aspects, ' if n_train else 'full train / test, '}"
         f"{epochs} epochs, seeds {seeds}; embeddings: MiniLM input matrix, frozen "
         f"({matrix.shape[0]:,} × {matrix.shape[1]}, not counted)"
     )
@@ -153,7 +162,7 @@ def run(ctx: RunContext) -> Result:
             f"{metrics['laptop/lowrank/accuracy']:.3f} vs {metrics['laptop/mha/accuracy']:.3f} "
             f"({size})"
         ),
-        details=f"{size}; mean ± std over seeds.\n\n" + "\n".join(lines),
+        details=f"{size}; mean ± sample std over seeds.\n\n" + "\n".join(lines),
         plots=["token_weights.png"],
     )
 

@@ -93,9 +93,11 @@ def train_classifier(
     Args:
         progress: optional callable wrapping the epoch iterator (e.g. ``ctx.track``).
     """
+    from rl_shared.runtime import seed_everything
+
     if epochs < 1 or batch_size < 1:
         raise BadInput("epochs and batch_size must be positive")
-    torch.manual_seed(seed)
+    seed_everything(seed)
     rng = random.Random(seed)
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.Adam(params, lr=lr)
@@ -124,6 +126,7 @@ def train_classifier(
 
 @torch.no_grad()
 def predict(model: nn.Module, data: EncodedText, batch_size: int = 256) -> Tensor:
+    """Predicted class of every row of ``data`` (eval mode), ``(M,)`` long."""
     model.eval()
     out = []
     for i in range(0, len(data), batch_size):
