@@ -7,10 +7,10 @@ import torch
 from click.testing import CliRunner
 
 from rl_shared.errors import BadInput, ModelNotFound
+from rl_text.cvib.cli import group
 from rl_text.cvib.data import AbsaExample, load_seg
 from rl_text.cvib.model import AspectSentimentModel, load_absa_model
 from rl_text.cvib.train import AbsaTrainConfig, accuracy_macro_f1, evaluate_absa, train_absa
-from rl_text.cvib.cli import group
 
 ROWS = [
     ("the $T$ is big and red", "dog", 1),

@@ -95,7 +95,15 @@ def test_train_evaluate_encode_from_files(labelled, tmp_path) -> None:
     unlabelled.write_text("lang,text\nit,buon film\nen,awful plot\nit,pessima trama\n")
     run = CliRunner().invoke(
         gfun,
-        ["encode", "--model", str(out / "model"), "--data", str(unlabelled), "--out", str(tmp_path)],
+        [
+            "encode",
+            "--model",
+            str(out / "model"),
+            "--data",
+            str(unlabelled),
+            "--out",
+            str(tmp_path),
+        ],
     )
     assert run.exit_code == 0, run.output
     Z = np.load(tmp_path / "vectors.npy")

@@ -12,7 +12,15 @@ from rl_text.pixel.cli import group
 def test_render_writes_a_16px_strip(tmp_path) -> None:
     res = CliRunner().invoke(
         group,
-        ["render", "A man plays a guitar.", "--out", str(tmp_path), "--perturb", "shuffle", "--json"],
+        [
+            "render",
+            "A man plays a guitar.",
+            "--out",
+            str(tmp_path),
+            "--perturb",
+            "shuffle",
+            "--json",
+        ],
     )
     assert res.exit_code == 0, res.output
     info = json.loads(res.stdout)

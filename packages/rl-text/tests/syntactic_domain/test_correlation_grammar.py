@@ -6,7 +6,11 @@ import random
 import pytest
 
 from rl_shared.errors import BadInput
-from rl_text.syntactic_domain.correlation import association, cramers_v, normalized_mutual_information
+from rl_text.syntactic_domain.correlation import (
+    association,
+    cramers_v,
+    normalized_mutual_information,
+)
 from rl_text.syntactic_domain.grammar import (
     DOMAINS,
     NOUNS,

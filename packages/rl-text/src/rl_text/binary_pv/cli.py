@@ -37,7 +37,9 @@ def group() -> None:
 
 @group.command("train")
 @data_option(help="A text file, one document per line.")
-@out_option(help="Output folder; the model (with the training documents' codes) goes to OUT/model/.")
+@out_option(
+    help="Output folder; the model (with the training documents' codes) goes to OUT/model/."
+)
 @click.option("--bits", type=click.IntRange(min=1), default=64, show_default=True)
 @click.option(
     "--real-dim",

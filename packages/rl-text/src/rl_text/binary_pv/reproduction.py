@@ -52,6 +52,7 @@ def _run(ctx: RunContext) -> Result:
     import numpy as np
     from gensim.models.doc2vec import Doc2Vec, TaggedDocument
 
+    from rl_shared.runtime import seed_everything
     from rl_text.binary_pv import (
         BinaryParagraphVector,
         Corpus,
@@ -65,7 +66,6 @@ def _run(ctx: RunContext) -> Result:
         tokenize,
         train_pv,
     )
-    from rl_shared.runtime import seed_everything
     from rl_text.gfun.data import load_genre_corpus
 
     n_db, n_q, epochs = ctx.pick(smoke=(200, 40, 2), quick=(2000, 300, 12), full=(None, None, 40))

@@ -48,7 +48,11 @@ def train_cmd(out, data, senses, dim, epochs, window, min_count, sample, seed, a
 
     from rl_shared.errors import BadInput, DatasetNotFound
     from rl_text.binary_pv.data import tokenize
-    from rl_text.disambiguated_skipgram import DisambiguatedSkipGram, corpus_sentences, train_skipgram
+    from rl_text.disambiguated_skipgram import (
+        DisambiguatedSkipGram,
+        corpus_sentences,
+        train_skipgram,
+    )
     from rl_text.disambiguated_skipgram.model import save_skipgram
 
     if data:

@@ -60,6 +60,7 @@ def _run(ctx: RunContext) -> Result:
     from gensim.models import Word2Vec
     from sklearn.cluster import KMeans
 
+    from rl_shared.runtime import seed_everything
     from rl_text.disambiguated_skipgram import (
         DisambiguatedSkipGram,
         choose_pseudoword_pairs,
@@ -71,8 +72,6 @@ def _run(ctx: RunContext) -> Result:
         train_skipgram,
         wordnet_reader,
     )
-
-    from rl_shared.runtime import seed_everything
 
     glosses, n_pairs, dim, epochs, min_count = ctx.pick(
         smoke=(3000, 4, 16, 1, 5), quick=(30000, 8, 50, 2, 5), full=(None, 20, 100, 5, 3)

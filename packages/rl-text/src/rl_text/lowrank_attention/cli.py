@@ -135,7 +135,9 @@ def train_cmd(
 
 
 @group.command("evaluate")
-@model_option(default=None, help="The OUT/model folder written by `rl text lowrank-attention train`.")
+@model_option(
+    default=None, help="The OUT/model folder written by `rl text lowrank-attention train`."
+)
 @data_option(help=DATA_HELP)
 @domain_option
 @click.option("--split", type=click.Choice(["train", "test"]), default="test", show_default=True)

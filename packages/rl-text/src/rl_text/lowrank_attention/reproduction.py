@@ -46,6 +46,7 @@ def run(ctx: RunContext) -> Result:
 def _run(ctx: RunContext) -> Result:
 
     from rl_shared.models import load_sentence_transformer
+    from rl_shared.runtime import seed_everything
     from rl_text.cvib.data import load_semeval14
     from rl_text.lowrank_attention import (
         GRUAttentionClassifier,
@@ -58,9 +59,9 @@ def _run(ctx: RunContext) -> Result:
     )
     from rl_text.lowrank_attention.plot import plot_token_weights
 
-    from rl_shared.runtime import seed_everything
-
-    n_train, n_test, epochs = ctx.pick(smoke=(120, 60, 1), quick=(800, 300, 2), full=(None, None, 4))
+    n_train, n_test, epochs = ctx.pick(
+        smoke=(120, 60, 1), quick=(800, 300, 2), full=(None, None, 4)
+    )
     seeds = ctx.pick(smoke=[ctx.seed], quick=[ctx.seed], full=[ctx.seed + i for i in range(3)])
     matrix, tokenizer = minilm_embeddings(load_sentence_transformer("minilm"))
     results: dict = {}

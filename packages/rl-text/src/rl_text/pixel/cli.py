@@ -147,9 +147,7 @@ def train_cmd(
 
 @group.command("evaluate")
 @model_option(default=None, help="A folder written by `rl text pixel train` (OUT/model).")
-@data_option(
-    default="stsb:test", help="stsb[:split], sick[:split], or a CSV/TSV of scored pairs."
-)
+@data_option(default="stsb:test", help="stsb[:split], sick[:split], or a CSV/TSV of scored pairs.")
 @click.option("--lang", default="en", show_default=True, help="STS-B language (11 available).")
 @json_option
 def evaluate_cmd(model: str, data: str, lang: str, as_json: bool) -> None:

@@ -116,7 +116,9 @@ def _run(ctx: RunContext) -> Result:
         return out
 
     config = ctx.pick(
-        smoke=PixelConfig(hidden_size=32, layers=1, heads=2), quick=PixelConfig(), full=PixelConfig()
+        smoke=PixelConfig(hidden_size=32, layers=1, heads=2),
+        quick=PixelConfig(),
+        full=PixelConfig(),
     )
     train_en = load_stsb("train", "en")
     unlabeled = sorted(set(train_en.sentences1 + train_en.sentences2))

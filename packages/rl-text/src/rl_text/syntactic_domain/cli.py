@@ -43,7 +43,9 @@ def _strengths(value: str) -> list[float]:
     try:
         out = [float(x) for x in value.split(",") if x.strip()]
     except ValueError:
-        raise BadInput(f"--strength takes comma-separated numbers in [0, 1], got {value!r}") from None
+        raise BadInput(
+            f"--strength takes comma-separated numbers in [0, 1], got {value!r}"
+        ) from None
     if not out or any(not 0.0 <= x <= 1.0 for x in out):
         raise BadInput(f"--strength takes comma-separated numbers in [0, 1], got {value!r}")
     return out
