@@ -40,7 +40,15 @@ def _pairs_file(tmp_path, sts_rows):
 
 def test_eval_sts_json_and_layer(tiny_model_dir, tmp_path, sts_rows) -> None:
     data = _pairs_file(tmp_path, sts_rows)
-    args = ["eval-sts", "--model", str(tiny_model_dir), "--data", str(data), "--columns", "a,b,score"]
+    args = [
+        "eval-sts",
+        "--model",
+        str(tiny_model_dir),
+        "--data",
+        str(data),
+        "--columns",
+        "a,b,score",
+    ]
     result = CliRunner().invoke(group, [*args, "--layer", "2", "--dim", "16", "--json"])
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)

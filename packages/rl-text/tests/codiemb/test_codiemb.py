@@ -8,8 +8,8 @@ from torch.utils.data import ConcatDataset
 
 from rl_shared.errors import BadInput
 from rl_shared.losses import cosent, pearson_loss, rank_kl
-from rl_text.codiemb import OrderAwareStsLoss, TaskBatchSampler, train_codiemb
 from rl_shared.sts import StsPairs
+from rl_text.codiemb import OrderAwareStsLoss, TaskBatchSampler, train_codiemb
 from rl_text.core.tasks import Examples
 
 

@@ -5,8 +5,8 @@ import torch
 from scipy.stats import spearmanr
 
 from rl_shared.errors import BadInput
-from rl_text.core.evaluation import evaluate_sts, evaluate_sts_grid
 from rl_shared.sts import StsPairs
+from rl_text.core.evaluation import evaluate_sts, evaluate_sts_grid
 
 
 def _pairs(rows) -> StsPairs:

@@ -7,6 +7,7 @@ import pytest
 import torch
 
 from rl_shared.errors import BadInput, ModelNotFound
+from rl_shared.sts import StsPairs
 from rl_text.dse import (
     DistilledPairLoss,
     DistilledSentenceEmbedding,
@@ -15,7 +16,6 @@ from rl_text.dse import (
     train_dse,
     train_teacher,
 )
-from rl_shared.sts import StsPairs
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sentence_transformers import SentenceTransformer
 
-from rl_text.kalm import KalmRecipe, train_kalm
 from rl_text.core.tasks import load_examples
+from rl_text.kalm import KalmRecipe, train_kalm
 
 ROWS = [
     ("a man plays the guitar", "a man plays a guitar"),

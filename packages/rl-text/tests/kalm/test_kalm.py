@@ -5,8 +5,8 @@ import torch
 from sentence_transformers import SentenceTransformer
 
 from rl_shared.errors import BadInput, UnknownName
-from rl_text.kalm import KalmRecipe, make_kalm_loss, set_pooling, train_kalm
 from rl_text.core.tasks import Examples
+from rl_text.kalm import KalmRecipe, make_kalm_loss, set_pooling, train_kalm
 
 
 def _examples(sts_rows) -> Examples:

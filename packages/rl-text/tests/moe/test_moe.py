@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from rl_shared.errors import BadInput
+from rl_shared.sts import StsPairs
 from rl_text.moe import (
     MoEFeedForward,
     MoETransformer,
@@ -16,7 +17,6 @@ from rl_text.moe import (
     to_moe,
     train_moe,
 )
-from rl_shared.sts import StsPairs
 
 TEXTS = ["a man plays the guitar", "a dog runs in the park", "the woman eats food"]
 

@@ -10,7 +10,8 @@ fusion of CoDiEmb's three checkpoints (a third, two thirds and all of the steps)
 STS-only and retrieval-only specialists. Every model is scored on STS-B test (Spearman) and on
 Cranfield's held-out queries (nDCG@10), sequences cut at 128 tokens (64 in ``quick``, 32 in
 ``smoke``). ``quick``: 6 steps and the subsets of :mod:`rl_text.core.joint`; ``full``: 90
-steps; ``smoke``: 3 steps of 4 queries / 8 pairs on the smoke subsets.
+steps; ``smoke``: 2 steps of 4 queries / 8 pairs on the smoke subsets (so the merges are
+of two checkpoints).
 
 References:
     Zhang et al., "CoDiEmb: A Collaborative yet Distinct Framework for Unified Representation
@@ -45,7 +46,7 @@ def run(ctx: RunContext) -> Result:
     from rl_text.core.joint import load_joint, plot_rows, score
     from rl_text.core.soup import merge_models
 
-    steps, q_batch, s_batch = ctx.pick(smoke=(3, 4, 8), quick=(6, 8, 16), full=(90, 16, 32))
+    steps, q_batch, s_batch = ctx.pick(smoke=(2, 4, 8), quick=(6, 8, 16), full=(90, 16, 32))
     length = ctx.pick(smoke=SMOKE_LENGTH, quick=QUICK_LENGTH, full=MAX_LENGTH)
     data = load_joint(_load(length=length), ctx.size, ctx.seed)
     base = _load(length=length)
@@ -64,7 +65,7 @@ def run(ctx: RunContext) -> Result:
             # only CoDiEmb's checkpoints are merged; smoke skips the others' checkpoints
             every = max(1, steps // 3)
             if ctx.size == "smoke" and name != "CoDiEmb":
-                every = steps + 1
+                every = None
             train_codiemb(
                 model, out=out, steps=steps, retrieval_batch_size=q_batch, sts_batch_size=s_batch,
                 learning_rate=3e-5, seed=ctx.seed, show_progress=False,

@@ -59,7 +59,7 @@ def train_codiemb(
     learning_rate: float = 2e-5,
     seed: int = 0,
     resume: bool = False,
-    save_steps: int = 50,
+    save_steps: int | None = 50,
     save_total_limit: int | None = 2,
     show_progress: bool = True,
     device: str | None = None,

@@ -151,7 +151,7 @@ def fit(
     learning_rate: float = 2e-5,
     seed: int = 0,
     resume: bool = False,
-    save_steps: int = 50,
+    save_steps: int | None = 50,
     save_total_limit: int | None = 2,
     show_progress: bool = True,
     save_model: bool = True,
@@ -175,7 +175,8 @@ def fit(
         learning_rate: AdamW learning rate (linear decay, 10 % warm-up).
         seed: seeds data order, dropout and everything the trainer seeds.
         resume: continue from the last checkpoint in ``out/checkpoints``, if there is one.
-        save_steps: checkpoint interval.
+        save_steps: checkpoint interval; ``None``: no checkpoint at all, not even the final one
+            the trainer writes otherwise (for throw-away runs such as reproductions).
         save_total_limit: checkpoints kept (``None``: all, e.g. for model soups).
         show_progress: the trainer's tqdm bar and log lines.
         save_model: write ``out/model`` (off: only the model object is trained); under
@@ -193,7 +194,7 @@ def fit(
     """
     from rl_shared.runtime import seed_everything
 
-    if steps < 1 or batch_size < 1 or save_steps < 1:
+    if steps < 1 or batch_size < 1 or (save_steps is not None and save_steps < 1):
         raise BadInput("steps, batch_size and save_steps must be at least 1")
     seed_everything(seed)
     use_cpu = not torch.cuda.is_available()
@@ -220,8 +221,8 @@ def fit(
         warmup_steps=max(0, steps // 10),
         seed=seed,
         data_seed=seed,
-        save_strategy="steps",
-        save_steps=save_steps,
+        save_strategy="no" if save_steps is None else "steps",
+        save_steps=save_steps or 500,
         save_total_limit=save_total_limit,
         logging_steps=max(1, min(50, steps // 5)),
         logging_strategy="steps" if show_progress else "no",

@@ -50,7 +50,7 @@ class JointSize:
 
 #: the data sizes of the reproduction sizes
 SIZES = {
-    "smoke": JointSize(40, 8, 30, 8, 30, 30, 60),
+    "smoke": JointSize(24, 6, 10, 6, 10, 30, 40),
     "quick": JointSize(300, 60, 200, 40, 100, 150, 600),
     "full": JointSize(),
 }
@@ -74,7 +74,7 @@ def _doc(d: dict) -> str:
 
 def _shrink(data: Any, n_queries: int, n_others: int, rng: random.Random) -> Any:
     """``n_queries`` of the queries, over their relevant documents plus ``n_others`` more."""
-    from rl_retrieval.beir import BeirData
+    from rl_retrieval import BeirData
 
     qids = sorted(rng.sample(sorted(data.qrels), min(n_queries, len(data.qrels))))
     relevant = {d for q in qids for d in data.qrels[q]}

@@ -129,8 +129,7 @@ def cranfield_split(seed: int = 0) -> tuple[Any, Any]:
     Returns:
         ``(train, test)`` ``BeirData`` sharing the corpus; qrels of relevance ≥ 1 only.
     """
-    from rl_retrieval.beir import BeirData
-    from rl_retrieval.datasets import load_dataset
+    from rl_retrieval import BeirData, load_dataset
 
     data = load_dataset("cranfield")
     qids = sorted(q for q, rel in data.qrels.items() if any(v > 0 for v in rel.values()))

@@ -12,8 +12,8 @@ two definitions are drawn, so an entry embedding averages several definitions. V
 * ``whiten+prompt`` (full only): prompt-based pooling at the [MASK] of
   ``This sentence : "X" means in one word : "[MASK]" .`` instead of mean pooling.
 
-``smoke``: ``whiten`` only, about 1,400 definitions (more entries than the 384 dimensions the
-whitening needs), 2 steps of 8, 30 test pairs per set. ``quick``: about 2,000 definitions, 20
+``smoke``: ``whiten`` only, about 1,300 definitions (more entries than the 384 dimensions the
+whitening needs), 1 step of 8, 30 test pairs per set. ``quick``: about 2,000 definitions, 20
 steps of 32, refresh every 10, 150 test pairs per set. ``full``: about 8,000 definitions, 200
 steps of 64, refresh every 100, full test sets.
 
@@ -63,7 +63,7 @@ def run(ctx: RunContext) -> Result:
     from rl_text.defsent import load_wordnet_pairs, make_definition_set, train_defsent
 
     if ctx.size == "smoke":
-        n_defs, steps, batch, refresh, n_test = 1400, 2, 8, 10, 30
+        n_defs, steps, batch, refresh, n_test = 1300, 1, 8, 10, 30
         variants: dict[str, dict] = {"whiten": {}}
     elif ctx.size == "quick":
         n_defs, steps, batch, refresh, n_test = 2000, 20, 32, 10, 150
@@ -103,7 +103,7 @@ def run(ctx: RunContext) -> Result:
                     learning_rate=lr,
                     refresh_steps=refresh,
                     seed=ctx.seed,
-                    save_steps=10**6,
+                    save_steps=None,
                     show_progress=False,
                     save_model=prompt,  # prompt pooling builds a new model object
                     **variants[name],

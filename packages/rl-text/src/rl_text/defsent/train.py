@@ -96,7 +96,7 @@ def train_defsent(
     learning_rate: float = 2e-5,
     seed: int = 0,
     resume: bool = False,
-    save_steps: int = 50,
+    save_steps: int | None = 50,
     show_progress: bool = True,
     save_model: bool = True,
     device: str | None = None,
@@ -123,7 +123,7 @@ def train_defsent(
         learning_rate: AdamW learning rate (linear decay, 10 % warm-up).
         seed: seeds the trainer, the fit subset and ICA.
         resume: continue from the last checkpoint in ``out/checkpoints`` if there is one.
-        save_steps: checkpoint interval.
+        save_steps: checkpoint interval (``None``: no checkpoints).
         show_progress: the trainer's tqdm bar and log lines.
         save_model: write ``out/model`` (off: ``out`` is returned; with ``prompt=True`` the
             trained model is a new object, so keep ``save_model`` on to get it back).
@@ -136,7 +136,12 @@ def train_defsent(
     from rl_text.core.fit import fit, last_checkpoint, save_atomically
     from rl_text.defsent.prompt import PromptTransformer
 
-    if steps < 1 or batch_size < 1 or save_steps < 1 or refresh_steps < 1:
+    if (
+        steps < 1
+        or batch_size < 1
+        or refresh_steps < 1
+        or (save_steps is not None and save_steps < 1)
+    ):
         raise BadInput("steps, batch_size, save_steps and refresh_steps must be at least 1")
     if len(data) < 2:
         raise BadInput("DefSent training needs at least 2 definitions")

@@ -91,18 +91,18 @@ def run(ctx: RunContext) -> Result:
         for stage in ctx.track(stages, "DSE"):
             if stage == "teacher":
                 teacher_path = train_teacher(
-                    train, out, save_steps=steps + 1, learning_rate=4e-5, **common
+                    train, out, save_steps=None, learning_rate=4e-5, **common
                 )
                 teacher = CrossEncoder(str(teacher_path), device="cpu", local_files_only=True)
             elif stage == "label":
                 labels = teacher_scores(teacher, train)
             elif stage == "dse":
                 dse = DistilledSentenceEmbedding.load(
-                    train_dse(train, labels, out / "dse", save_steps=steps + 1, **common)
+                    train_dse(train, labels, out / "dse", save_steps=None, **common)
                 )
             elif stage == "no-distill":
                 plain = DistilledSentenceEmbedding.load(
-                    train_dse(train, None, out / "plain", save_steps=steps + 1, **common)
+                    train_dse(train, None, out / "plain", save_steps=None, **common)
                 )
             elif stage == "evaluate":
                 gold = test.scores

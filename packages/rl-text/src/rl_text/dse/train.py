@@ -45,7 +45,7 @@ def train_teacher(
     learning_rate: float = 2e-5,
     seed: int = 0,
     resume: bool = False,
-    save_steps: int = 100,
+    save_steps: int | None = 100,
     max_length: int = 128,
     show_progress: bool = True,
     device: str | None = None,
@@ -135,7 +135,7 @@ def train_dse(
     head_learning_rate: float = 1e-3,
     seed: int = 0,
     resume: bool = False,
-    save_steps: int = 100,
+    save_steps: int | None = 100,
     show_progress: bool = True,
     device: str | None = None,
 ) -> Path:

@@ -87,8 +87,9 @@ def run(ctx: RunContext) -> Result:
                     steps=steps,
                     batch_size=batch,
                     seed=ctx.seed,
-                    save_steps=steps + 1,
+                    save_steps=None,
                     show_progress=False,
+                    save_model=False,  # trained in place; nothing to keep
                 )
         grids[name] = evaluate_sts_grid(model, test, LAYERS, DIMS, batch_size=64)
     ctx.save_figure(_plot(grids), "heatmaps.png")

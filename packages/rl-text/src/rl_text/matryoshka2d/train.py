@@ -79,7 +79,7 @@ def train_sts(
     learning_rate: float = 2e-5,
     seed: int = 0,
     resume: bool = False,
-    save_steps: int = 50,
+    save_steps: int | None = 50,
     dims: Sequence[int] | None = None,
     show_progress: bool = True,
     save_model: bool = True,
@@ -97,7 +97,7 @@ def train_sts(
         learning_rate: AdamW learning rate (linear decay, 10 % warm-up).
         seed: seeds the trainer (data order, dropout, layer sampling).
         resume: continue from the last checkpoint in ``out/checkpoints`` if there is one.
-        save_steps: checkpoint interval.
+        save_steps: checkpoint interval (``None``: no checkpoints).
         dims: Matryoshka widths (default :data:`DEFAULT_DIMS` cut to the model's width).
         show_progress: the trainer's tqdm bar (off: no per-step log lines either).
         save_model: write ``out/model`` (off: the model object passed in is trained in place).

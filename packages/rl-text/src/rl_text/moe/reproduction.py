@@ -95,7 +95,7 @@ def run(ctx: RunContext) -> Result:
     least = ctx.pick(smoke=1, quick=2, full=2)
     single_steps = {d: max(least, round(total * len(v) / n_all)) for d, v in train.items()}
     common = dict(batch_size=batch, learning_rate=lr, seed=ctx.seed, show_progress=False)
-    common.update(save_model=False, save_steps=10**6)
+    common.update(save_model=False, save_steps=None)
 
     def score(model, tag: bool) -> dict[str, float]:
         return {

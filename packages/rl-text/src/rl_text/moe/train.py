@@ -62,7 +62,7 @@ def train_moe(
     learning_rate: float = 2e-5,
     seed: int = 0,
     resume: bool = False,
-    save_steps: int = 50,
+    save_steps: int | None = 50,
     scale: float = 20.0,
     show_progress: bool = True,
     save_model: bool = True,
@@ -84,7 +84,7 @@ def train_moe(
         learning_rate: AdamW learning rate (linear decay, 10 % warm-up).
         seed: seeds the trainer (data order, dropout).
         resume: continue from the last checkpoint in ``out/checkpoints`` if there is one.
-        save_steps: checkpoint interval.
+        save_steps: checkpoint interval (``None``: no checkpoints).
         scale: inverse temperature of ``MultipleNegativesRankingLoss``.
         show_progress: the trainer's tqdm bar and log lines.
         save_model: write ``out/model`` (off: the model passed in is trained in place).
@@ -100,7 +100,7 @@ def train_moe(
     from rl_shared.runtime import seed_everything
     from rl_text.core.fit import fit, save_atomically
 
-    if steps < 1 or batch_size < 1 or save_steps < 1:
+    if steps < 1 or batch_size < 1 or (save_steps is not None and save_steps < 1):
         raise BadInput("steps, batch_size and save_steps must be at least 1")
     if not pairs:
         raise BadInput("train_moe needs positive pairs of at least one domain")
