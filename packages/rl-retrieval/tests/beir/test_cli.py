@@ -83,5 +83,9 @@ def test_bad_input_exits_2_with_one_line(tmp_path):
 
 
 def test_missing_smart_file_is_one_line(tmp_path):
-    proc = _rl("retrieval", "beir", "convert-smart", "--data", str(tmp_path), "--out", str(tmp_path / "o"))
-    assert proc.returncode == 2 and proc.stderr.startswith("error: ") and "--docs FILE" in proc.stderr
+    proc = _rl(
+        "retrieval", "beir", "convert-smart", "--data", str(tmp_path), "--out", str(tmp_path / "o")
+    )
+    assert (
+        proc.returncode == 2 and proc.stderr.startswith("error: ") and "--docs FILE" in proc.stderr
+    )

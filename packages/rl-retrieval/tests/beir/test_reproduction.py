@@ -25,5 +25,5 @@ def test_cranfield_smoke(tmp_path):
     result = reproduction.run_cranfield(RunContext(tmp_path, "smoke", 0))
     assert 0.0 < result.metrics["bm25.nDCG@10"] <= 1.0
     assert set(result.metrics) >= {"minilm.nDCG@10", "rrf.MAP@100"}
-    assert "20 queries" in result.details
+    assert "10 queries" in result.details
     assert (tmp_path / "cranfield.png").stat().st_size > 1000

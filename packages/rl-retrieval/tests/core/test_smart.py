@@ -93,6 +93,6 @@ def test_find_smart_files_by_name_and_override(tmp_path):
         (tmp_path / name).write_text("")
     assert [p.name for p in find_smart_files(tmp_path)] == ["CISI.ALL", "CISI.QRY", "CISI.REL"]
     (tmp_path / "MED.REL").write_text("")
-    with pytest.raises(DatasetNotFound, match="2 files .* --qrels FILE"):
+    with pytest.raises(DatasetNotFound, match=r"2 files .* --qrels FILE"):
         find_smart_files(tmp_path)
     assert find_smart_files(tmp_path, qrels="MED.REL")[2] == tmp_path / "MED.REL"

@@ -6,8 +6,8 @@ import pytest
 
 from rl_retrieval.core.beir_format import load_beir
 from rl_retrieval.core.bm25 import BM25Retriever
-from rl_retrieval.limit.data import core_size, generate_limit, write_limit
 from rl_retrieval.core.metrics import evaluate
+from rl_retrieval.limit.data import core_size, generate_limit, write_limit
 from rl_shared.errors import BadInput
 
 

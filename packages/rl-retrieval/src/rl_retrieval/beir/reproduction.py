@@ -3,7 +3,7 @@
 The reference-retriever protocol of "Resources for Brewing BEIR" on a collection that ships
 offline: a lexical baseline (BM25, Lucene variant), a dense bi-encoder (MiniLM) and their
 reciprocal-rank fusion, scored with pytrec_eval's nDCG@10 and MAP@100 on Cranfield's graded
-qrels. The smoke size keeps the first 20 judged queries and a 300-document corpus holding
+qrels. The smoke size keeps the first 10 judged queries and a 120-document corpus holding
 their judged documents.
 
 References:
@@ -65,7 +65,7 @@ def run_cranfield(ctx: RunContext) -> Result:
 
     data = load_dataset("cranfield")
     if ctx.size == "smoke":
-        data = subsample(data, queries=20, docs=300)
+        data = subsample(data, queries=10, docs=120)
     runs = {}
     for name in ctx.track(["bm25", "minilm"], "retrievers"):
         if name == "bm25":

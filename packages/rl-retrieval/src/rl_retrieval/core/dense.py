@@ -279,7 +279,9 @@ class DenseRetriever:
         texts = [f"{d.get('title', '')} {d.get('text', '')}".strip() for d in corpus.values()]
         return ids, texts
 
-    def encode_corpus(self, corpus: Mapping[str, Mapping[str, str]]) -> tuple[list[str], np.ndarray]:
+    def encode_corpus(
+        self, corpus: Mapping[str, Mapping[str, str]]
+    ) -> tuple[list[str], np.ndarray]:
         """``(doc_ids, embeddings)``, read from the cache when the same model saw the same texts."""
         ids, texts = self.doc_texts(corpus)
         if not ids:

@@ -34,7 +34,12 @@ def group() -> None:
 
 @group.command("critical-n")
 @click.option(
-    "--k", "k", type=click.IntRange(min=1), default=2, show_default=True, help="Relevant documents per query."
+    "--k",
+    "k",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Relevant documents per query.",
 )
 @click.option(
     "--dims",

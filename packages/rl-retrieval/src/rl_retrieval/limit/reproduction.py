@@ -145,7 +145,8 @@ def run_small(ctx: RunContext) -> Result:
     )
     plot = ctx.save_figure(fig, "limit_small_recall.png").name
     rows = "\n".join(
-        f"| {s} | " + " | ".join(f"{100 * table[s][m]:.1f}" for m in SMALL_MEASURES) + " |" for s in table
+        f"| {s} | " + " | ".join(f"{100 * table[s][m]:.1f}" for m in SMALL_MEASURES) + " |"
+        for s in table
     )
     details = (
         f"{len(data.corpus)} documents, {len(data.queries)} queries.\n\n"
