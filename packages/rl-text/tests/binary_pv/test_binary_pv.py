@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from rl_shared.errors import BadInput, ShapeMismatch
+from rl_shared.runtime import seed_everything
 from rl_text.binary_pv import (
     BinaryParagraphVector,
     Corpus,
@@ -42,7 +43,7 @@ def test_binary_codes_are_01_of_the_requested_length(bits: int) -> None:
 
 def test_real_binary_codes_and_training_reduces_loss() -> None:
     corpus = Corpus.build(DOCS, min_count=1)
-    torch.manual_seed(0)
+    seed_everything(0)
     model = RealBinaryParagraphVector(len(corpus.vocab), len(corpus.docs), bits=6, dim=10)
     losses = train_pv(model, corpus, epochs=15, batch_size=16, lr=0.02)
     assert losses[-1] < losses[0]
@@ -61,7 +62,7 @@ def test_straight_through_gradient_is_the_sigmoid_derivative() -> None:
 
 def test_codes_separate_topics_after_training() -> None:
     corpus = Corpus.build(DOCS, min_count=1)
-    torch.manual_seed(0)
+    seed_everything(0)
     model = BinaryParagraphVector(len(corpus.vocab), len(corpus.docs), bits=16)
     train_pv(model, corpus, epochs=40, batch_size=16, lr=0.05, seed=0)
     codes = model.codes().numpy()

@@ -3,11 +3,12 @@ from __future__ import annotations
 import torch
 from transformers import BertConfig, BertModel
 
+from rl_shared.runtime import seed_everything
 from rl_text.cvib.vib import EncoderGates, VIBGate
 
 
 def _bert():
-    torch.manual_seed(0)
+    seed_everything(0)
     config = BertConfig(
         vocab_size=30,
         hidden_size=16,
@@ -21,7 +22,7 @@ def _bert():
 
 
 def test_masks_shrink_under_kl():
-    torch.manual_seed(0)
+    seed_everything(0)
     gates = EncoderGates(_bert())
     assert gates.kept() == gates.total() == 2 * 4 + 2 * 32
     optimizer = torch.optim.Adam(gates.parameters(), lr=0.05)
@@ -40,7 +41,7 @@ def test_masks_shrink_under_kl():
 
 
 def test_task_pressure_keeps_useful_units():
-    torch.manual_seed(0)
+    seed_everything(0)
     gate = VIBGate(4)
     optimizer = torch.optim.Adam(gate.parameters(), lr=0.05)
     x = torch.randn(256, 4)

@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from rl_shared.errors import BadInput
+from rl_shared.runtime import seed_everything
 from rl_text.disambiguated_skipgram import (
     DisambiguatedSkipGram,
     choose_pseudoword_pairs,
@@ -18,7 +19,7 @@ from rl_text.disambiguated_skipgram import (
 
 
 def test_sense_probabilities_sum_to_one_and_depend_on_context() -> None:
-    torch.manual_seed(0)
+    seed_everything(0)
     model = DisambiguatedSkipGram(20, dim=8, senses=4)
     center = torch.tensor([3, 3])
     ctx = torch.tensor([[1, 2, 5], [7, 8, 9]])
@@ -31,7 +32,7 @@ def test_sense_probabilities_sum_to_one_and_depend_on_context() -> None:
 
 
 def test_gradients_flow_to_sense_vectors_weighted_by_sense_probability() -> None:
-    torch.manual_seed(0)
+    seed_everything(0)
     model = DisambiguatedSkipGram(10, dim=6, senses=3, entropy_weight=0.0)
     center = torch.tensor([4])
     ctx = torch.tensor([[1, 2]])
@@ -65,7 +66,7 @@ def test_training_separates_two_meanings_of_a_pseudoword() -> None:
         sentences.append(np.array([ctx[0], ctx[1], 0, ctx[2], ctx[3]]))
         sentences.append(rng.permutation(ctx))
     counts = np.bincount(np.concatenate(sentences), minlength=9)
-    torch.manual_seed(0)
+    seed_everything(0)
     model = DisambiguatedSkipGram(9, dim=10, senses=2)  # default init and λ
     losses = train_skipgram(
         model, sentences, counts, epochs=8, window=2, lr=0.05, sample=0, batch_size=256

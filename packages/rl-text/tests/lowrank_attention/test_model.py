@@ -4,6 +4,7 @@ import pytest
 import torch
 
 from rl_shared.errors import BadInput, ShapeMismatch
+from rl_shared.runtime import seed_everything, threads
 from rl_text.lowrank_attention import (
     EncodedText,
     GRUAttentionClassifier,
@@ -30,7 +31,7 @@ def _toy(n: int = 96, seed: int = 0) -> EncodedText:
 
 @pytest.mark.parametrize("attention", ["lowrank", "mha"])
 def test_weights_are_distributions_over_real_tokens(attention):
-    torch.manual_seed(0)
+    seed_everything(0)
     model = GRUAttentionClassifier(30, 8, 8, 3, attention=attention, num_heads=2).eval()
     data = _toy(8)
     logits, weights = model(data.ids, data.padding_mask)
@@ -41,7 +42,7 @@ def test_weights_are_distributions_over_real_tokens(attention):
 
 @pytest.mark.parametrize("attention", ["lowrank", "mha"])
 def test_padding_does_not_change_the_prediction(attention):
-    torch.manual_seed(0)
+    seed_everything(0)
     model = GRUAttentionClassifier(30, 8, 8, 3, attention=attention, num_heads=2).eval()
     ids = torch.tensor([[7, 8, 9]])
     short, _ = model(ids, ids == 0)
@@ -52,9 +53,13 @@ def test_padding_does_not_change_the_prediction(attention):
 
 @pytest.mark.parametrize("attention", ["lowrank", "mha"])
 def test_learns_keyword_task_and_attends_to_keyword(attention):
-    torch.set_num_threads(1)
+    with threads(1):
+        _learns_keyword_task(attention)
+
+
+def _learns_keyword_task(attention):
     train, test = _toy(240, 0), _toy(60, 1)
-    torch.manual_seed(0)
+    seed_everything(0)
     model = GRUAttentionClassifier(30, 16, 16, 3, attention=attention, num_heads=2, dropout=0.0)
     losses = train_classifier(model, train, epochs=12, batch_size=16, lr=1e-2)
     assert losses[-1] < 0.5 * losses[0]

@@ -7,6 +7,7 @@ import pytest
 import torch
 
 from rl_shared.errors import BadInput, ModelNotFound, UnknownName
+from rl_shared.runtime import seed_everything
 from rl_text.pixel import Perturber, PixelConfig, PixelEncoder, TextRenderer, masked_mean
 from rl_text.pixel.perturbations import (
     conditional_shuffle,
@@ -99,7 +100,7 @@ def test_masked_mean_ignores_masked_positions() -> None:
 
 
 def test_encoder_shapes_padding_invariance_and_round_trip(tmp_path) -> None:
-    torch.manual_seed(0)
+    seed_everything(0)
     config = PixelConfig(max_patches=8, hidden_size=32, layers=1, heads=2, dropout=0.0)
     enc = PixelEncoder(config).eval()
     emb = enc.encode(["A man plays.", "A cat sleeps on a bed."])

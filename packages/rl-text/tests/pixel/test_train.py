@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import torch
 
+from rl_shared.runtime import seed_everything
 from rl_text.pixel import (
     PixelConfig,
     PixelEncoder,
@@ -22,12 +23,12 @@ SENTENCES = [
 
 
 def _tiny() -> PixelEncoder:
-    torch.manual_seed(0)
+    seed_everything(0)
     return PixelEncoder(PixelConfig(max_patches=12, hidden_size=32, layers=1, heads=2))
 
 
 def test_symmetric_info_nce_is_symmetric_and_low_for_aligned_pairs() -> None:
-    torch.manual_seed(0)
+    seed_everything(0)
     a, b = torch.randn(6, 8), torch.randn(6, 8)
     assert torch.allclose(symmetric_info_nce(a, b), symmetric_info_nce(b, a))
     assert symmetric_info_nce(a, a) < symmetric_info_nce(a, b)
