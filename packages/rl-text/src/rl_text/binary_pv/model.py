@@ -74,6 +74,11 @@ class BinaryParagraphVector(nn.Module):
 
     Shapes:
         ``loss(doc_ids (B,), words (B,), negatives (B, K))`` → scalar; ``codes()`` → ``(N, bits)``.
+
+    Example:
+        >>> model = BinaryParagraphVector(vocab_size=10, n_docs=3, bits=8)
+        >>> model.codes().shape
+        torch.Size([3, 8])
     """
 
     def __init__(self, vocab_size: int, n_docs: int, bits: int = 64, binarize: str = "ste") -> None:
@@ -122,6 +127,11 @@ class RealBinaryParagraphVector(nn.Module):
 
     Shapes:
         ``codes()`` → ``(N, bits)`` uint8; ``real()`` → ``(N, dim)``.
+
+    Example:
+        >>> model = RealBinaryParagraphVector(vocab_size=10, n_docs=3, bits=8, dim=16)
+        >>> model.codes().shape, model.real().shape
+        (torch.Size([3, 8]), torch.Size([3, 16]))
     """
 
     def __init__(self, vocab_size: int, n_docs: int, bits: int = 32, dim: int = 128) -> None:

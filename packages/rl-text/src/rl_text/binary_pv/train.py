@@ -87,6 +87,13 @@ def train_pv(
         epochs, batch_size, negatives, lr: Adam on the negative-sampling loss.
         seed: seeds the sampling (and Python, NumPy and torch).
         show_progress: a progress bar over epochs (stderr).
+
+    Example:
+        >>> from rl_text.binary_pv import BinaryParagraphVector, Corpus
+        >>> corpus = Corpus.build(["a cat sat", "a dog sat"] * 4, min_count=1)
+        >>> model = BinaryParagraphVector(len(corpus.vocab), len(corpus.docs), bits=8)
+        >>> len(train_pv(model, corpus, epochs=2, batch_size=8))
+        2
     """
     from rl_shared.runtime import seed_everything
 

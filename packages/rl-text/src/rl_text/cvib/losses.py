@@ -58,6 +58,12 @@ def self_pruning_contrastive_loss(
 
     Shapes:
         original, pruned ``(B, D)`` -> scalar.
+
+    Example:
+        >>> import torch
+        >>> h = torch.randn(4, 8)
+        >>> float(self_pruning_contrastive_loss(h, h.clone())) < 1e-6
+        True
     """
     if original.shape != pruned.shape or original.dim() != 2:
         raise ShapeMismatch(

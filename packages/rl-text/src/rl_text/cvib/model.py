@@ -14,10 +14,10 @@ network (gates on), ``pruned=False`` the original one, with the same weights.
 Example:
     >>> from rl_shared.models import load_sentence_transformer
     >>> from rl_text.cvib.data import AbsaExample
-    >>> model = AspectSentimentModel(load_sentence_transformer("minilm"), vib=True)  # doctest: +SKIP
+    >>> model = AspectSentimentModel(load_sentence_transformer("minilm"), vib=True)
     >>> ex = AbsaExample("The food was great but the service slow .", "service", 0, 27)
-    >>> logits, rep = model([ex], pruned=True)  # doctest: +SKIP
-    >>> logits.shape, rep.shape  # doctest: +SKIP
+    >>> logits, rep = model([ex], pruned=True)
+    >>> logits.shape, rep.shape
     (torch.Size([1, 3]), torch.Size([1, 768]))
 
 """

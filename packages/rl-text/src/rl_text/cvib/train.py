@@ -111,6 +111,15 @@ def train_absa(
         out: folder for :func:`~rl_text.cvib.model.save_absa_model`.
         show_progress: a progress bar over steps (on stderr).
         device: ``auto``, ``cpu``, ``cuda``, ... (:func:`rl_shared.runtime.resolve_device`).
+
+    Example:
+        >>> from rl_shared.models import load_sentence_transformer
+        >>> from rl_text.cvib.data import AbsaExample
+        >>> data = [AbsaExample("the food is good", "food", 2, 4), AbsaExample("slow service", "service", 0, 5)]
+        >>> config = AbsaTrainConfig(method="cvib", steps=1, batch_size=2, max_length=16)
+        >>> model = train_absa(load_sentence_transformer("minilm"), data, config)
+        >>> sorted(model.train_log[0])
+        ['ce', 'ce_pruned', 'contrastive', 'kl', 'loss']
     """
     from rl_shared.cli import progress
     from rl_shared.runtime import resolve_device, seed_everything

@@ -53,6 +53,12 @@ class DisambiguatedSkipGram(nn.Module):
     Shapes:
         ``sense_probs(center (B,), context (B, m), context_mask (B, m))`` → ``(B, S)``;
         ``loss(center, context, negatives (B, m, K), context_mask)`` → scalar.
+
+    Example:
+        >>> import torch
+        >>> model = DisambiguatedSkipGram(5, dim=4, senses=2)
+        >>> model.sense_vectors(torch.tensor([0, 3])).shape
+        torch.Size([2, 2, 4])
     """
 
     def __init__(

@@ -78,6 +78,13 @@ def train_skipgram(
 
     Returns:
         the mean loss of each epoch.
+
+    Example:
+        >>> import numpy as np
+        >>> model = DisambiguatedSkipGram(4, dim=8, senses=2)
+        >>> sentences = [np.array([0, 1, 2, 3]), np.array([3, 2, 1, 0])] * 8
+        >>> len(train_skipgram(model, sentences, np.array([8, 8, 8, 8]), epochs=2, sample=0))
+        2
     """
     from rl_shared.cli import progress
     from rl_shared.runtime import seed_everything

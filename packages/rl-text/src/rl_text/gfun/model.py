@@ -63,6 +63,13 @@ class GeneralizedFunnelling:
         C: regularisation of the RBF SVM meta-classifier.
         seed: seed of the meta-classifier.
         class_names: names of the ``C`` classes, kept with a saved model.
+
+    Example:
+        >>> import numpy as np
+        >>> y = np.array([0, 1] * 4)
+        >>> gf = GeneralizedFunnelling(2).fit({"en": ["good", "bad"] * 4}, {"en": y})
+        >>> gf.predict({"en": ["good"]})["en"].tolist()
+        [0]
     """
 
     def __init__(
@@ -204,6 +211,12 @@ class PerLanguageBaseline:
     Args:
         n_classes: number of classes.
         multilabel: one-vs-rest SVMs over ``(n, C)`` labels.
+
+    Example:
+        >>> import numpy as np
+        >>> base = PerLanguageBaseline(2).fit({"en": ["good", "bad"] * 4}, {"en": np.array([0, 1] * 4)})
+        >>> base.predict({"en": ["bad"]})["en"].tolist()
+        [1]
     """
 
     def __init__(self, n_classes: int, multilabel: bool = False) -> None:

@@ -62,6 +62,12 @@ class GRUAttentionClassifier(nn.Module):
     Shapes:
         ids ``(B, N)`` long, padding_mask ``(B, N)`` bool (True = padding) ->
         logits ``(B, C)``, token weights ``(B, N)`` (sum to 1 over real tokens).
+
+    Example:
+        >>> model = GRUAttentionClassifier(50, embed_dim=8, hidden=6, num_classes=3, num_heads=2)
+        >>> ids = torch.tensor([[5, 6, 7, 0]])
+        >>> model(ids, ids == 0)[0].shape
+        torch.Size([1, 3])
     """
 
     def __init__(

@@ -92,6 +92,14 @@ def train_classifier(
 
     Args:
         progress: optional callable wrapping the epoch iterator (e.g. ``ctx.track``).
+
+    Example:
+        >>> from rl_text.lowrank_attention.model import GRUAttentionClassifier
+        >>> data = EncodedText(torch.tensor([[3, 4], [5, 0]]), torch.tensor([[0, 0], [0, 1]]).bool(),
+        ...                    torch.tensor([1, 0]))
+        >>> model = GRUAttentionClassifier(10, embed_dim=4, hidden=4, num_classes=2, num_heads=2)
+        >>> len(train_classifier(model, data, epochs=2, batch_size=2))
+        2
     """
     from rl_shared.runtime import seed_everything
 

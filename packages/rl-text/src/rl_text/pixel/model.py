@@ -52,6 +52,10 @@ class PixelConfig:
         heads: attention heads.
         mlp_ratio: feed-forward width / hidden size.
         dropout: hidden and attention dropout (also the SimCSE-style noise in training).
+
+    Example:
+        >>> PixelConfig(hidden_size=64).hidden_size
+        64
     """
 
     height: int = 16
@@ -86,6 +90,11 @@ class PixelEncoder(nn.Module):
 
     Shapes:
         ``forward(pixels (B, 1, H, W), patch_mask (B, P))`` → ``(B, hidden_size)``.
+
+    Example:
+        >>> enc = PixelEncoder(PixelConfig(max_patches=8, hidden_size=32, layers=1, heads=2))
+        >>> enc.encode(["A man plays.", "A cat."]).shape
+        torch.Size([2, 32])
     """
 
     def __init__(self, config: PixelConfig | None = None) -> None:

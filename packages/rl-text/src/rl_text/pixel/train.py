@@ -113,6 +113,11 @@ def train_unsupervised(
 
     Returns:
         the loss of each step.
+
+    Example:
+        >>> enc = PixelEncoder(PixelConfig(max_patches=8, hidden_size=32, layers=1, heads=2))
+        >>> len(train_unsupervised(enc, ["a cat sits", "a dog runs"], ("swap",), steps=2, batch_size=2))
+        2
     """
     if len(sentences) < 2:
         raise BadInput("unsupervised training needs at least two sentences")

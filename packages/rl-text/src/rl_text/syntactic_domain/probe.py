@@ -48,6 +48,11 @@ class BowClassifier:
         lr: learning rate.
         l2: weight decay.
         seed: initialisation seed.
+
+    Example:
+        >>> clf = BowClassifier(epochs=50).fit(["open the file", "cook the rice"], [0, 1])
+        >>> clf.predict(["open the rice"])[0] in (0, 1)
+        True
     """
 
     def __init__(self, epochs: int = 200, lr: float = 0.1, l2: float = 1e-4, seed: int = 0):
