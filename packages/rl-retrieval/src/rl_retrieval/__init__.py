@@ -1,4 +1,8 @@
-"""rl-retrieval: BEIR-style evaluation, BM25 and dense retrieval, and LIMIT's limits.
+"""rl-retrieval: BEIR reference retrievers and their evaluation, and LIMIT's limits.
+
+Paper folders: :mod:`rl_retrieval.beir` (Resources for Brewing BEIR, arXiv:2306.07471) and
+:mod:`rl_retrieval.limit` (LIMIT, arXiv:2508.21038); what they share is in
+:mod:`rl_retrieval.core`. The names below are the everyday ones, re-exported from ``core``.
 
 Example:
     >>> from rl_retrieval import BM25Retriever, evaluate
