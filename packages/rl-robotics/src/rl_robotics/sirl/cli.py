@@ -62,12 +62,12 @@ pool_option = click.option(
 )
 
 
-@click.group(name="sirl")
+@click.group(name="sirl", short_help="SIRL: what a person cares about, from similarity queries.")
 def group() -> None:
     """SIRL (arXiv:2301.00810): features a person cares about, learned from similarity queries."""
 
 
-@group.command("train")
+@group.command("train", short_help="Train SIRL for a simulated person; save OUT/model/.")
 @data_option(
     default="train",
     help="Query trajectories: 'train' or 'moved' (generated in that placement region) "
@@ -143,7 +143,7 @@ def train(
     click.echo(f"wrote {folder}")
 
 
-@group.command("evaluate")
+@group.command("evaluate", short_help="Preference accuracy and probe R² of a saved model.")
 @model_option(default=None, help="A model folder written by `rl robotics sirl train` (OUT/model).")
 @data_option(
     default="moved",
@@ -195,7 +195,7 @@ def evaluate(model: str, data: str, test: int, pairs: int, seed: int, as_json: b
     )
 
 
-@group.command("compare")
+@group.command("compare", short_help="SIRL vs contrastive, task-input, oracle, random.")
 @person_option
 @click.option(
     "--queries",
@@ -287,7 +287,7 @@ def compare(
         )
 
 
-@group.command("generate")
+@group.command("generate", short_help="Random Panda trajectories into OUT/trajectories.npz.")
 @data_option(
     default="train",
     help="Placement region of the laptop and person: 'train' or 'moved'.",
@@ -329,7 +329,7 @@ def generate(data: str, out: Path, n: int, horizon: int, seed: int, as_json: boo
         click.echo(f"wrote {n} trajectories ({data} placements) to {path}")
 
 
-@group.command("render")
+@group.command("render", short_help="Draw the scene and cup paths into OUT/scene.png.")
 @out_option(help="Output folder; the picture is written to OUT/scene.png.")
 @data_option(
     default="train",
