@@ -18,8 +18,9 @@ import torch
 from sentence_transformers.cross_encoder import CrossEncoder
 
 from rl_shared.models import load_sentence_transformer, resolve
+from rl_shared.runtime import seed_everything
+from rl_shared.sts import load_stsb
 from rl_text.dse import DistilledSentenceEmbedding, PairHead
-from rl_text.sts import load_stsb
 
 
 def main() -> None:
@@ -27,7 +28,7 @@ def main() -> None:
     parser.add_argument("--candidates", type=int, default=10_000)
     parser.add_argument("--reps", type=int, default=5)
     args = parser.parse_args()
-    torch.manual_seed(0)
+    seed_everything(0)
     train = load_stsb("train")
     pool = list(dict.fromkeys(train.sentences1 + train.sentences2))[: args.candidates]
     query = load_stsb("test").sentences1[0]

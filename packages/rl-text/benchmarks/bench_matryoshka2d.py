@@ -19,9 +19,10 @@ import torch
 from sentence_transformers.sentence_transformer import losses
 
 from rl_shared.models import load_sentence_transformer
-from rl_text.layers import tokenize
+from rl_shared.runtime import seed_everything
+from rl_shared.sts import load_stsb
+from rl_text.core.layers import tokenize
 from rl_text.matryoshka2d import Matryoshka2dLoss
-from rl_text.sts import load_stsb
 
 DIMS = [384, 256, 128, 64, 32]
 
@@ -31,7 +32,7 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--batch", type=int, default=64)
     args = parser.parse_args()
-    torch.manual_seed(0)
+    seed_everything(0)
     random.seed(0)
     model = load_sentence_transformer("minilm")
     model.train()

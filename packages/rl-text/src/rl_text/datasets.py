@@ -1,12 +1,13 @@
-"""The STS datasets this package reads, registered under the entry-point group ``rl.datasets``.
+"""The datasets only this package reads, registered under the entry-point group ``rl.datasets``.
 
-``stsb`` is the STS Benchmark with its machine translations (``sts/stsb``:
-``stsb-{lang}-{train,dev,test}.csv``); ``sick`` is SICK-R (``sts/sick``). Loaders for them
-are :func:`rl_text.sts.load_stsb` and :func:`rl_text.sts.load_sick`.
+``semeval14`` (SemEval-2014 Task 4 aspect terms, read by :mod:`rl_text.cvib`) and ``wordnet``
+(WordNet 3.0 in nltk's layout, read by :mod:`rl_text.defsent`,
+:mod:`rl_text.disambiguated_skipgram` and :mod:`rl_text.syntactic_domain`). The STS sets
+``stsb``, ``sick`` and ``stsb-genre`` are registered by :mod:`rl_shared.sts`.
 
 Example:
     >>> sorted(d.name for d in DATASETS)
-    ['semeval14', 'sick', 'stsb', 'stsb-genre', 'wordnet']
+    ['semeval14', 'wordnet']
 """
 
 from __future__ import annotations

@@ -10,10 +10,10 @@ written model. Because it is the sentence-transformers trainer, ``torchrun`` / `
 DDP works unchanged.
 
 Example:
-    >>> from datasets import Dataset  # doctest: +SKIP
-    >>> from sentence_transformers.losses import CoSENTLoss  # doctest: +SKIP
-    >>> fit(model, Dataset.from_dict(pairs), CoSENTLoss(model), "runs/x", steps=100)  # doctest: +SKIP
-    PosixPath('runs/x/model')
+    >>> fit(None, [], None, "runs/x", steps=0)
+    Traceback (most recent call last):
+    ...
+    rl_shared.errors.BadInput: steps, batch_size and save_steps must be at least 1
 """
 
 from __future__ import annotations

@@ -245,7 +245,12 @@ def load_examples(path: str | Path) -> Examples:
     Columns named ``positive*`` are all positives. Errors name the file and line.
 
     Example:
-        >>> load_examples("pairs.tsv")  # doctest: +SKIP
+        >>> import pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "pairs.csv"
+        >>> _ = path.write_text("anchor,positive,negative\\nq,d1,d2\\n")
+        >>> ex = load_examples(path)
+        >>> ex.anchors, ex.positives, ex.negatives
+        (['q'], [['d1']], [['d2']])
     """
     import csv
 

@@ -16,10 +16,12 @@ References:
     dictionary entries", arXiv:2405.16153.
 
 Example:
-    >>> from rl_text.defsent import load_wordnet_pairs, make_definition_set
-    >>> data = make_definition_set(load_wordnet_pairs(), n=20000)  # doctest: +SKIP
-    >>> train_defsent("minilm", data, "runs/defsent", steps=300)  # doctest: +SKIP
-    PosixPath('runs/defsent/model')
+    >>> from rl_text.defsent import make_definition_set
+    >>> data = make_definition_set([("a pet canine", "dog"), ("a feline", "cat")])
+    >>> train_defsent("minilm", data, "runs/defsent", steps=0)
+    Traceback (most recent call last):
+    ...
+    rl_shared.errors.BadInput: steps, batch_size, save_steps and refresh_steps must be at least 1
 """
 
 from __future__ import annotations

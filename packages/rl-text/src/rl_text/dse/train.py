@@ -64,9 +64,6 @@ def train_teacher(
         steps, batch_size, learning_rate, seed, resume, save_steps, show_progress, device: as
             :func:`rl_text.core.fit.fit`.
 
-    Example:
-        >>> train_teacher(pairs, "runs/dse", steps=200)  # doctest: +SKIP
-        PosixPath('runs/dse/teacher/model')
     """
     from datasets import Dataset
     from sentence_transformers.cross_encoder import CrossEncoder
@@ -160,8 +157,10 @@ def train_dse(
         Barkan et al., arXiv:1908.05161.
 
     Example:
-        >>> train_dse(pairs, teacher, "runs/dse", steps=200)  # doctest: +SKIP
-        PosixPath('runs/dse/model')
+        >>> train_dse(StsPairs(["a", "b"], ["c", "d"], [1.0, 2.0]), [0.5], "runs/dse")
+        Traceback (most recent call last):
+        ...
+        rl_shared.errors.BadInput: 1 teacher scores for 2 pairs
     """
     from datasets import Dataset
 

@@ -55,8 +55,12 @@ References:
     Kusupati et al., "Matryoshka Representation Learning", arXiv:2205.13147.
 
 Example:
-    >>> from sentence_transformers.losses import CoSENTLoss  # doctest: +SKIP
-    >>> loss = Matryoshka2dLoss(model, CoSENTLoss(model), [384, 256, 128, 64, 32])  # doctest: +SKIP
+    >>> from sentence_transformers.sentence_transformer.losses import CoSENTLoss
+    >>> from rl_shared.models import load_sentence_transformer
+    >>> model = load_sentence_transformer("minilm")
+    >>> loss = Matryoshka2dLoss(model, CoSENTLoss(model), [384, 256, 128, 64, 32])
+    >>> loss.get_config_dict()["matryoshka_dims"]
+    [384, 256, 128, 64, 32]
 """
 
 from __future__ import annotations

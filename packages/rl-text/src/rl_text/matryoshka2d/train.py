@@ -48,7 +48,7 @@ def make_loss(model: nn.Module, loss: str, dims: Sequence[int] | None = None) ->
         dims: Matryoshka widths (default :data:`DEFAULT_DIMS` cut to the model's width; the
             full width is always added).
     """
-    from sentence_transformers import losses
+    from sentence_transformers.sentence_transformer import losses
 
     if loss not in LOSSES:
         raise UnknownName("loss", loss, list(LOSSES))

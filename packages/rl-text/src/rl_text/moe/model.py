@@ -17,9 +17,8 @@ References:
 
 Example:
     >>> from rl_shared.models import load_sentence_transformer
-    >>> model = load_sentence_transformer("minilm")  # doctest: +SKIP
-    >>> model = to_moe(model, ["sick", "stsb"])  # doctest: +SKIP
-    >>> model.encode([tag_text("A man plays.", "sick")]).shape  # doctest: +SKIP
+    >>> model = to_moe(load_sentence_transformer("minilm"), ["sick", "stsb"], layers=[5])
+    >>> model.encode([tag_text("A man plays.", "sick")]).shape
     (1, 384)
 """
 
@@ -195,7 +194,12 @@ def load_moe(path: str | os.PathLike[str], device: str | None = "cpu") -> nn.Mod
     """Load a model saved from a :func:`to_moe` model (``model.save(path)``).
 
     Example:
-        >>> model = load_moe("runs/moe/model")  # doctest: +SKIP
+        >>> import tempfile
+        >>> from rl_shared.models import load_sentence_transformer
+        >>> folder = tempfile.mkdtemp()
+        >>> to_moe(load_sentence_transformer("minilm"), ["news"], layers=[5]).save(folder)
+        >>> load_moe(folder)[0].domains
+        ['news']
     """
     from rl_text.core.loading import load_with_classes
 

@@ -16,10 +16,10 @@ References:
     Embeddings", arXiv:2401.15713.
 
 Example:
-    >>> from rl_text.moe.data import load_domain, positive_pairs
-    >>> pairs = {d: positive_pairs(load_domain(d, "train")) for d in ("sick", "stsb")}
-    >>> train_moe("minilm", pairs, "runs/moe", steps=100)  # doctest: +SKIP
-    PosixPath('runs/moe/model')
+    >>> train_moe("minilm", {"news": [("a", "b")]}, "runs/moe", steps=0)
+    Traceback (most recent call last):
+    ...
+    rl_shared.errors.BadInput: steps, batch_size and save_steps must be at least 1
 """
 
 from __future__ import annotations
