@@ -3,8 +3,8 @@ import itertools
 import pytest
 import torch
 
-from rl_shared.runtime import seed_everything
 from rl_shared.errors import BadInput
+from rl_shared.runtime import seed_everything
 from rl_vision.any2seg.fusion import MeanFusion, ModalityAgnosticFusion
 from rl_vision.any2seg.model import Any2Seg
 from rl_vision.core.scenes.dataset import MODALITIES

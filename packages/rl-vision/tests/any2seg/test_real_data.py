@@ -10,10 +10,10 @@ from safetensors.torch import load_file
 from torch import nn
 
 from rl_shared.cli.main import main
-from rl_vision.any2seg.metrics import SegmentationMeter
-from rl_vision.any2seg.model import SegOutput
 from rl_vision.any2seg.data import DELIVER_CLASSES, MCUBES_CLASSES, DeliverDataset, open_dataset
 from rl_vision.any2seg.losses import IGNORE_INDEX, segmentation_loss
+from rl_vision.any2seg.metrics import SegmentationMeter
+from rl_vision.any2seg.model import SegOutput
 from rl_vision.any2seg.sources import DatasetSource
 from rl_vision.any2seg.train import evaluate_frames
 

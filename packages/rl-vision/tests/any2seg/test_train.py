@@ -4,8 +4,8 @@ import shutil
 import pytest
 import torch
 
-from rl_shared.runtime import seed_everything
 from rl_shared.errors import BadInput, ModelNotFound
+from rl_shared.runtime import seed_everything
 from rl_vision.any2seg.baselines import EarlyFusionUnet
 from rl_vision.any2seg.teacher import ModalityTeacher, TrainedTeacher
 from rl_vision.any2seg.train import TrainConfig, evaluate, load_model, train

@@ -1,10 +1,10 @@
 import numpy as np
-import scipy.stats
 import pytest
+import scipy.stats
 import torch
 
-from rl_shared.runtime import seed_everything
 from rl_shared.errors import BadInput, ShapeMismatch
+from rl_shared.runtime import seed_everything
 from rl_shared.sts import named_or_file_pairs
 from rl_vision.grounded.autoencoder import CharAutoencoder
 from rl_vision.grounded.char_encoder import CharSentenceEncoder, CharVocab

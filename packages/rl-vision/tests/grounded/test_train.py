@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 import torch
 
-from rl_shared.runtime import seed_everything
 from rl_shared.cli.main import main
 from rl_shared.errors import BadInput, ModelNotFound
+from rl_shared.runtime import seed_everything
 from rl_vision.grounded.model import GroundedConfig, GroundedModel, load_grounded, save_grounded
 from rl_vision.grounded.train import (
     encode_sentences,

@@ -42,7 +42,6 @@ _EXPORTS = {
     "MCUBES_CLASSES": "rl_vision.any2seg.data",
     "class_text_embeddings": "rl_vision.any2seg.text",
     "TrainConfig": "rl_vision.any2seg.train",
-    "train": "rl_vision.any2seg.train",
     "evaluate": "rl_vision.any2seg.train",
     "evaluate_frames": "rl_vision.any2seg.train",
     "save_model": "rl_vision.any2seg.train",

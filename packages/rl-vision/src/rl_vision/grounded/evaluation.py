@@ -58,7 +58,7 @@ def sts_correlations(encode: Callable[[list[str]], Tensor], pairs: StsPairs) -> 
 
     Example:
         >>> from rl_shared.sts import StsPairs
-        >>> pairs = StsPairs(["a", "b", "c"], ["a", "x", "c"], [5.0, 0.0, 4.0])
+        >>> pairs = StsPairs(["a", "b", "a"], ["a", "a", "c"], [5.0, 0.0, 4.0])
         >>> enc = lambda t: torch.tensor([[1.0, 0.0] if s in "ac" else [0.0, 1.0] for s in t])
         >>> round(sts_correlations(enc, pairs)["pearson"], 3)
         0.982
