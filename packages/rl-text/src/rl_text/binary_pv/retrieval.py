@@ -26,7 +26,20 @@ __all__ = [
 
 
 def hamming(queries: np.ndarray, database: np.ndarray) -> np.ndarray:
-    """Hamming distances ``(Q, N)`` between 0/1 codes ``(Q, B)`` and ``(N, B)``."""
+    """Hamming distances ``(Q, N)`` between 0/1 codes ``(Q, B)`` and ``(N, B)``.
+
+    Example:
+    Args:
+        queries: 0/1 codes of the queries.
+        database: 0/1 codes of the database.
+
+    Shapes:
+        queries ``(Q, B)``, database ``(N, B)`` -> ``(Q, N)`` int64.
+
+    Example:
+        >>> hamming(np.array([[1, 0, 1]]), np.array([[1, 0, 1], [0, 1, 0]])).tolist()
+        [[0, 3]]
+    """
     q = np.asarray(queries, dtype=np.float32)
     d = np.asarray(database, dtype=np.float32)
     if q.shape[1] != d.shape[1]:
@@ -35,7 +48,17 @@ def hamming(queries: np.ndarray, database: np.ndarray) -> np.ndarray:
 
 
 def rank_by_hamming(queries: np.ndarray, database: np.ndarray) -> np.ndarray:
-    """Database indices ``(Q, N)`` sorted by Hamming distance (stable: ties by index)."""
+    """Database indices ``(Q, N)`` sorted by Hamming distance (stable: ties by index).
+
+    Example:
+    Args:
+        queries: 0/1 codes ``(Q, B)``.
+        database: 0/1 codes ``(N, B)``.
+
+    Example:
+        >>> rank_by_hamming(np.array([[0, 1]]), np.array([[1, 0], [0, 1]])).tolist()
+        [[1, 0]]
+    """
     return np.argsort(hamming(queries, database), axis=1, kind="stable")
 
 
@@ -43,6 +66,18 @@ def random_hyperplane_codes(vectors: np.ndarray, bits: int, seed: int = 0, plane
     """Sign of random Gaussian projections (Charikar's SimHash): ``(N, bits)`` uint8.
 
     Returns ``(codes, planes)``; pass ``planes`` back to hash queries the same way.
+
+    Example:
+    Args:
+        vectors: real vectors ``(N, D)``.
+        bits: code length.
+        seed: seed of the Gaussian planes.
+        planes: reuse these ``(D, bits)`` planes instead of drawing new ones.
+
+    Example:
+        >>> codes, planes = random_hyperplane_codes(np.eye(3), bits=4)
+        >>> codes.shape, planes.shape
+        ((3, 4), (3, 4))
     """
     vectors = np.asarray(vectors, dtype=np.float64)
     if planes is None:
@@ -51,7 +86,19 @@ def random_hyperplane_codes(vectors: np.ndarray, bits: int, seed: int = 0, plane
 
 
 def rerank(ranking: np.ndarray, q_real: np.ndarray, db_real: np.ndarray, top: int) -> np.ndarray:
-    """Re-order each row's first ``top`` candidates by cosine of the real codes."""
+    """Re-order each row's first ``top`` candidates by cosine of the real codes.
+
+    Example:
+    Args:
+        ranking: database indices ``(Q, N)`` (e.g. from :func:`rank_by_hamming`).
+        q_real: real codes of the queries ``(Q, D)``.
+        db_real: real codes of the database ``(N, D)``.
+        top: how many leading candidates to re-order.
+
+    Example:
+        >>> rerank(np.array([[0, 1]]), np.array([[0.0, 1.0]]), np.eye(2), top=2).tolist()
+        [[1, 0]]
+    """
     qn = q_real / np.linalg.norm(q_real, axis=1, keepdims=True).clip(1e-12)
     dn = db_real / np.linalg.norm(db_real, axis=1, keepdims=True).clip(1e-12)
     out = ranking.copy()
@@ -64,7 +111,19 @@ def rerank(ranking: np.ndarray, q_real: np.ndarray, db_real: np.ndarray, top: in
 def precision_at_k(
     ranking: np.ndarray, q_labels: np.ndarray, db_labels: np.ndarray, k: int = 10
 ) -> float:
-    """Mean fraction of the first ``k`` retrieved documents that share the query's class."""
+    """Mean fraction of the first ``k`` retrieved documents that share the query's class.
+
+    Example:
+    Args:
+        ranking: database indices ``(Q, N)``.
+        q_labels: class of each query ``(Q,)``.
+        db_labels: class of each database document ``(N,)``.
+        k: cut-off.
+
+    Example:
+        >>> precision_at_k(np.array([[1, 0, 2]]), np.array([0]), np.array([0, 1, 0]), k=2)
+        0.5
+    """
     hits = db_labels[ranking[:, :k]] == q_labels[:, None]
     return float(hits.mean())
 

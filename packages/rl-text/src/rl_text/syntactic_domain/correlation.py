@@ -49,7 +49,17 @@ def _entropy(counts: list[int], n: int) -> float:
 def normalized_mutual_information(
     templates: Sequence[Hashable], domains: Sequence[Hashable]
 ) -> float:
-    """``I(T; D) / ((H(T) + H(D)) / 2)``; 0 if either variable is constant."""
+    """``I(T; D) / ((H(T) + H(D)) / 2)``; 0 if either variable is constant.
+
+    Example:
+    Args:
+        templates: the template of each example.
+        domains: the domain of each example.
+
+    Example:
+        >>> normalized_mutual_information(["a", "a", "b", "b"], [0, 0, 1, 1])
+        1.0
+    """
     _, _, table = contingency(templates, domains)
     n = len(templates)
     row = [sum(r) for r in table]
@@ -65,7 +75,17 @@ def normalized_mutual_information(
 
 
 def cramers_v(templates: Sequence[Hashable], domains: Sequence[Hashable]) -> float:
-    """``sqrt(χ² / (n (min(r, c) − 1)))``; 0 if there is one template or one domain."""
+    """``sqrt(χ² / (n (min(r, c) − 1)))``; 0 if there is one template or one domain.
+
+    Example:
+    Args:
+        templates: the template of each example.
+        domains: the domain of each example.
+
+    Example:
+        >>> cramers_v(["a", "b", "a", "b"], [0, 0, 1, 1])
+        0.0
+    """
     _, _, table = contingency(templates, domains)
     n = len(templates)
     row = [sum(r) for r in table]
@@ -82,7 +102,17 @@ def cramers_v(templates: Sequence[Hashable], domains: Sequence[Hashable]) -> flo
 
 
 def association(templates: Sequence[Hashable], domains: Sequence[Hashable]) -> dict[str, float]:
-    """NMI and Cramér's V (rounded to 4 places) with the table's size."""
+    """NMI and Cramér's V (rounded to 4 places) with the table's size.
+
+    Example:
+    Args:
+        templates: the template of each example.
+        domains: the domain of each example.
+
+    Example:
+        >>> association(["a", "a", "b", "b"], [0, 0, 1, 1])["cramers_v"]
+        1.0
+    """
     return {
         "nmi": round(normalized_mutual_information(templates, domains), 4),
         "cramers_v": round(cramers_v(templates, domains), 4),
