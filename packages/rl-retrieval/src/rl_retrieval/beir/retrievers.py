@@ -55,6 +55,11 @@ def retrieve(
 
     Raises:
         UnknownName: ``retriever`` is not one of :data:`RETRIEVERS`.
+
+    Example:
+        >>> corpus = {"d1": {"title": "", "text": "wing lift"}, "d2": {"title": "", "text": "heat"}}
+        >>> retrieve(corpus, {"q": "wing heat"}, "bm25", k=10, k1=1.2, b=0.75)["q"].keys()
+        dict_keys(['d2', 'd1'])
     """
     from rl_retrieval.core.bm25 import BM25Retriever
     from rl_retrieval.core.dense import DenseRetriever

@@ -53,6 +53,11 @@ class BeirData:
         corpus: ``{doc_id: {"title": ..., "text": ...}}``.
         queries: ``{query_id: text}``, only those judged in ``qrels`` after loading.
         qrels: ``{query_id: {doc_id: relevance}}``.
+
+    Example:
+        >>> data = BeirData({"d1": {"title": "T", "text": "x"}}, {"q": "x?"}, {"q": {"d1": 1}})
+        >>> data.doc_texts()
+        (['d1'], ['T x'])
     """
 
     corpus: Corpus
@@ -94,7 +99,15 @@ def _score(value: str, path: Path, number: int) -> int:
 
 
 def available_splits(folder: str | os.PathLike[str]) -> list[str]:
-    """The qrels splits a BEIR folder holds (``qrels.jsonl`` counts as ``test``)."""
+    """The qrels splits a BEIR folder holds (``qrels.jsonl`` counts as ``test``).
+
+    Example:
+        >>> import tempfile
+        >>> folder = tempfile.mkdtemp()
+        >>> write_beir(BeirData({"d": {"text": "x"}}, {"q": "x"}, {"q": {"d": 1}}), folder, split="dev")
+        >>> available_splits(folder)
+        ['dev']
+    """
     folder = Path(folder)
     found = {p.stem for p in (folder / "qrels").glob("*.tsv")} | {
         p.stem for p in (folder / "qrels").glob("*.jsonl")
@@ -191,6 +204,13 @@ def write_beir(data: BeirData, folder: str | os.PathLike[str], split: str = "tes
         data: what to write.
         folder: the output folder; an existing one is replaced.
         split: name of the qrels file (``qrels/<split>.tsv``).
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> folder = pathlib.Path(tempfile.mkdtemp()) / "tiny"
+        >>> write_beir(BeirData({"d": {"title": "", "text": "x"}}, {"q": "x"}, {"q": {"d": 1}}), folder)
+        >>> sorted(p.name for p in folder.iterdir())
+        ['corpus.jsonl', 'qrels', 'queries.jsonl']
     """
     if not split or "/" in split:
         raise BadInput(f"split must be a plain name, got '{split}'")

@@ -40,6 +40,11 @@ class BM25Retriever:
 
     References:
         arXiv:2407.03618 (bm25s).
+
+    Example:
+        >>> corpus = {"d1": {"title": "", "text": "wing lift"}, "d2": {"title": "", "text": "heat flux"}}
+        >>> BM25Retriever(k1=1.2, b=0.75).fit(corpus).search({"q": "lift"}, k=1)["q"].keys()
+        dict_keys(['d1'])
     """
 
     def __init__(

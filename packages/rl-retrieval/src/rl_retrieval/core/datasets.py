@@ -61,6 +61,11 @@ def load_dataset(name: str, split: str = "test") -> BeirData:
     Raises:
         UnknownName: not one of :data:`DATASETS`.
         DatasetNotFound: its files are missing.
+
+    Example:
+        >>> load_dataset("nosuch")  # doctest: +IGNORE_EXCEPTION_DETAIL
+        Traceback (most recent call last):
+        rl_shared.errors.UnknownName: unknown dataset 'nosuch'; valid datasets: cranfield, limit, limit-small
     """
     known = {d.name: d for d in DATASETS}
     if name not in known:
@@ -83,6 +88,10 @@ def split_spec(spec: str) -> tuple[str, str | None]:
 
     A trailing ``:split`` is taken off only when what precedes it is a registered name or an
     existing path and the whole string is not, so folders with a colon in their name still work.
+
+    Example:
+        >>> split_spec("cranfield:test")
+        ('cranfield', 'test')
     """
     names = {d.name for d in DATASETS}
     head, sep, tail = spec.rpartition(":")
@@ -102,6 +111,14 @@ def load_data(spec: str, split: str = "test") -> BeirData:
     Raises:
         DatasetNotFound: the folder or its files are missing (a missing split names those found).
         MalformedFile: a line cannot be parsed (names file and line).
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> from rl_retrieval.core.beir_format import write_beir
+        >>> folder = pathlib.Path(tempfile.mkdtemp()) / "tiny"
+        >>> write_beir(BeirData({"d": {"title": "", "text": "x"}}, {"q": "x"}, {"q": {"d": 1}}), folder, split="dev")
+        >>> load_data(f"{folder}:dev").qrels
+        {'q': {'d': 1}}
     """
     name, named_split = split_spec(spec)
     split = named_split or split

@@ -74,6 +74,11 @@ def exact_topk(
     Shapes:
         queries ``(m, d)``, docs ``(n, d)``; returns scores ``(m, k)`` and indices ``(m, k)``,
         best first.
+
+    Example:
+        >>> import numpy as np
+        >>> exact_topk(np.eye(2, dtype=np.float32), np.eye(2, dtype=np.float32), k=1)[1].tolist()
+        [[0], [1]]
     """
     _check_pair(queries, docs, k)
     k = min(k, docs.shape[0])
@@ -118,6 +123,11 @@ def faiss_topk(
 
     Shapes:
         as :func:`exact_topk`.
+
+    Example:
+        >>> import numpy as np
+        >>> faiss_topk(np.eye(2, dtype=np.float32), np.eye(2, dtype=np.float32), k=1)[1].tolist()
+        [[0], [1]]
     """
     import faiss
 
@@ -134,7 +144,13 @@ def faiss_topk(
 def topk_to_run(
     qids: Sequence[str], doc_ids: Sequence[str], scores: np.ndarray, idx: np.ndarray
 ) -> Run:
-    """Turn top-k arrays into a BEIR run ``{qid: {doc_id: score}}``."""
+    """Turn top-k arrays into a BEIR run ``{qid: {doc_id: score}}``.
+
+    Example:
+        >>> import numpy as np
+        >>> topk_to_run(["q"], ["a", "b"], np.array([[2.0, 1.0]]), np.array([[1, 0]]))
+        {'q': {'b': 2.0, 'a': 1.0}}
+    """
     return {
         qid: {doc_ids[int(j)]: float(s) for s, j in zip(scores[row], idx[row]) if j >= 0}
         for row, qid in enumerate(qids)

@@ -41,6 +41,11 @@ def reciprocal_rank_fusion(
 
     Returns:
         The fused run, each query's documents in descending fused score.
+
+    Example:
+        >>> run = reciprocal_rank_fusion([{"q": {"a": 2.0, "b": 1.0}}, {"q": {"b": 5.0}}], k=60)
+        >>> list(run["q"])
+        ['b', 'a']
     """
     if not runs:
         raise BadInput("reciprocal-rank fusion needs at least one run")

@@ -36,7 +36,12 @@ QrelsLike = Mapping[str, Mapping[str, int]]
 
 
 def parse_measures(names: Sequence[str]) -> list[ir_measures.Measure]:
-    """Parse measure names (``"nDCG@10"``, ``"Recall@100"``, ``"MAP@100"``, ``"MRR@10"``)."""
+    """Parse measure names (``"nDCG@10"``, ``"Recall@100"``, ``"MAP@100"``, ``"MRR@10"``).
+
+    Example:
+        >>> [str(m) for m in parse_measures(["MRR@10", "Recall@100"])]
+        ['RR@10', 'R@100']
+    """
     out = []
     for name in names:
         head, _, cut = name.partition("@")
@@ -75,6 +80,10 @@ def evaluate(
 
     References:
         arXiv:1805.01597, arXiv:2111.13466.
+
+    Example:
+        >>> evaluate({"q": {"d1": 1}}, {"q": {"d2": 2.0, "d1": 1.0}}, ["RR@10", "R@1"])
+        {'RR@10': 0.5, 'R@1': 0.0}
     """
     parsed = parse_measures(measures)
     q, r = _check(qrels, run)
@@ -114,7 +123,13 @@ def _aggregate(parsed: list, q: dict, r: dict) -> dict:
 def evaluate_per_query(
     qrels: QrelsLike, run: Run, measures: Sequence[str] = DEFAULT_MEASURES
 ) -> dict[str, dict[str, float]]:
-    """``{query_id: {measure: value}}`` for every query in both ``qrels`` and ``run``."""
+    """``{query_id: {measure: value}}`` for every query in both ``qrels`` and ``run``.
+
+    Example:
+        >>> per = evaluate_per_query({"a": {"d": 1}, "b": {"d": 1}}, {"a": {"d": 1.0}, "b": {"e": 1.0}}, ["R@10"])
+        >>> sorted(per.items())
+        [('a', {'R@10': 1.0}), ('b', {'R@10': 0.0})]
+    """
     parsed = parse_measures(measures)
     names = {m: n for n, m in zip(measures, parsed)}
     q, r = _check(qrels, run)

@@ -34,6 +34,11 @@ def bar_chart(
     Returns:
         The matplotlib figure (save it with ``ctx.save_figure`` or
         :func:`rl_shared.plotting.save_figure`).
+
+    Example:
+        >>> fig = bar_chart({"bm25": {"nDCG@10": 0.5}}, "demo", ylabel="nDCG@10")
+        >>> fig.axes[0].get_title(), fig.axes[0].get_ylabel()
+        ('demo', 'nDCG@10')
     """
     systems = list(values)
     metrics = list(next(iter(values.values())))

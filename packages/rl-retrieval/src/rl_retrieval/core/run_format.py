@@ -27,7 +27,12 @@ Run = dict[str, dict[str, float]]
 
 
 def top_k(scores: Mapping[str, float], k: int) -> list[tuple[str, float]]:
-    """The ``k`` best ``(doc_id, score)``, by score descending then doc id (trec_eval's order)."""
+    """The ``k`` best ``(doc_id, score)``, by score descending then doc id (trec_eval's order).
+
+    Example:
+        >>> top_k({"a": 1.0, "b": 2.0, "c": 2.0}, 2)
+        [('b', 2.0), ('c', 2.0)]
+    """
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:k]
 
 
@@ -44,6 +49,13 @@ def write_trec_run(
         path: output file.
         tag: the run tag (last column; no spaces).
         k: keep only the best ``k`` per query.
+
+    Example:
+        >>> import os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), "run.trec")
+        >>> write_trec_run({"q": {"a": 1.0, "b": 3.0}}, path, tag="demo", k=1)
+        >>> open(path).read().split()
+        ['q', 'Q0', 'b', '1', '3.0', 'demo']
     """
     if not tag or any(c.isspace() for c in tag):
         raise BadInput(f"a run tag must be one word, got '{tag}'")
@@ -57,7 +69,15 @@ def write_trec_run(
 
 
 def read_trec_run(path: str | os.PathLike[str]) -> Run:
-    """Read a TREC run; raises :class:`MalformedFile` naming the file and line of a bad row."""
+    """Read a TREC run; raises :class:`MalformedFile` naming the file and line of a bad row.
+
+    Example:
+        >>> import os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), "run.trec")
+        >>> write_trec_run({"q": {"a": 1.0, "b": 3.0}}, path)
+        >>> read_trec_run(path)
+        {'q': {'b': 3.0, 'a': 1.0}}
+    """
     path = Path(path)
     if not path.is_file():
         raise DatasetNotFound(path.name, path.parent, "the run file does not exist")

@@ -29,7 +29,12 @@ __all__ = ["encode_sharded", "shard_bounds"]
 
 
 def shard_bounds(n: int, world: int, rank: int) -> tuple[int, int]:
-    """The ``[start, stop)`` slice of ``n`` items that ``rank`` of ``world`` encodes."""
+    """The ``[start, stop)`` slice of ``n`` items that ``rank`` of ``world`` encodes.
+
+    Example:
+        >>> [shard_bounds(5, 2, rank) for rank in range(2)]
+        [(0, 3), (3, 5)]
+    """
     per, extra = divmod(n, world)
     start = rank * per + min(rank, extra)
     return start, start + per + (1 if rank < extra else 0)
@@ -52,6 +57,13 @@ def encode_sharded(
 
     Shapes:
         returns ``(len(texts), dim)``, memory-mapped from ``target``.
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> import numpy as np
+        >>> target = pathlib.Path(tempfile.mkdtemp()) / "emb.npy"
+        >>> encode_sharded(["a", "bb"], lambda t: np.array([[len(x)] for x in t], np.float32), target).shape
+        (2, 1)
     """
     target = Path(target)
     if not (dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1):

@@ -118,6 +118,13 @@ def read_smart(path: str | os.PathLike[str]) -> list[tuple[str, dict[str, str]]]
 
     Raises:
         MalformedFile: text before the first ``.I`` or an ``.I`` without an id (file:line).
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "docs"
+        >>> _ = path.write_text(".I 001\\n.T\\nwings\\n.W\\nlift of\\nwings\\n")
+        >>> read_smart(path)
+        [('1', {'T': 'wings', 'W': 'lift of wings'})]
     """
     path = Path(path)
     records: list[tuple[str, dict[str, str]]] = []
@@ -155,6 +162,13 @@ def read_smart_qrels(
         path: the relevance file.
         fmt: ``"auto"``, ``"qdr"`` (``q d rel``), ``"trec"`` (``q 0 d rel``) or ``"cisi"``
             (``q d 0 0.0``, every line relevant).
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "qrels"
+        >>> _ = path.write_text("1 0 5 2\\n1 7 1\\n")
+        >>> read_smart_qrels(path)
+        [('1', '5', 2.0), ('1', '7', 1.0)]
     """
     if fmt not in ("auto", "qdr", "trec", "cisi"):
         raise BadInput(f"qrels format must be auto, qdr, trec or cisi, got '{fmt}'")
@@ -219,6 +233,15 @@ def convert_smart(
 
     Raises:
         MalformedFile: a bad line, or a judgement naming an unknown query or document.
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> tmp = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (tmp / "docs").write_text(".I 1\\n.W\\nlift\\n.I 2\\n.W\\nheat\\n")
+        >>> _ = (tmp / "qry").write_text(".I 1\\n.W\\nheat?\\n")
+        >>> _ = (tmp / "rel").write_text("1 2 1\\n")
+        >>> convert_smart(tmp / "docs", tmp / "qry", tmp / "rel", relevance="binary").qrels
+        {'1': {'2': 1}}
     """
     if relevance not in ("cleverdon", "raw", "binary"):
         raise BadInput(f"relevance must be cleverdon, raw or binary, got '{relevance}'")
@@ -269,6 +292,14 @@ def write_smart(
 
     The inverse of :func:`convert_smart` with its defaults, for round trips and for tools that
     read SMART. Grades must be 1..4 (written as code ``5 - grade``).
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> tmp = pathlib.Path(tempfile.mkdtemp())
+        >>> data = BeirData({"7": {"title": "t", "text": "x"}}, {"1": "x?"}, {"1": {"7": 3}})
+        >>> write_smart(data, tmp / "d", tmp / "q", tmp / "r")
+        >>> convert_smart(tmp / "d", tmp / "q", tmp / "r").qrels
+        {'1': {'7': 3}}
     """
     from rl_shared.io import atomic_write_text
 

@@ -95,7 +95,12 @@ def _attributes(count: int, rng: random.Random) -> list[str]:
 
 
 def core_size(queries: int) -> int:
-    """The fewest documents whose pairs cover ``queries`` queries: smallest ``n`` with C(n, 2) >= it."""
+    """The fewest documents whose pairs cover ``queries`` queries: smallest ``n`` with C(n, 2) >= it.
+
+    Example:
+        >>> core_size(1000), core_size(45)
+        (46, 10)
+    """
     return max(2, math.ceil((1 + math.sqrt(1 + 8 * queries)) / 2))
 
 
@@ -118,6 +123,11 @@ def generate_limit(
 
     Returns:
         :class:`~rl_retrieval.core.beir_format.BeirData` with ``_id`` = the person's name.
+
+    Example:
+        >>> data = generate_limit(docs=12, queries=3, seed=0)
+        >>> sorted(len(v) for v in data.qrels.values())
+        [2, 2, 2]
     """
     n_core = core_size(queries)
     if queries < 1 or docs < n_core:
@@ -149,7 +159,15 @@ def generate_limit(
 
 
 def write_limit(data: BeirData, out: str | os.PathLike[str]) -> None:
-    """Write in LIMIT's layout (``corpus.jsonl``, ``queries.jsonl``, ``qrels.jsonl``), atomically."""
+    """Write in LIMIT's layout (``corpus.jsonl``, ``queries.jsonl``, ``qrels.jsonl``), atomically.
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> out = pathlib.Path(tempfile.mkdtemp()) / "limit"
+        >>> write_limit(generate_limit(docs=12, queries=3, seed=0), out)
+        >>> sorted(p.name for p in out.iterdir())
+        ['corpus.jsonl', 'qrels.jsonl', 'queries.jsonl']
+    """
     with atomic_dir(out) as tmp:
         with atomic_open(tmp / "corpus.jsonl") as handle:
             for did, doc in data.corpus.items():

@@ -57,6 +57,11 @@ class FitResult:
         steps: optimizer steps taken.
         best_fraction: largest fraction of queries solved by any seed.
         seconds: wall time.
+
+    Example:
+        >>> r = fit_free_embedding(4, 3)
+        >>> r.n, r.d, r.solved, r.best_fraction
+        (4, 3, True, 1.0)
     """
 
     n: int
@@ -77,6 +82,11 @@ class CriticalN:
         n: the critical number of documents (largest solved).
         seconds: wall time of the search.
         trials: every :class:`FitResult` the search produced, in order.
+
+    Example:
+        >>> c = critical_n(2)
+        >>> c.d, c.k, c.n, len(c.trials) > 0
+        (2, 2, 3, True)
     """
 
     d: int
@@ -287,7 +297,12 @@ def critical_n_curve(
     track: Callable[[Iterable[int]], Iterable[int]] | None = None,
     **fit_kwargs: object,
 ) -> list[CriticalN]:
-    """:func:`critical_n` for several dimensions, each search starting at the last answer."""
+    """:func:`critical_n` for several dimensions, each search starting at the last answer.
+
+    Example:
+        >>> [(c.d, c.n) for c in critical_n_curve([2, 3])]
+        [(2, 3), (3, 4)]
+    """
     out: list[CriticalN] = []
     for d in track(list(dims)) if track else dims:
         start = max(d + 1, out[-1].n) if out and out[-1].d < d else None
@@ -320,5 +335,10 @@ def fit_cubic(dims: Sequence[float], ns: Sequence[float]) -> tuple[float, float,
 
 
 def polyval(coef: Sequence[float], d: float) -> float:
-    """Evaluate a lowest-order-first polynomial, e.g. :data:`PAPER_CUBIC` at ``d``."""
+    """Evaluate a lowest-order-first polynomial, e.g. :data:`PAPER_CUBIC` at ``d``.
+
+    Example:
+        >>> polyval([1, 0, 2], 3)
+        19.0
+    """
     return float(sum(c * d**i for i, c in enumerate(coef)))

@@ -48,7 +48,13 @@ __all__ = [
 
 
 def qrel_matrix(qrels: Mapping[str, Mapping[str, int]]) -> tuple[np.ndarray, list[str], list[str]]:
-    """The binary matrix ``A`` (queries x documents, 1 where relevance > 0) and its row/column ids."""
+    """The binary matrix ``A`` (queries x documents, 1 where relevance > 0) and its row/column ids.
+
+    Example:
+        >>> matrix, qids, dids = qrel_matrix({"q1": {"b": 1, "a": 0}, "q0": {"a": 1}})
+        >>> matrix.tolist(), qids, dids
+        ([[1, 0], [0, 1]], ['q0', 'q1'], ['a', 'b'])
+    """
     qids = sorted(qrels)
     dids = sorted({d for docs in qrels.values() for d, r in docs.items() if r > 0})
     col = {d: j for j, d in enumerate(dids)}
@@ -61,7 +67,13 @@ def qrel_matrix(qrels: Mapping[str, Mapping[str, int]]) -> tuple[np.ndarray, lis
 
 
 def sign_matrix(a: np.ndarray) -> np.ndarray:
-    """``2A - 1``: +1 where relevant, -1 elsewhere."""
+    """``2A - 1``: +1 where relevant, -1 elsewhere.
+
+    Example:
+        >>> import numpy as np
+        >>> sign_matrix(np.array([[1, 0]])).tolist()
+        [[1.0, -1.0]]
+    """
     a = np.asarray(a)
     if a.ndim != 2 or not np.isin(a, (0, 1)).all():
         raise BadInput("a qrel matrix must be 2-D with entries 0 and 1")
@@ -69,7 +81,13 @@ def sign_matrix(a: np.ndarray) -> np.ndarray:
 
 
 def forster_lower_bound(m: np.ndarray) -> float:
-    """Forster's bound: ``sign-rank(M) >= sqrt(rows * cols) / ||M||_2`` for a ±1 matrix ``M``."""
+    """Forster's bound: ``sign-rank(M) >= sqrt(rows * cols) / ||M||_2`` for a ±1 matrix ``M``.
+
+    Example:
+        >>> import numpy as np
+        >>> round(forster_lower_bound(np.array([[1.0, 1.0], [1.0, -1.0]])), 4)
+        1.4142
+    """
     m = np.asarray(m, dtype=np.float64)
     if m.ndim != 2 or not np.isin(m, (-1.0, 1.0)).all():
         raise BadInput("Forster's bound needs a 2-D matrix of +1 and -1")
@@ -77,7 +95,13 @@ def forster_lower_bound(m: np.ndarray) -> float:
 
 
 def sign_rank_upper_bound(m: np.ndarray) -> int:
-    """The real rank of the ±1 matrix, an upper bound on its sign-rank."""
+    """The real rank of the ±1 matrix, an upper bound on its sign-rank.
+
+    Example:
+        >>> import numpy as np
+        >>> sign_rank_upper_bound(np.array([[1.0, -1.0], [-1.0, 1.0]]))
+        1
+    """
     return int(np.linalg.matrix_rank(np.asarray(m, dtype=np.float64)))
 
 
@@ -89,6 +113,11 @@ def dimension_bounds(a: np.ndarray) -> tuple[int, int]:
 
     Shapes:
         a ``(queries, documents)`` of 0/1.
+
+    Example:
+        >>> import numpy as np
+        >>> dimension_bounds(np.eye(3, dtype=int))
+        (1, 3)
     """
     m = sign_matrix(a)
     lower = max(1, math.ceil(forster_lower_bound(m) - 1e-9) - 1)
@@ -100,6 +129,11 @@ def realizes_top_k(queries: np.ndarray, docs: np.ndarray, a: np.ndarray) -> np.n
 
     Shapes:
         queries ``(m, d)``, docs ``(n, d)``, a ``(m, n)`` of 0/1; returns ``(m,)`` bool.
+
+    Example:
+        >>> import numpy as np
+        >>> realizes_top_k(np.eye(2), np.eye(2), np.array([[1, 0], [1, 0]])).tolist()
+        [True, False]
     """
     scores = np.asarray(queries) @ np.asarray(docs).T
     a = np.asarray(a).astype(bool)
