@@ -130,6 +130,18 @@ def choose_pseudoword_pairs(
 
     ``2 · n_pairs`` candidates are drawn at random from the words whose count lies in
     ``[min_count, max_count]``; sorted by frequency, neighbours form the pairs.
+
+    Example:
+    Args:
+        sentences: tokenised sentences.
+        n_pairs: how many pairs.
+        min_count, max_count: the frequency band of the candidate words.
+        seed: seed of the draw.
+
+    Example:
+        >>> text = [["guitar"] * 60 + ["river"] * 60 + ["piano"] * 55 + ["forest"] * 55]
+        >>> len(choose_pseudoword_pairs(text, 2, min_count=50))
+        2
     """
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
@@ -150,7 +162,17 @@ def choose_pseudoword_pairs(
 def merge_pseudowords(
     sentences: Sequence[Sequence[str]], pairs: Sequence[tuple[str, str]]
 ) -> list[list[str]]:
-    """Replace both words of each pair by the token ``"a_b"``."""
+    """Replace both words of each pair by the token ``"a_b"``.
+
+    Example:
+    Args:
+        sentences: tokenised sentences.
+        pairs: the ``(a, b)`` word pairs to merge.
+
+    Example:
+        >>> merge_pseudowords([["a", "cat", "and", "a", "dog"]], [("cat", "dog")])
+        [['a', 'cat_dog', 'and', 'a', 'cat_dog']]
+    """
     table = {}
     for a, b in pairs:
         table[a] = table[b] = f"{a}_{b}"
@@ -158,7 +180,17 @@ def merge_pseudowords(
 
 
 def pseudoword_scores(true_words: Sequence[str], induced: Sequence[int]) -> dict[str, float]:
-    """Accuracy (each induced sense → its majority word) and V-measure of one pseudo-word."""
+    """Accuracy (each induced sense → its majority word) and V-measure of one pseudo-word.
+
+    Example:
+    Args:
+        true_words: the original word of each occurrence.
+        induced: the induced sense of each occurrence.
+
+    Example:
+        >>> pseudoword_scores(["cat", "cat", "dog", "dog"], [0, 0, 1, 1])
+        {'accuracy': 1.0, 'v_measure': 1.0}
+    """
     from sklearn.metrics import v_measure_score
 
     true_words, induced = list(true_words), list(induced)

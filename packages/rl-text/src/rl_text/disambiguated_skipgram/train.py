@@ -24,6 +24,19 @@ def context_windows(
     """Centers ``(N,)``, context ids ``(N, 2·window)`` and their 0/1 mask (no cross-sentence).
 
     Padded context slots hold id 0 with mask 0.
+
+    Example:
+    Args:
+        sentences: word ids of each sentence.
+        window: context words on each side.
+
+    Shapes:
+        -> centers ``(N,)``, context ``(N, 2·window)``, mask ``(N, 2·window)``.
+
+    Example:
+        >>> c, x, m = context_windows([np.array([5, 6, 7])], window=1)
+        >>> c.tolist(), x.tolist(), m.tolist()
+        ([5, 6, 7], [[0, 6], [5, 7], [6, 0]], [[0, 1], [1, 1], [1, 0]])
     """
     if window < 1:
         raise BadInput(f"window must be at least 1, got {window}")
@@ -50,7 +63,20 @@ def context_windows(
 def subsample(
     sentences: list[np.ndarray], counts: np.ndarray, rng: np.random.Generator, t: float = 1e-4
 ) -> list[np.ndarray]:
-    """Drop each token of word ``w`` with probability ``1 - sqrt(t / f_w)`` (Mikolov et al.)."""
+    """Drop each token of word ``w`` with probability ``1 - sqrt(t / f_w)`` (Mikolov et al.).
+
+    Example:
+    Args:
+        sentences: word ids of each sentence.
+        counts: frequency of each word id.
+        rng: the generator that decides.
+        t: the threshold.
+
+    Example:
+        >>> rng = np.random.default_rng(0)
+        >>> [s.tolist() for s in subsample([np.array([0, 0, 1])], np.array([1, 1]), rng, t=1.0)]
+        [[0, 0, 1]]
+    """
     freq = counts / counts.sum()
     keep = np.minimum(1.0, np.sqrt(t / np.maximum(freq, 1e-12)))
     return [s[rng.random(len(s)) < keep[s]] for s in sentences]
