@@ -36,7 +36,18 @@ BASELINES = {
 
 
 def run(ctx) -> Result:
-    """Train on a G2 split, then evaluate every functional on the held-out molecules."""
+    """Train on a G2 split, then evaluate every functional on the held-out molecules.
+
+    The smoke size runs PySCF on one OpenMP thread (restored after): its tiny grids spend
+    most of their time waiting for threads on a busy machine otherwise.
+    """
+    from pyscf import lib
+
+    with lib.with_omp_threads(ctx.pick(smoke=1, quick=None, full=None)):
+        return _run(ctx)
+
+
+def _run(ctx) -> Result:
     from rl_chem.core.atomization import dft_atomization, errors_table
     from rl_chem.skala.train import train_pipeline
     from rl_shared.plotting import subplots

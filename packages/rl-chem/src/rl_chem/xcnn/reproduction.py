@@ -65,7 +65,18 @@ def _mae(errors: dict[str, float], keep=None) -> float:
 
 
 def run(ctx) -> Result:
-    """Evaluate LDA, PBE (and, in full mode, the trained neural functional) on xcnn sets."""
+    """Evaluate LDA, PBE (and, in full mode, the trained neural functional) on xcnn sets.
+
+    The smoke size runs PySCF on one OpenMP thread (restored after): its tiny grids spend
+    most of their time waiting for threads on a busy machine otherwise.
+    """
+    from pyscf import lib
+
+    with lib.with_omp_threads(ctx.pick(smoke=1, quick=None, full=None)):
+        return _run(ctx)
+
+
+def _run(ctx) -> Result:
     from rl_chem.skala.train import train_pipeline
     from rl_chem.xcnn.benchmark import evaluate_xcnn, short_name
     from rl_shared.plotting import subplots
