@@ -94,6 +94,17 @@ def nonparallel_split(
 
     The positions are shuffled and dealt into ``len(langs)`` equal chunks; a language in
     ``sizes`` keeps only the first ``sizes[lang]`` of its chunk.
+
+    Example:
+    Args:
+        n: number of labelled rows.
+        langs: the languages to deal them to.
+        seed: seed of the shuffle.
+        sizes: cap on the rows of some languages.
+
+    Example:
+        >>> {k: len(v) for k, v in nonparallel_split(9, ["en", "it", "de"], sizes={"de": 1}).items()}
+        {'en': 3, 'it': 3, 'de': 1}
     """
     order = list(range(n))
     random.Random(seed).shuffle(order)

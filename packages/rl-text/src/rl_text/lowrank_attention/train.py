@@ -144,7 +144,20 @@ def predict(model: nn.Module, data: EncodedText, batch_size: int = 256) -> Tenso
 
 
 def evaluate_classifier(model: nn.Module, data: EncodedText) -> dict[str, float]:
-    """Accuracy and macro-F1 (over the classes seen in gold or predictions' label range)."""
+    """Accuracy and macro-F1 (over the classes seen in gold or predictions' label range).
+
+    Example:
+    Args:
+        model: a trained classifier.
+        data: encoded test examples.
+
+    Example:
+        >>> from rl_text.lowrank_attention.model import GRUAttentionClassifier
+        >>> data = EncodedText(torch.tensor([[3, 4]]), torch.tensor([[0, 0]]).bool(), torch.tensor([1]))
+        >>> model = GRUAttentionClassifier(10, embed_dim=4, hidden=4, num_classes=2, num_heads=2)
+        >>> evaluate_classifier(model, data)["n"]
+        1
+    """
     from rl_text.cvib.train import accuracy_macro_f1
 
     pred = predict(model, data).tolist()
@@ -155,7 +168,22 @@ def evaluate_classifier(model: nn.Module, data: EncodedText) -> dict[str, float]
 def throughput(
     model: nn.Module, data: EncodedText, batch_size: int = 64, repeats: int = 3
 ) -> float:
-    """Inference sentences per second (best of ``repeats`` passes over ``data``)."""
+    """Inference sentences per second (best of ``repeats`` passes over ``data``).
+
+    Example:
+    Args:
+        model: the classifier.
+        data: encoded examples.
+        batch_size: rows per forward pass.
+        repeats: timed passes (the best counts).
+
+    Example:
+        >>> from rl_text.lowrank_attention.model import GRUAttentionClassifier
+        >>> data = EncodedText(torch.tensor([[3, 4]]), torch.tensor([[0, 0]]).bool(), torch.tensor([1]))
+        >>> model = GRUAttentionClassifier(10, embed_dim=4, hidden=4, num_classes=2, num_heads=2)
+        >>> throughput(model, data, repeats=1) > 0
+        True
+    """
     model.eval()
     best = float("inf")
     predict(model, data.subset(list(range(min(len(data), batch_size)))), batch_size)  # warm-up

@@ -46,6 +46,17 @@ def symmetric_info_nce(a: torch.Tensor, b: torch.Tensor, temperature: float = 0.
 
     Shapes:
         a, b ``(B, D)`` → scalar.
+
+    Example:
+    Args:
+        a: anchor embeddings.
+        b: positive embeddings (row ``i`` pairs with ``a[i]``).
+        temperature: softmax temperature.
+
+    Example:
+        >>> x = torch.eye(3)
+        >>> bool(symmetric_info_nce(x, x) < symmetric_info_nce(x, x.roll(1, 0)))
+        True
     """
     return 0.5 * (info_nce(a, b, temperature=temperature) + info_nce(b, a, temperature=temperature))
 
@@ -142,7 +153,23 @@ def train_pairs(
     seed: int = 0,
     show_progress: bool = False,
 ) -> list[float]:
-    """Supervised alignment: each ``(anchor, positive)`` pair, other rows as negatives."""
+    """Supervised alignment: each ``(anchor, positive)`` pair, other rows as negatives.
+
+    Example:
+    Args:
+        encoder: the model, trained in place.
+        pairs: ``(anchor, positive)`` sentence pairs.
+        steps, batch_size, lr, temperature, seed: optimisation.
+        show_progress: a progress bar on stderr.
+
+    Returns:
+        the loss of each step.
+
+    Example:
+        >>> enc = PixelEncoder(PixelConfig(max_patches=8, hidden_size=32, layers=1, heads=2))
+        >>> len(train_pairs(enc, [("a cat", "a cat sits"), ("a dog", "the dog")], steps=1, batch_size=2))
+        1
+    """
     if len(pairs) < 2:
         raise BadInput("supervised training needs at least two sentence pairs")
     pool = list(pairs)

@@ -106,6 +106,11 @@ def make_instructions(
         seed: random seed.
         generic_rate: probability that the noun is domain-free.
         own_templates_only: always use an own template (the in-distribution test set).
+
+    Example:
+    >>> data = make_instructions(6, strength=1.0, seed=0)
+    >>> len(data), sorted({e.domain for e in data})
+    (6, [0, 1, 2])
     """
     if n < 1:
         raise BadInput(f"n must be positive, got {n}")
@@ -134,7 +139,19 @@ def make_instructions(
 
 
 def swap_template(example: Instruction, seed: int = 0) -> Instruction:
-    """The same content and label rendered with a template owned by another domain."""
+    """The same content and label rendered with a template owned by another domain.
+
+    Example:
+    Args:
+        example: an instruction.
+        seed: picks the other domain's template.
+
+    Example:
+        >>> e = make_instructions(3, strength=1.0, seed=0)[0]
+        >>> s = swap_template(e)
+        >>> (s.domain, s.noun) == (e.domain, e.noun) and s.template // 2 != e.domain
+        True
+    """
     rng = random.Random(seed)
     others = [t for t in range(len(TEMPLATES)) if t // 2 != example.domain]
     template = rng.choice(others)
@@ -143,5 +160,15 @@ def swap_template(example: Instruction, seed: int = 0) -> Instruction:
 
 
 def swapped_set(examples: list[Instruction], seed: int = 0) -> list[Instruction]:
-    """:func:`swap_template` of every example (seeded per example)."""
+    """:func:`swap_template` of every example (seeded per example).
+
+    Example:
+    Args:
+        examples: instructions.
+        seed: seed of the swaps.
+
+    Example:
+        >>> len(swapped_set(make_instructions(6, strength=1.0, seed=0)))
+        6
+    """
     return [swap_template(ex, seed * 1_000_003 + i) for i, ex in enumerate(examples)]
