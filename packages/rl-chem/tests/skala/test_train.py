@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from rl_chem.skala.model import NeuralXC
 from rl_chem.core.numint import get_functional
+from rl_chem.skala.model import NeuralXC
 from rl_chem.skala.train import fixed_density, model_energies, train_fixed
 
 

@@ -49,8 +49,11 @@ def resolve_csv(data: str) -> tuple[Path, str | None]:
         data: a CSV path, or ``moleculenet-regression:<hiv|esol|freesolv>``.
 
     Example:
-        >>> resolve_csv("some.csv")
-        (PosixPath('some.csv'), None)
+        >>> import pathlib, tempfile
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "m.csv"
+        >>> _ = p.write_text("smiles,y" + chr(10) + "CCO,1" + chr(10))
+        >>> resolve_csv(str(p)) == (p, None)
+        True
     """
     name, _, split = data.partition(":")
     if name == MOLECULES.name:

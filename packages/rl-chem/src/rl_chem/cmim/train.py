@@ -176,9 +176,7 @@ def probe_rmse(emb: np.ndarray, y: np.ndarray, seed: int = 0) -> float:
     return float(np.sqrt(np.mean((reg.predict(xte) - yte) ** 2)))
 
 
-def save_smiles_model(
-    model: SmilesMIM, vocab: Vocab, folder: str | Path, **config: Any
-) -> Path:
+def save_smiles_model(model: SmilesMIM, vocab: Vocab, folder: str | Path, **config: Any) -> Path:
     """Write a trained model as a model folder (weights, configuration, vocabulary).
 
     Args:
