@@ -14,7 +14,7 @@ import time
 import numpy as np
 import pybullet as p
 
-from rl_robotics import STATE_DIM, STATE_SLICES, generate_trajectories, state_features
+from rl_robotics.sirl import STATE_DIM, STATE_SLICES, generate_trajectories, state_features
 
 
 def pybullet_loop(states: np.ndarray) -> np.ndarray:
@@ -47,9 +47,9 @@ def main() -> None:
     ours, peer = best_of(state_features, states), best_of(pybullet_loop, states)
     n = len(states)
     print(f"states: {n}")
-    print(f"rl_robotics.state_features : {ours * 1e3:8.2f} ms ({n / ours:,.0f} states/s)")
-    print(f"pybullet per-state loop    : {peer * 1e3:8.2f} ms ({n / peer:,.0f} states/s)")
-    print(f"speed-up (peer / ours)     : {peer / ours:8.1f}x")
+    print(f"rl_robotics.sirl.state_features : {ours * 1e3:8.2f} ms ({n / ours:,.0f} states/s)")
+    print(f"pybullet per-state loop         : {peer * 1e3:8.2f} ms ({n / peer:,.0f} states/s)")
+    print(f"speed-up (peer / ours)          : {peer / ours:8.1f}x")
 
 
 if __name__ == "__main__":
