@@ -16,8 +16,9 @@ import time
 import torch
 import torch.nn.functional as F
 
+from rl_shared.runtime import seed_everything, threads
 from rl_vision.any2seg.baselines import EarlyFusionUnet
-from rl_vision.any2seg.distillation import LSCDLoss
+from rl_vision.any2seg.losses import LSCDLoss
 from rl_vision.any2seg.model import Any2Seg
 from rl_vision.any2seg.teacher import TrainedTeacher
 from rl_vision.core.scenes.dataset import MODALITIES, make_batch
@@ -33,15 +34,22 @@ def _time(step, n: int) -> float:
 
 
 def main() -> None:
+    with threads(_args().threads):
+        _run(_args())
+
+
+def _args() -> argparse.Namespace:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", type=int, default=64)
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--encoder", default="tu-mobilenetv3_small_050")
     parser.add_argument("--steps", type=int, default=5)
     parser.add_argument("--threads", type=int, default=1)
-    args = parser.parse_args()
-    torch.set_num_threads(args.threads)
-    torch.manual_seed(0)
+    return parser.parse_args()
+
+
+def _run(args: argparse.Namespace) -> None:
+    seed_everything(0)
     batch = make_batch(range(args.batch_size), args.size)
     text = torch.nn.functional.normalize(torch.randn(len(CLASSES), 384), dim=1)
     any2seg = Any2Seg(len(CLASSES), MODALITIES, args.encoder, 4)

@@ -76,7 +76,13 @@ def scenes_cmd(out: Path, count: int, size: int, condition: str, seed: int, as_j
 )
 @out_option(help="Run folder: checkpoints, OUT/model (and the LSCD teacher in OUT/teacher/model).")
 @steps_option(default=400)
-@click.option("--teacher-steps", type=click.IntRange(1), default=300, show_default=True)
+@click.option(
+    "--teacher-steps",
+    type=click.IntRange(1),
+    default=300,
+    show_default=True,
+    help="Training steps of the LSCD teacher (all modalities).",
+)
 @batch_size_option(default=8)
 @lr_option(default=2e-3)
 @click.option(
@@ -97,11 +103,21 @@ def scenes_cmd(out: Path, count: int, size: int, condition: str, seed: int, as_j
     "--encoder", default="resnet18", show_default=True, help="smp encoder name (weights=None)."
 )
 @click.option(
-    "--kind", type=click.Choice(["any2seg", "early"]), default="any2seg", show_default=True
+    "--kind",
+    type=click.Choice(["any2seg", "early"]),
+    default="any2seg",
+    show_default=True,
+    help="Any2Seg, or the early-fusion smp Unet baseline.",
 )
 @click.option("--no-lscd", is_flag=True, help="Train without LSCD (no teacher).")
 @click.option("--no-mff", is_flag=True, help="Average modalities instead of MFF.")
-@click.option("--checkpoint-every", type=click.IntRange(0), default=100, show_default=True)
+@click.option(
+    "--checkpoint-every",
+    type=click.IntRange(0),
+    default=100,
+    show_default=True,
+    help="Steps between checkpoints (0: only at the end).",
+)
 @_workers_option
 @resume_option
 @device_option()

@@ -57,7 +57,11 @@ _size_option = click.option(
     help="Image side of the generated scenes.",
 )
 _checkpoint_every_option = click.option(
-    "--checkpoint-every", type=click.IntRange(0), default=100, show_default=True
+    "--checkpoint-every",
+    type=click.IntRange(0),
+    default=100,
+    show_default=True,
+    help="Steps between checkpoints (0: only at the end).",
 )
 _no_sts_option = click.option("--no-sts", is_flag=True, help="Skip the STS transfer test.")
 
