@@ -40,6 +40,11 @@ class Corpus:
         vocab: words, most frequent first (ties alphabetical).
         counts: corpus frequency of each word.
         docs: word ids of each document (words out of the vocabulary dropped).
+
+    Example:
+        >>> c = Corpus.build(["the cat sat", "the dog sat"], min_count=1)
+        >>> c.vocab, len(c.docs)
+        (['sat', 'the', 'cat', 'dog'], 2)
     """
 
     vocab: list[str]

@@ -56,6 +56,17 @@ def ns_loss(code: Tensor, out: nn.Embedding, words: Tensor, negatives: Tensor) -
 
     Shapes:
         code ``(B, D)``, words ``(B,)``, negatives ``(B, K)`` → scalar.
+
+    Args:
+        code: document codes.
+        out: the output word embeddings.
+        words: the observed word of each row.
+        negatives: sampled noise words of each row.
+
+    Example:
+        >>> out = nn.Embedding(5, 3)
+        >>> float(ns_loss(torch.zeros(2, 3), out, torch.tensor([0, 1]), torch.tensor([[2], [3]])))
+        1.3862943649291992
     """
     pos = (code * out(words)).sum(-1)
     neg = torch.einsum("bd,bkd->bk", code, out(negatives))

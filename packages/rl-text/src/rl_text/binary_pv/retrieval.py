@@ -28,7 +28,6 @@ __all__ = [
 def hamming(queries: np.ndarray, database: np.ndarray) -> np.ndarray:
     """Hamming distances ``(Q, N)`` between 0/1 codes ``(Q, B)`` and ``(N, B)``.
 
-    Example:
     Args:
         queries: 0/1 codes of the queries.
         database: 0/1 codes of the database.
@@ -50,7 +49,6 @@ def hamming(queries: np.ndarray, database: np.ndarray) -> np.ndarray:
 def rank_by_hamming(queries: np.ndarray, database: np.ndarray) -> np.ndarray:
     """Database indices ``(Q, N)`` sorted by Hamming distance (stable: ties by index).
 
-    Example:
     Args:
         queries: 0/1 codes ``(Q, B)``.
         database: 0/1 codes ``(N, B)``.
@@ -67,7 +65,6 @@ def random_hyperplane_codes(vectors: np.ndarray, bits: int, seed: int = 0, plane
 
     Returns ``(codes, planes)``; pass ``planes`` back to hash queries the same way.
 
-    Example:
     Args:
         vectors: real vectors ``(N, D)``.
         bits: code length.
@@ -88,7 +85,6 @@ def random_hyperplane_codes(vectors: np.ndarray, bits: int, seed: int = 0, plane
 def rerank(ranking: np.ndarray, q_real: np.ndarray, db_real: np.ndarray, top: int) -> np.ndarray:
     """Re-order each row's first ``top`` candidates by cosine of the real codes.
 
-    Example:
     Args:
         ranking: database indices ``(Q, N)`` (e.g. from :func:`rank_by_hamming`).
         q_real: real codes of the queries ``(Q, D)``.
@@ -113,7 +109,6 @@ def precision_at_k(
 ) -> float:
     """Mean fraction of the first ``k`` retrieved documents that share the query's class.
 
-    Example:
     Args:
         ranking: database indices ``(Q, N)``.
         q_labels: class of each query ``(Q,)``.

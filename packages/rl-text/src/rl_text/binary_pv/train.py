@@ -131,6 +131,19 @@ def infer_codes(
     Returns:
         ``(binary codes (N, bits) uint8, the inferred table)`` (the table gives real codes
         of a :class:`~rl_text.binary_pv.model.RealBinaryParagraphVector` via ``model.real``).
+
+    Args:
+        model: a trained (Real-)Binary PV model (its weights stay frozen).
+        corpus: the training corpus (its vocabulary and noise table).
+        texts: the new documents.
+        epochs, batch_size, negatives, lr, seed: the inference optimisation.
+
+    Example:
+        >>> from rl_text.binary_pv import BinaryParagraphVector, Corpus
+        >>> corpus = Corpus.build(["a cat sat", "a dog sat"] * 2, min_count=1)
+        >>> model = BinaryParagraphVector(len(corpus.vocab), len(corpus.docs), bits=8)
+        >>> infer_codes(model, corpus, ["a cat"], epochs=1)[0].shape
+        torch.Size([1, 8])
     """
     from rl_shared.runtime import seed_everything
 

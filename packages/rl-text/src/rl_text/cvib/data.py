@@ -57,6 +57,10 @@ class AbsaExample:
         aspect: the aspect term.
         label: 0 negative, 1 neutral, 2 positive.
         start: character offset of the aspect in ``sentence``.
+
+    Example:
+        >>> AbsaExample("good food", "food", 2, 5).marked
+        'good [ food ]'
     """
 
     sentence: str

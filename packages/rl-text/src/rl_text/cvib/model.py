@@ -49,6 +49,13 @@ class AspectSentimentModel(nn.Module):
 
     Shapes:
         forward(examples) -> logits ``(B, 3)``, representation ``(B, 2H)``.
+
+    Example:
+        >>> from rl_shared.models import load_sentence_transformer
+        >>> from rl_text.cvib.data import AbsaExample
+        >>> model = AspectSentimentModel(load_sentence_transformer("minilm"))
+        >>> model.predict([AbsaExample("Slow service .", "service", 0, 5)])[0] in (0, 1, 2)
+        True
     """
 
     def __init__(

@@ -54,6 +54,10 @@ class AbsaTrainConfig:
         temperature: contrastive temperature.
         max_length: tokenised pair length.
         seed: seed of initialisation, shuffling and dropout.
+
+    Example:
+        >>> AbsaTrainConfig(method="cvib", steps=10).beta
+        0.1
     """
 
     method: str = "finetune"
@@ -69,7 +73,16 @@ class AbsaTrainConfig:
 
 
 def accuracy_macro_f1(gold: list[int], pred: list[int]) -> dict[str, float]:
-    """Accuracy and macro-F1 over the three polarity classes (absent classes count F1 = 0)."""
+    """Accuracy and macro-F1 over the three polarity classes (absent classes count F1 = 0).
+
+    Args:
+        gold: gold labels (0 negative, 1 neutral, 2 positive).
+        pred: predicted labels, as many.
+
+    Example:
+        >>> accuracy_macro_f1([0, 1, 2, 2], [0, 1, 2, 1])
+        {'accuracy': 0.75, 'macro_f1': 0.7778}
+    """
     if len(gold) != len(pred) or not gold:
         raise BadInput(f"need equally long, non-empty gold and pred, got {len(gold)}, {len(pred)}")
     acc = sum(g == p for g, p in zip(gold, pred)) / len(gold)

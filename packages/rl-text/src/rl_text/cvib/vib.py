@@ -50,6 +50,12 @@ class VIBGate(nn.Module):
 
     Shapes:
         x ``(..., size · repeat)`` -> same shape.
+
+    Example:
+        >>> import torch
+        >>> gate = VIBGate(4).eval()
+        >>> gate(torch.ones(2, 4)).shape, int(gate.keep_mask().sum())
+        (torch.Size([2, 4]), 4)
     """
 
     def __init__(

@@ -131,7 +131,6 @@ def choose_pseudoword_pairs(
     ``2 · n_pairs`` candidates are drawn at random from the words whose count lies in
     ``[min_count, max_count]``; sorted by frequency, neighbours form the pairs.
 
-    Example:
     Args:
         sentences: tokenised sentences.
         n_pairs: how many pairs.
@@ -164,7 +163,6 @@ def merge_pseudowords(
 ) -> list[list[str]]:
     """Replace both words of each pair by the token ``"a_b"``.
 
-    Example:
     Args:
         sentences: tokenised sentences.
         pairs: the ``(a, b)`` word pairs to merge.
@@ -182,7 +180,6 @@ def merge_pseudowords(
 def pseudoword_scores(true_words: Sequence[str], induced: Sequence[int]) -> dict[str, float]:
     """Accuracy (each induced sense → its majority word) and V-measure of one pseudo-word.
 
-    Example:
     Args:
         true_words: the original word of each occurrence.
         induced: the induced sense of each occurrence.

@@ -25,7 +25,6 @@ def context_windows(
 
     Padded context slots hold id 0 with mask 0.
 
-    Example:
     Args:
         sentences: word ids of each sentence.
         window: context words on each side.
@@ -65,7 +64,6 @@ def subsample(
 ) -> list[np.ndarray]:
     """Drop each token of word ``w`` with probability ``1 - sqrt(t / f_w)`` (Mikolov et al.).
 
-    Example:
     Args:
         sentences: word ids of each sentence.
         counts: frequency of each word id.

@@ -95,7 +95,6 @@ def nonparallel_split(
     The positions are shuffled and dealt into ``len(langs)`` equal chunks; a language in
     ``sizes`` keeps only the first ``sizes[lang]`` of its chunk.
 
-    Example:
     Args:
         n: number of labelled rows.
         langs: the languages to deal them to.

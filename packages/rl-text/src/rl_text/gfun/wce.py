@@ -57,6 +57,10 @@ def word_class_embeddings(X, Y: np.ndarray, *, standardise: bool = True) -> np.n
 
     Shapes:
         returns ``(n_words, n_classes)`` float64.
+
+    Example:
+        >>> word_class_embeddings(np.eye(2), np.eye(2), standardise=False).tolist()
+        [[1.0, 0.0], [0.0, 1.0]]
     """
     if X.shape[0] != Y.shape[0]:
         raise ShapeMismatch(f"X has {X.shape[0]} documents but Y has {Y.shape[0]} rows")

@@ -40,6 +40,17 @@ class EncodedText:
 
     Shapes:
         ids ``(M, N)`` long, padding_mask ``(M, N)`` bool, labels ``(M,)`` long.
+
+    Args:
+        ids: padded token ids.
+        padding_mask: True at padding.
+        labels: class of each row.
+
+    Example:
+        >>> data = EncodedText(torch.tensor([[3, 4, 0]]), torch.tensor([[0, 0, 1]]).bool(),
+        ...                    torch.tensor([1]))
+        >>> len(data), data.subset([0]).ids.shape
+        (1, torch.Size([1, 2]))
     """
 
     ids: Tensor
@@ -146,7 +157,6 @@ def predict(model: nn.Module, data: EncodedText, batch_size: int = 256) -> Tenso
 def evaluate_classifier(model: nn.Module, data: EncodedText) -> dict[str, float]:
     """Accuracy and macro-F1 (over the classes seen in gold or predictions' label range).
 
-    Example:
     Args:
         model: a trained classifier.
         data: encoded test examples.
@@ -170,7 +180,6 @@ def throughput(
 ) -> float:
     """Inference sentences per second (best of ``repeats`` passes over ``data``).
 
-    Example:
     Args:
         model: the classifier.
         data: encoded examples.

@@ -134,6 +134,10 @@ class Perturber:
 
     Raises:
         UnknownName: a kind that is not in :data:`PERTURBATIONS`.
+
+    Example:
+        >>> Perturber(["shuffle"], seed=0)("a b")  in ("a b", "b a")
+        True
     """
 
     def __init__(self, kinds: Sequence[str], times: int = 1, seed: int = 0) -> None:

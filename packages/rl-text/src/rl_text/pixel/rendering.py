@@ -88,6 +88,10 @@ class TextRenderer:
     Shapes:
         ``render`` returns ``(height, patch * max_patches)`` float32 in [0, 1], ink = 1;
         ``batch`` returns pixels ``(B, 1, H, W)`` and a patch mask ``(B, P)``.
+
+    Example:
+        >>> TextRenderer(max_patches=4).render("hi").shape
+        (16, 64)
     """
 
     height: int = 16

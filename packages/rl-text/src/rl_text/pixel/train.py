@@ -47,7 +47,6 @@ def symmetric_info_nce(a: torch.Tensor, b: torch.Tensor, temperature: float = 0.
     Shapes:
         a, b ``(B, D)`` → scalar.
 
-    Example:
     Args:
         a: anchor embeddings.
         b: positive embeddings (row ``i`` pairs with ``a[i]``).
@@ -155,7 +154,6 @@ def train_pairs(
 ) -> list[float]:
     """Supervised alignment: each ``(anchor, positive)`` pair, other rows as negatives.
 
-    Example:
     Args:
         encoder: the model, trained in place.
         pairs: ``(anchor, positive)`` sentence pairs.

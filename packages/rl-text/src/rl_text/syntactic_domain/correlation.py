@@ -51,7 +51,6 @@ def normalized_mutual_information(
 ) -> float:
     """``I(T; D) / ((H(T) + H(D)) / 2)``; 0 if either variable is constant.
 
-    Example:
     Args:
         templates: the template of each example.
         domains: the domain of each example.
@@ -77,7 +76,6 @@ def normalized_mutual_information(
 def cramers_v(templates: Sequence[Hashable], domains: Sequence[Hashable]) -> float:
     """``sqrt(χ² / (n (min(r, c) − 1)))``; 0 if there is one template or one domain.
 
-    Example:
     Args:
         templates: the template of each example.
         domains: the domain of each example.
@@ -104,7 +102,6 @@ def cramers_v(templates: Sequence[Hashable], domains: Sequence[Hashable]) -> flo
 def association(templates: Sequence[Hashable], domains: Sequence[Hashable]) -> dict[str, float]:
     """NMI and Cramér's V (rounded to 4 places) with the table's size.
 
-    Example:
     Args:
         templates: the template of each example.
         domains: the domain of each example.

@@ -108,9 +108,9 @@ def make_instructions(
         own_templates_only: always use an own template (the in-distribution test set).
 
     Example:
-    >>> data = make_instructions(6, strength=1.0, seed=0)
-    >>> len(data), sorted({e.domain for e in data})
-    (6, [0, 1, 2])
+        >>> data = make_instructions(6, strength=1.0, seed=0)
+        >>> len(data), sorted({e.domain for e in data})
+        (6, [0, 1, 2])
     """
     if n < 1:
         raise BadInput(f"n must be positive, got {n}")
@@ -141,7 +141,6 @@ def make_instructions(
 def swap_template(example: Instruction, seed: int = 0) -> Instruction:
     """The same content and label rendered with a template owned by another domain.
 
-    Example:
     Args:
         example: an instruction.
         seed: picks the other domain's template.
@@ -162,7 +161,6 @@ def swap_template(example: Instruction, seed: int = 0) -> Instruction:
 def swapped_set(examples: list[Instruction], seed: int = 0) -> list[Instruction]:
     """:func:`swap_template` of every example (seeded per example).
 
-    Example:
     Args:
         examples: instructions.
         seed: seed of the swaps.

@@ -144,7 +144,6 @@ def swap_drop(
 ) -> dict[str, float]:
     """Accuracy on ``test``, on its template-swapped copy, and the drop between them.
 
-    Example:
     Args:
         predict: texts -> predicted domain indices.
         test: in-distribution instructions (own templates).
