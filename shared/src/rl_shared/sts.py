@@ -61,7 +61,7 @@ STSB = Dataset(
     "STS Benchmark (5,749 / 1,500 / 1,379 pairs, scores 0-5) and its 10 machine translations",
     hint="put stsb-en-train.csv, stsb-en-dev.csv and stsb-en-test.csv (STSb-multi-mt CSVs, "
     "no header) there",
-    used_by=("text.2dmse",),
+    used_by=("text.2dmse", "vision.grounded"),
 )
 
 SICK = Dataset(
