@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-import random
 from pathlib import Path
 
 import pytest
-import torch
+
+from rl_shared.runtime import seed_everything
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -22,7 +22,7 @@ def build_tiny_model(folder: Path, layers: int = 3, hidden: int = 32):
     from sentence_transformers import SentenceTransformer, models
     from transformers import BertConfig, BertModel, BertTokenizerFast
 
-    torch.manual_seed(0)
+    seed_everything(0)
     folder.mkdir(parents=True, exist_ok=True)
     vocab = folder / "vocab.txt"
     vocab.write_text("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS]) + "\n")
@@ -53,8 +53,7 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tiny_model(tiny_model_dir: Path):
     from sentence_transformers import SentenceTransformer
 
-    random.seed(0)
-    torch.manual_seed(0)
+    seed_everything(0)
     return SentenceTransformer(str(tiny_model_dir), device="cpu", local_files_only=True)
 
 

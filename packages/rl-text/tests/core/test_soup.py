@@ -4,6 +4,7 @@ import pytest
 import torch
 
 from rl_shared.errors import BadInput, ShapeMismatch
+from rl_shared.runtime import seed_everything
 from rl_text.core.soup import delta_fusion, merge_models, uniform_soup
 
 
@@ -65,7 +66,7 @@ def test_errors():
 
 
 def test_merge_models_on_modules():
-    torch.manual_seed(0)
+    seed_everything(0)
     a, b = torch.nn.Linear(3, 2), torch.nn.Linear(3, 2)
     merged = merge_models([a, b])
     torch.testing.assert_close(merged.weight, (a.weight + b.weight) / 2)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import torch
+
+from rl_shared.runtime import seed_everything
 
 WORDS = (
     "a the man woman cat dog plays runs sits guitar piano park street red blue big small eats "
@@ -19,7 +20,7 @@ def build_word_model(folder: Path, hidden: int = 32):
     from sentence_transformers.sentence_transformer.modules import Normalize, Pooling
     from transformers import BertConfig, BertModel, BertTokenizerFast
 
-    torch.manual_seed(0)
+    seed_everything(0)
     folder.mkdir(parents=True, exist_ok=True)
     vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", '"', ".", *WORDS]
     # transformers >= 5 takes the vocabulary as ``vocab`` (``vocab_file`` is ignored)
@@ -50,5 +51,5 @@ def word_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def word_model(word_model_dir: Path):
     from sentence_transformers import SentenceTransformer
 
-    torch.manual_seed(0)
+    seed_everything(0)
     return SentenceTransformer(str(word_model_dir), device="cpu", local_files_only=True)

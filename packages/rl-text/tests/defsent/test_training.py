@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from rl_shared.errors import BadInput
+from rl_shared.runtime import seed_everything
 from rl_text.defsent import (
     DefSentLoss,
     EntrySpace,
@@ -68,7 +69,7 @@ def test_refresh_whitens_the_entry_space(word_model) -> None:
 
 @pytest.mark.parametrize("negatives", ["all", "batch"])
 def test_loss_gradient_flows_and_decreases(word_model, negatives) -> None:
-    torch.manual_seed(0)
+    seed_everything(0)
     data = _data(n_entries=40)
     space = EntrySpace(data, "entry", "whiten")
     space.refresh(word_model)

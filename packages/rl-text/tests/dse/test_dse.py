@@ -7,6 +7,7 @@ import pytest
 import torch
 
 from rl_shared.errors import BadInput, ModelNotFound
+from rl_shared.runtime import seed_everything
 from rl_shared.sts import StsPairs
 from rl_text.dse import (
     DistilledPairLoss,
@@ -32,7 +33,7 @@ class _Embed(torch.nn.Module):
 
 
 def test_loss_mixes_task_and_teacher_terms():
-    torch.manual_seed(0)
+    seed_everything(0)
     head = PairHead(4, hidden=8)
     u, v = torch.randn(5, 4), torch.randn(5, 4)
     labels = torch.rand(5, 2)

@@ -8,6 +8,7 @@ import torch.nn.functional as F
 
 from rl_shared.errors import BadInput
 from rl_shared.losses import CoSENTLoss, InfoNCELoss
+from rl_shared.runtime import seed_everything
 from rl_text.core.layers import tokenize, truncate_layers
 from rl_text.matryoshka2d import Matryoshka2dLoss, in_batch_kl
 
@@ -20,7 +21,7 @@ def _batch(model, rows):
 
 
 def test_loss_equals_hand_composed_sum(tiny_model, sts_rows) -> None:
-    torch.manual_seed(0)
+    seed_everything(0)
     tiny_model.eval()  # no dropout, so separate forward passes agree
     inner = CoSENTLoss(tiny_model)
     loss = Matryoshka2dLoss(tiny_model, inner, DIMS, kl_weight=0.5)

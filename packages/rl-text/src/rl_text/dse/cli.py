@@ -45,9 +45,9 @@ def group() -> None:
 @out_option(help="Output folder: OUT/teacher/model (unless --teacher), OUT/model (the student).")
 @click.option(
     "--teacher",
-    type=click.Path(exists=True, file_okay=False),
     default=None,
-    help="A trained CrossEncoder folder (default: train one from MODEL first).",
+    help="A trained CrossEncoder: a local folder such as OUT/teacher/model of an earlier run "
+    "(default: train one from MODEL first).",
 )
 @click.option(
     "--alpha", type=click.FloatRange(0, 1), default=0.5, show_default=True, help="Teacher weight."
@@ -81,9 +81,12 @@ def train(
     The student is saved to OUT/model; load it with
     rl_text.dse.DistilledSentenceEmbedding.load('OUT/model').
     """
+    from rl_shared.errors import BadInput
     from rl_shared.sts import named_or_file_pairs
     from rl_text.dse.train import teacher_scores, train_dse, train_teacher
 
+    if teacher is not None and not Path(teacher, "config.json").is_file():
+        raise BadInput(f"--teacher {teacher} is not a saved CrossEncoder folder (no config.json)")
     pairs = named_or_file_pairs(data, columns)
     common = dict(
         steps=steps, batch_size=batch_size, learning_rate=lr, seed=seed, resume=resume,
