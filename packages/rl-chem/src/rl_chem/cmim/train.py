@@ -149,6 +149,11 @@ def embed_smiles(
 
     Shapes:
         returns ``(len(smiles), latent + hidden)``.
+
+    Example:
+        >>> v = Vocab.build(["CCO"])
+        >>> embed_smiles(SmilesMIM(len(v), latent=2, hidden=3), v, ["CCO", "CO"], 6).shape
+        (2, 5)
     """
     device = next(model.parameters()).device
     with torch.no_grad():
@@ -184,6 +189,15 @@ def save_smiles_model(model: SmilesMIM, vocab: Vocab, folder: str | Path, **conf
         vocab: its vocabulary.
         folder: the folder (``OUT/model``).
         **config: training facts to keep (method, max_len, steps, ...).
+
+    Example:
+        >>> import tempfile
+        >>> v = Vocab.build(["CCO"])
+        >>> folder = save_smiles_model(SmilesMIM(len(v), 2, 3), v, tempfile.mkdtemp() + "/m",
+        ...                            max_len=6)
+        >>> model, vocab, cfg = load_smiles_model(folder)
+        >>> vocab.chars == v.chars, cfg["max_len"], model.hidden
+        (True, 6, 3)
     """
     from rl_shared.artifacts import save_model
 

@@ -149,6 +149,13 @@ def model_energies(
             weight-dependent part runs.
         data: frozen densities.
         pre: optional precomputed features.
+
+    Example:
+        >>> rho = torch.zeros(2, 5, 3, dtype=torch.float64)
+        >>> rho[:, 0] = 0.1
+        >>> d = {"X": FixedDensity("X", torch.ones(3), rho, -1.0)}
+        >>> round(float(model_energies(get_functional("lda"), d)["X"]), 4)
+        -1.2942
     """
     if pre is not None:
         return {
@@ -219,6 +226,14 @@ def train_fixed(
 
     Returns:
         ``{"history": [(step, train_mae, val_mae)], "best_step", "best_val_mae"}``.
+
+    Example:
+        >>> import tempfile
+        >>> data = {n: fixed_density(n, basis="sto-3g", grid_level=0) for n in ["H", "H2"]}
+        >>> fit = train_fixed(NeuralXC(hidden=4), data, {"H2": 109.0}, ["H2"], [],
+        ...                   tempfile.mkdtemp(), steps=3, lr=1e-2)
+        >>> len(fit["history"]), fit["history"][-1][1] < fit["history"][0][1]
+        (3, True)
     """
     out_dir = Path(out_dir)
     device = torch.device(device)
@@ -316,6 +331,16 @@ def train_pipeline(
     Returns:
         a summary with the split, MAEs and the model folder; ``"model"`` is the trained
         :class:`NeuralXC` (drop it before writing JSON).
+
+    References:
+        Skala, "Accurate and scalable exchange-correlation with deep learning", arXiv:2506.14665.
+
+    Example:
+        >>> import tempfile
+        >>> fit = train_pipeline("H2,LiH", tempfile.mkdtemp(), basis="6-31g", steps=2,
+        ...                      grid_level=0, n_val=0, n_test=0, hidden=4)
+        >>> fit["train"], sorted(fit["reference_ae"])
+        (['H2', 'LiH'], ['H2', 'LiH'])
     """
     wrap = progress or (lambda _d: lambda x: x)
     names = molecule_names(set_name) if isinstance(set_name, str) else list(set_name)

@@ -46,7 +46,12 @@ def short_name(name: str) -> str:
 
 
 def system_key(system: dict[str, Any], basis: str | None = None) -> SystemKey:
-    """Identity of a system: geometry (whitespace-normalised), basis, charge, spin."""
+    """Identity of a system: geometry (whitespace-normalised), basis, charge, spin.
+
+    Example:
+        >>> system_key({"moldesc": "H  0 0 0", "basis": "STO-3G", "charge": 0, "spin": 1})
+        ('H 0 0 0', 'sto-3g', 0, 1)
+    """
     geom = ";".join(" ".join(r.split()) for r in system["moldesc"].split(";") if r.strip())
     return (geom, (basis or system["basis"]).lower(), system["charge"], system["spin"])
 
@@ -88,6 +93,13 @@ def evaluate_xcnn(
     Returns:
         ``{"values": {name: Eh}, "reference": {name: Eh}, "errors": {name: kcal/mol},
         "mae": kcal/mol, "not_converged": [names], "n_systems": int, "seconds": float}``.
+
+    Example:
+        >>> h = {"moldesc": "H 0 0 0", "basis": "sto-3g", "charge": 0, "spin": 1}
+        >>> entry = {"name": "IE of H", "type": "ie", "true_val": 0.5, "terms": [(-1.0, 0)],
+        ...          "systems": [h]}
+        >>> evaluate_xcnn([entry, entry], xc="lda", grid_level=1)["n_systems"]
+        1
     """
     t0 = time.perf_counter()
     keys = {}
