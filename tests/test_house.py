@@ -42,7 +42,6 @@ RETIRED = {
     "--learning-rate",
     "--save",
     "--save-dir",
-    "--method",
 }
 
 
@@ -142,6 +141,7 @@ def test_text_help_lists_one_sub_group_per_paper():
         if isinstance(text.get_command(click.Context(text), n), click.Group)
     }
     assert papers <= groups, f"papers without a sub-group: {sorted(papers - groups)}"
+    assert "train" not in text.list_commands(click.Context(text)), "rl text train --method is gone"
     for paper in papers:
         assert re.search(rf"^\s+{re.escape(paper)}\s", proc.stdout, re.M), paper
 
