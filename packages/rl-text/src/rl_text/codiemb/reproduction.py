@@ -10,8 +10,8 @@ fusion of CoDiEmb's three checkpoints (a third, two thirds and all of the steps)
 STS-only and retrieval-only specialists. Every model is scored on STS-B test (Spearman) and on
 Cranfield's held-out queries (nDCG@10), sequences cut at 128 tokens (64 in ``quick``, 32 in
 ``smoke``). ``quick``: 6 steps and the subsets of :mod:`rl_text.core.joint`; ``full``: 90
-steps; ``smoke``: 2 steps of 4 queries / 8 pairs on the smoke subsets (so the merges are
-of two checkpoints).
+steps; ``smoke``: 2 steps of 4 queries / 8 pairs on the smoke subsets, merging CoDiEmb's
+two checkpoints only.
 
 References:
     Zhang et al., "CoDiEmb: A Collaborative yet Distinct Framework for Unified Representation
@@ -84,9 +84,12 @@ def run(ctx: RunContext) -> Result:
             "CoDiEmb checkpoints: delta fusion": merge_models(
                 ckpt_models, method="delta", base=base
             ),
-            "specialists: soup": merge_models(specialists),
-            "specialists: delta fusion": merge_models(specialists, method="delta", base=base),
         }
+        if ctx.size != "smoke":  # smoke merges the checkpoints only
+            merges["specialists: soup"] = merge_models(specialists)
+            merges["specialists: delta fusion"] = merge_models(
+                specialists, method="delta", base=base
+            )
         for name, model in merges.items():
             model.max_seq_length = length
             rows[name] = score(model, data)
