@@ -40,7 +40,49 @@ from safetensors.torch import load_file, save_file
 from rl_shared.errors import BadInput
 from rl_shared.io import atomic_dir
 
-__all__ = ["CheckpointManager", "TrainingState", "load_checkpoint", "save_checkpoint"]
+__all__ = [
+    "CheckpointManager",
+    "TrainingState",
+    "load_checkpoint",
+    "load_tensors",
+    "save_checkpoint",
+    "save_tensors",
+]
+
+
+def save_tensors(path: str | Path, tensors: dict[str, torch.Tensor]) -> Path:
+    """Write ``tensors`` to one safetensors file atomically (a kill leaves the old file or none).
+
+    For extra state stored beside a host library's checkpoint (a loss's head inside a
+    transformers ``checkpoint-N`` folder); whole models go through :mod:`rl_shared.artifacts`.
+
+    Example:
+        >>> import tempfile, torch
+        >>> p = save_tensors(tempfile.mkdtemp() + "/head.safetensors", {"w": torch.ones(2)})
+        >>> load_tensors(p)["w"].tolist()
+        [1.0, 1.0]
+    """
+    from rl_shared.io import atomic_open
+
+    path = Path(path)
+    data = {k: v.detach().cpu().contiguous() for k, v in tensors.items()}
+    from safetensors.torch import save
+
+    with atomic_open(path, "wb") as handle:
+        handle.write(save(data))
+    return path
+
+
+def load_tensors(path: str | Path) -> dict[str, torch.Tensor]:
+    """Read a file written by :func:`save_tensors`; :class:`BadInput` names a missing or corrupt one."""
+    path = Path(path)
+    if not path.is_file():
+        raise BadInput(f"{path} does not exist; the checkpoint is incomplete")
+    try:
+        return load_file(str(path))
+    except Exception as err:  # safetensors raises its own error type for a truncated file
+        raise BadInput(f"{path} is not a readable safetensors file ({err})") from None
+
 
 _STEP_DIR = re.compile(r"^step-(\d+)$")
 

@@ -99,13 +99,12 @@ class ExtraStateCallback:
 
         class _Callback(TrainerCallback):
             def on_save(self, args, state, control, **kwargs):
-                from safetensors.torch import save_file
+                from rl_shared.checkpoint import save_tensors
 
                 folder = Path(args.output_dir) / f"checkpoint-{state.global_step}"
                 folder.mkdir(parents=True, exist_ok=True)
                 for name, module in modules.items():
-                    tensors = {k: v.detach().contiguous() for k, v in module.state_dict().items()}
-                    save_file(tensors, str(folder / f"{name}.safetensors"))
+                    save_tensors(folder / f"{name}.safetensors", module.state_dict())
                 return control
 
         return _Callback()
@@ -113,13 +112,13 @@ class ExtraStateCallback:
     @staticmethod
     def restore(modules: Mapping[str, nn.Module], checkpoint: Path) -> None:
         """Load each module's weights from ``checkpoint`` (it must have been saved there)."""
-        from safetensors.torch import load_file
+        from rl_shared.checkpoint import load_tensors
 
         for name, module in modules.items():
             path = checkpoint / f"{name}.safetensors"
             if not path.is_file():
                 raise BadInput(f"checkpoint {checkpoint} has no {path.name}; cannot resume")
-            module.load_state_dict(load_file(str(path)))
+            module.load_state_dict(load_tensors(path))
 
 
 def _trainer_classes(model: nn.Module) -> tuple[type, type]:

@@ -140,28 +140,28 @@ class EntrySpace:
 
     def save(self, folder: str | Path) -> None:
         """Write the current space to ``folder/defsent_space.safetensors``."""
-        from safetensors.torch import save_file
+        from rl_shared.checkpoint import save_tensors
 
         if self.transform is None or self.targets is None:
             raise BadInput("nothing to save: the entry space was never refreshed")
-        save_file(
+        save_tensors(
+            Path(folder) / SPACE_FILE,
             {
                 "targets": self.targets.contiguous(),
                 "mean": self.transform.mean.contiguous(),
                 "matrix": self.transform.matrix.contiguous(),
                 "refreshed_at": torch.tensor([self.refreshed_at]),
             },
-            str(Path(folder) / SPACE_FILE),
         )
 
     def load(self, folder: str | Path) -> None:
         """Read a space written by :meth:`save`."""
-        from safetensors.torch import load_file
+        from rl_shared.checkpoint import load_tensors
 
         path = Path(folder) / SPACE_FILE
         if not path.is_file():
             raise MalformedFile(path, None, "the checkpoint lacks the DefSent entry space")
-        state = load_file(str(path))
+        state = load_tensors(path)
         if state["targets"].shape[0] != len(self.data.entries):
             raise MalformedFile(path, None, "the saved space has a different number of entries")
         self.transform = AffineTransform(state["mean"], state["matrix"])
