@@ -28,6 +28,7 @@ Example:
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import torch
 from torch import Tensor, nn
@@ -217,7 +218,7 @@ def save_pv(folder: str | Path, model: nn.Module, corpus: Corpus) -> Path:
         "variant": "real-binary" if real else "binary",
         "bits": model.bits,
         "dim": model.dim if real else None,
-        "n_docs": model.doc.num_embeddings,
+        "n_docs": cast(nn.Embedding, model.doc).num_embeddings,
         "binarize": None if real else model.binarize,
         "vocab": corpus.vocab,
         "counts": corpus.counts.tolist(),
@@ -232,7 +233,7 @@ def save_pv(folder: str | Path, model: nn.Module, corpus: Corpus) -> Path:
     )
 
 
-def load_pv(folder: str | Path) -> tuple[nn.Module, Corpus]:
+def load_pv(folder: str | Path) -> tuple[BinaryParagraphVector | RealBinaryParagraphVector, Corpus]:
     """``(model, corpus)`` from :func:`save_pv` (the corpus has the vocabulary, no documents).
 
     Raises:
@@ -246,6 +247,7 @@ def load_pv(folder: str | Path) -> tuple[nn.Module, Corpus]:
     art = load_model(folder, kind=KIND)
     c = art.config
     corpus = Corpus(c["vocab"], np.array(c["counts"], dtype=np.int64), [])
+    model: BinaryParagraphVector | RealBinaryParagraphVector
     if c["variant"] == "real-binary":
         model = RealBinaryParagraphVector(len(c["vocab"]), c["n_docs"], c["bits"], c["dim"])
     else:

@@ -12,6 +12,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
@@ -19,6 +20,9 @@ from torch import nn
 
 from rl_shared.errors import BadInput, NonFiniteLoss
 from rl_text.binary_pv.data import Corpus
+
+if TYPE_CHECKING:
+    from rl_text.binary_pv.model import BinaryParagraphVector, RealBinaryParagraphVector
 
 __all__ = ["infer_codes", "train_pv"]
 
@@ -116,7 +120,7 @@ def train_pv(
 
 
 def infer_codes(
-    model: nn.Module,
+    model: BinaryParagraphVector | RealBinaryParagraphVector,
     corpus: Corpus,
     texts: Sequence[str],
     *,

@@ -223,7 +223,7 @@ def disagreeing_subset(examples: list[AbsaExample]) -> list[AbsaExample]:
     by_sentence: dict[str, list[AbsaExample]] = defaultdict(list)
     for ex in examples:
         by_sentence[ex.sentence].append(ex)
-    out = []
+    out: list[AbsaExample] = []
     for group in by_sentence.values():
         if len(group) < 2:
             continue

@@ -58,6 +58,9 @@ class AspectSentimentModel(nn.Module):
         True
     """
 
+    # per-step losses, set by :func:`~rl_text.cvib.train.train_absa`
+    train_log: list[dict[str, float]]
+
     def __init__(
         self,
         st: Any,

@@ -104,6 +104,7 @@ def _run(ctx: RunContext) -> Result:
         row = {"test": evaluate_absa(model, test), "disagree": evaluate_absa(model, dis)}
         if method == "cvib":
             row["test_pruned"] = evaluate_absa(model, test, pruned=True)
+            assert model.gates is not None  # trained with method="cvib"
             pruning.setdefault(domain, []).append(model.gates.summary())
         results.setdefault((domain, method), []).append(row)
     metrics: dict[str, float] = {}

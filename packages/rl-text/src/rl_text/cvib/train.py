@@ -156,8 +156,10 @@ def train_absa(
     model.train()
     base = [p for n, p in model.named_parameters() if not n.startswith("gates.")]
     groups = [{"params": base, "lr": config.lr}]
+    gates = model.gates
     if cvib:
-        groups.append({"params": list(model.gates.parameters()), "lr": config.gate_lr})
+        assert gates is not None  # built with vib=True
+        groups.append({"params": list(gates.parameters()), "lr": config.gate_lr})
     optimizer = torch.optim.AdamW(groups, weight_decay=0.0)
     warmup = max(1, config.steps // 10)
     schedule = torch.optim.lr_scheduler.LambdaLR(
@@ -185,7 +187,8 @@ def train_absa(
             logits_p, rep_p = model(batch, pruned=True)
             ce_p = F.cross_entropy(logits_p, labels)
             con = self_pruning_contrastive_loss(rep, rep_p, config.temperature)
-            kl = model.gates.kl() / model.gates.total()
+            assert gates is not None
+            kl = gates.kl() / gates.total()
             loss = loss + ce_p + config.contrastive_weight * con + config.beta * kl
             parts.update(ce_pruned=ce_p.item(), contrastive=con.item(), kl=kl.item())
         if not math.isfinite(loss.item()):
@@ -198,10 +201,10 @@ def train_absa(
         parts["loss"] = loss.item()
         log.append(parts)
     model.eval()
-    model.train_log = log  # type: ignore[attr-defined]
+    model.train_log = log
     if out is not None:
         from rl_text.cvib.model import save_absa_model
 
-        extra = model.gates.summary() if cvib else {}
+        extra = gates.summary() if cvib and gates is not None else {}
         save_absa_model(model, out, method=config.method, config=vars(config), **extra)
     return model

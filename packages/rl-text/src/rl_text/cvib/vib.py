@@ -30,8 +30,11 @@ Example:
 
 from __future__ import annotations
 
+from typing import Any
+
 import torch
 from torch import Tensor, nn
+from torch.utils.hooks import RemovableHandle
 
 from rl_shared.errors import BadInput
 
@@ -119,7 +122,7 @@ class EncoderGates(nn.Module):
     ) -> None:
         super().__init__()
         layers = _layers(encoder)
-        config = encoder.config
+        config: Any = encoder.config  # a transformers config
         head_dim = config.hidden_size // config.num_attention_heads
         self.head_gates = nn.ModuleList(
             VIBGate(config.num_attention_heads, init_log_sigma2, repeat=head_dim)
@@ -130,7 +133,8 @@ class EncoderGates(nn.Module):
             VIBGate(config.intermediate_size, init_log_sigma2) for _ in layers if units
         )
         self.enabled = False
-        self._handles = []
+        self._handles: list[RemovableHandle] = []
+        layer: Any  # a transformers encoder layer
         for i, layer in enumerate(layers):
             if heads:
                 self._handles.append(
@@ -166,13 +170,15 @@ class EncoderGates(nn.Module):
 
     def summary(self) -> dict[str, int]:
         """Kept and total heads and units."""
-        kept_h = int(sum(int(g.keep_mask().sum()) for g in self.head_gates))
-        kept_u = int(sum(int(g.keep_mask().sum()) for g in self.unit_gates))
+        head_gates: list[VIBGate] = [*self.head_gates]
+        unit_gates: list[VIBGate] = [*self.unit_gates]
+        kept_h = int(sum(int(g.keep_mask().sum()) for g in head_gates))
+        kept_u = int(sum(int(g.keep_mask().sum()) for g in unit_gates))
         return {
             "heads_kept": kept_h,
-            "heads_total": int(sum(g.mu.numel() for g in self.head_gates)),
+            "heads_total": int(sum(g.mu.numel() for g in head_gates)),
             "units_kept": kept_u,
-            "units_total": int(sum(g.mu.numel() for g in self.unit_gates)),
+            "units_total": int(sum(g.mu.numel() for g in unit_gates)),
         }
 
     def remove(self) -> None:

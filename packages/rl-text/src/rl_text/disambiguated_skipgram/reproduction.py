@@ -93,7 +93,8 @@ def _run(ctx: RunContext) -> Result:
     index = {w: i for i, w in enumerate(vocab)}
     counts = np.array([freq[w] for w in vocab])
     train_ids = [np.array([index[w] for w in s if w in index], dtype=np.int64) for s in train_tok]
-    held_ids, held_orig = [], []
+    held_ids: list[np.ndarray] = []
+    held_orig: list[str] = []
     for merged, raw in zip(held_tok, held_raw):
         keep = [j for j, w in enumerate(merged) if w in index]
         held_ids.append(np.array([index[merged[j]] for j in keep], dtype=np.int64))

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -94,8 +95,8 @@ class GeneralizedFunnelling:
         self.C, self.seed = C, seed
         self.class_names = list(class_names) if class_names else [str(c) for c in range(n_classes)]
         self.languages: list[str] = []
-        self.scaler = None
-        self.meta = None
+        self.scaler: Any = None  # fitted sklearn StandardScaler
+        self.meta: Any = None  # fitted sklearn meta-classifier
 
     def _stack(self, per_view: list[dict[str, np.ndarray]], langs: list[str]) -> np.ndarray:
         return np.concatenate(

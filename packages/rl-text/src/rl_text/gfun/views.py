@@ -35,6 +35,7 @@ Example:
 from __future__ import annotations
 
 import abc
+from typing import Any
 
 import numpy as np
 
@@ -147,6 +148,7 @@ class PosteriorView(View):
         vec = language_vectorizer(lang)
         X = vec.fit_transform(docs)
         n_classes = Y.shape[1]
+        predict: _PerClass | _Posteriors
         if self.multilabel:
             predict = _PerClass([_calibrated(X, Y[:, c], 2) for c in range(n_classes)])
         else:
@@ -271,7 +273,7 @@ class SentenceEncoderView(View):
 
     def __init__(self, model="minilm", batch_size: int = 128) -> None:
         self.model_spec, self.batch_size = model, batch_size
-        self.model = None
+        self.model: Any = None  # the SentenceTransformer, loaded on first use
 
     def fit(self, docs: Docs, Y: Labels) -> SentenceEncoderView:
         if self.model is None:

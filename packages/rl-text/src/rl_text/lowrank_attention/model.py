@@ -104,6 +104,7 @@ class GRUAttentionClassifier(nn.Module):
         width = 2 * hidden
         self.gru = nn.GRU(embed_dim, hidden, batch_first=True, bidirectional=True)
         self.dropout = nn.Dropout(dropout)
+        self.pool: LowRankMultiheadAttention | nn.MultiheadAttention
         if attention == "lowrank":
             self.pool = LowRankMultiheadAttention(width, num_heads=num_heads, rank=rank)
             pooled = num_heads * width

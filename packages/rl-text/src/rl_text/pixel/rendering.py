@@ -40,7 +40,7 @@ def default_fonts() -> tuple[str, ...]:
     """Paths of the font chain: DejaVu Sans, then IPAexGothic (Japanese, most Chinese)."""
     from matplotlib import font_manager
 
-    fonts = [font_manager.findfont("DejaVu Sans", fallback_to_default=True)]
+    fonts: list[str] = [font_manager.findfont("DejaVu Sans", fallback_to_default=True)]
     try:
         import importlib.util
 

@@ -103,7 +103,11 @@ def _run(ctx: RunContext) -> Result:
         t = load_stsb("test", lang)
         if n_test:
             rows = sorted(random.Random(ctx.seed).sample(range(len(t)), n_test))
-            t = StsPairs(*([c[i] for i in rows] for c in (t.sentences1, t.sentences2, t.scores)))
+            t = StsPairs(
+                [t.sentences1[i] for i in rows],
+                [t.sentences2[i] for i in rows],
+                [t.scores[i] for i in rows],
+            )
         tests[lang] = t
 
     def sts(model, langs=("en",)) -> dict[str, float]:

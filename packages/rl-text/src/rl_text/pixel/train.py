@@ -228,7 +228,7 @@ def iterative_multilingual(
     if anchor_lang not in pairs_by_lang:
         raise BadInput(f"pairs_by_lang has no {anchor_lang!r} pairs")
     others = [p for lang, ps in pairs_by_lang.items() if lang != anchor_lang for p in ps]
-    history = []
+    history: list[dict[str, float]] = []
     for r in range(rounds):
         for name, pool in ((anchor_lang, pairs_by_lang[anchor_lang]), ("multi", others)):
             if not pool:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import torch
 import torch.nn.functional as F
@@ -173,7 +174,7 @@ def correlation_sweep(
     classifiers: Sequence[str] = ("bow",),
     tagger=None,
     progress: Callable | None = None,
-) -> list[dict[str, float]]:
+) -> list[dict[str, Any]]:
     """One row per (strength, seed, classifier): association of templates and the swap drop.
 
     Args:
@@ -189,7 +190,7 @@ def correlation_sweep(
     from rl_text.syntactic_domain.correlation import association
     from rl_text.syntactic_domain.templates import extract_templates
 
-    makers = {
+    makers: dict[str, Callable[[int], BowClassifier | GruLowRankClassifier]] = {
         "bow": lambda s: BowClassifier(seed=s),
         "gru-lowrank": lambda s: GruLowRankClassifier(seed=s),
     }
@@ -197,7 +198,7 @@ def correlation_sweep(
     if unknown:
         raise BadInput(f"unknown classifier(s) {unknown}; choose from {sorted(makers)}")
     jobs = [(rho, seed) for rho in strengths for seed in seeds]
-    rows = []
+    rows: list[dict[str, Any]] = []
     for rho, seed in progress(jobs) if progress else jobs:
         train = make_instructions(n_train, rho, seed=seed, generic_rate=generic_rate)
         test = make_instructions(
@@ -209,7 +210,7 @@ def correlation_sweep(
             assoc = association(templates, [e.domain for e in train])
         for name in classifiers:
             clf = makers[name](seed).fit([e.text for e in train], [e.domain for e in train])
-            row = {"strength": rho, "seed": seed, "classifier": name}
+            row: dict[str, Any] = {"strength": rho, "seed": seed, "classifier": name}
             row.update({k: assoc[k] for k in ("nmi", "cramers_v", "templates")} if assoc else {})
             row.update(swap_drop(clf.predict, test, seed=seed))
             rows.append(row)
