@@ -66,6 +66,7 @@ def run(ctx) -> Result:
                 progress=lambda it, d=f"{method} b={bs}": ctx.track(list(it), d),
             )  # fmt: skip
             for dname, (smi, y) in (("esol", esol), ("freesolv", frees)):
+                assert y is not None  # both benchmark CSVs carry targets
                 emb = embed_smiles(model, vocab, smi, max_len)
                 metrics[f"{dname}_rmse_{method}_b{bs}"] = probe_rmse(emb, y, ctx.seed)
     metrics["seconds"] = time.perf_counter() - t0

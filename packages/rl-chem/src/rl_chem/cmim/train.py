@@ -20,7 +20,7 @@ Example:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import torch
@@ -220,4 +220,4 @@ def load_smiles_model(folder: str | Path) -> tuple[SmilesMIM, Vocab, dict[str, A
     art = load_model(folder, kind=KIND)
     cfg = art.config
     model = SmilesMIM(cfg["vocab_size"], cfg["latent"], cfg["hidden"])
-    return art.load_into(model).eval(), Vocab(list(cfg["chars"])), cfg
+    return cast(SmilesMIM, art.load_into(model)).eval(), Vocab(list(cfg["chars"])), cfg

@@ -40,7 +40,11 @@ from rl_shared.runtime import threads
 __all__ = ["RKS", "UKS", "DerivativeNotAvailable", "TorchNumInt", "eval_xc_torch", "get_functional"]
 
 _NVAR = {"LDA": 1, "GGA": 4, "MGGA": 5}
-REFERENCE = {"lda": LDA, "pbe": PBE, "r2scan": R2SCAN}
+REFERENCE: dict[str, type[LDA] | type[PBE] | type[R2SCAN]] = {
+    "lda": LDA,
+    "pbe": PBE,
+    "r2scan": R2SCAN,
+}
 
 
 def get_functional(xc: str | XCFunctional) -> XCFunctional:

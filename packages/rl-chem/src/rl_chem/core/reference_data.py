@@ -20,7 +20,7 @@ import json
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from rl_shared.data import cache_dir, data_dir
 from rl_shared.errors import BadInput, UnknownName
@@ -110,15 +110,14 @@ def experimental_atomization(name: str) -> float:
     """
     from ase.data import g2_1, g2_2
 
-    data = {**g2_2.data, **g2_1.data}
-    if name not in data or any(
-        a not in g2_1.data for a in g2_1.string2symbols(data[name]["symbols"])
-    ):
+    g21 = cast(dict[str, dict[str, Any]], g2_1.data)
+    data = {**cast(dict[str, dict[str, Any]], g2_2.data), **g21}
+    if name not in data or any(a not in g21 for a in g2_1.string2symbols(data[name]["symbols"])):
         return float("nan")
     d = data[name]  # same extrapolation as ase.data.g2_1.get_atomization_energy
     ae = -d["enthalpy"] + d["ZPE"] + d["thermal correction"]
     for a in g2_1.string2symbols(d["symbols"]):
-        ae += g2_1.data[a]["enthalpy"] - g2_1.data[a]["thermal correction"]
+        ae += g21[a]["enthalpy"] - g21[a]["thermal correction"]
     return float(ae)
 
 

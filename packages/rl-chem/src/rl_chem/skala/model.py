@@ -33,8 +33,9 @@ Example:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import torch
 from torch import Tensor, nn
@@ -57,7 +58,10 @@ from rl_shared.errors import BadInput, ModelNotFound
 
 __all__ = ["NeuralXC", "load_functional", "save_functional"]
 
-_BASES = {"pbe": (PBE, _pbe_fx), "r2scan": (R2SCAN, _r2scan_fx)}
+_BASES: dict[str, tuple[type[PBE] | type[R2SCAN], Callable[[Tensor, Tensor, Tensor], Tensor]]] = {
+    "pbe": (PBE, _pbe_fx),
+    "r2scan": (R2SCAN, _r2scan_fx),
+}
 
 
 def _mlp(n_in: int, hidden: int, layers: int) -> nn.Sequential:
@@ -112,7 +116,7 @@ class NeuralXC(XCFunctional):
             raise BadInput(f"scale must lie in (0, 1) to keep energies negative, got {scale}")
         self.base, self.hidden, self.layers, self.scale = base, hidden, layers, scale
         self.name = f"neural-{base}"
-        self._ref = _BASES[base][0]()
+        self._ref: PBE | R2SCAN = _BASES[base][0]()
         self._ref_fx = _BASES[base][1]
         self.net_x = _mlp(2, hidden, layers)
         self.net_c = _mlp(4, hidden, layers)
@@ -247,4 +251,4 @@ def load_functional(path: str | Path) -> NeuralXC:
         )
     art = load_model(p, kind=KIND)
     model = NeuralXC(**{k: art.config[k] for k in _ARGS})
-    return art.load_into(model)
+    return cast(NeuralXC, art.load_into(model))

@@ -21,6 +21,7 @@ Example:
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 
 from rl_shared.reproduce import Anchor, Reproduction, Result
 
@@ -72,9 +73,12 @@ def _run(ctx) -> Result:
     preds: dict[str, dict[str, float]] = {}
     failed: dict[str, list[str]] = {}
     for name, xc in [*BASELINES.items(), ("neural", fit["model"])]:
+
+        def track(items: Iterable[str], n: str = name) -> Iterable[str]:
+            return ctx.track(list(items), f"SCF {n}")
+
         out = dft_atomization(
-            test, xc=xc, basis=basis, grid_level=cfg["grid_level"],
-            progress=lambda items, n=name: ctx.track(list(items), f"SCF {n}"),
+            test, xc=xc, basis=basis, grid_level=cfg["grid_level"], progress=track,
         )  # fmt: skip
         preds[name] = out["atomization"]
         failed[name] = out["not_converged"]

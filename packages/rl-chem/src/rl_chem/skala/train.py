@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import torch
@@ -159,7 +159,8 @@ def model_energies(
     """
     if pre is not None:
         return {
-            k: p["e0"] + (p["w"] * model.energy_density(p).double()).sum() for k, p in pre.items()
+            k: p["e0"] + (p["w"] * cast(NeuralXC, model).energy_density(p).double()).sum()
+            for k, p in pre.items()
         }
     return {k: d.e_nonxc + (d.weights * model(d.rho)).sum() for k, d in data.items()}
 
@@ -241,6 +242,7 @@ def train_fixed(
     model.float().to(device)  # the weight-dependent part trains in float32; sums in float64
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     manager = CheckpointManager(out_dir / "checkpoints")
+    best: dict[str, Any]
     start, history, best = 0, [], {"step": 0, "val": float("inf"), "state": None}
     if resume and manager.latest() is not None:
         state = manager.load(model, opt)

@@ -102,7 +102,7 @@ def evaluate_xcnn(
         1
     """
     t0 = time.perf_counter()
-    keys = {}
+    keys: dict[SystemKey, dict[str, Any]] = {}
     for e in entries:
         for s in e["systems"]:
             keys.setdefault(system_key(s, basis), s)

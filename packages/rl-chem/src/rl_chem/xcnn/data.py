@@ -57,7 +57,8 @@ def parse_cmd(cmd: str) -> list[tuple[float, int]]:
     Raises:
         ValueError: the command is anything but a signed sum of such terms.
     """
-    terms, pos = [], 0
+    terms: list[tuple[float, int]] = []
+    pos = 0
     while pos < len(cmd):
         m = _TERM.match(cmd, pos)
         if m is None or m.end() == pos or (terms and m.group(1) is None):

@@ -27,6 +27,8 @@ Example:
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
+from typing import Any
 
 from rl_chem.core.reference_data import HARTREE_TO_KCAL
 from rl_chem.xcnn.data import XCNN_SETS, load_xcnn
@@ -103,9 +105,12 @@ def _run(ctx) -> Result:
     res: dict[str, dict[str, dict]] = {k: {} for k in sets}
     for kind, entries in sets.items():
         for name, xc in functionals.items():
+
+            def track(items: Iterable[Any], d: str = f"{kind} {name}") -> Iterable[Any]:
+                return ctx.track(list(items), d)
+
             res[kind][name] = evaluate_xcnn(
-                entries, xc=xc, basis=basis, grid_level=grid,
-                progress=lambda items, d=f"{kind} {name}": ctx.track(list(items), d),
+                entries, xc=xc, basis=basis, grid_level=grid, progress=track,
             )  # fmt: skip
     metrics: dict[str, float] = {}
     for kind, per in res.items():
