@@ -170,7 +170,8 @@ def generate_cmd(
     default=None,
     help="Passes over the training set [default: 40 on graphs, 30 on molecules].",
 )
-@lr_option(default=None, help="Adam learning rate [default: 5e-3 on graphs, 1e-3 on molecules].")
+# rl_shared's lr_option annotates default as float; click takes None (no default) as well
+@lr_option(default=None, help="Adam learning rate [default: 5e-3 on graphs, 1e-3 on molecules].")  # type: ignore[arg-type]
 @batch_size_option(default=64)
 @click.option(
     "--bias",
@@ -271,10 +272,10 @@ def train_cmd(
         metrics["final_loss"] = hist["loss"][-1]
     else:
         epochs, lr = epochs or 30, lr or 1e-3
-        graphs = None if kind == "moleculenet" else _molecules(kind, what, limit, seed)
+        mol_graphs = None if kind == "moleculenet" else _molecules(kind, what, limit, seed)
         metrics, model = molecule_experiment(
             what if kind == "moleculenet" else "csv", method, split, seed, limit, epochs,
-            batch_size=batch_size, progress=track, device=dev, lr=lr, graphs=graphs,
+            batch_size=batch_size, progress=track, device=dev, lr=lr, graphs=mol_graphs,
             return_model=True,
         )  # fmt: skip
         record.update(split=split, limit=limit)

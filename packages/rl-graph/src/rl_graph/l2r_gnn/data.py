@@ -48,7 +48,7 @@ import random
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -238,7 +238,7 @@ def save_graphs(graphs: Sequence[Data], path: str | Path) -> Path:
 
     if not graphs:
         raise BadInput("save_graphs needs at least one graph")
-    arrays = {
+    arrays: dict[str, Any] = {
         "num_nodes": np.array([g.num_nodes for g in graphs], dtype=np.int64),
         "num_edges": np.array([g.edge_index.shape[1] for g in graphs], dtype=np.int64),
         "x": np.concatenate([g.x.numpy() for g in graphs]),
@@ -331,10 +331,10 @@ def murcko_scaffold(smiles: str) -> str:
         >>> murcko_scaffold("Cc1ccccc1CC(=O)O")
         'c1ccccc1'
     """
-    from rdkit import RDLogger
     from rdkit.Chem.Scaffolds import MurckoScaffold
+    from rdkit.rdBase import DisableLog
 
-    RDLogger.DisableLog("rdApp.*")
+    DisableLog("rdApp.*")
     return MurckoScaffold.MurckoScaffoldSmiles(smiles=smiles, includeChirality=True)
 
 
@@ -415,10 +415,10 @@ def featurise(smiles: Sequence[str], labels: Sequence[int]) -> list[Data]:
         ['CCO']
     """
     import torch
-    from rdkit import RDLogger
+    from rdkit.rdBase import DisableLog
     from torch_geometric.utils import from_smiles
 
-    RDLogger.DisableLog("rdApp.*")
+    DisableLog("rdApp.*")
     graphs = []
     for s, y in zip(smiles, labels, strict=True):
         try:

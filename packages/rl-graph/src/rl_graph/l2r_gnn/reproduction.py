@@ -66,9 +66,9 @@ def run_spurious_motif(ctx: RunContext) -> Result:
     metrics: dict[str, float] = {}
     for (bias, method), rs in runs.items():
         for key in rs[0]:
-            m, s = mean_std([r[key] for r in rs])
-            metrics[f"b{bias}.{method}.{key}"] = m
-            metrics[f"b{bias}.{method}.{key}.std"] = s
+            mean, std = mean_std([r[key] for r in rs])
+            metrics[f"b{bias}.{method}.{key}"] = mean
+            metrics[f"b{bias}.{method}.{key}.std"] = std
     lines = [
         f"Settings ({ctx.size}): {cfg['num_train']} training graphs, {cfg['num_test']} unbiased "
         f"test graphs (larger bases), GIN (3 layers, 32 units, GraphNorm, sum pooling), "

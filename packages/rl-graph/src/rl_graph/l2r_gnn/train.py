@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 import torch
@@ -128,6 +128,7 @@ def train(
         reweighter = L2RReweighter(seed=seed)
     opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
     history: dict[str, list[float]] = {"loss": [], "dependence": []}
+    net: Any = model  # duck-typed: embed(batch) and head(z)
     epoch_iter: Iterable[int] = range(epochs)
     if progress is not None:
         epoch_iter = progress(epoch_iter, f"train {method}")
@@ -137,8 +138,8 @@ def train(
         for batch in loader:
             if device is not None:
                 batch = batch.to(device)
-            z = model.embed(batch)
-            per_graph = F.cross_entropy(model.head(z), batch.y.view(-1).long(), reduction="none")
+            z = net.embed(batch)
+            per_graph = F.cross_entropy(net.head(z), batch.y.view(-1).long(), reduction="none")
             if method == "l2r" and z.shape[0] > 1:
                 assert reweighter is not None
                 reweighter.observe(z.detach())
@@ -240,6 +241,59 @@ def spurious_motif_metrics(
         out["dependence.uniform"] = dep_u
         out["dependence.weighted"] = dep_w
     return out
+
+
+@overload
+def spurious_motif_experiment(
+    bias: float,
+    method: str,
+    seed: int = 0,
+    num_train: int = 3000,
+    num_test: int = 3000,
+    epochs: int = 20,
+    hidden: int = 32,
+    batch_size: int = 64,
+    lr: float = 5e-3,
+    progress: Progress = None,
+    device: torch.device | str | None = None,
+    *,
+    return_model: Literal[False] = False,
+) -> dict[str, float]: ...
+
+
+@overload
+def spurious_motif_experiment(
+    bias: float,
+    method: str,
+    seed: int = 0,
+    num_train: int = 3000,
+    num_test: int = 3000,
+    epochs: int = 20,
+    hidden: int = 32,
+    batch_size: int = 64,
+    lr: float = 5e-3,
+    progress: Progress = None,
+    device: torch.device | str | None = None,
+    *,
+    return_model: Literal[True],
+) -> tuple[dict[str, float], GINClassifier]: ...
+
+
+@overload
+def spurious_motif_experiment(
+    bias: float,
+    method: str,
+    seed: int = 0,
+    num_train: int = 3000,
+    num_test: int = 3000,
+    epochs: int = 20,
+    hidden: int = 32,
+    batch_size: int = 64,
+    lr: float = 5e-3,
+    progress: Progress = None,
+    device: torch.device | str | None = None,
+    return_model: bool = False,
+) -> dict[str, float] | tuple[dict[str, float], GINClassifier]: ...
 
 
 def spurious_motif_experiment(
@@ -350,6 +404,62 @@ def molecule_metrics(model: GINClassifier, parts: dict[str, Sequence[Data]]) -> 
             else float("nan")
         )
     return out
+
+
+@overload
+def molecule_experiment(
+    dataset: str,
+    method: str,
+    split: str = "scaffold",
+    seed: int = 0,
+    limit: int | None = None,
+    epochs: int = 20,
+    hidden: int = 64,
+    batch_size: int = 64,
+    progress: Progress = None,
+    device: torch.device | str | None = None,
+    lr: float = 1e-3,
+    graphs: Sequence[Data] | None = None,
+    *,
+    return_model: Literal[False] = False,
+) -> dict[str, float]: ...
+
+
+@overload
+def molecule_experiment(
+    dataset: str,
+    method: str,
+    split: str = "scaffold",
+    seed: int = 0,
+    limit: int | None = None,
+    epochs: int = 20,
+    hidden: int = 64,
+    batch_size: int = 64,
+    progress: Progress = None,
+    device: torch.device | str | None = None,
+    lr: float = 1e-3,
+    graphs: Sequence[Data] | None = None,
+    *,
+    return_model: Literal[True],
+) -> tuple[dict[str, float], GINClassifier]: ...
+
+
+@overload
+def molecule_experiment(
+    dataset: str,
+    method: str,
+    split: str = "scaffold",
+    seed: int = 0,
+    limit: int | None = None,
+    epochs: int = 20,
+    hidden: int = 64,
+    batch_size: int = 64,
+    progress: Progress = None,
+    device: torch.device | str | None = None,
+    lr: float = 1e-3,
+    graphs: Sequence[Data] | None = None,
+    return_model: bool = False,
+) -> dict[str, float] | tuple[dict[str, float], GINClassifier]: ...
 
 
 def molecule_experiment(

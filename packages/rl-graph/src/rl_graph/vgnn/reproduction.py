@@ -60,8 +60,8 @@ def run(ctx: RunContext) -> Result:
             metrics[f"{d}.{m}.{key}"], metrics[f"{d}.{m}.{key}.std"] = mean_std(
                 [r[key] for r in rs]
             )
-    for name, s in spectra.items():
-        metrics[f"spectrum.{name}.top1_share"] = float(s[0])
+    for name, spec in spectra.items():
+        metrics[f"spectrum.{name}.top1_share"] = float(spec[0])
     lines = [
         f"Size {ctx.size}. Synthetic: {n} admissions, 100 codes, 10 conditions; 75/25 stratified split; "
         f"{epochs} epochs; seeds {seeds}. MIMIC-III demo: 129 admissions, in-hospital "
@@ -87,8 +87,8 @@ def run(ctx: RunContext) -> Result:
         "ranks in the metrics (`*.effective_rank`). See `ehr_spectrum.png`.",
     ]
     fig, ax = subplots(figsize=(5, 3.5), layout="tight")
-    for name, s in spectra.items():
-        ax.semilogy(np.arange(1, len(s) + 1), s, "o-", ms=3, label=name)
+    for name, spec in spectra.items():
+        ax.semilogy(np.arange(1, len(spec) + 1), spec, "o-", ms=3, label=name)
     ax.set(
         xlabel="singular value index",
         ylabel="normalised singular value",

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 import torch
@@ -210,6 +210,59 @@ class OutcomeModel:
     coef: np.ndarray | None = None
     intercept: float = 0.0
     config: dict[str, Any] | None = None
+
+
+@overload
+def ehr_experiment(
+    data: EHRData,
+    model: str,
+    seed: int = 0,
+    test_fraction: float = 0.25,
+    epochs: int = 20,
+    hidden: int = 32,
+    beta: float = 1e-3,
+    progress: Progress = None,
+    lr: float = 1e-3,
+    batch_size: int = 32,
+    device: torch.device | str | None = None,
+    *,
+    return_model: Literal[False] = False,
+) -> dict[str, float]: ...
+
+
+@overload
+def ehr_experiment(
+    data: EHRData,
+    model: str,
+    seed: int = 0,
+    test_fraction: float = 0.25,
+    epochs: int = 20,
+    hidden: int = 32,
+    beta: float = 1e-3,
+    progress: Progress = None,
+    lr: float = 1e-3,
+    batch_size: int = 32,
+    device: torch.device | str | None = None,
+    *,
+    return_model: Literal[True],
+) -> tuple[dict[str, float], OutcomeModel]: ...
+
+
+@overload
+def ehr_experiment(
+    data: EHRData,
+    model: str,
+    seed: int = 0,
+    test_fraction: float = 0.25,
+    epochs: int = 20,
+    hidden: int = 32,
+    beta: float = 1e-3,
+    progress: Progress = None,
+    lr: float = 1e-3,
+    batch_size: int = 32,
+    device: torch.device | str | None = None,
+    return_model: bool = False,
+) -> dict[str, float] | tuple[dict[str, float], OutcomeModel]: ...
 
 
 def ehr_experiment(
