@@ -120,7 +120,7 @@ def run_sirl_experiment(
     if not config.queries or min(config.queries) < 1 or config.preferences < 1:
         raise BadInput("query budgets and the number of preferences must be positive")
     rng = np.random.default_rng(seed)
-    gen = dict(steps=config.steps, cache=config.cache, progress=progress)
+    gen: dict[str, Any] = dict(steps=config.steps, cache=config.cache, progress=progress)
     pool = generate_trajectories(config.pool, region="train", seed=10_000 + seed, **gen)
     tests = {
         "": generate_trajectories(config.test, region="train", seed=20_000 + seed, **gen),

@@ -103,6 +103,9 @@ class StateEncoder(nn.Module):
         True
     """
 
+    mean: Tensor  # buffers registered in __init__
+    std: Tensor
+
     def __init__(
         self, out_dim: int = 8, hidden: int = 64, in_dim: int = STATE_DIM, seed: int = 0
     ) -> None:

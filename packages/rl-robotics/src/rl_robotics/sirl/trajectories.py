@@ -81,7 +81,7 @@ class TrajectorySet:
         """Unscaled features of every state ``(N, T, 5)``."""
         return state_features(self.states)
 
-    def subset(self, index: np.ndarray) -> TrajectorySet:
+    def subset(self, index: np.ndarray | slice) -> TrajectorySet:
         """The trajectories at ``index``."""
         return TrajectorySet(self.states[index], self.region, self.seed)
 
