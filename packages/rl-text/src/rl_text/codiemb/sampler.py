@@ -16,9 +16,9 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sized
 from itertools import accumulate
-from typing import Any
+from typing import Any, cast
 
 import torch
 from sentence_transformers import MultiDatasetDefaultBatchSampler
@@ -71,12 +71,14 @@ class TaskBatchSampler(MultiDatasetDefaultBatchSampler):
 
     def num_batches(self) -> list[int]:
         """Batches per task in one epoch (incomplete last batches dropped)."""
-        return [len(d) // b for d, b in zip(self.dataset.datasets, self.batch_sizes)]
+        tasks = cast("list[Sized]", self.dataset.datasets)  # the ConcatDataset's parts
+        return [len(d) // b for d, b in zip(tasks, self.batch_sizes)]
 
     def __iter__(self) -> Iterator[list[int]]:
         g = torch.Generator().manual_seed(self.seed + self.epoch)
-        offsets = [0, *accumulate(len(d) for d in self.dataset.datasets)]
-        perms = [torch.randperm(len(d), generator=g).tolist() for d in self.dataset.datasets]
+        tasks = cast("list[Sized]", self.dataset.datasets)  # the ConcatDataset's parts
+        offsets = [0, *accumulate(len(d) for d in tasks)]
+        perms = [torch.randperm(len(d), generator=g).tolist() for d in tasks]
         remaining = self.num_batches()
         cursor = [0] * len(remaining)
         while sum(remaining):

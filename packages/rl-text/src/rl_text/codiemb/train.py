@@ -33,6 +33,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from torch import nn
+
 from rl_shared.errors import BadInput
 from rl_shared.sts import StsPairs
 from rl_text.codiemb.losses import OrderAwareStsLoss
@@ -100,7 +102,9 @@ def train_codiemb(
     if naive:
         num_positives, num_negatives, sts_weights = 1, 0, (1.0, 0.0, 0.0)
         retrieval_batch_size = sts_batch_size
-    tasks, losses, sizes = {}, {}, {}
+    tasks: dict[str, Dataset] = {}
+    losses: dict[str, nn.Module] = {}
+    sizes: dict[str, int] = {}
     if retrieval is not None:
         tasks["retrieval"] = Dataset.from_dict(
             retrieval.to_dict(num_positives, num_negatives, seed)

@@ -47,8 +47,8 @@ def subsample(pairs: StsPairs, n: int | None, seed: int) -> StsPairs:
     if n is None or n >= len(pairs):
         return pairs
     rows = sorted(random.Random(seed).sample(range(len(pairs)), n))
-    cols = (pairs.sentences1, pairs.sentences2, pairs.scores)
-    return StsPairs(*([col[i] for i in rows] for col in cols))
+    s1, s2, scores = pairs.sentences1, pairs.sentences2, pairs.scores
+    return StsPairs([s1[i] for i in rows], [s2[i] for i in rows], [scores[i] for i in rows])
 
 
 def _cosines(a: torch.Tensor, b: torch.Tensor, dim: int) -> np.ndarray:
@@ -65,7 +65,7 @@ def evaluate_sts_grid(
     *,
     batch_size: int = 64,
     show_progress: bool = False,
-) -> dict[tuple[int, int], dict[str, float]]:
+) -> dict[tuple[int, int], dict[str, float | None]]:
     """Spearman/Pearson for every ``(layer, dim)``, encoding each sentence once.
 
     Args:
@@ -107,7 +107,7 @@ def evaluate_sts(
     *,
     batch_size: int = 64,
     show_progress: bool = False,
-) -> dict[str, float]:
+) -> dict[str, float | None]:
     """Spearman and Pearson of cosine similarity for the model cut to ``layer`` layers and ``dim`` dims.
 
     Args:

@@ -256,5 +256,6 @@ def fit(
     if not save_model:
         return out
     if trainer.is_world_process_zero():
-        save_atomically(model.save, out / "model")
+        host: Any = model  # a SentenceTransformer or CrossEncoder
+        save_atomically(host.save, out / "model")
     return out / "model"

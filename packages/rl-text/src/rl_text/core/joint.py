@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 __all__ = ["SIZES", "JointData", "JointSize", "load_joint", "plot_rows", "score"]
 
@@ -114,11 +114,11 @@ def load_joint(
     multi = retrieval_examples(train)
     pairs = positive_pairs()
     sizes = SIZES[size] if isinstance(size, str) else size
-    if sizes.shrunk:
-        keep = sorted(rng.sample(range(len(pairs)), sizes.pairs))
+    if sizes.shrunk:  # a shrunk size sets every count (see SIZES)
+        keep = sorted(rng.sample(range(len(pairs)), cast(int, sizes.pairs)))
         pairs = Examples([pairs.anchors[i] for i in keep], [pairs.positives[i] for i in keep])
-        test = _shrink(test, sizes.test_queries, sizes.test_others, rng)
-        small = _shrink(train, sizes.train_queries, sizes.train_others, rng)
+        test = _shrink(test, cast(int, sizes.test_queries), sizes.test_others, rng)
+        small = _shrink(train, cast(int, sizes.train_queries), sizes.train_others, rng)
         multi = retrieval_examples(small)
         docs = [_doc(d) for d in small.corpus.values()]
     multi = Examples(
@@ -139,12 +139,12 @@ def load_joint(
     )
     sts_test = load_stsb("test")
     if sizes.shrunk:
-        rows = sorted(rng.sample(range(len(sts_test)), sizes.sts_test))
-        cols = (sts_test.sentences1, sts_test.sentences2, sts_test.scores)
-        sts_test = StsPairs(*([c[i] for i in rows] for c in cols))
+        rows = sorted(rng.sample(range(len(sts_test)), cast(int, sizes.sts_test)))
+        s1, s2, scores = sts_test.sentences1, sts_test.sentences2, sts_test.scores
+        sts_test = StsPairs([s1[i] for i in rows], [s2[i] for i in rows], [scores[i] for i in rows])
     sts_train = load_stsb("train")
     if sizes.shrunk:
-        sts_train = sts_train.head(sizes.sts_train)
+        sts_train = sts_train.head(cast(int, sizes.sts_train))
     return JointData(pairs, single, multi, sts_train, sts_test, test)
 
 
@@ -155,7 +155,7 @@ def score(model: Any, data: JointData) -> dict[str, float]:
 
     model.eval()
     return {
-        "stsb": round(evaluate_sts(model, data.sts_test)["spearman"], 4),
+        "stsb": round(cast(float, evaluate_sts(model, data.sts_test)["spearman"]), 4),
         "cranfield_ndcg10": round(retrieval_ndcg(model, data.retrieval_test), 4),
     }
 

@@ -42,19 +42,23 @@ __all__ = [
 ]
 
 
-def unwrap_model(model: nn.Module) -> nn.Module:
-    """The ``SentenceTransformer`` inside DDP (``.module``) or ``torch.compile`` (``._orig_mod``)."""
-    while not hasattr(model, "tokenize"):
-        if hasattr(model, "_orig_mod"):
-            model = model._orig_mod
-        elif hasattr(model, "module"):
-            model = model.module
+def unwrap_model(model: nn.Module) -> Any:
+    """The ``SentenceTransformer`` inside DDP (``.module``) or ``torch.compile`` (``._orig_mod``).
+
+    Typed ``Any``: the result is a duck-typed host object (anything with ``tokenize``).
+    """
+    current: Any = model
+    while not hasattr(current, "tokenize"):
+        if hasattr(current, "_orig_mod"):
+            current = current._orig_mod
+        elif hasattr(current, "module"):
+            current = current.module
         else:
-            raise BadInput(f"expected a SentenceTransformer, got {type(model).__name__}")
-    return model
+            raise BadInput(f"expected a SentenceTransformer, got {type(current).__name__}")
+    return current
 
 
-def _auto_model(model: nn.Module) -> nn.Module:
+def _auto_model(model: nn.Module) -> Any:
     first = unwrap_model(model)[0]
     auto = getattr(first, "auto_model", None) or getattr(first, "model", None)
     if auto is None or not hasattr(auto, "config"):
@@ -182,7 +186,7 @@ def truncate_layers(model: nn.Module, layers: int) -> nn.Module:
     """
     st = copy.deepcopy(unwrap_model(model))
     auto = _auto_model(st)
-    encoder = getattr(auto, "encoder", None)
+    encoder: Any = getattr(auto, "encoder", None)
     if encoder is None or not isinstance(getattr(encoder, "layer", None), nn.ModuleList):
         raise BadInput("truncate_layers supports encoders with encoder.layer (BERT-like) only")
     if not 1 <= layers <= len(encoder.layer):

@@ -20,6 +20,7 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from torch import nn
 
@@ -46,6 +47,7 @@ def load_with_classes(
     modules = []
     for entry in sorted(json.loads(listing.read_text()), key=lambda e: e["idx"]):
         ref = entry["type"]
+        cls: Any  # a sentence-transformers module class (with a ``load`` classmethod)
         if ref in classes:
             cls = classes[ref]
         elif ref.startswith("sentence_transformers."):

@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import torch
 from sentence_transformers.base.modules import Module, Transformer
@@ -64,7 +64,10 @@ class PromptTransformer(Transformer):
         self, inputs: Any, prompt: str | None = None, processing_kwargs: Any = None, **kwargs: Any
     ) -> dict[str, Any]:
         mask = self.processor.mask_token if hasattr(self, "processor") else None
-        mask = mask or self.tokenizer.mask_token
+        if not mask:
+            tokenizer = self.tokenizer
+            assert tokenizer is not None  # prompt pooling is built on text models only
+            mask = tokenizer.mask_token
         texts = [
             render_template(t, self.template, mask) if isinstance(t, str) else t for t in inputs
         ]
@@ -75,11 +78,14 @@ class PromptTransformer(Transformer):
         Path(output_path, PROMPT_CONFIG).write_text(json.dumps({"template": self.template}))
 
     @classmethod
-    def load(cls, model_name_or_path: str, subfolder: str = "", **kwargs: Any) -> PromptTransformer:
+    def load(
+        cls, model_name_or_path: str, subfolder: str = "", *args: Any, **kwargs: Any
+    ) -> PromptTransformer:
+        """``Transformer.load`` (every argument passed on as it is), then the template."""
         path = Path(model_name_or_path, subfolder, PROMPT_CONFIG)
         if not path.is_file():
             raise MalformedFile(path, None, "the prompt model folder lacks prompt_config.json")
-        module = super().load(model_name_or_path, subfolder=subfolder, **kwargs)
+        module = super().load(model_name_or_path, subfolder, *args, **kwargs)
         module.__class__ = cls
         module.template = json.loads(path.read_text())["template"]
         return module
@@ -97,13 +103,15 @@ class MaskTokenPooling(Module):
         ``sentence_embedding`` ``(batch, dim)``.
     """
 
-    config_keys: ClassVar[list[str]] = ["dimension", "mask_token_id"]
+    # sentence-transformers' Module declares config_keys as a plain list attribute; a ClassVar
+    # annotation here would contradict that declaration (mypy [misc])
+    config_keys = ["dimension", "mask_token_id"]  # noqa: RUF012
 
     def __init__(self, dimension: int, mask_token_id: int) -> None:
         super().__init__()
         self.dimension, self.mask_token_id = int(dimension), int(mask_token_id)
 
-    def forward(self, features: dict[str, Any]) -> dict[str, Any]:
+    def forward(self, features: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         tokens: Tensor = features["token_embeddings"]
         ids: Tensor = features["input_ids"]
         is_mask = ids == self.mask_token_id
@@ -138,7 +146,8 @@ def with_prompt_pooling(model: nn.Module, template: str = DEFAULT_TEMPLATE) -> n
 
     if "{text}" not in template or "{mask}" not in template:
         raise BadInput("the prompt template needs both {text} and {mask}")
-    first = model[0]
+    st: Any = model  # a SentenceTransformer
+    first = st[0]
     if type(first) is not Transformer:
         raise BadInput(
             f"prompt pooling needs a sentence-transformers Transformer, got {type(first)}"
@@ -148,9 +157,9 @@ def with_prompt_pooling(model: nn.Module, template: str = DEFAULT_TEMPLATE) -> n
         raise BadInput("the tokenizer has no mask token; prompt pooling needs one")
     first.__class__ = PromptTransformer
     first.template = template
-    rest = [m for m in list(model)[1:] if type(m).__name__ != "Pooling"]
+    rest = [m for m in list(st)[1:] if type(m).__name__ != "Pooling"]
     pooling = MaskTokenPooling(first.get_embedding_dimension(), mask_id)
-    return SentenceTransformer(modules=[first, pooling, *rest], device=str(model.device))
+    return SentenceTransformer(modules=[first, pooling, *rest], device=str(st.device))
 
 
 def load_prompt_model(path: str | os.PathLike[str], device: str | None = "cpu") -> nn.Module:

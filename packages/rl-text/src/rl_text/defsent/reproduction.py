@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import tempfile
 import time
+from typing import cast
 
 from rl_shared.reproduce import Anchor, Reproduction, Result, RunContext
 
@@ -109,7 +110,7 @@ def run(ctx: RunContext) -> Result:
                     **variants[name],
                 )
                 model = load_prompt_model(path) if prompt else model
-        table[name] = {k: evaluate_sts(model, p)["spearman"] for k, p in tests.items()}
+        table[name] = {k: cast(float, evaluate_sts(model, p)["spearman"]) for k, p in tests.items()}
         times[name] = time.perf_counter() - start
     ctx.save_figure(_plot(table), "defsent_sts.png")
     metrics: dict[str, float] = {}

@@ -27,6 +27,7 @@ Example:
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import torch
 from torch import Tensor, nn
@@ -34,6 +35,9 @@ from torch import Tensor, nn
 from rl_shared.errors import BadInput, MalformedFile, UnknownName
 from rl_text.defsent.entries import DefinitionSet
 from rl_text.defsent.isotropy import AffineTransform, fit_isotropy
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
 
 __all__ = ["ENTRY_MODES", "EntrySpace", "encode_texts"]
 
@@ -47,15 +51,16 @@ def encode_texts(model: nn.Module, texts: list[str], batch_size: int = 128) -> T
     Shapes:
         returns ``(len(texts), dim)`` float32 on the CPU.
     """
-    was_training = model.training
-    model.eval()
+    st = cast("SentenceTransformer", model)
+    was_training = st.training
+    st.eval()
     try:
         with torch.inference_mode():
-            out = model.encode(
+            out = st.encode(
                 texts, batch_size=batch_size, convert_to_tensor=True, show_progress_bar=False
             )
     finally:
-        model.train(was_training)
+        st.train(was_training)
     return out.detach().float().cpu().clone()
 
 

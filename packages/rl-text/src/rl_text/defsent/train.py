@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from torch import nn
 
@@ -148,7 +149,7 @@ def train_defsent(
     if len(data) < 2:
         raise BadInput("DefSent training needs at least 2 definitions")
     seed_everything(seed)
-    st = load_sentence_transformer(model) if isinstance(model, str | os.PathLike) else model
+    st: Any = load_sentence_transformer(model) if isinstance(model, str | os.PathLike) else model
     if prompt and not isinstance(st[0], PromptTransformer):
         st = with_prompt_pooling(st, template)
     space = EntrySpace(

@@ -9,6 +9,7 @@ Example:
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -88,7 +89,7 @@ def train(
     if teacher is not None and not Path(teacher, "config.json").is_file():
         raise BadInput(f"--teacher {teacher} is not a saved CrossEncoder folder (no config.json)")
     pairs = named_or_file_pairs(data, columns)
-    common = dict(
+    common: dict[str, Any] = dict(
         steps=steps, batch_size=batch_size, learning_rate=lr, seed=seed, resume=resume,
         save_steps=save_steps, device=device,
     )  # fmt: skip

@@ -108,7 +108,7 @@ class DistilledSentenceEmbedding:
         if alpha is not None:
             config["alpha"] = alpha
         return save_model(
-            path,
+            Path(path),
             kind=KIND,
             config=config,
             tensors=self.head,
@@ -130,7 +130,7 @@ class DistilledSentenceEmbedding:
 
         from rl_shared.artifacts import load_model
 
-        art = load_model(path, kind=KIND)
+        art = load_model(Path(path), kind=KIND)
         head = PairHead(int(art.config["dim"]), int(art.config["hidden"]))
         art.load_into(head)
         folder = art.path / art.config.get("student", STUDENT)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import tempfile
 import time
 from pathlib import Path
+from typing import cast
 
 from rl_shared.reproduce import Anchor, Reproduction, Result, RunContext
 
@@ -106,17 +107,17 @@ def run(ctx: RunContext) -> Result:
                 )
             elif stage == "evaluate":
                 gold = test.scores
-                metrics["teacher"] = correlations(teacher_scores(teacher, test), gold)["spearman"]
-                metrics["dse"] = correlations(dse.score(test.sentences1, test.sentences2), gold)[
-                    "spearman"
-                ]
-                metrics["no_distill"] = correlations(
-                    plain.score(test.sentences1, test.sentences2), gold
-                )["spearman"]
-                metrics["dse_cosine"] = evaluate_sts(dse.model, test)["spearman"]
-                metrics["base_cosine"] = evaluate_sts(load_sentence_transformer("minilm"), test)[
-                    "spearman"
-                ]
+                # the correlations are defined here (None only for constant scores)
+                teacher_pred = teacher_scores(teacher, test)
+                metrics["teacher"] = cast(float, correlations(teacher_pred, gold)["spearman"])
+                dse_pred = dse.score(test.sentences1, test.sentences2)
+                metrics["dse"] = cast(float, correlations(dse_pred, gold)["spearman"])
+                plain_pred = plain.score(test.sentences1, test.sentences2)
+                metrics["no_distill"] = cast(float, correlations(plain_pred, gold)["spearman"])
+                dse_sts = evaluate_sts(dse.model, test)
+                metrics["dse_cosine"] = cast(float, dse_sts["spearman"])
+                base_sts = evaluate_sts(load_sentence_transformer("minilm"), test)
+                metrics["base_cosine"] = cast(float, base_sts["spearman"])
             else:
                 everything = load_stsb("train")
                 pool = list(dict.fromkeys(everything.sentences1 + everything.sentences2))

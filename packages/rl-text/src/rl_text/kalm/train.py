@@ -91,7 +91,10 @@ def make_kalm_loss(
     """The recipe's loss over ``(anchor, positive, negative_1..)`` columns."""
     from rl_shared.losses import FocalInfoNCELoss, HardNegativeMixingLoss, InfoNCELoss
 
-    common = {"temperature": recipe.temperature, "gather_across_devices": gather_across_devices}
+    common: dict[str, Any] = {
+        "temperature": recipe.temperature,
+        "gather_across_devices": gather_across_devices,
+    }
     if recipe.mixed_negatives:
         return HardNegativeMixingLoss(
             model,

@@ -66,8 +66,8 @@ Example:
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, cast
 
 import torch
 import torch.nn.functional as F
@@ -215,15 +215,23 @@ class Matryoshka2dLoss(nn.Module):
         last = self.n_layers
         embs = self.embed(sentence_features, sorted({layer, last}))
         weight = dict(zip(self.matryoshka_dims, self.matryoshka_weights))
-        inner = self.loss.compute_loss_from_embeddings
-        total = sum(
-            weight[d] * inner([e[:, :d] for e in embs[last]], labels) for d in self.matryoshka_dims
+        inner = cast(
+            Callable[[list[Tensor], Tensor], Tensor], self.loss.compute_loss_from_embeddings
+        )
+        # both sums run over at least one width (the full one), so they are tensors, never 0
+        total = cast(
+            Tensor,
+            sum(
+                weight[d] * inner([e[:, :d] for e in embs[last]], labels)
+                for d in self.matryoshka_dims
+            ),
         )
         total = self.last_layer_weight * total
         if layer == last:
             return total
-        shallow = sum(
-            weight[d] * inner([e[:, :d] for e in embs[layer]], labels) for d in shallow_dims
+        shallow = cast(
+            Tensor,
+            sum(weight[d] * inner([e[:, :d] for e in embs[layer]], labels) for d in shallow_dims),
         )
         total = total + self.prior_layers_weight * shallow
         if self.kl_weight > 0:

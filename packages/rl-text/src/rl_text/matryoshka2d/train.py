@@ -26,6 +26,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 from torch import nn
 
@@ -48,6 +49,7 @@ def make_loss(model: nn.Module, loss: str, dims: Sequence[int] | None = None) ->
         dims: Matryoshka widths (default :data:`DEFAULT_DIMS` cut to the model's width; the
             full width is always added).
     """
+    from sentence_transformers import SentenceTransformer
     from sentence_transformers.sentence_transformer import losses
 
     if loss not in LOSSES:
@@ -56,13 +58,14 @@ def make_loss(model: nn.Module, loss: str, dims: Sequence[int] | None = None) ->
     full = embedding_dim(model)
     dims = [d for d in (dims or DEFAULT_DIMS) if d <= full]
     dims = sorted({full, *dims}, reverse=True)
-    inner = losses.CoSENTLoss(model)
+    st = cast(SentenceTransformer, model)
+    inner = losses.CoSENTLoss(st)
     if method == "cosent":
         return inner
     if method == "matryoshka":
-        return losses.MatryoshkaLoss(model, inner, dims)
+        return losses.MatryoshkaLoss(st, inner, dims)
     if method == "sentence-transformers":
-        return losses.Matryoshka2dLoss(model, inner, dims)
+        return losses.Matryoshka2dLoss(st, inner, dims)
     from rl_text.matryoshka2d.losses import Matryoshka2dLoss
 
     return Matryoshka2dLoss(model, inner, dims)

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
+from typing import Any
 
 import torch
 from torch import Tensor, nn
@@ -157,7 +158,7 @@ def install_experts(
     for i in chosen:
         if not 0 <= i < len(blocks):
             raise BadInput(f"MoE layers must lie in 0 … {len(blocks) - 1}, got {i}")
-        block = blocks[i]
+        block: Any = blocks[i]
         if isinstance(block.intermediate, MoEFeedForward):
             raise BadInput(f"layer {i} already holds experts")
         if not hasattr(block, "output") or not hasattr(block, "intermediate"):

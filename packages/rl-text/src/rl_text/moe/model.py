@@ -132,8 +132,13 @@ class MoETransformer(Transformer):
         Path(output_path, MOE_CONFIG).write_text(json.dumps(config, indent=2) + "\n")
 
     @classmethod
-    def load(cls, model_name_or_path: str, subfolder: str = "", **kwargs: Any) -> MoETransformer:
-        """Load the base transformer, install the saved experts, read every weight strictly."""
+    def load(
+        cls, model_name_or_path: str, subfolder: str = "", *args: Any, **kwargs: Any
+    ) -> MoETransformer:
+        """Load the base transformer, install the saved experts, read every weight strictly.
+
+        Arguments after ``subfolder`` go to ``Transformer.load`` as they are.
+        """
         from safetensors.torch import load_file
         from transformers.utils import logging as hf_logging
 
@@ -145,7 +150,7 @@ class MoETransformer(Transformer):
         before = hf_logging.get_verbosity()
         hf_logging.set_verbosity_error()  # the expert weights are "unexpected" to BertModel
         try:
-            module = super().load(model_name_or_path, subfolder=subfolder, **kwargs)
+            module = super().load(model_name_or_path, subfolder, *args, **kwargs)
         finally:
             hf_logging.set_verbosity(before)
         module.__class__ = cls
@@ -176,7 +181,8 @@ def to_moe(
     Returns:
         the same model object.
     """
-    first = model[0]
+    st: Any = model  # a SentenceTransformer
+    first = st[0]
     if isinstance(first, MoETransformer):
         raise BadInput("the model already holds experts")
     if type(first) is not Transformer:

@@ -27,6 +27,7 @@ References:
 from __future__ import annotations
 
 import tempfile
+from typing import cast
 
 from rl_shared.reproduce import Anchor, Reproduction, Result, RunContext
 
@@ -99,7 +100,7 @@ def run(ctx: RunContext) -> Result:
 
     def score(model, tag: bool) -> dict[str, float]:
         return {
-            d: evaluate_sts(model, _tagged(p, d) if tag else p)["spearman"]
+            d: cast(float, evaluate_sts(model, _tagged(p, d) if tag else p)["spearman"])
             for d, p in tests.items()
         }
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from torch import nn
 
@@ -105,7 +106,7 @@ def train_moe(
     if not pairs:
         raise BadInput("train_moe needs positive pairs of at least one domain")
     seed_everything(seed)
-    st = load_sentence_transformer(model) if isinstance(model, str | os.PathLike) else model
+    st: Any = load_sentence_transformer(model) if isinstance(model, str | os.PathLike) else model
     if moe:
         if isinstance(st[0], MoETransformer):
             if list(st[0].domains) != list(pairs):
