@@ -61,7 +61,7 @@ class EarlyFusionUnet(nn.Module):
             )
         check_inputs(usable, self.modalities)
         ref = next(iter(usable.values()))
-        b, _, h, w = ref.shape
+        b, _c, h, w = ref.shape
         x = torch.cat(
             [usable.get(m, ref.new_zeros(b, c, h, w)) for m, c in self.modalities.items()], dim=1
         )

@@ -18,6 +18,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import segmentation_models_pytorch as smp
 import torch
@@ -85,7 +86,8 @@ class ModalityEncoder(nn.Module):
                     for m, c in self.channels.items()
                 }
             )
-            self.out_channels = list(next(iter(self.encoders.values())).out_channels)
+            first: Any = next(iter(self.encoders.values()))  # an smp encoder
+            self.out_channels = list(first.out_channels)
 
     def forward(self, inputs: Mapping[str, Tensor]) -> dict[str, list[Tensor]]:
         check_inputs(inputs, self.channels)

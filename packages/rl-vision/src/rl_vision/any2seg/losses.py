@@ -158,6 +158,8 @@ class LSCDLoss(nn.Module):
         torch.Size([1, 3, 2, 2])
     """
 
+    text: Tensor  # buffer registered in __init__
+
     def __init__(
         self,
         text: Tensor,

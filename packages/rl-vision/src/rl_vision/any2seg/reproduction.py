@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import time
 from itertools import combinations
-from typing import Any
+from typing import Any, cast
 
 from rl_shared.reproduce import Anchor, Reproduction, Result, RunContext
 
@@ -67,6 +67,7 @@ def run(ctx: RunContext) -> Result:
     import numpy as np
 
     from rl_shared.runtime import threads
+    from rl_vision.any2seg.teacher import TrainedTeacher
     from rl_vision.any2seg.text import class_text_embeddings
     from rl_vision.any2seg.train import (
         TEST_SEED_OFFSET,
@@ -97,7 +98,7 @@ def run(ctx: RunContext) -> Result:
             for c in CONDITIONS
         }
         tcfg = TrainConfig(kind="teacher", **{**base, "steps": teacher_steps})
-        teacher = train(tcfg, text=text, pool=pool)
+        teacher = cast(TrainedTeacher, train(tcfg, text=text, pool=pool))  # kind="teacher"
         for m in MODALITIES:  # how well each teacher modality alone segments through text
             metrics[f"teacher.{m}.miou"] = _teacher_miou(teacher, tests["clean"], m)
         models = {}

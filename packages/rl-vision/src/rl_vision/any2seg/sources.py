@@ -154,7 +154,8 @@ class _TrainFrames(Dataset):
         index, seed, step, j = key
         inputs, label = self.dataset[index]
         _check_frame(inputs, label, index)
-        shape = resize_shorter_side(*label.shape, self.size)
+        height, width = label.shape  # 2-D: _check_frame matched it to the inputs
+        shape = resize_shorter_side(height, width, self.size)
         resized, lbl = resize_frame(inputs, label, shape)
         assert lbl is not None
         rng = np.random.default_rng([seed, step, j])

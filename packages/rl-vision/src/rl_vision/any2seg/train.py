@@ -37,7 +37,7 @@ import shutil
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import torch
 import torch.nn.functional as F
@@ -243,7 +243,7 @@ def train(
         if pool is None:
             pool = make_batch(range(config.num_scenes), config.size, config.train_conditions)
         source = PoolSource(pool)
-    lscd = LSCDLoss(text).to(device) if uses_lscd else None
+    lscd = LSCDLoss(text).to(device) if uses_lscd and text is not None else None
     if isinstance(teacher, nn.Module):
         teacher.to(device).eval()
     steps: Iterable[int] = range(start, config.steps)
@@ -416,7 +416,8 @@ class _EvalFrames(Dataset):
     def __getitem__(self, index: int) -> tuple[dict[str, Tensor], Tensor]:
         inputs, label = self.dataset[index]
         first = next(iter(inputs.values()))
-        shape = resize_shorter_side(*first.shape[-2:], self.size, multiple=32)
+        height, width = first.shape[-2:]
+        shape = resize_shorter_side(height, width, self.size, multiple=32)
         resized, _ = resize_frame(inputs, None, shape)
         return resized, label
 
@@ -480,15 +481,18 @@ def _teacher(
     resume: bool,
     progress: Progress | None,
     device: torch.device,
-) -> nn.Module:
+) -> TrainedTeacher:
     folder = out / "teacher"
     if resume and (folder / "model" / "config.json").is_file():
-        return load_model(folder)[0]
+        return cast(TrainedTeacher, load_model(folder)[0])
     cfg = TrainConfig(
         **{**base.__dict__, "kind": "teacher", "steps": steps, "modality_dropout": False}
     )
-    return train(
-        cfg, folder, text=text, resume=resume, progress=progress, source=source, device=device
+    return cast(
+        TrainedTeacher,
+        train(
+            cfg, folder, text=text, resume=resume, progress=progress, source=source, device=device
+        ),
     )
 
 

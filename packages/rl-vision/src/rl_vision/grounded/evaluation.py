@@ -49,7 +49,9 @@ def recall_at_k(
     return {f"r@{k}": float(hits[:, :k].any(dim=1).float().mean()) for k in ks}
 
 
-def sts_correlations(encode: Callable[[list[str]], Tensor], pairs: StsPairs) -> dict[str, float]:
+def sts_correlations(
+    encode: Callable[[list[str]], Tensor], pairs: StsPairs
+) -> dict[str, float | None]:
     """Spearman and Pearson correlation between gold scores and the cosine of encoded pairs.
 
     Args:

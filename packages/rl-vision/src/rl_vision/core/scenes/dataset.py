@@ -102,7 +102,7 @@ def make_batch(
     for c in choices:
         if c not in CONDITIONS:
             raise BadInput(f"unknown condition '{c}'; valid: {', '.join(CONDITIONS)}")
-    per = {m: [] for m in MODALITIES}
+    per: dict[str, list[np.ndarray]] = {m: [] for m in MODALITIES}
     labels = []
     for s in seeds:
         scene = render_scene(make_layout(s), size)

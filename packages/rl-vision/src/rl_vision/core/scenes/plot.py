@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -38,7 +39,7 @@ def plot_scenes(
         scene = apply_condition(render_scene(make_layout(seed), size), condition, seed=seed)
         ev = scene.event[0] - scene.event[1]
         lidar = np.ma.masked_equal(scene.lidar[0], 0)
-        panels = [
+        panels: list[tuple[Any, dict[str, Any], str]] = [
             (scene.rgb.transpose(1, 2, 0), {}, f"RGB ({condition})"),
             (np.log1p(scene.depth[0]), {"cmap": "magma"}, "depth (log m)"),
             (ev, {"cmap": "bwr", "vmin": -1, "vmax": 1}, "events (+/-)"),
