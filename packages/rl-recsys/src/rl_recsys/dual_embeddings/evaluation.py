@@ -93,7 +93,10 @@ def leave_one_out(
     index = {item: i for i, item in enumerate(items)}
     allowed = None if only is None else {index[i] for i in only if i in index}
     rng = np.random.default_rng(seed)
-    rows, cols, vals, targets = [], [], [], []
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    targets: list[int] = []
     for basket in baskets:
         known = list(dict.fromkeys(index[i] for i in basket if i in index))
         if len(known) < 2:

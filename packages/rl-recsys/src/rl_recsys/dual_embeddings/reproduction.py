@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from rl_recsys.dual_embeddings.baselines import CooccurrenceLift, Popularity
+from rl_recsys.dual_embeddings.baselines import CooccurrenceLift, Popularity, Scorer
 from rl_recsys.dual_embeddings.cold_items import add_cold_items, embed_items, synthetic_baskets
 from rl_recsys.dual_embeddings.data import item_counts, load_groceries, split_baskets
 from rl_recsys.dual_embeddings.evaluation import DualScorer, evaluate, hit_curve, leave_one_out
@@ -171,7 +171,7 @@ def run(ctx: RunContext) -> Result:
         default = _reorder(default, best.items)
         models[seed] = best
         queries = leave_one_out(test, best.items, seed=seed)
-        scorers = {
+        scorers: dict[str, Scorer] = {
             "in-out tuned": DualScorer(best, "complementary"),
             "in-in tuned": DualScorer(best, "similar"),
             "in-out default": DualScorer(default, "complementary"),
@@ -285,7 +285,7 @@ def _cold_experiment(
         ]
         augmented = _reorder(_fit(warm_train + synthetic, config.replace(seed=seed)), grown.items)
         queries = leave_one_out(test, grown.items, seed=seed, only=cold_set)
-        scorers = {
+        scorers: dict[str, Scorer] = {
             "in-out ridge-mapped": DualScorer(grown, "complementary"),
             "in-out synthetic baskets": DualScorer(augmented, "complementary"),
             "text similarity": _TextSimilarity(texts),

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from rl_recsys.dual_embeddings.baselines import CooccurrenceLift, Popularity
+from rl_recsys.dual_embeddings.baselines import CooccurrenceLift, Popularity, Scorer
 from rl_recsys.dual_embeddings.evaluation import DualScorer, evaluate, leave_one_out
 from rl_recsys.dual_embeddings.model import (
     DualEmbeddings,
@@ -179,7 +179,7 @@ def compare(
     config = config or SGNSConfig()
     model = train_model(train_baskets, config, progress=progress)
     queries = leave_one_out(test_baskets, model.items, seed=config.seed)
-    scorers = {
+    scorers: dict[str, Scorer] = {
         "in-out": DualScorer(model, "complementary"),
         "in-in": DualScorer(model, "similar"),
         "popularity": Popularity.fit(train_baskets, model.items),
