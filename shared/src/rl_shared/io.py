@@ -40,7 +40,7 @@ def _umask() -> int:
 
 
 @contextlib.contextmanager
-def atomic_open(path: str | Path, mode: str = "w", **kwargs: Any) -> Iterator[IO[Any]]:
+def atomic_open(path: str | os.PathLike[str], mode: str = "w", **kwargs: Any) -> Iterator[IO[Any]]:
     """Open a temporary file beside ``path``; rename it onto ``path`` only if the block succeeds.
 
     Args:
@@ -66,19 +66,19 @@ def atomic_open(path: str | Path, mode: str = "w", **kwargs: Any) -> Iterator[IO
         raise
 
 
-def atomic_write_text(path: str | Path, text: str) -> None:
+def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` to ``path`` atomically (UTF-8)."""
     with atomic_open(path, "w") as handle:
         handle.write(text)
 
 
-def atomic_write_json(path: str | Path, obj: Any) -> None:
+def atomic_write_json(path: str | os.PathLike[str], obj: Any) -> None:
     """Write ``obj`` as indented JSON to ``path`` atomically."""
     atomic_write_text(path, json.dumps(obj, indent=2, sort_keys=False, default=_jsonable) + "\n")
 
 
 @contextlib.contextmanager
-def atomic_dir(path: str | Path) -> Iterator[Path]:
+def atomic_dir(path: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary folder that replaces ``path`` (a folder) when the block succeeds.
 
     The swap is :func:`replace_dir`: readers see the old folder or the new one, never a
@@ -104,7 +104,7 @@ def atomic_dir(path: str | Path) -> Iterator[Path]:
     replace_dir(tmp, path)
 
 
-def temp_dir_beside(path: str | Path) -> Path:
+def temp_dir_beside(path: str | os.PathLike[str]) -> Path:
     """A new empty hidden folder next to ``path`` (same file system), with umask permissions."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

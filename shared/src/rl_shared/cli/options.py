@@ -169,13 +169,13 @@ def steps_option(*, default: int, help: str | None = None) -> Callable[[F], F]:
     )
 
 
-def lr_option(*, default: float, help: str | None = None) -> Callable[[F], F]:
-    """``--lr``: the learning rate, a finite positive number."""
+def lr_option(*, default: float | None, help: str | None = None) -> Callable[[F], F]:
+    """``--lr``: the learning rate, a finite positive number (``None``: the command picks one)."""
     return _option(
         "--lr",
         type=FiniteFloat(above=0.0),
         default=default,
-        show_default=True,
+        show_default=default is not None,
         help=help or "Learning rate.",
     )
 

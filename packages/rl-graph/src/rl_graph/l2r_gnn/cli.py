@@ -170,8 +170,7 @@ def generate_cmd(
     default=None,
     help="Passes over the training set [default: 40 on graphs, 30 on molecules].",
 )
-# rl_shared's lr_option annotates default as float; click takes None (no default) as well
-@lr_option(default=None, help="Adam learning rate [default: 5e-3 on graphs, 1e-3 on molecules].")  # type: ignore[arg-type]
+@lr_option(default=None, help="Adam learning rate [default: 5e-3 on graphs, 1e-3 on molecules].")
 @batch_size_option(default=64)
 @click.option(
     "--bias",
