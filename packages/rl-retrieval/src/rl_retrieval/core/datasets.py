@@ -79,7 +79,8 @@ def load_dataset(name: str, split: str = "test") -> BeirData:
     )
     out = cache_dir("retrieval", "beir") / f"cranfield-{stamp.hexdigest()[:12]}"
     if not (out / "qrels" / "test.tsv").is_file():
-        convert_smart(*files, out=out)
+        docs, queries, qrels = files  # CRANFIELD names exactly these three files
+        convert_smart(docs, queries, qrels, out=out)
     return load_beir(out, split)
 
 

@@ -22,6 +22,7 @@ import itertools
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import torch
@@ -295,7 +296,7 @@ def critical_n_curve(
     k: int = 2,
     *,
     track: Callable[[Iterable[int]], Iterable[int]] | None = None,
-    **fit_kwargs: object,
+    **fit_kwargs: Any,
 ) -> list[CriticalN]:
     """:func:`critical_n` for several dimensions, each search starting at the last answer.
 
