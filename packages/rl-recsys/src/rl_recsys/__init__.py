@@ -35,7 +35,8 @@ _EXPORTS = {
             "split_baskets",
         ),
         "evaluation": ("DualScorer", "evaluate", "hit_curve", "leave_one_out"),
-        "model": ("DualEmbeddings", "SGNSConfig"),
+        "model": ("DualEmbeddings",),
+        "sgns": ("SGNSConfig",),
         "tuning": ("TuningResult", "tune"),
     }.items()
     for name in names

@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from rl_recsys.dual_embeddings.model import DualEmbeddings, SGNSConfig, train_word2vec
+from rl_recsys.dual_embeddings.model import DualEmbeddings
+from rl_recsys.dual_embeddings.sgns import SGNSConfig, train_word2vec
 from rl_shared.errors import BadInput, ModelNotFound, ShapeMismatch
 
 CONFIG = SGNSConfig(dim=16, epochs=15, negative=5, ns_exponent=0.75, seed=3)

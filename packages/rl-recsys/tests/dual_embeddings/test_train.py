@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from rl_recsys.dual_embeddings.model import DualEmbeddings, SGNSConfig
+from rl_recsys.dual_embeddings.model import DualEmbeddings
+from rl_recsys.dual_embeddings.sgns import SGNSConfig
 from rl_recsys.dual_embeddings.train import CHECKPOINTS, compare, train_model
 from rl_shared.errors import BadInput
 

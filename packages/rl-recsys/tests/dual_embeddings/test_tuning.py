@@ -1,6 +1,6 @@
 import pytest
 
-from rl_recsys.dual_embeddings.model import SGNSConfig
+from rl_recsys.dual_embeddings.sgns import SGNSConfig
 from rl_recsys.dual_embeddings.tuning import tune
 from rl_shared.errors import BadInput
 

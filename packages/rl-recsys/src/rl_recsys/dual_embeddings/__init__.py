@@ -29,7 +29,7 @@ _EXPORTS = {
     "DualScorer": "rl_recsys.dual_embeddings.evaluation",
     "Popularity": "rl_recsys.dual_embeddings.baselines",
     "Queries": "rl_recsys.dual_embeddings.evaluation",
-    "SGNSConfig": "rl_recsys.dual_embeddings.model",
+    "SGNSConfig": "rl_recsys.dual_embeddings.sgns",
     "TuningResult": "rl_recsys.dual_embeddings.tuning",
     "add_cold_items": "rl_recsys.dual_embeddings.cold_items",
     "compare": "rl_recsys.dual_embeddings.train",
@@ -47,7 +47,7 @@ _EXPORTS = {
     "split_baskets": "rl_recsys.dual_embeddings.data",
     "synthetic_baskets": "rl_recsys.dual_embeddings.cold_items",
     "train_model": "rl_recsys.dual_embeddings.train",
-    "train_word2vec": "rl_recsys.dual_embeddings.model",
+    "train_word2vec": "rl_recsys.dual_embeddings.sgns",
     "tune": "rl_recsys.dual_embeddings.tuning",
 }
 

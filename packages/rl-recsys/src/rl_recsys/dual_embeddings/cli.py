@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
-from rl_recsys.dual_embeddings.model import SGNSConfig
+from rl_recsys.dual_embeddings.sgns import SGNSConfig
 from rl_shared.cli import (
     data_option,
     emit_json,

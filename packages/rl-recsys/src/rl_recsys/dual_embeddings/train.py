@@ -30,8 +30,8 @@ import numpy as np
 
 from rl_recsys.dual_embeddings.baselines import CooccurrenceLift, Popularity, Scorer
 from rl_recsys.dual_embeddings.evaluation import DualScorer, evaluate, leave_one_out
-from rl_recsys.dual_embeddings.model import (
-    DualEmbeddings,
+from rl_recsys.dual_embeddings.model import DualEmbeddings
+from rl_recsys.dual_embeddings.sgns import (
     SGNSConfig,
     set_training_state,
     train_word2vec,

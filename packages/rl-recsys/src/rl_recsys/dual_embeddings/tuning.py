@@ -28,7 +28,8 @@ from typing import Any
 import numpy as np
 
 from rl_recsys.dual_embeddings.evaluation import DualScorer, evaluate, leave_one_out
-from rl_recsys.dual_embeddings.model import DualEmbeddings, SGNSConfig
+from rl_recsys.dual_embeddings.model import DualEmbeddings
+from rl_recsys.dual_embeddings.sgns import SGNSConfig
 from rl_shared.errors import BadInput
 
 __all__ = ["DEFAULT_GRID", "TuningResult", "tune"]
