@@ -14,8 +14,8 @@ import time
 from torch_geometric.loader import DataLoader
 
 from rl_graph.core.models import GINClassifier
-from rl_graph.l2r_gnn.data import make_spurious_motif
 from rl_graph.l2r_gnn.model import L2RReweighter
+from rl_graph.l2r_gnn.motif import make_spurious_motif
 from rl_graph.l2r_gnn.train import train
 from rl_shared.runtime import seed_everything, threads
 

@@ -4,15 +4,9 @@ from torch_geometric.loader import DataLoader
 
 from rl_graph.core.models import GINClassifier
 from rl_graph.core.training import evaluate
-from rl_graph.l2r_gnn.data import featurise, make_spurious_motif
 from rl_graph.l2r_gnn.model import L2RReweighter
-from rl_graph.l2r_gnn.train import (
-    load_gin,
-    molecule_experiment,
-    save_gin,
-    spurious_motif_experiment,
-    train,
-)
+from rl_graph.l2r_gnn.motif import make_spurious_motif
+from rl_graph.l2r_gnn.train import load_gin, save_gin, train
 from rl_shared.errors import BadInput, UnknownName
 
 
@@ -51,15 +45,6 @@ def test_errors(graphs):
         train(model, loader, epochs=0)
 
 
-def test_spurious_motif_experiment_is_repeatable_and_returns_its_model():
-    kwargs = {"num_train": 30, "num_test": 30, "epochs": 1}
-    a, model = spurious_motif_experiment(0.9, "l2r", seed=3, return_model=True, **kwargs)
-    b = spurious_motif_experiment(0.9, "l2r", seed=3, **kwargs)
-    assert a == b and a["train_bias"] == pytest.approx(0.9)
-    assert {"dependence.uniform", "dependence.weighted", "test_accuracy.base_differs"} <= set(a)
-    assert isinstance(model, GINClassifier)
-
-
 def test_saved_model_predicts_the_same(graphs, tmp_path):
     model = GINClassifier(1, 8, 3, norm="graph_norm")
     train(model, DataLoader(graphs, batch_size=20), "erm", epochs=1)
@@ -69,11 +54,3 @@ def test_saved_model_predicts_the_same(graphs, tmp_path):
     model.eval()
     assert torch.allclose(model(batch), again(batch))
     assert evaluate(model, loader) == evaluate(again, loader)
-
-
-def test_molecule_experiment_on_given_graphs():
-    smiles = ["CCO", "CCN", "c1ccccc1", "c1ccccc1O", "CCCl", "CC=O", "CCCC", "CCCCN"]
-    mols = featurise(smiles * 2, [0, 1] * 8)
-    r = molecule_experiment("own", "l2r", "size", epochs=2, graphs=mols)
-    assert r["train_size"] + r["valid_size"] + r["test_size"] == 16
-    assert {"valid_roc_auc", "test_roc_auc"} <= set(r)

@@ -10,7 +10,7 @@ Example:
 
 from __future__ import annotations
 
-from rl_graph.l2r_gnn.data import MOLECULES
+from rl_graph.l2r_gnn.molecules import MOLECULES
 from rl_graph.vgnn.data import MIMIC_DEMO
 
 __all__ = ["DATASETS"]

@@ -2,8 +2,9 @@
 
 Components: :class:`L2RReweighter` (the inner problem: per-batch sample weights), the RFF /
 HSIC-style cross-cluster dependence it minimises (``losses``), the Spurious-Motif generator
-and MoleculeNet loaders with scaffold / size splits (``data``), ERM / L2R training and the
-paper's experiments (``train``), ``rl graph l2r-gnn`` (``cli``) and the reproductions
+(``motif``), MoleculeNet loaders with scaffold / size splits (``molecules``), ERM / L2R
+training and model folders (``train``), the paper's experiments (``experiments``),
+``rl graph l2r-gnn`` (``cli``) and the reproductions
 ``graph.l2r-gnn.spurious-motif`` and ``graph.l2r-gnn.molecules`` (``reproduction``).
 
 References:
@@ -23,20 +24,20 @@ _EXPORTS = {
     "cross_cluster_dependence": "rl_graph.l2r_gnn.losses",
     "random_fourier_features": "rl_graph.l2r_gnn.losses",
     "L2RReweighter": "rl_graph.l2r_gnn.model",
-    "featurise": "rl_graph.l2r_gnn.data",
-    "load_graphs": "rl_graph.l2r_gnn.data",
-    "load_molecule_csv": "rl_graph.l2r_gnn.data",
-    "load_molecules": "rl_graph.l2r_gnn.data",
-    "make_spurious_motif": "rl_graph.l2r_gnn.data",
-    "measured_bias": "rl_graph.l2r_gnn.data",
-    "murcko_scaffold": "rl_graph.l2r_gnn.data",
-    "save_graphs": "rl_graph.l2r_gnn.data",
-    "scaffold_split": "rl_graph.l2r_gnn.data",
-    "size_split": "rl_graph.l2r_gnn.data",
+    "featurise": "rl_graph.l2r_gnn.molecules",
+    "load_molecule_csv": "rl_graph.l2r_gnn.molecules",
+    "load_molecules": "rl_graph.l2r_gnn.molecules",
+    "murcko_scaffold": "rl_graph.l2r_gnn.molecules",
+    "scaffold_split": "rl_graph.l2r_gnn.molecules",
+    "size_split": "rl_graph.l2r_gnn.molecules",
+    "load_graphs": "rl_graph.l2r_gnn.motif",
+    "make_spurious_motif": "rl_graph.l2r_gnn.motif",
+    "measured_bias": "rl_graph.l2r_gnn.motif",
+    "save_graphs": "rl_graph.l2r_gnn.motif",
+    "molecule_experiment": "rl_graph.l2r_gnn.experiments",
+    "spurious_motif_experiment": "rl_graph.l2r_gnn.experiments",
     "load_gin": "rl_graph.l2r_gnn.train",
-    "molecule_experiment": "rl_graph.l2r_gnn.train",
     "save_gin": "rl_graph.l2r_gnn.train",
-    "spurious_motif_experiment": "rl_graph.l2r_gnn.train",
     "train": "rl_graph.l2r_gnn.train",
 }
 

@@ -74,7 +74,7 @@ def _resolve(spec: str) -> tuple[str, Any]:
 
 
 def _molecules(kind: str, what: Any, limit: int | None, seed: int) -> list:
-    from rl_graph.l2r_gnn.data import featurise, load_molecule_csv, load_molecules, subsample
+    from rl_graph.l2r_gnn.molecules import featurise, load_molecule_csv, load_molecules, subsample
 
     if kind == "moleculenet":
         smiles, labels = load_molecules(what, limit=limit, seed=seed)
@@ -134,7 +134,7 @@ def generate_cmd(
     out: Path, num_graphs: int, bias: float, split: str, seed: int, as_json: bool
 ) -> None:
     """Write a Spurious-Motif graph set (base graph tied to the label at rate --bias)."""
-    from rl_graph.l2r_gnn.data import make_spurious_motif, measured_bias, save_graphs
+    from rl_graph.l2r_gnn.motif import make_spurious_motif, measured_bias, save_graphs
 
     graphs = make_spurious_motif(num_graphs, bias, split, seed=seed)
     out.mkdir(parents=True, exist_ok=True)
@@ -226,13 +226,12 @@ def train_cmd(
     as_json: bool,
 ) -> None:
     """Train GIN by L2R-GNN (or ERM); report test metrics and save OUT/model/."""
-    from rl_graph.l2r_gnn.train import (
+    from rl_graph.l2r_gnn.experiments import (
         molecule_experiment,
-        save_gin,
         spurious_motif_experiment,
         spurious_motif_metrics,
-        train,
     )
+    from rl_graph.l2r_gnn.train import save_gin, train
     from rl_shared.runtime import resolve_device
 
     kind, what = _resolve(data)
@@ -251,8 +250,8 @@ def train_cmd(
         from torch_geometric.loader import DataLoader
 
         from rl_graph.core.models import GINClassifier
-        from rl_graph.l2r_gnn.data import load_graphs
         from rl_graph.l2r_gnn.model import L2RReweighter
+        from rl_graph.l2r_gnn.motif import load_graphs
         from rl_shared.runtime import seed_everything
 
         epochs, lr = epochs or 40, lr or 5e-3
@@ -310,13 +309,13 @@ def evaluate_cmd(
     model: str, data: str, out: Path | None, num_test: int, seed: int, device: str, as_json: bool
 ) -> None:
     """Score a trained classifier: accuracy on graphs, ROC-AUC on molecules."""
-    from rl_graph.l2r_gnn.data import load_graphs, make_spurious_motif
-    from rl_graph.l2r_gnn.train import (
-        load_gin,
+    from rl_graph.l2r_gnn.experiments import (
         molecule_metrics,
         split_molecules,
         spurious_motif_metrics,
     )
+    from rl_graph.l2r_gnn.motif import load_graphs, make_spurious_motif
+    from rl_graph.l2r_gnn.train import load_gin
     from rl_shared.artifacts import load_model
     from rl_shared.runtime import resolve_device
 

@@ -48,7 +48,7 @@ def _pm(values: list[float], scale: float = 1.0) -> str:
 
 def run_spurious_motif(ctx: RunContext) -> Result:
     """Train ERM and L2R-GNN for every bias and seed; tabulate and plot."""
-    from rl_graph.l2r_gnn.train import spurious_motif_experiment
+    from rl_graph.l2r_gnn.experiments import spurious_motif_experiment
     from rl_shared.runtime import threads
 
     cfg = ctx.pick(
@@ -166,7 +166,7 @@ def run_molecules(ctx: RunContext) -> Result:
     """Train ERM and L2R-GNN on each dataset's scaffold split; tabulate and plot."""
     import numpy as np
 
-    from rl_graph.l2r_gnn.train import molecule_experiment
+    from rl_graph.l2r_gnn.experiments import molecule_experiment
     from rl_shared.plotting import subplots
     from rl_shared.runtime import threads
 

@@ -1,8 +1,9 @@
 """VGNN: variationally regularised graph attention over the medical codes of an admission.
 
 Components: :class:`VGNN` and its KL term (``model``), the MIMIC-III demo loader and a
-synthetic EHR generator (``data``), training, evaluation and model folders (``train``),
-``rl graph vgnn`` (``cli``) and the reproduction ``graph.vgnn`` (``reproduction``).
+synthetic EHR generator (``data``), training and evaluation (``train``), model folders and
+scoring (``storage``), ``rl graph vgnn`` (``cli``) and the reproduction ``graph.vgnn``
+(``reproduction``).
 
 References:
     Zhu & Razavian, Variationally Regularized Graph-based Representation Learning for
@@ -28,10 +29,10 @@ _EXPORTS = {
     "OutcomeModel": "rl_graph.vgnn.train",
     "ehr_experiment": "rl_graph.vgnn.train",
     "fit_vgnn": "rl_graph.vgnn.train",
-    "load_outcome_model": "rl_graph.vgnn.train",
     "predict_vgnn": "rl_graph.vgnn.train",
-    "save_outcome_model": "rl_graph.vgnn.train",
-    "score_admissions": "rl_graph.vgnn.train",
+    "load_outcome_model": "rl_graph.vgnn.storage",
+    "save_outcome_model": "rl_graph.vgnn.storage",
+    "score_admissions": "rl_graph.vgnn.storage",
 }
 
 __all__ = sorted(_EXPORTS, key=str.lower)

@@ -130,7 +130,8 @@ def train_cmd(
     as_json: bool,
 ) -> None:
     """Train on 75% of the admissions (stratified); AUPRC / AUROC on the rest; save OUT/model/."""
-    from rl_graph.vgnn.train import ehr_experiment, save_outcome_model
+    from rl_graph.vgnn.storage import save_outcome_model
+    from rl_graph.vgnn.train import ehr_experiment
     from rl_shared.runtime import resolve_device
 
     if model not in MODELS:
@@ -175,7 +176,8 @@ def evaluate_cmd(
     """AUPRC / AUROC of a trained model; codes are matched to its vocabulary by name."""
     from sklearn.metrics import average_precision_score, roc_auc_score
 
-    from rl_graph.vgnn.train import load_outcome_model, score_admissions, split_admissions
+    from rl_graph.vgnn.storage import load_outcome_model, score_admissions
+    from rl_graph.vgnn.train import split_admissions
 
     trained = load_outcome_model(model)
     config = trained.config or {}

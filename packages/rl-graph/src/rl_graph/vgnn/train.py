@@ -1,10 +1,9 @@
-"""Train and score EHR outcome models: VGNN, the plain encoder-decoder, logistic regression.
+"""Train and evaluate EHR outcome models: VGNN, the plain encoder-decoder, logistic regression.
 
 :func:`fit_vgnn` trains a :class:`~rl_graph.vgnn.model.VGNN` with BCE (+ β·KL);
 :func:`ehr_experiment` splits admissions (stratified), trains one model and returns AUPRC /
-AUROC on the held-out part; ``rl graph vgnn`` and the reproduction call it.
-:func:`save_outcome_model` / :func:`load_outcome_model` store a trained model (with its code
-vocabulary) as a model folder, and :func:`score_admissions` scores admissions with it.
+AUROC on the held-out part; ``rl graph vgnn`` and the reproduction call it. The trained
+:class:`OutcomeModel` is saved, loaded and used for scoring by :mod:`rl_graph.vgnn.storage`.
 
 References:
     Zhu & Razavian, Variationally Regularized Graph-based Representation Learning for
@@ -21,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal, overload
 
 import numpy as np
@@ -41,10 +39,7 @@ __all__ = [
     "OutcomeModel",
     "ehr_experiment",
     "fit_vgnn",
-    "load_outcome_model",
     "predict_vgnn",
-    "save_outcome_model",
-    "score_admissions",
     "split_admissions",
 ]
 
@@ -342,119 +337,3 @@ def ehr_experiment(
     out["auroc"] = float(roc_auc_score(y_te, prob))
     trained.config = {"seed": seed, "test_fraction": test_fraction}
     return (out, trained) if return_model else out
-
-
-def save_outcome_model(model: OutcomeModel, folder: str | Path) -> Path:
-    """Save an :class:`OutcomeModel` as a model folder (config + safetensors + card).
-
-    Args:
-        model: the trained model.
-        folder: the model folder (``OUT/model``); replaced atomically.
-
-    References:
-        VGNN, arXiv:1912.03761.
-
-    Example:
-        >>> import tempfile
-        >>> m = OutcomeModel("logreg", ["a", "b"], coef=np.array([1.0, -1.0]), intercept=0.5)
-        >>> folder = save_outcome_model(m, Path(tempfile.mkdtemp()) / "model")
-        >>> load_outcome_model(folder).intercept
-        0.5
-    """
-    from rl_shared.artifacts import save_model
-
-    config: dict[str, Any] = {"vocab": list(model.vocab), **(model.config or {})}
-    if model.kind == "logreg":
-        assert model.coef is not None
-        tensors: Any = {
-            "coef": torch.as_tensor(model.coef, dtype=torch.float64),
-            "intercept": torch.tensor([model.intercept], dtype=torch.float64),
-        }
-    else:
-        assert model.net is not None
-        config["model"] = model.net.config
-        tensors = model.net
-    return save_model(
-        folder,
-        kind=f"vgnn.{model.kind}",
-        config=config,
-        tensors=tensors,
-        citation=CITATION,
-        summary=f"EHR outcome model ({model.kind}) trained by `rl graph vgnn train` on "
-        f"{len(model.vocab)} medical codes.",
-    )
-
-
-def load_outcome_model(folder: str | Path) -> OutcomeModel:
-    """Load a model saved by :func:`save_outcome_model` (or ``rl graph vgnn train``).
-
-    Args:
-        folder: the model folder.
-
-    References:
-        VGNN, arXiv:1912.03761.
-
-    Example:
-        >>> import tempfile
-        >>> m = OutcomeModel("vgnn", ["a", "b"], net=VGNN(2, hidden=4))
-        >>> load_outcome_model(save_outcome_model(m, Path(tempfile.mkdtemp()) / "m")).kind
-        'vgnn'
-    """
-    from rl_shared.artifacts import load_model
-
-    artifact = load_model(folder)
-    kind = artifact.kind.removeprefix("vgnn.")
-    if not artifact.kind.startswith("vgnn.") or kind not in MODELS:
-        raise BadInput(
-            f"{folder} holds a {artifact.kind!r} model, not one of `rl graph vgnn train`"
-        )
-    config = dict(artifact.config)
-    vocab = list(config.pop("vocab"))
-    if kind == "logreg":
-        coef = artifact.tensors["coef"].numpy()
-        intercept = float(artifact.tensors["intercept"][0])
-        return OutcomeModel(kind, vocab, coef=coef, intercept=intercept, config=config)
-    net = VGNN(**config.pop("model"))
-    artifact.load_into(net)
-    return OutcomeModel(kind, vocab, net=net.eval(), config=config)
-
-
-def score_admissions(model: OutcomeModel, data: EHRData) -> tuple[np.ndarray, np.ndarray]:
-    """Outcome probabilities of the admissions that share at least one code with the model.
-
-    Codes are matched by name; codes the model never saw are ignored.
-
-    Args:
-        model: a trained :class:`OutcomeModel`.
-        data: admissions to score.
-
-    Returns:
-        ``(probabilities [A'], index [A'])``: the scores and which admissions they belong to.
-
-    References:
-        VGNN, arXiv:1912.03761.
-
-    Example:
-        >>> from rl_graph.vgnn.data import EHRData
-        >>> m = OutcomeModel("logreg", ["a", "b"], coef=np.array([2.0, -2.0]))
-        >>> data = EHRData([[0], [1], [2]], np.array([1, 0, 0]), ["a", "b", "c"])
-        >>> probs, index = score_admissions(m, data)
-        >>> index.tolist(), bool(probs[0] > probs[1])
-        ([0, 1], True)
-    """
-    position = {code: i for i, code in enumerate(model.vocab)}
-    mapped = [
-        sorted({position[data.vocab[c]] for c in codes if data.vocab[c] in position})
-        for codes in data.codes
-    ]
-    index = np.array([i for i, codes in enumerate(mapped) if codes], dtype=np.int64)
-    if len(index) == 0:
-        raise BadInput("no admission shares a medical code with the model's vocabulary")
-    if model.kind == "logreg":
-        assert model.coef is not None
-        logits = np.array([model.coef[mapped[i]].sum() for i in index]) + model.intercept
-        return 1 / (1 + np.exp(-logits)), index
-    assert model.net is not None
-    graphs = [admission_graph(mapped[i], int(data.labels[i])) for i in index]
-    probs, _ = predict_vgnn(model.net, graphs)
-    return probs, index

@@ -1,0 +1,291 @@
+"""MoleculeNet molecules for L2R-GNN: CSV loading, featurising, scaffold and size splits.
+
+MoleculeNet HIV / BBBP / BACE SMILES are featurised by PyG's
+:func:`torch_geometric.utils.from_smiles` (RDKit, the 9 OGB-style categorical atom
+features); Bemis–Murcko scaffolds come from RDKit's ``MurckoScaffold``. The scaffold split
+follows OGB / MoleculeNet: scaffold sets sorted by size (largest first, ties: later first
+appearance first, as in DeepChem / OGB) fill train, then valid, then test, so no scaffold is
+shared between splits. The size split trains on the smallest molecules and tests on the
+largest. :func:`load_molecule_csv` reads a MoleculeNet CSV or one of your own.
+
+torch, PyG and RDKit load inside the functions, so the dataset registry stays light.
+
+References:
+    Learning to Reweight for Graph Neural Network (L2R-GNN), arXiv:2312.12475.
+    Wu et al., MoleculeNet: A Benchmark for Molecular Machine Learning, arXiv:1703.00564.
+    Hu et al., Open Graph Benchmark, arXiv:2005.00687.
+
+Example:
+    >>> mols = featurise(["CCO", "c1ccccc1O", "c1ccccc1N", "C1CC1C"], [0, 1, 1, 0])
+    >>> [g.num_nodes for g in mols]
+    [3, 7, 7, 4]
+    >>> train, valid, test = scaffold_split([g.smiles for g in mols], (0.5, 0.25, 0.25))
+    >>> sorted(train + valid + test)
+    [0, 1, 2, 3]
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from rl_shared.data import Dataset
+from rl_shared.errors import BadInput, MalformedFile, UnknownName
+
+if TYPE_CHECKING:  # torch / PyG load inside the functions: the dataset registry stays light
+    from torch_geometric.data import Data
+
+__all__ = [
+    "MOLECULES",
+    "MOLECULE_SETS",
+    "featurise",
+    "load_molecule_csv",
+    "load_molecules",
+    "murcko_scaffold",
+    "scaffold_split",
+    "size_split",
+    "subsample",
+]
+
+# name -> (file, smiles column, label column)
+_FILES = {
+    "hiv": ("HIV.csv", "smiles", "target"),
+    "bbbp": ("BBBP.csv", "smiles", "target"),
+    "bace": ("bace.csv", "smiles", "Class"),
+}
+#: the MoleculeNet sets :func:`load_molecules` reads
+MOLECULE_SETS = tuple(sorted(_FILES))
+
+MOLECULES = Dataset(
+    name="moleculenet-classification",
+    path="molecules",
+    files=("HIV.csv", "BBBP.csv", "bace.csv"),
+    description="MoleculeNet HIV, BBBP, BACE (SMILES + binary label)",
+    hint="put HIV.csv, BBBP.csv and bace.csv (MoleculeNet CSVs) there",
+    used_by=("graph.l2r-gnn.molecules",),
+)
+
+
+def murcko_scaffold(smiles: str) -> str:
+    """Bemis–Murcko scaffold SMILES (with chirality, as OGB); ``""`` for acyclic molecules.
+
+    Args:
+        smiles: one molecule.
+
+    References:
+        Bemis & Murcko, J. Med. Chem. 1996; OGB, arXiv:2005.00687.
+
+    Example:
+        >>> murcko_scaffold("Cc1ccccc1CC(=O)O")
+        'c1ccccc1'
+    """
+    from rdkit.Chem.Scaffolds import MurckoScaffold
+    from rdkit.rdBase import DisableLog
+
+    DisableLog("rdApp.*")
+    return MurckoScaffold.MurckoScaffoldSmiles(smiles=smiles, includeChirality=True)
+
+
+def scaffold_split(
+    smiles: Sequence[str], fractions: tuple[float, float, float] = (0.8, 0.1, 0.1)
+) -> tuple[list[int], list[int], list[int]]:
+    """Indices of train / valid / test with disjoint Murcko scaffolds (OGB's scheme).
+
+    Args:
+        smiles: one SMILES per molecule.
+        fractions: train, valid, test fractions (summing to 1).
+
+    References:
+        Hu et al., Open Graph Benchmark, arXiv:2005.00687.
+
+    Example:
+        >>> scaffold_split(["c1ccccc1O", "c1ccccc1N", "CCO", "C1CC1"], (0.5, 0.25, 0.25))
+        ([0, 1], [3], [2])
+    """
+    if abs(sum(fractions) - 1) > 1e-6:
+        raise BadInput(f"split fractions must sum to 1, got {fractions}")
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, s in enumerate(smiles):
+        groups[murcko_scaffold(s)].append(i)
+    sets = sorted(groups.values(), key=lambda g: (len(g), g[0]), reverse=True)
+    n = len(smiles)
+    cut_train, cut_valid = fractions[0] * n, (fractions[0] + fractions[1]) * n
+    train: list[int] = []
+    valid: list[int] = []
+    test: list[int] = []
+    for group in sets:
+        if len(train) + len(group) <= cut_train:
+            train += group
+        elif len(train) + len(valid) + len(group) <= cut_valid:
+            valid += group
+        else:
+            test += group
+    return sorted(train), sorted(valid), sorted(test)
+
+
+def size_split(
+    num_atoms: Sequence[int], fractions: tuple[float, float, float] = (0.8, 0.1, 0.1)
+) -> tuple[list[int], list[int], list[int]]:
+    """Train on the smallest molecules, validate on the next, test on the largest.
+
+    Args:
+        num_atoms: size of each molecule.
+        fractions: train, valid, test fractions.
+
+    References:
+        L2R-GNN, arXiv:2312.12475 (size-shift splits).
+
+    Example:
+        >>> size_split([5, 1, 9, 3], (0.5, 0.25, 0.25))
+        ([1, 3], [0], [2])
+    """
+    order = np.argsort(np.asarray(num_atoms), kind="stable")
+    n = len(order)
+    a, b = round(fractions[0] * n), round((fractions[0] + fractions[1]) * n)
+    return sorted(order[:a].tolist()), sorted(order[a:b].tolist()), sorted(order[b:].tolist())
+
+
+def featurise(smiles: Sequence[str], labels: Sequence[int]) -> list[Data]:
+    """PyG graphs from SMILES (``from_smiles``); molecules RDKit cannot parse are skipped.
+
+    Args:
+        smiles: one SMILES per molecule.
+        labels: one class id per molecule.
+
+    Shapes:
+        each graph: ``x`` ``[N, 9]`` integer atom features, ``y`` ``[1]``; keeps ``smiles``.
+
+    References:
+        OGB, arXiv:2005.00687 (the atom features).
+
+    Example:
+        >>> [g.smiles for g in featurise(["CCO", "not-a-smiles"], [1, 0])]
+        ['CCO']
+    """
+    import torch
+    from rdkit.rdBase import DisableLog
+    from torch_geometric.utils import from_smiles
+
+    DisableLog("rdApp.*")
+    graphs = []
+    for s, y in zip(smiles, labels, strict=True):
+        try:
+            g = from_smiles(s)
+        except (ValueError, AttributeError, RuntimeError):
+            continue
+        if g.num_nodes == 0:
+            continue
+        g.y = torch.tensor([int(y)])
+        graphs.append(g)
+    return graphs
+
+
+def load_molecule_csv(
+    path: str | Path, smiles_col: str | None = None, label_col: str | None = None
+) -> tuple[list[str], list[int]]:
+    """SMILES and binary labels of a CSV file (a MoleculeNet file or one of your own).
+
+    Args:
+        path: the CSV.
+        smiles_col: the SMILES column (default: ``smiles``, any case).
+        label_col: the label column (default: the first of ``target``, ``Class``, ``label``,
+            ``y``, ``p_np``, any case).
+
+    References:
+        Learning to Reweight for Graph Neural Network (L2R-GNN), arXiv:2312.12475.
+
+    Example:
+        >>> import tempfile
+        >>> f = Path(tempfile.mkdtemp()) / "m.csv"; _ = f.write_text("SMILES,label\\nCCO,1\\n")
+        >>> load_molecule_csv(f)
+        (['CCO'], [1])
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise BadInput(f"{path} does not exist; --data takes a CSV of SMILES and labels")
+    with open(path, newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        header = reader.fieldnames or []
+        lower = {h.strip().lower(): h for h in header}
+        smiles_key = lower.get((smiles_col or "smiles").lower())
+        label_key = (
+            lower.get(label_col.lower())
+            if label_col
+            else next(
+                (lower[c] for c in ("target", "class", "label", "y", "p_np") if c in lower), None
+            )
+        )
+        if smiles_key is None or label_key is None:
+            want = f"{smiles_col or 'smiles'!r} and {label_col or 'target/Class/label'!r}"
+            raise MalformedFile(path, 1, f"header must have columns {want}")
+        smiles, labels = [], []
+        for line, row in enumerate(reader, start=2):
+            try:
+                labels.append(int(float(row[label_key])))
+            except (TypeError, ValueError):
+                raise MalformedFile(path, line, f"label {row[label_key]!r} is not 0 or 1") from None
+            smiles.append((row[smiles_key] or "").strip())
+    return smiles, labels
+
+
+def load_molecules(
+    name: str, limit: int | None = None, seed: int = 0, folder: Path | None = None
+) -> tuple[list[str], list[int]]:
+    """SMILES and binary labels of MoleculeNet ``hiv``, ``bbbp`` or ``bace``.
+
+    Args:
+        name: dataset name.
+        limit: keep a stratified random subsample of this many molecules.
+        seed: seed of the subsample.
+        folder: folder holding the CSVs (default: the registered ``molecules`` dataset).
+
+    References:
+        MoleculeNet, arXiv:1703.00564.
+
+    Example:
+        >>> import tempfile
+        >>> d = Path(tempfile.mkdtemp()); _ = (d / "bace.csv").write_text("smiles,Class\\nCCO,1\\n")
+        >>> load_molecules("bace", folder=d)
+        (['CCO'], [1])
+    """
+    if name not in _FILES:
+        raise UnknownName("molecule dataset", name, list(_FILES))
+    file, smiles_col, label_col = _FILES[name]
+    smiles, labels = load_molecule_csv((folder or MOLECULES.locate()) / file, smiles_col, label_col)
+    return subsample(smiles, labels, limit, seed)
+
+
+def subsample(
+    smiles: list[str], labels: list[int], limit: int | None, seed: int = 0
+) -> tuple[list[str], list[int]]:
+    """A stratified random subsample of ``limit`` molecules (all of them when ``None``).
+
+    Args:
+        smiles: SMILES per molecule.
+        labels: class per molecule.
+        limit: how many to keep.
+        seed: seed of the draw.
+
+    References:
+        Learning to Reweight for Graph Neural Network (L2R-GNN), arXiv:2312.12475.
+
+    Example:
+        >>> subsample(["A", "B", "C", "D"], [0, 0, 1, 1], 2)[1]
+        [0, 1]
+    """
+    if limit is None or limit >= len(smiles):
+        return smiles, labels
+    rng = np.random.default_rng(seed)
+    y = np.asarray(labels)
+    keep = []
+    for cls in np.unique(y):
+        idx = np.flatnonzero(y == cls)
+        k = max(1, round(limit * len(idx) / len(y)))
+        keep += rng.choice(idx, size=min(k, len(idx)), replace=False).tolist()
+    keep.sort()
+    return [smiles[i] for i in keep], [labels[i] for i in keep]
