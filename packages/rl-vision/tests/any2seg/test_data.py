@@ -3,7 +3,8 @@ import pytest
 from PIL import Image
 
 from rl_shared.errors import BadInput, DatasetNotFound, MalformedFile
-from rl_vision.any2seg.data import DELIVER_CLASSES, DeliverDataset, MCubeSDataset
+from rl_vision.any2seg.deliver import DELIVER_CLASSES, DeliverDataset
+from rl_vision.any2seg.mcubes import MCubeSDataset
 
 
 @pytest.fixture

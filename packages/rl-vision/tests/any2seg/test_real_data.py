@@ -10,12 +10,14 @@ from safetensors.torch import load_file
 from torch import nn
 
 from rl_shared.cli.main import main
-from rl_vision.any2seg.data import DELIVER_CLASSES, MCUBES_CLASSES, DeliverDataset, open_dataset
+from rl_vision.any2seg.data import open_dataset
+from rl_vision.any2seg.deliver import DELIVER_CLASSES, DeliverDataset
+from rl_vision.any2seg.evaluation import evaluate_frames
 from rl_vision.any2seg.losses import IGNORE_INDEX, segmentation_loss
+from rl_vision.any2seg.mcubes import MCUBES_CLASSES
 from rl_vision.any2seg.metrics import SegmentationMeter
 from rl_vision.any2seg.model import SegOutput
 from rl_vision.any2seg.sources import DatasetSource
-from rl_vision.any2seg.train import evaluate_frames
 
 TRAIN = ["--steps", "2", "--size", "32", "--batch-size", "2", "--no-lscd", "--json"]
 
@@ -54,8 +56,8 @@ def test_train_then_evaluate_on_a_real_tree(name, make_deliver, make_mcubes, tmp
 
 
 def test_lscd_text_comes_from_the_dataset_class_names(make_deliver, tmp_path, capsys):
+    from rl_vision.any2seg.model_folder import load_model
     from rl_vision.any2seg.text import class_text_embeddings
-    from rl_vision.any2seg.train import load_model
 
     root = make_deliver(("train",))
     run = tmp_path / "run"

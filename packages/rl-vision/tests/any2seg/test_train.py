@@ -7,8 +7,11 @@ import torch
 from rl_shared.errors import BadInput, ModelNotFound
 from rl_shared.runtime import seed_everything
 from rl_vision.any2seg.baselines import EarlyFusionUnet
+from rl_vision.any2seg.config import TrainConfig
+from rl_vision.any2seg.evaluation import evaluate
+from rl_vision.any2seg.model_folder import load_model
 from rl_vision.any2seg.teacher import ModalityTeacher, TrainedTeacher
-from rl_vision.any2seg.train import TrainConfig, evaluate, load_model, train
+from rl_vision.any2seg.train import train
 from rl_vision.core.scenes.dataset import MODALITIES, make_batch
 
 TINY = {"batch_size": 2, "size": 32, "num_scenes": 4, "depth": 3, "encoder": "resnet18"}

@@ -86,12 +86,10 @@ def test_autoencoder_overfits_two_captions():
 
 def test_grounded_training_aligns_images_and_captions():
     """A few steps on a handful of scenes must rank the right image above chance."""
-    from rl_vision.grounded.train import (
-        GroundedConfig,
-        evaluate_retrieval,
-        make_caption_data,
-        train_grounded,
-    )
+    from rl_vision.grounded.data import make_caption_data
+    from rl_vision.grounded.evaluation import evaluate_retrieval
+    from rl_vision.grounded.model import GroundedConfig
+    from rl_vision.grounded.train import train_grounded
 
     data = make_caption_data(range(6), 32, 3)
     cfg = GroundedConfig(steps=80, batch_size=6, num_scenes=6, size=32, hidden=32, depth=3, lr=3e-3)

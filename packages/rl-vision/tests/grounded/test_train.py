@@ -10,13 +10,10 @@ import torch
 from rl_shared.cli.main import main
 from rl_shared.errors import BadInput, ModelNotFound
 from rl_shared.runtime import seed_everything
+from rl_vision.grounded.data import make_caption_data
+from rl_vision.grounded.evaluation import encode_sentences
 from rl_vision.grounded.model import GroundedConfig, GroundedModel, load_grounded, save_grounded
-from rl_vision.grounded.train import (
-    encode_sentences,
-    make_caption_data,
-    train_autoencoder,
-    train_grounded,
-)
+from rl_vision.grounded.train import train_autoencoder, train_grounded
 
 TINY = {
     "batch_size": 4,

@@ -135,7 +135,7 @@ def train_cmd(
     continues from its newest checkpoint (--no-resume starts over).
     """
     from rl_shared.runtime import resolve_device
-    from rl_vision.any2seg.train import train_run
+    from rl_vision.any2seg.runs import train_run
 
     summary = train_run(
         out, data=data, steps=steps, teacher_steps=teacher_steps, batch_size=batch_size, lr=lr,
@@ -188,7 +188,7 @@ def evaluate_cmd(
     of DELIVER / MCubeS (inputs resized to shorter side --size, scored at label resolution,
     void pixels left out)."""
     from rl_shared.runtime import resolve_device
-    from rl_vision.any2seg.train import evaluate_run
+    from rl_vision.any2seg.runs import evaluate_run
 
     result = evaluate_run(
         model, data=data, modalities=modalities, condition=condition, num_scenes=num_scenes,

@@ -2,7 +2,7 @@
 
 The generated scenes need no files and are not listed. DELIVER and MCubeS are for users
 who have them (put them under ``$RL_DATA_DIR/vision/``); their loaders are in
-:mod:`rl_vision.any2seg.data`. This module imports no torch, so listing datasets stays light.
+:mod:`rl_vision.any2seg.deliver` and :mod:`rl_vision.any2seg.mcubes`. This module imports no torch, so listing datasets stays light.
 
 Example:
     >>> [d.name for d in DATASETS]

@@ -51,7 +51,7 @@ MODELS = ("single", "early", "early+md", "any2seg", "any2seg-noLSCD", "any2seg-n
 
 
 def _configs(base: dict) -> dict[str, Any]:
-    from rl_vision.any2seg.train import TrainConfig
+    from rl_vision.any2seg.config import TrainConfig
 
     cfgs = {f"single-{m}": TrainConfig(kind="single", modalities=(m,), **base) for m in MODALITIES}
     cfgs["early"] = TrainConfig(kind="early", modality_dropout=False, **base)
@@ -67,15 +67,11 @@ def run(ctx: RunContext) -> Result:
     import numpy as np
 
     from rl_shared.runtime import threads
+    from rl_vision.any2seg.config import TRAIN_CONDITIONS, TrainConfig
+    from rl_vision.any2seg.evaluation import TEST_SEED_OFFSET, evaluate
     from rl_vision.any2seg.teacher import TrainedTeacher
     from rl_vision.any2seg.text import class_text_embeddings
-    from rl_vision.any2seg.train import (
-        TEST_SEED_OFFSET,
-        TRAIN_CONDITIONS,
-        TrainConfig,
-        evaluate,
-        train,
-    )
+    from rl_vision.any2seg.train import train
     from rl_vision.core.scenes.conditions import CONDITIONS
     from rl_vision.core.scenes.dataset import make_batch
     from rl_vision.core.scenes.layout import CLASSES

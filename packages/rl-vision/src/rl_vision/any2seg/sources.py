@@ -1,6 +1,6 @@
 """Where Any2Seg's training batches come from: generated scenes in memory, or a Dataset streamed.
 
-:func:`~rl_vision.any2seg.training.train` asks a :class:`BatchSource` for the batches of
+:func:`~rl_vision.any2seg.train.train` asks a :class:`BatchSource` for the batches of
 steps ``start .. stop - 1``; each comes with the step's generator
 (:func:`step_generator`, seeded by ``(seed, step)``), from which training draws the
 modality-dropout subset. A batch depends on the seed and the step only, so a run resumed

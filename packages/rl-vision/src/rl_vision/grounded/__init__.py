@@ -35,10 +35,10 @@ _EXPORTS = {
     "sts_correlations": "rl_vision.grounded.evaluation",
     "train_grounded": "rl_vision.grounded.train",
     "train_autoencoder": "rl_vision.grounded.train",
-    "encode_sentences": "rl_vision.grounded.train",
-    "evaluate_retrieval": "rl_vision.grounded.train",
-    "grounded_experiment": "rl_vision.grounded.train",
-    "encode_file": "rl_vision.grounded.train",
+    "encode_sentences": "rl_vision.grounded.evaluation",
+    "evaluate_retrieval": "rl_vision.grounded.evaluation",
+    "grounded_experiment": "rl_vision.grounded.runs",
+    "encode_file": "rl_vision.grounded.runs",
 }
 __all__ = list(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

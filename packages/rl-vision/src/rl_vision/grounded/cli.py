@@ -97,8 +97,10 @@ def train_cmd(
     An interrupted run continues from its newest checkpoint (--no-resume starts over).
     """
     from rl_shared.runtime import resolve_device
+    from rl_vision.grounded.data import make_caption_data
     from rl_vision.grounded.model import GroundedConfig
-    from rl_vision.grounded.train import check_run_folder, make_caption_data, train_grounded
+    from rl_vision.grounded.runs import check_run_folder
+    from rl_vision.grounded.train import train_grounded
 
     check_run_folder(out)
     cfg = GroundedConfig(
@@ -129,7 +131,7 @@ def evaluate_cmd(
 ) -> None:
     """Retrieval recall@k on generated test scenes and STS Spearman / Pearson of a trained model."""
     from rl_shared.runtime import resolve_device
-    from rl_vision.grounded.train import evaluate_model
+    from rl_vision.grounded.runs import evaluate_model
 
     metrics = evaluate_model(
         model, sts=None if no_sts else data, test_scenes=test_scenes, device=resolve_device(device)
@@ -169,7 +171,7 @@ def compare_cmd(
     each encoder.
     """
     from rl_shared.runtime import resolve_device
-    from rl_vision.grounded.train import grounded_experiment
+    from rl_vision.grounded.runs import grounded_experiment
 
     result = grounded_experiment(
         steps, num_scenes, test_scenes, seed, size=size, batch_size=batch_size, lr=lr,
@@ -196,7 +198,7 @@ def encode_cmd(
 ) -> None:
     """Embed each line of --data with a trained grounded sentence encoder."""
     from rl_shared.runtime import resolve_device
-    from rl_vision.grounded.train import encode_file
+    from rl_vision.grounded.runs import encode_file
 
     summary = encode_file(model, data, out, batch_size, device=resolve_device(device))
     if as_json:

@@ -1,7 +1,10 @@
 """Evaluation of sentence encoders: retrieval recall@k and STS Spearman correlation.
 
 STS pairs come from :mod:`rl_shared.sts` (``stsb[:split]``, ``sick[:split]`` or a file of
-pairs) and are scored with :func:`rl_shared.sts.correlations`.
+pairs) and are scored with :func:`rl_shared.sts.correlations`. :func:`encode_sentences`
+embeds texts with a character encoder; :func:`evaluate_retrieval` measures the
+caption->image, image->caption and caption->caption recall@k of a grounded model (or
+caption->caption of a sentence encoder alone).
 
 Example:
     >>> import torch
@@ -16,9 +19,13 @@ from collections.abc import Callable, Sequence
 import torch
 from torch import Tensor
 
+from rl_shared.errors import BadInput
 from rl_shared.sts import StsPairs, correlations
+from rl_vision.grounded.char_encoder import CharSentenceEncoder, CharVocab
+from rl_vision.grounded.data import CaptionData
+from rl_vision.grounded.model import GroundedModel
 
-__all__ = ["recall_at_k", "sts_correlations"]
+__all__ = ["encode_sentences", "evaluate_retrieval", "recall_at_k", "sts_correlations"]
 
 
 def recall_at_k(
@@ -68,3 +75,73 @@ def sts_correlations(
     a = torch.nn.functional.normalize(encode(list(pairs.sentences1)), dim=-1)
     b = torch.nn.functional.normalize(encode(list(pairs.sentences2)), dim=-1)
     return correlations((a * b).sum(-1).tolist(), pairs.scores)
+
+
+@torch.no_grad()
+def encode_sentences(
+    encoder: CharSentenceEncoder,
+    texts: Sequence[str],
+    batch_size: int = 256,
+    vocab: CharVocab | None = None,
+) -> Tensor:
+    """Unit vectors of ``texts`` from a character encoder, on the CPU.
+
+    Args:
+        encoder: the sentence encoder (on any device).
+        texts: the sentences.
+        batch_size: sentences per forward pass.
+        vocab: its character vocabulary (default :class:`CharVocab`).
+
+    Shapes:
+        ``-> (len(texts), encoder.dim)``.
+    """
+    vocab = vocab or CharVocab()
+    encoder.eval()
+    device = encoder.embed.weight.device
+    parts = []
+    for i in range(0, len(texts), batch_size):
+        ids, lengths = vocab.encode_batch(list(texts[i : i + batch_size]))
+        parts.append(encoder(ids.to(device), lengths).cpu())
+    return torch.cat(parts)
+
+
+@torch.no_grad()
+def evaluate_retrieval(
+    model: GroundedModel | None, data: CaptionData, encoder: CharSentenceEncoder | None = None
+) -> dict[str, float]:
+    """Caption->image, image->caption and caption->caption (same scene) recall@1/5/10.
+
+    With ``model=None`` only caption->caption is measured, with ``encoder``.
+
+    Args:
+        model: a grounded model (its sentence and image encoders).
+        data: test scenes and their captions.
+        encoder: a sentence encoder alone (when ``model`` is ``None``).
+    """
+    enc = model.sentences if model is not None else encoder
+    if enc is None:
+        raise BadInput("give a grounded model or a sentence encoder")
+    vocab = model.vocab if model is not None else None
+    flat = [c for caps in data.captions for c in caps]
+    owner = torch.tensor([i for i, caps in enumerate(data.captions) for _ in caps])
+    cap = encode_sentences(enc, flat, vocab=vocab)
+    out: dict[str, float] = {}
+    same = owner[:, None] == owner[None, :]
+    scores = cap @ cap.T
+    scores.fill_diagonal_(-float("inf"))
+    rel = same & ~torch.eye(len(flat), dtype=torch.bool)
+    keep = rel.any(1)
+    out |= {f"c2c.{k}": v for k, v in recall_at_k(scores[keep], rel[keep]).items()}
+    if model is not None:
+        model.eval()
+        device = enc.embed.weight.device
+        img = torch.cat(
+            [
+                model.images(data.images[i : i + 64].to(device)).cpu()
+                for i in range(0, len(data.images), 64)
+            ]
+        )
+        out |= {f"c2i.{k}": v for k, v in recall_at_k(cap @ img.T, owner).items()}
+        i2c_rel = owner[None, :] == torch.arange(len(img))[:, None]
+        out |= {f"i2c.{k}": v for k, v in recall_at_k(img @ cap.T, i2c_rel).items()}
+    return out

@@ -30,7 +30,7 @@ PAPER = "Learning semantic sentence representations from visually grounded langu
 def run(ctx: RunContext) -> Result:
     """Train the grounded model and the autoencoder baseline; tabulate and plot."""
     from rl_shared.runtime import threads
-    from rl_vision.grounded.train import grounded_experiment
+    from rl_vision.grounded.runs import grounded_experiment
 
     started = time.time()
     cfg = ctx.pick(

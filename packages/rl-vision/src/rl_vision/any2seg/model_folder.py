@@ -1,0 +1,94 @@
+"""Any2Seg model folders: :func:`save_model` and :func:`load_model`.
+
+A trained model is a folder written by :func:`rl_shared.artifacts.save_model` (kind
+``vision.any2seg``; ``config.json`` holds the
+:class:`~rl_vision.any2seg.config.TrainConfig` and the width of the LSCD embeddings):
+:func:`~rl_vision.any2seg.train.train` with ``out_dir`` writes it to ``out_dir/model``,
+:func:`load_model` reads it back from that folder or the run folder above it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from torch import nn
+
+from rl_shared.artifacts import load_model as load_artifact
+from rl_shared.artifacts import save_model as save_artifact
+from rl_shared.errors import BadInput, ModelNotFound
+from rl_vision.any2seg.config import TrainConfig, _jsonable, build_model
+
+__all__ = ["CITATION", "KIND", "load_model", "save_model"]
+
+#: the artifact kind of a saved Any2Seg (or baseline, or teacher) model folder
+KIND = "vision.any2seg"
+
+CITATION = """@inproceedings{zheng2024any2seg,
+  title     = {Learning Modality-agnostic Representation for Semantic Segmentation from Any Modalities},
+  author    = {Zheng, Xu and Lyu, Yuanhuiyi and Wang, Lin},
+  booktitle = {European Conference on Computer Vision (ECCV)},
+  year      = {2024},
+  eprint    = {2407.11351},
+  archivePrefix = {arXiv}
+}"""
+
+
+def save_model(
+    model: nn.Module, config: TrainConfig, folder: str | Path, *, text_dim: int = 384
+) -> Path:
+    """Write ``model`` and its ``config`` as a model folder (:func:`rl_shared.artifacts.save_model`).
+
+    Args:
+        model: a model :func:`build_model` made for ``config``.
+        config: its configuration (saved in ``config.json``).
+        folder: the model folder (replaced atomically if it exists).
+        text_dim: width of the LSCD embeddings (the text model's width).
+
+    Example:
+        >>> import tempfile
+        >>> cfg = TrainConfig(kind="early", steps=1, batch_size=2, num_scenes=2, depth=3)
+        >>> folder = save_model(build_model(cfg), cfg, tempfile.mkdtemp() + "/model")
+        >>> load_model(folder)[1] == cfg
+        True
+    """
+    summary = (
+        f"A {config.kind} segmentation model ({', '.join(config.modalities)}; "
+        f"{len(config.classes)} classes, trained on {config.dataset} data) from rl-vision's "
+        "Any2Seg (`rl vision any2seg train`)."
+    )
+    return save_artifact(
+        folder,
+        kind=KIND,
+        config={**_jsonable(config), "text_dim": int(text_dim)},
+        tensors=model,
+        citation=CITATION,
+        summary=summary,
+    )
+
+
+def load_model(path: str | Path) -> tuple[nn.Module, TrainConfig]:
+    """Load a model folder of :func:`save_model`; ``path`` is the folder or the run folder above it.
+
+    Raises:
+        ModelNotFound: no model is there.
+        BadInput: the folder holds another kind of model.
+    """
+    run = Path(path)
+    folder = run / "model" if (run / "model" / "config.json").is_file() else run
+    if not (folder / "config.json").is_file():
+        raise ModelNotFound(
+            f"{run} holds no trained model (no model/config.json); train one with "
+            f"`rl vision any2seg train --out {run}`"
+        )
+    art = load_artifact(folder, kind=KIND)
+    saved = dict(art.config)
+    text_dim = int(saved.pop("text_dim", 384))
+    try:
+        config = TrainConfig(**saved)
+    except TypeError as err:
+        raise BadInput(
+            f"{folder / 'config.json'} is not an Any2Seg configuration ({err})"
+        ) from None
+    model = build_model(config, text_dim, art.tensors.get("text"))
+    art.load_into(model)
+    return model.eval(), config

@@ -1,0 +1,201 @@
+"""Grounded run folders: what ``rl vision grounded train|evaluate|compare|encode`` run.
+
+:func:`grounded_experiment` trains the grounded encoder and the caption autoencoder on the
+same captions and compares them with an untrained encoder (retrieval on test scenes, STS correlation);
+:func:`evaluate_model` measures one trained model; :func:`encode_file` embeds a text file.
+
+:func:`check_run_folder` refuses an ``--out`` that holds something else.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from rl_shared.errors import BadInput
+from rl_shared.io import atomic_open, atomic_write_json
+from rl_shared.runtime import seed_everything
+from rl_vision.grounded.char_encoder import CharSentenceEncoder, CharVocab
+from rl_vision.grounded.data import make_caption_data, read_sentences
+from rl_vision.grounded.evaluation import encode_sentences, evaluate_retrieval, sts_correlations
+from rl_vision.grounded.model import GroundedConfig, load_grounded
+from rl_vision.grounded.train import Progress, train_autoencoder, train_grounded
+
+__all__ = [
+    "TEST_SEED_OFFSET",
+    "check_run_folder",
+    "encode_file",
+    "evaluate_model",
+    "grounded_experiment",
+]
+
+#: seeds of the test scenes start here (training scenes use 0 .. num_scenes - 1)
+TEST_SEED_OFFSET = 2_000_000
+
+
+def _sts(encoder: CharSentenceEncoder, pairs: Any, vocab: CharVocab | None = None) -> dict:
+    return sts_correlations(lambda t: encode_sentences(encoder, t, vocab=vocab), pairs)
+
+
+def check_run_folder(out: Path) -> None:
+    """Refuse an ``out`` that is a file, or a non-empty folder that holds no grounded run."""
+    if out.exists() and not out.is_dir():
+        raise BadInput(f"{out} is a file; --out must be a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / "checkpoints").is_dir():
+        if not (out / "model").is_dir():
+            raise BadInput(f"{out} exists and is not a grounded run folder; choose another --out")
+
+
+def grounded_experiment(
+    steps: int = 600,
+    num_scenes: int = 1000,
+    test_scenes: int = 200,
+    seed: int = 0,
+    *,
+    size: int = 64,
+    batch_size: int = 32,
+    lr: float = 2e-3,
+    encoder: str = "tu-mobilenetv3_small_050",
+    sts: str | None = "stsb:test",
+    out: str | Path | None = None,
+    resume: bool = True,
+    checkpoint_every: int = 100,
+    device: str | torch.device = "cpu",
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Train the grounded encoder and the caption autoencoder on the same captions; compare.
+
+    Both are compared with an untrained character encoder: caption->image, image->caption
+    and caption->caption recall@k on ``test_scenes`` fresh scenes, and Spearman / Pearson
+    correlation on the STS pairs ``sts``.
+
+    With ``out``, both trainings are checkpointed (``out/checkpoints``,
+    ``out/autoencoder/checkpoints``; ``resume`` continues them), the grounded model is saved
+    to ``out/model`` and the metrics to ``out/metrics.json``.
+
+    Args:
+        steps, num_scenes, size, batch_size, lr, encoder: see :class:`GroundedConfig`.
+        test_scenes: generated test scenes (5 captions each).
+        seed: seed of initialisation and data order.
+        sts: STS pairs (``stsb[:split]``, ``sick[:split]`` or a file, see
+            :func:`rl_shared.sts.named_or_file_pairs`); ``None`` skips the STS test.
+        out: run folder (optional).
+        resume: continue from the newest checkpoints in ``out`` when there are some.
+        checkpoint_every: steps between checkpoints.
+        device: where to train.
+        progress: wraps the step loops, e.g. ``rl_shared.cli.progress(as_json)``.
+
+    Example:
+        >>> r = grounded_experiment(steps=2, num_scenes=8, test_scenes=10, size=32, sts=None, encoder="resnet18")
+        >>> sorted(k for k in r if k.startswith("grounded.c2i"))
+        ['grounded.c2i.r@1', 'grounded.c2i.r@10', 'grounded.c2i.r@5']
+    """
+    from rl_shared.sts import named_or_file_pairs
+
+    if out is not None:
+        out = Path(out)
+        check_run_folder(out)
+    pairs = named_or_file_pairs(sts) if sts is not None else None
+    cfg = GroundedConfig(
+        steps=steps, num_scenes=num_scenes, size=size, seed=seed, encoder=encoder, lr=lr,
+        batch_size=min(batch_size, num_scenes), checkpoint_every=checkpoint_every,
+    )  # fmt: skip
+    train_data = make_caption_data(range(num_scenes), size, cfg.captions_per_scene)
+    test_data = make_caption_data(
+        range(TEST_SEED_OFFSET, TEST_SEED_OFFSET + test_scenes), size, cfg.captions_per_scene
+    )
+    ae_dir = out / "autoencoder" if out is not None else None
+    grounded = train_grounded(cfg, train_data, progress, out_dir=out, resume=resume, device=device)
+    autoencoder = train_autoencoder(
+        cfg, train_data, progress, out_dir=ae_dir, resume=resume, device=device
+    )
+    seed_everything(seed)
+    untrained = CharSentenceEncoder(len(CharVocab()), hidden=cfg.hidden).eval()
+    metrics: dict[str, Any] = {}
+    metrics |= {f"grounded.{k}": v for k, v in evaluate_retrieval(grounded, test_data).items()}
+    metrics |= {
+        f"autoencoder.{k}": v
+        for k, v in evaluate_retrieval(None, test_data, autoencoder.encoder).items()
+    }
+    metrics |= {
+        f"untrained.{k}": v for k, v in evaluate_retrieval(None, test_data, untrained).items()
+    }
+    if pairs is not None:
+        for name, enc in (
+            ("grounded", grounded.sentences),
+            ("autoencoder", autoencoder.encoder),
+            ("untrained", untrained),
+        ):
+            found = _sts(enc, pairs)
+            metrics[f"{name}.sts_spearman"] = found["spearman"]
+            metrics[f"{name}.sts_pearson"] = found["pearson"]
+    if out is not None:
+        atomic_write_json(out / "metrics.json", metrics)
+    return metrics
+
+
+def evaluate_model(
+    model_dir: str | Path,
+    *,
+    sts: str | None = "stsb:test",
+    test_scenes: int = 200,
+    size: int | None = None,
+    device: str | torch.device = "cpu",
+) -> dict[str, Any]:
+    """Retrieval on generated test scenes and STS correlation of a trained grounded model.
+
+    Args:
+        model_dir: a model folder of :func:`~rl_vision.grounded.model.save_grounded` or
+            the run folder above it.
+        sts: STS pairs (see :func:`rl_shared.sts.named_or_file_pairs`); ``None`` skips it.
+        test_scenes: generated test scenes (0 skips retrieval).
+        size: image side of the test scenes (default: the training size).
+        device: where the model runs.
+    """
+    from rl_shared.sts import named_or_file_pairs
+
+    model, cfg = load_grounded(model_dir)
+    model.to(torch.device(device))
+    metrics: dict[str, Any] = {}
+    if test_scenes > 0:
+        test = make_caption_data(
+            range(TEST_SEED_OFFSET, TEST_SEED_OFFSET + test_scenes),
+            size or cfg.size,
+            cfg.captions_per_scene,
+        )
+        metrics |= evaluate_retrieval(model, test)
+    if sts is not None:
+        found = _sts(model.sentences, named_or_file_pairs(sts), model.vocab)
+        metrics |= {"sts_spearman": found["spearman"], "sts_pearson": found["pearson"]}
+    return metrics
+
+
+def encode_file(
+    model_dir: str | Path,
+    input_path: str | Path,
+    out: str | Path,
+    batch_size: int = 256,
+    device: str | torch.device = "cpu",
+) -> dict[str, Any]:
+    """Embed the sentences of ``input_path`` into ``out/embeddings.npy``.
+
+    Row ``i`` of the ``(N, D)`` float32 array is the unit vector of line ``i + 1``.
+
+    Args:
+        model_dir: a grounded model folder or the run folder above it.
+        input_path: UTF-8 text, one sentence a line (:func:`~rl_vision.grounded.data.read_sentences`).
+        out: the output folder (created).
+        batch_size: sentences per forward pass.
+        device: where the model runs.
+    """
+    model, _ = load_grounded(model_dir)
+    model.to(torch.device(device))
+    sentences = read_sentences(input_path)
+    emb = encode_sentences(model.sentences, sentences, batch_size, model.vocab).numpy()
+    output = Path(out) / "embeddings.npy"
+    with atomic_open(output, "wb") as handle:
+        np.save(handle, emb.astype(np.float32))
+    return {"sentences": len(sentences), "dim": int(emb.shape[1]), "output": str(output)}
