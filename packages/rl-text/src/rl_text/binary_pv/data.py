@@ -25,6 +25,9 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 def tokenize(text: str) -> list[str]:
     """Lower-cased alphanumeric tokens.
 
+    Args:
+        text: raw text; words may keep one apostrophe suffix (``"man's"``).
+
     Example:
         >>> tokenize("A man's guitar, 2 dogs!")
         ['a', "man's", 'guitar', '2', 'dogs']

@@ -42,6 +42,12 @@ __all__ = ["BinaryParagraphVector", "RealBinaryParagraphVector", "binarize_ste",
 def binarize_ste(logits: Tensor) -> Tensor:
     """``round(σ(x))`` forward, ``σ'(x)`` backward (straight-through estimator).
 
+    Args:
+        logits: pre-sigmoid code values, any shape.
+
+    Shapes:
+        ``logits`` ``(...)`` → a 0/1 tensor of the same shape (float, differentiable).
+
     Example:
         >>> x = torch.tensor([-2.0, 0.5], requires_grad=True)
         >>> y = binarize_ste(x); y.sum().backward()

@@ -39,7 +39,21 @@ def _plot(rows: dict[str, dict[int, float]], bits: tuple[int, ...], ctx: RunCont
 
 
 def run(ctx: RunContext) -> Result:
-    """Train the binary models and gensim's Doc2Vec, retrieve, score."""
+    """Train the binary models and gensim's Doc2Vec, retrieve, score.
+
+    Args:
+        ctx: the harness's run context (output folder, size, seed, progress).
+
+    Returns:
+        P@10 and mAP of every code, the anchors and ``precision_vs_bits.png``.
+
+    Example:
+        The harness calls it with a :class:`~rl_shared.reproduce.RunContext`; even the smoke
+        size needs the STS-B genre data, so only its registration is shown here:
+
+        >>> REPRODUCTION.run is run, REPRODUCTION.datasets, REPRODUCTION.folder
+        (True, ('stsb', 'stsb-genre'), 'rl_text.binary_pv')
+    """
     from rl_shared.runtime import threads
 
     with threads(1):  # tiny ops: one thread is many times faster on a busy machine

@@ -128,6 +128,17 @@ def mean_average_precision(
 ) -> float:
     """Mean over queries of average precision (relevant = same class) over the ranking.
 
+    Args:
+        ranking: database indices of each query, best first.
+        q_labels: class of each query.
+        db_labels: class of each database item.
+        k: cut the ranking at ``k`` (then AP is normalised by the relevant items retrieved);
+            ``None`` ranks the whole database (normalised by all relevant items).
+
+    Shapes:
+        ranking ``(Q, N)`` (or ``(Q, >=k)``), q_labels ``(Q,)``, db_labels ``(N,)`` → float
+        (rounded to 4 places).
+
     Example:
         >>> mean_average_precision(np.array([[1, 0, 2]]), np.array([0]), np.array([0, 1, 0]))
         0.5833
