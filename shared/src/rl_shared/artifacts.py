@@ -56,6 +56,14 @@ class Artifact:
         kind: what wrote it (``"text.binary-pv"``, ``"robotics.sirl.representation"``, ...).
         config: the configuration saved with it.
         tensors: the weights, name -> tensor (empty when the model has none).
+
+    Example:
+        >>> import torch
+        >>> art = Artifact(Path("m"), "demo.linear", {"in": 1}, {"weight": torch.ones(1, 1)})
+        >>> art.kind, list(art.tensors)
+        ('demo.linear', ['weight'])
+        >>> art.load_into(torch.nn.Linear(1, 1, bias=False)).weight.item()
+        1.0
     """
 
     path: Path

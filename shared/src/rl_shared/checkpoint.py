@@ -56,6 +56,10 @@ def save_tensors(path: str | Path, tensors: dict[str, torch.Tensor]) -> Path:
     For extra state stored beside a host library's checkpoint (a loss's head inside a
     transformers ``checkpoint-N`` folder); whole models go through :mod:`rl_shared.artifacts`.
 
+    Args:
+        path: the file to write (replaced if it exists).
+        tensors: name -> tensor; each is detached, moved to the CPU and made contiguous.
+
     Example:
         >>> import tempfile, torch
         >>> p = save_tensors(tempfile.mkdtemp() + "/head.safetensors", {"w": torch.ones(2)})
@@ -74,7 +78,24 @@ def save_tensors(path: str | Path, tensors: dict[str, torch.Tensor]) -> Path:
 
 
 def load_tensors(path: str | Path) -> dict[str, torch.Tensor]:
-    """Read a file written by :func:`save_tensors`; :class:`BadInput` names a missing or corrupt one."""
+    """Read a file written by :func:`save_tensors`; :class:`BadInput` names a missing or corrupt one.
+
+    Args:
+        path: the safetensors file.
+
+    Raises:
+        BadInput: the file does not exist or is not a readable safetensors file.
+
+    Example:
+        >>> import tempfile, torch
+        >>> p = save_tensors(tempfile.mkdtemp() + "/t.safetensors", {"b": torch.zeros(1, 2)})
+        >>> {k: tuple(v.shape) for k, v in load_tensors(p).items()}
+        {'b': (1, 2)}
+        >>> load_tensors(p.with_name("missing.safetensors"))  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        rl_shared.errors.BadInput: ...missing.safetensors does not exist; the checkpoint is incomplete
+    """
     path = Path(path)
     if not path.is_file():
         raise BadInput(f"{path} does not exist; the checkpoint is incomplete")
@@ -89,7 +110,19 @@ _STEP_DIR = re.compile(r"^step-(\d+)$")
 
 @dataclass
 class TrainingState:
-    """What :func:`load_checkpoint` returns besides restoring the objects in place."""
+    """What :func:`load_checkpoint` returns besides restoring the objects in place.
+
+    Attributes:
+        step: the number of optimisation steps taken when the checkpoint was saved.
+        config: the hyper-parameters saved with it.
+        extra: the caller's extra data saved with it.
+        path: the checkpoint folder it was read from (``None`` when built by hand).
+
+    Example:
+        >>> state = TrainingState(step=3, config={"lr": 0.1})
+        >>> state.step, state.config, state.extra, state.path
+        (3, {'lr': 0.1}, {}, None)
+    """
 
     step: int
     config: dict[str, Any] = field(default_factory=dict)
@@ -188,6 +221,17 @@ def save_checkpoint(
         step: the number of optimisation steps taken so far.
         config: JSON-serialisable hyper-parameters, saved as they are.
         extra: JSON-serialisable data of the caller (e.g. epoch, data-loader position).
+
+    Raises:
+        BadInput: the optimizer or scheduler state holds a value that cannot be saved.
+
+    Example:
+        >>> import tempfile, torch
+        >>> model = torch.nn.Linear(2, 1)
+        >>> opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        >>> folder = save_checkpoint(tempfile.mkdtemp() + "/step-000001", model, opt, step=1)
+        >>> sorted(p.name for p in folder.iterdir())
+        ['model.safetensors', 'state.json', 'training.safetensors']
     """
     weights = {k: v.detach().cpu().contiguous().clone() for k, v in model.state_dict().items()}
     tensors: dict[str, torch.Tensor] = {}
@@ -212,7 +256,27 @@ def load_checkpoint(
     *,
     restore_rng: bool = True,
 ) -> TrainingState:
-    """Restore a checkpoint written by :func:`save_checkpoint` into the given objects."""
+    """Restore a checkpoint written by :func:`save_checkpoint` into the given objects.
+
+    Args:
+        path: the checkpoint folder.
+        model: module whose parameters are overwritten with the saved ``state_dict``.
+        optimizer: optional optimizer whose saved state is restored.
+        scheduler: optional LR scheduler whose saved state is restored.
+        restore_rng: also restore the torch (CPU and CUDA), NumPy and Python RNG states.
+
+    Raises:
+        BadInput: ``path`` lacks ``model.safetensors`` or ``state.json``.
+
+    Example:
+        >>> import tempfile, torch
+        >>> model = torch.nn.Linear(2, 1)
+        >>> folder = save_checkpoint(tempfile.mkdtemp() + "/ck", model, step=7, extra={"epoch": 1})
+        >>> fresh = torch.nn.Linear(2, 1)
+        >>> state = load_checkpoint(folder, fresh, restore_rng=False)
+        >>> state.step, state.extra, bool(torch.equal(fresh.weight, model.weight))
+        (7, {'epoch': 1}, True)
+    """
     path = Path(path)
     if not (path / "model.safetensors").is_file() or not (path / "state.json").is_file():
         raise BadInput(

@@ -10,6 +10,12 @@ __all__ = ["triton_available", "use_triton"]
 
 
 def triton_available() -> bool:
+    """Whether the ``triton`` package can be imported here.
+
+    Example:
+        >>> isinstance(triton_available(), bool)
+        True
+    """
     try:
         import triton  # noqa: F401
     except ImportError:
@@ -18,7 +24,17 @@ def triton_available() -> bool:
 
 
 def use_triton(*tensors: torch.Tensor) -> bool:
-    """Triton runs for CUDA inputs, or for CPU inputs when the interpreter is switched on."""
+    """Triton runs for CUDA inputs, or for CPU inputs when the interpreter is switched on.
+
+    Args:
+        *tensors: the kernel's inputs; mixed CUDA and CPU inputs never use Triton.
+
+    Example:
+        >>> import os, torch
+        >>> x = torch.zeros(2)
+        >>> use_triton(x) == (triton_available() and os.environ.get("TRITON_INTERPRET") == "1")
+        True
+    """
     if not triton_available():
         return False
     if all(t.is_cuda for t in tensors):

@@ -80,7 +80,33 @@ def flash_attention_reference(
     cu_seqlens: Tensor | None = None,
     scale: float | None = None,
 ) -> Tensor:
-    """The same function through PyTorch SDPA (per sequence for a packed batch)."""
+    """The same function through PyTorch SDPA (per sequence for a packed batch).
+
+    Args:
+        q, k, v: queries, keys, values.
+        causal: query ``i`` sees keys ``j <= i`` (of its own sequence).
+        cu_seqlens: ``(num_seqs + 1,)`` cumulative sequence offsets for a packed batch.
+        scale: softmax scale, ``head_dim ** -0.5`` by default (SDPA's default).
+
+    Shapes:
+        q, k, v ``(batch, heads, seq, head_dim)`` (``batch = 1`` and ``seq = total tokens``
+        with ``cu_seqlens``) -> same as ``q``.
+
+    References:
+        Dao, "FlashAttention-2: Faster Attention with Better Parallelism and Work
+        Partitioning", arXiv:2307.08691 (the function :func:`flash_attention` computes).
+
+    Example:
+        >>> import torch
+        >>> q = k = v = torch.randn(1, 2, 5, 16)
+        >>> cu = torch.tensor([0, 2, 5], dtype=torch.int32)
+        >>> out = flash_attention_reference(q, k, v, causal=True, cu_seqlens=cu)
+        >>> out.shape
+        torch.Size([1, 2, 5, 16])
+        >>> first = flash_attention_reference(q[:, :, :2], k[:, :, :2], v[:, :, :2], causal=True)
+        >>> torch.allclose(out[:, :, :2], first)
+        True
+    """
     sdpa = torch.nn.functional.scaled_dot_product_attention
     if cu_seqlens is None:
         return sdpa(q, k, v, is_causal=causal, scale=scale)

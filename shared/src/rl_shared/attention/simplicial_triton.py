@@ -35,7 +35,18 @@ __all__ = ["normalize_window", "simplicial_attention_triton"]
 
 
 def normalize_window(window: int | tuple[int, int] | None) -> tuple[int, int]:
-    """``None -> (0, 0)`` (every pair); ``w -> (w, w)``; both sizes must be positive."""
+    """``None -> (0, 0)`` (every pair); ``w -> (w, w)``; both sizes must be positive.
+
+    Args:
+        window: ``None``, one size for both key sides, or the pair ``(w1, w2)``.
+
+    Raises:
+        BadInput: a window size below 1.
+
+    Example:
+        >>> normalize_window(None), normalize_window(4), normalize_window((2, 3))
+        ((0, 0), (4, 4), (2, 3))
+    """
     if window is None:
         return 0, 0
     w1, w2 = (window, window) if isinstance(window, int) else tuple(window)
