@@ -41,7 +41,21 @@ _MEAN_HEIGHT = {
 
 
 def visible_objects(scene: Scene, min_pixels: int = 4) -> list[tuple[SceneObject, int, float]]:
-    """Visible objects as ``(object, pixel count, mean image column in [0, 1])``, largest first."""
+    """Visible objects as ``(object, pixel count, mean image column in [0, 1])``, largest first.
+
+    Args:
+        scene: a rendered scene with an instance map (an empty list without one).
+        min_pixels: objects covering fewer pixels are left out.
+
+    Example:
+        >>> from rl_vision.core.scenes import make_layout, render_scene
+        >>> seen = visible_objects(render_scene(make_layout(1), 64))
+        >>> counts = [n for _, n, _ in seen]
+        >>> counts == sorted(counts, reverse=True), all(0 <= c <= 1 for _, _, c in seen)
+        (True, True)
+        >>> visible_objects(render_scene(make_layout(1), 64).with_(instance=None))
+        []
+    """
     if scene.instance is None:
         return []
     ids, counts = np.unique(scene.instance[scene.instance >= 0], return_counts=True)
@@ -119,7 +133,13 @@ def _caption(rng: np.random.Generator, seen: list[tuple[SceneObject, int, float]
 
 
 def make_captions(scene: Scene, n: int = 5, seed: int = 0) -> list[str]:
-    """``n`` captions of ``scene`` (deterministic for a seed), lower case, no final period."""
+    """``n`` captions of ``scene`` (deterministic for a seed), lower case, no final period.
+
+    Args:
+        scene: a rendered scene; only its visible objects are described.
+        n: number of captions.
+        seed: seed of the template and word choices (mixed with the layout's seed).
+    """
     seen = visible_objects(scene)
     rng = np.random.default_rng([seed, scene.layout.seed])
     return [_caption(rng, seen) for _ in range(n)]

@@ -39,6 +39,12 @@ def parse_modalities(
     Args:
         text: comma-separated names (or a list of names).
         known: the valid names, in canonical order (default: the generated scenes' modalities).
+
+    Example:
+        >>> parse_modalities("lidar, RGB")
+        ('rgb', 'lidar')
+        >>> parse_modalities(["depth"], known=("rgb", "depth"))
+        ('depth',)
     """
     names = [t.strip().lower() for t in (text.split(",") if isinstance(text, str) else text)]
     names = [n for n in names if n]
@@ -52,7 +58,23 @@ def parse_modalities(
 
 
 def scene_inputs(scene: Scene) -> dict[str, np.ndarray]:
-    """Normalised model inputs of one scene, ``modality -> (C, H, W)`` float32."""
+    """Normalised model inputs of one scene, ``modality -> (C, H, W)`` float32.
+
+    Args:
+        scene: a rendered (and possibly degraded) scene.
+
+    Shapes:
+        rgb ``(3, H, W)``, depth ``(1, H, W)``, event ``(2, H, W)``, lidar ``(1, H, W)``.
+
+    Example:
+        >>> from rl_vision.core.scenes.layout import make_layout
+        >>> from rl_vision.core.scenes.render import render_scene
+        >>> x = scene_inputs(render_scene(make_layout(0), 16))
+        >>> {m: a.shape for m, a in x.items()} == {m: (c, 16, 16) for m, c in MODALITIES.items()}
+        True
+        >>> bool(0 <= x["depth"].min() and x["depth"].max() <= 1)
+        True
+    """
     return {
         "rgb": (scene.rgb - 0.5) / 0.25,
         "depth": (np.log1p(scene.depth) / _LOG_MAX).astype(np.float32),
@@ -63,7 +85,24 @@ def scene_inputs(scene: Scene) -> dict[str, np.ndarray]:
 
 @dataclass
 class SceneBatch:
-    """Inputs ``modality -> (B, C, H, W)`` and labels ``(B, H, W)`` of a set of scenes."""
+    """Inputs ``modality -> (B, C, H, W)`` and labels ``(B, H, W)`` of a set of scenes.
+
+    Attributes:
+        inputs: normalised inputs per modality (see :func:`scene_inputs`).
+        labels: class ids, int64.
+        seeds: the layout seed of each scene.
+
+    Shapes:
+        inputs ``modality -> (B, C, H, W)`` float32; labels ``(B, H, W)``.
+
+    Example:
+        >>> batch = make_batch(range(3), size=16)
+        >>> sub = batch.index(torch.tensor([2, 0]))
+        >>> len(batch), sub.seeds, tuple(sub.inputs["rgb"].shape)
+        (3, [2, 0], (2, 3, 16, 16))
+        >>> batch.index(slice(0, 1)).seeds
+        [0]
+    """
 
     inputs: dict[str, torch.Tensor]
     labels: torch.Tensor

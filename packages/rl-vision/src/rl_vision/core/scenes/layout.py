@@ -76,6 +76,12 @@ class SceneObject:
         height: height in metres.
         color: colour name from :data:`COLOR_NAMES`.
         texture: (frequency, phase) of the object's procedural texture.
+
+    Example:
+        >>> car = SceneObject("car", x=1.0, z=10.0, width=1.8, height=1.5, color="red",
+        ...                   texture=(1.0, 0.0))
+        >>> car.label, CLASSES[car.label]
+        (9, 'car')
     """
 
     kind: str
@@ -93,7 +99,16 @@ class SceneObject:
 
 @dataclass(frozen=True)
 class CameraPose:
-    """Camera position on the ground plane (the camera looks along +z)."""
+    """Camera position on the ground plane (the camera looks along +z).
+
+    Args:
+        x: lateral position in metres (right positive).
+        z: position along the street in metres.
+
+    Example:
+        >>> CameraPose(), CameraPose(z=-1.0).z
+        (CameraPose(x=0.0, z=0.0), -1.0)
+    """
 
     x: float = 0.0
     z: float = 0.0
@@ -111,6 +126,14 @@ class Layout:
         sun: direction-free brightness of the scene (0.7 to 1.1).
         sky_tint: RGB of the sky.
         seed: the seed that generated it.
+        extras: free-form numbers attached to the layout (not compared).
+
+    Example:
+        >>> layout = make_layout(5)
+        >>> layout.seed, all(o.kind in CLASSES for o in layout.objects)
+        (5, True)
+        >>> 3.0 <= layout.road_half_width <= 5.0
+        True
     """
 
     objects: tuple[SceneObject, ...]

@@ -59,6 +59,14 @@ class Camera:
         height, width: image size in pixels.
         fov_scale: focal length as a fraction of the width (0.8 = about 64° horizontal).
         horizon: horizon row as a fraction of the height.
+
+    Example:
+        >>> cam = Camera(32, 40)
+        >>> cam.focal, cam.u0, round(cam.v0, 2)
+        (32.0, 20.0, 13.44)
+        >>> u, v = cam.grid()
+        >>> u.shape, float(u[0, 0]), float(v[-1, 0])
+        ((32, 40), 0.5, 31.5)
     """
 
     height: int
@@ -96,6 +104,25 @@ class Scene:
         rgb ``(3, H, W)`` in [0, 1]; prev_rgb the frame before; depth ``(1, H, W)`` metres;
         event ``(2, H, W)`` (positive, negative counts); lidar ``(1, H, W)`` metres or 0;
         label ``(H, W)`` int64; instance ``(H, W)`` index into ``layout.objects`` or -1.
+
+    Args:
+        rgb: current colour frame.
+        prev_rgb: the colour frame before the camera moved.
+        depth: metric depth.
+        event: event counts between ``prev_rgb`` and ``rgb``.
+        lidar: sparse LiDAR depth.
+        label: class ids.
+        layout: the layout that was rendered.
+        condition: name of the applied condition (weather, sensor noise).
+        instance: object index per pixel, if known.
+
+    Example:
+        >>> from rl_vision.core.scenes.layout import make_layout
+        >>> scene = render_scene(make_layout(0), size=16, motion=0.0)
+        >>> scene.condition, bool((scene.event == 0).all())
+        ('clean', True)
+        >>> scene.with_(condition="fog").condition
+        'fog'
     """
 
     rgb: np.ndarray
@@ -153,6 +180,23 @@ def render_view(
 
     ``instance`` holds the index of the object in ``layout.objects`` seen at each
     pixel, -1 for ground and sky.
+
+    Args:
+        layout: the scene to draw.
+        camera: intrinsics and image size.
+        pose: where the camera stands.
+
+    Shapes:
+        rgb ``(H, W, 3)`` in [0, 1] (float64); depth ``(H, W)`` metres, at most
+        :data:`MAX_DEPTH`; label and instance ``(H, W)`` int64.
+
+    Example:
+        >>> from rl_vision.core.scenes.layout import make_layout
+        >>> rgb, depth, label, inst = render_view(make_layout(2), Camera(16, 16), CameraPose())
+        >>> rgb.shape, depth.shape, label.shape, inst.shape
+        ((16, 16, 3), (16, 16), (16, 16), (16, 16))
+        >>> float(depth.max()) <= MAX_DEPTH, int(label[0, 0]) == CLASSES.index("sky")
+        (True, True)
     """
     u, v = camera.grid()
     f, h = camera.focal, layout.camera_height
@@ -216,6 +260,22 @@ def events_from_frames(
     """Event frame from two RGB frames ``(3, H, W)``: counts of log-intensity threshold crossings.
 
     Returns ``(2, H, W)``: positive and negative counts, each divided by ``max_count``.
+
+    Args:
+        prev: the earlier RGB frame.
+        cur: the current RGB frame.
+        threshold: contrast threshold on the log-intensity change.
+        max_count: counts are clipped to this and divided by it.
+
+    Shapes:
+        prev, cur ``(3, H, W)`` in [0, 1] -> ``(2, H, W)`` float32 in [0, 1].
+
+    Example:
+        >>> prev = np.full((3, 2, 2), 0.2)
+        >>> cur = prev.copy(); cur[:, 0, 0] = 0.8
+        >>> ev = events_from_frames(prev, cur)
+        >>> ev.shape, float(ev[0, 0, 0]), float(ev[1].sum())
+        ((2, 2, 2), 1.0, 0.0)
     """
     gray = np.asarray([0.299, 0.587, 0.114])[:, None, None]
     lp = np.log((prev * gray).sum(0) + 1e-2)
@@ -230,6 +290,22 @@ def lidar_from_depth(depth: np.ndarray, camera: Camera, beams: int | None = None
     """Sparse LiDAR: ``depth`` (H, W) sampled at beam rows (elevations -15°..+3°), every 2nd column.
 
     Returns ``(1, H, W)`` metres, 0 where there is no sample or no return.
+
+    Args:
+        depth: metric depth of the view.
+        camera: the camera that saw it (beam rows come from its focal length and horizon).
+        beams: number of beam elevations (default ``max(4, H // 4)``).
+
+    Shapes:
+        depth ``(H, W)`` -> ``(1, H, W)`` float32.
+
+    Example:
+        >>> cam = Camera(16, 16)
+        >>> lidar = lidar_from_depth(np.full((16, 16), 10.0), cam)
+        >>> lidar.shape, sorted(set(lidar.ravel().tolist()))
+        ((1, 16, 16), [0.0, 10.0])
+        >>> float(lidar_from_depth(np.full((16, 16), 80.0), cam).max())  # beyond LIDAR_RANGE
+        0.0
     """
     beams = beams or max(4, camera.height // 4)
     elev = np.deg2rad(np.linspace(3.0, -15.0, beams))
