@@ -102,7 +102,22 @@ class TrainConfig:
 def build_model(
     config: TrainConfig, text_dim: int = 384, text: torch.Tensor | None = None
 ) -> nn.Module:
-    """The untrained model ``config`` describes."""
+    """The untrained model ``config`` describes.
+
+    Args:
+        config: the run's configuration (``kind`` picks Any2Seg, the teacher or the
+            early-fusion baseline, which also serves ``"single"``).
+        text_dim: width of the class text embeddings Any2Seg aligns to.
+        text: class text embeddings ``(classes, text_dim)``; required for a teacher.
+
+    Raises:
+        BadInput: a teacher without ``text``.
+
+    Example:
+        >>> cfg = TrainConfig(kind="teacher", modalities=("rgb",), num_scenes=8, depth=3)
+        >>> type(build_model(cfg, text=torch.randn(len(cfg.classes), 384))).__name__
+        'TrainedTeacher'
+    """
     channels = dict(config.channels)
     if config.kind == "any2seg":
         return Any2Seg(

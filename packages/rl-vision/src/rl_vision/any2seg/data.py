@@ -44,7 +44,20 @@ __all__ = [
 
 @dataclass(frozen=True)
 class RealDataset:
-    """A real dataset Any2Seg can train on: its names, classes, modalities and registry entry."""
+    """A real dataset Any2Seg can train on: its names, classes, modalities and registry entry.
+
+    Attributes:
+        name: the short name ``--data`` uses (``"deliver"``, ``"mcubes"``).
+        title: the dataset's name as printed.
+        classes: class names, in label order.
+        modalities: the modalities the dataset stores.
+        registered: its entry in the shared dataset registry (where it lives on disk).
+
+    Example:
+        >>> mc = REAL_DATASETS["mcubes"]
+        >>> mc.title, len(mc.classes), mc.modalities
+        ('MCubeS', 20, ('rgb', 'aolp', 'dolp', 'nir'))
+    """
 
     name: str
     title: str
@@ -95,6 +108,26 @@ def open_dataset(
         split: ``"train"``, ``"val"`` or ``"test"``.
         modalities: modalities to load.
         condition: DELIVER only: one condition or a comma-separated list (default all).
+
+    Raises:
+        UnknownName: an unknown dataset name.
+        BadInput: an unknown split, or a condition for MCubeS or not among DELIVER's.
+
+    Example:
+        >>> import tempfile
+        >>> import numpy as np
+        >>> from PIL import Image
+        >>> root = Path(tempfile.mkdtemp())
+        >>> for folder, suffix in [("img", "rgb"), ("depth", "depth"), ("semantic", "semantic")]:
+        ...     (root / folder / "val" / "fog" / "s0").mkdir(parents=True)
+        ...     Image.fromarray(np.ones((4, 6, 3), np.uint8)).save(
+        ...         root / folder / "val" / "fog" / "s0" / f"0_{suffix}_front.png")
+        >>> ds = open_dataset("deliver", root, "val", ["rgb", "depth"], condition="fog")
+        >>> inputs, label = ds[0]
+        >>> len(ds), {m: tuple(x.shape) for m, x in inputs.items()}, tuple(label.shape)
+        (1, {'rgb': (3, 4, 6), 'depth': (3, 4, 6)}, (4, 6))
+        >>> frame_channels(ds)
+        {'rgb': 3, 'depth': 3}
     """
     spec = _spec(name)
     if split not in ("train", "val", "test"):
@@ -107,7 +140,16 @@ def open_dataset(
 
 
 def frame_channels(dataset: Dataset) -> dict[str, int]:
-    """Modality -> channels, read from the first frame of ``dataset``."""
+    """Modality -> channels, read from the first frame of ``dataset``.
+
+    Args:
+        dataset: a dataset whose items are ``({modality: (C, H, W)}, label)``.
+
+    Example:
+        >>> import torch
+        >>> frame_channels([({"rgb": torch.zeros(3, 2, 2), "nir": torch.zeros(1, 2, 2)}, None)])
+        {'rgb': 3, 'nir': 1}
+    """
     inputs, _ = dataset[0]
     return {m: int(x.shape[0]) for m, x in inputs.items()}
 
@@ -123,6 +165,19 @@ class DataSpec:
 
     ``kind`` is ``"generated"`` (``root`` and ``split`` are ``None``), ``"deliver"`` or
     ``"mcubes"``.
+
+    Attributes:
+        kind: what to train or evaluate on.
+        root: the dataset's folder (``None`` for generated scenes).
+        split: the split to open (``None`` for generated scenes).
+
+    Example:
+        >>> import tempfile
+        >>> root = Path(tempfile.mkdtemp())
+        >>> (root / "list_folder").mkdir(); (root / "GT").mkdir()
+        >>> spec = resolve_data(f"{root}:val")
+        >>> spec.kind, spec.root == root, spec.split
+        ('mcubes', True, 'val')
     """
 
     kind: str

@@ -65,6 +65,28 @@ class DeliverDataset(Dataset):
         modalities: which of rgb, depth, event, lidar to load.
         conditions: only these condition folders (default all).
         case: keep only frames whose path contains this substring (sensor-failure cases).
+
+    Raises:
+        BadInput: an unknown split or modality.
+        DatasetNotFound: no ``img/{split}`` folder, or no frame matches.
+
+    Shapes:
+        each item: inputs ``{modality: (3, H, W)}``, label ``(H, W)`` (255 void).
+
+    Example:
+        >>> import tempfile
+        >>> from PIL import Image
+        >>> root = Path(tempfile.mkdtemp())
+        >>> for folder, suffix, value in [("img", "rgb", 255), ("semantic", "semantic", 3)]:
+        ...     (root / folder / "train" / "rain" / "MB").mkdir(parents=True)
+        ...     Image.fromarray(np.full((4, 6, 3), value, np.uint8)).save(
+        ...         root / folder / "train" / "rain" / "MB" / f"7_{suffix}_front.png")
+        >>> ds = DeliverDataset(root, "train", ["rgb"], case="MB")
+        >>> inputs, label = ds[0]
+        >>> len(ds), float(inputs["rgb"].max()), DELIVER_CLASSES[int(label[0, 0])]
+        (1, 1.0, 'Other')
+        >>> ds.path_of(0, "semantic").name
+        '7_semantic_front.png'
     """
 
     def __init__(

@@ -18,7 +18,26 @@ __all__ = ["read_array", "read_image"]
 
 
 def read_image(path: Path, *, channels: int | None = None) -> np.ndarray:
-    """Read a PNG/JPEG as ``(C, H, W)`` uint8/uint16 array (alpha dropped; gray repeated if asked)."""
+    """Read a PNG/JPEG as ``(C, H, W)`` uint8/uint16 array (alpha dropped; gray repeated if asked).
+
+    Args:
+        path: the image file.
+        channels: the channel count wanted: a gray image is repeated to it, and
+            ``channels=1`` keeps the first channel (default: as stored).
+
+    Raises:
+        MalformedFile: not a readable image, or channels that cannot be matched.
+
+    Shapes:
+        returns ``(C, H, W)``.
+
+    Example:
+        >>> import tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "gray.png"
+        >>> Image.fromarray(np.zeros((4, 5), dtype=np.uint8)).save(path)
+        >>> read_image(path).shape, read_image(path, channels=3).shape
+        ((1, 4, 5), (3, 4, 5))
+    """
     try:
         with Image.open(path) as img:
             arr = np.asarray(img)
@@ -38,7 +57,28 @@ def read_image(path: Path, *, channels: int | None = None) -> np.ndarray:
 
 
 def read_array(path: Path) -> np.ndarray:
-    """Read a ``.npy`` array as float32 ``(C, H, W)`` (no pickles)."""
+    """Read a ``.npy`` array as float32 ``(C, H, W)`` (no pickles).
+
+    A 2-D array gains a channel axis; a 3-D array with at most 4 entries on its last axis
+    is taken as ``(H, W, C)`` and transposed; anything else is returned as stored.
+
+    Args:
+        path: the ``.npy`` file.
+
+    Raises:
+        MalformedFile: not a readable ``.npy`` array (or one that needs pickles).
+
+    Shapes:
+        ``(H, W)`` or ``(H, W, C<=4)`` stored -> ``(C, H, W)``.
+
+    Example:
+        >>> import tempfile
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> np.save(folder / "a.npy", np.zeros((4, 5, 2)))
+        >>> arr = read_array(folder / "a.npy")
+        >>> arr.shape, arr.dtype
+        ((2, 4, 5), dtype('float32'))
+    """
     try:
         arr = np.load(path, allow_pickle=False)
     except (OSError, ValueError) as err:

@@ -56,6 +56,28 @@ class MCubeSDataset(Dataset):
         root: the MCubeS folder.
         split: ``"train"``, ``"val"`` or ``"test"`` (read from ``list_folder/{split}.txt``).
         modalities: any of rgb, aolp, dolp, nir.
+
+    Raises:
+        BadInput: an unknown modality.
+        DatasetNotFound: no ``list_folder/{split}.txt``.
+        MalformedFile: an empty listing (or, per item, a missing or inconsistent file).
+
+    Shapes:
+        each item: inputs ``{modality: (C, H, W)}``, label ``(H, W)`` (255 void).
+
+    Example:
+        >>> import tempfile
+        >>> from PIL import Image
+        >>> root = Path(tempfile.mkdtemp())
+        >>> for d in ("list_folder", "polL_color", "polL_dolp", "GT"):
+        ...     (root / d).mkdir()
+        >>> _ = (root / "list_folder" / "test.txt").write_text("f0")
+        >>> Image.fromarray(np.zeros((4, 6, 3), np.uint8)).save(root / "polL_color" / "f0.png")
+        >>> np.save(root / "polL_dolp" / "f0.npy", np.full((4, 6), 0.5))
+        >>> Image.fromarray(np.full((4, 6), 19, np.uint8)).save(root / "GT" / "f0.png")
+        >>> inputs, label = MCubeSDataset(root, "test", ["rgb", "dolp"])[0]
+        >>> {m: tuple(x.shape) for m, x in inputs.items()}, MCUBES_CLASSES[int(label[0, 0])]
+        ({'rgb': (3, 4, 6), 'dolp': (1, 4, 6)}, 'sky')
     """
 
     def __init__(
