@@ -94,6 +94,16 @@ def load_seg(path: str | Path) -> list[AbsaExample]:
 
     Trailing blank lines are ignored; anything else that breaks the three-line rhythm raises
     :class:`MalformedFile` with the offending line number (1-based).
+
+    Args:
+        path: the ``.seg`` file (UTF-8, a BOM is accepted).
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "toy.seg"
+        >>> _ = path.write_text("Nice $T$ !\\nscreen\\n1\\n")
+        >>> load_seg(path)
+        [AbsaExample(sentence='Nice screen !', aspect='screen', label=2, start=5)]
     """
     path = Path(path)
     lines = _read_lines(path)
@@ -130,6 +140,20 @@ def load_xml(path: str | Path) -> list[AbsaExample]:
     Raises :class:`MalformedFile` for broken XML (with the parser's line), or an
     ``aspectTerm`` with a missing attribute, unknown polarity, or offsets that do not
     match its term (with the line of its ``<sentence>`` when known).
+
+    Args:
+        path: the SemEval-2014 XML file.
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "toy.xml"
+        >>> _ = path.write_text(
+        ...     '<sentences><sentence id="1"><text>Great food, slow service</text><aspectTerms>'
+        ...     '<aspectTerm term="food" polarity="positive" from="6" to="10"/>'
+        ...     '<aspectTerm term="service" polarity="conflict" from="17" to="24"/>'
+        ...     '</aspectTerms></sentence></sentences>')
+        >>> [(e.aspect, e.polarity, e.start) for e in load_xml(path)]
+        [('food', 'positive', 6)]
     """
     path = Path(path)
     try:
@@ -181,7 +205,18 @@ def _sentence_lines(path: Path) -> list[int]:
 
 
 def load_absa(path: str | Path) -> list[AbsaExample]:
-    """Read ``.xml`` as SemEval XML and anything else (``.seg``) as the three-line format."""
+    """Read ``.xml`` as SemEval XML and anything else (``.seg``) as the three-line format.
+
+    Args:
+        path: a ``.xml`` file (:func:`load_xml`) or a ``.seg`` file (:func:`load_seg`).
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "toy.seg"
+        >>> _ = path.write_text("The $T$ is slow .\\nkeyboard\\n-1\\n")
+        >>> [(e.aspect, e.polarity) for e in load_absa(path)]
+        [('keyboard', 'negative')]
+    """
     path = Path(path)
     return load_xml(path) if path.suffix.lower() == ".xml" else load_seg(path)
 
@@ -193,6 +228,16 @@ def load_semeval14(domain: str, split: str, folder: str | Path | None = None) ->
         domain: ``laptop`` or ``restaurant``.
         split: ``train`` or ``test``.
         folder: a folder with the ``.seg`` files; default the ``semeval14`` dataset's folder.
+
+    Raises:
+        UnknownName: an unknown domain or split.
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (folder / SEMEVAL14_FILES["laptop"]["test"]).write_text("Good $T$ .\\nbattery\\n1\\n")
+        >>> [e.marked for e in load_semeval14("laptop", "test", folder)]
+        ['Good [ battery ] .']
     """
     if domain not in SEMEVAL14_FILES:
         raise UnknownName("ABSA domain", domain, list(SEMEVAL14_FILES))
@@ -211,6 +256,9 @@ def disagreeing_subset(examples: list[AbsaExample]) -> list[AbsaExample]:
     The robustness split: a model that reads the sentence's overall sentiment instead of the
     aspect's gets these wrong. Only sentences with at least two aspects and a strict majority
     label count.
+
+    Args:
+        examples: aspects of any number of sentences (grouped by identical sentence text).
 
     Example:
         >>> ex = [AbsaExample("good food , bad wine , good tea", a, y, 0)
@@ -245,6 +293,15 @@ def load_absa_data(data: str, domain: str = "laptop", split: str = "train") -> l
 
     Raises:
         BadInput: ``data`` is none of these.
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (folder / SEMEVAL14_FILES["restaurant"]["train"]).write_text("Cold $T$ .\\npizza\\n-1\\n")
+        >>> [e.aspect for e in load_absa_data(str(folder), "restaurant", "train")]
+        ['pizza']
+        >>> len(load_absa_data(str(folder / "Restaurants_Train.xml.seg")))
+        1
     """
     path = Path(data)
     if path.is_file():

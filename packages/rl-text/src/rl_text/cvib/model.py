@@ -156,6 +156,14 @@ def save_absa_model(model: AspectSentimentModel, folder: str | Path, **meta: Any
         model: a trained :class:`AspectSentimentModel`.
         folder: the model folder (replaced atomically when it exists).
         **meta: JSON-serialisable facts kept in the configuration.
+
+    Example:
+        >>> import tempfile
+        >>> from rl_shared.models import load_sentence_transformer
+        >>> model = AspectSentimentModel(load_sentence_transformer("minilm"), vib=True)
+        >>> folder = save_absa_model(model, tempfile.mkdtemp() + "/model", method="cvib")
+        >>> sorted(p.name for p in folder.iterdir() if p.name != "README.md")
+        ['config.json', 'encoder', 'model.safetensors']
     """
     from rl_shared.artifacts import save_model
 
@@ -183,9 +191,26 @@ def save_absa_model(model: AspectSentimentModel, folder: str | Path, **meta: Any
 def load_absa_model(folder: str | Path) -> AspectSentimentModel:
     """Load a folder written by :func:`save_absa_model`.
 
+    Args:
+        folder: the model folder (``config.json``, ``model.safetensors``, ``encoder/``).
+
+    Returns:
+        the model in eval mode, with its head, gates (when it has them) and encoder.
+
     Raises:
         ModelNotFound: the folder is not a saved model (or lacks its ``encoder/``).
         BadInput: the folder holds another kind of model.
+
+    Example:
+        >>> import tempfile
+        >>> from rl_shared.models import load_sentence_transformer
+        >>> from rl_text.cvib.data import AbsaExample
+        >>> model = AspectSentimentModel(load_sentence_transformer("minilm"), max_length=32)
+        >>> folder = save_absa_model(model, tempfile.mkdtemp() + "/model")
+        >>> again = load_absa_model(folder)
+        >>> ex = [AbsaExample("Slow service .", "service", 0, 5)]
+        >>> again.max_length, again.gates is None, again.predict(ex) == model.predict(ex)
+        (32, True, True)
     """
     from rl_shared.artifacts import load_model
     from rl_shared.models import load_sentence_transformer

@@ -65,7 +65,19 @@ def _plot(results: dict, ctx: RunContext) -> None:
 
 
 def run(ctx: RunContext) -> Result:
-    """Train both methods per domain and seed; evaluate on test and the disagreeing split."""
+    """Train both methods per domain and seed; evaluate on test and the disagreeing split.
+
+    Args:
+        ctx: the harness's run context (output folder, size, seed, progress).
+
+    Example:
+        The harness calls it with a :class:`~rl_shared.reproduce.RunContext`; even the smoke
+        size needs the SemEval-2014 files and fine-tunes an encoder, so only its registration
+        is shown here:
+
+        >>> REPRODUCTION.run is run, REPRODUCTION.datasets, REPRODUCTION.folder
+        (True, ('semeval14',), 'rl_text.cvib')
+    """
     from rl_shared.runtime import threads
 
     # smoke: one thread (two spin against each other on a shared 2-core machine)

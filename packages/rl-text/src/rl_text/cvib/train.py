@@ -101,7 +101,28 @@ def evaluate_absa(
     batch_size: int = 64,
     pruned: bool = False,
 ) -> dict[str, float]:
-    """Accuracy and macro-F1 of ``model`` (original or self-pruned network) on ``examples``."""
+    """Accuracy and macro-F1 of ``model`` (original or self-pruned network) on ``examples``.
+
+    Args:
+        model: a trained (or untrained) :class:`~rl_text.cvib.model.AspectSentimentModel`.
+        examples: labelled aspects to score.
+        batch_size: examples per forward pass.
+        pruned: run the self-pruned network (VIB gates on); needs a model built with
+            ``vib=True``.
+
+    Returns:
+        ``{"accuracy", "macro_f1", "n"}`` (``n`` the number of examples).
+
+    Example:
+        >>> from rl_shared.models import load_sentence_transformer
+        >>> from rl_text.cvib.data import AbsaExample
+        >>> from rl_text.cvib.model import AspectSentimentModel
+        >>> model = AspectSentimentModel(load_sentence_transformer("minilm"), vib=True)
+        >>> ex = [AbsaExample("the food is good", "food", 2, 4), AbsaExample("slow service", "service", 0, 5)]
+        >>> scores = evaluate_absa(model, ex, pruned=True)
+        >>> sorted(scores), scores["n"], 0 <= scores["accuracy"] <= 1
+        (['accuracy', 'macro_f1', 'n'], 2, True)
+    """
     pred = model.predict(examples, batch_size=batch_size, pruned=pruned)
     return {**accuracy_macro_f1([e.label for e in examples], pred), "n": len(examples)}
 
