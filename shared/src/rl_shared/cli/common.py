@@ -43,7 +43,17 @@ T = TypeVar("T")
 
 
 def strict_json(obj: Any) -> Any:
-    """``obj`` with NaN and infinities replaced by ``None`` and numpy/torch scalars as numbers."""
+    """``obj`` with NaN and infinities replaced by ``None`` and numpy/torch scalars as numbers.
+
+    Args:
+        obj: a JSON-like value: dicts (keys become strings), lists, tuples, floats, and
+            arrays or tensors (anything with ``tolist``/``item``), nested as deep as needed.
+
+    Example:
+        >>> import numpy as np
+        >>> strict_json({1: float("inf"), "x": np.float32(0.5), "v": (np.arange(2), None)})
+        {'1': None, 'x': 0.5, 'v': [[0, 1], None]}
+    """
     if isinstance(obj, float):
         return obj if math.isfinite(obj) else None
     if isinstance(obj, dict):
@@ -58,7 +68,11 @@ def strict_json(obj: Any) -> Any:
 
 
 def emit_json(obj: Any) -> None:
-    """Write ``obj`` as one strict JSON document on stdout (NaN and infinities become null)."""
+    """Write ``obj`` as one strict JSON document on stdout (NaN and infinities become null).
+
+    Args:
+        obj: anything :func:`strict_json` accepts; other values are written as their ``str``.
+    """
     click.echo(json.dumps(strict_json(obj), indent=2, allow_nan=False, default=str))
 
 

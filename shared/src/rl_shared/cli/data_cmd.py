@@ -1,4 +1,12 @@
-"""``rl data list`` and ``rl data check``."""
+"""``rl data list`` and ``rl data check``.
+
+Example:
+    >>> import json
+    >>> from click.testing import CliRunner
+    >>> result = CliRunner().invoke(data, ["list", "--json"])
+    >>> result.exit_code, sorted(json.loads(result.output))
+    (0, ['cache_dir', 'data_dir', 'datasets'])
+"""
 
 from __future__ import annotations
 

@@ -3,6 +3,18 @@
 Sub-commands come from installed members through the entry-point group ``rl.commands``;
 ``reproduce`` and ``data`` are built in. User mistakes print ``error: <sentence>`` on
 stderr and exit with code 2, without a traceback.
+
+Example:
+    >>> from click.testing import CliRunner
+    >>> CliRunner().invoke(cli, ["--version"]).output  # doctest: +ELLIPSIS
+    'rl, version ...'
+    >>> "reproduce" in CliRunner().invoke(cli, ["--help"]).output
+    True
+    >>> try:  # a user mistake: "error: ..." on stderr, exit code 2
+    ...     main(["no-such-command"])
+    ... except SystemExit as stop:
+    ...     print("exit", stop.code)
+    exit 2
 """
 
 from __future__ import annotations
@@ -82,7 +94,16 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; return (and exit with) its status code."""
+    """Run the CLI; return (and exit with) its status code.
+
+    Args:
+        argv: the arguments after ``rl`` (``None``: ``sys.argv[1:]``).
+
+    Raises:
+        SystemExit: always, except for a command that succeeded (then 0 is returned): 2 for a
+            user mistake (printed as ``error: <sentence>``), 130 when interrupted, else the
+            command's own exit code.
+    """
     try:
         status = cli.main(args=argv, prog_name="rl", standalone_mode=False)
     except RLError as err:

@@ -75,7 +75,22 @@ VOCABULARY: dict[str, str] = {
 
 
 class VocabOption(click.Option):
-    """A click option of the shared vocabulary (made only by this module's factories)."""
+    """A click option of the shared vocabulary (made only by this module's factories).
+
+    Args:
+        *args, **kwargs: those of :class:`click.Option`.
+
+    Example:
+        >>> import click
+        >>> from click.testing import CliRunner
+        >>> @click.command()
+        ... @seed_option
+        ... @click.option("--name")
+        ... def cmd(seed, name):
+        ...     pass
+        >>> [(p.name, isinstance(p, VocabOption)) for p in cmd.params]
+        [('seed', True), ('name', False)]
+    """
 
 
 def _option(*decls: str, **kwargs: Any) -> Callable[[F], F]:
@@ -122,7 +137,23 @@ def _check_out(ctx: click.Context, param: click.Parameter, value: Path | None) -
 def data_option(
     *, required: bool = True, default: str | None = None, help: str | None = None
 ) -> Callable[[F], F]:
-    """``--data``: a file, a folder or a registered ``name[:split]``."""
+    """``--data``: a file, a folder or a registered ``name[:split]``.
+
+    Args:
+        required: the option must be given (ignored when there is a ``default``).
+        default: the value when the option is not given.
+        help: the help text, the vocabulary's own by default.
+
+    Example:
+        >>> import click
+        >>> from click.testing import CliRunner
+        >>> @click.command()
+        ... @data_option(default="stsb:test")
+        ... def cmd(data):
+        ...     click.echo(data)
+        >>> CliRunner().invoke(cmd, []).output, CliRunner().invoke(cmd, ["--data", "sick"]).output
+        ('stsb:test\\n', 'sick\\n')
+    """
     return _option(
         "--data",
         required=required and default is None,
@@ -133,7 +164,22 @@ def data_option(
 
 
 def model_option(*, default: str | None = "minilm", help: str | None = None) -> Callable[[F], F]:
-    """``--model``: a short name, a local folder or a hub id (``org/name[@rev]``)."""
+    """``--model``: a short name, a local folder or a hub id (``org/name[@rev]``).
+
+    Args:
+        default: the value when the option is not given; ``None`` makes it required.
+        help: the help text, the vocabulary's own by default.
+
+    Example:
+        >>> import click
+        >>> from click.testing import CliRunner
+        >>> @click.command()
+        ... @model_option()
+        ... def cmd(model):
+        ...     click.echo(model)
+        >>> CliRunner().invoke(cmd, []).output
+        'minilm\\n'
+    """
     return _option(
         "--model",
         default=default,
@@ -146,7 +192,32 @@ def model_option(*, default: str | None = "minilm", help: str | None = None) -> 
 def out_option(
     *, required: bool = True, default: Path | str | None = None, help: str | None = None
 ) -> Callable[[F], F]:
-    """``--out``: the output folder, checked writable before any work starts."""
+    """``--out``: the output folder, checked writable before any work starts.
+
+    The value is a :class:`~pathlib.Path`; a path that exists and is not a folder, or whose
+    nearest existing parent is not a writable folder, is a usage error (exit code 2).
+
+    Args:
+        required: the option must be given (ignored when there is a ``default``).
+        default: the folder when the option is not given.
+        help: the help text, the vocabulary's own by default.
+
+    Example:
+        >>> import click, tempfile
+        >>> from pathlib import Path
+        >>> from click.testing import CliRunner
+        >>> @click.command()
+        ... @out_option()
+        ... def cmd(out):
+        ...     click.echo(out.name)
+        >>> root = Path(tempfile.mkdtemp())
+        >>> CliRunner().invoke(cmd, ["--out", str(root / "run" / "a")]).output
+        'a\\n'
+        >>> (root / "file").write_text("x")
+        1
+        >>> CliRunner().invoke(cmd, ["--out", str(root / "file")]).exit_code
+        2
+    """
     return _option(
         "--out",
         type=click.Path(file_okay=False, dir_okay=True, path_type=Path),
@@ -159,7 +230,22 @@ def out_option(
 
 
 def steps_option(*, default: int, help: str | None = None) -> Callable[[F], F]:
-    """``--steps``: training steps, at least 1."""
+    """``--steps``: training steps, at least 1.
+
+    Args:
+        default: the number of steps when the option is not given.
+        help: the help text, the vocabulary's own by default.
+
+    Example:
+        >>> import click
+        >>> from click.testing import CliRunner
+        >>> @click.command()
+        ... @steps_option(default=100)
+        ... def cmd(steps):
+        ...     click.echo(steps)
+        >>> CliRunner().invoke(cmd, []).output, CliRunner().invoke(cmd, ["--steps", "0"]).exit_code
+        ('100\\n', 2)
+    """
     return _option(
         "--steps",
         type=click.IntRange(min=1),
@@ -170,7 +256,24 @@ def steps_option(*, default: int, help: str | None = None) -> Callable[[F], F]:
 
 
 def lr_option(*, default: float | None, help: str | None = None) -> Callable[[F], F]:
-    """``--lr``: the learning rate, a finite positive number (``None``: the command picks one)."""
+    """``--lr``: the learning rate, a finite positive number (``None``: the command picks one).
+
+    Args:
+        default: the learning rate when the option is not given, or ``None``.
+        help: the help text, the vocabulary's own by default.
+
+    Example:
+        >>> import click
+        >>> from click.testing import CliRunner
+        >>> @click.command()
+        ... @lr_option(default=None)
+        ... def cmd(lr):
+        ...     click.echo(repr(lr))
+        >>> CliRunner().invoke(cmd, []).output, CliRunner().invoke(cmd, ["--lr", "0.5"]).output
+        ('None\\n', '0.5\\n')
+        >>> [CliRunner().invoke(cmd, ["--lr", v]).exit_code for v in ("nan", "0", "-1")]
+        [2, 2, 2]
+    """
     return _option(
         "--lr",
         type=FiniteFloat(above=0.0),
@@ -181,7 +284,22 @@ def lr_option(*, default: float | None, help: str | None = None) -> Callable[[F]
 
 
 def batch_size_option(*, default: int, help: str | None = None) -> Callable[[F], F]:
-    """``--batch-size``: at least 1."""
+    """``--batch-size``: at least 1.
+
+    Args:
+        default: the batch size when the option is not given.
+        help: the help text, the vocabulary's own by default.
+
+    Example:
+        >>> import click
+        >>> from click.testing import CliRunner
+        >>> @click.command()
+        ... @batch_size_option(default=32)
+        ... def cmd(batch_size):
+        ...     click.echo(batch_size)
+        >>> CliRunner().invoke(cmd, ["--batch-size", "8"]).output
+        '8\\n'
+    """
     return _option(
         "--batch-size",
         type=click.IntRange(min=1),
@@ -200,7 +318,26 @@ def _check_device(ctx: click.Context, param: click.Parameter, value: str) -> str
 
 
 def device_option(*, default: str = "auto", help: str | None = None) -> Callable[[F], F]:
-    """``--device``: ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``."""
+    """``--device``: ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``.
+
+    The value is stripped and lower-cased; anything else is a usage error (exit code 2).
+
+    Args:
+        default: the device when the option is not given.
+        help: the help text, the vocabulary's own by default.
+
+    Example:
+        >>> import click
+        >>> from click.testing import CliRunner
+        >>> @click.command()
+        ... @device_option()
+        ... def cmd(device):
+        ...     click.echo(device)
+        >>> CliRunner().invoke(cmd, ["--device", " CUDA:1"]).output
+        'cuda:1\\n'
+        >>> CliRunner().invoke(cmd, ["--device", "tpu"]).exit_code
+        2
+    """
     return _option(
         "--device",
         default=default,
@@ -211,7 +348,21 @@ def device_option(*, default: str = "auto", help: str | None = None) -> Callable
 
 
 def resume_option(func: F) -> F:
-    """``--resume/--no-resume`` (parameter ``resume``): resume when OUT holds a checkpoint."""
+    """``--resume/--no-resume`` (parameter ``resume``): resume when OUT holds a checkpoint.
+
+    Args:
+        func: the command function, which gets a ``resume`` parameter (default ``True``).
+
+    Example:
+        >>> import click
+        >>> from click.testing import CliRunner
+        >>> @click.command()
+        ... @resume_option
+        ... def cmd(resume):
+        ...     click.echo(resume)
+        >>> CliRunner().invoke(cmd, []).output, CliRunner().invoke(cmd, ["--no-resume"]).output
+        ('True\\n', 'False\\n')
+    """
     return _option(
         "--resume/--no-resume",
         default=True,
@@ -221,7 +372,23 @@ def resume_option(func: F) -> F:
 
 
 def seed_option(func: F) -> F:
-    """``--seed N`` (default 0); seeds Python, NumPy and torch before the command runs."""
+    """``--seed N`` (default 0); seeds Python, NumPy and torch before the command runs.
+
+    Args:
+        func: the command function, which gets a ``seed`` parameter.
+
+    Example:
+        >>> import click
+        >>> from click.testing import CliRunner
+        >>> import random
+        >>> @click.command()
+        ... @seed_option
+        ... def cmd(seed):
+        ...     click.echo(random.random())
+        >>> first = CliRunner().invoke(cmd, ["--seed", "3"]).output
+        >>> first == CliRunner().invoke(cmd, ["--seed", "3"]).output
+        True
+    """
 
     def callback(ctx: click.Context, param: click.Parameter, value: int) -> int:
         seed_everything(value)
@@ -233,7 +400,11 @@ def seed_option(func: F) -> F:
 
 
 def json_option(func: F) -> F:
-    """``--json`` (parameter ``as_json``): print one JSON object on stdout and nothing else there."""
+    """``--json`` (parameter ``as_json``): print one JSON object on stdout and nothing else there.
+
+    Args:
+        func: the command function, which gets an ``as_json`` flag (default ``False``).
+    """
     return _option(
         "--json",
         "as_json",

@@ -70,6 +70,29 @@ def reproduce(
 
     Each writes OUT/NAME/result.json, OUT/NAME/report.md and PNG plots; OUT/REPORT.md
     gets one row per reproduction.
+    \f
+
+    Args:
+        names: the reproductions to run (all whose data is present when empty).
+        list_only: ``--list``: list the installed reproductions and their data, run nothing.
+        size: ``"smoke"``, ``"quick"`` or ``"full"``.
+        update_results: ``--update-results`` (with ``--full`` only).
+        out: the output folder.
+        seed: the random seed of every run.
+        as_json: print one JSON object on stdout instead of a table.
+
+    Raises:
+        UnknownName: a NAME that no installed member registers.
+        BadInput: ``--update-results`` without ``--full``, a reproduction whose package failed
+            to import, or one whose dataset no member provides.
+
+    Example:
+        >>> from click.testing import CliRunner
+        >>> result = CliRunner().invoke(reproduce, ["--update-results"])
+        >>> result.exit_code, str(result.exception)
+        (1, '--update-results records full runs only; add --full')
+        >>> type(CliRunner().invoke(reproduce, ["no-such-paper"]).exception).__name__
+        'UnknownName'
     """
     if update_results and size != "full":
         raise BadInput("--update-results records full runs only; add --full")
