@@ -30,7 +30,27 @@ __all__ = ["ModalityEncoder", "check_inputs"]
 
 
 def check_inputs(inputs: Mapping[str, Tensor], channels: Mapping[str, int]) -> None:
-    """Raise a clear error for unknown modalities, wrong channels or mismatched shapes."""
+    """Raise a clear error for unknown modalities, wrong channels or mismatched shapes.
+
+    Args:
+        inputs: modality -> input batch, non-empty.
+        channels: modality -> channels the model expects.
+
+    Raises:
+        BadInput: no inputs, or a modality the model does not know.
+        ShapeMismatch: a tensor that is not ``(B, C_m, H, W)``, or modalities that differ in
+            batch or image size.
+
+    Shapes:
+        inputs ``{m: (B, C_m, H, W)}``, all with the same ``B``, ``H`` and ``W``.
+
+    Example:
+        >>> check_inputs({"rgb": torch.zeros(2, 3, 8, 8)}, {"rgb": 3, "depth": 1})
+        >>> check_inputs({"depth": torch.zeros(2, 3, 8, 8)}, {"rgb": 3, "depth": 1})
+        Traceback (most recent call last):
+        ...
+        rl_shared.errors.ShapeMismatch: modality 'depth' must be (B, 1, H, W), got (2, 3, 8, 8)
+    """
     if not inputs:
         raise BadInput("at least one modality must be given")
     shape = None

@@ -118,6 +118,18 @@ def evaluate_frames(
         size: shorter side of the model's input.
         num_workers: DataLoader workers reading frames.
         progress: wraps the frame loop, e.g. ``rl_shared.cli.progress(as_json)``.
+
+    Shapes:
+        dataset items: inputs ``{m: (C_m, H, W)}``, label ``(H, W)``; frames may differ in size.
+
+    Example:
+        >>> from rl_vision.any2seg.config import TrainConfig, build_model
+        >>> cfg = TrainConfig(kind="early", modalities=("rgb",), channels={"rgb": 3},
+        ...                   classes=("a", "b"), num_scenes=8, depth=3)
+        >>> frames = [({"rgb": torch.rand(3, 20, 30)}, torch.randint(0, 2, (20, 30)))] * 2
+        >>> result = evaluate_frames(build_model(cfg), frames, ("rgb",), cfg.classes, size=32)
+        >>> result["frames"], sorted(result["per_class_iou"]), 0 <= result["miou"] <= 1
+        (2, ['a', 'b'], True)
     """
     model.eval()
     device = _device_of(model)

@@ -83,6 +83,13 @@ class ModalityAgnosticFusion(nn.Module):
 class MeanFusion(nn.Module):
     """Average of the present modalities' features (the "without MFF" ablation).
 
+    Args:
+        channels: ignored (it keeps the constructor interchangeable with
+            :class:`ModalityAgnosticFusion`).
+
+    Shapes:
+        list of ``M`` tensors ``(B, C, H, W)`` -> ``(B, C, H, W)``.
+
     Example:
         >>> import torch
         >>> MeanFusion()([torch.ones(1, 2, 1, 1), torch.zeros(1, 2, 1, 1)]).flatten().tolist()

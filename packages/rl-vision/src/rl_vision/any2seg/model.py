@@ -40,7 +40,23 @@ _DECODER = (128, 64, 32, 16, 16)
 
 @dataclass
 class SegOutput:
-    """Logits ``(B, K, H, W)`` and per-modality embeddings ``{m: (B, D, h, w)}``."""
+    """Logits ``(B, K, H, W)`` and per-modality embeddings ``{m: (B, D, h, w)}``.
+
+    Attributes:
+        logits: class scores at the input resolution.
+        embeddings: LSCD embeddings of each present modality (empty when the model is
+            called with ``embeddings=False``).
+
+    Shapes:
+        logits ``(B, K, H, W)``; embeddings ``{m: (B, D, h, w)}``.
+
+    Example:
+        >>> import torch
+        >>> model = Any2Seg(3, {"rgb": 3}, encoder_name="resnet18", depth=3, embed_dim=4).eval()
+        >>> out = model({"rgb": torch.zeros(1, 3, 32, 32)}, embeddings=False)
+        >>> type(out).__name__, tuple(out.logits.shape), out.embeddings
+        ('SegOutput', (1, 3, 32, 32), {})
+    """
 
     logits: Tensor
     embeddings: dict[str, Tensor]
