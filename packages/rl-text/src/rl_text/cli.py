@@ -70,6 +70,13 @@ class LazyPaperGroup(click.Group):
 
     ``list_commands`` and ``--help`` read :data:`PAPERS`; ``get_command`` imports the module
     and renames its ``group`` to the table's name.
+
+    Example:
+        >>> ctx = click.Context(group)
+        >>> group.list_commands(ctx)[:3], "eval-sts" in group.list_commands(ctx)
+        (['2dmse', 'binary-pv', 'codiemb'], True)
+        >>> group.get_command(ctx, "lowrank-attention").name, group.get_command(ctx, "nosuch")
+        ('lowrank-attention', None)
     """
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -22,6 +22,13 @@ def leave_process_group() -> None:
 
     Left to interpreter exit, gloo's worker threads can be destroyed while joinable and
     abort the process (``terminate called without an active exception``).
+    Outside ``torchrun`` (or before ``torch`` is imported) it does nothing.
+
+    Example:
+        >>> leave_process_group()  # no process group here: a no-op
+        >>> import torch.distributed as dist
+        >>> dist.is_available() and dist.is_initialized()
+        False
     """
     if "torch" not in sys.modules:
         return

@@ -37,6 +37,11 @@ __all__ = ["evaluate_sts", "evaluate_sts_grid", "subsample"]
 def subsample(pairs: StsPairs, n: int | None, seed: int) -> StsPairs:
     """``n`` pairs drawn at random (seeded, in their original order); all when ``n`` is ``None``.
 
+    Args:
+        pairs: sentence pairs with gold scores.
+        n: pairs kept (``None``, or ``n >= len(pairs)``: ``pairs`` itself).
+        seed: seeds the draw.
+
     Example:
         >>> pairs = StsPairs(["a", "b", "c"], ["A", "B", "C"], [1.0, 2.0, 3.0])
         >>> len(subsample(pairs, 2, seed=0)), len(subsample(pairs, None, seed=0))
@@ -78,6 +83,19 @@ def evaluate_sts_grid(
 
     Returns:
         ``{(layer, dim): {"spearman": ..., "pearson": ...}}``.
+
+    References:
+        Li et al., "2D Matryoshka Sentence Embeddings", arXiv:2402.14776 (layer × dim evaluation).
+
+    Example:
+        >>> from rl_shared.models import load_sentence_transformer
+        >>> model = load_sentence_transformer("minilm")
+        >>> pairs = StsPairs(["A man plays a guitar.", "A cat sleeps.", "A dog runs."],
+        ...                  ["A man is playing guitar.", "Stocks fell.", "A dog is running."],
+        ...                  [4.8, 0.2, 4.5])
+        >>> grid = evaluate_sts_grid(model, pairs, layers=[3, 6], dims=[64, 384])
+        >>> sorted(grid), sorted(grid[(6, 384)])
+        ([(3, 64), (3, 384), (6, 64), (6, 384)], ['pearson', 'spearman'])
     """
     st = unwrap_model(model)
     full_dim = embedding_dim(st)

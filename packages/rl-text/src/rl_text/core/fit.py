@@ -38,14 +38,30 @@ __all__ = [
 
 
 def is_main_process() -> bool:
-    """True outside ``torch.distributed`` and on rank 0 inside it."""
+    """True outside ``torch.distributed`` and on rank 0 inside it.
+
+    Example:
+        >>> is_main_process()  # no process group here
+        True
+    """
     import torch.distributed as dist
 
     return not (dist.is_available() and dist.is_initialized()) or dist.get_rank() == 0
 
 
 def sequential_batch_sampler(dataset: Any, batch_size: int, drop_last: bool, **kwargs: Any) -> Any:
-    """Batches in dataset order (a ``batch_sampler`` for the trainer arguments)."""
+    """Batches in dataset order (a ``batch_sampler`` for the trainer arguments).
+
+    Args:
+        dataset: the training dataset (only its length is used).
+        batch_size: examples per batch.
+        drop_last: drop a last, smaller batch.
+        **kwargs: what the trainer passes besides (label columns, generator, seed); ignored.
+
+    Example:
+        >>> list(sequential_batch_sampler(list(range(5)), batch_size=2, drop_last=False))
+        [[0, 1], [2, 3], [4]]
+    """
     from sentence_transformers import DefaultBatchSampler
     from torch.utils.data import SequentialSampler
 
@@ -55,7 +71,21 @@ def sequential_batch_sampler(dataset: Any, batch_size: int, drop_last: bool, **k
 
 
 def last_checkpoint(out: str | Path) -> Path | None:
-    """The newest ``OUT/checkpoints/checkpoint-N`` folder, or ``None``."""
+    """The newest ``OUT/checkpoints/checkpoint-N`` folder, or ``None``.
+
+    Args:
+        out: the output folder given to :func:`fit`.
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> out = pathlib.Path(tempfile.mkdtemp())
+        >>> last_checkpoint(out) is None
+        True
+        >>> for n in (5, 10):
+        ...     (out / "checkpoints" / f"checkpoint-{n}").mkdir(parents=True)
+        >>> last_checkpoint(out).name
+        'checkpoint-10'
+    """
     from transformers.trainer_utils import get_last_checkpoint
 
     folder = Path(out) / "checkpoints"
@@ -68,6 +98,13 @@ def save_atomically(save: Callable[[str], Any], final: str | Path) -> Path:
 
     The swap is :func:`rl_shared.io.atomic_dir`: readers see the old model or the new one,
     never a partial one and never neither.
+
+    Args:
+        save: writes the model into the folder it is given (e.g. ``SentenceTransformer.save``).
+        final: where the finished folder goes (an existing one is replaced).
+
+    Returns:
+        ``final``.
 
     Example:
         >>> import pathlib, tempfile
@@ -92,6 +129,18 @@ class ExtraStateCallback:
 
     Args:
         modules: name -> module; each is saved as ``<name>.safetensors`` in the checkpoint.
+
+    Example:
+        >>> import tempfile
+        >>> from types import SimpleNamespace
+        >>> head = nn.Linear(2, 1)
+        >>> out = tempfile.mkdtemp()
+        >>> callback = ExtraStateCallback({"head": head})
+        >>> _ = callback.on_save(SimpleNamespace(output_dir=out), SimpleNamespace(global_step=3), None)
+        >>> fresh = nn.Linear(2, 1)
+        >>> ExtraStateCallback.restore({"head": fresh}, Path(out) / "checkpoint-3")
+        >>> torch.equal(fresh.weight, head.weight)
+        True
     """
 
     def __new__(cls, modules: Mapping[str, nn.Module]):

@@ -46,6 +46,22 @@ def unwrap_model(model: nn.Module) -> Any:
     """The ``SentenceTransformer`` inside DDP (``.module``) or ``torch.compile`` (``._orig_mod``).
 
     Typed ``Any``: the result is a duck-typed host object (anything with ``tokenize``).
+
+    Args:
+        model: a ``SentenceTransformer``, possibly wrapped (any depth) by DDP or ``torch.compile``.
+
+    Raises:
+        BadInput: no object with ``tokenize`` is found inside ``model``.
+
+    Example:
+        >>> from rl_shared.models import load_sentence_transformer
+        >>> model = load_sentence_transformer("minilm")
+        >>> class Wrapper(nn.Module):
+        ...     def __init__(self, module):
+        ...         super().__init__()
+        ...         self.module = module
+        >>> unwrap_model(Wrapper(model)) is model
+        True
     """
     current: Any = model
     while not hasattr(current, "tokenize"):
@@ -67,20 +83,52 @@ def _auto_model(model: nn.Module) -> Any:
 
 
 def embedding_dim(model: nn.Module) -> int:
-    """Output size of a sentence-transformers model (across sentence-transformers 5 and 6)."""
+    """Output size of a sentence-transformers model (across sentence-transformers 5 and 6).
+
+    Args:
+        model: a ``SentenceTransformer`` (or a DDP / compiled wrapper of one).
+
+    Example:
+        >>> from rl_shared.models import load_sentence_transformer
+        >>> embedding_dim(load_sentence_transformer("minilm"))
+        384
+    """
     st = unwrap_model(model)
     getter = getattr(st, "get_embedding_dimension", None) or st.get_sentence_embedding_dimension
     return int(getter())
 
 
 def tokenize(model: nn.Module, texts: list[str]) -> dict[str, Any]:
-    """Tokenize with ``preprocess`` (sentence-transformers 6) or ``tokenize`` (5)."""
+    """Tokenize with ``preprocess`` (sentence-transformers 6) or ``tokenize`` (5).
+
+    Args:
+        model: a ``SentenceTransformer`` (or a DDP / compiled wrapper of one).
+        texts: the texts of one batch.
+
+    Shapes:
+        ``input_ids`` and ``attention_mask`` are ``(len(texts), tokens)``, padded to the longest.
+
+    Example:
+        >>> from rl_shared.models import load_sentence_transformer
+        >>> features = tokenize(load_sentence_transformer("minilm"), ["a cat", "a dog sat"])
+        >>> features["input_ids"].shape[0], features["input_ids"].shape == features["attention_mask"].shape
+        (2, True)
+    """
     st = unwrap_model(model)
     return (getattr(st, "preprocess", None) or st.tokenize)(texts)
 
 
 def num_layers(model: nn.Module) -> int:
-    """Number of transformer layers of a sentence-transformers model."""
+    """Number of transformer layers of a sentence-transformers model.
+
+    Args:
+        model: a ``SentenceTransformer`` whose first module is a Hugging Face transformer.
+
+    Example:
+        >>> from rl_shared.models import load_sentence_transformer
+        >>> num_layers(load_sentence_transformer("minilm"))
+        6
+    """
     return int(_auto_model(model).config.num_hidden_layers)
 
 
@@ -99,6 +147,20 @@ def transformer_hidden_states(model: nn.Module, features: dict[str, Tensor]) -> 
     """Run the model's transformer once; the features gain ``all_layer_embeddings``.
 
     ``all_layer_embeddings[0]`` is the embedding layer, ``[L]`` the output of layer ``L``.
+
+    Args:
+        model: a ``SentenceTransformer`` whose first module is a Hugging Face transformer.
+        features: the tokenized batch (:func:`tokenize`), on the model's device.
+
+    Shapes:
+        ``all_layer_embeddings``: ``num_layers + 1`` tensors ``(batch, tokens, hidden)``.
+
+    Example:
+        >>> from rl_shared.models import load_sentence_transformer
+        >>> model = load_sentence_transformer("minilm")
+        >>> out = transformer_hidden_states(model, tokenize(model, ["a cat", "a dog"]))
+        >>> len(out["all_layer_embeddings"]), out["all_layer_embeddings"][6].shape[-1]
+        (7, 384)
     """
     st = unwrap_model(model)
     with _hidden_states_on(st):
@@ -118,6 +180,13 @@ def layer_embeddings(model: nn.Module, transformer_out: dict[str, Any], layer: i
 
     Shapes:
         returns ``(batch, embedding_dim)``.
+
+    Example:
+        >>> from rl_shared.models import load_sentence_transformer
+        >>> model = load_sentence_transformer("minilm")
+        >>> out = transformer_hidden_states(model, tokenize(model, ["a cat", "a dog"]))
+        >>> layer_embeddings(model, out, 2).shape
+        torch.Size([2, 384])
     """
     hidden = transformer_out["all_layer_embeddings"]
     if not 1 <= layer < len(hidden):
@@ -183,6 +252,23 @@ def truncate_layers(model: nn.Module, layers: int) -> nn.Module:
     """A deep copy of a sentence-transformers model whose encoder keeps its first ``layers`` layers.
 
     Works for BERT-like encoders (``encoder.layer`` as an ``nn.ModuleList``).
+
+    Args:
+        model: a ``SentenceTransformer`` (left unchanged).
+        layers: encoder layers kept (1 … number of layers).
+
+    Raises:
+        BadInput: the encoder is not BERT-like, or ``layers`` is out of range.
+
+    Example:
+        >>> from rl_shared.models import load_sentence_transformer
+        >>> model = load_sentence_transformer("minilm")
+        >>> cut = truncate_layers(model, 2)
+        >>> num_layers(cut), num_layers(model)
+        (2, 6)
+        >>> torch.allclose(torch.as_tensor(cut.encode(["a cat"])),
+        ...                encode_layers(model, ["a cat"], [2])[2], atol=1e-5)
+        True
     """
     st = copy.deepcopy(unwrap_model(model))
     auto = _auto_model(st)

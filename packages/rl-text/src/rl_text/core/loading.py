@@ -36,6 +36,16 @@ def load_with_classes(
 
     Each module listed in ``modules.json`` is loaded with ``classes[type].load`` if its type is
     in ``classes``, else only if it belongs to ``sentence_transformers`` (no remote code).
+
+    Args:
+        path: the folder ``SentenceTransformer.save`` wrote.
+        classes: ``modules.json`` type string (``"rl_text.moe.model.MoETransformer"``) -> the
+            class that loads it.
+        device: where the model is put (``None``: sentence-transformers' default).
+
+    Raises:
+        BadInput: ``path`` has no ``modules.json``.
+        MalformedFile: a module type is neither in ``classes`` nor sentence-transformers'.
     """
     from sentence_transformers import SentenceTransformer
     from sentence_transformers.util import import_from_string

@@ -57,7 +57,18 @@ def _check(states: Sequence[StateDict]) -> None:
 
 
 def uniform_soup(states: Sequence[StateDict]) -> dict[str, Tensor]:
-    """The element-wise mean of the floating-point tensors (others from the first model)."""
+    """The element-wise mean of the floating-point tensors (others from the first model).
+
+    Args:
+        states: state dicts of one architecture (same names and shapes).
+
+    Raises:
+        BadInput: ``states`` is empty.
+        ShapeMismatch: the state dicts differ in names or shapes.
+
+    References:
+        Wortsman et al., "Model soups", ICML 2022, arXiv:2203.05482 (the uniform soup).
+    """
     _check(states)
     out = {}
     for key, first in states[0].items():
@@ -127,6 +138,19 @@ def merge_models(
         method: ``"soup"`` (uniform mean) or ``"delta"`` (:func:`delta_fusion`, needs ``base``).
         base: the common starting model for ``"delta"``.
         power, granularity: as :func:`delta_fusion`.
+
+    Returns:
+        a deep copy of the first model (or the first folder loaded) with the merged weights.
+
+    References:
+        Wortsman et al., "Model soups", arXiv:2203.05482; Zhang et al., "CoDiEmb",
+        arXiv:2508.11442 (delta-guided fusion).
+
+    Example:
+        >>> a, b = torch.nn.Linear(2, 1), torch.nn.Linear(2, 1)
+        >>> merged = merge_models([a, b])
+        >>> torch.allclose(merged.weight, (a.weight + b.weight) / 2), merged is a
+        (True, False)
     """
     from rl_shared.models import load_sentence_transformer
 
