@@ -71,6 +71,10 @@ class PixelConfig:
 def masked_mean(hidden: Tensor, mask: Tensor) -> Tensor:
     """Mean of ``hidden`` over the positions where ``mask`` is 1.
 
+    Args:
+        hidden: patch (or token) states.
+        mask: 1 for positions to average, 0 for padding (any dtype; rows of zeros give 0).
+
     Shapes:
         hidden ``(B, P, D)``, mask ``(B, P)`` → ``(B, D)``.
 

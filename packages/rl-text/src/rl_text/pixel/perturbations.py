@@ -39,7 +39,16 @@ _ROWS = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")
 
 
 def keyboard_neighbours() -> dict[str, str]:
-    """Keys adjacent to each key on a QWERTY keyboard (same row ±1, rows above/below)."""
+    """Keys adjacent to each key on a QWERTY keyboard (same row ±1, rows above/below).
+
+    Returns:
+        each digit and lower-case letter → its neighbours, sorted, as one string.
+
+    Example:
+        >>> near = keyboard_neighbours()
+        >>> near["s"], near["q"], len(near)
+        ('acdeqwxz', '12asw', 36)
+    """
     pos = {c: (r, i) for r, row in enumerate(_ROWS) for i, c in enumerate(row)}
     out: dict[str, str] = {}
     for c, (r, i) in pos.items():
@@ -68,7 +77,19 @@ def _word_spans(text: str, min_len: int = 2) -> list[tuple[int, int]]:
 
 
 def typo_swap(text: str, rng: random.Random) -> str:
-    """Swap two adjacent letters inside one word (``"cat"`` → ``"act"``)."""
+    """Swap two adjacent letters inside one word (``"cat"`` → ``"act"``).
+
+    Args:
+        text: the sentence to perturb.
+        rng: the random generator that picks the place (seed it for a reproducible typo).
+
+    Returns:
+        the text with one swap, or unchanged when no word has two or more characters.
+
+    Example:
+        >>> typo_swap("the cat sat", random.Random(0)), typo_swap("a b", random.Random(0))
+        ('the cta sat', 'a b')
+    """
     spans = _word_spans(text, 2)
     if not spans:
         return text
@@ -78,7 +99,16 @@ def typo_swap(text: str, rng: random.Random) -> str:
 
 
 def typo_drop(text: str, rng: random.Random) -> str:
-    """Delete one character of a word of two or more characters."""
+    """Delete one character of a word of two or more characters.
+
+    Args:
+        text: the sentence to perturb.
+        rng: the random generator that picks the place (seed it for a reproducible typo).
+
+    Example:
+        >>> typo_drop("the cat sat", random.Random(0))
+        'the ct sat'
+    """
     spans = _word_spans(text, 2)
     if not spans:
         return text
@@ -88,7 +118,16 @@ def typo_drop(text: str, rng: random.Random) -> str:
 
 
 def typo_keyboard(text: str, rng: random.Random) -> str:
-    """Replace one letter by a neighbouring key on a QWERTY keyboard (case kept)."""
+    """Replace one letter by a neighbouring key on a QWERTY keyboard (case kept).
+
+    Args:
+        text: the sentence to perturb.
+        rng: the random generator that picks the place (seed it for a reproducible typo).
+
+    Example:
+        >>> typo_keyboard("Cat", random.Random(0)), typo_keyboard("Cat", random.Random(1))
+        ('Cxt', 'Xat')
+    """
     places = [i for i, c in enumerate(text) if c.lower() in _NEAR]
     if not places:
         return text
@@ -99,14 +138,31 @@ def typo_keyboard(text: str, rng: random.Random) -> str:
 
 
 def shuffle_words(text: str, rng: random.Random) -> str:
-    """Random word order: the same multiset of whitespace-separated words, shuffled."""
+    """Random word order: the same multiset of whitespace-separated words, shuffled.
+
+    Args:
+        text: the sentence (runs of whitespace become single spaces).
+        rng: the random generator of the permutation.
+    """
     words = text.split()
     rng.shuffle(words)
     return " ".join(words)
 
 
 def conditional_shuffle(text: str, rng: random.Random) -> str:
-    """Shuffle the inner words, keeping the first and the last word in place."""
+    """Shuffle the inner words, keeping the first and the last word in place.
+
+    Args:
+        text: the sentence; with three words or fewer it is returned unchanged (whitespace
+            normalised).
+        rng: the random generator of the permutation.
+
+    Example:
+        >>> conditional_shuffle("the cat sat on the mat", random.Random(0))
+        'the on cat sat the mat'
+        >>> conditional_shuffle("a  b c", random.Random(0))
+        'a b c'
+    """
     words = text.split()
     if len(words) <= 3:
         return " ".join(words)

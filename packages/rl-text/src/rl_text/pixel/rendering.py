@@ -37,7 +37,16 @@ __all__ = ["TextRenderer", "default_fonts"]
 
 @functools.lru_cache(maxsize=1)
 def default_fonts() -> tuple[str, ...]:
-    """Paths of the font chain: DejaVu Sans, then IPAexGothic (Japanese, most Chinese)."""
+    """Paths of the font chain: DejaVu Sans, then IPAexGothic (Japanese, most Chinese).
+
+    IPAexGothic comes from the ``matplotlib-fontja`` package and is left out when its file is
+    missing.
+
+    Example:
+        >>> from pathlib import Path
+        >>> [Path(f).name for f in default_fonts()]
+        ['DejaVuSans.ttf', 'ipaexg.ttf']
+    """
     from matplotlib import font_manager
 
     fonts: list[str] = [font_manager.findfont("DejaVu Sans", fallback_to_default=True)]

@@ -54,7 +54,19 @@ def _picture(ctx: RunContext) -> None:
 
 
 def run(ctx: RunContext) -> Result:
-    """Train the stages and ablations, evaluate on STS-B test in 11 languages."""
+    """Train the stages and ablations, evaluate on STS-B test in 11 languages.
+
+    Args:
+        ctx: the harness's run context (output folder, size, seed, progress).
+
+    Example:
+        The harness calls it with a :class:`~rl_shared.reproduce.RunContext`; even the smoke
+        size needs the STS-B and SICK data and trains a pixel encoder, so only its
+        registration is shown here:
+
+        >>> REPRODUCTION.run is run, REPRODUCTION.datasets, REPRODUCTION.folder
+        (True, ('stsb', 'sick'), 'rl_text.pixel')
+    """
     from rl_shared.runtime import threads
 
     with threads(1):  # measured 5x faster than 2 threads on the shared, loaded 2-core box

@@ -224,6 +224,32 @@ def iterative_multilingual(
     Each round trains on ``anchor_lang`` pairs and then on the pooled pairs of the other
     languages; ``evaluate`` runs after every half-round, so the returned list (one dict
     per phase, with key ``"phase"`` as index) shows the "leapfrogging" of languages.
+
+    Args:
+        encoder: the model, trained in place.
+        pairs_by_lang: ``(anchor, positive)`` sentence pairs of each language.
+        evaluate: scores the encoder after each phase (e.g. STS Spearman per language).
+        rounds: how many English-then-multilingual rounds.
+        anchor_lang: the language trained first in each round.
+        steps, batch_size, lr: optimisation of each phase (:func:`train_pairs`).
+        seed: base seed (each phase gets its own).
+        show_progress: a progress bar on stderr.
+
+    Returns:
+        one dict per phase: ``"phase"``, ``"trained_on"`` (``anchor_lang`` or ``"multi"``)
+        and the scores of ``evaluate``.
+
+    Raises:
+        BadInput: ``pairs_by_lang`` has no ``anchor_lang`` pairs.
+
+    Example:
+        >>> enc = PixelEncoder(PixelConfig(max_patches=8, hidden_size=32, layers=1, heads=2))
+        >>> pairs = {"en": [("a cat", "a cat sits"), ("a dog", "the dog")],
+        ...          "de": [("eine Katze", "die Katze"), ("ein Hund", "der Hund")]}
+        >>> history = iterative_multilingual(
+        ...     enc, pairs, lambda e: {"dim": float(e.dim)}, rounds=1, steps=1, batch_size=2)
+        >>> [(h["phase"], h["trained_on"], h["dim"]) for h in history]
+        [(0.0, 'en', 32.0), (1.0, 'multi', 32.0)]
     """
     if anchor_lang not in pairs_by_lang:
         raise BadInput(f"pairs_by_lang has no {anchor_lang!r} pairs")
