@@ -58,8 +58,28 @@ def semantic_distribution(
 ) -> Tensor:
     """Text-guided class distribution at each position.
 
+    ``softmax(cos(E, T) / temperature)`` over the classes, after average-pooling the
+    embedding to at most ``grid x grid`` positions.
+
+    Args:
+        embedding: per-position embeddings in the text space.
+        text: class-prompt text embeddings.
+        temperature: softmax temperature.
+        grid: positions are average-pooled to at most ``grid x grid``.
+
+    Raises:
+        ShapeMismatch: wrong ranks, or embedding and text widths differ.
+
     Shapes:
         embedding ``(B, D, h, w)``, text ``(K, D)`` -> ``(B, N, K)``, ``N <= grid**2``.
+
+    References:
+        Zheng et al., Any2Seg, ECCV 2024, arXiv:2407.11351 (LSCD).
+
+    Example:
+        >>> p = semantic_distribution(torch.randn(2, 4, 16, 16), torch.randn(3, 4), grid=8)
+        >>> tuple(p.shape), torch.allclose(p.sum(-1), torch.ones(2, 64))
+        ((2, 64, 3), True)
     """
     if embedding.dim() != 4 or text.dim() != 2 or embedding.shape[1] != text.shape[1]:
         raise ShapeMismatch(
@@ -78,8 +98,21 @@ def semantic_distribution(
 def semantic_correlation(p: Tensor, q: Tensor) -> Tensor:
     """Cosine correlation between the positions of two semantic distributions.
 
+    Args:
+        p: distributions of one modality (rows are positions).
+        q: distributions of the same or another modality, at the same positions.
+
     Shapes:
         ``(B, N, K)``, ``(B, N, K)`` -> ``(B, N, N)``.
+
+    References:
+        Zheng et al., Any2Seg, ECCV 2024, arXiv:2407.11351 (intra- and inter-modal
+        semantic correlation of LSCD).
+
+    Example:
+        >>> p = torch.tensor([[[1.0, 0.0], [0.0, 1.0]]])
+        >>> semantic_correlation(p, p).tolist()
+        [[[1.0, 0.0], [0.0, 1.0]]]
     """
     return F.normalize(p, dim=-1) @ F.normalize(q, dim=-1).transpose(1, 2)
 

@@ -69,9 +69,24 @@ def save_model(
 def load_model(path: str | Path) -> tuple[nn.Module, TrainConfig]:
     """Load a model folder of :func:`save_model`; ``path`` is the folder or the run folder above it.
 
+    Args:
+        path: the model folder, or a run folder holding ``model/config.json``.
+
+    Returns:
+        The model (in eval mode, weights loaded) and its configuration.
+
     Raises:
         ModelNotFound: no model is there.
         BadInput: the folder holds another kind of model.
+
+    Example:
+        >>> import tempfile
+        >>> cfg = TrainConfig(kind="early", modalities=("depth",), num_scenes=8, depth=3)
+        >>> run = Path(tempfile.mkdtemp())
+        >>> _ = save_model(build_model(cfg), cfg, run / "model")
+        >>> model, loaded = load_model(run)  # the run folder above the model folder
+        >>> type(model).__name__, loaded.modalities, model.training
+        ('EarlyFusionUnet', ('depth',), False)
     """
     run = Path(path)
     folder = run / "model" if (run / "model" / "config.json").is_file() else run

@@ -58,12 +58,33 @@ Frame = tuple[dict[str, Tensor], Tensor]
 
 
 def step_generator(seed: int, step: int) -> torch.Generator:
-    """The generator of training step ``step`` (data draws and modality dropout)."""
+    """The generator of training step ``step`` (data draws and modality dropout).
+
+    Args:
+        seed: the run's seed.
+        step: the training step.
+
+    Example:
+        >>> a = torch.rand(2, generator=step_generator(0, 5))
+        >>> torch.equal(a, torch.rand(2, generator=step_generator(0, 5)))
+        True
+        >>> torch.equal(a, torch.rand(2, generator=step_generator(0, 6)))
+        False
+    """
     return torch.Generator().manual_seed(seed * 1_000_003 + step)
 
 
 class BatchSource(Protocol):
-    """Anything that yields the training batches of a range of steps."""
+    """Anything that yields the training batches of a range of steps.
+
+    :class:`PoolSource` and :class:`DatasetSource` are the two implementations.
+
+    Example:
+        >>> from rl_vision.core.scenes.dataset import make_batch
+        >>> source: BatchSource = PoolSource(make_batch(range(2), 16))
+        >>> [gen.initial_seed() for _, _, gen in source.batches(range(3, 5), 1, seed=0)]
+        [3, 4]
+    """
 
     def __len__(self) -> int:
         """Number of training examples."""
@@ -79,6 +100,16 @@ class PoolSource:
 
     Args:
         pool: the rendered training scenes.
+
+    Example:
+        >>> from rl_vision.core.scenes.dataset import make_batch
+        >>> source = PoolSource(make_batch(range(4), 16))
+        >>> steps = list(source.batches(range(2), batch_size=3, seed=1))
+        >>> len(source), len(steps), tuple(steps[0][0]["rgb"].shape), tuple(steps[0][1].shape)
+        (4, 2, (3, 3, 16, 16), (3, 16, 16))
+        >>> again = next(source.batches(range(1, 2), batch_size=3, seed=1))  # resumed at step 1
+        >>> torch.equal(again[1], steps[1][1])
+        True
     """
 
     def __init__(self, pool: SceneBatch) -> None:
@@ -102,8 +133,14 @@ class PoolSource:
 def resize_shorter_side(height: int, width: int, size: int, multiple: int = 1) -> tuple[int, int]:
     """``(h, w)`` with the shorter side ``size`` and the aspect kept (longer side rounded).
 
-    With ``multiple > 1`` the longer side is rounded to a multiple of it (at least one),
-    as encoders with stride ``multiple`` need.
+    With ``multiple > 1`` both sides are rounded to a multiple of it (at least one
+    multiple), as encoders with stride ``multiple`` need.
+
+    Args:
+        height: the frame's height.
+        width: the frame's width.
+        size: the wanted shorter side.
+        multiple: round both sides to a multiple of this (1: no rounding).
 
     Example:
         >>> resize_shorter_side(1024, 1224, 64), resize_shorter_side(6, 8, 32, multiple=32)
@@ -119,7 +156,25 @@ def resize_shorter_side(height: int, width: int, size: int, multiple: int = 1) -
 def resize_frame(
     inputs: Mapping[str, Tensor], label: Tensor | None, shape: tuple[int, int]
 ) -> tuple[dict[str, Tensor], Tensor | None]:
-    """Resize ``(C, H, W)`` inputs (bilinear, antialiased) and an ``(H, W)`` label (nearest)."""
+    """Resize ``(C, H, W)`` inputs (bilinear, antialiased) and an ``(H, W)`` label (nearest).
+
+    Args:
+        inputs: modality -> frame.
+        label: the label map, or ``None``.
+        shape: the target ``(h, w)``.
+
+    Shapes:
+        inputs ``{m: (C_m, H, W)}`` -> ``{m: (C_m, h, w)}`` float; label ``(H, W)`` ->
+        ``(h, w)`` int64 (``None`` stays ``None``).
+
+    Example:
+        >>> label = torch.tensor([[0, 1], [2, 3]])
+        >>> out, lbl = resize_frame({"rgb": torch.rand(3, 2, 2)}, label, (4, 4))
+        >>> tuple(out["rgb"].shape), lbl[0].tolist(), lbl.dtype
+        ((3, 4, 4), [0, 0, 1, 1], torch.int64)
+        >>> resize_frame({"rgb": torch.rand(3, 2, 2)}, None, (1, 1))[1] is None
+        True
+    """
     out = {
         m: F.interpolate(
             x[None].float(), size=shape, mode="bilinear", align_corners=False, antialias=True
