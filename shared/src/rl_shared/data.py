@@ -32,7 +32,19 @@ __all__ = ["Dataset", "cache_dir", "data_dir", "get_dataset", "list_datasets"]
 
 
 def data_dir() -> Path:
-    """The read-only folder datasets are read from (``$RL_DATA_DIR`` or ``~/.cache/rl/data``)."""
+    """The read-only folder datasets are read from (``$RL_DATA_DIR`` or ``~/.cache/rl/data``).
+
+    Example:
+        >>> import os
+        >>> old = os.environ.get("RL_DATA_DIR")
+        >>> os.environ["RL_DATA_DIR"] = "/mnt/datasets"
+        >>> data_dir().as_posix()
+        '/mnt/datasets'
+        >>> if old is None:
+        ...     del os.environ["RL_DATA_DIR"]
+        ... else:
+        ...     os.environ["RL_DATA_DIR"] = old
+    """
     env = os.environ.get("RL_DATA_DIR")
     return Path(env).expanduser() if env else Path.home() / ".cache" / "rl" / "data"
 
@@ -42,6 +54,13 @@ def cache_dir(*parts: str) -> Path:
 
     Args:
         *parts: optional sub-folder names appended to the cache root.
+
+    Example:
+        >>> import os, tempfile
+        >>> os.environ["RL_CACHE_DIR"] = root = tempfile.mkdtemp()
+        >>> folder = cache_dir("embeddings", "v1")
+        >>> folder.is_dir(), folder.relative_to(root).as_posix()
+        (True, 'embeddings/v1')
     """
     env = os.environ.get("RL_CACHE_DIR")
     root = Path(env).expanduser() if env else Path.home() / ".cache" / "rl" / "cache"
@@ -102,6 +121,16 @@ def list_datasets() -> dict[str, Dataset]:
     """Every dataset registered by installed members (entry-point group ``rl.datasets``).
 
     An entry point may name one :class:`Dataset` or a list of them.
+
+    Returns:
+        name -> dataset, sorted by name (empty when no installed member declares one).
+
+    Example:
+        >>> datasets = list_datasets()
+        >>> all(isinstance(d, Dataset) and d.name == n for n, d in datasets.items())
+        True
+        >>> list(datasets) == sorted(datasets)
+        True
     """
     found: dict[str, Dataset] = {}
     for _, obj in load_entry_points("rl.datasets"):
@@ -111,7 +140,23 @@ def list_datasets() -> dict[str, Dataset]:
 
 
 def get_dataset(name: str) -> Dataset:
-    """The registered dataset called ``name``; :class:`UnknownName` lists the valid ones."""
+    """The registered dataset called ``name``; :class:`UnknownName` lists the valid ones.
+
+    Args:
+        name: a dataset's short name, as ``rl data list`` shows it.
+
+    Raises:
+        UnknownName: no installed member registers ``name``.
+
+    Example:
+        >>> try:
+        ...     get_dataset("no-such-dataset")
+        ... except KeyError as err:
+        ...     print(str(err).split(";")[0])
+        unknown dataset 'no-such-dataset'
+        >>> all(get_dataset(name).name == name for name in list_datasets())
+        True
+    """
     datasets = list_datasets()
     if name not in datasets:
         raise UnknownName("dataset", name, list(datasets))

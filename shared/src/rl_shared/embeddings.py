@@ -43,6 +43,17 @@ def model_fingerprint(model: Any) -> str:
     Args:
         model: a ``torch.nn.Module`` (e.g. a SentenceTransformer), or any object (then its
             class name and ``id`` are used, which only caches within the process).
+
+    Example:
+        >>> import torch
+        >>> a, b = torch.nn.Linear(2, 2), torch.nn.Linear(2, 2)
+        >>> _ = b.load_state_dict(a.state_dict())
+        >>> model_fingerprint(a) == model_fingerprint(b), len(model_fingerprint(a))
+        (True, 64)
+        >>> with torch.no_grad():
+        ...     _ = b.bias.add_(1.0)
+        >>> model_fingerprint(a) == model_fingerprint(b)
+        False
     """
     state = getattr(model, "state_dict", None)
     if state is None:
@@ -75,7 +86,25 @@ def cache_path(
     normalize: bool = False,
     prompt: str | None = None,
 ) -> Path:
-    """Where :func:`encode_cached` keeps (or would keep) these texts' embeddings."""
+    """Where :func:`encode_cached` keeps (or would keep) these texts' embeddings.
+
+    Args:
+        model: the model: a module (keyed by :func:`model_fingerprint`), a short name or
+            model folder (keyed by its resolved path), or any object when ``model_id`` is given.
+        texts: the texts, in order.
+        model_id: a stable name for the model; when given it is the model's whole identity.
+        normalize: whether the embeddings are L2-normalised.
+        prompt: the prompt prepended by the encoder, if any.
+
+    Example:
+        >>> import os, tempfile
+        >>> os.environ["RL_CACHE_DIR"] = tempfile.mkdtemp()
+        >>> p = cache_path(None, ["a", "b"], model_id="toy")
+        >>> p.parent.name, p.suffix, len(p.stem)
+        ('embeddings', '.npy', 32)
+        >>> p == cache_path(None, ["a", "b"], model_id="toy") != cache_path(None, ["b", "a"], model_id="toy")
+        True
+    """
     digest = hashlib.sha256()
     for part in (_model_key(model, model_id), f"normalize={normalize}", f"prompt={prompt!r}"):
         digest.update(part.encode("utf-8") + b"\x1e")

@@ -37,19 +37,52 @@ class RLError(Exception):
 
 
 class BadInput(RLError, ValueError):
-    """An argument has a value the component cannot use."""
+    """An argument has a value the component cannot use.
+
+    Example:
+        >>> err = BadInput("temperature must be positive, got -1")
+        >>> isinstance(err, ValueError), err.exit_code, str(err)
+        (True, 2, 'temperature must be positive, got -1')
+    """
 
 
 class ShapeMismatch(RLError, ValueError):
-    """Tensors that must agree in shape do not."""
+    """Tensors that must agree in shape do not.
+
+    Example:
+        >>> try:
+        ...     raise ShapeMismatch("anchors (4, 8) and positives (3, 8) differ in rows")
+        ... except ValueError as err:
+        ...     print(type(err).__name__, err)
+        ShapeMismatch anchors (4, 8) and positives (3, 8) differ in rows
+    """
 
 
 class NonFiniteLoss(RLError, FloatingPointError):
-    """A loss or its input contains NaN or infinity."""
+    """A loss or its input contains NaN or infinity.
+
+    Example:
+        >>> err = NonFiniteLoss("the loss is nan at step 3; lower the learning rate")
+        >>> isinstance(err, FloatingPointError), isinstance(err, RLError)
+        (True, True)
+    """
 
 
 class UnknownName(RLError, KeyError):
-    """A name (command, reproduction, model, dataset) is not registered."""
+    """A name (command, reproduction, model, dataset) is not registered.
+
+    Args:
+        kind: what was looked up (``"dataset"``, ``"model"``, ...), used in the message.
+        name: the name the user gave.
+        valid: the registered names, listed sorted in the message.
+
+    Example:
+        >>> err = UnknownName("dataset", "stsx", ["sick", "stsb"])
+        >>> print(err)
+        unknown dataset 'stsx'; valid datasets: sick, stsb
+        >>> err.valid, isinstance(err, KeyError)
+        (['sick', 'stsb'], True)
+    """
 
     def __init__(self, kind: str, name: str, valid: list[str] | tuple[str, ...]) -> None:
         self.kind, self.name, self.valid = kind, name, sorted(valid)
@@ -61,7 +94,13 @@ class UnknownName(RLError, KeyError):
 
 
 class DatasetNotFound(RLError, FileNotFoundError):
-    """A dataset's files are not where the loader looks."""
+    """A dataset's files are not where the loader looks.
+
+    Args:
+        name: the dataset's short name.
+        folder: the folder that was searched.
+        hint: what the user should do (one sentence; a final full stop is added).
+    """
 
     def __init__(self, name: str, folder: str | Path, hint: str) -> None:
         self.name, self.folder, self.hint = name, Path(folder), hint
@@ -72,14 +111,32 @@ class DatasetNotFound(RLError, FileNotFoundError):
 
 
 class ModelNotFound(RLError, FileNotFoundError):
-    """A model name or path does not resolve to local weights."""
+    """A model name or path does not resolve to local weights.
+
+    Example:
+        >>> err = ModelNotFound("no model at ./runs/model; pass the OUT/model folder")
+        >>> isinstance(err, FileNotFoundError), str(err)
+        (True, 'no model at ./runs/model; pass the OUT/model folder')
+    """
 
     def __str__(self) -> str:
         return str(self.args[0])
 
 
 class MalformedFile(RLError, ValueError):
-    """A data file has a line the loader cannot parse; names the file and the line."""
+    """A data file has a line the loader cannot parse; names the file and the line.
+
+    Args:
+        path: the file.
+        line: the 1-based line number, or ``None`` when the whole file is at fault.
+        problem: what is wrong with it (a final full stop is added).
+
+    Example:
+        >>> print(MalformedFile("pairs.tsv", 3, "expected 3 columns, got 2"))
+        pairs.tsv:3: expected 3 columns, got 2.
+        >>> print(MalformedFile("pairs.tsv", None, "the file is empty"))
+        pairs.tsv: the file is empty.
+    """
 
     def __init__(self, path: str | Path, line: int | None, problem: str) -> None:
         self.path, self.line, self.problem = Path(path), line, problem
