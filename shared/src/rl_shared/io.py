@@ -47,6 +47,22 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w", **kwargs: Any) ->
         path: final location.
         mode: ``"w"`` or ``"wb"``.
         **kwargs: passed to :func:`open` (e.g. ``encoding``).
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "out" / "log.txt"
+        >>> with atomic_open(path) as handle:
+        ...     _ = handle.write("done")
+        >>> path.read_text()
+        'done'
+        >>> try:
+        ...     with atomic_open(path) as handle:
+        ...         _ = handle.write("half")
+        ...         raise RuntimeError("killed")
+        ... except RuntimeError:
+        ...     pass
+        >>> path.read_text(), sorted(p.name for p in path.parent.iterdir())
+        ('done', ['log.txt'])
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -67,13 +83,31 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w", **kwargs: Any) ->
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` atomically (UTF-8)."""
+    """Write ``text`` to ``path`` atomically (UTF-8).
+
+    Args:
+        path: final location (its parent folders are created).
+        text: the whole content.
+    """
     with atomic_open(path, "w") as handle:
         handle.write(text)
 
 
 def atomic_write_json(path: str | os.PathLike[str], obj: Any) -> None:
-    """Write ``obj`` as indented JSON to ``path`` atomically."""
+    """Write ``obj`` as indented JSON to ``path`` atomically.
+
+    Args:
+        path: final location (its parent folders are created).
+        obj: a JSON-serialisable value; numpy / torch scalars and arrays and paths are
+            converted, anything else raises :class:`TypeError`.
+
+    Example:
+        >>> import json, pathlib, tempfile, numpy as np
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "result.json"
+        >>> atomic_write_json(path, {"acc": np.float32(0.5), "out": pathlib.Path("runs")})
+        >>> json.loads(path.read_text())
+        {'acc': 0.5, 'out': 'runs'}
+    """
     atomic_write_text(path, json.dumps(obj, indent=2, sort_keys=False, default=_jsonable) + "\n")
 
 
@@ -83,6 +117,9 @@ def atomic_dir(path: str | os.PathLike[str]) -> Iterator[Path]:
 
     The swap is :func:`replace_dir`: readers see the old folder or the new one, never a
     partial one and never neither. If the block raises, ``path`` is untouched.
+
+    Args:
+        path: the folder to create or replace (its parent folders are created).
 
     Example:
         >>> import pathlib, tempfile
@@ -105,7 +142,18 @@ def atomic_dir(path: str | os.PathLike[str]) -> Iterator[Path]:
 
 
 def temp_dir_beside(path: str | os.PathLike[str]) -> Path:
-    """A new empty hidden folder next to ``path`` (same file system), with umask permissions."""
+    """A new empty hidden folder next to ``path`` (same file system), with umask permissions.
+
+    Args:
+        path: the folder (existing or not) the temporary one is for; its parent is created.
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> root = pathlib.Path(tempfile.mkdtemp())
+        >>> tmp = temp_dir_beside(root / "model")
+        >>> tmp.parent == root, tmp.name.startswith(".model."), list(tmp.iterdir())
+        (True, True, [])
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
@@ -155,6 +203,18 @@ def replace_dir(src: str | Path, dst: str | Path) -> None:
     Args:
         src: a complete folder on the same file system as ``dst``.
         dst: where it should be.
+
+    Raises:
+        FileExistsError: ``dst`` exists and is a file or a symbolic link.
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> root = pathlib.Path(tempfile.mkdtemp())
+        >>> (root / "old").mkdir(); _ = (root / "old" / "v1").write_text("1")
+        >>> (root / "new").mkdir(); _ = (root / "new" / "v2").write_text("2")
+        >>> replace_dir(root / "new", root / "old")
+        >>> sorted(p.name for p in root.iterdir()), [p.name for p in (root / "old").iterdir()]
+        (['old'], ['v2'])
     """
     src, dst = Path(src), Path(dst)
     if not dst.exists():

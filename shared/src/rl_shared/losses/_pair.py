@@ -15,7 +15,23 @@ __all__ = ["PairScoreLoss", "pair_scores"]
 
 
 def pair_scores(u: Tensor, v: Tensor) -> Tensor:
-    """Cosine similarity of matching rows: ``(B, D), (B, D) -> (B,)``."""
+    """Cosine similarity of matching rows: ``(B, D), (B, D) -> (B,)``.
+
+    Args:
+        u: the first sentence of each pair.
+        v: the second sentence of each pair.
+
+    Shapes:
+        u, v ``(B, D)`` -> ``(B,)``.
+
+    Raises:
+        ShapeMismatch: ``u`` and ``v`` have different numbers of rows.
+
+    Example:
+        >>> import torch
+        >>> pair_scores(torch.tensor([[1.0, 0.0], [0.0, 1.0]]), torch.tensor([[1.0, 0.0], [1.0, 0.0]]))
+        tensor([1., 0.])
+    """
     check_rows("pair_scores", u=u, v=v)
     return torch.nn.functional.cosine_similarity(u, v, dim=-1)
 
@@ -31,7 +47,29 @@ def check_scores_labels(name: str, scores: Tensor, labels: Tensor) -> Tensor:
 
 
 class PairScoreLoss(nn.Module, metaclass=abc.ABCMeta):
-    """Embeds two columns ``(sentence1, sentence2)`` and applies ``self.loss_fn(scores, labels)``."""
+    """Embeds two columns ``(sentence1, sentence2)`` and applies ``self.loss_fn(scores, labels)``.
+
+    A subclass implements :meth:`loss_fn` on the pair scores (cosine similarities, see
+    :func:`pair_scores`); ``forward`` takes sentence-transformers features and labels, as
+    a ``SentenceTransformerTrainer`` loss does.
+
+    Args:
+        model: a sentence-transformers model (or any module whose output dict holds
+            ``"sentence_embedding"``).
+
+    Shapes:
+        embeddings two ``(B, D)`` tensors, labels ``(B,)`` -> scalar loss.
+
+    Example:
+        >>> import torch
+        >>> class MSEPairLoss(PairScoreLoss):
+        ...     def loss_fn(self, scores, labels):
+        ...         return torch.mean((scores - labels) ** 2)
+        >>> loss = MSEPairLoss(torch.nn.Identity())
+        >>> u, v = torch.tensor([[1.0, 0.0], [0.0, 1.0]]), torch.tensor([[1.0, 0.0], [1.0, 0.0]])
+        >>> loss.compute_loss_from_embeddings([u, v], torch.tensor([1.0, 1.0]))
+        tensor(0.5000)
+    """
 
     def __init__(self, model: nn.Module) -> None:
         super().__init__()

@@ -23,6 +23,12 @@ __all__ = ["gather_with_grad", "is_distributed"]
 
 
 def is_distributed() -> bool:
+    """Whether a ``torch.distributed`` process group with more than one rank is running.
+
+    Example:
+        >>> is_distributed()  # a plain process
+        False
+    """
     return dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1
 
 
@@ -50,6 +56,13 @@ def gather_with_grad(tensor: Tensor) -> tuple[Tensor, int]:
     Every rank must pass the same number of rows. The gradient reaching this rank's rows
     is the sum of every rank's loss gradient, as with ``torch.distributed.nn.all_gather``;
     DDP's gradient averaging then gives the gradient of the mean loss.
+
+    Args:
+        tensor: this rank's rows (e.g. its batch of embeddings); returned unchanged, with
+            offset 0, outside a multi-rank process group.
+
+    Shapes:
+        tensor ``(B, ...)`` -> ``(world_size * B, ...)``.
     """
     if not is_distributed():
         return tensor, 0
