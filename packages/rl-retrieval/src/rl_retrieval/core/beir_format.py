@@ -101,6 +101,12 @@ def _score(value: str, path: Path, number: int) -> int:
 def available_splits(folder: str | os.PathLike[str]) -> list[str]:
     """The qrels splits a BEIR folder holds (``qrels.jsonl`` counts as ``test``).
 
+    Args:
+        folder: a BEIR folder; its ``qrels/*.tsv`` and ``qrels/*.jsonl`` files name the splits.
+
+    Returns:
+        The split names, sorted (empty when the folder holds no qrels).
+
     Example:
         >>> import tempfile
         >>> folder = tempfile.mkdtemp()

@@ -58,6 +58,10 @@ DATASETS: list[Dataset] = [
 def load_dataset(name: str, split: str = "test") -> BeirData:
     """Load a registered retrieval dataset by name (Cranfield converted and cached on first use).
 
+    Args:
+        name: one of :data:`DATASETS` (``"cranfield"``, ``"limit-small"``, ``"limit"``).
+        split: the qrels split to read.
+
     Raises:
         UnknownName: not one of :data:`DATASETS`.
         DatasetNotFound: its files are missing.
@@ -89,6 +93,12 @@ def split_spec(spec: str) -> tuple[str, str | None]:
 
     A trailing ``:split`` is taken off only when what precedes it is a registered name or an
     existing path and the whole string is not, so folders with a colon in their name still work.
+
+    Args:
+        spec: ``name``, ``name:split``, ``folder`` or ``folder:split``.
+
+    Returns:
+        ``(name_or_folder, split)``, with ``split`` ``None`` when ``spec`` names none.
 
     Example:
         >>> split_spec("cranfield:test")

@@ -121,8 +121,15 @@ def faiss_topk(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Exact inner-product top-k with a faiss ``IndexFlatIP`` (documents added in chunks).
 
+    Args:
+        queries: query embeddings (cast to ``float32``).
+        docs: document embeddings (cast to ``float32``; an ``np.memmap`` works).
+        k: results per query (capped at the number of documents).
+        add_chunk: documents added to the index at once.
+
     Shapes:
-        as :func:`exact_topk`.
+        as :func:`exact_topk`: queries ``(m, d)``, docs ``(n, d)``; returns scores ``(m, k)``
+        (``float32``) and indices ``(m, k)`` (``int64``), best first.
 
     Example:
         >>> import numpy as np
@@ -145,6 +152,16 @@ def topk_to_run(
     qids: Sequence[str], doc_ids: Sequence[str], scores: np.ndarray, idx: np.ndarray
 ) -> Run:
     """Turn top-k arrays into a BEIR run ``{qid: {doc_id: score}}``.
+
+    Args:
+        qids: the query ids, one per row of ``scores`` / ``idx``.
+        doc_ids: the document ids, indexed by the values of ``idx``.
+        scores: the top-k scores.
+        idx: the top-k document indices; negative entries (faiss's "no result") are dropped.
+
+    Shapes:
+        scores ``(m, k)`` and idx ``(m, k)`` with ``m = len(qids)``, as returned by
+        :func:`exact_topk` or :func:`faiss_topk`.
 
     Example:
         >>> import numpy as np

@@ -38,6 +38,16 @@ QrelsLike = Mapping[str, Mapping[str, int]]
 def parse_measures(names: Sequence[str]) -> list[ir_measures.Measure]:
     """Parse measure names (``"nDCG@10"``, ``"Recall@100"``, ``"MAP@100"``, ``"MRR@10"``).
 
+    Args:
+        names: ir-measures names, or the aliases ``Recall``, ``MAP``, ``MRR``, ``nDCG`` and
+            ``Precision`` (any case) before an optional ``@cutoff``.
+
+    Returns:
+        One ``ir_measures`` measure per name, in order.
+
+    Raises:
+        UnknownName: a name ir-measures cannot parse.
+
     Example:
         >>> [str(m) for m in parse_measures(["MRR@10", "Recall@100"])]
         ['RR@10', 'R@100']
@@ -124,6 +134,16 @@ def evaluate_per_query(
     qrels: QrelsLike, run: Run, measures: Sequence[str] = DEFAULT_MEASURES
 ) -> dict[str, dict[str, float]]:
     """``{query_id: {measure: value}}`` for every query in both ``qrels`` and ``run``.
+
+    Args:
+        qrels: ``{query_id: {doc_id: relevance}}``.
+        run: ``{query_id: {doc_id: score}}`` (BEIR results).
+        measures: ir-measures names (as in :func:`evaluate`); the inner keys are these names
+            as given.
+
+    Raises:
+        BadInput: ``qrels`` is empty.
+        UnknownName: a measure name cannot be parsed.
 
     Example:
         >>> per = evaluate_per_query({"a": {"d": 1}, "b": {"d": 1}}, {"a": {"d": 1.0}, "b": {"e": 1.0}}, ["R@10"])

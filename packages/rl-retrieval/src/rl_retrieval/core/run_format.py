@@ -27,7 +27,11 @@ Run = dict[str, dict[str, float]]
 
 
 def top_k(scores: Mapping[str, float], k: int) -> list[tuple[str, float]]:
-    """The ``k`` best ``(doc_id, score)``, by score descending then doc id (trec_eval's order).
+    """The ``k`` best ``(doc_id, score)``, by score descending, ties by doc id ascending.
+
+    Args:
+        scores: ``{doc_id: score}`` of one query.
+        k: how many to keep (all when there are fewer).
 
     Example:
         >>> top_k({"a": 1.0, "b": 2.0, "c": 2.0}, 2)
@@ -70,6 +74,17 @@ def write_trec_run(
 
 def read_trec_run(path: str | os.PathLike[str]) -> Run:
     """Read a TREC run; raises :class:`MalformedFile` naming the file and line of a bad row.
+
+    Args:
+        path: a file of ``qid Q0 docid rank score tag`` rows (blank lines skipped); the rank
+            is checked to be an integer but not used.
+
+    Returns:
+        ``{query_id: {doc_id: score}}``.
+
+    Raises:
+        DatasetNotFound: ``path`` is not a file.
+        MalformedFile: a row has not 6 columns or a bad rank or score.
 
     Example:
         >>> import os, tempfile

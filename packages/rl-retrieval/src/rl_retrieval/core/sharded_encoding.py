@@ -31,6 +31,14 @@ __all__ = ["encode_sharded", "shard_bounds"]
 def shard_bounds(n: int, world: int, rank: int) -> tuple[int, int]:
     """The ``[start, stop)`` slice of ``n`` items that ``rank`` of ``world`` encodes.
 
+    The slices are contiguous and cover ``0 .. n``; the first ``n % world`` ranks get one
+    item more than the others.
+
+    Args:
+        n: the number of items.
+        world: the number of ranks.
+        rank: this rank, ``0 <= rank < world``.
+
     Example:
         >>> [shard_bounds(5, 2, rank) for rank in range(2)]
         [(0, 3), (3, 5)]

@@ -293,6 +293,18 @@ def write_smart(
     The inverse of :func:`convert_smart` with its defaults, for round trips and for tools that
     read SMART. Grades must be 1..4 (written as code ``5 - grade``).
 
+    Args:
+        data: the corpus (``title`` and ``text`` of each document), queries and qrels; a
+            query's qrels are written under its position (from 1) in ``data.queries``.
+        docs: the documents file to write (``.I``/``.T``/``.W`` records, like
+            ``cran.all.1400``).
+        queries: the queries file to write (``.I``/``.W`` records, like ``cran.qry``).
+        qrels: the relevance file to write (``query-position doc-id code`` rows, like
+            ``cranqrel``).
+
+    Raises:
+        BadInput: a grade outside 1..4.
+
     Example:
         >>> import pathlib, tempfile
         >>> tmp = pathlib.Path(tempfile.mkdtemp())

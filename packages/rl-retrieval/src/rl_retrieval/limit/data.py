@@ -97,6 +97,12 @@ def _attributes(count: int, rng: random.Random) -> list[str]:
 def core_size(queries: int) -> int:
     """The fewest documents whose pairs cover ``queries`` queries: smallest ``n`` with C(n, 2) >= it.
 
+    Args:
+        queries: the number of queries (each needs its own pair of relevant documents).
+
+    Returns:
+        That ``n``, at least 2.
+
     Example:
         >>> core_size(1000), core_size(45)
         (46, 10)
@@ -160,6 +166,11 @@ def generate_limit(
 
 def write_limit(data: BeirData, out: str | os.PathLike[str]) -> None:
     """Write in LIMIT's layout (``corpus.jsonl``, ``queries.jsonl``, ``qrels.jsonl``), atomically.
+
+    Args:
+        data: the collection (e.g. from :func:`generate_limit`); each document's ``title``
+            and ``text`` are written.
+        out: the folder to write; an existing folder there is replaced as a whole.
 
     Example:
         >>> import pathlib, tempfile

@@ -300,6 +300,21 @@ def critical_n_curve(
 ) -> list[CriticalN]:
     """:func:`critical_n` for several dimensions, each search starting at the last answer.
 
+    Args:
+        dims: the embedding dimensions, in the order searched (a search starts at the
+            previous critical ``n`` only when its ``d`` is larger than the previous one).
+        k: relevant documents per query.
+        track: wraps the list of dimensions for progress reporting (e.g.
+            :meth:`rl_shared.reproduce.RunContext.track`); ``None`` for none.
+        **fit_kwargs: passed on to :func:`critical_n` (``n_max``, ``fit``, or
+            :func:`fit_free_embedding`'s keywords such as ``seeds`` and ``max_steps``).
+
+    Returns:
+        One :class:`CriticalN` per dimension, in order.
+
+    References:
+        Weller et al., arXiv:2508.21038, Figure 2.
+
     Example:
         >>> [(c.d, c.n) for c in critical_n_curve([2, 3])]
         [(2, 3), (3, 4)]
@@ -316,6 +331,19 @@ def fit_cubic(dims: Sequence[float], ns: Sequence[float]) -> tuple[float, float,
 
     ``c1, c2, c3`` are kept non-negative (the paper's fitted coefficients are): fitted over a
     few small ``d``, an unconstrained cubic can bend down and extrapolate to negative ``n``.
+
+    Args:
+        dims: the dimensions ``d`` (at least 4 points).
+        ns: the critical ``n`` at each ``d``, as many as ``dims``.
+
+    Returns:
+        ``(c0, c1, c2, c3)``, to evaluate with :func:`polyval`.
+
+    Raises:
+        BadInput: fewer than 4 points, or ``dims`` and ``ns`` of different lengths.
+
+    References:
+        Weller et al., arXiv:2508.21038, Figure 2 (the fitted cubic, :data:`PAPER_CUBIC`).
 
     Example:
         >>> c = fit_cubic([1, 2, 3, 4, 5], [1, 8, 27, 64, 125])
@@ -337,6 +365,10 @@ def fit_cubic(dims: Sequence[float], ns: Sequence[float]) -> tuple[float, float,
 
 def polyval(coef: Sequence[float], d: float) -> float:
     """Evaluate a lowest-order-first polynomial, e.g. :data:`PAPER_CUBIC` at ``d``.
+
+    Args:
+        coef: the coefficients ``c0, c1, ...`` of ``c0 + c1 d + c2 d^2 + ...``.
+        d: where to evaluate it.
 
     Example:
         >>> polyval([1, 0, 2], 3)

@@ -38,7 +38,43 @@ __getattr__, __dir__ = lazy_exports(
 
 
 def run_critical_n(ctx: RunContext) -> Result:
-    """Measure critical n for each d and compare with the paper's cubic."""
+    """Measure critical n for each d and compare with the paper's cubic.
+
+    Runs :func:`~rl_retrieval.limit.free_embedding.critical_n_curve` for k = 2 (read from this
+    module, so callers may patch it), fits
+    :func:`~rl_retrieval.limit.free_embedding.fit_cubic` to the measured ``(d, n)`` and
+    extrapolates both cubics to d = 512, 768, 1024 and 4096.
+
+    Args:
+        ctx: the harness's run context; ``ctx.size`` picks d = 2 ... 5 (smoke), 4 ... 10
+            (quick) or 2 ... 16 (full), ``ctx.seed`` seeds the optimizer, and the plot
+            ``critical_n.png`` is written to ``ctx.out_dir``.
+
+    Returns:
+        A :class:`~rl_shared.reproduce.Result` with ``n@d=<d>`` per dimension,
+        ``seconds_total`` and ``extrapolated_n@d=<d>``, anchored on the paper's cubic
+        (:data:`~rl_retrieval.limit.free_embedding.PAPER_CUBIC`, for d >= 4).
+
+    References:
+        Weller et al., arXiv:2508.21038, Figure 2.
+
+    Example:
+        An oracle that calls ``n`` solvable exactly when ``n <= 2 d`` stands in for the
+        optimizer (the real smoke run takes seconds):
+
+        >>> import pathlib, tempfile
+        >>> from functools import partial
+        >>> from unittest import mock
+        >>> from rl_retrieval.limit import free_embedding, reproduction
+        >>> from rl_shared.reproduce import RunContext
+        >>> oracle = lambda n, d, k: free_embedding.FitResult(n, d, n <= 2 * d, 1, 1.0, 0.0)
+        >>> curve = partial(free_embedding.critical_n_curve, fit=oracle)
+        >>> out = pathlib.Path(tempfile.mkdtemp())
+        >>> with mock.patch.object(reproduction, "critical_n_curve", curve):
+        ...     result = run_critical_n(RunContext(out, "smoke", 0))
+        >>> [result.metrics[f"n@d={d}"] for d in (2, 3, 4, 5)], (out / "critical_n.png").is_file()
+        ([4.0, 6.0, 8.0, 10.0], True)
+    """
     this = sys.modules[__name__]
     PAPER_CUBIC, critical_n_curve, fit_cubic, polyval = (
         getattr(this, name) for name in _FREE_EMBEDDING
@@ -106,7 +142,52 @@ SMALL_SOURCE = "Weller et al. 2025, arXiv:2508.21038, LIMIT-small"
 
 
 def run_small(ctx: RunContext) -> Result:
-    """Retrieve LIMIT-small with BM25 and MiniLM and report recall@2/10/20 (in %)."""
+    """Retrieve LIMIT-small with BM25 and MiniLM and report recall@2/10/20 (in %).
+
+    Each system retrieves the top 100 per query from the whole (46-document) corpus.
+
+    Args:
+        ctx: the harness's run context; ``ctx.size == "smoke"`` keeps the first 100 queries,
+            the other sizes all 1000; the bar chart ``limit_small_recall.png`` is written to
+            ``ctx.out_dir``.
+
+    Returns:
+        A :class:`~rl_shared.reproduce.Result` with ``<system>.recall@<k>`` (in %) for
+        ``bm25`` and ``minilm`` and k = 2, 10, 20, beside the paper's E5-Mistral numbers.
+
+    Raises:
+        DatasetNotFound: ``limit-small`` is not in the data folder.
+
+    References:
+        Weller et al., arXiv:2508.21038, the LIMIT-small results.
+
+    Example:
+        A three-query LIMIT-style collection from
+        :func:`~rl_retrieval.limit.data.generate_limit` in a temporary data folder, and a
+        toy encoder standing in for MiniLM:
+
+        >>> import os, pathlib, tempfile
+        >>> from unittest import mock
+        >>> import numpy as np
+        >>> from rl_retrieval.core import dense
+        >>> from rl_retrieval.limit.data import generate_limit, write_limit
+        >>> from rl_shared.reproduce import RunContext
+        >>> root = pathlib.Path(tempfile.mkdtemp())
+        >>> tiny = generate_limit(docs=12, queries=3, seed=0)
+        >>> write_limit(tiny, root / "data" / "retrieval" / "limit-small")
+        >>> class Vowels:  # anything with SentenceTransformer's encode() works
+        ...     def encode(self, texts, **kw):
+        ...         return np.array([[t.count(c) for c in "aeiou"] for t in texts], np.float32)
+        >>> real = dense.DenseRetriever
+        >>> toy = lambda name: real(Vowels())  # what DenseRetriever("minilm") gives here
+        >>> env = {"RL_DATA_DIR": str(root / "data"), "RL_CACHE_DIR": str(root / "cache")}
+        >>> with mock.patch.dict(os.environ, env), mock.patch.object(dense, "DenseRetriever", toy):
+        ...     result = run_small(RunContext(root, "smoke", 0))
+        >>> result.metrics["bm25.recall@2"], result.details.splitlines()[0]
+        (100.0, '12 documents, 3 queries.')
+        >>> (root / "limit_small_recall.png").is_file()
+        True
+    """
     from rl_retrieval.core.beir_format import BeirData
     from rl_retrieval.core.bm25 import BM25Retriever
     from rl_retrieval.core.datasets import load_dataset

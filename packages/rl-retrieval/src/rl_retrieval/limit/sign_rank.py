@@ -50,6 +50,16 @@ __all__ = [
 def qrel_matrix(qrels: Mapping[str, Mapping[str, int]]) -> tuple[np.ndarray, list[str], list[str]]:
     """The binary matrix ``A`` (queries x documents, 1 where relevance > 0) and its row/column ids.
 
+    Rows are the queries in sorted order; columns are the documents relevant to at least one
+    query, in sorted order (documents judged only irrelevant get no column).
+
+    Args:
+        qrels: ``{query_id: {doc_id: relevance}}``.
+
+    Shapes:
+        returns ``A`` ``(queries, documents)`` of ``int8`` 0/1, with ``qids`` and ``dids``
+        naming its rows and columns.
+
     Example:
         >>> matrix, qids, dids = qrel_matrix({"q1": {"b": 1, "a": 0}, "q0": {"a": 1}})
         >>> matrix.tolist(), qids, dids
@@ -69,6 +79,15 @@ def qrel_matrix(qrels: Mapping[str, Mapping[str, int]]) -> tuple[np.ndarray, lis
 def sign_matrix(a: np.ndarray) -> np.ndarray:
     """``2A - 1``: +1 where relevant, -1 elsewhere.
 
+    Args:
+        a: a binary qrel matrix (e.g. from :func:`qrel_matrix`).
+
+    Raises:
+        BadInput: ``a`` is not 2-D or has entries other than 0 and 1.
+
+    Shapes:
+        a ``(m, n)`` of 0/1; returns ``(m, n)`` ``float64`` of ±1.
+
     Example:
         >>> import numpy as np
         >>> sign_matrix(np.array([[1, 0]])).tolist()
@@ -82,6 +101,19 @@ def sign_matrix(a: np.ndarray) -> np.ndarray:
 
 def forster_lower_bound(m: np.ndarray) -> float:
     """Forster's bound: ``sign-rank(M) >= sqrt(rows * cols) / ||M||_2`` for a ±1 matrix ``M``.
+
+    Args:
+        m: a ±1 matrix (e.g. from :func:`sign_matrix`); ``||M||_2`` is its spectral norm.
+
+    Raises:
+        BadInput: ``m`` is not 2-D or has entries other than +1 and -1.
+
+    Shapes:
+        m ``(rows, cols)``; returns a float.
+
+    References:
+        Forster, "A linear lower bound on the unbounded error probabilistic communication
+        complexity", JCSS 65 (2002).
 
     Example:
         >>> import numpy as np
@@ -97,6 +129,12 @@ def forster_lower_bound(m: np.ndarray) -> float:
 def sign_rank_upper_bound(m: np.ndarray) -> int:
     """The real rank of the ±1 matrix, an upper bound on its sign-rank.
 
+    Args:
+        m: a ±1 matrix (e.g. from :func:`sign_matrix`; not checked).
+
+    Shapes:
+        m ``(rows, cols)``; returns an int.
+
     Example:
         >>> import numpy as np
         >>> sign_rank_upper_bound(np.array([[1.0, -1.0], [-1.0, 1.0]]))
@@ -110,9 +148,19 @@ def dimension_bounds(a: np.ndarray) -> tuple[int, int]:
 
     ``lo = ceil(Forster(2A - 1)) - 1`` and ``hi = rank(2A - 1)``, through
     ``rank_±(2A-1) - 1 <= rank_rop(A) <= rank_±(2A-1)`` (arXiv:2508.21038, Prop. 2).
+    ``lo`` is at least 1 and ``hi`` at least ``lo``.
+
+    Args:
+        a: the binary qrel matrix ``A`` (e.g. from :func:`qrel_matrix`).
+
+    Raises:
+        BadInput: ``a`` is not 2-D or has entries other than 0 and 1.
 
     Shapes:
         a ``(queries, documents)`` of 0/1.
+
+    References:
+        Weller et al., arXiv:2508.21038, Section 3 (Prop. 2); Forster, JCSS 65 (2002).
 
     Example:
         >>> import numpy as np
@@ -126,6 +174,17 @@ def dimension_bounds(a: np.ndarray) -> tuple[int, int]:
 
 def realizes_top_k(queries: np.ndarray, docs: np.ndarray, a: np.ndarray) -> np.ndarray:
     """Per query, whether its relevant documents all score above all its irrelevant ones.
+
+    Scores are inner products ``queries @ docs.T``; ties count as not realized. A query with
+    no relevant or no irrelevant documents counts as realized.
+
+    Args:
+        queries: query embeddings.
+        docs: document embeddings.
+        a: the binary qrel matrix (nonzero = relevant).
+
+    Raises:
+        ShapeMismatch: ``a``'s shape is not ``(len(queries), len(docs))``.
 
     Shapes:
         queries ``(m, d)``, docs ``(n, d)``, a ``(m, n)`` of 0/1; returns ``(m,)`` bool.
