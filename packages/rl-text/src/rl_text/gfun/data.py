@@ -44,6 +44,11 @@ class GenreCorpus:
         rows: STS-B row index of each labelled row.
         labels: genre index of each row (into :data:`GENRES`).
         docs: ``{lang: documents}``, one per row, in ``rows`` order.
+
+    Example:
+        >>> corpus = GenreCorpus([3, 7], np.array([0, 1]), {"en": ["stocks fell", "a cat sits"]})
+        >>> corpus.select("en", [1])
+        (['a cat sits'], array([1]))
     """
 
     rows: list[int]
@@ -68,6 +73,25 @@ def load_genre_corpus(split: str, langs: Sequence[str]) -> GenreCorpus:
     Raises:
         DatasetNotFound: the STS-B or genre files are missing.
         UnknownName: an unknown genre in the label file.
+
+    Example:
+        A toy STS-B and genre file in a temporary data folder (the real ones live under
+        ``$RL_DATA_DIR/sts``):
+
+        >>> import os, pathlib, tempfile
+        >>> from unittest import mock
+        >>> root = pathlib.Path(tempfile.mkdtemp())
+        >>> (root / "sts/stsb").mkdir(parents=True); (root / "sts/stsb-genre").mkdir()
+        >>> for name in ("train", "dev", "test"):
+        ...     _ = (root / f"sts/stsb/stsb-en-{name}.csv").write_text(
+        ...         "A cat sits.,A cat is sitting.,4.5\\nStocks fell.,Markets dropped.,3.0\\n")
+        >>> _ = (root / "sts/stsb-genre/stsb-genre.csv").write_text(
+        ...     "split,row,source,genre\\ntest,1,headlines,news\\ntrain,0,images,captions\\n")
+        >>> env = {"RL_DATA_DIR": str(root), "RL_CACHE_DIR": str(root / "cache")}
+        >>> with mock.patch.dict(os.environ, env):
+        ...     corpus = load_genre_corpus("test", ["en"])
+        >>> corpus.rows, corpus.labels.tolist(), corpus.docs["en"]
+        ([1], [0], ['Stocks fell. Markets dropped.'])
     """
     from rl_shared.sts import STSB, load_stsb, load_stsb_genre
 
@@ -125,6 +149,11 @@ class LabelledDocuments:
         langs: language code of each row.
         texts: document of each row.
         labels: label string of each row (``None`` for an unlabelled file).
+
+    Example:
+        >>> docs = LabelledDocuments(["en", "it", "en"], ["a cat", "un gatto", "a dog"], None)
+        >>> docs.by_language()
+        {'en': [0, 2], 'it': [1]}
     """
 
     langs: list[str]
@@ -142,6 +171,10 @@ class LabelledDocuments:
 def read_documents(path: str | Path, *, labelled: bool) -> LabelledDocuments:
     r"""Read a CSV (``.csv``) or TSV (otherwise) file with a header naming ``lang`` and ``text``,
     and ``label`` when ``labelled``.
+
+    Args:
+        path: the file (UTF-8, a BOM is accepted); other columns are ignored.
+        labelled: require (and read) a ``label`` column.
 
     Raises:
         DatasetNotFound: the file does not exist.

@@ -254,9 +254,19 @@ class PerLanguageBaseline:
 def f1_scores(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> dict[str, float]:
     """Macro- and micro-F1 (single-label: over class indices; multilabel: over 0/1 matrices).
 
+    Args:
+        y_true: gold class indices ``(n,)`` or a 0/1 label matrix ``(n, C)``.
+        y_pred: predictions in the same form.
+        n_classes: number of classes (single-label: absent classes count F1 = 0).
+
+    Returns:
+        ``{"macro_f1", "micro_f1"}``, rounded to 4 places.
+
     Example:
         >>> f1_scores(np.array([0, 1, 1]), np.array([0, 1, 0]), 2)
         {'macro_f1': 0.6667, 'micro_f1': 0.6667}
+        >>> f1_scores(np.array([[1, 0], [0, 1]]), np.array([[1, 1], [0, 1]]), 2)
+        {'macro_f1': 0.8333, 'micro_f1': 0.8}
     """
     from sklearn.metrics import f1_score
 

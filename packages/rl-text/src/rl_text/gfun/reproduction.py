@@ -80,7 +80,19 @@ def _table(systems: dict, langs: tuple[str, ...]) -> str:
 
 
 def run(ctx: RunContext) -> Result:
-    """Both settings × all systems; macro-/micro-F1 per language."""
+    """Both settings × all systems; macro-/micro-F1 per language.
+
+    Args:
+        ctx: the harness's run context (output folder, size, seed, progress).
+
+    Example:
+        The harness calls it with a :class:`~rl_shared.reproduce.RunContext`; even the smoke
+        size needs the STS-B genre data in several languages, so only its registration is
+        shown here:
+
+        >>> REPRODUCTION.run is run, REPRODUCTION.datasets, REPRODUCTION.folder
+        (True, ('stsb', 'stsb-genre'), 'rl_text.gfun')
+    """
     from threadpoolctl import threadpool_limits
 
     from rl_shared.runtime import threads

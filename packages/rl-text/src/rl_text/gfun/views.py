@@ -58,7 +58,20 @@ Labels = dict[str, np.ndarray]
 
 
 def language_vectorizer(lang: str):
-    """Sublinear TF-IDF over words, or over character uni/bigrams for ja / zh / th."""
+    """Sublinear TF-IDF over words, or over character uni/bigrams for ja / zh / th.
+
+    Args:
+        lang: the documents' language code (``ja``, ``zh`` and ``th`` are written unspaced).
+
+    Returns:
+        an unfitted scikit-learn ``TfidfVectorizer`` (words include one-letter ones).
+
+    Example:
+        >>> sorted(language_vectorizer("en").fit(["a cat sat", "the dog"]).vocabulary_)
+        ['a', 'cat', 'dog', 'sat', 'the']
+        >>> sorted(language_vectorizer("ja").fit(["猫が"]).vocabulary_)
+        ['が', '猫', '猫が']
+    """
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     if lang in UNSPACED:
@@ -197,7 +210,17 @@ class PosteriorView(View):
 
 
 class WordClassEmbeddingView(View):
-    """Per-language word-class embeddings; a document is ``x E`` (its TF-IDF row times E)."""
+    """Per-language word-class embeddings; a document is ``x E`` (its TF-IDF row times E).
+
+    Shapes:
+        ``transform`` → ``{lang: (n, C)}``.
+
+    Example:
+        >>> docs = {"en": ["good film", "bad film", "good plot"], "it": ["buon film", "brutto film"]}
+        >>> Y = {"en": np.eye(2, dtype=int)[[0, 1, 0]], "it": np.eye(2, dtype=int)[[0, 1]]}
+        >>> {k: v.shape for k, v in WordClassEmbeddingView().fit_transform(docs, Y).items()}
+        {'en': (3, 2), 'it': (2, 2)}
+    """
 
     name = "wce"
 
@@ -229,6 +252,16 @@ class MultilingualEmbeddingView(View):
         dim: SVD components.
         seed: SVD seed.
         max_features: most frequent character n-grams kept.
+
+    Shapes:
+        ``transform`` → ``{lang: (n, k)}``, ``k = dim`` unless the training text has fewer
+        features (at least 2).
+
+    Example:
+        >>> docs = {"en": ["good film", "bad film", "good plot"], "it": ["buon film", "brutto film"]}
+        >>> view = MultilingualEmbeddingView(dim=3).fit(docs, {})
+        >>> {k: v.shape for k, v in view.transform({"de": ["guter Film"], **docs}).items()}
+        {'de': (1, 3), 'en': (3, 3), 'it': (2, 3)}
     """
 
     name = "multilingual"
@@ -267,6 +300,21 @@ class SentenceEncoderView(View):
         model: a short name or folder for :func:`rl_shared.models.load_sentence_transformer`,
             or a loaded ``SentenceTransformer``.
         batch_size: encoding batch size.
+
+    Shapes:
+        ``transform`` → ``{lang: (n, d)}``, ``d`` the model's embedding size.
+
+    Example:
+        Any object with ``SentenceTransformer.encode``'s signature serves (here a stand-in
+        of two features; ``SentenceEncoderView("minilm")`` loads the packaged MiniLM, 384-d):
+
+        >>> class Lengths:
+        ...     def encode(self, texts, batch_size, convert_to_numpy):
+        ...         return np.array([[len(t), t.count(" ")] for t in texts], dtype=float)
+        >>> view = SentenceEncoderView(Lengths(), batch_size=8)
+        >>> out = view.transform({"en": ["a cat", "a dog"], "it": ["un gatto"]})
+        >>> out["en"].shape, out["it"].tolist()
+        ((2, 2), [[8.0, 1.0]])
     """
 
     name = "sentence-encoder"

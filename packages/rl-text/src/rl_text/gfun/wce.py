@@ -33,6 +33,13 @@ __all__ = ["label_matrix", "word_class_embeddings"]
 def label_matrix(labels: np.ndarray, n_classes: int) -> np.ndarray:
     """``(n, C)`` 0/1 matrix from class indices ``(n,)`` or an indicator matrix ``(n, C)``.
 
+    Args:
+        labels: class indices, or a matrix whose positive entries mark the classes.
+        n_classes: number of classes ``C``.
+
+    Raises:
+        ShapeMismatch: a matrix with other than ``n_classes`` columns.
+
     Example:
         >>> label_matrix(np.array([0, 2]), 3).tolist()
         [[1, 0, 0], [0, 0, 1]]
