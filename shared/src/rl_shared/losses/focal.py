@@ -32,7 +32,28 @@ CITATION = """@article{zhao2025kalmv2,
 
 
 def focal_weights(per_pair_loss: Tensor, gamma: float) -> Tensor:
-    """``(1 - s) ** gamma`` with ``s = exp(-loss)`` the probability of the positive."""
+    """``(1 - s) ** gamma`` with ``s = exp(-loss)`` the probability of the positive.
+
+    Args:
+        per_pair_loss: each pair's cross-entropy ``-log s`` (non-negative), e.g.
+            ``info_nce(..., reduction="none")``.
+        gamma: focusing strength; 0 gives weight 1 everywhere.
+
+    Shapes:
+        per_pair_loss any shape -> the same shape.
+
+    References:
+        Zhao et al., "KaLM-Embedding-V2", arXiv:2506.20923; Lin et al., "Focal Loss for
+        Dense Object Detection", arXiv:1708.02002.
+
+    Example:
+        >>> import math, torch
+        >>> loss = torch.tensor([0.0, math.log(2.0), 10.0])  # s = 1, 0.5, ~0
+        >>> focal_weights(loss, gamma=2.0)
+        tensor([0.0000, 0.2500, 0.9999])
+        >>> focal_weights(loss, gamma=0.0)
+        tensor([1., 1., 1.])
+    """
     return (-torch.expm1(-per_pair_loss)).clamp_min(0).pow(gamma)
 
 

@@ -47,6 +47,36 @@ def info_nce_logits(
 ) -> tuple[Tensor, Tensor, Tensor]:
     """Scaled similarities of each anchor with every candidate.
 
+    The candidates are every anchor's positive column ``p`` in turn, then every negative
+    column (the order of sentence-transformers' ``MultipleNegativesRankingLoss``).
+
+    Args:
+        anchors: query embeddings.
+        positives: one or ``P`` positives per anchor.
+        negatives: optional ``N`` hard negatives per anchor, shared with the whole batch.
+        temperature: softmax temperature on cosine similarity (0.05 = scale 20).
+        gather_across_ranks: use every ``torch.distributed`` rank's candidates as negatives.
+
+    Shapes:
+        anchors ``(B, D)``; positives ``(B, D)`` or ``(B, P, D)``; negatives ``(B, D)`` or
+        ``(B, N, D)``; see Returns (``C = world * B * (P + N)``).
+
+    Raises:
+        BadInput: a temperature that is not positive.
+        ShapeMismatch: inputs of the wrong rank, batch size or embedding size.
+        NonFiniteLoss: an input holds NaN or infinity.
+
+    References:
+        van den Oord et al., "Representation Learning with Contrastive Predictive Coding",
+        arXiv:1807.03748.
+
+    Example:
+        >>> import torch
+        >>> a, p, n = torch.randn(3, 8), torch.randn(3, 2, 8), torch.randn(3, 8)
+        >>> logits, own, candidates = info_nce_logits(a, p, n, temperature=0.1)
+        >>> tuple(logits.shape), own.tolist(), tuple(candidates.shape)
+        ((3, 9), [[0, 3], [1, 4], [2, 5]], (9, 8))
+
     Returns:
         ``(logits, own, candidates)``: ``logits`` ``(B, C)`` of each anchor against every
         candidate; ``own`` ``(B, P)`` the columns of the anchor's own positives;
@@ -143,8 +173,31 @@ def info_nce_from_logits(
     Each positive competes with every candidate except the anchor's other positives; with one
     positive per anchor this is a plain (fused) cross-entropy.
 
+    Args:
+        logits: each anchor's scaled similarity to every candidate.
+        own: the columns of each anchor's own positives in ``logits``.
+        extra_logits: optional further negative logits per anchor, already scaled.
+        reduction: ``"mean"`` or ``"none"`` (``(B, P)`` per-pair losses).
+
     Shapes:
         logits ``(B, C)``, own ``(B, P)``, extra_logits ``(B, M)``; returns a scalar or ``(B, P)``.
+
+    Raises:
+        BadInput: a reduction other than ``"mean"`` or ``"none"``.
+
+    References:
+        van den Oord et al., "Representation Learning with Contrastive Predictive Coding",
+        arXiv:1807.03748.
+
+    Example:
+        >>> import torch
+        >>> logits = torch.tensor([[2.0, 0.0], [0.0, 2.0]])
+        >>> own = torch.tensor([[0], [1]])
+        >>> info_nce_from_logits(logits, own, reduction="none")
+        tensor([[0.1269],
+                [0.1269]])
+        >>> info_nce_from_logits(logits, own, torch.full((2, 1), 2.0))  # a hard extra negative
+        tensor(0.7586)
     """
     if reduction not in ("mean", "none"):
         raise BadInput(f"reduction must be 'mean' or 'none', got {reduction!r}")

@@ -28,6 +28,18 @@ CITATION = """@article{zhang2025codiemb,
 def pearson_loss(scores: Tensor, labels: Tensor, *, eps: float = 1e-8) -> Tensor:
     """``1 - pearson(scores, labels)``.
 
+    Args:
+        scores: predicted cosine similarity per pair.
+        labels: gold score per pair (any scale: the correlation ignores it).
+        eps: added to the denominator so constant inputs do not divide by zero.
+
+    Raises:
+        BadInput: fewer than two pairs.
+        ShapeMismatch: not one label per score.
+
+    References:
+        Zhang et al., "CoDiEmb", arXiv:2508.11442.
+
     Shapes:
         scores ``(B,)``, labels ``(B,)`` with ``B >= 2`` -> scalar.
 
@@ -51,8 +63,21 @@ class PearsonLoss(PairScoreLoss):
     References:
         Zhang et al., arXiv:2508.11442.
 
+    Args:
+        model: a sentence-transformers model (or any module whose output dict holds
+            ``"sentence_embedding"``).
+
+    Shapes:
+        embeddings two ``(B, D)`` tensors, labels ``(B,)`` -> scalar.
+
     Example:
-        >>> loss = PearsonLoss(model)  # doctest: +SKIP
+        >>> import torch
+        >>> loss = PearsonLoss(torch.nn.Identity())  # a SentenceTransformer in practice
+        >>> u = torch.tensor([[1.0, 0.0], [0.5, 0.75**0.5], [0.0, 1.0]])  # cosines 1, 0.5, 0
+        >>> v = torch.tensor([[1.0, 0.0], [1.0, 0.0], [1.0, 0.0]])
+        >>> labels = torch.tensor([5.0, 2.5, 0.0])  # a 0-5 scale: only the correlation counts
+        >>> abs(float(loss.compute_loss_from_embeddings([u, v], labels))) < 1e-6
+        True
     """
 
     def loss_fn(self, scores: Tensor, labels: Tensor) -> Tensor:

@@ -51,11 +51,27 @@ def rank_kl(
 class RankKLLoss(PairScoreLoss):
     """Rank-KL for sentence-transformers: columns ``(sentence1, sentence2)``, label = score.
 
+    Args:
+        model: a sentence-transformers model (or any module whose output dict holds
+            ``"sentence_embedding"``).
+        scale: inverse temperature of the predicted distribution.
+        label_temperature: temperature of the gold distribution.
+
+    Shapes:
+        embeddings two ``(B, D)`` tensors, labels ``(B,)`` -> scalar.
+
     References:
         Zhang et al., arXiv:2508.11442.
 
     Example:
-        >>> loss = RankKLLoss(model)  # doctest: +SKIP
+        >>> import torch
+        >>> loss = RankKLLoss(torch.nn.Identity())  # a SentenceTransformer in practice
+        >>> u = torch.tensor([[1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
+        >>> v = torch.tensor([[1.0, 0.0], [1.0, 0.0], [1.0, 0.0]])
+        >>> good = loss.compute_loss_from_embeddings([u, v], torch.tensor([1.0, 0.7, 0.0]))
+        >>> bad = loss.compute_loss_from_embeddings([u, v], torch.tensor([0.0, 0.7, 1.0]))
+        >>> bool(good < bad)
+        True
     """
 
     def __init__(
