@@ -29,7 +29,17 @@ __all__ = ["SmilesMIM", "Vocab", "randomize_smiles"]
 
 
 class Vocab:
-    """Character vocabulary with PAD=0, BOS=1, EOS=2.
+    """Character vocabulary with PAD=0, BOS=1, EOS=2 (and UNK=3 for unseen characters).
+
+    Args:
+        chars: the SMILES characters, in id order from 4 (:meth:`build` collects and sorts
+            them from a corpus).
+
+    Shapes:
+        :meth:`encode` returns ``(B, max_len)`` token ids.
+
+    References:
+        Livne, cMIM, arXiv:2411.10548.
 
     Example:
         >>> Vocab.build(["CC"]).encode(["CC"], 4).tolist()
@@ -57,7 +67,21 @@ class Vocab:
 
 
 def randomize_smiles(smiles: str, rng: np.random.Generator) -> str:
-    """A random (non-canonical) SMILES of the same molecule (RDKit); the input if unparsable."""
+    """A random (non-canonical) SMILES of the same molecule (RDKit); the input if unparsable.
+
+    Args:
+        smiles: a SMILES string.
+        rng: picks the random atom order.
+
+    References:
+        Livne, cMIM, arXiv:2411.10548 (SMILES enumeration as the augmentation).
+
+    Example:
+        >>> from rdkit import Chem
+        >>> s = randomize_smiles("OCC(=O)N", np.random.default_rng(0))
+        >>> Chem.CanonSmiles(s) == Chem.CanonSmiles("OCC(=O)N")
+        True
+    """
     from rdkit import Chem
 
     mol = Chem.MolFromSmiles(smiles)

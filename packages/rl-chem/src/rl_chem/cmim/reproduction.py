@@ -36,7 +36,28 @@ __all__ = ["REPRODUCTION", "run"]
 
 
 def run(ctx) -> Result:
-    """Train MIM / cMIM / InfoNCE SMILES models and probe ESOL and FreeSolv."""
+    """Train MIM / cMIM / InfoNCE SMILES models and probe ESOL and FreeSolv.
+
+    Args:
+        ctx: the harness's :class:`~rl_shared.reproduce.RunContext` (size, seed, output
+            folder, progress); the sizes are in the module docstring.
+
+    Returns:
+        the metrics (RMSE per set, method and batch size; seconds), the paper's anchor and
+        the batch-size plot ``batch_size.png``.
+
+    References:
+        Livne, cMIM, arXiv:2411.10548.
+
+    Example:
+        A run needs the MoleculeNet CSVs and takes seconds even at the smoke size, so the
+        example shows how the harness finds it (``rl reproduce chem.cmim --size smoke``
+        runs it):
+
+        >>> from rl_shared.reproduce.registry import get_reproduction
+        >>> get_reproduction("chem.cmim").run is run
+        True
+    """
     from rl_chem.cmim.data import MOLECULES, read_smiles_csv
     from rl_chem.cmim.model import Vocab
     from rl_chem.cmim.train import embed_smiles, probe_rmse, train_smiles_model

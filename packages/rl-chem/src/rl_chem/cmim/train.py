@@ -147,6 +147,14 @@ def embed_smiles(
 ) -> np.ndarray:
     """Informative embeddings ``[mu, decoder state]`` of ``smiles``, in batches.
 
+    Args:
+        model: a (trained) :class:`~rl_chem.cmim.model.SmilesMIM`; run without gradients on
+            its device.
+        vocab: the vocabulary it was trained with.
+        smiles: the molecules to embed.
+        max_len: token length (longer SMILES are truncated).
+        batch_size: SMILES per forward pass.
+
     Shapes:
         returns ``(len(smiles), latent + hidden)``.
 
@@ -166,6 +174,14 @@ def embed_smiles(
 
 def probe_rmse(emb: np.ndarray, y: np.ndarray, seed: int = 0) -> float:
     """Test RMSE of a ridge probe (alpha by CV) on frozen embeddings, 80/20 split.
+
+    Args:
+        emb: embeddings, one row per molecule.
+        y: regression targets.
+        seed: seeds the train/test split.
+
+    Shapes:
+        emb: ``(N, D)``; y: ``(N,)``.
 
     Example:
         >>> rng = np.random.default_rng(0)
@@ -214,7 +230,23 @@ def save_smiles_model(model: SmilesMIM, vocab: Vocab, folder: str | Path, **conf
 
 
 def load_smiles_model(folder: str | Path) -> tuple[SmilesMIM, Vocab, dict[str, Any]]:
-    """The model, vocabulary and configuration saved by :func:`save_smiles_model`."""
+    """The model, vocabulary and configuration saved by :func:`save_smiles_model`.
+
+    Args:
+        folder: the model folder :func:`save_smiles_model` wrote.
+
+    Returns:
+        the model in eval mode, its :class:`~rl_chem.cmim.model.Vocab` and the saved
+        configuration (architecture, ``chars`` and the training facts).
+
+    Example:
+        >>> import tempfile
+        >>> v = Vocab.build(["CCO"])
+        >>> folder = save_smiles_model(SmilesMIM(len(v), 2, 3), v, tempfile.mkdtemp() + "/m")
+        >>> model, vocab, cfg = load_smiles_model(folder)
+        >>> model.training, vocab.chars == v.chars, cfg["latent"]
+        (False, True, 2)
+    """
     from rl_shared.artifacts import load_model
 
     art = load_model(folder, kind=KIND)

@@ -69,6 +69,14 @@ def dft_atomization(
 def errors_table(pred: dict[str, float], ref: dict[str, float]) -> dict[str, Any]:
     """Signed errors ``pred - ref`` per molecule and their MAE (kcal/mol) over shared keys.
 
+    Args:
+        pred: predicted atomization energies, molecule -> kcal/mol.
+        ref: reference atomization energies, molecule -> kcal/mol; molecules missing from
+            either side are left out (MAE is NaN when none are shared).
+
+    Returns:
+        ``{"errors": {molecule: pred - ref}, "mae": float}``.
+
     Example:
         >>> errors_table({"a": 1.0, "b": 3.0}, {"a": 2.0, "b": 3.0})["mae"]
         0.5

@@ -33,7 +33,27 @@ XC_HELP = (
 @seed_option
 @json_option
 def scf(atom, basis, model, spin, charge, max_cycle, grid_level, seed, as_json) -> None:
-    """Run one SCF; print energy, convergence, iterations and seconds."""
+    """Run one SCF; print energy, convergence, iterations and seconds.
+
+    Args:
+        atom: ``--atom``, the geometry in Angstrom (see :func:`~rl_chem.core.molecules.build_mol`).
+        basis: ``--basis``, a basis set PySCF knows.
+        model: ``--model``, the XC functional (see :func:`~rl_chem.core.molecules.make_mf`).
+        spin: ``--spin``, N_alpha - N_beta.
+        charge: ``--charge``, the total charge.
+        max_cycle: ``--max-cycle``, most SCF iterations.
+        grid_level: ``--grid-level``, PySCF's grid level (``None``: PySCF's default).
+        seed: ``--seed`` (the SCF itself is deterministic).
+        as_json: ``--json``, print one JSON object instead of a line.
+
+    Example:
+        >>> import json
+        >>> from click.testing import CliRunner
+        >>> args = ["--atom", "H 0 0 0; H 0 0 0.74", "--basis", "sto-3g", "--model", "hf"]
+        >>> out = json.loads(CliRunner().invoke(scf, [*args, "--json"]).output)
+        >>> round(out["energy"], 4), out["converged"]
+        (-1.1168, True)
+    """
     from rl_chem.core.molecules import build_mol, run_scf
 
     mol = build_mol(atom, basis=basis, spin=spin, charge=charge)
@@ -57,7 +77,26 @@ def scf(atom, basis, model, spin, charge, max_cycle, grid_level, seed, as_json) 
 @seed_option
 @json_option
 def reference(data, method, basis, seed, as_json) -> None:
-    """Compute (or resume) reference atomization energies, cached as JSON."""
+    """Compute (or resume) reference atomization energies, cached as JSON.
+
+    Args:
+        data: ``--data``, a molecule set or comma-separated G2 names (see
+            :func:`~rl_chem.core.reference_data.molecule_names`).
+        method: ``--method``, the correlated method (``ccsd(t)``, ``ccsd``, ``mp2``, ``hf``).
+        basis: ``--basis``, the basis set.
+        seed: ``--seed`` (the calculations are deterministic).
+        as_json: ``--json``, print one JSON object instead of a table.
+
+    Example:
+        HF/STO-3G for H2 and the H atom, cached in a fresh folder (``RL_CACHE_DIR``):
+
+        >>> import json, tempfile
+        >>> from click.testing import CliRunner
+        >>> args = ["--data", "H2", "--method", "hf", "--basis", "sto-3g", "--json"]
+        >>> r = CliRunner().invoke(reference, args, env={"RL_CACHE_DIR": tempfile.mkdtemp()})
+        >>> round(json.loads(r.output)["atomization"]["H2"], 1)
+        115.3
+    """
     from rl_chem.core.reference_data import (
         ReferenceCache,
         atomization_energies,

@@ -57,6 +57,18 @@ class XCFunctional(nn.Module, metaclass=abc.ABCMeta):
     Shapes:
         rho: ``(2, 5, N)`` rows ``[n_sigma, d/dx, d/dy, d/dz, tau_sigma]`` per spin, with
         ``tau = 1/2 sum_i |grad phi_i|^2`` (PySCF's convention); returns ``(N,)`` in Eh/bohr^3.
+
+    Example:
+        A Slater-exchange-only functional:
+
+        >>> class Slater(XCFunctional):
+        ...     xctype, name = "LDA", "slater"
+        ...     def forward(self, rho):
+        ...         return lda_exchange(rho[0, 0]) + lda_exchange(rho[1, 0])
+        >>> rho = torch.zeros(2, 5, 1, dtype=torch.float64)
+        >>> rho[:, 0] = 0.5
+        >>> round(float(Slater()(rho)[0]), 6)
+        -0.738559
     """
 
     xctype: str = "MGGA"
@@ -79,6 +91,13 @@ def spin_features(rho: Tensor) -> dict[str, Tensor]:
     Returns a dict with ``n`` (clamped total), ``mask`` (total above threshold), ``na_nb``
     ``(2, N)``, ``zeta``, ``sigma_s`` ``(2, N)`` (|grad n_sigma|^2), ``sigma`` (|grad n|^2),
     ``tau_s`` ``(2, N)`` and ``tau``.
+
+    Example:
+        >>> rho = torch.zeros(2, 5, 2, dtype=torch.float64)
+        >>> rho[0, 0], rho[1, 0] = 0.3, 0.1
+        >>> f = spin_features(rho)
+        >>> f["n"].tolist(), round(float(f["zeta"][0]), 6), tuple(f["sigma_s"].shape)
+        ([0.4, 0.4], 0.5, (2, 2))
     """
     ns = rho[:, 0]
     n_raw = ns[0] + ns[1]
@@ -123,6 +142,10 @@ def lda_exchange(n_spin: Tensor) -> Tensor:
 
     Shapes:
         n_spin: any; returns the same shape: ``0.5 * e_x^unif(2 n_sigma)``.
+
+    Example:
+        >>> round(float(lda_exchange(torch.tensor(0.5, dtype=torch.float64))), 6)
+        -0.369279
     """
     return 0.5 * _CX * (2.0 * n_spin.clamp_min(0.0)) ** (4.0 / 3.0)
 
@@ -161,6 +184,14 @@ def pw92_correlation(rs: Tensor, zeta: Tensor, with_drs: bool = False):
 
     Shapes:
         rs, zeta: ``(N,)``; returns ``(N,)`` (or a pair).
+
+    References:
+        Perdew & Wang 1992, PRB 45, 13244 (libxc's "modified" parameters).
+
+    Example:
+        >>> rs = torch.tensor([1.0, 2.0], dtype=torch.float64)
+        >>> [round(v, 4) for v in pw92_correlation(rs, torch.zeros(2, dtype=torch.float64)).tolist()]
+        [-0.0598, -0.0448]
     """
     g0, d0 = _pw_g(0, rs)
     g1, d1 = _pw_g(1, rs)

@@ -32,7 +32,18 @@ _VALID = {s.upper() for s in elements.ELEMENTS[1:]} | {"GHOST", "X"}
 
 
 class SCFNotConverged(RLError, RuntimeError):
-    """The SCF stopped without reaching its convergence threshold."""
+    """The SCF stopped without reaching its convergence threshold.
+
+    :func:`run_scf` raises it (after a second-order retry) unless ``raise_on_failure=False``.
+
+    Example:
+        >>> heh = build_mol("He 0 0 0; H 0 0 1.0", basis="sto-3g", charge=1)
+        >>> try:
+        ...     run_scf(heh, xc="hf", max_cycle=1, conv_tol=1e-12)
+        ... except SCFNotConverged as err:
+        ...     print(isinstance(err, RuntimeError), str(err)[:29])
+        True the SCF (hf) did not converge
+    """
 
 
 def _check_atoms(atom: str) -> None:
@@ -106,6 +117,12 @@ def build_mol(
 def from_ase(atoms: Any, basis: str = "cc-pvdz", verbose: int = 0) -> gto.Mole:
     """A ``pyscf.gto.Mole`` from an ``ase.Atoms`` (initial magnetic moments give the spin).
 
+    Args:
+        atoms: an ``ase.Atoms`` (positions in Angstrom); its initial magnetic moments sum to
+            the spin and its initial charges to the charge.
+        basis: a basis-set name PySCF knows.
+        verbose: PySCF verbosity.
+
     Example:
         >>> from ase.build import molecule
         >>> from_ase(molecule("CH4"), basis="sto-3g").natm
@@ -127,6 +144,14 @@ def make_mf(mol: gto.Mole, xc: Any = "pbe", grid_level: int | None = None):
         xc: "lda"/"pbe"/"r2scan" (torch), a neural functional or its saved model folder,
             "b3lyp" (= "libxc:b3lyp") or any "libxc:<code>" (PySCF with libxc), or "hf".
         grid_level: PySCF grid level (default PySCF's, 3).
+
+    Example:
+        >>> h2 = build_mol("H 0 0 0; H 0 0 0.74", basis="sto-3g")
+        >>> type(make_mf(h2, "hf")).__name__, make_mf(h2, "b3lyp").xc
+        ('RHF', 'b3lyp')
+        >>> mf = make_mf(build_mol("H 0 0 0", basis="sto-3g", spin=1), "pbe", grid_level=1)
+        >>> type(mf).__name__, mf.xc, mf.grids.level
+        ('UKS', 'torch:pbe', 1)
     """
     from rl_chem.core.numint import RKS, UKS
 

@@ -89,6 +89,16 @@ def eval_xc_torch(
     Shapes:
         returns ``exc (N,)``, ``vxc`` like ``rho`` with a leading nvar axis, ``fxc``
         ``(nvar, nvar, N)`` or ``(2, nvar, 2, nvar, N)``.
+
+    Example:
+        Restricted LDA at a uniform density of 1 bohr^-3 on two points:
+
+        >>> exc, vxc, fxc = eval_xc_torch(get_functional("lda"), np.full((1, 2), 1.0), spin=0)
+        >>> round(float(exc[0]), 6), vxc.shape, fxc is None
+        (-0.809759, (1, 2), True)
+        >>> _, vxc, fxc = eval_xc_torch(get_functional("pbe"), np.full((4, 3), 0.5), 0, deriv=2)
+        >>> vxc.shape, fxc.shape
+        ((4, 3), (4, 4, 3))
     """
     nvar = _NVAR[functional.xctype]
     r = np.asarray(rho, dtype=np.float64)
@@ -137,6 +147,14 @@ class DerivativeNotAvailable(RLError, NotImplementedError):
 
     It is also a ``NotImplementedError``, the type PySCF's own ``NumInt`` raises for an
     unsupported derivative order, so PySCF code that catches that keeps working.
+
+    Example:
+        >>> ni = TorchNumInt(get_functional("lda"))
+        >>> try:
+        ...     ni.eval_xc_eff("lda", np.ones((1, 3)), deriv=3)
+        ... except NotImplementedError as err:
+        ...     print(type(err).__name__)
+        DerivativeNotAvailable
     """
 
 

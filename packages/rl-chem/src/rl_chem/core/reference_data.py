@@ -62,7 +62,15 @@ METHODS = ("ccsd(t)", "ccsd", "mp2", "hf")
 
 
 def set_names(name: str) -> list[str]:
-    """Molecule names of a set: "g2-tiny", "g2-small" or "g2" (every G2-1 molecule)."""
+    """Molecule names of a set: "g2-tiny", "g2-small" or "g2" (every G2-1 molecule).
+
+    Args:
+        name: the set's name; any other raises :class:`~rl_shared.errors.UnknownName`.
+
+    Example:
+        >>> set_names("g2-small")[:4], len(set_names("g2")) > 50
+        (['H2', 'LiH', 'Li2', 'LiF'], True)
+    """
     if name == "g2":
         return _g2_1()
     if name not in SETS:
@@ -72,6 +80,10 @@ def set_names(name: str) -> list[str]:
 
 def molecule_names(spec: str) -> list[str]:
     """The G2 molecules of ``--data``: a set name, or comma-separated ase G2 names.
+
+    Args:
+        spec: a set name (see :func:`set_names`) or comma-separated names of ase's G2
+            collection; an unknown name raises :class:`~rl_shared.errors.UnknownName`.
 
     Example:
         >>> molecule_names("H2O, CH4")
@@ -93,7 +105,15 @@ def molecule_names(spec: str) -> list[str]:
 
 
 def atoms_of(names: Iterable[str]) -> list[str]:
-    """Sorted element symbols that the molecules ``names`` contain."""
+    """Sorted element symbols that the molecules ``names`` contain.
+
+    Args:
+        names: G2 molecule names (ase's collection).
+
+    Example:
+        >>> atoms_of(["CH4", "NH3", "H2"])
+        ['C', 'H', 'N']
+    """
     from ase.build import molecule
 
     return sorted({s for n in names for s in molecule(n).get_chemical_symbols()})
@@ -103,6 +123,9 @@ def experimental_atomization(name: str) -> float:
     """Experimental atomization energy (kcal/mol, no ZPE) from ``ase.data.g2_1``/``g2_2``.
 
     NaN for a molecule neither table lists (e.g. H2).
+
+    Args:
+        name: a G2 molecule name.
 
     Example:
         >>> round(experimental_atomization("H2O"), 2)
@@ -122,7 +145,19 @@ def experimental_atomization(name: str) -> float:
 
 
 def system_mol(name: str, basis: str, verbose: int = 0):
-    """The PySCF molecule of a G2 molecule or atom (spin from ase's magnetic moments)."""
+    """The PySCF molecule of a G2 molecule or atom (spin from ase's magnetic moments).
+
+    Args:
+        name: a molecule or atom of ase's G2 collection (``"H2O"``, ``"O"``); anything else
+            raises :class:`~rl_shared.errors.BadInput`.
+        basis: a basis-set name PySCF knows.
+        verbose: PySCF verbosity.
+
+    Example:
+        >>> mol = system_mol("O", "sto-3g")
+        >>> mol.nelectron, mol.spin
+        (8, 2)
+    """
     from ase.build import molecule
 
     from rl_chem.core.molecules import from_ase
@@ -135,7 +170,18 @@ def system_mol(name: str, basis: str, verbose: int = 0):
 
 
 def total_energy(mol, method: str = "ccsd(t)") -> float:
-    """Total energy (Eh) of ``mol`` with HF, MP2, CCSD or CCSD(T) (frozen core, UHF if open)."""
+    """Total energy (Eh) of ``mol`` with HF, MP2, CCSD or CCSD(T) (frozen core, UHF if open).
+
+    Args:
+        mol: a built PySCF molecule.
+        method: one of :data:`METHODS` (case-insensitive); one-electron systems get HF,
+            which is exact for them.
+
+    Example:
+        >>> h2 = system_mol("H2", "sto-3g")
+        >>> round(total_energy(h2, "hf"), 4), total_energy(h2, "mp2") < total_energy(h2, "hf")
+        (-1.1169, True)
+    """
     from pyscf import cc, mp, scf
     from pyscf.data.elements import chemcore
 
@@ -212,6 +258,17 @@ def compute_reference(
 
     Returns:
         ``{system: total energy in Eh}`` for every molecule and atom.
+
+    Example:
+        HF/STO-3G for H2 and its atom, cached in a fresh folder (a second call reads it):
+
+        >>> import tempfile
+        >>> folder = tempfile.mkdtemp()
+        >>> e = compute_reference(["H2"], "hf", "sto-3g", folder=folder)
+        >>> sorted(e), round(e["H2"], 4)
+        (['H', 'H2'], -1.1169)
+        >>> compute_reference(["H2"], "hf", "sto-3g", folder=folder, energy_fn=None) == e
+        True
     """
     names = list(names)
     cache = ReferenceCache(method, basis, folder)
@@ -228,6 +285,11 @@ def compute_reference(
 
 def atomization_energies(names: Iterable[str], energies: dict[str, float]) -> dict[str, float]:
     """Atomization energies (kcal/mol, positive when bound) from total energies.
+
+    Args:
+        names: G2 molecule names.
+        energies: total energies (Eh) of every molecule and of its atoms, by name (as
+            :func:`compute_reference` returns them).
 
     Example:
         >>> round(atomization_energies(["H2"], {"H": -0.5, "H2": -1.17})["H2"], 3)

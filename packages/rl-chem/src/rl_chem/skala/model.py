@@ -238,6 +238,14 @@ def load_functional(path: str | Path) -> NeuralXC:
     Raises:
         ModelNotFound: neither ``path`` nor ``path/model`` is a saved model.
         BadInput: the folder holds another kind of model.
+
+    Example:
+        >>> import tempfile
+        >>> out = tempfile.mkdtemp()
+        >>> _ = save_functional(NeuralXC(base="r2scan", hidden=4), out + "/model")
+        >>> f = load_functional(out)  # a training output folder: its model/ is read
+        >>> f.base, f.hidden
+        ('r2scan', 4)
     """
     from rl_shared.artifacts import CONFIG, load_model
 

@@ -41,6 +41,19 @@ def run(ctx) -> Result:
 
     The smoke size runs PySCF on one OpenMP thread (restored after): its tiny grids spend
     most of their time waiting for threads on a busy machine otherwise.
+
+    Args:
+        ctx: the harness's :class:`~rl_shared.reproduce.RunContext` (size, seed, output
+            folder, progress); the sizes are in the module docstring.
+
+    Example:
+        It computes its CCSD(T) references and trains a functional, seconds even at
+        the smoke size, so the example shows how the harness finds it
+        (``rl reproduce chem.skala --size smoke`` runs it):
+
+        >>> from rl_shared.reproduce.registry import get_reproduction
+        >>> get_reproduction("chem.skala").run is run
+        True
     """
     from pyscf import lib
 

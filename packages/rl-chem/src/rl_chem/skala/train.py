@@ -82,6 +82,17 @@ class FixedDensity:
 def fixed_density(name: str, basis: str = "cc-pvdz", base: str = "pbe", grid_level: int = 2):
     """SCF with the torch ``base`` functional, then the density rows and E_nonxc on its grid.
 
+    (The SCF itself runs PySCF's libxc version of ``base``: the same density, faster.)
+
+    Args:
+        name: a G2 molecule or atom (see :func:`~rl_chem.core.reference_data.system_mol`).
+        basis: the basis set.
+        base: the reference functional, ``"lda"``, ``"pbe"`` or ``"r2scan"``.
+        grid_level: PySCF grid level.
+
+    Shapes:
+        ``rho`` ``(2, 5, N)`` and ``weights`` ``(N,)`` over the grid points with density.
+
     Example:
         >>> d = fixed_density("H2", basis="sto-3g", grid_level=1)
         >>> d.rho.shape[:2], round(float(d.e_nonxc), 2)
@@ -179,6 +190,12 @@ def split_molecules(
     names: list[str], n_val: int, n_test: int, seed: int = 0
 ) -> tuple[list[str], list[str], list[str]]:
     """Molecule-level train / validation / test split with a fixed seed.
+
+    Args:
+        names: the molecules.
+        n_val: how many go to validation.
+        n_test: how many go to test; the rest (sorted) train.
+        seed: seeds the permutation.
 
     Example:
         >>> tr, va, te = split_molecules(list("abcdef"), 1, 2, seed=0)

@@ -38,6 +38,10 @@ SystemKey = tuple[str, str, int, int]
 def short_name(name: str) -> str:
     """The molecule part of an entry name.
 
+    Args:
+        name: an xcnn entry name, e.g. ``"Atomization energy of H2O"``; returned whole
+            without ``" of "``.
+
     Example:
         >>> short_name("Vertical ionization energy of CH3 (Methyl radical)")
         'CH3 (Methyl radical)'
@@ -47,6 +51,11 @@ def short_name(name: str) -> str:
 
 def system_key(system: dict[str, Any], basis: str | None = None) -> SystemKey:
     """Identity of a system: geometry (whitespace-normalised), basis, charge, spin.
+
+    Args:
+        system: an xcnn system (``moldesc``, ``basis``, ``charge``, ``spin``), as
+            :func:`~rl_chem.xcnn.data.load_xcnn` gives it.
+        basis: overrides the system's basis (lower-cased either way).
 
     Example:
         >>> system_key({"moldesc": "H  0 0 0", "basis": "STO-3G", "charge": 0, "spin": 1})
@@ -58,6 +67,11 @@ def system_key(system: dict[str, Any], basis: str | None = None) -> SystemKey:
 
 def xcnn_mol(system: dict[str, Any], basis: str | None = None, verbose: int = 0):
     """A PySCF molecule of an xcnn system (coordinates in Bohr).
+
+    Args:
+        system: an xcnn system (``moldesc``, ``basis``, ``charge``, ``spin``).
+        basis: overrides the system's basis.
+        verbose: PySCF verbosity.
 
     Example:
         >>> m = xcnn_mol({"moldesc": "H 0 0 0; H 0 0 1.4", "basis": "sto-3g", "charge": 0,

@@ -54,6 +54,9 @@ _TERM = re.compile(r"\s*([+-])?\s*(?:(\d+(?:\.\d*)?)\s*\*\s*)?energy\(\s*systems
 def parse_cmd(cmd: str) -> list[tuple[float, int]]:
     """``(coefficient, system index)`` terms of a linear ``cmd`` over ``energy(systems[i])``.
 
+    Args:
+        cmd: an xcnn entry's ``cmd``, e.g. ``"energy(systems[1]) - 2 * energy(systems[0])"``.
+
     Raises:
         ValueError: the command is anything but a signed sum of such terms.
     """
@@ -73,6 +76,11 @@ def parse_cmd(cmd: str) -> list[tuple[float, int]]:
 
 def resolve_set(data: str) -> str:
     """The YAML file of ``--data``: a set name (:data:`XCNN_SETS`), ``xcnn:<file>`` or a path.
+
+    Args:
+        data: a key of :data:`XCNN_SETS`, ``xcnn:<file inside the dataset>``, or a path
+            ending in ``.yaml``/``.yml``; anything else raises
+            :class:`~rl_shared.errors.UnknownName`.
 
     Example:
         >>> resolve_set("xcnn-ae")
@@ -206,5 +214,29 @@ def load_xcnn_ae(file: str = "test_dsets/ae_mols.yaml") -> list[dict[str, Any]]:
 
     Each has ``name``, ``systems`` (coordinates in Bohr as in the file), ``terms`` and
     ``true_val`` (Hartree); malformed entries raise ``MalformedFile`` naming file and line.
+
+    Args:
+        file: path relative to the ``xcnn`` dataset folder, or an absolute path.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "ae.yaml"
+        >>> _ = p.write_text('''
+        ... - name: Atomization energy of H2
+        ...   type: ae
+        ...   cmd: 2 * energy(systems[1]) - energy(systems[0])
+        ...   true_val: 0.1745
+        ...   systems:
+        ...   - {type: mol, kwargs: {moldesc: H 0 0 0; H 0 0 1.4, basis: sto-3g}}
+        ...   - {type: mol, kwargs: {moldesc: H 0 0 0, basis: sto-3g, spin: 1}}
+        ... - name: IE of H
+        ...   type: ie
+        ...   cmd: -energy(systems[0])
+        ...   true_val: 0.5
+        ...   systems:
+        ...   - {type: mol, kwargs: {moldesc: H 0 0 0, basis: sto-3g, spin: 1}}
+        ... ''')
+        >>> [(e["name"], e["terms"]) for e in load_xcnn_ae(p)]
+        [('Atomization energy of H2', [(2.0, 1), (-1.0, 0)])]
     """
     return load_xcnn(file, types=("ae",))

@@ -71,6 +71,19 @@ def run(ctx) -> Result:
 
     The smoke size runs PySCF on one OpenMP thread (restored after): its tiny grids spend
     most of their time waiting for threads on a busy machine otherwise.
+
+    Args:
+        ctx: the harness's :class:`~rl_shared.reproduce.RunContext` (size, seed, output
+            folder, progress); the sizes are in the module docstring.
+
+    Example:
+        It needs the xcnn YAML sets and runs SCFs on every system, seconds even at
+        the smoke size, so the example shows how the harness finds it
+        (``rl reproduce chem.xcnn --size smoke`` runs it):
+
+        >>> from rl_shared.reproduce.registry import get_reproduction
+        >>> get_reproduction("chem.xcnn").run is run
+        True
     """
     from pyscf import lib
 
