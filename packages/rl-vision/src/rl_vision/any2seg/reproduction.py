@@ -42,7 +42,11 @@ SUBSETS: tuple[tuple[str, ...], ...] = tuple(
 
 
 def subset_name(subset: tuple[str, ...]) -> str:
-    """``("rgb", "depth")`` -> ``"R+D"``."""
+    """``("rgb", "depth")`` -> ``"R+D"``.
+
+    Args:
+        subset: modality names among rgb, depth, event, lidar.
+    """
     return "+".join({"rgb": "R", "depth": "D", "event": "E", "lidar": "L"}[m] for m in subset)
 
 
@@ -63,7 +67,26 @@ def _configs(base: dict) -> dict[str, Any]:
 
 
 def run(ctx: RunContext) -> Result:
-    """Train every model, evaluate on every subset and condition; tabulate and plot."""
+    """Train every model, evaluate on every subset and condition; tabulate and plot.
+
+    Args:
+        ctx: the harness's run context (output folder, size, seed, progress).
+
+    Returns:
+        The mIoU of every model on every modality subset and condition, the anchors
+        (Any2Seg's gains over the best baseline) and ``any2seg_subsets.png``.
+
+    References:
+        Zheng et al., Any2Seg, ECCV 2024, arXiv:2407.11351.
+
+    Example:
+        The harness calls it with a :class:`~rl_shared.reproduce.RunContext`; even the smoke
+        size trains a teacher and nine models and embeds the class prompts with MiniLM, so
+        only its registration is shown here:
+
+        >>> REPRODUCTION.run is run, REPRODUCTION.datasets, REPRODUCTION.folder
+        (True, (), 'rl_vision.any2seg')
+    """
     import numpy as np
 
     from rl_shared.runtime import threads

@@ -89,6 +89,20 @@ def train_run(
         device: where to train.
         progress: wraps the step loops, e.g. ``rl_shared.cli.progress(as_json)``.
         Others: see :class:`TrainConfig`.
+
+    Raises:
+        BadInput: ``out`` is a non-empty folder that is not a run folder, or a real split
+            with fewer frames than ``batch_size``.
+
+    Example:
+        An early-fusion model (no LSCD teacher, so no text model) for one step:
+
+        >>> import tempfile
+        >>> out = Path(tempfile.mkdtemp()) / "run"
+        >>> summary = train_run(out, kind="early", steps=1, batch_size=2, num_scenes=2,
+        ...                     size=32, encoder="tu-mobilenetv3_small_050", checkpoint_every=0)
+        >>> summary["data"], summary["teacher"], Path(summary["model"]) == out / "model"
+        ('generated', None, True)
     """
     from rl_vision.any2seg.data import REAL_DATASETS, frame_channels, open_dataset, resolve_data
     from rl_vision.any2seg.text import class_text_embeddings
@@ -175,6 +189,23 @@ def evaluate_run(
         workers: DataLoader worker processes reading real frames.
         device: where the model runs.
         progress: wraps the frame loop of real-data evaluation.
+
+    Raises:
+        BadInput: ``data`` is not the kind of data the model was trained on, or unknown
+            modalities.
+
+    Example:
+        An untrained early-fusion model's folder stands in for a trained one:
+
+        >>> import tempfile
+        >>> from rl_vision.any2seg.config import build_model
+        >>> from rl_vision.any2seg.model_folder import save_model
+        >>> cfg = TrainConfig(kind="early", num_scenes=8, size=32, depth=3,
+        ...                   encoder="tu-mobilenetv3_small_050")
+        >>> folder = save_model(build_model(cfg), cfg, Path(tempfile.mkdtemp()) / "model")
+        >>> result = evaluate_run(folder, modalities="lidar,rgb", condition="fog", num_scenes=2)
+        >>> result["modalities"], result["condition"], 0 <= result["miou"] <= 1
+        (['rgb', 'lidar'], 'fog', True)
     """
     from rl_vision.any2seg.data import open_dataset, resolve_data
 
