@@ -39,9 +39,16 @@ _ALPHABET = " abcdefghijklmnopqrstuvwxyz0123456789.,;:!?'\"-()&/%$"
 class CharVocab:
     """Lower-cased characters -> ids (0 pad, 1 unknown, 2 start, 3 end, then the alphabet).
 
+    Args:
+        alphabet: the known characters; the ``i``-th gets id ``i + 4``.
+        max_length: sentences are cut to this many characters.
+
     Example:
         >>> CharVocab().encode("Ab~")
         [5, 6, 1]
+        >>> vocab = CharVocab("ab", max_length=3)
+        >>> len(vocab), vocab.encode("abba"), vocab.decode([4, 5, 1])
+        (6, [4, 5, 5], 'ab')
     """
 
     PAD, UNK, BOS, EOS = 0, 1, 2, 3

@@ -39,6 +39,11 @@ class CaptionData:
 
     Shapes:
         images ``(N, 3, H, W)``; ``len(captions) == N``.
+
+    Example:
+        >>> data = CaptionData(torch.zeros(2, 3, 8, 8), [["a red car"], ["an empty street"]])
+        >>> len(data.captions), data.captions[1][0]
+        (2, 'an empty street')
     """
 
     images: Tensor
@@ -72,6 +77,13 @@ def read_sentences(path: str | Path) -> list[str]:
     Raises:
         BadInput: the file does not exist or is empty.
         MalformedFile: it is not UTF-8, or a line is blank (named by its number).
+
+    Example:
+        >>> import tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "sentences.txt"
+        >>> _ = path.write_text("a red car\\nthere is a tree far away", encoding="utf-8")
+        >>> read_sentences(path)
+        ['a red car', 'there is a tree far away']
     """
     path = Path(path)
     if not path.is_file():

@@ -29,6 +29,15 @@ __all__ = ["hinge_contrastive"]
 def hinge_contrastive(images: Tensor, captions: Tensor, *, margin: float = 0.2) -> Tensor:
     """Mean hinge loss over all mismatched pairs in both directions.
 
+    Args:
+        images: image embeddings (unit vectors).
+        captions: caption embeddings; row ``i`` matches image ``i``.
+        margin: how much more similar a matching pair must be than a mismatched one.
+
+    Raises:
+        ShapeMismatch: the two are not both ``(B, D)`` of the same shape.
+        BadInput: fewer than two pairs.
+
     Shapes:
         images ``(B, D)``, captions ``(B, D)`` (row ``i`` of each match) -> scalar.
     """

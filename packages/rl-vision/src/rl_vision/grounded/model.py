@@ -125,6 +125,12 @@ def save_grounded(model: GroundedModel, config: GroundedConfig, folder: str | Pa
 def load_grounded(path: str | Path) -> tuple[GroundedModel, GroundedConfig]:
     """Load a model folder of :func:`save_grounded` (``path`` is it or the run folder above it).
 
+    Args:
+        path: the model folder, or a run folder holding ``model/config.json``.
+
+    Returns:
+        The model (in eval mode, weights loaded) and its configuration.
+
     Raises:
         ModelNotFound: no grounded model is there.
         BadInput: the folder holds another kind of model, or weights that do not fit.
