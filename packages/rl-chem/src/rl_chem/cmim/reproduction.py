@@ -51,7 +51,7 @@ def run(ctx) -> Result:
 
     Example:
         A run needs the MoleculeNet CSVs and takes seconds even at the smoke size, so the
-        example shows how the harness finds it (``rl reproduce chem.cmim --size smoke``
+        example shows how the harness finds it (``rl reproduce chem.cmim --smoke``
         runs it):
 
         >>> from rl_shared.reproduce.registry import get_reproduction

@@ -49,7 +49,7 @@ def run(ctx) -> Result:
     Example:
         It computes its CCSD(T) references and trains a functional, seconds even at
         the smoke size, so the example shows how the harness finds it
-        (``rl reproduce chem.skala --size smoke`` runs it):
+        (``rl reproduce chem.skala --smoke`` runs it):
 
         >>> from rl_shared.reproduce.registry import get_reproduction
         >>> get_reproduction("chem.skala").run is run

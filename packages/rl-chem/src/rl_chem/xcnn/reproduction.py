@@ -79,7 +79,7 @@ def run(ctx) -> Result:
     Example:
         It needs the xcnn YAML sets and runs SCFs on every system, seconds even at
         the smoke size, so the example shows how the harness finds it
-        (``rl reproduce chem.xcnn --size smoke`` runs it):
+        (``rl reproduce chem.xcnn --smoke`` runs it):
 
         >>> from rl_shared.reproduce.registry import get_reproduction
         >>> get_reproduction("chem.xcnn").run is run

@@ -187,6 +187,9 @@ def load_baskets(
 def item_counts(baskets: Iterable[Sequence[str]]) -> Counter[str]:
     """How many baskets hold each item.
 
+    Args:
+        baskets: baskets of item names; an item listed twice in one basket counts twice.
+
     Example:
         >>> item_counts([["a", "b"], ["a"]]).most_common(1)
         [('a', 2)]

@@ -214,6 +214,13 @@ def set_training_state(
 ) -> None:
     """Load what :func:`training_state` returned into a model whose vocabulary is built.
 
+    Args:
+        model: a gensim ``Word2Vec`` over the same items and dimension; its IN and OUT
+            matrices and ``model.random`` are overwritten in place.
+        rng: the shuffle generator; its state is overwritten in place.
+        arrays: the arrays of :func:`training_state` (``in``, ``out``, ``random_keys``).
+        meta: its JSON-serialisable part.
+
     Raises:
         BadInput: the state belongs to another vocabulary or dimension.
 

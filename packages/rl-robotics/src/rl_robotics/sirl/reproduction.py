@@ -96,6 +96,11 @@ def _settings(size: str) -> dict[str, Any]:
 def summarize(rows: list[dict[str, Any]], key: str) -> dict[tuple[str, int], tuple[float, float]]:
     """Mean and sample standard deviation of ``key`` over seeds, per (method, queries).
 
+    Args:
+        rows: one dict per (method, queries, seed) run, with ``method``, ``queries`` and
+            ``key``.
+        key: the metric to summarise.
+
     Example:
         >>> rows = [{"method": "sirl", "queries": 5, "accuracy": a} for a in (0.5, 0.7)]
         >>> mean, std = summarize(rows, "accuracy")[("sirl", 5)]
@@ -109,7 +114,25 @@ def summarize(rows: list[dict[str, Any]], key: str) -> dict[tuple[str, int], tup
 
 
 def run(ctx: RunContext) -> Result:
-    """Sweep query budgets for each simulated person over seeds; tables, metrics and plots."""
+    """Sweep query budgets for each simulated person over seeds; tables, metrics and plots.
+
+    Runs with one torch thread.
+
+    Args:
+        ctx: the harness's run context (size, seed, output folder, progress).
+
+    References:
+        Bobu et al., SIRL, arXiv:2301.00810.
+
+    Example:
+        A run simulates Panda trajectories in PyBullet and trains every method, seconds
+        even at the smoke size, so the example shows how the harness finds it
+        (``rl reproduce robotics.sirl --smoke`` runs it):
+
+        >>> from rl_shared.reproduce.registry import get_reproduction
+        >>> get_reproduction("robotics.sirl").run is run
+        True
+    """
     from rl_shared.runtime import threads
 
     with threads(1):
