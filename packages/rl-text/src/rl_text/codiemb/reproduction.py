@@ -41,7 +41,21 @@ def _load(path: str | Path = "minilm", length: int = MAX_LENGTH):
 
 
 def run(ctx: RunContext) -> Result:
-    """Train the four regimes, merge, and score every model on STS-B and Cranfield."""
+    """Train the four regimes, merge, and score every model on STS-B and Cranfield.
+
+    Args:
+        ctx: the harness's run context (output folder, size, seed, progress).
+
+    Returns:
+        STS and retrieval scores of every regime and merge, the anchors and ``codiemb.png``.
+
+    Example:
+        The harness calls it with a :class:`~rl_shared.reproduce.RunContext`; even the smoke
+        size needs the STS-B, SICK-R and Cranfield data, so only its registration is shown here:
+
+        >>> REPRODUCTION.run is run, REPRODUCTION.datasets, REPRODUCTION.folder
+        (True, ('stsb', 'sick', 'cranfield'), 'rl_text.codiemb')
+    """
     from rl_text.codiemb.train import train_codiemb
     from rl_text.core.joint import load_joint, plot_rows, score
     from rl_text.core.soup import merge_models

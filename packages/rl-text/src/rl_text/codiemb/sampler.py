@@ -97,6 +97,13 @@ class TaskBatchSampler(MultiDatasetDefaultBatchSampler):
 class PerTaskBatchSizes:
     """A picklable ``multi_dataset_batch_sampler`` with per-task batch sizes (in task order).
 
+    Calling it with the trainer's ``(dataset, batch_samplers, generator, seed)`` builds a
+    :class:`TaskBatchSampler`.
+
+    Args:
+        batch_sizes: batch size of each task, as a list in task order or a mapping
+            ``{task: size}`` (its values are taken in insertion order).
+
     Example:
         >>> from torch.utils.data import ConcatDataset
         >>> len(PerTaskBatchSizes([3, 2])(ConcatDataset([range(6), range(4)])))

@@ -20,6 +20,34 @@ Example:
     ...                 Synset(["dog"], "a domestic canine")]
     >>> definition_pairs(Reader())
     [('frozen dessert', 'ice cream'), ('frozen dessert', 'icecream'), ('a domestic canine', 'dog')]
+
+    A one-synset WordNet in nltk's layout, read by :func:`wordnet_reader` and, cached in a
+    temporary ``RL_CACHE_DIR``, by :func:`load_wordnet_pairs`:
+
+    >>> import os, pathlib, tempfile, warnings
+    >>> from unittest import mock
+    >>> folder = pathlib.Path(tempfile.mkdtemp()) / "corpora" / "wordnet"
+    >>> folder.mkdir(parents=True)
+    >>> for name in ["index.sense", "index.verb", "index.adj", "index.adv", "data.verb",
+    ...              "data.adj", "data.adv", "noun.exc", "verb.exc", "adj.exc", "adv.exc"]:
+    ...     _ = (folder / name).write_text("")
+    >>> _ = (folder / "lexnames").write_text("00\\tnoun.Tops\\t1\\n")
+    >>> _ = (folder / "data.noun").write_text(
+    ...     "00000000 00 n 02 dog 0 domestic_dog 0 000 | a domestic canine  \\n")
+    >>> _ = (folder / "index.noun").write_text(
+    ...     "dog n 1 0 1 0 00000000  \\ndomestic_dog n 1 0 1 0 00000000  \\n")
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")  # nltk: no multilingual data in this WordNet
+    ...     reader = wordnet_reader(folder)
+    >>> [s.name() for s in reader.all_synsets()]
+    ['dog.n.01']
+    >>> with mock.patch.dict(os.environ, {"RL_CACHE_DIR": tempfile.mkdtemp()}), \\
+    ...         warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     first = load_wordnet_pairs(folder)
+    ...     again = load_wordnet_pairs(folder)  # read back from the JSON cache
+    >>> first == again == [("a domestic canine", "dog"), ("a domestic canine", "domestic dog")]
+    True
 """
 
 from __future__ import annotations
@@ -46,8 +74,24 @@ __all__ = [
 def wordnet_reader(path: str | Path | None = None) -> Any:
     """nltk's ``WordNetCorpusReader`` on ``path`` (default: the registered ``wordnet`` dataset).
 
+    The nltk_data folder holding the corpus (``path``'s grandparent when it sits in
+    ``corpora/``) is added to ``nltk.data.path``; nothing is downloaded. The module docstring
+    builds a one-synset WordNet and reads it.
+
+    Args:
+        path: a WordNet folder in nltk's layout (``index.noun``, ``data.noun``, ``lexnames``,
+            ...); ``None``: :data:`rl_text.datasets.WORDNET` located under ``RL_DATA_DIR``.
+
     Raises:
         DatasetNotFound: the WordNet folder is missing.
+        BadInput: the folder has no ``index.noun``.
+
+    Example:
+        >>> import tempfile
+        >>> wordnet_reader(tempfile.mkdtemp())  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        rl_shared.errors.BadInput: ... is not a WordNet folder in nltk's layout (no index.noun)
     """
     import nltk
     from nltk.corpus.reader.wordnet import WordNetCorpusReader
@@ -90,7 +134,27 @@ def definition_pairs(reader: Any, pos: str | None = None) -> list[tuple[str, str
 
 
 def load_wordnet_pairs(path: str | Path | None = None) -> list[tuple[str, str]]:
-    """All WordNet ``(definition, entry)`` pairs, cached after the first read."""
+    """All WordNet ``(definition, entry)`` pairs, cached after the first read.
+
+    The cache is a JSON file in ``rl_shared.data.cache_dir("defsent")``, keyed by the path and
+    modification time of ``data.noun``. The module docstring builds a one-synset WordNet,
+    loads its pairs and reads them back from the cache.
+
+    Args:
+        path: a WordNet folder in nltk's layout; ``None``: the registered ``wordnet`` dataset.
+
+    Returns:
+        ``(definition, entry)`` pairs as :func:`definition_pairs` gives them.
+
+    Example:
+        >>> import os, tempfile
+        >>> from unittest import mock
+        >>> with mock.patch.dict(os.environ, {"RL_CACHE_DIR": tempfile.mkdtemp()}):
+        ...     load_wordnet_pairs(tempfile.mkdtemp())  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        rl_shared.errors.BadInput: ... is not a WordNet folder in nltk's layout (no index.noun)
+    """
     from rl_shared.data import cache_dir
     from rl_shared.io import atomic_write_text
 
@@ -117,6 +181,12 @@ class DefinitionSet:
         definitions: definition sentences.
         labels: entry index of each definition.
         entries: the distinct entry strings.
+
+    Example:
+        >>> ds = DefinitionSet(["a pet canine", "a barking animal", "a feline"], [0, 0, 1],
+        ...                    ["dog", "cat"])
+        >>> len(ds), ds.to_dict()["label"]
+        (3, [0, 0, 1])
     """
 
     definitions: list[str]

@@ -50,6 +50,12 @@ class AffineTransform:
 
     Shapes:
         ``__call__(x)``: ``(..., d) -> (..., k)``, in ``x``'s dtype and device.
+
+    Example:
+        >>> t = AffineTransform(torch.tensor([1.0, 1.0, 1.0]), torch.tensor([[1.0, 0, 0],
+        ...                                                                 [0, 2.0, 0]]))
+        >>> t(torch.tensor([[2.0, 3.0, 4.0]])), t.out_dim
+        (tensor([[1., 4.]]), 2)
     """
 
     mean: Tensor

@@ -44,6 +44,23 @@ class DefSentLoss(nn.Module):
     Shapes:
         ``forward(sentence_features, labels)``: one feature dict of ``batch`` definitions,
         ``labels`` ``(batch,)`` entry indices; returns a scalar.
+
+    Example:
+        A space of two entries with an identity transform, and an "encoder" that returns
+        the ``x`` feature as the embedding: each definition already sits on its entry.
+
+        >>> from rl_text.defsent.entries import make_definition_set
+        >>> from rl_text.defsent.isotropy import AffineTransform
+        >>> data = make_definition_set([("a pet canine", "dog"), ("a feline", "cat")])
+        >>> space = EntrySpace(data)
+        >>> space.transform = AffineTransform(torch.zeros(2), torch.eye(2))
+        >>> space.targets = torch.eye(2)
+        >>> loss = DefSentLoss(lambda f: {"sentence_embedding": f["x"]}, space, temperature=0.1)
+        >>> x = torch.tensor([[3.0, 0.0], [0.0, 2.0]])
+        >>> round(float(loss([{"x": x}], torch.tensor([0, 1]))), 5)
+        5e-05
+        >>> round(float(loss([{"x": x}], torch.tensor([1, 0]))), 4)
+        10.0
     """
 
     def __init__(

@@ -48,14 +48,34 @@ PROMPT_CONFIG = "prompt_config.json"
 
 
 def render_template(text: str, template: str, mask: str) -> str:
-    """``template`` with ``{text}`` and ``{mask}`` filled in."""
+    """``template`` with ``{text}`` and ``{mask}`` filled in.
+
+    Args:
+        text: the sentence.
+        template: the prompt, with ``{text}`` and ``{mask}`` placeholders.
+        mask: the tokenizer's mask token (``"[MASK]"`` for BERT-like tokenizers).
+
+    Example:
+        >>> render_template("Hi.", "{text} = {mask}", "<mask>")
+        'Hi. = <mask>'
+    """
     return template.replace("{text}", text).replace("{mask}", mask)
 
 
 class PromptTransformer(Transformer):
     """``Transformer`` that wraps every text input in ``template`` before tokenizing.
 
-    Build one with :func:`with_prompt_pooling`; ``template`` is saved in ``prompt_config.json``.
+    Build one with :func:`with_prompt_pooling` (it has no ``__init__`` of its own: an existing
+    ``Transformer`` is turned into one); ``template`` is saved in ``prompt_config.json``.
+
+    Example:
+        >>> from rl_shared.models import load_sentence_transformer
+        >>> first = with_prompt_pooling(load_sentence_transformer("minilm"))[0]
+        >>> type(first).__name__, first.template == DEFAULT_TEMPLATE
+        ('PromptTransformer', True)
+        >>> ids = first.preprocess(["A cat."])["input_ids"][0]
+        >>> first.tokenizer.decode(ids)
+        '[CLS] this sentence : " a cat. " means in one word : " [MASK] ". [SEP]'
     """
 
     template: str
@@ -101,6 +121,18 @@ class MaskTokenPooling(Module):
     Shapes:
         ``token_embeddings`` ``(batch, seq, dim)``, ``input_ids`` ``(batch, seq)`` ->
         ``sentence_embedding`` ``(batch, dim)``.
+
+    Example:
+        The second row has no mask token and falls back to the mean of its unmasked tokens.
+
+        >>> pool = MaskTokenPooling(dimension=2, mask_token_id=4)
+        >>> tokens = torch.tensor([[[1.0, 1.0], [5.0, 6.0], [0.0, 0.0]],
+        ...                        [[1.0, 2.0], [3.0, 4.0], [9.0, 9.0]]])
+        >>> features = {"token_embeddings": tokens, "input_ids": torch.tensor([[2, 4, 0], [2, 7, 0]]),
+        ...             "attention_mask": torch.tensor([[1, 1, 0], [1, 1, 0]])}
+        >>> pool(features)["sentence_embedding"]
+        tensor([[5., 6.],
+                [2., 3.]])
     """
 
     # sentence-transformers' Module declares config_keys as a plain list attribute; a ClassVar
@@ -136,7 +168,25 @@ class MaskTokenPooling(Module):
 def with_prompt_pooling(model: nn.Module, template: str = DEFAULT_TEMPLATE) -> nn.Module:
     """A new ``SentenceTransformer`` sharing ``model``'s transformer: template in, [MASK] pooled.
 
-    Modules after the pooling (e.g. ``Normalize``) are kept.
+    Modules after the pooling (e.g. ``Normalize``) are kept. ``model``'s first module is
+    turned into a :class:`PromptTransformer` in place.
+
+    Args:
+        model: a ``SentenceTransformer`` whose first module is a plain ``Transformer`` with
+            a tokenizer that has a mask token.
+        template: the prompt, with ``{text}`` and ``{mask}``.
+
+    Returns:
+        ``SentenceTransformer(PromptTransformer, MaskTokenPooling, *rest)`` on ``model``'s
+        device.
+
+    Example:
+        >>> from rl_shared.models import load_sentence_transformer
+        >>> model = with_prompt_pooling(load_sentence_transformer("minilm"))
+        >>> [type(m).__name__ for m in model]
+        ['PromptTransformer', 'MaskTokenPooling', 'Normalize']
+        >>> model.encode(["A cat sits on the mat."]).shape
+        (1, 384)
 
     Raises:
         BadInput: the template lacks ``{text}`` or ``{mask}``, the tokenizer has no mask
@@ -163,7 +213,21 @@ def with_prompt_pooling(model: nn.Module, template: str = DEFAULT_TEMPLATE) -> n
 
 
 def load_prompt_model(path: str | os.PathLike[str], device: str | None = "cpu") -> nn.Module:
-    """Load a model saved from :func:`with_prompt_pooling` (``model.save(path)``)."""
+    """Load a model saved from :func:`with_prompt_pooling` (``model.save(path)``).
+
+    Args:
+        path: the saved model folder (with ``prompt_config.json``).
+        device: where to put the model (``None``: sentence-transformers' choice).
+
+    Example:
+        >>> import tempfile
+        >>> from rl_shared.models import load_sentence_transformer
+        >>> folder = tempfile.mkdtemp()
+        >>> with_prompt_pooling(load_sentence_transformer("minilm"), "{text} means {mask}").save(folder)
+        >>> model = load_prompt_model(folder)
+        >>> type(model[1]).__name__, model[0].template
+        ('MaskTokenPooling', '{text} means {mask}')
+    """
     from rl_text.core.loading import load_with_classes
 
     classes = {f"{c.__module__}.{c.__name__}": c for c in (PromptTransformer, MaskTokenPooling)}

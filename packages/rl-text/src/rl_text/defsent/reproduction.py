@@ -57,7 +57,22 @@ def _plot(table: dict[str, dict[str, float]]):
 
 
 def run(ctx: RunContext) -> Result:
-    """Train the DefSent+ variants and score STS-B / SICK-R test."""
+    """Train the DefSent+ variants and score STS-B / SICK-R test.
+
+    Args:
+        ctx: the harness's run context (output folder, size, seed, progress).
+
+    Returns:
+        STS-B / SICK-R test Spearman of the base model and every variant, the anchors and
+        ``defsent_sts.png``.
+
+    Example:
+        The harness calls it with a :class:`~rl_shared.reproduce.RunContext`; even the smoke
+        size needs the STS-B, SICK-R and WordNet data, so only its registration is shown here:
+
+        >>> REPRODUCTION.run is run, REPRODUCTION.datasets, REPRODUCTION.folder
+        (True, ('stsb', 'sick', 'wordnet'), 'rl_text.defsent')
+    """
     from rl_shared.models import load_sentence_transformer
     from rl_shared.sts import load_sick, load_stsb
     from rl_text.core.evaluation import evaluate_sts, subsample

@@ -48,8 +48,22 @@ SPACE_FILE = "defsent_space.safetensors"
 def encode_texts(model: nn.Module, texts: list[str], batch_size: int = 128) -> Tensor:
     """Sentence embeddings of ``texts`` without gradients, the model left in its mode.
 
+    Args:
+        model: a ``SentenceTransformer`` (anything with ``encode`` and train/eval modes).
+        texts: the sentences.
+        batch_size: sentences per forward pass.
+
     Shapes:
         returns ``(len(texts), dim)`` float32 on the CPU.
+
+    Example:
+        >>> class Encoder(nn.Module):  # stands in for a SentenceTransformer
+        ...     def encode(self, texts, **kwargs):
+        ...         return torch.tensor([[float(len(t)), 1.0] for t in texts], dtype=torch.float64)
+        >>> model = Encoder().train()
+        >>> encode_texts(model, ["a cat", "a dog runs"]), model.training
+        (tensor([[ 5.,  1.],
+                [10.,  1.]]), True)
     """
     st = cast("SentenceTransformer", model)
     was_training = st.training

@@ -55,6 +55,23 @@ class EntryRefresh(_callback_base()):  # type: ignore[misc]
         model: the model being trained.
         every: refresh interval in optimizer steps.
         show_progress: print a line per refresh on stderr.
+
+    Example:
+        A stand-in space records when it is refreshed; the trainer's ``state`` carries the
+        step. The first call refreshes an empty space, later ones every ``every`` steps.
+
+        >>> from types import SimpleNamespace
+        >>> class Space:
+        ...     fitted, refreshed_at, steps = False, -1, []
+        ...     def refresh(self, model, step):
+        ...         self.fitted, self.refreshed_at = True, step
+        ...         self.steps.append(step)
+        >>> space = Space()
+        >>> callback = EntryRefresh(space, model=None, every=2)
+        >>> for step in range(1, 6):
+        ...     _ = callback.on_step_begin(None, SimpleNamespace(global_step=step), None)
+        >>> space.steps
+        [1, 2, 4]
     """
 
     def __init__(

@@ -68,7 +68,22 @@ def _plot(metrics: dict[str, float], n_cand: int):
 
 
 def run(ctx: RunContext) -> Result:
-    """Train teacher and both students, evaluate on STS-B test, time the ranking."""
+    """Train teacher and both students, evaluate on STS-B test, time the ranking.
+
+    Args:
+        ctx: the harness's run context (output folder, size, seed, progress).
+
+    Returns:
+        STS-B test Spearman and ranking times of teacher and students, the anchors and
+        ``dse.png``.
+
+    Example:
+        The harness calls it with a :class:`~rl_shared.reproduce.RunContext`; even the smoke
+        size needs STS-B and a cross-encoder's training, so only its registration is shown here:
+
+        >>> REPRODUCTION.run is run, REPRODUCTION.datasets, REPRODUCTION.folder
+        (True, ('stsb',), 'rl_text.dse')
+    """
     from sentence_transformers.cross_encoder import CrossEncoder
 
     from rl_shared.models import load_sentence_transformer

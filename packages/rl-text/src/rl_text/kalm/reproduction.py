@@ -51,7 +51,21 @@ def _load(length: int = MAX_LENGTH):
 
 
 def run(ctx: RunContext) -> Result:
-    """Mine once, train every configuration, score each on STS-B and Cranfield."""
+    """Mine once, train every configuration, score each on STS-B and Cranfield.
+
+    Args:
+        ctx: the harness's run context (output folder, size, seed, progress).
+
+    Returns:
+        STS and retrieval scores of every configuration, the anchors and ``kalm.png``.
+
+    Example:
+        The harness calls it with a :class:`~rl_shared.reproduce.RunContext`; even the smoke
+        size needs the STS-B, SICK-R and Cranfield data, so only its registration is shown here:
+
+        >>> REPRODUCTION.run is run, REPRODUCTION.datasets, REPRODUCTION.folder
+        (True, ('stsb', 'sick', 'cranfield'), 'rl_text.kalm')
+    """
     from rl_text.core.joint import load_joint, plot_rows, score
     from rl_text.kalm.train import train_kalm
 

@@ -94,8 +94,28 @@ CITATION = """@article{li20242d,
 def merge_columns(columns: list[dict[str, Tensor]]) -> tuple[dict[str, Tensor], list[int]] | None:
     """Right-pad tokenized columns to one length and stack them; ``None`` if they differ in keys.
 
+    Columns with different keys, non-2D tensors or differing non-tensor metadata are not
+    merged (``None``).
+
+    Args:
+        columns: tokenized feature dicts (``input_ids``, ``attention_mask``, ...), one per
+            text column.
+
+    Shapes:
+        each column's tensors ``(B_c, T_c)`` -> merged ``(sum B_c, max T_c)``.
+
     Returns:
         the merged features and the number of rows of each column.
+
+    Example:
+        >>> a = {"input_ids": torch.tensor([[1, 2]]), "attention_mask": torch.ones(1, 2)}
+        >>> b = {"input_ids": torch.tensor([[3, 4, 5], [6, 7, 8]]),
+        ...      "attention_mask": torch.ones(2, 3)}
+        >>> merged, sizes = merge_columns([a, b])
+        >>> merged["input_ids"].tolist(), sizes
+        ([[1, 2, 0], [3, 4, 5], [6, 7, 8]], [1, 2])
+        >>> merge_columns([a, {"input_ids": torch.tensor([[1]])}]) is None
+        True
     """
     keys = set(columns[0])
     if any(set(c) != keys for c in columns[1:]) or "input_ids" not in keys:
@@ -117,6 +137,14 @@ def in_batch_kl(student: list[Tensor], teacher: list[Tensor], temperature: float
 
     Rows are the first column's sentences; candidates are every other column's rows (or the
     first column itself, diagonal masked, when there is one column). The teacher is detached.
+
+    Args:
+        student: the shallow layer's embeddings, one ``(B_c, d)`` tensor per column.
+        teacher: the last layer's embeddings, columns as ``student``.
+        temperature: softmax temperature of the cosine similarities.
+
+    Shapes:
+        ``student`` / ``teacher``: lists of ``(B_c, d)``; returns a scalar.
 
     Example:
         >>> e = [torch.randn(4, 8), torch.randn(4, 8)]

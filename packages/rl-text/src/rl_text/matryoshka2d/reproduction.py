@@ -63,7 +63,22 @@ def _table(grid: dict) -> str:
 
 
 def run(ctx: RunContext) -> Result:
-    """Train the three regimes, evaluate the four grids, plot heatmaps."""
+    """Train the three regimes, evaluate the four grids, plot heatmaps.
+
+    Args:
+        ctx: the harness's run context (output folder, size, seed, progress).
+
+    Returns:
+        STS-B Spearman at chosen (layer, width) cells and each grid's mean, the anchors and
+        ``heatmaps.png``.
+
+    Example:
+        The harness calls it with a :class:`~rl_shared.reproduce.RunContext`; even the smoke
+        size needs STS-B and MiniLM training, so only its registration is shown here:
+
+        >>> REPRODUCTION.run is run, REPRODUCTION.datasets, REPRODUCTION.folder
+        (True, ('stsb',), 'rl_text.matryoshka2d')
+    """
     from rl_shared.models import load_sentence_transformer
     from rl_shared.sts import load_stsb
     from rl_text.core.evaluation import evaluate_sts_grid, subsample

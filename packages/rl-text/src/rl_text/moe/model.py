@@ -52,6 +52,10 @@ MOE_CONFIG = "moe_config.json"
 def tag_text(text: str, domain: str) -> str:
     """``text`` with the routing tag of ``domain`` in front.
 
+    Args:
+        text: the sentence.
+        domain: the domain name (one of the model's ``domains`` to be routed).
+
     Example:
         >>> tag_text("A man plays.", "sick")
         '<sick> A man plays.'
@@ -61,6 +65,10 @@ def tag_text(text: str, domain: str) -> str:
 
 def split_tag(text: str, domains: Sequence[str]) -> tuple[int, str]:
     """``(domain index, text without tag)``; ``-1`` and the text unchanged if it has no known tag.
+
+    Args:
+        text: a text, perhaps starting with ``<domain>``.
+        domains: the known domain names, in expert order.
 
     Example:
         >>> split_tag("<stsb> Two dogs.", ["sick", "stsb"]), split_tag("<x> Hi", ["sick"])
@@ -198,6 +206,10 @@ def to_moe(
 
 def load_moe(path: str | os.PathLike[str], device: str | None = "cpu") -> nn.Module:
     """Load a model saved from a :func:`to_moe` model (``model.save(path)``).
+
+    Args:
+        path: the saved model folder (with ``moe_config.json``).
+        device: where to put the model (``None``: sentence-transformers' choice).
 
     Example:
         >>> import tempfile

@@ -79,7 +79,21 @@ def _md(table: dict[str, dict[str, float]], cols) -> str:
 
 
 def run(ctx: RunContext) -> Result:
-    """Train single-domain, shared and MoE models; score each domain's test split."""
+    """Train single-domain, shared and MoE models; score each domain's test split.
+
+    Args:
+        ctx: the harness's run context (output folder, size, seed, progress).
+
+    Returns:
+        each model's per-domain test Spearman and mean, the anchors and ``moe_domains.png``.
+
+    Example:
+        The harness calls it with a :class:`~rl_shared.reproduce.RunContext`; even the smoke
+        size needs the STS-B, SICK-R and STS-B genre data, so only its registration is shown here:
+
+        >>> REPRODUCTION.run is run, REPRODUCTION.datasets, REPRODUCTION.folder
+        (True, ('stsb', 'sick', 'stsb-genre'), 'rl_text.moe')
+    """
     import time
 
     from rl_shared.models import load_sentence_transformer
