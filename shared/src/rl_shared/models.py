@@ -60,7 +60,25 @@ def resolve(name_or_path: str | os.PathLike[str]) -> Path:
 
 
 def load_sentence_transformer(name_or_path: str | os.PathLike[str], **kwargs: Any) -> Any:
-    """Load a :class:`sentence_transformers.SentenceTransformer` from a resolved local folder."""
+    """Load a :class:`sentence_transformers.SentenceTransformer` from a resolved local folder.
+
+    Args:
+        name_or_path: a short name from :data:`KNOWN_MODELS` or a path to a model folder.
+        **kwargs: passed to ``SentenceTransformer`` (``device`` defaults to ``"cpu"``);
+            ``local_files_only=True`` is always set.
+
+    Raises:
+        ModelNotFound: as :func:`resolve` (checked before sentence-transformers is imported).
+
+    Example:
+        >>> model = load_sentence_transformer("minilm")  # the packaged all-MiniLM-L6-v2
+        >>> model.encode(["a tiny sentence"]).shape
+        (1, 384)
+        >>> load_sentence_transformer("no-such-model")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        rl_shared.errors.ModelNotFound: ...
+    """
     path = resolve(name_or_path)
     from sentence_transformers import SentenceTransformer
 

@@ -62,7 +62,15 @@ def save_figure(fig: Any, path: str | Path, *, dpi: int = 120) -> Path:
 
 
 def pyplot() -> ModuleType:
-    """``matplotlib.pyplot`` on the non-interactive Agg backend."""
+    """``matplotlib.pyplot`` on the non-interactive Agg backend.
+
+    Example:
+        >>> plt = pyplot()
+        >>> plt.get_backend().lower()
+        'agg'
+        >>> fig = plt.figure()
+        >>> plt.close(fig)
+    """
     import matplotlib
 
     matplotlib.use("Agg")
