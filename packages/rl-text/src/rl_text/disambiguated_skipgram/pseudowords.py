@@ -41,7 +41,25 @@ __all__ = [
 
 
 def wordnet_glosses(folder: Path, limit: int | None = None) -> list[str]:
-    """Glosses (definitions with their examples) read from WordNet's ``data.*`` files."""
+    r"""Glosses (definitions with their examples) read from WordNet's ``data.*`` files.
+
+    Args:
+        folder: a WordNet folder holding ``data.noun``, ``data.verb``, ``data.adj`` and
+            ``data.adv`` (licence lines, which start with two spaces, are skipped).
+        limit: keep a random sample (seed 0) of at most this many glosses; ``None`` keeps
+            all, in file order.
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> wn = pathlib.Path(tempfile.mkdtemp())
+        >>> for pos in ("noun", "verb", "adj", "adv"):
+        ...     _ = (wn / f"data.{pos}").write_text("  1 licence text\n")
+        >>> _ = (wn / "data.noun").write_text(
+        ...     "  1 licence text\n"
+        ...     '00000000 05 n 01 cat 0 000 | a small feline; "the cat purred"\n')
+        >>> wordnet_glosses(wn)
+        ['a small feline; "the cat purred"']
+    """
     out: list[str] = []
     for pos in ("noun", "verb", "adj", "adv"):
         path = folder / f"data.{pos}"
@@ -56,10 +74,37 @@ def wordnet_glosses(folder: Path, limit: int | None = None) -> list[str]:
 
 
 def wordnet_reader():
-    """nltk's ``WordNetCorpusReader`` on ``$RL_DATA_DIR/wordnet/...`` (no download).
+    r"""nltk's ``WordNetCorpusReader`` on ``$RL_DATA_DIR/wordnet/...`` (no download).
 
     nltk only opens files under a folder of ``nltk.data.path``, so the data set's
     ``nltk_data`` folder is added to it.
+
+    Raises:
+        DatasetNotFound: the ``wordnet`` data set is missing.
+
+    Example:
+        A one-synset WordNet in a temporary data folder (the real one lives under
+        ``$RL_DATA_DIR/wordnet/nltk_data/corpora/wordnet``):
+
+        >>> import os, pathlib, tempfile
+        >>> from unittest import mock
+        >>> root = pathlib.Path(tempfile.mkdtemp())
+        >>> wn = root / "wordnet/nltk_data/corpora/wordnet"
+        >>> wn.mkdir(parents=True)
+        >>> for pos in ("noun", "verb", "adj", "adv"):
+        ...     for name in (f"index.{pos}", f"data.{pos}", f"{pos}.exc"):
+        ...         _ = (wn / name).write_text("")
+        >>> _ = (wn / "index.sense").write_text("")
+        >>> _ = (wn / "lexnames").write_text("00 noun.Tops 1\n")
+        >>> _ = (wn / "index.noun").write_text("cat n 1 0 1 0 00000000\n")
+        >>> _ = (wn / "data.noun").write_text("00000000 00 n 01 cat 0 000 | a small feline\n")
+        >>> env = {"RL_DATA_DIR": str(root), "RL_CACHE_DIR": str(root / "cache")}
+        >>> with mock.patch.dict(os.environ, env):
+        ...     reader = wordnet_reader()
+        >>> [s.definition() for s in reader.synsets("cat")]
+        ['a small feline']
+        >>> import nltk
+        >>> nltk.data.path.remove(str(wn.parent.parent))  # forget the toy folder again
     """
     import nltk
     from nltk.corpus.reader.wordnet import WordNetCorpusReader
@@ -83,9 +128,37 @@ def _absa_sentences(folder: Path) -> list[str]:
 
 
 def corpus_sentences(max_glosses: int | None = None) -> list[list[str]]:
-    """Tokenised English sentences: STS-B (all splits), SICK, SemEval-14 ABSA, WordNet glosses.
+    r"""Tokenised English sentences: STS-B (all splits), SICK, SemEval-14 ABSA, WordNet glosses.
 
     Duplicates are removed; a source whose folder is missing is skipped (STS-B is required).
+    Sentences of fewer than two tokens are dropped.
+
+    Args:
+        max_glosses: keep a random sample of at most this many WordNet glosses (``None``:
+            all of them).
+
+    Raises:
+        DatasetNotFound: STS-B is missing.
+
+    Example:
+        A toy STS-B and WordNet in a temporary data folder:
+
+        >>> import os, pathlib, tempfile
+        >>> from unittest import mock
+        >>> root = pathlib.Path(tempfile.mkdtemp())
+        >>> (root / "sts/stsb").mkdir(parents=True)
+        >>> for name in ("train", "dev", "test"):
+        ...     _ = (root / f"sts/stsb/stsb-en-{name}.csv").write_text(
+        ...         "A cat sits.,A cat is sitting.,4.5\nA cat sits.,Hello,0.0\n")
+        >>> wn = root / "wordnet/nltk_data/corpora/wordnet"
+        >>> wn.mkdir(parents=True)
+        >>> for pos in ("noun", "verb", "adj", "adv"):
+        ...     _ = (wn / f"data.{pos}").write_text("")
+        >>> _ = (wn / "data.noun").write_text("00000000 05 n 01 cat 0 000 | a small feline\n")
+        >>> env = {"RL_DATA_DIR": str(root), "RL_CACHE_DIR": str(root / "cache")}
+        >>> with mock.patch.dict(os.environ, env):
+        ...     corpus_sentences()
+        [['a', 'cat', 'sits'], ['a', 'cat', 'is', 'sitting'], ['a', 'small', 'feline']]
     """
     from rl_shared.data import data_dir
     from rl_shared.sts import STSB, load_sick, load_stsb

@@ -44,7 +44,18 @@ def _plot(names, dsg, base, ctx: RunContext) -> None:
 
 
 def run(ctx: RunContext) -> Result:
-    """Train both models on the merged text; score pseudo-words; list sense neighbours."""
+    """Train both models on the merged text; score pseudo-words; list sense neighbours.
+
+    Args:
+        ctx: the harness's run context (output folder, size, seed, progress).
+
+    Example:
+        The harness calls it with a :class:`~rl_shared.reproduce.RunContext`; even the smoke
+        size needs STS-B and WordNet, so only its registration is shown here:
+
+        >>> REPRODUCTION.run is run, REPRODUCTION.datasets, REPRODUCTION.folder
+        (True, ('stsb', 'wordnet'), 'rl_text.disambiguated_skipgram')
+    """
     from rl_shared.runtime import threads
 
     with threads(1):

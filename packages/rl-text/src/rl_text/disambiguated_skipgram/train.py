@@ -160,7 +160,23 @@ def sense_usage(
     window: int = 3,
     batch_size: int = 4096,
 ) -> np.ndarray:
-    """How often each sense is the arg-max sense of an occurrence, ``(V, S)`` counts."""
+    """How often each sense is the arg-max sense of an occurrence, ``(V, S)`` counts.
+
+    Args:
+        model: a (trained) :class:`DisambiguatedSkipGram`.
+        sentences: word ids of each sentence.
+        window: context words on each side (as in training).
+        batch_size: occurrences per forward pass.
+
+    Shapes:
+        -> ``(V, S)`` int64; row ``w`` sums to the number of occurrences of word ``w``.
+
+    Example:
+        >>> model = DisambiguatedSkipGram(4, dim=8, senses=2)
+        >>> usage = sense_usage(model, [np.array([0, 1, 2, 3]), np.array([3, 3])], window=1)
+        >>> usage.shape, usage.sum(1).tolist()
+        ((4, 2), [1, 1, 1, 3])
+    """
     centers, ctx, mask = context_windows(sentences, window)
     usage = np.zeros((model.vocab_size, model.senses), dtype=np.int64)
     for start in range(0, len(centers), batch_size):
