@@ -33,6 +33,12 @@ class JointSize:
         test_queries, test_others: held-out queries, and documents beyond their relevant ones.
         sts_test: STS-B test pairs.
         sts_train: STS-B training pairs.
+
+    Example:
+        >>> JointSize(pairs=10, train_queries=4, test_queries=4, sts_test=8, sts_train=8).shrunk
+        True
+        >>> JointSize().shrunk, SIZES["full"] == JointSize()
+        (False, True)
     """
 
     pairs: int | None = None
@@ -58,7 +64,23 @@ SIZES = {
 
 @dataclass
 class JointData:
-    """Training examples and test sets for joint STS + retrieval runs."""
+    """Training examples and test sets for joint STS + retrieval runs (:func:`load_joint`).
+
+    Attributes:
+        pairs: STS-B / SICK positive pairs, with mined negatives (``Examples``).
+        queries: one ``(query, relevant document)`` per row, with the query's mined negatives.
+        multi: each training query with all its relevant documents, and mined negatives.
+        sts_train: STS-B training pairs (``StsPairs``).
+        sts_test: STS-B test pairs (``StsPairs``), scored by :func:`score`.
+        retrieval_test: the held-out Cranfield queries (``BeirData``), scored by :func:`score`.
+
+    Example:
+        >>> from rl_text.core.tasks import Examples
+        >>> ex = Examples(["q"], [["d"]])
+        >>> data = JointData(ex, ex, ex, None, None, None)
+        >>> len(data.pairs), data.retrieval_test is None
+        (1, True)
+    """
 
     pairs: Any  # Examples with mined negatives
     queries: Any  # Examples: one (query, relevant doc) per row, with mined negatives
@@ -98,6 +120,46 @@ def load_joint(
         seed: seeds the subsets.
         negatives: mined negatives per example.
         margin: false-negative margin of the mining.
+
+    Raises:
+        DatasetNotFound: STS-B, SICK or Cranfield is missing from ``$RL_DATA_DIR``.
+
+    Example:
+        >>> import os, pathlib, tempfile
+        >>> from unittest import mock
+        >>> import numpy as np
+        >>> class LetterCounts:  # a stand-in encoder: normalised letter counts
+        ...     def encode(self, texts, **kwargs):
+        ...         v = np.array([[t.count(c) for c in "aeilnost"] for t in texts], float) + 1
+        ...         return v / np.linalg.norm(v, axis=1, keepdims=True)
+        >>> root = pathlib.Path(tempfile.mkdtemp())
+        >>> stsb, sick = root / "sts" / "stsb", root / "sts" / "sick"
+        >>> cran = root / "retrieval" / "cranfield"
+        >>> for folder in (stsb, sick, cran):
+        ...     folder.mkdir(parents=True)
+        >>> for split in ("train", "dev", "test"):
+        ...     _ = (stsb / f"stsb-en-{split}.csv").write_text(
+        ...         "A cat sits.,A cat is sitting.,4.6\\nA man runs.,Stocks fell.,0.4\\n"
+        ...         "A dog barks.,A dog is barking.,4.2\\n")
+        >>> for name in ("SICK_train.txt", "SICK_trial.txt", "SICK_test_annotated.txt"):
+        ...     _ = (sick / name).write_text(
+        ...         "pair_ID\\tsentence_A\\tsentence_B\\trelatedness_score\\tentailment_judgment\\n"
+        ...         "1\\tA boy plays.\\tA kid plays.\\t4.5\\tENTAILMENT\\n")
+        >>> _ = (cran / "cran.all.1400").write_text(
+        ...     "".join(f".I {i}\\n.T\\ntitle {i}\\n.W\\nwing lift {i}\\n" for i in range(1, 7)))
+        >>> _ = (cran / "cran.qry").write_text(
+        ...     "".join(f".I {i:03d}\\n.W\\nlift of wing {i}?\\n" for i in range(1, 5)))
+        >>> _ = (cran / "cranqrel").write_text(
+        ...     "".join(f"{q} {q} 1\\n{q} {q + 1} 2\\n" for q in range(1, 5)))
+        >>> env = {"RL_DATA_DIR": str(root), "RL_CACHE_DIR": tempfile.mkdtemp()}
+        >>> size = JointSize(pairs=2, train_queries=2, train_others=1, test_queries=2,
+        ...                  test_others=1, sts_test=2, sts_train=2)
+        >>> with mock.patch.dict(os.environ, env):
+        ...     data = load_joint(LetterCounts(), size, seed=0, negatives=1)
+        >>> len(data.pairs), len(data.multi), len(data.queries), len(data.retrieval_test.queries)
+        (2, 2, 4, 2)
+        >>> len(data.sts_train), len(data.sts_test)
+        (2, 2)
     """
     from rl_shared.sts import StsPairs, load_stsb
     from rl_text.core.tasks import (
@@ -149,7 +211,30 @@ def load_joint(
 
 
 def score(model: Any, data: JointData) -> dict[str, float]:
-    """``{"stsb": Spearman, "cranfield_ndcg10": nDCG@10}`` of ``model``."""
+    """``{"stsb": Spearman, "cranfield_ndcg10": nDCG@10}`` of ``model``, rounded to 4 places.
+
+    Puts ``model`` in eval mode.
+
+    Args:
+        model: a ``SentenceTransformer``.
+        data: the test sets (``sts_test`` and ``retrieval_test`` are read).
+
+    Example:
+        >>> from rl_retrieval import BeirData
+        >>> from rl_shared.models import load_sentence_transformer
+        >>> from rl_shared.sts import StsPairs
+        >>> sts = StsPairs(["A man plays a guitar.", "A cat sleeps.", "A dog runs."],
+        ...                ["A man is playing guitar.", "Stocks fell.", "A dog is running."],
+        ...                [4.8, 0.2, 4.0])
+        >>> beir = BeirData({"d1": {"text": "A cat sleeps on the sofa."},
+        ...                  "d2": {"text": "Stock markets fell sharply."}},
+        ...                 {"q1": "where is the cat sleeping?", "q2": "did stocks fall?"},
+        ...                 {"q1": {"d1": 1}, "q2": {"d2": 1}})
+        >>> data = JointData(None, None, None, None, sts, beir)
+        >>> result = score(load_sentence_transformer("minilm"), data)
+        >>> sorted(result), -1 <= result["stsb"] <= 1, 0 <= result["cranfield_ndcg10"] <= 1
+        (['cranfield_ndcg10', 'stsb'], True, True)
+    """
     from rl_text.core.evaluation import evaluate_sts
     from rl_text.core.tasks import retrieval_ndcg
 
@@ -161,7 +246,22 @@ def score(model: Any, data: JointData) -> dict[str, float]:
 
 
 def plot_rows(rows: dict[str, dict[str, float]], title: str) -> Any:
-    """STS-B Spearman against Cranfield nDCG@10, one labelled point per model; the figure."""
+    """STS-B Spearman against Cranfield nDCG@10, one labelled point per model; the figure.
+
+    Args:
+        rows: model name -> :func:`score`'s result (``"stsb"`` and ``"cranfield_ndcg10"``).
+        title: the axes' title.
+
+    Returns:
+        a matplotlib ``Figure`` (Agg-backed, :func:`rl_shared.plotting.subplots`).
+
+    Example:
+        >>> fig = plot_rows({"base": {"stsb": 0.80, "cranfield_ndcg10": 0.30},
+        ...                  "tuned": {"stsb": 0.84, "cranfield_ndcg10": 0.41}}, "toy")
+        >>> ax = fig.axes[0]
+        >>> ax.get_title(), len(ax.collections)
+        ('toy', 2)
+    """
     from rl_shared.plotting import subplots
 
     fig, ax = subplots(figsize=(7, 4.5))

@@ -111,7 +111,8 @@ def tokenize(model: nn.Module, texts: list[str]) -> dict[str, Any]:
     Example:
         >>> from rl_shared.models import load_sentence_transformer
         >>> features = tokenize(load_sentence_transformer("minilm"), ["a cat", "a dog sat"])
-        >>> features["input_ids"].shape[0], features["input_ids"].shape == features["attention_mask"].shape
+        >>> ids, mask = features["input_ids"], features["attention_mask"]
+        >>> ids.shape[0], ids.shape == mask.shape
         (2, True)
     """
     st = unwrap_model(model)

@@ -103,7 +103,35 @@ class Examples:
 
 
 def positive_pairs(min_score: float = 4.0, sick: bool = True) -> Examples:
-    """STS-B train pairs with score ≥ ``min_score`` (+ SICK train entailment pairs)."""
+    """STS-B train pairs with score ≥ ``min_score`` (+ SICK train entailment pairs).
+
+    Args:
+        min_score: the lowest STS-B gold score (0-5) of a pair kept as a positive.
+        sick: add SICK's training pairs judged ``ENTAILMENT``.
+
+    Raises:
+        DatasetNotFound: ``$RL_DATA_DIR/sts/stsb`` (or ``sts/sick`` with ``sick``) lacks its files.
+
+    Example:
+        >>> import os, pathlib, tempfile
+        >>> from unittest import mock
+        >>> root = pathlib.Path(tempfile.mkdtemp())
+        >>> stsb, sick = root / "sts" / "stsb", root / "sts" / "sick"
+        >>> stsb.mkdir(parents=True); sick.mkdir(parents=True)
+        >>> for split in ("train", "dev", "test"):
+        ...     _ = (stsb / f"stsb-en-{split}.csv").write_text(
+        ...         "A cat sits.,A cat is sitting.,4.6\\nA man runs.,Stocks fell.,0.4\\n")
+        >>> for name in ("SICK_train.txt", "SICK_trial.txt", "SICK_test_annotated.txt"):
+        ...     _ = (sick / name).write_text(
+        ...         "pair_ID\\tsentence_A\\tsentence_B\\trelatedness_score\\tentailment_judgment\\n"
+        ...         "1\\tA boy plays.\\tA kid plays.\\t4.5\\tENTAILMENT\\n"
+        ...         "2\\tA boy plays.\\tA boy sleeps.\\t2.0\\tCONTRADICTION\\n")
+        >>> env = {"RL_DATA_DIR": str(root), "RL_CACHE_DIR": tempfile.mkdtemp()}
+        >>> with mock.patch.dict(os.environ, env):
+        ...     pairs = positive_pairs()
+        >>> pairs.anchors, pairs.positives
+        (['A cat sits.', 'A boy plays.'], [['A cat is sitting.'], ['A kid plays.']])
+    """
     from rl_shared.sts import SICK, load_stsb
 
     stsb = load_stsb("train")
@@ -126,8 +154,34 @@ def positive_pairs(min_score: float = 4.0, sick: bool = True) -> Examples:
 def cranfield_split(seed: int = 0) -> tuple[Any, Any]:
     """Cranfield with its judged queries split into a training and a held-out half.
 
+    Args:
+        seed: seeds the shuffle of the judged query ids before they are halved (the test half
+            gets the extra query of an odd count).
+
     Returns:
         ``(train, test)`` ``BeirData`` sharing the corpus; qrels of relevance ≥ 1 only.
+
+    Raises:
+        DatasetNotFound: ``$RL_DATA_DIR/retrieval/cranfield`` lacks the SMART files.
+
+    Example:
+        >>> import os, pathlib, tempfile
+        >>> from unittest import mock
+        >>> root = pathlib.Path(tempfile.mkdtemp())
+        >>> cran = root / "retrieval" / "cranfield"
+        >>> cran.mkdir(parents=True)
+        >>> _ = (cran / "cran.all.1400").write_text(
+        ...     "".join(f".I {i}\\n.T\\ntitle {i}\\n.W\\nwing lift {i}\\n" for i in range(1, 7)))
+        >>> _ = (cran / "cran.qry").write_text(
+        ...     "".join(f".I {i:03d}\\n.W\\nlift of wing {i}?\\n" for i in range(1, 5)))
+        >>> _ = (cran / "cranqrel").write_text("".join(f"{q} {q} 1\\n" for q in range(1, 5)))
+        >>> env = {"RL_DATA_DIR": str(root), "RL_CACHE_DIR": tempfile.mkdtemp()}
+        >>> with mock.patch.dict(os.environ, env):
+        ...     train, test = cranfield_split(seed=0)
+        >>> len(train.queries), len(test.queries), len(train.corpus)
+        (2, 2, 6)
+        >>> set(train.queries) & set(test.queries)
+        set()
     """
     from rl_retrieval import BeirData, load_dataset
 
@@ -174,6 +228,15 @@ def mine_negatives(
 
     Shapes:
         ``len(anchors)`` lists of at most ``num`` texts.
+
+    Example:
+        >>> from rl_shared.models import load_sentence_transformer
+        >>> model = load_sentence_transformer("minilm")
+        >>> corpus = ["A cat is sitting.", "Stocks fell.", "The market crashed.", "Rain is due."]
+        >>> anchors, positives = ["A cat sits."], [["A cat is sitting."]]
+        >>> negatives = mine_negatives(model, anchors, positives, corpus, num=2)
+        >>> len(negatives), len(negatives[0]), "A cat is sitting." in negatives[0]
+        (1, 2, False)
     """
     if num < 1:
         raise BadInput(f"num must be at least 1, got {num}")
@@ -217,7 +280,23 @@ def mine_negatives(
 
 
 def retrieval_examples(data: Any) -> Examples:
-    """``(query, its relevant documents)`` examples from a ``BeirData`` split."""
+    """``(query, its relevant documents)`` examples from a ``BeirData`` split.
+
+    Documents are ordered by relevance (highest first) and given as ``"title text"``; queries
+    without a relevant document are skipped.
+
+    Args:
+        data: a ``rl_retrieval.BeirData`` (corpus, queries, qrels).
+
+    Example:
+        >>> from rl_retrieval import BeirData
+        >>> data = BeirData({"d1": {"title": "Wings", "text": "lift"}, "d2": {"text": "drag"}},
+        ...                 {"q1": "what lifts?", "q2": "what drags?"},
+        ...                 {"q1": {"d1": 1, "d2": 2}, "q2": {"d1": 0}})
+        >>> ex = retrieval_examples(data)
+        >>> ex.anchors, ex.positives
+        (['what lifts?'], [['drag', 'Wings lift']])
+    """
     anchors, positives = [], []
     for qid, rel in data.qrels.items():
         docs = [d for d, v in sorted(rel.items(), key=lambda kv: -kv[1]) if v > 0]
@@ -232,7 +311,26 @@ def _doc_text(doc: dict[str, str]) -> str:
 
 
 def retrieval_ndcg(model: Any, data: Any, k: int = 10) -> float:
-    """nDCG@``k`` of dense retrieval with ``model`` on a ``BeirData`` split."""
+    """nDCG@``k`` of dense retrieval with ``model`` on a ``BeirData`` split.
+
+    The top 100 documents of each query are retrieved (no embedding cache) and scored with
+    ``ir-measures`` through :func:`rl_retrieval.evaluate`.
+
+    Args:
+        model: a ``SentenceTransformer``.
+        data: a ``rl_retrieval.BeirData`` split (corpus, queries, qrels).
+        k: the nDCG cut-off.
+
+    Example:
+        >>> from rl_retrieval import BeirData
+        >>> from rl_shared.models import load_sentence_transformer
+        >>> data = BeirData({"d1": {"text": "A cat sleeps on the sofa."},
+        ...                  "d2": {"text": "Stock markets fell sharply."}},
+        ...                 {"q1": "where is the cat sleeping?", "q2": "did stocks fall?"},
+        ...                 {"q1": {"d1": 1}, "q2": {"d2": 1}})
+        >>> retrieval_ndcg(load_sentence_transformer("minilm"), data)
+        1.0
+    """
     from rl_retrieval import DenseRetriever, evaluate
 
     run = DenseRetriever(model, cache=False).search(data.corpus, data.queries, k=100)
@@ -243,6 +341,15 @@ def load_examples(path: str | Path) -> Examples:
     """Examples from a CSV / TSV with a header: ``anchor``, ``positive``, then any ``negative*``.
 
     Columns named ``positive*`` are all positives. Errors name the file and line.
+
+    Args:
+        path: a ``.csv`` file, or ``.tsv`` / ``.tab`` (tab-separated), in UTF-8; empty cells
+            are skipped.
+
+    Raises:
+        BadInput: the file does not exist.
+        MalformedFile: a bad header, a row with another field count, a row without a
+            positive, or no rows at all.
 
     Example:
         >>> import pathlib, tempfile
