@@ -94,6 +94,12 @@ def encode_sentences(
 
     Shapes:
         ``-> (len(texts), encoder.dim)``.
+
+    Example:
+        >>> enc = CharSentenceEncoder(len(CharVocab()), hidden=8)
+        >>> emb = encode_sentences(enc, ["a red car", "a tree", "a man in blue"], batch_size=2)
+        >>> tuple(emb.shape), torch.allclose(emb.norm(dim=1), torch.ones(3))
+        ((3, 16), True)
     """
     vocab = vocab or CharVocab()
     encoder.eval()
@@ -117,6 +123,20 @@ def evaluate_retrieval(
         model: a grounded model (its sentence and image encoders).
         data: test scenes and their captions.
         encoder: a sentence encoder alone (when ``model`` is ``None``).
+
+    Raises:
+        BadInput: neither a model nor an encoder.
+
+    Example:
+        >>> from rl_vision.grounded.data import make_caption_data
+        >>> from rl_vision.grounded.model import GroundedConfig
+        >>> data = make_caption_data(range(4), size=32, captions_per_scene=2)
+        >>> model = GroundedModel(GroundedConfig(hidden=8, depth=3))
+        >>> sorted(evaluate_retrieval(model, data))[::3]
+        ['c2c.r@1', 'c2i.r@1', 'i2c.r@1']
+        >>> enc = CharSentenceEncoder(len(CharVocab()), hidden=8)
+        >>> sorted(evaluate_retrieval(None, data, enc))
+        ['c2c.r@1', 'c2c.r@10', 'c2c.r@5']
     """
     enc = model.sentences if model is not None else encoder
     if enc is None:

@@ -28,7 +28,25 @@ PAPER = "Learning semantic sentence representations from visually grounded langu
 
 
 def run(ctx: RunContext) -> Result:
-    """Train the grounded model and the autoencoder baseline; tabulate and plot."""
+    """Train the grounded model and the autoencoder baseline; tabulate and plot.
+
+    Args:
+        ctx: the harness's run context (output folder, size, seed, progress).
+
+    Returns:
+        Recall@k and STS-B correlations of the grounded, autoencoder and untrained
+        encoders, the anchors and ``grounded.png``.
+
+    References:
+        Merkx & Frank, arXiv:1903.11393.
+
+    Example:
+        The harness calls it with a :class:`~rl_shared.reproduce.RunContext`; even the smoke
+        size needs the STS-B test pairs, so only its registration is shown here:
+
+        >>> REPRODUCTION.run is run, REPRODUCTION.datasets, REPRODUCTION.folder
+        (True, ('stsb',), 'rl_vision.grounded')
+    """
     from rl_shared.runtime import threads
     from rl_vision.grounded.runs import grounded_experiment
 

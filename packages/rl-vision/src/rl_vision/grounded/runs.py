@@ -41,7 +41,26 @@ def _sts(encoder: CharSentenceEncoder, pairs: Any, vocab: CharVocab | None = Non
 
 
 def check_run_folder(out: Path) -> None:
-    """Refuse an ``out`` that is a file, or a non-empty folder that holds no grounded run."""
+    """Refuse an ``out`` that is a file, or a non-empty folder that holds no grounded run.
+
+    A missing or empty folder, or one with ``checkpoints/`` or ``model/``, passes.
+
+    Args:
+        out: the ``--out`` folder.
+
+    Raises:
+        BadInput: ``out`` is a file, or a non-empty folder that is not a run folder.
+
+    Example:
+        >>> import tempfile
+        >>> out = Path(tempfile.mkdtemp())
+        >>> check_run_folder(out / "new")  # missing: fine
+        >>> _ = (out / "notes.txt").write_text("mine")
+        >>> check_run_folder(out)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        rl_shared.errors.BadInput: ... exists and is not a grounded run folder; choose another --out
+    """
     if out.exists() and not out.is_dir():
         raise BadInput(f"{out} is a file; --out must be a folder")
     if out.is_dir() and any(out.iterdir()) and not (out / "checkpoints").is_dir():
@@ -89,7 +108,7 @@ def grounded_experiment(
         progress: wraps the step loops, e.g. ``rl_shared.cli.progress(as_json)``.
 
     Example:
-        >>> r = grounded_experiment(steps=2, num_scenes=8, test_scenes=10, size=32, sts=None, encoder="resnet18")
+        >>> r = grounded_experiment(steps=2, num_scenes=4, test_scenes=4, size=32, sts=None)
         >>> sorted(k for k in r if k.startswith("grounded.c2i"))
         ['grounded.c2i.r@1', 'grounded.c2i.r@10', 'grounded.c2i.r@5']
     """
@@ -154,6 +173,17 @@ def evaluate_model(
         test_scenes: generated test scenes (0 skips retrieval).
         size: image side of the test scenes (default: the training size).
         device: where the model runs.
+
+    Example:
+        An untrained model's folder stands in for a trained one (``sts=None``: no STS data):
+
+        >>> import tempfile
+        >>> from rl_vision.grounded.model import GroundedModel, save_grounded
+        >>> cfg = GroundedConfig(hidden=8, depth=3, size=32)
+        >>> folder = save_grounded(GroundedModel(cfg), cfg, Path(tempfile.mkdtemp()) / "model")
+        >>> metrics = evaluate_model(folder, sts=None, test_scenes=3)
+        >>> sorted(metrics)[:3], all(0 <= v <= 1 for v in metrics.values())
+        (['c2c.r@1', 'c2c.r@10', 'c2c.r@5'], True)
     """
     from rl_shared.sts import named_or_file_pairs
 
@@ -190,6 +220,17 @@ def encode_file(
         out: the output folder (created).
         batch_size: sentences per forward pass.
         device: where the model runs.
+
+    Example:
+        >>> import tempfile
+        >>> from rl_vision.grounded.model import GroundedModel, save_grounded
+        >>> cfg = GroundedConfig(hidden=8, depth=3)
+        >>> work = Path(tempfile.mkdtemp())
+        >>> folder = save_grounded(GroundedModel(cfg), cfg, work / "run" / "model")
+        >>> _ = (work / "in.txt").write_text("a red car\\na tree", encoding="utf-8")
+        >>> info = encode_file(work / "run", work / "in.txt", work / "out")
+        >>> info["sentences"], info["dim"], np.load(info["output"]).shape
+        (2, 16, (2, 16))
     """
     model, _ = load_grounded(model_dir)
     model.to(torch.device(device))

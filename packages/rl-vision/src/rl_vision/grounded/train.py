@@ -179,6 +179,15 @@ def train_autoencoder(
         out_dir: run folder for checkpoints (``out_dir/checkpoints``); nothing else is saved.
         resume: continue from the newest checkpoint in ``out_dir``.
         device: where to train.
+
+    Example:
+        >>> from rl_vision.grounded.data import make_caption_data
+        >>> from rl_vision.grounded.evaluation import evaluate_retrieval
+        >>> cfg = GroundedConfig(steps=2, batch_size=4, num_scenes=4, hidden=8)
+        >>> data = make_caption_data(range(4), 16, 2)
+        >>> ae = train_autoencoder(cfg, data)
+        >>> type(ae).__name__, ae.training, sorted(evaluate_retrieval(None, data, ae.encoder))[0]
+        ('CharAutoencoder', False, 'c2c.r@1')
     """
     seed_everything(config.seed)
     vocab = CharVocab()
