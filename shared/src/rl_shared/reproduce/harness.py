@@ -39,7 +39,19 @@ __all__ = ["Outcome", "run_reproductions"]
 
 @dataclass
 class Outcome:
-    """What happened to one reproduction in a run."""
+    """What happened to one reproduction in a run.
+
+    Attributes:
+        name: the reproduction's name.
+        status: ``"ok"``, ``"failed"`` or ``"skipped"``.
+        seconds: its wall time.
+        message: why it failed or was skipped (empty when it ran).
+        result: what it returned (also kept for a run that failed only for lack of a plot).
+
+    Example:
+        >>> Outcome("toy.demo", "skipped", message="missing dataset: stsb").to_json()
+        {'name': 'toy.demo', 'status': 'skipped', 'seconds': 0.0, 'message': 'missing dataset: stsb'}
+    """
 
     name: str
     status: str  # "ok" | "failed" | "skipped"
@@ -76,6 +88,29 @@ def run_reproductions(
         size: ``"smoke"``, ``"quick"`` or ``"full"``.
         seed: base seed handed to each.
         console: where progress goes (stderr by default, so ``--json`` stdout stays clean).
+
+    Raises:
+        ValueError: ``size`` is not one of :data:`~rl_shared.reproduce.registry.SIZES`.
+
+    Example:
+        >>> import io, pathlib, tempfile
+        >>> from rich.console import Console
+        >>> from rl_shared.plotting import subplots
+        >>> from rl_shared.reproduce import Reproduction, Result
+        >>> def run(ctx):
+        ...     fig, ax = subplots()
+        ...     _ = ax.plot([0, 1], [0, ctx.pick(smoke=1, quick=2, full=3)])
+        ...     _ = ctx.save_figure(fig, "line")
+        ...     return Result(metrics={"slope": 1.0}, anchors=[], seeds=[ctx.seed])
+        >>> toy = Reproduction("toy.line", "a straight line", run)
+        >>> needs_data = Reproduction("toy.data", "needs data", run, datasets=("no-such-set",))
+        >>> out = pathlib.Path(tempfile.mkdtemp())
+        >>> quiet = Console(file=io.StringIO())
+        >>> outcomes = run_reproductions([toy, needs_data], out, size="smoke", console=quiet)
+        >>> [(o.name, o.status) for o in outcomes]
+        [('toy.line', 'ok'), ('toy.data', 'skipped')]
+        >>> sorted(p.name for p in (out / "toy.line").iterdir())
+        ['line.png', 'report.md', 'result.json']
     """
     if size not in SIZES:
         raise ValueError(f"size must be one of {', '.join(SIZES)}, got {size!r}")

@@ -177,6 +177,9 @@ FOLDER_NAMES = {"2dmse": "matryoshka2d"}
 def paper_folder(name: str) -> str:
     """The module path of the paper folder a reproduction ``D.P`` or ``D.P.E`` belongs in.
 
+    Args:
+        name: the reproduction's name, ``<domain>.<paper>`` with an optional ``.<experiment>``.
+
     Example:
         >>> paper_folder("text.2dmse"), paper_folder("graph.l2r-gnn.molecules")
         ('rl_text.matryoshka2d', 'rl_graph.l2r_gnn')
@@ -186,7 +189,16 @@ def paper_folder(name: str) -> str:
 
 
 def list_reproductions() -> dict[str, Reproduction]:
-    """Every reproduction of the installed members, by name."""
+    """Every reproduction of the installed members, by name.
+
+    A registered object whose ``name`` differs from its entry point's is renamed to the
+    entry point's name; a member that fails to import is skipped with a warning.
+
+    Example:
+        >>> found = list_reproductions()
+        >>> found["shared.cmim"].datasets, list(found) == sorted(found)
+        ((), True)
+    """
     found: dict[str, Reproduction] = {}
     for ep, obj in load_entry_points("rl.reproductions"):
         found[ep.name] = (

@@ -17,7 +17,17 @@ __all__ = [
 
 
 def format_value(value: Any) -> str:
-    """Numbers to 4 significant decimals, everything else as text."""
+    """Numbers to 4 significant decimals, everything else as text.
+
+    Floats get 4 decimals (1 from 1000 up); ``None`` is a dash; anything else its ``str``.
+
+    Args:
+        value: a metric or an anchor's value.
+
+    Example:
+        >>> format_value(0.123456), format_value(12345.678), format_value(None), format_value(3)
+        ('0.1235', '12345.7', '—', '3')
+    """
     if value is None:
         return "—"
     if isinstance(value, float):
@@ -26,7 +36,39 @@ def format_value(value: Any) -> str:
 
 
 def render_report(repro: Reproduction, result: Result, seconds: float, size: str) -> str:
-    """The Markdown of ``OUT/<name>/report.md``."""
+    """The Markdown of ``OUT/<name>/report.md``.
+
+    A table puts each metric beside its anchors (claims without a measured metric come
+    last), followed by the seeds, the size, the wall time, the details, the plots and the
+    command that re-runs it.
+
+    Args:
+        repro: the reproduction.
+        result: what it returned.
+        seconds: its wall time.
+        size: ``"smoke"``, ``"quick"`` or ``"full"``.
+
+    Example:
+        >>> from rl_shared.reproduce import Anchor, Reproduction, Result
+        >>> repro = Reproduction("toy.demo", "A demo.", lambda ctx: None, paper="Paper, arXiv:0000.00000")
+        >>> result = Result({"acc": 0.9}, [Anchor("acc", 0.91, "Table 1")], seeds=[0, 1])
+        >>> print(render_report(repro, result, 1.5, "quick"))
+        # toy.demo
+        <BLANKLINE>
+        A demo.
+        <BLANKLINE>
+        Paper: Paper, arXiv:0000.00000
+        <BLANKLINE>
+        | metric | measured | anchor | source |
+        |---|---|---|---|
+        | acc | 0.9000 | 0.9100 | Table 1 |
+        <BLANKLINE>
+        Seeds: 0, 1. Size: quick. Wall time: 1.5 s.
+        <BLANKLINE>
+        <BLANKLINE>
+        Re-run: `uv run rl reproduce toy.demo --quick`
+        <BLANKLINE>
+    """
     lines = [f"# {repro.name}", "", repro.summary, ""]
     if repro.paper:
         lines += [f"Paper: {repro.paper}", ""]
@@ -63,7 +105,26 @@ def render_report(repro: Reproduction, result: Result, seconds: float, size: str
 
 
 def render_summary(rows: Sequence[dict[str, Any]]) -> str:
-    """The Markdown of ``OUT/REPORT.md``: one row per reproduction."""
+    """The Markdown of ``OUT/REPORT.md``: one row per reproduction.
+
+    Args:
+        rows: one dict per reproduction with ``name`` and ``status``; an ``ok`` row also
+            ``size``, ``summary`` and ``seconds`` (as in ``result.json``), another a ``message``.
+
+    Example:
+        >>> rows = [
+        ...     {"name": "b.two", "status": "skipped", "message": "missing dataset: stsb"},
+        ...     {"name": "a.one", "status": "ok", "size": "smoke", "summary": "fine", "seconds": 2.0},
+        ... ]
+        >>> print(render_summary(rows))
+        # Reproductions
+        <BLANKLINE>
+        | reproduction | status | outcome | seconds | report |
+        |---|---|---|---|---|
+        | a.one | ok (smoke) | fine | 2.0 | [a.one/report.md](a.one/report.md) |
+        | b.two | skipped | missing dataset: stsb | | |
+        <BLANKLINE>
+    """
     lines = [
         "# Reproductions",
         "",
@@ -89,6 +150,22 @@ def render_results(payload: dict[str, Any], details: str = "") -> str:
     Args:
         payload: the ``result.json`` object the harness wrote.
         details: the reproduction's own Markdown (its tables), when there is one.
+
+    Example:
+        >>> payload = {"name": "toy.demo", "size": "full", "seeds": [0, 1, 2], "seconds": 60,
+        ...            "metrics": {"acc": 0.9}, "anchors": [{"metric": "acc", "value": 0.91,
+        ...            "source": "Table 1", "note": ""}]}
+        >>> text = render_results(payload)
+        >>> text.splitlines()[0]
+        '# toy.demo — results'
+        >>> print("\\n".join(text.splitlines()[4:]))
+        | metric | measured |
+        |---|---|
+        | acc | 0.9000 |
+        <BLANKLINE>
+        | anchor | value | source |
+        |---|---|---|
+        | acc | 0.9100 | Table 1 |
     """
     import platform
     from datetime import date
@@ -131,6 +208,11 @@ def update_results_file(path: Any, name: str, section: str) -> str:
     A folder holds one paper and may register several reproductions; each owns the part of
     ``RESULTS.md`` between ``<!-- results: NAME -->`` and ``<!-- end results: NAME -->``,
     appended when missing. Text outside the markers is kept. Returns the new text.
+
+    Args:
+        path: the ``RESULTS.md`` file (created when missing).
+        name: the reproduction's name.
+        section: its Markdown, put between its markers.
 
     Example:
         >>> import pathlib, tempfile

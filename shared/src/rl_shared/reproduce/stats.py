@@ -42,13 +42,26 @@ def mean_std(values: Sequence[float]) -> tuple[float, float]:
 
 
 def summarize(values: Sequence[float]) -> dict[str, float | int]:
-    """``{"mean", "std", "n"}`` of ``values`` (sample std)."""
+    """``{"mean", "std", "n"}`` of ``values`` (sample std).
+
+    Args:
+        values: one number per seed (at least one).
+
+    Example:
+        >>> summarize([1.0, 2.0, 3.0])
+        {'mean': 2.0, 'std': 1.0, 'n': 3}
+    """
     mean, std = mean_std(values)
     return {"mean": mean, "std": std, "n": len(values)}
 
 
 def fmt_mean_std(values: Sequence[float], digits: int = 4) -> str:
-    """``"mean ± std (n=k)"`` for a report table."""
+    """``"mean ± std (n=k)"`` for a report table.
+
+    Args:
+        values: one number per seed (at least one).
+        digits: decimals of the mean and the std.
+    """
     mean, std = mean_std(values)
     return f"{mean:.{digits}f} ± {std:.{digits}f} (n={len(values)})"
 
@@ -58,6 +71,11 @@ def distinguishable(a: Sequence[float], b: Sequence[float], min_seeds: int = 3) 
 
     True when each has at least ``min_seeds`` values and the gap between the means exceeds
     the sum of the two sample standard deviations.
+
+    Args:
+        a: the first method's metric, one value per seed.
+        b: the second method's metric, one value per seed.
+        min_seeds: the fewest seeds each side needs before any difference counts.
     """
     if len(a) < min_seeds or len(b) < min_seeds:
         return False
