@@ -158,9 +158,17 @@ class GRUAttentionClassifier(nn.Module):
 def count_parameters(module: nn.Module, trainable_only: bool = True) -> int:
     """Number of (trainable) parameters of ``module``.
 
+    Args:
+        module: any torch module.
+        trainable_only: count only parameters with ``requires_grad`` (frozen embeddings
+            are left out); ``False`` counts all.
+
     Example:
         >>> count_parameters(nn.Linear(3, 2))
         8
+        >>> frozen = nn.Embedding(5, 2).requires_grad_(False)
+        >>> count_parameters(frozen), count_parameters(frozen, trainable_only=False)
+        (0, 10)
     """
     return sum(p.numel() for p in module.parameters() if p.requires_grad or not trainable_only)
 

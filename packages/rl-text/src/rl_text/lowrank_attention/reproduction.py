@@ -36,7 +36,18 @@ def _ms(values: list[float]) -> str:
 
 
 def run(ctx: RunContext) -> Result:
-    """Train both classifiers per domain and seed; time them; plot token weights."""
+    """Train both classifiers per domain and seed; time them; plot token weights.
+
+    Args:
+        ctx: the harness's run context (output folder, size, seed, progress).
+
+    Example:
+        The harness calls it with a :class:`~rl_shared.reproduce.RunContext`; even the smoke
+        size needs the SemEval-2014 files, so only its registration is shown here:
+
+        >>> REPRODUCTION.run is run, REPRODUCTION.datasets, REPRODUCTION.folder
+        (True, ('semeval14',), 'rl_text.lowrank_attention')
+    """
     from rl_shared.runtime import threads
 
     with threads(1):

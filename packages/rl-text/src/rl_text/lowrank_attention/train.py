@@ -68,7 +68,30 @@ class EncodedText:
 
 
 def encode_absa(tokenizer: Any, examples: list, max_length: int = 96) -> EncodedText:
-    """Tokenise ``sentence [SEP] aspect`` pairs with a Hugging Face tokenizer."""
+    """Tokenise ``sentence [SEP] aspect`` pairs with a Hugging Face tokenizer.
+
+    Args:
+        tokenizer: a Hugging Face tokenizer that takes sentence pairs.
+        examples: :class:`~rl_text.cvib.data.AbsaExample` rows (``sentence``, ``aspect``,
+            ``label``).
+        max_length: truncation length of the pair (the sentence is cut, not the aspect).
+
+    Shapes:
+        -> ids ``(M, N)``, padding_mask ``(M, N)``, labels ``(M,)``; ``N`` the longest pair.
+
+    Raises:
+        BadInput: no examples.
+
+    Example:
+        >>> from transformers import AutoTokenizer
+        >>> from rl_shared.models import resolve
+        >>> from rl_text.cvib.data import AbsaExample
+        >>> tokenizer = AutoTokenizer.from_pretrained(str(resolve("minilm")))
+        >>> data = encode_absa(tokenizer, [AbsaExample("Slow service .", "service", 0, 5),
+        ...                                AbsaExample("good food", "food", 2, 5)])
+        >>> data.ids.tolist(), data.padding_mask[1].tolist(), data.labels.tolist()
+        ([[101, 4030, 2326, 1012, 102, 2326, 102], [101, 2204, 2833, 102, 2833, 102, 0]], [False, False, False, False, False, False, True], [0, 2])
+    """
     if not examples:
         raise BadInput("no examples to encode")
     batch = tokenizer(
@@ -85,7 +108,24 @@ def encode_absa(tokenizer: Any, examples: list, max_length: int = 96) -> Encoded
 
 
 def minilm_embeddings(st: Any) -> tuple[Tensor, Any]:
-    """The input word-embedding matrix ``(V, 384)`` of a SentenceTransformer and its tokenizer."""
+    """The input word-embedding matrix ``(V, 384)`` of a SentenceTransformer and its tokenizer.
+
+    Args:
+        st: a ``SentenceTransformer`` whose first module wraps a Hugging Face model
+            (the packaged ``minilm``).
+
+    Returns:
+        a detached copy of the word-embedding matrix, and the model's tokenizer.
+
+    Shapes:
+        -> ``(V, H)``: ``(30522, 384)`` for MiniLM.
+
+    Example:
+        >>> from rl_shared.models import load_sentence_transformer
+        >>> matrix, tokenizer = minilm_embeddings(load_sentence_transformer("minilm"))
+        >>> matrix.shape, matrix.requires_grad, tokenizer.vocab_size
+        (torch.Size([30522, 384]), False, 30522)
+    """
     matrix = st[0].auto_model.get_input_embeddings().weight.detach().clone()
     return matrix, st[0].tokenizer
 
