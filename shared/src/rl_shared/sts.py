@@ -94,6 +94,13 @@ class StsPairs:
         sentences1: first sentence of each pair.
         sentences2: second sentence of each pair.
         scores: gold similarity of each pair.
+
+    Example:
+        >>> pairs = StsPairs(["A cat.", "A man."], ["A dog.", "A person."], [1.0, 4.2])
+        >>> len(pairs), pairs.head(1).scores
+        (2, [1.0])
+        >>> pairs.to_dict()["sentence2"]
+        ['A dog.', 'A person.']
     """
 
     sentences1: list[str]
@@ -114,6 +121,12 @@ class StsPairs:
 
 def parse_columns(spec: str) -> tuple[int | str, int | str, int | str]:
     """Parse ``"s1,s2,score"``: three column names, or three 0-based indices.
+
+    Args:
+        spec: the ``--columns`` value, three comma-separated names or indices.
+
+    Raises:
+        BadInput: not three non-empty parts, or names and indices mixed.
 
     Example:
         >>> parse_columns("1,2,3"), parse_columns("sentence_A,sentence_B,relatedness_score")
@@ -214,13 +227,34 @@ def load_sts_pairs(
 def load_stsb(split: str = "test", lang: str = "en") -> StsPairs:
     """STS Benchmark split (``train``, ``dev``, ``test``) in one of 11 languages.
 
+    Reads ``stsb-<lang>-<split>.csv`` (STSb-multi-mt layout: no header, columns
+    sentence1, sentence2, score 0-5) from the ``stsb`` dataset folder.
+
+    Args:
+        split: ``"train"``, ``"dev"`` or ``"test"``.
+        lang: one of ``en, de, es, fr, it, ja, nl, pl, pt, ru, zh``.
+
     Raises:
         DatasetNotFound: ``$RL_DATA_DIR/sts/stsb`` lacks the files.
         UnknownName: unknown split or language.
 
     Example:
-        >>> len(load_stsb("test"))  # doctest: +SKIP
-        1379
+        A tiny STS-B folder stands in for the real one (1,379 test pairs):
+
+        >>> import os, pathlib, tempfile
+        >>> from unittest import mock
+        >>> root = pathlib.Path(tempfile.mkdtemp())
+        >>> env = mock.patch.dict(os.environ, {"RL_DATA_DIR": str(root / "data"),
+        ...                                    "RL_CACHE_DIR": str(root / "cache")})
+        >>> _ = env.start()
+        >>> (root / "data" / "sts" / "stsb").mkdir(parents=True)
+        >>> for split in ("train", "dev", "test"):
+        ...     _ = (root / "data" / "sts" / "stsb" / f"stsb-en-{split}.csv").write_text(
+        ...         "A man plays.,A man is playing.,4.5\\nA cat.,A dog.,1.0\\n")
+        >>> pairs = load_stsb("test")
+        >>> len(pairs), pairs.sentences1[0], pairs.scores
+        (2, 'A man plays.', [4.5, 1.0])
+        >>> _ = env.stop()
     """
     if split not in ("train", "dev", "test"):
         raise UnknownName("split", split, ["train", "dev", "test"])
@@ -232,9 +266,33 @@ def load_stsb(split: str = "test", lang: str = "en") -> StsPairs:
 def named_or_file_pairs(data: str, columns: str | None = None) -> StsPairs:
     """Pairs from ``stsb[:split]``, ``sick[:split]`` (default split ``test``) or a file.
 
+    An existing path always wins over a dataset name.
+
+    Args:
+        data: the ``--data`` value: ``stsb``, ``stsb:<split>``, ``sick``, ``sick:<split>``
+            or the path of a CSV/TSV file.
+        columns: the file's ``"s1,s2,score"`` columns (see :func:`load_sts_pairs`);
+            ignored for the named datasets.
+
     Example:
-        >>> len(named_or_file_pairs("stsb:test"))  # doctest: +SKIP
-        1379
+        >>> import pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "pairs.tsv"
+        >>> _ = path.write_text("s1\\ts2\\tlabel\\nA cat.\\tA dog.\\t0.5\\n")
+        >>> named_or_file_pairs(str(path), "s1,s2,label").scores
+        [0.5]
+        >>> import os, pathlib, tempfile
+        >>> from unittest import mock
+        >>> root = pathlib.Path(tempfile.mkdtemp())
+        >>> env = mock.patch.dict(os.environ, {"RL_DATA_DIR": str(root / "data"),
+        ...                                    "RL_CACHE_DIR": str(root / "cache")})
+        >>> _ = env.start()
+        >>> (root / "data" / "sts" / "stsb").mkdir(parents=True)
+        >>> for split in ("train", "dev", "test"):
+        ...     _ = (root / "data" / "sts" / "stsb" / f"stsb-en-{split}.csv").write_text(
+        ...         "A man plays.,A man is playing.,4.5\\nA cat.,A dog.,1.0\\n")
+        >>> len(named_or_file_pairs("stsb:dev"))
+        2
+        >>> _ = env.stop()
     """
     name, _, split = data.partition(":")
     if not Path(data).exists() and name in ("stsb", "sick"):
@@ -245,9 +303,35 @@ def named_or_file_pairs(data: str, columns: str | None = None) -> StsPairs:
 def load_sick(split: str = "test") -> StsPairs:
     """SICK-R split (``train``, ``dev`` = the trial file, ``test``) with relatedness scores.
 
+    Reads the tab-separated SemEval-2014 files by their header columns ``sentence_A``,
+    ``sentence_B`` and ``relatedness_score`` (1-5).
+
+    Args:
+        split: ``"train"``, ``"dev"`` or ``"test"``.
+
+    Raises:
+        DatasetNotFound: ``$RL_DATA_DIR/sts/sick`` lacks the files.
+        UnknownName: unknown split.
+
     Example:
-        >>> len(load_sick("test"))  # doctest: +SKIP
-        4927
+        A tiny SICK folder stands in for the real one (4,927 test pairs):
+
+        >>> import os, pathlib, tempfile
+        >>> from unittest import mock
+        >>> root = pathlib.Path(tempfile.mkdtemp())
+        >>> env = mock.patch.dict(os.environ, {"RL_DATA_DIR": str(root / "data"),
+        ...                                    "RL_CACHE_DIR": str(root / "cache")})
+        >>> _ = env.start()
+        >>> folder = root / "data" / "sts" / "sick"
+        >>> folder.mkdir(parents=True)
+        >>> for name in ("SICK_train.txt", "SICK_trial.txt", "SICK_test_annotated.txt"):
+        ...     _ = (folder / name).write_text(
+        ...         "pair_ID\\tsentence_A\\tsentence_B\\trelatedness_score\\n"
+        ...         "1\\tA boy runs.\\tA kid is running.\\t4.6\\n")
+        >>> pairs = load_sick("test")
+        >>> pairs.sentences2, pairs.scores
+        (['A kid is running.'], [4.6])
+        >>> _ = env.stop()
     """
     if split not in SICK_FILES:
         raise UnknownName("split", split, list(SICK_FILES))
@@ -264,9 +348,20 @@ def load_stsb_genre() -> dict[tuple[str, int], str]:
         MalformedFile: a row lacks a column, or its row number is not an integer.
 
     Example:
-        >>> genres = load_stsb_genre()  # doctest: +SKIP
-        >>> genres[("train", 1000)]  # doctest: +SKIP
-        'captions'
+        A tiny genre file stands in for the real one (6,881 rows):
+
+        >>> import os, pathlib, tempfile
+        >>> from unittest import mock
+        >>> root = pathlib.Path(tempfile.mkdtemp())
+        >>> env = mock.patch.dict(os.environ, {"RL_DATA_DIR": str(root / "data"),
+        ...                                    "RL_CACHE_DIR": str(root / "cache")})
+        >>> _ = env.start()
+        >>> (root / "data" / "sts" / "stsb-genre").mkdir(parents=True)
+        >>> _ = (root / "data" / "sts" / "stsb-genre" / "stsb-genre.csv").write_text(
+        ...     "split,row,source,genre\\ntrain,1000,images,captions\\n")
+        >>> load_stsb_genre()
+        {('train', 1000): 'captions'}
+        >>> _ = env.stop()
     """
     path = STSB_GENRE.locate() / "stsb-genre.csv"
     try:
