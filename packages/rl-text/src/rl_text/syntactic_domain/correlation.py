@@ -30,7 +30,23 @@ __all__ = ["association", "contingency", "cramers_v", "normalized_mutual_informa
 def contingency(
     templates: Sequence[Hashable], domains: Sequence[Hashable]
 ) -> tuple[list[Hashable], list[Hashable], list[list[int]]]:
-    """Row labels (templates), column labels (domains) and counts."""
+    """Row labels (templates), column labels (domains) and counts.
+
+    Args:
+        templates: the template of each example.
+        domains: the domain of each example, as many.
+
+    Returns:
+        sorted distinct templates, sorted distinct domains (both by ``str``), and the
+        ``templates × domains`` table of counts as nested lists.
+
+    Raises:
+        BadInput: the sequences differ in length or are empty.
+
+    Example:
+        >>> contingency(["a", "b", "a"], ["x", "x", "y"])
+        (['a', 'b'], ['x', 'y'], [[1, 1], [1, 0]])
+    """
     if len(templates) != len(domains) or not templates:
         raise BadInput(
             f"need equally long, non-empty templates and domains, got {len(templates)}, "

@@ -77,6 +77,11 @@ class Instruction:
         domain: label, index into :data:`DOMAINS`.
         template: index into :data:`TEMPLATES`.
         verb, adjective, noun: the content words.
+
+    Example:
+        >>> ex = Instruction("describe the new soup .", 0, 0, "describe", "new", "soup")
+        >>> DOMAINS[ex.domain], TEMPLATES[ex.template].format(v=ex.verb, a=ex.adjective, n=ex.noun)
+        ('cooking', 'describe the new soup .')
     """
 
     text: str

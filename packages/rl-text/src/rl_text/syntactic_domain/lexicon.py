@@ -43,7 +43,26 @@ _RULES = {
 
 
 def default_wordnet_folder() -> Path:
-    """The registered ``wordnet`` dataset's folder (raises DatasetNotFound if absent)."""
+    """The registered ``wordnet`` dataset's folder (raises DatasetNotFound if absent).
+
+    Only the ``index.*`` files are required here (the lexicon reads no ``data.*`` file).
+
+    Example:
+        A temporary data folder with empty index files (the real ones live under
+        ``$RL_DATA_DIR/wordnet/nltk_data/corpora/wordnet``):
+
+        >>> import os, pathlib, tempfile
+        >>> from unittest import mock
+        >>> root = pathlib.Path(tempfile.mkdtemp())
+        >>> wn = root / "wordnet/nltk_data/corpora/wordnet"
+        >>> wn.mkdir(parents=True)
+        >>> for pos in WORDNET_POS:
+        ...     _ = (wn / f"index.{pos}").write_text("")
+        >>> env = {"RL_DATA_DIR": str(root), "RL_CACHE_DIR": str(root / "cache")}
+        >>> with mock.patch.dict(os.environ, env):
+        ...     default_wordnet_folder() == wn
+        True
+    """
     from rl_shared.data import Dataset
 
     return Dataset(

@@ -102,6 +102,12 @@ class GruLowRankClassifier:
         epochs: training epochs.
         attention: ``"lowrank"`` or ``"mha"``.
         seed: seed.
+
+    Example:
+        >>> train = make_instructions(60, strength=1.0, seed=0)
+        >>> clf = GruLowRankClassifier(epochs=1).fit([e.text for e in train], [e.domain for e in train])
+        >>> clf.predict(["describe the new soup .", "an unseen word"])[0] in range(len(DOMAINS))
+        True
     """
 
     def __init__(self, epochs: int = 8, attention: str = "lowrank", seed: int = 0) -> None:
@@ -186,6 +192,19 @@ def correlation_sweep(
         tagger: a :class:`~rl_text.syntactic_domain.tagger.LexiconTagger` for the template
             association (``None``: skip it).
         progress: optional iterator wrapper.
+
+    Returns:
+        rows with ``strength``, ``seed``, ``classifier``, the accuracies ``in_domain`` and
+        ``swapped`` and their ``drop`` (plus ``nmi``, ``cramers_v``, ``templates`` with a
+        tagger).
+
+    Raises:
+        BadInput: an unknown classifier name.
+
+    Example:
+        >>> rows = correlation_sweep([0.0, 1.0], seeds=[0], n_train=60, n_test=30)
+        >>> [(r["strength"], r["classifier"]) for r in rows], rows[1]["drop"]
+        ([(0.0, 'bow'), (1.0, 'bow')], 1.0)
     """
     from rl_text.syntactic_domain.correlation import association
     from rl_text.syntactic_domain.templates import extract_templates

@@ -45,7 +45,18 @@ def _plot(summary: dict, strengths: list[float], ctx: RunContext) -> None:
 
 
 def run(ctx: RunContext) -> Result:
-    """Sweep ρ, train both classifiers per seed, measure the swap drop; plot it."""
+    """Sweep ρ, train both classifiers per seed, measure the swap drop; plot it.
+
+    Args:
+        ctx: the harness's run context (output folder, size, seed, progress).
+
+    Example:
+        The harness calls it with a :class:`~rl_shared.reproduce.RunContext`; even the smoke
+        size reads WordNet (for the tagger), so only its registration is shown here:
+
+        >>> REPRODUCTION.run is run, REPRODUCTION.datasets, REPRODUCTION.folder
+        (True, ('wordnet',), 'rl_text.syntactic_domain')
+    """
     from rl_shared.runtime import threads
 
     with threads(1):

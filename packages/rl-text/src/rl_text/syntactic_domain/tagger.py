@@ -66,6 +66,9 @@ _POSSESSIVE = {"my", "your", "his", "her", "its", "our", "their"}
 def tokenize(text: str) -> list[str]:
     """Words, numbers, clitics (``n't``, ``'s``) and single punctuation marks.
 
+    Args:
+        text: raw text (case is kept).
+
     Example:
         >>> tokenize("Don't list 3.5 items, OK?")
         ['Do', "n't", 'list', '3.5', 'items', ',', 'OK', '?']

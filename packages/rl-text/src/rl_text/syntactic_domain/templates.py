@@ -45,5 +45,21 @@ def extract_template(text: str, tagger: LexiconTagger, max_tags: int | None = No
 def extract_templates(
     texts: Sequence[str], tagger: LexiconTagger, max_tags: int | None = None
 ) -> list[str]:
-    """:func:`extract_template` of every text."""
+    """:func:`extract_template` of every text.
+
+    Args:
+        texts: instructions.
+        tagger: the tagger.
+        max_tags: keep only the first ``max_tags`` tags of each (``None``: all).
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> from rl_text.syntactic_domain.lexicon import WordNetLexicon
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (folder / "index.noun").write_text("soup n 1 1 @ 1 0 0\\n")
+        >>> _ = (folder / "index.verb").write_text("describe v 4 1 @ 4 0 0\\n")
+        >>> tagger = LexiconTagger(WordNetLexicon(folder))
+        >>> extract_templates(["Describe the soup.", "Can you describe the soup?"], tagger, max_tags=3)
+        ['VERB DET NOUN', 'AUX PRON VERB']
+    """
     return [extract_template(t, tagger, max_tags) for t in texts]
