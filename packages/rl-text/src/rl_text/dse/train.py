@@ -64,6 +64,22 @@ def train_teacher(
         steps, batch_size, learning_rate, seed, resume, save_steps, show_progress, device: as
             :func:`rl_text.core.fit.fit`.
 
+    Returns:
+        ``out/teacher/model``, loadable with ``CrossEncoder(path)``.
+
+    References:
+        Barkan et al., arXiv:1908.05161 (the cross-encoder teacher).
+
+    Example:
+        Training even a tiny teacher takes longer than an example should, so only the
+        refusal of an unknown starting model is shown (nothing is downloaded):
+
+        >>> import tempfile
+        >>> pairs = StsPairs(["a cat", "a dog"], ["a kitten", "a car"], [4.5, 0.5])
+        >>> train_teacher(pairs, tempfile.mkdtemp(), model="no-such-model")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        rl_shared.errors.ModelNotFound: model 'no-such-model' is neither a known name ...
     """
     from datasets import Dataset
     from sentence_transformers.cross_encoder import CrossEncoder
@@ -105,6 +121,18 @@ def teacher_scores(
         pairs: the pairs to score.
         batch_size: pairs per forward pass.
         show_progress: the cross-encoder's progress bar.
+
+    Shapes:
+        returns ``(N,)`` float64, ``N = len(pairs)``.
+
+    Example:
+        Any object with a ``CrossEncoder``-like ``predict`` serves as the teacher:
+
+        >>> class Teacher:  # stands in for a CrossEncoder
+        ...     def predict(self, pairs, batch_size, show_progress_bar):
+        ...         return [[float(a == b)] for a, b in pairs]
+        >>> teacher_scores(Teacher(), StsPairs(["a cat", "a dog"], ["a cat", "a car"], [5.0, 0.5]))
+        array([1., 0.])
     """
     from sentence_transformers.cross_encoder import CrossEncoder
 

@@ -88,7 +88,29 @@ class KalmRecipe:
 def make_kalm_loss(
     model: nn.Module, recipe: KalmRecipe, *, gather_across_devices: bool = True, seed: int = 0
 ) -> nn.Module:
-    """The recipe's loss over ``(anchor, positive, negative_1..)`` columns."""
+    """The recipe's loss over ``(anchor, positive, negative_1..)`` columns.
+
+    ``HardNegativeMixingLoss`` when ``recipe.mixed_negatives`` (with focal weighting
+    ``recipe.focal_gamma``), else ``FocalInfoNCELoss`` when ``recipe.focal_gamma``, else
+    ``InfoNCELoss`` (all from :mod:`rl_shared.losses`).
+
+    Args:
+        model: the ``SentenceTransformer`` being trained.
+        recipe: the technique switches.
+        gather_across_devices: negatives from every ``torch.distributed`` rank.
+        seed: seeds the negative mixing.
+
+    Example:
+        >>> from sentence_transformers.sentence_transformer.modules import Pooling
+        >>> from sentence_transformers import SentenceTransformer
+        >>> model = SentenceTransformer(modules=[Pooling(4)], device="cpu")
+        >>> type(make_kalm_loss(model, KalmRecipe())).__name__
+        'HardNegativeMixingLoss'
+        >>> type(make_kalm_loss(model, KalmRecipe(mixed_negatives=0))).__name__
+        'FocalInfoNCELoss'
+        >>> type(make_kalm_loss(model, KalmRecipe(mixed_negatives=0, focal_gamma=0))).__name__
+        'InfoNCELoss'
+    """
     from rl_shared.losses import FocalInfoNCELoss, HardNegativeMixingLoss, InfoNCELoss
 
     common: dict[str, Any] = {
@@ -110,7 +132,26 @@ def make_kalm_loss(
 
 
 def set_pooling(model: Any, mode: str) -> Any:
-    """Replace the ``Pooling`` module of a ``SentenceTransformer`` by one with ``mode``."""
+    """Replace the ``Pooling`` module of a ``SentenceTransformer`` by one with ``mode``.
+
+    The new ``Pooling`` keeps the old one's embedding dimension; the model is changed in
+    place and returned.
+
+    Args:
+        model: a ``SentenceTransformer`` with a ``Pooling`` module.
+        mode: one of :data:`POOLINGS`.
+
+    Raises:
+        UnknownName: ``mode`` is not in :data:`POOLINGS`.
+        BadInput: the model has no ``Pooling`` module.
+
+    Example:
+        >>> from sentence_transformers.sentence_transformer.modules import Pooling
+        >>> from sentence_transformers import SentenceTransformer
+        >>> model = SentenceTransformer(modules=[Pooling(4)], device="cpu")
+        >>> set_pooling(model, "cls")[0].get_config_dict()["pooling_mode"]
+        'cls'
+    """
     from sentence_transformers.sentence_transformer.modules import Pooling
 
     if mode not in POOLINGS:

@@ -34,22 +34,6 @@ How it differs from sentence-transformers' ``Matryoshka2dLoss`` (compared with v
   here the pooled embedding is computed once per layer and sliced, calling
   ``inner.compute_loss_from_embeddings`` directly, and all columns share one forward pass.
 
-Args:
-    model: the ``SentenceTransformer`` being trained.
-    loss: inner loss with ``compute_loss_from_embeddings(embeddings, labels)``: rl-shared's
-        ``InfoNCELoss`` / ``CoSENTLoss`` or sentence-transformers' losses.
-    matryoshka_dims: widths, e.g. ``[384, 256, 128, 64, 32]``; must include the full width.
-    matryoshka_weights: one weight per width (default 1 each).
-    shallow_dims_per_step: smaller widths sampled for the shallow layer besides the full one.
-    last_layer_weight: weight of the last layer's terms.
-    prior_layers_weight: weight of the shallow layer's terms.
-    kl_weight: weight of the alignment term (0 turns it off).
-    kl_temperature: temperature of the in-batch similarity softmax.
-
-Shapes:
-    ``sentence_features``: a list of tokenized columns, ``(B, T)`` tensors each;
-    ``labels``: whatever the inner loss takes. Returns a scalar.
-
 References:
     Li et al., "2D Matryoshka Sentence Embeddings", arXiv:2402.14776.
     Kusupati et al., "Matryoshka Representation Learning", arXiv:2205.13147.
@@ -168,7 +152,42 @@ def in_batch_kl(student: list[Tensor], teacher: list[Tensor], temperature: float
 
 
 class Matryoshka2dLoss(nn.Module):
-    __doc__ = __doc__
+    """2DMSE loss: every depth and width from one transformer pass (see the module docstring).
+
+    Each call samples a shallow layer from ``1 … N-1`` and ``shallow_dims_per_step`` smaller
+    widths (:meth:`sample`), then :meth:`compute` adds the last layer's terms at every width,
+    the shallow layer's terms and the in-batch KL alignment.
+
+    Args:
+        model: the ``SentenceTransformer`` being trained.
+        loss: inner loss with ``compute_loss_from_embeddings(embeddings, labels)``: rl-shared's
+            ``InfoNCELoss`` / ``CoSENTLoss`` or sentence-transformers' losses.
+        matryoshka_dims: widths, e.g. ``[384, 256, 128, 64, 32]``; must include the full width.
+        matryoshka_weights: one weight per width (default 1 each).
+        shallow_dims_per_step: smaller widths sampled for the shallow layer besides the full one.
+        last_layer_weight: weight of the last layer's terms.
+        prior_layers_weight: weight of the shallow layer's terms.
+        kl_weight: weight of the alignment term (0 turns it off).
+        kl_temperature: temperature of the in-batch similarity softmax.
+
+    Shapes:
+        ``sentence_features``: a list of tokenized columns, ``(B, T)`` tensors each;
+        ``labels``: whatever the inner loss takes. Returns a scalar.
+
+    References:
+        Li et al., "2D Matryoshka Sentence Embeddings", arXiv:2402.14776.
+
+    Example:
+        >>> from sentence_transformers.sentence_transformer.losses import CoSENTLoss
+        >>> from rl_shared.models import load_sentence_transformer
+        >>> model = load_sentence_transformer("minilm")
+        >>> loss = Matryoshka2dLoss(model, CoSENTLoss(model), [384, 64])
+        >>> columns = [model.tokenize(["A man plays.", "A cat sleeps."]),
+        ...            model.tokenize(["A man is playing.", "A dog runs."])]
+        >>> value = loss.compute(columns, torch.tensor([4.8, 0.5]), layer=3, shallow_dims=[384])
+        >>> value.dim(), bool(torch.isfinite(value))
+        (0, True)
+    """
 
     def __init__(
         self,

@@ -106,8 +106,21 @@ def train_sts(
         save_model: write ``out/model`` (off: the model object passed in is trained in place).
         device: ``auto``, ``cpu``, ``cuda[:N]`` or ``mps`` (default: CUDA when present).
 
+    Returns:
+        ``out/model`` (or ``out`` when ``save_model`` is off).
+
     References:
         Li et al., "2D Matryoshka Sentence Embeddings", arXiv:2402.14776.
+
+    Example:
+        A training run takes longer than an example should (the ``text.2dmse`` reproduction
+        and the test suite train tiny models), so only the check on its input is shown:
+
+        >>> from rl_shared.sts import StsPairs
+        >>> train_sts("minilm", StsPairs(["a cat"], ["a kitten"], [4.5]), "runs/2dmse")
+        Traceback (most recent call last):
+        ...
+        rl_shared.errors.BadInput: training needs at least 2 sentence pairs
     """
     from datasets import Dataset
 

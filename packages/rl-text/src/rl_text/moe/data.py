@@ -31,10 +31,13 @@ Example:
     ...     genres = load_stsb_genres("test")
     ...     news = load_domain("news")
     ...     sizes = {d: len(p) for d, p in load_domains(["sick", "stsb", "forum"]).items()}
+    ...     positives = domain_positive_pairs(["sick", "captions"], split="test", threshold=4.5)
     >>> {g: p.sentences1 for g, p in genres.items()}
     {'news': ['Stocks fell.'], 'captions': ['A dog runs.'], 'forum': []}
     >>> news.scores, sizes
     ([4.2], {'sick': 1, 'stsb': 2, 'forum': 0})
+    >>> positives
+    {'sick': [('A man sings.', 'A man is singing.')], 'captions': [('A dog runs.', 'A dog is running.')]}
 """
 
 from __future__ import annotations
@@ -159,9 +162,7 @@ def domain_positive_pairs(
         split: ``train``, ``dev`` or ``test``.
         threshold: the lowest gold score a positive pair may have.
 
-    Example:
-        >>> pairs = domain_positive_pairs(["sick", "stsb"])  # doctest: +SKIP
-        >>> {d: len(p) for d, p in pairs.items()}  # doctest: +SKIP
-        {'sick': 1683, 'stsb': 1406}
+    The module docstring runs it on a tiny data folder; on the full training splits
+    ``domain_positive_pairs(["sick", "stsb"])`` gives 1,683 SICK and 1,406 STS-B pairs.
     """
     return {d: positive_pairs(load_domain(d, split), threshold) for d in domains}

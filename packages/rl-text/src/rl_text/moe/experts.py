@@ -47,6 +47,15 @@ class RouteState:
 
     ``domain_ids`` has shape ``(batch,)``; ``-1`` means untagged (mean over experts);
     ``None`` outside a forward pass (then every input counts as untagged).
+
+    Example:
+        >>> state = RouteState()
+        >>> layer = MoEFeedForward(nn.Linear(4, 4), PassThroughOutput(), 2, state)
+        >>> state.domain_ids is None
+        True
+        >>> state.domain_ids = torch.tensor([1, -1])
+        >>> layer(torch.ones(2, 3, 4)).shape
+        torch.Size([2, 3, 4])
     """
 
     def __init__(self) -> None:
@@ -56,8 +65,27 @@ class RouteState:
 class Expert(nn.Module):
     """One expert: a copy of a layer's ``intermediate`` and ``output`` modules.
 
+    ``forward(x)`` is ``output(intermediate(x), x)``, the feed-forward half of a BERT layer
+    (``output`` adds the residual ``x`` and normalises).
+
+    Args:
+        intermediate: the layer's ``intermediate`` module (deep-copied).
+        output: the layer's ``output`` module, called as ``output(hidden, x)`` (deep-copied).
+
     Shapes:
         ``forward(x)``: ``(n, seq, hidden) -> (n, seq, hidden)``.
+
+    Example:
+        >>> from transformers import BertConfig
+        >>> from transformers.models.bert.modeling_bert import BertLayer
+        >>> layer = BertLayer(BertConfig(hidden_size=8, num_attention_heads=2,
+        ...                              intermediate_size=16)).eval()
+        >>> expert = Expert(layer.intermediate, layer.output)
+        >>> x = torch.randn(2, 5, 8)
+        >>> torch.allclose(expert(x), layer.output(layer.intermediate(x), x))
+        True
+        >>> expert.intermediate is layer.intermediate
+        False
     """
 
     def __init__(self, intermediate: nn.Module, output: nn.Module) -> None:
@@ -84,6 +112,22 @@ class MoEFeedForward(nn.Module):
     Shapes:
         ``forward(x)``: ``(batch, seq, hidden) -> (batch, seq, hidden)``; ``state.domain_ids``
         ``(batch,)``.
+
+    Example:
+        Two experts whose ``output`` adds the residual; after their weights diverge an input
+        of domain 0 and one of domain 1 go different ways, an untagged one gets the mean.
+
+        >>> class AddResidual(nn.Module):  # stands in for BertOutput
+        ...     def forward(self, hidden_states, input_tensor):
+        ...         return hidden_states + input_tensor
+        >>> state = RouteState()
+        >>> moe = MoEFeedForward(nn.Linear(2, 2, bias=False), AddResidual(), 2, state)
+        >>> with torch.no_grad():
+        ...     _ = moe.experts[0].intermediate.weight.copy_(torch.eye(2))
+        ...     _ = moe.experts[1].intermediate.weight.copy_(-torch.eye(2))
+        >>> state.domain_ids = torch.tensor([0, 1, -1])
+        >>> moe(torch.ones(3, 1, 2)).squeeze(1).tolist()
+        [[2.0, 2.0], [0.0, 0.0], [1.0, 1.0]]
     """
 
     def __init__(
@@ -126,7 +170,19 @@ class MoEFeedForward(nn.Module):
 
 
 class PassThroughOutput(nn.Module):
-    """Stands in for a layer's ``output`` after :class:`MoEFeedForward` did its work."""
+    """Stands in for a layer's ``output`` after :class:`MoEFeedForward` did its work.
+
+    ``forward(hidden_states, input_tensor)`` returns ``hidden_states`` unchanged (the
+    experts already added the residual and normalised).
+
+    Shapes:
+        ``(batch, seq, hidden) -> (batch, seq, hidden)``.
+
+    Example:
+        >>> h = torch.randn(2, 3, 4)
+        >>> PassThroughOutput()(h, torch.zeros(2, 3, 4)) is h
+        True
+    """
 
     def forward(self, hidden_states: Tensor, input_tensor: Tensor) -> Tensor:
         return hidden_states

@@ -84,8 +84,17 @@ def split_tag(text: str, domains: Sequence[str]) -> tuple[int, str]:
 class MoETransformer(Transformer):
     """``Transformer`` with hard-routed domain experts in the MLP of chosen layers.
 
-    Build one with :func:`to_moe`; the attributes ``domains`` (expert order) and
+    Build one with :func:`to_moe` (it has no ``__init__`` of its own: an existing
+    ``Transformer`` is turned into one); the attributes ``domains`` (expert order) and
     ``moe_layers`` (0-based converted layers) are saved in ``moe_config.json``.
+
+    Example:
+        >>> from rl_shared.models import load_sentence_transformer
+        >>> first = to_moe(load_sentence_transformer("minilm"), ["news", "forum"], layers=[4, 5])[0]
+        >>> type(first).__name__, first.domains, first.moe_layers
+        ('MoETransformer', ['news', 'forum'], [4, 5])
+        >>> first.preprocess(["<forum> Any tips?", "No tag."])["domain_ids"]
+        tensor([ 1, -1])
     """
 
     domains: list[str]
