@@ -7,8 +7,8 @@ hub behind the user's back.
 
 Example:
     >>> from rl_shared.models import resolve
-    >>> resolve("minilm").name  # doctest: +SKIP
-    'all-MiniLM-L6-v2'
+    >>> (resolve("minilm") / "config.json").is_file()  # the packaged all-MiniLM-L6-v2
+    True
 """
 
 from __future__ import annotations

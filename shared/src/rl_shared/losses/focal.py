@@ -108,9 +108,19 @@ class FocalInfoNCELoss(InfoNCELoss):
     References:
         Zhao et al., arXiv:2506.20923.
 
+    Shapes:
+        embeddings ``1 + P + N`` tensors of ``(B, D)`` -> scalar.
+
     Example:
-        >>> from rl_shared.losses import FocalInfoNCELoss  # doctest: +SKIP
-        >>> loss = FocalInfoNCELoss(model, gamma=1.0)  # doctest: +SKIP
+        >>> import torch
+        >>> loss = FocalInfoNCELoss(torch.nn.Identity(), gamma=1.0)  # a SentenceTransformer in practice
+        >>> plain = InfoNCELoss(torch.nn.Identity())
+        >>> anchors, positives = torch.randn(4, 8), torch.randn(4, 8)
+        >>> focal = loss.compute_loss_from_embeddings([anchors, positives])
+        >>> bool(focal <= plain.compute_loss_from_embeddings([anchors, positives]))
+        True
+        >>> loss.get_config_dict()["gamma"]
+        1.0
     """
 
     def __init__(

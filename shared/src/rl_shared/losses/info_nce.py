@@ -229,11 +229,22 @@ class InfoNCELoss(nn.Module):
     References:
         van den Oord et al., arXiv:1807.03748; Henderson et al., arXiv:1705.00652.
 
+    Shapes:
+        embeddings ``1 + P + N`` tensors of ``(B, D)`` -> scalar.
+
     Example:
-        >>> from sentence_transformers import SentenceTransformer  # doctest: +SKIP
-        >>> from rl_shared.losses import InfoNCELoss  # doctest: +SKIP
-        >>> from rl_shared.models import resolve  # doctest: +SKIP
-        >>> loss = InfoNCELoss(SentenceTransformer(str(resolve("minilm"))))  # doctest: +SKIP
+        A toy module stands in for the ``SentenceTransformer`` (``load_sentence_transformer``):
+
+        >>> import torch
+        >>> class Toy(torch.nn.Module):
+        ...     def forward(self, features):
+        ...         return {"sentence_embedding": features["x"]}
+        >>> loss = InfoNCELoss(Toy(), temperature=0.05, num_positives=1)
+        >>> a = torch.eye(3)
+        >>> columns = [{"x": a}, {"x": a + 0.1}, {"x": torch.ones(3, 3)}]  # anchor, positive, negative
+        >>> value = loss(columns)
+        >>> value.shape, bool(value < 0.01), loss.get_config_dict()["num_positives"]
+        (torch.Size([]), True, 1)
     """
 
     def __init__(
