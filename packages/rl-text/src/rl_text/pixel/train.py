@@ -189,8 +189,22 @@ def load_sick_entailment(split: str = "train") -> list[tuple[str, str]]:
         split: ``train``, ``dev`` (the trial file) or ``test``.
 
     Example:
-        >>> len(load_sick_entailment("train"))  # doctest: +SKIP
-        1299
+        A tiny SICK folder stands in for the real one (1,299 entailment pairs in train):
+
+        >>> import os, pathlib, tempfile
+        >>> from unittest import mock
+        >>> root = pathlib.Path(tempfile.mkdtemp())
+        >>> folder = root / "sts" / "sick"
+        >>> folder.mkdir(parents=True)
+        >>> for name in ("SICK_train.txt", "SICK_trial.txt", "SICK_test_annotated.txt"):
+        ...     _ = (folder / name).write_text(
+        ...         "pair_ID\\tsentence_A\\tsentence_B\\tentailment_judgment\\n"
+        ...         "1\\tA boy runs.\\tA kid is running.\\tENTAILMENT\\n"
+        ...         "2\\tA boy runs.\\tA cat sleeps.\\tNEUTRAL\\n")
+        >>> env = {"RL_DATA_DIR": str(root), "RL_CACHE_DIR": str(root / "cache")}
+        >>> with mock.patch.dict(os.environ, env):
+        ...     load_sick_entailment("train")
+        [('A boy runs.', 'A kid is running.')]
     """
     from rl_shared.sts import SICK, SICK_FILES
 
