@@ -97,3 +97,50 @@ def test_bad_reproduce_options_exit_2(capsys, tmp_path, args, needle):
     args = [a.format(file=tmp_path / "file") for a in args]
     code, out, err = _rl(*args, capsys=capsys)
     assert code == 2 and out == "" and err.startswith("error:") and needle in err
+
+
+def test_update_results_writes_the_paper_folders_results_section(capsys, monkeypatch, tmp_path):
+    """``--full --update-results`` puts the run's section into RESULTS.md of the paper folder."""
+    import importlib.util
+    import sys
+
+    from rl_shared.plotting import subplots
+    from rl_shared.reproduce import Reproduction, Result
+
+    package = tmp_path / "src" / "rl_toy" / "paper"
+    package.mkdir(parents=True)
+    (package.parent / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("")
+    (package / "RESULTS.md").write_text("# Paper\n\nNotes by hand.\n")
+    monkeypatch.syspath_prepend(str(tmp_path / "src"))
+    importlib.invalidate_caches()
+
+    def run(ctx):
+        fig, ax = subplots()
+        ax.plot([0, 1])
+        ctx.save_figure(fig, "p")
+        return Result(metrics={"acc": 0.5}, anchors=[], seeds=[0])
+
+    run.__module__ = "rl_toy.paper.reproduction"
+    toy = Reproduction("toy.paper", "a toy", run)
+    monkeypatch.setattr(
+        "rl_shared.cli.reproduce_cmd.list_reproductions", lambda: {"toy.paper": toy}
+    )
+    monkeypatch.setattr("rl_shared.cli.reproduce_cmd.entry_point_names", lambda g: ["toy.paper"])
+    code, _, err = _rl(
+        "reproduce",
+        "toy.paper",
+        "--full",
+        "--update-results",
+        "--out",
+        str(tmp_path / "o"),
+        capsys=capsys,
+    )
+    assert code == 0, err
+    text = (package / "RESULTS.md").read_text()
+    assert text.startswith("# Paper\n\nNotes by hand.\n")
+    assert "<!-- results: toy.paper -->" in text and "| acc | 0.5000 |" in text
+    assert importlib.util.find_spec("rl_toy.paper") is not None
+    sys.modules.pop("rl_toy", None)
+    code, _, err = _rl("reproduce", "toy.paper", "--quick", "--update-results", capsys=capsys)
+    assert code == 2 and "--full" in err

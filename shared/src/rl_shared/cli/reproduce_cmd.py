@@ -129,6 +129,8 @@ def reproduce(
         seed=seed,
         console=Console(stderr=True),
     )
+    if update_results:
+        _update_results(available, outcomes, out)
     if as_json:
         emit_json({"out": str(out), "size": size, "reproductions": [o.to_json() for o in outcomes]})
     else:
