@@ -173,7 +173,7 @@ def render_results(payload: dict[str, Any], details: str = "") -> str:
     name = payload["name"]
     size = payload.get("size", "full")
     lines = [
-        f"# {name} — results",
+        f"## {name}",
         "",
         f"Generated from `result.json` of `uv run rl reproduce {name} --{size}` "
         f"on {date.today().isoformat()} ({platform.machine()}, {_cores()} CPU cores), "
