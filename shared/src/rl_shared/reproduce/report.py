@@ -157,7 +157,7 @@ def render_results(payload: dict[str, Any], details: str = "") -> str:
         ...            "source": "Table 1", "note": ""}]}
         >>> text = render_results(payload)
         >>> text.splitlines()[0]
-        '# toy.demo — results'
+        '## toy.demo'
         >>> print("\\n".join(text.splitlines()[4:]))
         | metric | measured |
         |---|---|
