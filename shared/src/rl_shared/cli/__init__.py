@@ -7,6 +7,8 @@ goes through :func:`emit_json` and :func:`progress`.
 from rl_shared.cli.common import emit_json, progress, strict_json
 from rl_shared.cli.options import (
     VOCABULARY,
+    FiniteFloat,
+    InputOption,
     VocabOption,
     batch_size_option,
     data_option,
@@ -22,6 +24,8 @@ from rl_shared.cli.options import (
 
 __all__ = [
     "VOCABULARY",
+    "FiniteFloat",
+    "InputOption",
     "VocabOption",
     "batch_size_option",
     "data_option",

@@ -44,6 +44,8 @@ from rl_shared.runtime import DEVICE_PATTERN, seed_everything
 
 __all__ = [
     "VOCABULARY",
+    "FiniteFloat",
+    "InputOption",
     "VocabOption",
     "batch_size_option",
     "data_option",
@@ -74,8 +76,36 @@ VOCABULARY: dict[str, str] = {
 }
 
 
+class InputOption(click.Option):
+    """An option that reads a user's file or folder, naming the formats it accepts.
+
+    The formats are those of :mod:`rl_shared.formats`; the workspace's property suite
+    corrupts a sample of each and checks that the command refuses it cleanly.
+
+    Args:
+        *args, **kwargs: those of :class:`click.Option`.
+        formats: the registered format names this option reads (``()``: registered dataset
+            names or generated folders only).
+
+    Example:
+        >>> import click
+        >>> @click.command()
+        ... @click.option("--run", cls=InputOption, formats=("trec-run",))
+        ... def cmd(run):
+        ...     pass
+        >>> cmd.params[0].formats
+        ('trec-run',)
+    """
+
+    def __init__(self, *args: Any, formats: tuple[str, ...] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.formats = tuple(formats)
+
+
 class VocabOption(click.Option):
     """A click option of the shared vocabulary (made only by this module's factories).
+
+    ``--data`` and ``--model`` are also :class:`InputOption`: they read the user's files.
 
     Args:
         *args, **kwargs: those of :class:`click.Option`.
@@ -93,30 +123,60 @@ class VocabOption(click.Option):
     """
 
 
+class _VocabInput(VocabOption, InputOption):
+    """``--data`` and ``--model``: vocabulary options that read the user's files."""
+
+
 def _option(*decls: str, **kwargs: Any) -> Callable[[F], F]:
-    return click.option(*decls, cls=VocabOption, **kwargs)
+    cls = _VocabInput if "formats" in kwargs else VocabOption
+    return click.option(*decls, cls=cls, **kwargs)
 
 
-class FiniteFloat(click.ParamType):
-    """A finite float, optionally bounded below (exclusive) -- rejects ``nan`` and ``inf``."""
+class FiniteFloat(click.FloatRange):
+    """A finite float in an optional range: :class:`click.FloatRange` that also refuses NaN/inf.
+
+    Every float option of an ``rl`` command has this type (the click-tree test checks it):
+    click's own ``FLOAT`` and ``FloatRange`` let ``nan`` through.
+
+    Args:
+        min, max: the bounds (``None``: unbounded).
+        min_open, max_open: exclude the bound itself.
+
+    Example:
+        >>> import click
+        >>> from click.testing import CliRunner
+        >>> @click.command()
+        ... @click.option("--beta", type=FiniteFloat(0, 1), default=0.5)
+        ... def cmd(beta):
+        ...     click.echo(beta)
+        >>> [CliRunner().invoke(cmd, ["--beta", v]).exit_code for v in ("0.2", "nan", "2")]
+        [0, 2, 2]
+    """
 
     name = "float"
 
-    def __init__(self, above: float | None = None) -> None:
-        self.above = above
+    def __init__(
+        self,
+        min: float | None = None,
+        max: float | None = None,
+        min_open: bool = False,
+        max_open: bool = False,
+    ) -> None:
+        super().__init__(min=min, max=max, min_open=min_open, max_open=max_open)
 
-    def convert(
-        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
-    ) -> float:
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            self.fail(f"{value!r} is not a number", param, ctx)
-        if not math.isfinite(number):
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not math.isfinite(_float_or(value)):
             self.fail(f"{value!r} is not a finite number", param, ctx)
-        if self.above is not None and number <= self.above:
-            self.fail(f"{value!r} must be greater than {self.above:g}", param, ctx)
-        return number
+        if isinstance(value, float) and not math.isfinite(value):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+def _float_or(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return 0.0  # not a number at all: click's own message says so
 
 
 def _check_out(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
@@ -135,7 +195,11 @@ def _check_out(ctx: click.Context, param: click.Parameter, value: Path | None) -
 
 
 def data_option(
-    *, required: bool = True, default: str | None = None, help: str | None = None
+    *,
+    required: bool = True,
+    default: str | None = None,
+    help: str | None = None,
+    formats: tuple[str, ...] = (),
 ) -> Callable[[F], F]:
     """``--data``: a file, a folder or a registered ``name[:split]``.
 
@@ -143,6 +207,8 @@ def data_option(
         required: the option must be given (ignored when there is a ``default``).
         default: the value when the option is not given.
         help: the help text, the vocabulary's own by default.
+        formats: the :mod:`rl_shared.formats` names of the user files it reads (``()``:
+            registered names and generated folders only).
 
     Example:
         >>> import click
@@ -160,15 +226,23 @@ def data_option(
         default=default,
         show_default=default is not None,
         help=help or "A file, a folder, or a registered dataset name[:split].",
+        formats=formats,
     )
 
 
-def model_option(*, default: str | None = "minilm", help: str | None = None) -> Callable[[F], F]:
+def model_option(
+    *,
+    default: str | None = "minilm",
+    help: str | None = None,
+    formats: tuple[str, ...] = (),
+) -> Callable[[F], F]:
     """``--model``: a short name, a local folder or a hub id (``org/name[@rev]``).
 
     Args:
         default: the value when the option is not given; ``None`` makes it required.
         help: the help text, the vocabulary's own by default.
+        formats: the :mod:`rl_shared.formats` names of the model folders it reads (a folder
+            saved by this paper's ``train``).
 
     Example:
         >>> import click
@@ -186,6 +260,7 @@ def model_option(*, default: str | None = "minilm", help: str | None = None) -> 
         required=default is None,
         show_default=default is not None,
         help=help or "A short name (minilm), a local model folder, or a hub id.",
+        formats=formats,
     )
 
 
@@ -276,7 +351,7 @@ def lr_option(*, default: float | None, help: str | None = None) -> Callable[[F]
     """
     return _option(
         "--lr",
-        type=FiniteFloat(above=0.0),
+        type=FiniteFloat(min=0.0, min_open=True),
         default=default,
         show_default=default is not None,
         help=help or "Learning rate.",

@@ -24,8 +24,10 @@ XC_HELP = (
 @click.option("--atom", required=True, help='Geometry in Angstrom: "O 0 0 0.117; H 0 0.757 ..."')
 @click.option("--basis", default="def2-svp", show_default=True, help="Basis set PySCF knows.")
 @model_option(default="pbe", help=XC_HELP)
-@click.option("--spin", default=0, show_default=True, help="N_alpha - N_beta.")
-@click.option("--charge", default=0, show_default=True, help="Total charge.")
+@click.option(
+    "--spin", type=click.IntRange(), default=0, show_default=True, help="N_alpha - N_beta."
+)
+@click.option("--charge", type=click.IntRange(), default=0, show_default=True, help="Total charge.")
 @click.option("--max-cycle", type=click.IntRange(1), default=100, show_default=True,
               help="Most SCF iterations.")  # fmt: skip
 @click.option("--grid-level", type=click.IntRange(0, 9), default=None,

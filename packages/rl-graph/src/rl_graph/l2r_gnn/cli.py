@@ -6,6 +6,12 @@ set and an unbiased test set with larger bases), a MoleculeNet set (``bbbp``, ``
 SMILES and binary labels, or a ``.npz`` graph file (or a folder holding
 ``spurious-motif.npz``) written by ``generate``.
 
+References:
+    Chen et al., "Learning to Reweight for Graph Neural Network", arXiv 2023.
+    https://arxiv.org/abs/2312.12475
+    Wu et al., "Discovering Invariant Rationales for Graph Neural Networks" (DIR), arXiv 2022 (the
+    Spurious-Motif graphs). https://arxiv.org/abs/2201.12987
+
 Example:
     >>> from click.testing import CliRunner
     >>> CliRunner().invoke(group, ["--help"]).exit_code
@@ -20,6 +26,7 @@ from typing import Any
 import click
 
 from rl_shared.cli import (
+    FiniteFloat,
     batch_size_option,
     data_option,
     device_option,
@@ -116,7 +123,7 @@ def group() -> None:
 )
 @click.option(
     "--bias",
-    type=click.FloatRange(0, 1),
+    type=FiniteFloat(0, 1),
     default=0.9,
     show_default=True,
     help="P(base graph = the label's own base); 1/3 is unbiased.",
@@ -174,7 +181,7 @@ def generate_cmd(
 @batch_size_option(default=64)
 @click.option(
     "--bias",
-    type=click.FloatRange(0, 1),
+    type=FiniteFloat(0, 1),
     default=0.9,
     show_default=True,
     help="Spurious-Motif: training bias.",

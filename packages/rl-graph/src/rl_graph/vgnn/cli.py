@@ -5,6 +5,11 @@
 MIMIC-III tables (``ADMISSIONS.csv``, ``DIAGNOSES_ICD.csv``, ``PROCEDURES_ICD.csv``,
 ``PRESCRIPTIONS.csv``, ``ICUSTAYS.csv``).
 
+References:
+    Zhu & Razavian, "Variationally Regularized Graph-based Representation Learning for Electronic
+    Health Records", arXiv 2019. https://arxiv.org/abs/1912.03761
+    Johnson et al., "MIMIC-III, a freely accessible critical care database" (demo v1.4).
+
 Example:
     >>> from click.testing import CliRunner
     >>> CliRunner().invoke(group, ["--help"]).exit_code
@@ -19,6 +24,7 @@ from typing import Any
 import click
 
 from rl_shared.cli import (
+    FiniteFloat,
     batch_size_option,
     data_option,
     device_option,
@@ -107,7 +113,7 @@ def group() -> None:
 @batch_size_option(default=32, help="Graph models: admissions per batch.")
 @click.option(
     "--beta",
-    type=click.FloatRange(min=0),
+    type=FiniteFloat(min=0),
     default=1e-3,
     show_default=True,
     help="vgnn: weight of the KL term.",

@@ -1,5 +1,9 @@
 """``rl recsys dual-embeddings``: train on baskets, recommend, evaluate against baselines, export.
 
+References:
+    Kvernadze et al., "Two Is Better Than One: Dual Embeddings for Complementary Product
+    Recommendations", arXiv 2022. https://arxiv.org/abs/2211.14982
+
 Example:
     >>> from click.testing import CliRunner
     >>> CliRunner().invoke(group, ["--help"]).exit_code
@@ -16,6 +20,7 @@ import click
 
 from rl_recsys.dual_embeddings.sgns import SGNSConfig
 from rl_shared.cli import (
+    FiniteFloat,
     data_option,
     emit_json,
     json_option,
@@ -78,7 +83,7 @@ def _config_options(func: F) -> F:
         ),
         click.option(
             "--ns-exponent",
-            type=float,
+            type=FiniteFloat(),
             default=d.ns_exponent,
             show_default=True,
             help="Negative-sampling exponent (0 keeps popularity in IN·OUT).",
@@ -196,7 +201,7 @@ def recommend_cmd(model: str, items: tuple[str, ...], mode: str, k: int, as_json
 @out_option(required=False, help="Optional folder; the table is also written to OUT/metrics.json.")
 @click.option(
     "--test-fraction",
-    type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
+    type=FiniteFloat(0.0, 1.0, min_open=True, max_open=True),
     default=0.2,
     show_default=True,
     help="Share of baskets held out for testing.",

@@ -1,5 +1,10 @@
 """``rl retrieval beir ...``: run the reference retrievers, score runs, convert SMART collections.
 
+References:
+    Kamalloo et al., "Resources for Brewing BEIR: Reproducible Reference Models and an Official
+    Leaderboard", arXiv 2023. https://arxiv.org/abs/2306.07471
+    Thakur et al., "BEIR", arXiv 2021. https://arxiv.org/abs/2104.08663
+
 Example:
     >>> from click.testing import CliRunner
     >>> sorted(group.commands)
@@ -16,6 +21,7 @@ from pathlib import Path
 import click
 
 from rl_shared.cli import (
+    FiniteFloat,
     data_option,
     device_option,
     emit_json,
@@ -50,8 +56,12 @@ def group() -> None:
 
 
 def _retriever_options(func):
-    func = click.option("--b", type=float, default=0.4, show_default=True, help="BM25 b.")(func)
-    func = click.option("--k1", type=float, default=0.9, show_default=True, help="BM25 k1.")(func)
+    func = click.option(
+        "--b", type=FiniteFloat(0, 1), default=0.4, show_default=True, help="BM25 b."
+    )(func)
+    func = click.option(
+        "--k1", type=FiniteFloat(min=0), default=0.9, show_default=True, help="BM25 k1."
+    )(func)
     func = click.option(
         "--k",
         "k",

@@ -2,6 +2,10 @@
 
 ``train`` saves the model to ``OUT/model/``; ``encode`` writes ``OUT/codes.txt``.
 
+References:
+    Grzegorczyk & Kurdziel, "Binary Paragraph Vectors", RepL4NLP 2017.
+    https://arxiv.org/abs/1611.01116
+
 Example:
     >>> from click.testing import CliRunner
     >>> CliRunner().invoke(group, ["--help"]).exit_code

@@ -1,5 +1,10 @@
 """``rl text codiemb``: joint retrieval + STS training on Cranfield and STS-B.
 
+References:
+    Zhang et al., "CoDiEmb: A Collaborative yet Distinct Framework for Unified Representation
+    Learning in Information Retrieval and Semantic Textual Similarity", arXiv 2025.
+    https://arxiv.org/abs/2508.11442
+
 Example:
     >>> from click.testing import CliRunner
     >>> CliRunner().invoke(group, ["train", "--help"]).exit_code
@@ -14,6 +19,7 @@ from typing import Any
 import click
 
 from rl_shared.cli import (
+    FiniteFloat,
     device_option,
     emit_json,
     json_option,
@@ -57,7 +63,9 @@ def group() -> None:
     "--sts-batch-size", type=click.IntRange(min=1), default=32, show_default=True,
     help="Pairs per STS batch.",
 )  # fmt: skip
-@click.option("--temperature", type=float, default=0.05, show_default=True)
+@click.option(
+    "--temperature", type=FiniteFloat(min=0, min_open=True), default=0.05, show_default=True
+)
 @click.option(
     "--naive", is_flag=True,
     help="The naive co-training baseline: one batch size, plain InfoNCE, CoSENT alone.",

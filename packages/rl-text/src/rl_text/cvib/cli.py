@@ -4,6 +4,10 @@
 ``.seg`` files, or the registered dataset ``semeval14`` (``--domain`` picks laptop or
 restaurant). ``train`` saves the classifier to ``OUT/model/``.
 
+References:
+    Chang et al., "Reducing Spurious Correlations for Aspect-Based Sentiment Analysis with
+    Variational Information Bottleneck and Contrastive Learning" (CVIB).
+
 Example:
     >>> from click.testing import CliRunner
     >>> CliRunner().invoke(group, ["--help"]).exit_code
@@ -19,6 +23,7 @@ from pathlib import Path
 import click
 
 from rl_shared.cli import (
+    FiniteFloat,
     batch_size_option,
     data_option,
     device_option,
@@ -69,8 +74,16 @@ def group() -> None:
 @steps_option(default=200)
 @batch_size_option(default=16)
 @lr_option(default=5e-5)
-@click.option("--beta", type=float, default=0.1, show_default=True, help="KL weight (cvib).")
-@click.option("--contrastive-weight", type=float, default=0.5, show_default=True, help="λ (cvib).")
+@click.option(
+    "--beta", type=FiniteFloat(min=0), default=0.1, show_default=True, help="KL weight (cvib)."
+)
+@click.option(
+    "--contrastive-weight",
+    type=FiniteFloat(min=0),
+    default=0.5,
+    show_default=True,
+    help="λ (cvib).",
+)
 @device_option()
 @seed_option
 @json_option

@@ -1,5 +1,10 @@
 """``rl text defsent``: train a sentence encoder on WordNet definitions with DefSent+.
 
+References:
+    Liu, "DefSent+: Improving sentence embeddings of language models by projecting definition
+    sentences into a quasi-isotropic or isotropic vector space of unlimited dictionary entries",
+    arXiv 2024. https://arxiv.org/abs/2405.16153
+
 Example:
     >>> from click.testing import CliRunner
     >>> CliRunner().invoke(group, ["train", "--help"]).exit_code
@@ -13,6 +18,7 @@ from pathlib import Path
 import click
 
 from rl_shared.cli import (
+    FiniteFloat,
     batch_size_option,
     data_option,
     device_option,
@@ -60,7 +66,9 @@ def group() -> None:
     "--refresh-steps", type=click.IntRange(min=1), default=100, show_default=True,
     help="Rebuild the entry space every this many steps.",
 )  # fmt: skip
-@click.option("--temperature", type=float, default=0.05, show_default=True)
+@click.option(
+    "--temperature", type=FiniteFloat(min=0, min_open=True), default=0.05, show_default=True
+)
 @steps_option(default=200)
 @batch_size_option(default=64)
 @lr_option(default=2e-5)

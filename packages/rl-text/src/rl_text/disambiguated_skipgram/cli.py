@@ -2,6 +2,9 @@
 
 ``train`` saves the model to ``OUT/model/``; ``neighbours`` and ``induce`` read it.
 
+References:
+    Grzegorczyk & Kurdziel, "Disambiguated skip-gram model", EMNLP 2018, pp. 1445–1454.
+
 Example:
     >>> from click.testing import CliRunner
     >>> CliRunner().invoke(group, ["--help"]).exit_code
@@ -14,7 +17,15 @@ from pathlib import Path
 
 import click
 
-from rl_shared.cli import data_option, emit_json, json_option, model_option, out_option, seed_option
+from rl_shared.cli import (
+    FiniteFloat,
+    data_option,
+    emit_json,
+    json_option,
+    model_option,
+    out_option,
+    seed_option,
+)
 
 __all__ = ["group"]
 
@@ -36,7 +47,11 @@ def group() -> None:
 @click.option("--window", type=click.IntRange(min=1), default=3, show_default=True)
 @click.option("--min-count", type=click.IntRange(min=1), default=5, show_default=True)
 @click.option(
-    "--sample", type=float, default=1e-4, show_default=True, help="Subsampling threshold; 0 = none."
+    "--sample",
+    type=FiniteFloat(min=0),
+    default=1e-4,
+    show_default=True,
+    help="Subsampling threshold; 0 = none.",
 )
 @seed_option
 @json_option

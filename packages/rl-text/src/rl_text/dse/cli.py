@@ -1,5 +1,9 @@
 """``rl text dse``: train a cross-encoder teacher and distil it into a bi-encoder student.
 
+References:
+    Barkan et al., "Scalable Attentive Sentence-Pair Modeling via Distilled Sentence Embedding",
+    AAAI 2020. https://arxiv.org/abs/1908.05161
+
 Example:
     >>> from click.testing import CliRunner
     >>> CliRunner().invoke(group, ["train", "--help"]).exit_code
@@ -14,6 +18,7 @@ from typing import Any
 import click
 
 from rl_shared.cli import (
+    FiniteFloat,
     batch_size_option,
     data_option,
     device_option,
@@ -51,7 +56,7 @@ def group() -> None:
     "(default: train one from MODEL first).",
 )
 @click.option(
-    "--alpha", type=click.FloatRange(0, 1), default=0.5, show_default=True, help="Teacher weight."
+    "--alpha", type=FiniteFloat(0, 1), default=0.5, show_default=True, help="Teacher weight."
 )
 @steps_option(default=200, help="Training steps of the teacher and of the student.")
 @batch_size_option(default=32)

@@ -6,6 +6,10 @@ and, for training and evaluation, ``label``. Without ``--data`` the commands use
 
 ``train`` saves the model to ``OUT/model/``; ``encode`` writes ``OUT/vectors.npy``.
 
+References:
+    Moreo et al., "Generalized Funnelling: Ensemble Learning and Heterogeneous Document Embeddings
+    for Cross-Lingual Text Classification", ACM TOIS 40 (2022). https://arxiv.org/abs/2110.14764
+
 Example:
     >>> from click.testing import CliRunner
     >>> CliRunner().invoke(group, ["--help"]).exit_code
@@ -117,7 +121,10 @@ low_option = click.option(
     "--low-resource", default="", help="e.g. 'ja:20,zh:20': cap those languages' training rows."
 )
 per_option = click.option(
-    "--per-language", type=int, default=None, help="Cap every language's training rows."
+    "--per-language",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Cap every language's training rows.",
 )
 
 

@@ -1,5 +1,9 @@
 """``rl text kalm``: contrastive training with the KaLM-Embedding-V2 techniques.
 
+References:
+    Zhao et al., "KaLM-Embedding-V2: Superior Training Techniques and Data Inspire A Versatile
+    Embedding Model", arXiv 2025. https://arxiv.org/abs/2506.20923
+
 Example:
     >>> from click.testing import CliRunner
     >>> CliRunner().invoke(group, ["train", "--help"]).exit_code
@@ -14,6 +18,7 @@ from typing import Any
 import click
 
 from rl_shared.cli import (
+    FiniteFloat,
     batch_size_option,
     data_option,
     device_option,
@@ -75,11 +80,11 @@ def group() -> None:
     help="Negatives mined per example (0: in-batch negatives only).",
 )  # fmt: skip
 @click.option(
-    "--margin", type=float, default=0.05, show_default=True,
+    "--margin", type=FiniteFloat(min=0), default=0.05, show_default=True,
     help="False-negative margin of the mining (cosine below the weakest positive).",
 )  # fmt: skip
 @click.option(
-    "--focal-gamma", type=click.FloatRange(min=0), default=1.0, show_default=True,
+    "--focal-gamma", type=FiniteFloat(min=0), default=1.0, show_default=True,
     help="Focal reweighting strength (0: off).",
 )  # fmt: skip
 @click.option(
@@ -90,7 +95,9 @@ def group() -> None:
     "--soup", type=click.IntRange(min=1), default=3, show_default=True,
     help="Last checkpoints averaged into the model (1: off).",
 )  # fmt: skip
-@click.option("--temperature", type=float, default=0.05, show_default=True)
+@click.option(
+    "--temperature", type=FiniteFloat(min=0, min_open=True), default=0.05, show_default=True
+)
 @click.option("--shuffle/--no-shuffle", default=True, show_default=True, help="Data order.")
 @click.option(
     "--gather/--no-gather", default=True, show_default=True,

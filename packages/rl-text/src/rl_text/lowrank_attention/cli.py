@@ -5,6 +5,10 @@ input word embeddings and the tokenizer of a sentence encoder (``--model``, Mini
 default). ``train`` saves it to ``OUT/model/`` (the frozen embeddings are not copied: they
 are read from the encoder again).
 
+References:
+    Mehta et al., "Low Rank Factorization for Compact Multi-Head Self-Attention", arXiv 2019.
+    https://arxiv.org/abs/1912.00835
+
 Example:
     >>> from click.testing import CliRunner
     >>> CliRunner().invoke(group, ["--help"]).exit_code

@@ -1,5 +1,8 @@
 """``rl text 2dmse``: train with 2D Matryoshka (or a comparison loss), score the layers × dims grid.
 
+References:
+    Li et al., "2D Matryoshka Sentence Embeddings", arXiv 2024. https://arxiv.org/abs/2402.14776
+
 Example:
     >>> from click.testing import CliRunner
     >>> CliRunner().invoke(group, ["train", "--help"]).exit_code

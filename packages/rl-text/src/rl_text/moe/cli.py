@@ -1,5 +1,9 @@
 """``rl text moe``: train domain-expert (or shared / single-domain) encoders, score each domain.
 
+References:
+    Hallee et al., "Contrastive Learning and Mixture of Experts Enables Precise Vector Embeddings",
+    arXiv 2024. https://arxiv.org/abs/2401.15713
+
 Example:
     >>> from click.testing import CliRunner
     >>> CliRunner().invoke(group, ["train", "--help"]).exit_code

@@ -1,5 +1,9 @@
 """``rl text pixel train|evaluate|encode|render``: the pixel sentence encoder.
 
+References:
+    Xiao et al., "Pixel Sentence Representation Learning", arXiv 2024.
+    https://arxiv.org/abs/2402.08183
+
 Example:
     >>> from click.testing import CliRunner
     >>> CliRunner().invoke(group, ["--help"]).exit_code

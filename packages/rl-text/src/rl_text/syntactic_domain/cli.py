@@ -1,5 +1,9 @@
 """``rl text syntactic-domain tag|probe``: the POS-template tagger and the template-swap probe.
 
+References:
+    Shaib et al., "Learning the Wrong Lessons: Syntactic-Domain Spurious Correlations in Language
+    Models".
+
 Example:
     >>> from click.testing import CliRunner
     >>> CliRunner().invoke(group, ["--help"]).exit_code
