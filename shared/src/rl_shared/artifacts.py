@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rl_shared.errors import BadInput, ModelNotFound
-from rl_shared.io import atomic_dir
+from rl_shared.errors import BadInput, MalformedFile, ModelNotFound
+from rl_shared.io import atomic_dir, read_json
 
 if TYPE_CHECKING:
     import torch
@@ -124,6 +124,10 @@ def save_model(
         citation: the paper's BibTeX, written into the model card.
         summary: one paragraph for the model card.
         write: called with the temporary folder to add other files before the swap.
+
+    Shapes:
+        - tensors: a mapping of names to tensors of any shape (each saved as it is, on the
+          CPU), or a module whose ``state_dict`` is saved.
     """
     from safetensors.torch import save_file
 
@@ -176,16 +180,20 @@ def load_model(folder: str | Path, *, kind: str | None = None) -> Artifact:
     """
     folder = Path(folder)
     config_path = folder / CONFIG
+    if folder.exists() and not folder.is_dir():
+        raise ModelNotFound(f"{folder} is a file, not a model folder (pass the OUT/model folder)")
     if not config_path.is_file():
         raise ModelNotFound(
             f"{folder} is not a saved model: it has no {CONFIG} (pass the OUT/model folder "
             "a training command wrote)"
         )
+    payload = read_json(config_path)  # not UTF-8, not JSON, NaN: MalformedFile names the line
     try:
-        payload = json.loads(config_path.read_text(encoding="utf-8"))
         found_kind, config = payload["kind"], payload["config"]
-    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError):
-        raise BadInput(f"{config_path} is not a model configuration written by rl") from None
+    except (KeyError, TypeError):
+        raise MalformedFile(
+            config_path, None, "not a model configuration written by rl (no kind and config)"
+        ) from None
     if kind is not None and found_kind != kind:
         raise BadInput(f"{folder} holds a '{found_kind}' model, not a '{kind}' model")
     tensors: dict[str, Any] = {}

@@ -60,6 +60,9 @@ def save_tensors(path: str | Path, tensors: dict[str, torch.Tensor]) -> Path:
         path: the file to write (replaced if it exists).
         tensors: name -> tensor; each is detached, moved to the CPU and made contiguous.
 
+    Shapes:
+        - tensors: any shape per name; each is written with its own shape.
+
     Example:
         >>> import tempfile, torch
         >>> p = save_tensors(tempfile.mkdtemp() + "/head.safetensors", {"w": torch.ones(2)})
@@ -82,6 +85,9 @@ def load_tensors(path: str | Path) -> dict[str, torch.Tensor]:
 
     Args:
         path: the safetensors file.
+
+    Shapes:
+        - output: name -> tensor, each with the shape it was saved with.
 
     Raises:
         BadInput: the file does not exist or is not a readable safetensors file.

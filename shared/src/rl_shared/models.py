@@ -50,8 +50,10 @@ def resolve(name_or_path: str | os.PathLike[str]) -> Path:
             ) from None
         return Path(carrier.get_model_path())
     path = Path(text).expanduser()
-    if path.exists():
+    if path.is_dir():
         return path
+    if path.exists():
+        raise ModelNotFound(f"{path} is a file, not a model folder")
     known = ", ".join(sorted(KNOWN_MODELS))
     raise ModelNotFound(
         f"model '{text}' is neither a known name ({known}) nor an existing folder; "
@@ -80,7 +82,17 @@ def load_sentence_transformer(name_or_path: str | os.PathLike[str], **kwargs: An
         rl_shared.errors.ModelNotFound: ...
     """
     path = resolve(name_or_path)
+    if not any((path / name).is_file() for name in ("modules.json", "config.json")):
+        raise ModelNotFound(
+            f"{path} is not a sentence-transformers model folder: it has neither modules.json "
+            "nor config.json"
+        )
     from sentence_transformers import SentenceTransformer
 
     kwargs.setdefault("device", "cpu")
-    return SentenceTransformer(str(path), local_files_only=True, **kwargs)
+    try:
+        return SentenceTransformer(str(path), local_files_only=True, **kwargs)
+    except (OSError, ValueError, KeyError, UnicodeDecodeError) as err:
+        # a folder with a broken config or missing weights; one line, not transformers' trace
+        detail = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise ModelNotFound(f"{path} could not be loaded as a model ({detail})") from None

@@ -117,6 +117,11 @@ class CMIMLoss(nn.Module):
         contrastive_weight: weight of the contrastive term (0 gives plain A-MIM).
         temperature: temperature of the contrastive term's likelihood logits.
 
+    Shapes:
+        - x: (B, input_dim), the batch of inputs of ``model``
+        - labels: ignored (any shape, or ``None``)
+        - output: scalar
+
     References:
         Livne, arXiv:2411.10548; Livne et al., arXiv:1910.03175.
 

@@ -1,4 +1,12 @@
-"""Helpers shared by the losses: embedding a sentence-transformers batch, input checks."""
+"""Helpers shared by the losses: embedding a sentence-transformers batch, input checks.
+
+These helpers implement no paper of their own; each loss that uses them cites its paper in
+its module (see :mod:`rl_shared.losses`).
+
+References:
+    Reimers & Gurevych, "Sentence-BERT", arXiv 2019 (the sentence-transformers features ->
+    ``sentence_embedding`` interface that :func:`embed` runs). https://arxiv.org/abs/1908.10084
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,12 @@
-"""Base of the losses that score sentence pairs by cosine similarity against a label per pair."""
+"""Base of the losses that score sentence pairs by cosine similarity against a label per pair.
+
+References:
+    Zhang et al., "CoDiEmb: A Collaborative yet Distinct Framework for Unified Representation
+    Learning in Information Retrieval and Semantic Textual Similarity", arXiv 2025 (the STS
+    pair losses built on :class:`PairScoreLoss`). https://arxiv.org/abs/2508.11442
+    Barkan et al., "Scalable Attentive Sentence-Pair Modeling via Distilled Sentence
+    Embedding", AAAI 2020 (pair-score distillation). https://arxiv.org/abs/1908.05161
+"""
 
 from __future__ import annotations
 

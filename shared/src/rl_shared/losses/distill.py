@@ -83,6 +83,12 @@ class ScoreDistillationLoss(nn.Module):
             against ``K`` candidates in columns ``(anchor, cand_1, ..., cand_K)``).
         temperature: for ``"kl"``.
 
+    Shapes:
+        - sentence_features: one tokenised features dict per text column; the model embeds
+          each column to (B, D)
+        - labels: (B,) with ``kind="mse"``; (B, K) with ``kind="kl"``
+        - output: scalar
+
     References:
         Barkan et al., arXiv:1908.05161.
 

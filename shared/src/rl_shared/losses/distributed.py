@@ -5,6 +5,12 @@ local slice keeps its autograd graph (the backward pass routes the gradients of 
 other ranks' copies back to their owners), so a loss
 computed on the gathered batch trains each rank's encoder with all ranks' negatives.
 
+References:
+    van den Oord et al., "Representation Learning with Contrastive Predictive Coding",
+    arXiv 2018. https://arxiv.org/abs/1807.03748
+    Henderson et al., "Efficient Natural Language Response Suggestion for Smart Reply",
+    arXiv 2017 (in-batch negatives). https://arxiv.org/abs/1705.00652
+
 Example:
     >>> import torch
     >>> from rl_shared.losses.distributed import gather_with_grad

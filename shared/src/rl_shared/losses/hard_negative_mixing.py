@@ -88,6 +88,12 @@ class HardNegativeMixingLoss(InfoNCELoss):
         temperature, num_positives, gather_across_devices: as in ``InfoNCELoss``.
         seed: seed of the mixing's random generator (``None``: torch's global RNG).
 
+    Shapes:
+        - sentence_features: ``1 + P + N`` tokenised columns (anchor, ``P = num_positives``
+          positives, then negatives), each embedded to (B, D)
+        - labels: ignored (any shape, or ``None``)
+        - output: scalar
+
     References:
         Zhao et al., arXiv:2506.20923; Kalantidis et al., arXiv:2010.01028.
 

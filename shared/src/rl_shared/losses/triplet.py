@@ -81,6 +81,12 @@ class TripletLoss(nn.Module):
         margin: hinge margin (0: soft form).
         distance: ``"euclidean"``, ``"squared"`` or ``"cosine"``.
 
+    Shapes:
+        - sentence_features: three tokenised columns (anchor, positive, negative), each
+          embedded to (B, D)
+        - labels: ignored (any shape, or ``None``)
+        - output: scalar
+
     References:
         Schroff et al., arXiv:1503.03832; Bobu et al., arXiv:2301.00810.
 

@@ -1,5 +1,9 @@
 """``rl chem cmim train|evaluate``: SMILES encoder-decoders with MIM, cMIM or InfoNCE.
 
+References:
+    Livne, "cMIM: A Contrastive Mutual Information Framework for Unified Generative and
+    Discriminative Representation Learning", arXiv 2024. https://arxiv.org/abs/2411.10548
+
 Example:
     >>> from click.testing import CliRunner
     >>> CliRunner().invoke(group, ["--help"]).exit_code

@@ -4,6 +4,12 @@
 column for probing), or ``moleculenet-regression:<split>`` with split ``hiv``, ``esol`` or
 ``freesolv`` (the files of the registered dataset).
 
+References:
+    Livne, "cMIM: A Contrastive Mutual Information Framework for Unified Generative and
+    Discriminative Representation Learning", arXiv 2024. https://arxiv.org/abs/2411.10548
+    Wu et al., "MoleculeNet: A Benchmark for Molecular Machine Learning", arXiv 2017 (the HIV, ESOL
+    and FreeSolv sets). https://arxiv.org/abs/1703.00564
+
 Example:
     >>> import pathlib, tempfile
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "m.csv"

@@ -233,6 +233,13 @@ class LDA(XCFunctional):
 
     Matches libxc's ``"LDA_X,LDA_C_PW_MOD"``.
 
+    Shapes:
+        - rho: (2, 5, N), spin-resolved rows ``[n_sigma, d/dx, d/dy, d/dz, tau_sigma]`` on
+          ``N`` grid points (see :class:`XCFunctional`); only the spin densities
+          ``rho[:, 0]`` are read
+        - output: (N,), the XC energy per volume (Eh/bohr^3), zero where the total density
+          is below threshold
+
     References:
         Perdew & Wang 1992, PRB 45, 13244.
 
@@ -271,6 +278,13 @@ def _t2(n: Tensor, zeta: Tensor, sigma: Tensor) -> Tensor:
 
 class PBE(XCFunctional):
     """PBE exchange and correlation, as libxc's ``"GGA_X_PBE,GGA_C_PBE"``.
+
+    Shapes:
+        - rho: (2, 5, N), spin-resolved rows ``[n_sigma, d/dx, d/dy, d/dz, tau_sigma]`` on
+          ``N`` grid points (see :class:`XCFunctional`); the spin densities and their
+          gradients ``rho[:, :4]`` are read
+        - output: (N,), the XC energy per volume (Eh/bohr^3), zero where the total density
+          is below threshold
 
     References:
         Perdew, Burke & Ernzerhof 1996, "Generalized gradient approximation made simple".
@@ -337,6 +351,12 @@ def _r2scan_fx(n: Tensor, sigma: Tensor, tau: Tensor) -> Tensor:
 
 class R2SCAN(XCFunctional):
     """r2SCAN meta-GGA exchange and correlation, as libxc's ``"MGGA_X_R2SCAN,MGGA_C_R2SCAN"``.
+
+    Shapes:
+        - rho: (2, 5, N), spin-resolved rows ``[n_sigma, d/dx, d/dy, d/dz, tau_sigma]`` on
+          ``N`` grid points (see :class:`XCFunctional`); every row is read
+        - output: (N,), the XC energy per volume (Eh/bohr^3), zero where the total density
+          is below threshold
 
     References:
         Furness et al. 2020, "Accurate and numerically efficient r2SCAN meta-generalized

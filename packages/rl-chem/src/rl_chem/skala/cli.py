@@ -1,5 +1,9 @@
 """``rl chem skala train|evaluate``: the Skala-style neural functional.
 
+References:
+    Luise et al., "Accurate and scalable exchange-correlation with deep learning", arXiv 2025.
+    https://arxiv.org/abs/2506.14665
+
 Example:
     >>> from click.testing import CliRunner
     >>> CliRunner().invoke(group, ["--help"]).exit_code

@@ -1,5 +1,10 @@
 """``rl chem xcnn evaluate``: Kasim & Vinko's atomization and ionization sets.
 
+References:
+    Kasim & Vinko, "Learning the exchange-correlation functional from nature with fully
+    differentiable density functional theory", PRL 127, 126403 (2021).
+    https://arxiv.org/abs/2102.04229
+
 Example:
     >>> from click.testing import CliRunner
     >>> CliRunner().invoke(group, ["evaluate", "--help"]).exit_code

@@ -202,6 +202,10 @@ def effective_rank(representations: np.ndarray | Tensor) -> float:
     Args:
         representations: one row per admission.
 
+    Shapes:
+        - representations: (A, d), ``A`` admissions of ``d`` features
+        - output: a Python float in ``[1, min(A, d)]``
+
     References:
         Zhu & Razavian, VGNN, arXiv:1912.03761; Roy & Vetterli, The effective rank, EUSIPCO 2007.
 

@@ -14,6 +14,10 @@ trailing space). A malformed line raises :class:`~rl_shared.errors.MalformedFile
 file and the line. :func:`load_data` resolves what the command line's ``--data`` names: a
 file, a folder holding one basket file, or the registered dataset ``groceries``.
 
+References:
+    Kvernadze et al., "Two Is Better Than One: Dual Embeddings for Complementary Product
+    Recommendations", arXiv 2022. https://arxiv.org/abs/2211.14982
+
 Example:
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "b.csv"

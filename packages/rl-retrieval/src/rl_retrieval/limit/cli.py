@@ -1,5 +1,9 @@
 """``rl retrieval limit ...``: the free-embedding critical n, LIMIT corpora, sign-rank bounds.
 
+References:
+    Weller et al., "On the Theoretical Limitations of Embedding-Based Retrieval", arXiv 2025.
+    https://arxiv.org/abs/2508.21038
+
 Example:
     >>> from click.testing import CliRunner
     >>> CliRunner().invoke(group, ["critical-n", "--dims", "2", "--json"]).exit_code

@@ -5,6 +5,10 @@ does: the training pool is drawn with ``10000 + seed``, test sets with ``20000 +
 (training placements) and ``30000 + seed`` (objects moved), so ``train`` and ``evaluate``
 with the same ``--seed`` never share trajectories.
 
+References:
+    Bobu et al., "SIRL: Similarity-based Implicit Representation Learning", HRI 2023.
+    https://arxiv.org/abs/2301.00810
+
 Example:
     >>> from click.testing import CliRunner
     >>> CliRunner().invoke(group, ["--help"]).exit_code

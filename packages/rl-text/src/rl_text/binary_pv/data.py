@@ -1,5 +1,10 @@
 """Tokenised documents, a vocabulary and the negative-sampling table for PV-DBOW training.
 
+References:
+    Grzegorczyk & Kurdziel, "Binary Paragraph Vectors", RepL4NLP 2017.
+    https://arxiv.org/abs/1611.01116
+    Le & Mikolov, "Distributed Representations of Sentences and Documents", ICML 2014 (PV-DBOW).
+
 Example:
     >>> corpus = Corpus.build(["the cat sat", "the dog sat"], min_count=1)
     >>> corpus.vocab[:2], corpus.docs[0].tolist()

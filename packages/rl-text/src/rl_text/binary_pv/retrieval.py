@@ -1,5 +1,9 @@
 """Retrieval by Hamming distance, random-hyperplane hashing and precision@k / mAP.
 
+References:
+    Grzegorczyk & Kurdziel, "Binary Paragraph Vectors", RepL4NLP 2017.
+    https://arxiv.org/abs/1611.01116
+
 Example:
     >>> import numpy as np
     >>> q = np.array([[0, 1, 1]], dtype=np.uint8); db = np.array([[0, 1, 0], [1, 0, 0]], dtype=np.uint8)

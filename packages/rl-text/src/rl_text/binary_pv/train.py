@@ -1,5 +1,10 @@
 """Train Binary / Real-Binary PV-DBOW, and infer codes for new documents.
 
+References:
+    Grzegorczyk & Kurdziel, "Binary Paragraph Vectors", RepL4NLP 2017.
+    https://arxiv.org/abs/1611.01116
+    Le & Mikolov, "Distributed Representations of Sentences and Documents", ICML 2014 (PV-DBOW).
+
 Example:
     >>> from rl_text.binary_pv import BinaryParagraphVector, Corpus
     >>> corpus = Corpus.build(["a cat sat", "a dog sat", "a cat ran"] * 4, min_count=1)
@@ -141,6 +146,10 @@ def infer_codes(
         corpus: the training corpus (its vocabulary and noise table).
         texts: the new documents.
         epochs, batch_size, negatives, lr, seed: the inference optimisation.
+
+    Shapes:
+        - output: ``(codes, table)``; codes (N, bits) uint8 for ``N = len(texts)``; the table
+          an ``nn.Embedding`` of weight (N, bits) for Binary PV, (N, dim) for Real-Binary PV
 
     Example:
         >>> from rl_text.binary_pv import BinaryParagraphVector, Corpus

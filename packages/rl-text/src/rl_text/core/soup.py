@@ -62,6 +62,10 @@ def uniform_soup(states: Sequence[StateDict]) -> dict[str, Tensor]:
     Args:
         states: state dicts of one architecture (same names and shapes).
 
+    Shapes:
+        - states: name -> tensor of any shape, the same shape for a name in every state dict
+        - output: name -> tensor of that shape and dtype
+
     Raises:
         BadInput: ``states`` is empty.
         ShapeMismatch: the state dicts differ in names or shapes.
@@ -93,6 +97,11 @@ def delta_fusion(
         states: the fine-tuned weights ``θ_k``.
         power: sharpness ``p`` of the weights (0: uniform soup).
         granularity: ``"element"`` (a weight per coordinate) or ``"tensor"`` (per tensor).
+
+    Shapes:
+        - base: name -> tensor of any shape
+        - states: name -> tensor, each the shape of ``base``'s tensor of that name
+        - output: name -> tensor of ``base``'s shape and dtype
     """
     _check([base, *states])
     if power < 0:

@@ -7,6 +7,10 @@ the sentence with the aspect replaced by ``$T$``, the aspect term, and its polar
 (aspects with polarity ``conflict`` are skipped, as in the ``.seg`` files). Every parse error
 raises :class:`~rl_shared.errors.MalformedFile` naming the file and line.
 
+References:
+    Chang et al., "Reducing Spurious Correlations for Aspect-Based Sentiment Analysis with
+    Variational Information Bottleneck and Contrastive Learning" (CVIB).
+
 Example:
     >>> import pathlib, tempfile
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "toy.seg"

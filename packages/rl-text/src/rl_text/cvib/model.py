@@ -11,6 +11,12 @@ network (gates on), ``pruned=False`` the original one, with the same weights.
 ``model.safetensors``, the encoder as a SentenceTransformer folder ``encoder/``);
 :func:`load_absa_model` reads it back.
 
+References:
+    Chang et al., "Reducing Spurious Correlations for Aspect-Based Sentiment Analysis with
+    Variational Information Bottleneck and Contrastive Learning" (CVIB).
+    Dai et al., "Compressing Neural Networks using the Variational Information Bottleneck", ICML
+    2018. https://arxiv.org/abs/1802.10399
+
 Example:
     >>> from rl_shared.models import load_sentence_transformer
     >>> from rl_text.cvib.data import AbsaExample

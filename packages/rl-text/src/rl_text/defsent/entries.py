@@ -6,6 +6,12 @@ synset's gloss is a definition of each of its entries. WordNet is read with nltk
 ``WordNetCorpusReader`` straight from the data folder (nothing is downloaded); the pairs are
 cached as JSON in ``rl_shared.data.cache_dir("defsent")``.
 
+References:
+    Liu, "DefSent+: Improving sentence embeddings of language models by projecting definition
+    sentences into a quasi-isotropic or isotropic vector space of unlimited dictionary entries",
+    arXiv 2024. https://arxiv.org/abs/2405.16153
+    Miller, "WordNet: A Lexical Database for English", CACM 1995 (the dictionary read here).
+
 Example:
     >>> class Synset:
     ...     def __init__(self, names, gloss):

@@ -94,6 +94,11 @@ def fit_isotropy(
 
     Returns:
         the fitted map, float64 tensors on the CPU.
+
+    Shapes:
+        - x: (n, d)
+        - output: an :class:`AffineTransform` with mean (d,) and matrix (k, d), where
+          ``k = components`` (default ``d``); it maps (..., d) to (..., k)
     """
     if method not in ISOTROPY:
         raise UnknownName("isotropy", method, list(ISOTROPY))

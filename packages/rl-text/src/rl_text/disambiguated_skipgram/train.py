@@ -1,5 +1,10 @@
 """Windows, frequent-word subsampling and the training loop of the Disambiguated Skip-gram.
 
+References:
+    Grzegorczyk & Kurdziel, "Disambiguated skip-gram model", EMNLP 2018, pp. 1445–1454.
+    Mikolov et al., "Distributed Representations of Words and Phrases and their Compositionality",
+    NeurIPS 2013 (frequent-word subsampling, negative sampling). https://arxiv.org/abs/1310.4546
+
 Example:
     >>> import numpy as np
     >>> c, x, m = context_windows([np.array([0, 1, 2]), np.array([3, 4])], window=1)

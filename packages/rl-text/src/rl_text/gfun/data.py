@@ -6,6 +6,10 @@ In the non-parallel setting each language is given a different, disjoint subset 
 labelled training rows, so no document is seen in two languages (as in gFun's RCV1/RCV2
 setting); in the low-resource setting some languages keep only a few documents.
 
+References:
+    Moreo et al., "Generalized Funnelling: Ensemble Learning and Heterogeneous Document Embeddings
+    for Cross-Lingual Text Classification", ACM TOIS 40 (2022). https://arxiv.org/abs/2110.14764
+
 Example:
     >>> split = nonparallel_split(10, ["en", "it"], seed=0)
     >>> sorted(len(v) for v in split.values()), set(split["en"]) & set(split["it"])

@@ -1,5 +1,9 @@
 """Plot per-token attention weights of a few sentences as coloured text rows.
 
+References:
+    Mehta et al., "Low Rank Factorization for Compact Multi-Head Self-Attention", arXiv 2019.
+    https://arxiv.org/abs/1912.00835
+
 Example:
     >>> import pathlib, tempfile
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "w.png"

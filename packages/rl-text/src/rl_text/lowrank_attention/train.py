@@ -1,5 +1,9 @@
 """Encode aspect-sentiment examples to token ids, train and time the GRU attention classifiers.
 
+References:
+    Mehta et al., "Low Rank Factorization for Compact Multi-Head Self-Attention", arXiv 2019.
+    https://arxiv.org/abs/1912.00835
+
 Example:
     >>> import torch
     >>> from rl_text.lowrank_attention.model import GRUAttentionClassifier

@@ -5,6 +5,10 @@ genre label of ``sts/stsb-genre/stsb-genre.csv`` (``news``, ``captions``, ``foru
 without a label are left out) or the whole of STS-B as ``stsb``. Positive pairs for
 contrastive training are the pairs scored at least 4 (STS-B 0-5, SICK relatedness 1-5).
 
+References:
+    Hallee et al., "Contrastive Learning and Mixture of Experts Enables Precise Vector Embeddings",
+    arXiv 2024. https://arxiv.org/abs/2401.15713
+
 Example:
     >>> from rl_shared.sts import StsPairs
     >>> positive_pairs(StsPairs(["a", "b"], ["A", "B"], [4.5, 2.0]))

@@ -12,6 +12,12 @@ Two classifiers: :class:`BowClassifier`, logistic regression on unigram + bigram
 (sees function words and their order locally), and the BiGRU + low-rank attention
 classifier of :mod:`rl_text.lowrank_attention` on word ids (``"gru-lowrank"``).
 
+References:
+    Shaib et al., "Learning the Wrong Lessons: Syntactic-Domain Spurious Correlations in Language
+    Models".
+    Mehta et al., "Low Rank Factorization for Compact Multi-Head Self-Attention", arXiv 2019 (the
+    BiGRU + low-rank attention classifier). https://arxiv.org/abs/1912.00835
+
 Example:
     >>> train = make_instructions(300, strength=1.0, seed=0)
     >>> clf = BowClassifier().fit([e.text for e in train], [e.domain for e in train])

@@ -14,6 +14,11 @@ fall back on suffixes. Tags follow the universal tagset (plus ``AUX``, ``INTJ``,
 It is a template extractor for instructions, not a state-of-the-art tagger: what matters
 for :mod:`rl_text.syntactic_domain` is that the same syntactic frame gets the same tag sequence.
 
+References:
+    Shaib et al., "Learning the Wrong Lessons: Syntactic-Domain Spurious Correlations in Language
+    Models".
+    Miller, "WordNet: A Lexical Database for English", CACM 1995 (the lexicon the tagger reads).
+
 Example:
     >>> import pathlib, tempfile
     >>> folder = pathlib.Path(tempfile.mkdtemp())

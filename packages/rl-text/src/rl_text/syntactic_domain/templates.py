@@ -5,6 +5,10 @@ text is its tag sequence from :class:`~rl_text.syntactic_domain.tagger.LexiconTa
 cut to the first ``max_tags`` tags (instructions that share an opening frame share a
 template) and without final punctuation.
 
+References:
+    Shaib et al., "Learning the Wrong Lessons: Syntactic-Domain Spurious Correlations in Language
+    Models".
+
 Example:
     >>> import pathlib, tempfile
     >>> from rl_text.syntactic_domain.lexicon import WordNetLexicon

@@ -3,6 +3,13 @@
 Missing modalities are zero-filled, so an early-fusion model accepts any subset of its
 modalities; a single-modality model is early fusion over one modality.
 
+References:
+    Zheng et al., "Learning Modality-agnostic Representation for Semantic Segmentation from Any
+    Modalities", ECCV 2024 (early fusion of all modalities, like the paper's CMNeXt comparison).
+    https://arxiv.org/abs/2407.11351
+    Zhang et al., "Delivering Arbitrary-Modal Semantic Segmentation", CVPR 2023 (CMNeXt).
+    https://arxiv.org/abs/2303.01480
+
 Example:
     >>> import torch
     >>> model = EarlyFusionUnet(4, {"rgb": 3, "depth": 1}, encoder_name="resnet18", depth=3).eval()
@@ -32,6 +39,12 @@ class EarlyFusionUnet(nn.Module):
         num_classes: output classes.
         modalities: modality name -> channels, in concatenation order.
         encoder_name, depth: the smp encoder (``encoder_weights=None``).
+
+    Shapes:
+        - inputs: ``{m: (B, C_m, H, W)}`` for any non-empty subset of ``modalities``, all
+          with the same ``B``, ``H`` and ``W`` (``H`` and ``W`` divisible by ``2**depth``)
+        - output: a :class:`~rl_vision.any2seg.model.SegOutput` with logits
+          (B, num_classes, H, W) and no embeddings (``{}``)
     """
 
     def __init__(

@@ -5,6 +5,10 @@
 or the ``channels`` and ``classes`` of a real dataset); :func:`build_model` makes the
 untrained model of a configuration. Training is in :mod:`rl_vision.any2seg.train`.
 
+References:
+    Zheng et al., "Learning Modality-agnostic Representation for Semantic Segmentation from Any
+    Modalities", ECCV 2024. https://arxiv.org/abs/2407.11351
+
 Example:
     >>> cfg = TrainConfig(kind="early", num_scenes=8, depth=3)
     >>> type(build_model(cfg)).__name__, cfg.channels["rgb"], len(cfg.classes) > 1
@@ -109,6 +113,9 @@ def build_model(
             early-fusion baseline, which also serves ``"single"``).
         text_dim: width of the class text embeddings Any2Seg aligns to.
         text: class text embeddings ``(classes, text_dim)``; required for a teacher.
+
+    Shapes:
+        - text: (K, text_dim), ``K = len(config.classes)``
 
     Raises:
         BadInput: a teacher without ``text``.

@@ -9,6 +9,13 @@ what to open, and :func:`open_dataset` opens a split. Channel counts are read fr
 first frame (:func:`frame_channels`): 3 for each DELIVER modality; for MCubeS 3 (RGB), 2
 (AoLP as sin and cos, or 1 if stored as the raw angle), 1 (DoLP) and 1 (NIR).
 
+References:
+    Zheng et al., "Learning Modality-agnostic Representation for Semantic Segmentation from Any
+    Modalities", ECCV 2024. https://arxiv.org/abs/2407.11351
+    Zhang et al., "Delivering Arbitrary-Modal Semantic Segmentation", CVPR 2023 (DELIVER).
+    https://arxiv.org/abs/2303.01480
+    Liang et al., "Multimodal Material Segmentation", CVPR 2022 (MCubeS).
+
 Example:
     >>> REAL_DATASETS["deliver"].modalities
     ('rgb', 'depth', 'event', 'lidar')

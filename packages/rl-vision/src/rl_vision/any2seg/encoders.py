@@ -7,6 +7,10 @@ shared, modality-embedded form Any2Seg's modality-agnostic encoder takes). With
 ``shared=False`` every modality has its own smp encoder instead. Present modalities are
 stacked along the batch and encoded in one pass.
 
+References:
+    Zheng et al., "Learning Modality-agnostic Representation for Semantic Segmentation from Any
+    Modalities", ECCV 2024. https://arxiv.org/abs/2407.11351
+
 Example:
     >>> import torch
     >>> enc = ModalityEncoder({"rgb": 3, "depth": 1}, "resnet18", depth=3)

@@ -5,6 +5,10 @@
 the labels' full resolution. Labels equal to :data:`~rl_vision.any2seg.losses.IGNORE_INDEX`
 (255, void) do not count.
 
+References:
+    Zheng et al., "Learning Modality-agnostic Representation for Semantic Segmentation from Any
+    Modalities", ECCV 2024. https://arxiv.org/abs/2407.11351
+
 Example:
     >>> from rl_vision.any2seg.config import TrainConfig, build_model
     >>> from rl_vision.core.scenes.dataset import make_batch

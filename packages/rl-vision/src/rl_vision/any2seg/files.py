@@ -3,6 +3,13 @@
 :func:`read_image` returns a PNG/JPEG as a ``(C, H, W)`` array, :func:`read_array` a
 ``.npy`` array as float32 ``(C, H, W)``; an unreadable file is a
 :class:`~rl_shared.errors.MalformedFile`.
+
+References:
+    Zheng et al., "Learning Modality-agnostic Representation for Semantic Segmentation from Any
+    Modalities", ECCV 2024. https://arxiv.org/abs/2407.11351
+    Zhang et al., "Delivering Arbitrary-Modal Semantic Segmentation", CVPR 2023 (DELIVER).
+    https://arxiv.org/abs/2303.01480
+    Liang et al., "Multimodal Material Segmentation", CVPR 2022 (MCubeS).
 """
 
 from __future__ import annotations

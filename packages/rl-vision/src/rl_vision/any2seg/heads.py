@@ -1,4 +1,9 @@
-"""Small heads shared by the student and the teacher: stride-8 embedding head."""
+"""Small heads shared by the student and the teacher: stride-8 embedding head.
+
+References:
+    Zheng et al., "Learning Modality-agnostic Representation for Semantic Segmentation from Any
+    Modalities", ECCV 2024. https://arxiv.org/abs/2407.11351
+"""
 
 from __future__ import annotations
 

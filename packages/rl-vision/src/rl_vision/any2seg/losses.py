@@ -138,6 +138,12 @@ def lscd_loss(
         beta: weight of the inter-modal term (used when two or more modalities are present).
         temperature: softmax temperature of the text-guided distributions.
         grid: positions are average-pooled to at most ``grid x grid``.
+
+    Shapes:
+        - student: ``{m: (B, D, h, w)}``
+        - teacher: ``{m: (B, D, h', w')}`` for (at least) the student's modalities
+        - text: (K, D)
+        - output: scalar
     """
     missing = [m for m in student if m not in teacher]
     if missing:
@@ -181,6 +187,12 @@ class LSCDLoss(nn.Module):
     Args:
         text: class-prompt text embeddings ``(K, D)`` (a buffer, not trained).
         alpha, beta, temperature, grid: see :func:`lscd_loss`.
+
+    Shapes:
+        - text: (K, D)
+        - student: ``{m: (B, D, h, w)}``
+        - teacher: ``{m: (B, D, h', w')}`` for (at least) the student's modalities
+        - output: scalar
 
     Example:
         >>> import torch

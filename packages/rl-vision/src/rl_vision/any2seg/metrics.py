@@ -5,6 +5,10 @@ over every image; IoU per class is ``smp.metrics.iou_score`` on the summed count
 averages over classes that occur in the labels or the predictions (a class absent from
 both has no defined IoU).
 
+References:
+    Zheng et al., "Learning Modality-agnostic Representation for Semantic Segmentation from Any
+    Modalities", ECCV 2024. https://arxiv.org/abs/2407.11351
+
 Example:
     >>> import torch
     >>> meter = SegmentationMeter(3)

@@ -77,6 +77,13 @@ class Any2Seg(nn.Module):
             mix all modalities, which we measured to hurt single-modality inference badly
             (event-only mIoU 0.04 vs 0.34 after 300 steps at 48x48), so per-modality
             encoders are the default; the fusion, decoder and LSCD are the same.
+
+    Shapes:
+        - inputs: ``{m: (B, C_m, H, W)}`` for any non-empty subset of ``modalities``, all
+          with the same ``B``, ``H`` and ``W``
+        - output: a :class:`SegOutput` with logits (B, K, H, W) and, unless
+          ``embeddings=False``, ``{m: (B, embed_dim, h, w)}`` for each given modality, at
+          stride ``2**(depth-1)`` (``h = H / 2**(depth-1)`` for ``H`` divisible by ``2**depth``)
     """
 
     def __init__(

@@ -5,6 +5,10 @@ A trained model is a folder written by :func:`rl_shared.artifacts.save_model` (k
 :class:`~rl_vision.any2seg.config.TrainConfig` and the width of the LSCD embeddings):
 :func:`~rl_vision.any2seg.train.train` with ``out_dir`` writes it to ``out_dir/model``,
 :func:`load_model` reads it back from that folder or the run folder above it.
+
+References:
+    Zheng et al., "Learning Modality-agnostic Representation for Semantic Segmentation from Any
+    Modalities", ECCV 2024. https://arxiv.org/abs/2407.11351
 """
 
 from __future__ import annotations

@@ -5,6 +5,10 @@
 scenes or on the train split of the real dataset ``--data`` names
 (:func:`~rl_vision.any2seg.data.resolve_data`); a run folder with checkpoints is resumed.
 :func:`evaluate_run` measures a trained model on test data from ``--data``.
+
+References:
+    Zheng et al., "Learning Modality-agnostic Representation for Semantic Segmentation from Any
+    Modalities", ECCV 2024. https://arxiv.org/abs/2407.11351
 """
 
 from __future__ import annotations

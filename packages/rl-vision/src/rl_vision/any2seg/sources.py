@@ -19,6 +19,13 @@ at step ``k`` sees the batches an uninterrupted run sees.
   sample ``j`` of step ``t`` are seeded by ``(seed, t, j)``, so batches do not depend on
   the number of workers.
 
+References:
+    Zheng et al., "Learning Modality-agnostic Representation for Semantic Segmentation from Any
+    Modalities", ECCV 2024. https://arxiv.org/abs/2407.11351
+    Zhang et al., "Delivering Arbitrary-Modal Semantic Segmentation", CVPR 2023 (DELIVER).
+    https://arxiv.org/abs/2303.01480
+    Liang et al., "Multimodal Material Segmentation", CVPR 2022 (MCubeS).
+
 Example:
     >>> import torch
     >>> frames = [({"rgb": torch.rand(3, 6, 8)}, torch.zeros(6, 8, dtype=torch.long))] * 3

@@ -9,6 +9,10 @@ modality, taken alone, classifies pixels by cosine similarity with the MiniLM cl
 embeddings. Plug LanguageBind (or any multimodal model) in by writing a class with the
 same ``embed``.
 
+References:
+    Zheng et al., "Learning Modality-agnostic Representation for Semantic Segmentation from Any
+    Modalities", ECCV 2024. https://arxiv.org/abs/2407.11351
+
 Example:
     >>> import torch
     >>> t = TrainedTeacher({"rgb": 3, "lidar": 1}, torch.randn(4, 16), encoder_name="resnet18", depth=3)

@@ -7,6 +7,10 @@ Class names are made readable first (:func:`readable_name`: ``"RoadLine"`` and
 :func:`rl_shared.embeddings.encode_cached` (the workspace's one content-hashed embedding
 cache) and averaged per class.
 
+References:
+    Zheng et al., "Learning Modality-agnostic Representation for Semantic Segmentation from Any
+    Modalities", ECCV 2024. https://arxiv.org/abs/2407.11351
+
 Example:
     >>> readable_name("TwoWheeler"), readable_name("road_marking"), readable_name("Vegetation")
     ('two wheeler', 'road marking', 'tree')

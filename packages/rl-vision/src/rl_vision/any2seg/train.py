@@ -21,6 +21,10 @@ With ``out_dir``, :func:`train` writes the trained model to ``out_dir/model``
 (:func:`~rl_vision.any2seg.model_folder.save_model`). :func:`~rl_vision.any2seg.runs.train_run`
 is what ``rl vision any2seg train`` does.
 
+References:
+    Zheng et al., "Learning Modality-agnostic Representation for Semantic Segmentation from Any
+    Modalities", ECCV 2024. https://arxiv.org/abs/2407.11351
+
 Example:
     >>> from rl_vision.any2seg.evaluation import evaluate
     >>> cfg = TrainConfig(kind="early", steps=2, batch_size=2, size=32, num_scenes=4, depth=3)
@@ -88,6 +92,9 @@ def train(
         source: where the batches come from instead (e.g. a
             :class:`~rl_vision.any2seg.sources.DatasetSource` over DELIVER); overrides ``pool``.
         device: where the model trains (batches are moved there; the saved model is on the CPU).
+
+    Shapes:
+        - text: (K, D), ``K = len(config.classes)`` class text embeddings of width ``D``
     """
     uses_lscd = config.kind == "any2seg" and config.lscd_weight > 0
     if uses_lscd and (teacher is None or text is None):

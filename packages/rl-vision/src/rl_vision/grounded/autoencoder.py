@@ -4,6 +4,11 @@ A GRU decoder, started from the sentence vector, reconstructs the caption charac
 character (teacher forcing, cross-entropy). It sees the same captions as the grounded
 model but no images, which isolates what visual grounding adds.
 
+References:
+    Merkx & Frank, "Learning semantic sentence representations from visually grounded language
+    without lexical knowledge", Natural Language Engineering 25(4), 2019.
+    https://arxiv.org/abs/1903.11393
+
 Example:
     >>> import torch
     >>> from rl_vision.grounded.char_encoder import CharVocab

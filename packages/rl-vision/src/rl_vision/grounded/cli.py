@@ -2,6 +2,11 @@
 
 Only click is imported here; torch and the models load inside the commands.
 
+References:
+    Merkx & Frank, "Learning semantic sentence representations from visually grounded language
+    without lexical knowledge", Natural Language Engineering 25(4), 2019.
+    https://arxiv.org/abs/1903.11393
+
 Example:
     >>> from click.testing import CliRunner
     >>> CliRunner().invoke(group, ["--help"]).exit_code

@@ -5,6 +5,11 @@ condition) and captions each from its layout
 (:func:`~rl_vision.core.scenes.captions.make_captions`); :func:`read_sentences` reads the
 one-sentence-a-line UTF-8 files ``rl vision grounded encode`` embeds.
 
+References:
+    Merkx & Frank, "Learning semantic sentence representations from visually grounded language
+    without lexical knowledge", Natural Language Engineering 25(4), 2019.
+    https://arxiv.org/abs/1903.11393
+
 Example:
     >>> data = make_caption_data(range(2), size=32, captions_per_scene=2)
     >>> tuple(data.images.shape), len(data.captions[0])

@@ -6,6 +6,11 @@ embeds texts with a character encoder; :func:`evaluate_retrieval` measures the
 caption->image, image->caption and caption->caption recall@k of a grounded model (or
 caption->caption of a sentence encoder alone).
 
+References:
+    Merkx & Frank, "Learning semantic sentence representations from visually grounded language
+    without lexical knowledge", Natural Language Engineering 25(4), 2019.
+    https://arxiv.org/abs/1903.11393
+
 Example:
     >>> import torch
     >>> recall_at_k(torch.eye(3), torch.arange(3), (1,))
@@ -64,6 +69,10 @@ def sts_correlations(
     Args:
         encode: texts -> ``(n, D)`` embeddings.
         pairs: STS pairs (:func:`rl_shared.sts.named_or_file_pairs`).
+
+    Shapes:
+        - encode: ``n`` texts -> (n, D), called once on each side of the ``n`` pairs
+        - output: ``{"spearman": ..., "pearson": ...}``, Python floats (``None`` if undefined)
 
     Example:
         >>> from rl_shared.sts import StsPairs

@@ -3,6 +3,11 @@
 Merkx & Frank use frozen ImageNet ResNet features; no pretrained weights can be loaded
 here, so the smp encoder (``weights=None``) is trained with the sentence encoder.
 
+References:
+    Merkx & Frank, "Learning semantic sentence representations from visually grounded language
+    without lexical knowledge", Natural Language Engineering 25(4), 2019.
+    https://arxiv.org/abs/1903.11393
+
 Example:
     >>> import torch
     >>> enc = ImageEncoder(dim=8, encoder_name="resnet18", depth=3)
@@ -26,6 +31,10 @@ class ImageEncoder(nn.Module):
     Args:
         dim: width of the common space.
         encoder_name, depth: the smp encoder.
+
+    Shapes:
+        - images: (B, 3, H, W)
+        - output: (B, dim), unit vectors
     """
 
     def __init__(self, dim: int = 256, encoder_name: str = "resnet18", depth: int = 4) -> None:

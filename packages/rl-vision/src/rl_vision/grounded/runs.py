@@ -5,6 +5,11 @@ same captions and compares them with an untrained encoder (retrieval on test sce
 :func:`evaluate_model` measures one trained model; :func:`encode_file` embeds a text file.
 
 :func:`check_run_folder` refuses an ``--out`` that holds something else.
+
+References:
+    Merkx & Frank, "Learning semantic sentence representations from visually grounded language
+    without lexical knowledge", Natural Language Engineering 25(4), 2019.
+    https://arxiv.org/abs/1903.11393
 """
 
 from __future__ import annotations

@@ -15,6 +15,11 @@ is written to ``out_dir/model`` (:func:`~rl_vision.grounded.model.save_grounded`
 :func:`~rl_vision.grounded.evaluation.evaluate_retrieval` measures a trained model;
 :mod:`rl_vision.grounded.runs` holds what the ``rl vision grounded`` commands run.
 
+References:
+    Merkx & Frank, "Learning semantic sentence representations from visually grounded language
+    without lexical knowledge", Natural Language Engineering 25(4), 2019.
+    https://arxiv.org/abs/1903.11393
+
 Example:
     >>> from rl_vision.grounded.data import make_caption_data
     >>> from rl_vision.grounded.evaluation import evaluate_retrieval
