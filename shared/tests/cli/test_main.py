@@ -144,3 +144,45 @@ def test_update_results_writes_the_paper_folders_results_section(capsys, monkeyp
     sys.modules.pop("rl_toy", None)
     code, _, err = _rl("reproduce", "toy.paper", "--quick", "--update-results", capsys=capsys)
     assert code == 2 and "--full" in err
+
+
+def test_an_error_line_never_shares_a_line_with_a_progress_bar(capsys, monkeypatch):
+    import click
+    from tqdm.auto import tqdm
+
+    from rl_shared.cli import main as main_module
+    from rl_shared.errors import BadInput
+
+    @click.command("hostile-probe")
+    def probe() -> None:
+        bar = tqdm(total=10, desc="steps", leave=False)  # a training loop's manual bar
+        bar.update(3)  # the traceback keeps it alive, still drawn, when the error reaches main()
+        raise BadInput("the third row is broken")
+
+    monkeypatch.setitem(main_module._BUILTIN, "hostile-probe", probe)
+    code, _, err = _rl("hostile-probe", capsys=capsys)
+    assert code == 2
+    # on a terminal "\r" returns to the line's start: the error must start a line of its own
+    # (or one whose bar was wiped), never follow the bar's text
+    lines = [line for line in err.split("\n") if "error:" in line]
+    assert len(lines) == 1, repr(err)
+    shown = lines[0].split("\r")
+    assert shown[-1] == "error: the third row is broken", repr(err)
+    assert all(not part.strip() for part in shown[:-1]) or lines[0] == shown[-1], repr(err)
+
+
+def test_data_check_with_a_dataset_missing_exits_1(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("RL_DATA_DIR", str(tmp_path / "empty"))
+    monkeypatch.setenv("RL_CACHE_DIR", str(tmp_path / "cache"))
+    code, out, _ = _rl("data", "check", "--json", capsys=capsys)
+    assert code == 1
+    assert json.loads(out)["ok"] is False
+
+
+def test_json_output_with_an_undefined_value_is_strict_and_warns(capsys):
+    from rl_shared.cli import emit_json
+
+    emit_json({"metrics": {"spearman": float("nan"), "pearson": 0.5}, "curve": [float("inf")]})
+    out = capsys.readouterr()
+    assert json.loads(out.out) == {"metrics": {"spearman": None, "pearson": 0.5}, "curve": [None]}
+    assert out.err == "warning: not a finite number, written as null: metrics.spearman, curve[0]\n"

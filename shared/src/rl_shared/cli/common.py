@@ -67,12 +67,44 @@ def strict_json(obj: Any) -> Any:
     return obj
 
 
+def _non_finite(obj: Any, where: str = "") -> Iterator[str]:
+    """The paths (``metrics.spearman``) of the NaN and infinite floats inside ``obj``."""
+    if isinstance(obj, float) and not math.isfinite(obj):
+        yield where or "<value>"
+    elif isinstance(obj, dict):
+        for key, value in obj.items():
+            yield from _non_finite(value, f"{where}.{key}" if where else str(key))
+    elif isinstance(obj, list | tuple):
+        for i, value in enumerate(obj):
+            yield from _non_finite(value, f"{where}[{i}]")
+
+
 def emit_json(obj: Any) -> None:
     """Write ``obj`` as one strict JSON document on stdout (NaN and infinities become null).
 
+    Each replaced value is named in one ``warning:`` line on stderr, so a ``null`` that stands
+    for an undefined metric (a correlation of constant scores) is never silent.
+
     Args:
         obj: anything :func:`strict_json` accepts; other values are written as their ``str``.
+
+    Example:
+        >>> import contextlib, io
+        >>> err = io.StringIO()
+        >>> with contextlib.redirect_stderr(err):
+        ...     emit_json({"spearman": float("nan")})
+        {
+          "spearman": null
+        }
+        >>> err.getvalue()
+        'warning: not a finite number, written as null: spearman\\n'
     """
+    replaced = list(_non_finite(obj))
+    if replaced:
+        shown = ", ".join(replaced[:5]) + (
+            f" and {len(replaced) - 5} more" if len(replaced) > 5 else ""
+        )
+        click.echo(f"warning: not a finite number, written as null: {shown}", err=True)
     click.echo(json.dumps(strict_json(obj), indent=2, allow_nan=False, default=str))
 
 

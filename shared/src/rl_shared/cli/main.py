@@ -93,6 +93,26 @@ def cli() -> None:
     """
 
 
+def _close_progress_bars() -> None:
+    """Close live tqdm bars so that an error line starts a line of its own."""
+    tqdm_module = sys.modules.get("tqdm")
+    if tqdm_module is None:
+        return
+    bars = list(getattr(tqdm_module.tqdm, "_instances", ()))
+    for bar in bars:
+        try:
+            bar.close()
+        except Exception:  # a bar that cannot close must not hide the error
+            pass
+    if bars:
+        sys.stderr.write("\n")
+
+
+def _error(message: str) -> None:
+    _close_progress_bars()
+    click.echo(f"error: {message}", err=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return (and exit with) its status code.
 
@@ -107,14 +127,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         status = cli.main(args=argv, prog_name="rl", standalone_mode=False)
     except RLError as err:
-        click.echo(f"error: {err}", err=True)
+        _error(str(err))
         sys.exit(err.exit_code)
     except click.exceptions.NoArgsIsHelpError as err:
         click.echo(err.ctx.get_help() if err.ctx else str(err))
         sys.exit(0)
     except click.UsageError as err:
         hint = f" (see `{err.ctx.command_path} --help`)" if err.ctx is not None else ""
-        click.echo(f"error: {err.format_message()}{hint}", err=True)
+        _error(f"{err.format_message()}{hint}")
         sys.exit(2)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
@@ -122,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Exit as err:
         sys.exit(err.exit_code)
     except click.ClickException as err:
-        click.echo(f"error: {err.format_message()}", err=True)
+        _error(err.format_message())
         sys.exit(2)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
