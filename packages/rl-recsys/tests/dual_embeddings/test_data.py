@@ -32,7 +32,7 @@ def test_non_utf8_line(tmp_path):
 
 
 def test_missing_file(tmp_path):
-    with pytest.raises(BadInput, match="does not exist"):
+    with pytest.raises(BadInput, match="no file at"):
         read_baskets(tmp_path / "nope.csv")
 
 

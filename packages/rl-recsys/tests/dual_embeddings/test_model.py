@@ -70,7 +70,7 @@ def test_load_missing_or_other_kind(tmp_path):
 def test_lookup_errors_and_loose_match():
     emb = DualEmbeddings(["cream cheese ", "milk"], np.eye(2), np.eye(2))
     assert emb.lookup("cream cheese") == 0
-    with pytest.raises(BadInput, match="closest known items"):
+    with pytest.raises(BadInput, match="the closest are 'milk'"):
         emb.similar("mlk")
     with pytest.raises(ShapeMismatch):
         DualEmbeddings(["a"], np.eye(2), np.eye(2))

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import click
 
+import rl_recsys.dual_embeddings.formats  # noqa: F401  (registers the formats the options name)
 from rl_recsys.dual_embeddings.sgns import SGNSConfig
 from rl_shared.cli import (
     FiniteFloat,
@@ -45,12 +46,31 @@ DATA_HELP = (
 )
 
 
+def _check_delimiter(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """One character (``\\t`` or ``tab`` for a tab), and not a quote or a line break."""
+    text = {"\\t": "\t", "tab": "\t"}.get(value, value)
+    if len(text) != 1 or text in '"\r\n':
+        raise click.BadParameter(
+            f"{value!r} is not one character (a quote and line breaks are not allowed; "
+            "write \\t or tab for a tab)",
+            ctx,
+            param,
+        )
+    return text
+
+
 def _basket_options(func: F) -> F:
     options = [
-        data_option(help=DATA_HELP),
+        data_option(help=DATA_HELP, formats=("dual-embeddings-baskets",)),
         click.option("--transaction-col", default=None, help="Transaction-id column (tables)."),
         click.option("--item-col", default=None, help="Item column (tables)."),
-        click.option("--delimiter", default=",", show_default=True, help="Field separator."),
+        click.option(
+            "--delimiter",
+            default=",",
+            show_default=True,
+            callback=_check_delimiter,
+            help="Field separator: one character (\\t or tab for a tab).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -110,6 +130,21 @@ def _config(seed: int, lr: float, **kw: Any) -> SGNSConfig:
 def _read(data: str, transaction_col: str | None, item_col: str | None, delimiter: str):
     from rl_recsys.dual_embeddings.data import load_data
 
+    if (transaction_col is None) != (item_col is None):
+        given, missing = (
+            ("--transaction-col", "--item-col")
+            if item_col is None
+            else ("--item-col", "--transaction-col")
+        )
+        raise click.BadParameter(
+            f"{given} reads a transaction table, which also needs {missing}",
+            param_hint=f"'{missing}'",
+        )
+    if transaction_col is not None and transaction_col == item_col:
+        raise click.BadParameter(
+            f"the transaction id and the item cannot both be the column {item_col!r}",
+            param_hint="'--item-col'",
+        )
     return load_data(data, transaction_col, item_col, delimiter)
 
 
@@ -166,7 +201,11 @@ def train_cmd(
 
 
 @group.command("recommend", short_help="Complementary or similar items.")
-@model_option(default=None, help="A model folder (OUT/model/ of `train`, or OUT itself).")
+@model_option(
+    default=None,
+    help="A model folder (OUT/model/ of `train`, or OUT itself).",
+    formats=("dual-embeddings-model",),
+)
 @click.option("--item", "items", required=True, multiple=True, help="Query item (repeatable).")
 @click.option(
     "--mode",
@@ -265,7 +304,11 @@ def evaluate_cmd(
 
 
 @group.command("export", short_help="Write gensim KeyedVectors files.")
-@model_option(default=None, help="A model folder (OUT/model/ of `train`, or OUT itself).")
+@model_option(
+    default=None,
+    help="A model folder (OUT/model/ of `train`, or OUT itself).",
+    formats=("dual-embeddings-model",),
+)
 @out_option(help="Folder for in.kv / out.kv (gensim KeyedVectors, read by KeyedVectors.load).")
 @click.option(
     "--space",

@@ -39,6 +39,7 @@ from pathlib import Path
 import numpy as np
 
 from rl_shared.errors import BadInput, MalformedFile
+from rl_shared.io import iter_lines
 
 __all__ = [
     "Basket",
@@ -58,11 +59,6 @@ def _dedupe(items: Iterable[str]) -> Basket:
     return list(dict.fromkeys(items))
 
 
-def _check_file(path: Path) -> None:
-    if not path.is_file():
-        raise BadInput(f"basket file {path} does not exist; pass the path of a CSV file")
-
-
 def read_baskets(path: str | Path, delimiter: str = ",") -> list[Basket]:
     """Read a file with one basket per line, items separated by ``delimiter``.
 
@@ -74,25 +70,25 @@ def read_baskets(path: str | Path, delimiter: str = ",") -> list[Basket]:
         The baskets in file order; blank lines are skipped and repeated items kept once.
 
     Raises:
-        MalformedFile: a line holds an empty item (``a,,b``) or is not UTF-8.
+        BadInput: nothing exists at ``path``.
+        MalformedFile: a line holds an empty item (``a,,b``) or is not UTF-8 (the line is
+            named), the file is empty, or ``path`` is a folder.
     """
     path = Path(path)
-    _check_file(path)
     baskets: list[Basket] = []
-    with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            try:
-                line = raw.decode("utf-8").rstrip("\r\n")
-            except UnicodeDecodeError:
-                raise MalformedFile(path, number, "the line is not valid UTF-8") from None
-            if not line.strip():
-                continue
+    for number, raw in enumerate(iter_lines(path), start=1):
+        line = raw.rstrip("\r\n")
+        if not line.strip():
+            continue
+        try:
             items = next(csv.reader([line], delimiter=delimiter))
-            if any(not item.strip() for item in items):
-                raise MalformedFile(
-                    path, number, f"an item is empty in {line!r}; remove the stray {delimiter!r}"
-                )
-            baskets.append(_dedupe(items))
+        except csv.Error as err:
+            raise MalformedFile(path, number, f"not a line of items ({err})") from None
+        if any(not item.strip() for item in items):
+            raise MalformedFile(
+                path, number, f"an item is empty in {line!r}; remove the stray {delimiter!r}"
+            )
+        baskets.append(_dedupe(items))
     return baskets
 
 
@@ -114,8 +110,11 @@ def read_transactions(
         One basket per transaction id, in order of first appearance.
 
     Raises:
-        MalformedFile: a column is missing from the header, or a row is short or has an
-            empty transaction id or item.
+        BadInput: nothing exists at ``path``.
+        MalformedFile: a named column is missing from the header (line 1), a row has not
+            as many fields as the header or an empty transaction id or item, a line is not
+            UTF-8 (each names its line), the file is empty or has no row, or ``path`` is a
+            folder.
 
     Example:
         >>> import tempfile, pathlib
@@ -125,38 +124,35 @@ def read_transactions(
         [['tea', 'lemon'], ['milk']]
     """
     path = Path(path)
-    _check_file(path)
     groups: dict[str, Basket] = {}
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.reader(handle, delimiter=delimiter)
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise MalformedFile(path, 1, "the file is empty; it needs a header row") from None
-        except UnicodeDecodeError:
-            raise MalformedFile(path, 1, "the header is not valid UTF-8") from None
+    reader = csv.reader(iter_lines(path), delimiter=delimiter)
+    try:
+        header = next(reader)
+        columns = [name.strip() for name in header]
         for name in (transaction_col, item_col):
-            if name not in header:
+            if name not in columns:
                 raise MalformedFile(
-                    path, 1, f"no column {name!r} in the header; columns are {header}"
+                    path, 1, f"no column {name!r} in the header; columns are {columns}"
                 )
-        t_idx, i_idx = header.index(transaction_col), header.index(item_col)
-        need = max(t_idx, i_idx) + 1
-        number = 1
-        try:
-            for number, row in enumerate(reader, start=2):
-                if not row or not any(cell.strip() for cell in row):
-                    continue
-                if len(row) < need:
-                    raise MalformedFile(
-                        path, number, f"the row has {len(row)} fields but {need} are needed"
-                    )
-                tid, item = row[t_idx], row[i_idx]
-                if not tid.strip() or not item.strip():
-                    raise MalformedFile(path, number, "the transaction id or the item is empty")
-                groups.setdefault(tid, []).append(item)
-        except UnicodeDecodeError:
-            raise MalformedFile(path, number + 1, "the row is not valid UTF-8") from None
+            if columns.count(name) > 1:
+                raise MalformedFile(path, 1, f"the header names the column {name!r} twice")
+        t_idx, i_idx = columns.index(transaction_col), columns.index(item_col)
+        for row in reader:
+            number = reader.line_num
+            if not row or not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                raise MalformedFile(
+                    path, number, f"the row has {len(row)} fields, the header {len(header)}"
+                )
+            tid, item = row[t_idx], row[i_idx]
+            if not tid.strip() or not item.strip():
+                raise MalformedFile(path, number, "the transaction id or the item is empty")
+            groups.setdefault(tid, []).append(item)
+    except csv.Error as err:
+        raise MalformedFile(path, reader.line_num, f"not a row of the table ({err})") from None
+    if not groups:
+        raise MalformedFile(path, None, "the table has a header but no row")
     return [_dedupe(items) for items in groups.values()]
 
 
@@ -306,6 +302,11 @@ def load_data(
     elif not path.exists():
         name, _, split = str(data).partition(":")
         if name in _REGISTERED:
+            if transaction_col is not None or item_col is not None:
+                raise BadInput(
+                    f"the dataset {name!r} is basket lines, not a transaction table; drop "
+                    "--transaction-col and --item-col"
+                )
             if split and split != "all":
                 raise BadInput(
                     f"the dataset {name!r} has no split {split!r}; pass --data {name} and "

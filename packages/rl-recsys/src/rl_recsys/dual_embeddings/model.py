@@ -28,7 +28,6 @@ Example:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, fields
 from pathlib import Path
@@ -37,9 +36,9 @@ from typing import Any
 import numpy as np
 
 from rl_recsys.dual_embeddings.sgns import SGNSConfig, train_word2vec
-from rl_shared.errors import BadInput, ModelNotFound, ShapeMismatch
+from rl_shared.errors import BadInput, MalformedFile, ModelNotFound, ShapeMismatch, UnknownName
 
-__all__ = ["CITATION", "KIND", "DualEmbeddings"]
+__all__ = ["CITATION", "KIND", "DualEmbeddings", "UnknownItem"]
 
 
 #: the ``kind`` of a saved model folder (``config.json``), checked on load
@@ -51,6 +50,34 @@ CITATION = """@article{kvernadze2022two,
   journal = {arXiv preprint arXiv:2211.14982},
   year    = {2022}
 }"""
+
+
+class UnknownItem(UnknownName, BadInput):
+    """An item name that is not in the model's vocabulary; the message names the closest ones.
+
+    An :class:`~rl_shared.errors.UnknownName` (and, as before, a ``BadInput``): the CLI prints
+    it as one ``error:`` line and exits 2.
+
+    Args:
+        name: the name the user gave.
+        items: the model's items (kept sorted in ``valid``; only the 3 closest are printed).
+
+    Example:
+        >>> err = UnknownItem("whole mlk", ["whole milk", "yogurt", "soda"])
+        >>> print(err)
+        unknown item 'whole mlk' (not among the model's 3 items); the closest are 'whole milk', 'soda', 'yogurt'
+        >>> isinstance(err, UnknownName), isinstance(err, BadInput), err.exit_code
+        (True, True, 2)
+    """
+
+    def __init__(self, name: str, items: Sequence[str]) -> None:
+        super().__init__("item", name, list(items))
+        close = sorted(items, key=lambda n: (_distance(n.lower(), name.lower()), n))[:3]
+        shown = ", ".join(repr(c) for c in close)
+        self.args = (
+            f"unknown item {name!r} (not among the model's {len(items)} items); "
+            f"the closest are {shown}",
+        )
 
 
 def _unit(x: np.ndarray) -> np.ndarray:
@@ -146,14 +173,17 @@ class DualEmbeddings:
         return int(self.in_vectors.shape[1])
 
     def lookup(self, item: str) -> int:
-        """Row of ``item`` (exact name, else the name with surrounding spaces ignored)."""
+        """Row of ``item`` (exact name, else the name with surrounding spaces ignored).
+
+        Raises:
+            UnknownItem: no item has that name; the message names the closest ones.
+        """
         if item in self.index:
             return self.index[item]
         loose = [i for i, name in enumerate(self.items) if name.strip() == item.strip()]
         if len(loose) == 1:
             return loose[0]
-        close = sorted(self.items, key=lambda n: _distance(n.lower(), item.lower()))[:3]
-        raise BadInput(f"unknown item {item!r}; the closest known items are {close}")
+        raise UnknownItem(item, self.items)
 
     # ------------------------------------------------------------------ queries
     def query_vector(self, items: Sequence[str], space: str = "in") -> np.ndarray:
@@ -250,27 +280,57 @@ class DualEmbeddings:
     def load(cls, path: str | Path) -> DualEmbeddings:
         """Read a folder written by :meth:`save` (or a training ``OUT`` holding ``model/``).
 
+        Args:
+            path: the model folder, or the training ``OUT`` holding ``model/``.
+
         Raises:
             ModelNotFound: the folder is missing or incomplete.
             BadInput: the folder holds another kind of model.
+            MalformedFile: ``config.json`` or ``items.json`` is not UTF-8, empty, not JSON or
+                a folder; the weights lack a tensor or hold NaN.
+            ShapeMismatch: the vectors do not have one row per listed item.
         """
-        from rl_shared.artifacts import load_model
+        from rl_shared.artifacts import WEIGHTS, load_model
+        from rl_shared.io import read_json
 
         path = Path(path)
-        if not (path / "config.json").is_file() and (path / "model" / "config.json").is_file():
+        if not (path / "config.json").exists() and (path / "model" / "config.json").exists():
             path = path / "model"
-        items_file = path / "items.json"
         artifact = load_model(path, kind=KIND)
-        if not items_file.is_file():
-            raise ModelNotFound(
-                f"{path} is not a complete dual-embeddings model (no items.json); "
-                "train one with `rl recsys dual-embeddings train`"
-            )
-        items = json.loads(items_file.read_text(encoding="utf-8"))
+        items_file, weights = path / "items.json", path / WEIGHTS
+        for part in (items_file, weights):
+            if not part.exists():
+                raise ModelNotFound(
+                    f"{path} is not a complete dual-embeddings model (no {part.name}); "
+                    "train one with `rl recsys dual-embeddings train`"
+                )
+        items = read_json(items_file)  # not UTF-8, empty, a folder: MalformedFile
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise MalformedFile(items_file, None, "expected a JSON list of item names")
+        if not items:
+            raise MalformedFile(items_file, None, "the model has no item")
+        if len(set(items)) != len(items):
+            twice = next(i for i in items if items.count(i) > 1)
+            raise MalformedFile(items_file, None, f"the item {twice!r} is listed twice")
+        if not isinstance(artifact.config, dict):
+            raise MalformedFile(path / "config.json", None, "its 'config' is not an object")
+        arrays = {}
+        for name, dims in (("in", 2), ("out", 2), ("counts", 1)):
+            if name not in artifact.tensors:
+                raise MalformedFile(weights, None, f"holds no tensor '{name}'")
+            array = artifact.tensors[name].numpy()
+            rows = array.shape[0] if array.ndim else 0
+            if array.ndim != dims or rows != len(items):
+                raise ShapeMismatch(
+                    f"{weights}: '{name}' has shape {tuple(array.shape)}, but {items_file.name} "
+                    f"lists {len(items)} items (one row each)"
+                )
+            if not np.all(np.isfinite(array)):
+                raise MalformedFile(weights, None, f"the tensor '{name}' holds NaN or infinity")
+            arrays[name] = array
         known = {f.name for f in fields(SGNSConfig)}
         config = SGNSConfig(**{k: v for k, v in artifact.config.items() if k in known})
-        t = artifact.tensors
-        return cls(items, t["in"].numpy(), t["out"].numpy(), t["counts"].numpy(), config)
+        return cls(items, arrays["in"], arrays["out"], arrays["counts"], config)
 
     def to_keyed_vectors(self, space: str = "in") -> Any:
         """The IN (or OUT) vectors as a gensim ``KeyedVectors``, with the training counts.

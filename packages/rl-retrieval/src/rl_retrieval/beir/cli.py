@@ -20,8 +20,10 @@ from pathlib import Path
 
 import click
 
+import rl_retrieval.core.formats  # noqa: F401  (registers the formats the options name)
 from rl_shared.cli import (
     FiniteFloat,
+    InputOption,
     data_option,
     device_option,
     emit_json,
@@ -30,7 +32,7 @@ from rl_shared.cli import (
     out_option,
     seed_option,
 )
-from rl_shared.errors import BadInput
+from rl_shared.errors import BadInput, ModelNotFound
 
 __all__ = ["group"]
 
@@ -44,6 +46,8 @@ LABELS = {
     "AP@100": "MAP@100",
     "RR@10": "MRR@10",
 }
+#: what --data of search / evaluate reads: a BEIR folder, or LIMIT's layout
+DATA_FORMATS = ("beir-folder", "limit-folder")
 DATA_HELP = (
     "A BEIR folder (corpus.jsonl, queries.jsonl, qrels/<split>.tsv) or a dataset name "
     "(cranfield, limit-small, limit), with an optional :split (default test)."
@@ -81,6 +85,25 @@ def _retriever_options(func):
     )(func)
 
 
+def _check_model(model: str, retriever: str) -> None:
+    """Refuse a --model that is no sentence-transformers folder before any work starts.
+
+    Checked when the retriever uses it, and whenever the user named one: a mistyped path
+    given with ``--retriever bm25`` is reported rather than silently ignored.
+    """
+    source = click.get_current_context().get_parameter_source("model")
+    if retriever == "bm25" and source is click.core.ParameterSource.DEFAULT:
+        return
+    from rl_shared.models import resolve
+
+    path = resolve(model)  # ModelNotFound for an unknown name, a missing path, a file
+    if not any((path / name).is_file() for name in ("modules.json", "config.json")):
+        raise ModelNotFound(
+            f"{path} is not a sentence-transformers model folder: it has neither modules.json "
+            "nor config.json"
+        )
+
+
 def _run(data, retriever: str, model: str, k: int, k1: float, b: float, device: str, as_json: bool):
     from rl_retrieval.beir.retrievers import retrieve
     from rl_shared.runtime import resolve_device
@@ -104,7 +127,7 @@ def _run(data, retriever: str, model: str, k: int, k1: float, b: float, device: 
 
 
 @group.command("search")
-@data_option(help=DATA_HELP)
+@data_option(help=DATA_HELP, formats=DATA_FORMATS)
 @_retriever_options
 @out_option(help=f"Output folder; the run is written to OUT/{RUN_FILE} (TREC format).")
 @seed_option
@@ -126,6 +149,7 @@ def search_cmd(
     from rl_retrieval.core.run_format import write_trec_run
 
     beir = load_data(data)
+    _check_model(model, retriever)
     run, seconds = _run(beir, retriever, model, k, k1, b, device, as_json)
     path = out / RUN_FILE
     write_trec_run(run, path, tag=f"rl-{retriever}", k=k)
@@ -145,15 +169,37 @@ def search_cmd(
         )
 
 
+def _check_run(
+    run: dict[str, dict[str, float]], qrels: dict[str, dict[str, int]], path: Path
+) -> None:
+    """A run must rank documents for some judged query; the judged queries it lacks are named."""
+    judged = [q for q in qrels if q in run]
+    if not judged:
+        raise BadInput(
+            f"the run {path} ranks no query of the qrels (it has {len(run)} queries, e.g. "
+            f"'{next(iter(run))}'; the qrels judge e.g. '{next(iter(qrels))}'); "
+            "score it against the data it was made for"
+        )
+    if len(judged) < len(qrels):
+        click.echo(
+            f"warning: {len(qrels) - len(judged)} of {len(qrels)} judged queries are not in "
+            f"{path.name}; each counts as 0 in the means",
+            err=True,
+        )
+
+
 @group.command("evaluate")
-@data_option(help=DATA_HELP)
+@data_option(help=DATA_HELP, formats=DATA_FORMATS)
 @_retriever_options
 @click.option(
     "--run",
     "run_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    cls=InputOption,
+    formats=("trec-run",),
+    type=click.Path(path_type=Path),
     default=None,
-    help="Score this TREC run file instead of retrieving (the retriever options are ignored).",
+    help="Score this TREC run file (qid Q0 docid rank score tag) instead of retrieving "
+    "(the retriever options are ignored).",
 )
 @out_option(
     required=False,
@@ -178,14 +224,19 @@ def evaluate_cmd(
     from rl_retrieval.core.datasets import load_data
     from rl_retrieval.core.metrics import DEFAULT_MEASURES, evaluate
     from rl_retrieval.core.run_format import read_trec_run, write_trec_run
-    from rl_shared.io import atomic_write_text
+    from rl_shared.io import atomic_write_json
 
     beir = load_data(data)
     if run_file is not None:
         start = time.perf_counter()
         run, system = read_trec_run(run_file), str(run_file)
         seconds = time.perf_counter() - start
+        _check_run(run, beir.qrels, run_file)
+        source = click.get_current_context().get_parameter_source("model")
+        if source is not click.core.ParameterSource.DEFAULT:
+            _check_model(model, retriever)
     else:
+        _check_model(model, retriever)
         run, seconds = _run(beir, retriever, model, k, k1, b, device, as_json)
         system = retriever
     metrics = evaluate(beir.qrels, run, DEFAULT_MEASURES)
@@ -202,9 +253,7 @@ def evaluate_cmd(
         if run_file is None:
             write_trec_run(run, out / RUN_FILE, tag=f"rl-{retriever}", k=k)
             summary["run"] = str(out / RUN_FILE)
-        import json
-
-        atomic_write_text(out / METRICS_FILE, json.dumps(summary, indent=2) + "\n")
+        atomic_write_json(out / METRICS_FILE, summary)
     if as_json:
         emit_json(summary)
         return
@@ -220,24 +269,31 @@ def evaluate_cmd(
 @group.command("convert-smart")
 @data_option(
     help="A folder holding a SMART collection (Cranfield, CISI, MEDLINE, CACM, NPL), "
-    "or the dataset name cranfield."
+    "or the dataset name cranfield.",
+    formats=("beir-smart-collection",),
 )
 @out_option(help="Output folder: the BEIR layout (corpus.jsonl, queries.jsonl, qrels/test.tsv).")
 @click.option(
     "--docs",
-    type=click.Path(dir_okay=False, path_type=Path),
+    cls=InputOption,
+    formats=("beir-smart-docs",),
+    type=click.Path(path_type=Path),
     default=None,
     help="The document file (.I/.T/.A/.B/.W), relative to --data; found by name when omitted.",
 )
 @click.option(
     "--queries",
-    type=click.Path(dir_okay=False, path_type=Path),
+    cls=InputOption,
+    formats=("beir-smart-queries",),
+    type=click.Path(path_type=Path),
     default=None,
     help="The query file, relative to --data; found by name when omitted.",
 )
 @click.option(
     "--qrels",
-    type=click.Path(dir_okay=False, path_type=Path),
+    cls=InputOption,
+    formats=("beir-smart-qrels",),
+    type=click.Path(path_type=Path),
     default=None,
     help="The relevance file, relative to --data; found by name when omitted.",
 )
@@ -282,6 +338,13 @@ def convert_smart_cmd(
     if not folder.exists() and data == "cranfield":
         folder = next(d for d in DATASETS if d.name == "cranfield").locate()
     files = find_smart_files(folder, docs=docs, queries=queries, qrels=qrels)
+    target = out.resolve()
+    for source in (folder, *files):
+        if source.resolve() == target or target in source.resolve().parents:
+            raise click.BadParameter(
+                f"{out} holds the input {source}; writing the BEIR folder there would replace it",
+                param_hint="'--out'",
+            )
     converted = convert_smart(
         *files,
         out,

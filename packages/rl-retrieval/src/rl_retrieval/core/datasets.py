@@ -23,7 +23,7 @@ from pathlib import Path
 from rl_retrieval.core.beir_format import BeirData, load_beir
 from rl_retrieval.core.smart import convert_smart
 from rl_shared.data import Dataset, cache_dir
-from rl_shared.errors import UnknownName
+from rl_shared.errors import BadInput, UnknownName
 
 __all__ = ["DATASETS", "load_data", "load_dataset", "split_spec"]
 
@@ -120,8 +120,10 @@ def load_data(spec: str, split: str = "test") -> BeirData:
         split: the qrels split when ``spec`` names none.
 
     Raises:
-        DatasetNotFound: the folder or its files are missing (a missing split names those found).
-        MalformedFile: a line cannot be parsed (names file and line).
+        BadInput: ``spec`` is neither an existing path nor a registered name.
+        DatasetNotFound: the folder's files are missing (a missing split names those found).
+        MalformedFile: a line cannot be parsed, or a file is empty, not UTF-8 or a folder
+            (names file and line).
 
     Example:
         >>> import pathlib, tempfile
@@ -133,6 +135,12 @@ def load_data(spec: str, split: str = "test") -> BeirData:
     """
     name, named_split = split_spec(spec)
     split = named_split or split
-    if not Path(name).exists() and name in {d.name for d in DATASETS}:
-        return load_dataset(name, split)
+    names = sorted(d.name for d in DATASETS)
+    if not Path(name).exists():
+        if name in names:
+            return load_dataset(name, split)
+        raise BadInput(
+            f"no folder at {name}, and it is not a registered dataset ({', '.join(names)}); "
+            "pass a BEIR folder (corpus.jsonl, queries.jsonl, qrels/<split>.tsv) or a name"
+        )
     return load_beir(name, split)

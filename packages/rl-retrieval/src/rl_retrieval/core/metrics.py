@@ -2,7 +2,9 @@
 
 Measures are named as in ir-measures: ``nDCG@10``, ``R@100`` (recall), ``AP@100`` (MAP cut
 at 100), ``RR@10`` (MRR@10), ``P@10``. Values are those of pytrec_eval (trec_eval's C code)
-and, as in BEIR, averaged over the queries that appear in both the qrels and the run.
+and averaged over the judged queries; a judged query the run lacks counts as 0 (BEIR's
+``EvaluateRetrieval`` averages over the queries of the run only, so the two differ when the
+run misses queries; ``rl retrieval beir evaluate --run`` warns when it does).
 
 References:
     Van Gysel & de Rijke, "Pytrec_eval: An Extremely Fast Python Interface to trec_eval",

@@ -17,8 +17,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from rl_shared.errors import BadInput, DatasetNotFound, MalformedFile
-from rl_shared.io import atomic_open
+from rl_shared.errors import BadInput, MalformedFile
+from rl_shared.io import atomic_open, finite_float, iter_lines
 
 __all__ = ["Run", "read_trec_run", "top_k", "write_trec_run"]
 
@@ -76,15 +76,18 @@ def read_trec_run(path: str | os.PathLike[str]) -> Run:
     """Read a TREC run; raises :class:`MalformedFile` naming the file and line of a bad row.
 
     Args:
-        path: a file of ``qid Q0 docid rank score tag`` rows (blank lines skipped); the rank
-            is checked to be an integer but not used.
+        path: a file of ``qid Q0 docid rank score tag`` rows, columns separated by
+            whitespace (blank lines skipped); the rank is checked to be a non-negative
+            integer but not used (documents are ranked by score, as trec_eval does).
 
     Returns:
         ``{query_id: {doc_id: score}}``.
 
     Raises:
-        DatasetNotFound: ``path`` is not a file.
-        MalformedFile: a row has not 6 columns or a bad rank or score.
+        BadInput: nothing exists at ``path``.
+        MalformedFile: a row has not 6 columns, a rank that is not an integer, a score that
+            is not a finite number, or repeats a (query, document) pair; the file is empty,
+            not UTF-8 or a folder.
 
     Example:
         >>> import os, tempfile
@@ -94,26 +97,26 @@ def read_trec_run(path: str | os.PathLike[str]) -> Run:
         {'q': {'b': 3.0, 'a': 1.0}}
     """
     path = Path(path)
-    if not path.is_file():
-        raise DatasetNotFound(path.name, path.parent, "the run file does not exist")
     run: Run = {}
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            cols = line.split()
-            if not cols:
-                continue
-            if len(cols) != 6:
-                raise MalformedFile(
-                    path,
-                    number,
-                    f"expected 6 columns 'qid Q0 docid rank score tag', found {len(cols)}",
-                )
-            try:
-                score = float(cols[4])
-                int(cols[3])
-            except ValueError:
-                raise MalformedFile(
-                    path, number, "rank must be an integer and score a number"
-                ) from None
-            run.setdefault(cols[0], {})[cols[2]] = score
+    for number, line in enumerate(iter_lines(path), start=1):
+        cols = line.split()
+        if not cols:
+            continue
+        if len(cols) != 6:
+            raise MalformedFile(
+                path,
+                number,
+                f"expected 6 columns 'qid Q0 docid rank score tag', found {len(cols)}",
+            )
+        try:
+            rank = int(cols[3])
+        except ValueError:
+            raise MalformedFile(path, number, f"rank {cols[3]!r} is not an integer") from None
+        if rank < 0:
+            raise MalformedFile(path, number, f"rank {rank} is negative")
+        score = finite_float(cols[4], path=path, line=number, field="score")
+        qid, did = cols[0], cols[2]
+        if did in run.get(qid, {}):
+            raise MalformedFile(path, number, f"query '{qid}' lists document '{did}' twice")
+        run.setdefault(qid, {})[did] = score
     return run

@@ -31,10 +31,12 @@ Example:
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from rl_retrieval.core.beir_format import BeirData, Qrels, write_beir
 from rl_shared.errors import BadInput, DatasetNotFound, MalformedFile
+from rl_shared.io import finite_float, iter_lines
 
 __all__ = ["convert_smart", "find_smart_files", "read_smart", "read_smart_qrels", "write_smart"]
 
@@ -82,16 +84,28 @@ def find_smart_files(
     import fnmatch
 
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise MalformedFile(
+            folder, None, "is a file, where the folder of a SMART collection was expected"
+        )
     if not folder.is_dir():
         raise DatasetNotFound(folder.name, folder.parent, "the SMART collection folder is missing")
-    names = sorted(p.name for p in folder.iterdir() if p.is_file())
+    entries = sorted(folder.iterdir())
+    files = [p.name for p in entries if p.is_file()]
+    folders = [p.name for p in entries if p.is_dir()]
     given = {"docs": docs, "queries": queries, "qrels": qrels}
     found: list[Path] = []
     for role, patterns in SMART_PATTERNS.items():
         if given[role] is not None:
             found.append(folder / Path(given[role]))  # type: ignore[arg-type]
             continue
-        hits = [n for n in names if any(fnmatch.fnmatch(n.lower(), p) for p in patterns)]
+
+        def fits(name: str, patterns: tuple[str, ...] = patterns) -> bool:
+            return any(fnmatch.fnmatch(name.lower(), p) for p in patterns)
+
+        hits = [n for n in files if fits(n)]
+        if not hits:  # a folder named like the file: reading it says so, naming it
+            hits = [n for n in folders if fits(n)][:2]
         if len(hits) != 1:
             what = f"{len(hits)} files ({', '.join(hits)})" if hits else "no file"
             raise DatasetNotFound(
@@ -103,11 +117,41 @@ def find_smart_files(
     return found[0], found[1], found[2]
 
 
-def _open_lines(path: Path) -> list[str]:
-    if not path.is_file():
-        raise DatasetNotFound(path.name, path.parent, f"the SMART file {path.name} is missing")
-    with open(path, encoding="utf-8", errors="replace", newline=None) as handle:
-        return handle.read().splitlines()
+def _lines(path: Path) -> Iterator[tuple[int, str]]:
+    """``(physical line number, text without its line ending)``, read strictly (UTF-8)."""
+    for number, line in enumerate(iter_lines(path), start=1):
+        yield number, line.rstrip("\r\n")
+
+
+def _records(path: Path) -> Iterator[tuple[int, str, dict[str, str]]]:
+    """``(line of the .I tag, id, {field letter: text})`` of every SMART record, in file order."""
+    current_id: str | None = None
+    where = 0
+    fields: dict[str, list[str]] = {}
+    tag: str | None = None
+
+    def record() -> tuple[int, str, dict[str, str]]:
+        return where, current_id or "", {k: " ".join(v).strip() for k, v in fields.items()}
+
+    for number, line in _lines(path):
+        if line.startswith(".I") and (len(line) == 2 or line[2].isspace()):
+            parts = line.split()
+            if len(parts) < 2:
+                raise MalformedFile(path, number, "a '.I' record has no id")
+            if current_id is not None:
+                yield record()
+            current_id, where, fields, tag = parts[1].lstrip("0") or "0", number, {}, None
+        elif len(line) >= 2 and line[0] == "." and line[1].isalpha() and line[2:].strip() == "":
+            if current_id is None:
+                raise MalformedFile(path, number, "a field comes before the first '.I' record")
+            tag = line[1]
+            fields.setdefault(tag, [])
+        elif line.strip():
+            if current_id is None or tag is None:
+                raise MalformedFile(path, number, "text comes before any '.I' record or field tag")
+            fields[tag].append(line.strip())
+    if current_id is not None:
+        yield record()
 
 
 def read_smart(path: str | os.PathLike[str]) -> list[tuple[str, dict[str, str]]]:
@@ -117,7 +161,9 @@ def read_smart(path: str | os.PathLike[str]) -> list[tuple[str, dict[str, str]]]
         path: a SMART file (``.I`` records; CRLF or LF line endings).
 
     Raises:
-        MalformedFile: text before the first ``.I`` or an ``.I`` without an id (file:line).
+        BadInput: nothing exists at ``path``.
+        MalformedFile: text before the first ``.I``, an ``.I`` without an id, or bytes that
+            are not UTF-8 (file:line); the file is empty or a folder.
 
     Example:
         >>> import pathlib, tempfile
@@ -127,30 +173,7 @@ def read_smart(path: str | os.PathLike[str]) -> list[tuple[str, dict[str, str]]]
         [('1', {'T': 'wings', 'W': 'lift of wings'})]
     """
     path = Path(path)
-    records: list[tuple[str, dict[str, str]]] = []
-    fields: dict[str, list[str]] = {}
-    current: str | None = None
-    for number, line in enumerate(_open_lines(path), start=1):
-        if line.startswith(".I"):
-            parts = line.split()
-            if len(parts) < 2:
-                raise MalformedFile(path, number, "a '.I' record has no id")
-            if records or fields or current is not None:
-                records[-1] = (records[-1][0], {k: " ".join(v).strip() for k, v in fields.items()})
-            records.append((parts[1].lstrip("0") or "0", {}))
-            fields, current = {}, None
-        elif len(line) >= 2 and line[0] == "." and line[1].isalpha() and line[2:].strip() == "":
-            if not records:
-                raise MalformedFile(path, number, "a field comes before the first '.I' record")
-            current = line[1]
-            fields.setdefault(current, [])
-        elif line.strip():
-            if not records or current is None:
-                raise MalformedFile(path, number, "text comes before any '.I' record or field tag")
-            fields[current].append(line.strip())
-    if records:
-        records[-1] = (records[-1][0], {k: " ".join(v).strip() for k, v in fields.items()})
-    return records
+    return [(rid, fields) for _, rid, fields in _records(path)]
 
 
 def read_smart_qrels(
@@ -170,11 +193,14 @@ def read_smart_qrels(
         >>> read_smart_qrels(path)
         [('1', '5', 2.0), ('1', '7', 1.0)]
     """
+    return [(q, d, rel) for _, q, d, rel in _qrels_lines(Path(path), fmt)]
+
+
+def _qrels_lines(path: Path, fmt: str) -> Iterator[tuple[int, str, str, float]]:
+    """``(physical line, query, document, relevance)`` of every relevance line, strictly."""
     if fmt not in ("auto", "qdr", "trec", "cisi"):
         raise BadInput(f"qrels format must be auto, qdr, trec or cisi, got '{fmt}'")
-    path = Path(path)
-    out: list[tuple[str, str, float]] = []
-    for number, line in enumerate(_open_lines(path), start=1):
+    for number, line in _lines(path):
         cols = line.split()
         if not cols:
             continue
@@ -190,16 +216,16 @@ def read_smart_qrels(
             raise MalformedFile(
                 path, number, f"expected {want} columns ({kind} format), found {len(cols)}"
             )
-        try:
-            if kind == "qdr":
-                out.append((cols[0], cols[1], float(cols[2])))
-            elif kind == "trec":
-                out.append((cols[0], cols[2], float(cols[3])))
-            else:
-                out.append((cols[0], cols[1], 1.0))
-        except ValueError:
-            raise MalformedFile(path, number, "the relevance column is not a number") from None
-    return out
+        if kind == "cisi":
+            yield number, cols[0], cols[1], 1.0
+            continue
+        query, doc, text = (
+            (cols[0], cols[1], cols[2]) if kind == "qdr" else (cols[0], cols[2], cols[3])
+        )
+        rel = finite_float(text, path=path, line=number, field="relevance")
+        if not rel.is_integer():
+            raise MalformedFile(path, number, f"relevance {text!r} is not an integer")
+        yield number, query, doc, rel
 
 
 def _norm(token: str) -> str:
@@ -232,7 +258,9 @@ def convert_smart(
         split: name of the written qrels split.
 
     Raises:
-        MalformedFile: a bad line, or a judgement naming an unknown query or document.
+        MalformedFile: a bad line (not UTF-8, a wrong column count, a relevance that is not a
+            finite integer), a document id used twice, a judgement naming an unknown query or
+            document (each names its physical line), or no relevant judgement at all.
 
     Example:
         >>> import pathlib, tempfile
@@ -247,21 +275,29 @@ def convert_smart(
         raise BadInput(f"relevance must be cleverdon, raw or binary, got '{relevance}'")
     if query_ids not in ("position", "record"):
         raise BadInput(f"query_ids must be position or record, got '{query_ids}'")
-    corpus = {}
-    for did, fields in read_smart(docs):
+    docs_path, queries_path, qrels_path = Path(docs), Path(queries), Path(qrels)
+    corpus: dict[str, dict[str, str]] = {}
+    seen: dict[str, int] = {}
+    for number, did, fields in _records(docs_path):
+        if did in seen:
+            raise MalformedFile(docs_path, number, f"document {did} is already on line {seen[did]}")
+        seen[did] = number
         text = " ".join(fields.get(f, "") for f in _TEXT_FIELDS).strip()
         title = fields.get("T", "")
         if text.startswith(title) and title:  # Cranfield repeats the title in .W
             text = text[len(title) :].strip()
         corpus[did] = {"title": title, "text": text}
-    records = read_smart(queries)
+    records = list(_records(queries_path))
     if query_ids == "position":
-        query_map = {str(i): fields.get("W", "") for i, (_, fields) in enumerate(records, start=1)}
+        query_map = {str(i): f.get("W", "") for i, (_, _, f) in enumerate(records, start=1)}
     else:
-        query_map = {qid: fields.get("W", "") for qid, fields in records}
+        query_map = {}
+        for number, qid, fields in records:
+            if qid in query_map:
+                raise MalformedFile(queries_path, number, f"query {qid} is listed twice")
+            query_map[qid] = fields.get("W", "")
     judged: Qrels = {}
-    qrels_path = Path(qrels)
-    for line, (qno, did, rel) in enumerate(read_smart_qrels(qrels_path, qrels_format), start=1):
+    for line, qno, did, rel in _qrels_lines(qrels_path, qrels_format):
         qid, did = _norm(qno), _norm(did)
         if relevance == "cleverdon":
             grade = 5 - int(rel) if 1 <= rel <= 4 else 0
@@ -272,10 +308,14 @@ def convert_smart(
         if grade <= 0:
             continue
         if qid not in query_map:
-            raise MalformedFile(qrels_path, line, f"query {qno} is not in {Path(queries).name}")
+            raise MalformedFile(qrels_path, line, f"query {qno} is not in {queries_path.name}")
         if did not in corpus:
-            raise MalformedFile(qrels_path, line, f"document {did} is not in {Path(docs).name}")
+            raise MalformedFile(qrels_path, line, f"document {did} is not in {docs_path.name}")
         judged.setdefault(qid, {})[did] = grade
+    if not judged:
+        raise MalformedFile(
+            qrels_path, None, f"holds no relevant judgement (with --relevance {relevance})"
+        )
     data = BeirData(corpus, {q: t for q, t in query_map.items() if q in judged}, judged)
     if out is not None:
         write_beir(data, out, split=split)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import click
 
+import rl_retrieval.core.formats  # noqa: F401  (registers the formats --data names)
 from rl_shared.cli import (
     data_option,
     emit_json,
@@ -136,19 +137,33 @@ def critical_n_cmd(
 @click.option(
     "--attributes",
     type=click.IntRange(min=1),
-    default=46,
-    show_default=True,
-    help="Attributes each person likes.",
+    default=None,
+    help="Attributes each person likes, at most --docs  [default: 46, or --docs when fewer].",
 )
 @out_option(help="Output folder, in LIMIT's layout (corpus.jsonl, queries.jsonl, qrels.jsonl).")
 @seed_option
 @json_option
 def generate_cmd(
-    docs: int, queries: int, attributes: int, out: Path, seed: int, as_json: bool
+    docs: int, queries: int, attributes: int | None, out: Path, seed: int, as_json: bool
 ) -> None:
     """Generate a LIMIT-style corpus: people who like attributes, 'Who likes X?' queries."""
     from rl_retrieval.limit.data import core_size, generate_limit, write_limit
 
+    need = core_size(queries)
+    if docs < need:
+        raise click.BadParameter(
+            f"{docs} documents are too few for --queries {queries}: each query needs its own "
+            f"pair of relevant documents, so at least {need} (C({need}, 2) >= {queries})",
+            param_hint="'--docs'",
+        )
+    if attributes is None:
+        attributes = min(46, docs)
+    elif attributes > docs:
+        raise click.BadParameter(
+            f"{attributes} is more than --docs {docs}; give each person at most as many "
+            "attributes as there are people (LIMIT: 46 each, 50,000 people)",
+            param_hint="'--attributes'",
+        )
     data = generate_limit(docs=docs, queries=queries, attributes_per_doc=attributes, seed=seed)
     write_limit(data, out)
     summary = {
@@ -169,7 +184,8 @@ def generate_cmd(
 @group.command("bounds")
 @data_option(
     help="A BEIR or LIMIT folder, or a dataset name (limit-small, limit, cranfield), "
-    "with an optional :split (default test)."
+    "with an optional :split (default test).",
+    formats=("limit-folder", "beir-folder"),
 )
 @json_option
 def bounds_cmd(data: str, as_json: bool) -> None:
