@@ -29,9 +29,14 @@ sys.path.insert(0, str(Path(__file__).parent))  # --import-mode=importlib adds n
 import killer
 from hostile import leaves
 
+from rl_shared.formats import get_format
+
+LEAVES = leaves()  # loading every command registers the formats its options read
+
 DATA = os.environ.get("RL_DATA_DIR", str(Path(__file__).resolve().parents[2] / "shared" / "data"))
 
-#: command -> a tiny invocation (without --out); "{tmp}" is a scratch folder of the case
+#: command -> a tiny invocation (without --out); "{sample:NAME}" is a valid sample of the
+#: registered format NAME (rl_shared.formats), written for the case
 TINY: dict[str, list[str]] = {
     "reproduce": ["retrieval.limit.critical-n", "--smoke"],
     "graph l2r-gnn generate": ["--num-graphs", "6"],
@@ -56,6 +61,9 @@ TINY: dict[str, list[str]] = {
         "--queries", "2", "--preferences", "2", "--pool", "3", "--steps", "2", "--batch-size", "2",
     ],
     "text pixel render": ["hello"],
+    "retrieval beir evaluate": ["--data", "cranfield", "--retriever", "bm25"],
+    "retrieval beir convert-smart": ["--data", "{sample:beir-smart-collection}"],
+    "recsys dual-embeddings export": ["--model", "{sample:dual-embeddings-model}"],
     "vision any2seg train": [
         "--steps", "2", "--teacher-steps", "1", "--batch-size", "2", "--size", "32",
         "--num-scenes", "2", "--checkpoint-every", "1",
@@ -132,14 +140,25 @@ def _whole(path: Path) -> None:
 
 
 def _argv(name: str, out: Path, tmp: Path) -> list[str]:
-    args = [a.replace("{tmp}", str(tmp)) for a in TINY[name]]
+    args = []
+    for arg in TINY[name]:
+        if arg.startswith("{sample:") and arg.endswith("}"):
+            fmt = arg[len("{sample:") : -1]
+            folder = tmp / "samples" / fmt
+            if not folder.exists():
+                folder.mkdir(parents=True)
+                (folder.parent / f"{fmt}.path").write_text(
+                    str(get_format(fmt).write_sample(folder))
+                )
+            arg = (folder.parent / f"{fmt}.path").read_text()
+        args.append(arg)
     return [*name.split(), *args, "--out", str(out)]
 
 
 def test_every_command_that_writes_has_a_tiny_invocation():
     writing = {
         " ".join(path[1:])
-        for path, command in leaves()
+        for path, command in LEAVES
         if any(p.name == "out" for p in command.params)
     }
     assert sorted(writing - set(TINY)) == [], "add these to TINY in tests/test_kill_anywhere.py"
