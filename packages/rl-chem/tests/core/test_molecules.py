@@ -17,7 +17,7 @@ from rl_shared.errors import BadInput, UnknownName
         ("H 0 0 a", "sto-3g", 0, "not a number"),
         ("", "sto-3g", 0, "empty"),
         ("H 0 0 0; H 0 0 0.74", "no-such-basis", 0, "basis set 'no-such-basis'"),
-        ("H 0 0 0; H 0 0 0.74", "sto-3g", 1, "do not fit"),
+        ("H 0 0 0; H 0 0 0.74", "sto-3g", 1, "does not fit 2 electrons"),
     ],
 )
 def test_bad_input_messages(atom, basis, spin, match):

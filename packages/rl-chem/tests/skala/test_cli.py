@@ -13,8 +13,8 @@ TINY = ["--data", "H2,LiH", "--basis", "6-31g", "--grid-level", "0"]
 
 def test_train_then_evaluate_the_saved_model(tmp_path):
     out = tmp_path / "run"
-    args = ["skala", "train", *TINY, "--out", str(out), "--n-val", "0", "--n-test", "0",
-            "--device", "cpu", "--json"]  # fmt: skip
+    args = ["skala", "train", "--data", "H2,LiH,Li2", *TINY[2:], "--out", str(out),
+            "--n-val", "1", "--n-test", "1", "--device", "cpu", "--json"]  # fmt: skip
     res = CliRunner().invoke(group, [*args, "--steps", "3"])
     assert res.exit_code == 0, res.output
     fit = json.loads(res.stdout)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from rl_chem.cmim.formats import CMIM_MODEL, CMIM_SMILES
 from rl_shared.cli import (
     batch_size_option,
     data_option,
@@ -43,7 +44,8 @@ def group() -> None:
 
 @group.command("train")
 @data_option(default="moleculenet-regression:hiv",
-             help=f"Training SMILES: a CSV with a 'smiles' column, or {_SPLITS}.")  # fmt: skip
+             help=f"Training SMILES: a CSV with a 'smiles' column, or {_SPLITS}.",
+             formats=(CMIM_SMILES,))  # fmt: skip
 @out_option(help="Output folder: the model goes to OUT/model/, checkpoints to OUT/checkpoints/.")
 @click.option("--method", type=click.Choice(["mim", "cmim", "infonce"]), default="cmim",
               show_default=True, help="Objective (A-MIM alone, + cMIM's term, + InfoNCE).")  # fmt: skip
@@ -70,12 +72,18 @@ def train(data, out: Path, method, steps, lr, batch_size, latent, hidden, max_le
     from rl_chem.cmim.data import read_smiles_csv
     from rl_chem.cmim.model import Vocab
     from rl_chem.cmim.train import save_smiles_model, train_smiles_model
+    from rl_shared.errors import BadInput
     from rl_shared.runtime import resolve_device
 
     smiles, _ = read_smiles_csv(data)
     if limit is not None and limit < len(smiles):
         pick = np.random.default_rng(seed).choice(len(smiles), limit, replace=False)
         smiles = [smiles[i] for i in pick]
+    if len(smiles) < batch_size:
+        raise BadInput(
+            f"--data {data} holds {len(smiles)} SMILES, fewer than --batch-size {batch_size}; "
+            "lower --batch-size"
+        )
     vocab = Vocab.build(smiles)
     track = progress(as_json)
     model = train_smiles_model(
@@ -95,9 +103,11 @@ def train(data, out: Path, method, steps, lr, batch_size, latent, hidden, max_le
 
 
 @group.command("evaluate")
-@model_option(default=None, help="A model folder written by `rl chem cmim train` (OUT/model).")
+@model_option(default=None, help="A model folder written by `rl chem cmim train` (OUT/model).",
+              formats=(CMIM_MODEL,))  # fmt: skip
 @data_option(default="moleculenet-regression:esol",
-             help=f"Labelled SMILES: a CSV with 'smiles' and a target column, or {_SPLITS}.")  # fmt: skip
+             help=f"Labelled SMILES: a CSV with 'smiles' and a target column, or {_SPLITS}.",
+             formats=(CMIM_SMILES,))  # fmt: skip
 @click.option("--target", default=None,
               help="Target column [default: the split's, else y or target].")  # fmt: skip
 @device_option()
@@ -109,13 +119,20 @@ def evaluate(model, data, target, device, seed, as_json) -> None:
 
     from rl_chem.cmim.data import read_smiles_csv
     from rl_chem.cmim.train import embed_smiles, load_smiles_model, probe_rmse
-    from rl_shared.errors import BadInput
+    from rl_shared.errors import BadInput, MalformedFile
     from rl_shared.runtime import resolve_device
 
     net, vocab, cfg = load_smiles_model(model)
+    if "max_len" not in cfg:
+        raise MalformedFile(Path(model) / "config.json", None, "config.max_len is missing")
     smiles, y = read_smiles_csv(data, target)
     if y is None:
         raise BadInput(f"--data {data} has no target column; name one with --target")
+    if len(smiles) < 5:
+        raise BadInput(
+            f"--data {data} holds {len(smiles)} labelled molecules; the probe's 80/20 split "
+            "needs at least 5"
+        )
     emb = embed_smiles(net.to(resolve_device(device)), vocab, smiles, cfg["max_len"])
     z = (y - y.mean()) / (y.std() or 1.0)
     res = {"model": str(model), "data": data, "n": len(smiles), "rmse_z": probe_rmse(emb, z, seed),

@@ -22,12 +22,14 @@ Example:
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
 from rl_shared.data import Dataset
 from rl_shared.errors import BadInput, MalformedFile, UnknownName
+from rl_shared.io import finite_float, iter_lines
 
 __all__ = ["MOLECULES", "SPLITS", "read_smiles_csv", "resolve_csv"]
 
@@ -69,7 +71,7 @@ def resolve_csv(data: str) -> tuple[Path, str | None]:
         file, column = SPLITS[split]
         return MOLECULES.locate() / file, column
     path = Path(data)
-    if not path.is_file():
+    if not path.exists():
         raise BadInput(
             f"--data {data}: no such CSV file; give a CSV with a 'smiles' column or "
             f"{MOLECULES.name}:<{'|'.join(SPLITS)}>"
@@ -77,8 +79,32 @@ def resolve_csv(data: str) -> tuple[Path, str | None]:
     return path, None
 
 
+def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """``(physical line, fields)`` of a CSV read strictly; blank lines are skipped."""
+    reader = csv.reader(iter_lines(path))
+    try:
+        for row in reader:
+            if row and any(field.strip() for field in row):
+                yield reader.line_num, row
+    except csv.Error as err:
+        raise MalformedFile(path, reader.line_num, f"not CSV ({err})") from None
+
+
+def _parses(smiles: str) -> bool:
+    from rdkit import Chem
+    from rdkit.rdBase import BlockLogs
+
+    with BlockLogs():
+        return Chem.MolFromSmiles(smiles) is not None
+
+
 def read_smiles_csv(data: str, target: str | None = None) -> tuple[list[str], np.ndarray | None]:
-    """SMILES (and targets) of a CSV named by ``--data``.
+    """SMILES (and targets) of a CSV named by ``--data``, read strictly.
+
+    Every row must have the header's number of fields and a non-empty SMILES; a target
+    column, when there is one, must hold finite numbers. The SMILES of a user's file must
+    parse with RDKit (the registered MoleculeNet files are taken as published: HIV has a few
+    SMILES RDKit refuses, and the paper's protocol reads them as strings).
 
     Args:
         data: see :func:`resolve_csv`.
@@ -88,25 +114,52 @@ def read_smiles_csv(data: str, target: str | None = None) -> tuple[list[str], np
         the SMILES strings and a float array of targets (``None`` when the file has none).
 
     Raises:
-        MalformedFile: no ``smiles`` column, or a target that is not a number (file:line).
+        MalformedFile: not UTF-8, empty, no ``smiles`` column, the target column missing, a
+            row with too few or too many fields, an empty SMILES, a SMILES RDKit cannot
+            parse, a target that is not a finite number, or no molecule at all (file:line).
+        BadInput: nothing at the path.
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "m.csv"
+        >>> _ = p.write_text("smiles,y\\nCCO,1.5\\nC1CC,2\\n")
+        >>> try:
+        ...     read_smiles_csv(str(p))
+        ... except MalformedFile as err:
+        ...     print(err.line, err.problem)
+        3 RDKit cannot parse the SMILES 'C1CC'
     """
     path, default = resolve_csv(data)
-    with open(path, newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        fields = reader.fieldnames or []
-        if "smiles" not in fields:
-            raise MalformedFile(path, 1, f"no 'smiles' column (columns: {', '.join(fields)})")
-        column = target or default or next((c for c in ("y", "target") if c in fields), None)
-        if column is not None and column not in fields:
-            raise MalformedFile(path, 1, f"no target column {column!r}")
-        smiles, values = [], []
-        for line, row in enumerate(reader, 2):
-            smiles.append(row["smiles"].strip())
-            if column is not None:
-                try:
-                    values.append(float(row[column]))
-                except (TypeError, ValueError):
-                    raise MalformedFile(
-                        path, line, f"{column} {row[column]!r} is not a number"
-                    ) from None
+    user_file = data.partition(":")[0] != MOLECULES.name
+    rows = _rows(path)
+    first = next(rows, None)
+    if first is None:
+        raise MalformedFile(path, None, "the file is empty")
+    header_line, header = first
+    fields = [h.strip() for h in header]
+    lower = {f.lower(): i for i, f in enumerate(fields)}
+    if "smiles" not in lower:
+        raise MalformedFile(path, header_line, f"no 'smiles' column (columns: {', '.join(fields)})")
+    smiles_at = lower["smiles"]
+    column = target or default or next((c for c in ("y", "target") if c in lower), None)
+    if column is not None and column.lower() not in lower:
+        raise MalformedFile(
+            path, header_line, f"no target column {column!r} (columns: {', '.join(fields)})"
+        )
+    target_at = lower[column.lower()] if column is not None else None
+    smiles: list[str] = []
+    values: list[float] = []
+    for line, row in rows:
+        if len(row) != len(fields):
+            raise MalformedFile(path, line, f"has {len(row)} fields, the header has {len(fields)}")
+        smi = row[smiles_at].strip()
+        if not smi:
+            raise MalformedFile(path, line, "the SMILES is empty")
+        if target_at is not None:
+            values.append(finite_float(row[target_at], path=path, line=line, field=str(column)))
+        if user_file and not _parses(smi):
+            raise MalformedFile(path, line, f"RDKit cannot parse the SMILES {smi!r}")
+        smiles.append(smi)
+    if not smiles:
+        raise MalformedFile(path, None, "holds no molecule, only a header")
     return smiles, (np.array(values) if column is not None else None)

@@ -239,6 +239,13 @@ def load_smiles_model(folder: str | Path) -> tuple[SmilesMIM, Vocab, dict[str, A
         the model in eval mode, its :class:`~rl_chem.cmim.model.Vocab` and the saved
         configuration (architecture, ``chars`` and the training facts).
 
+    Raises:
+        ModelNotFound: no model folder there.
+        MalformedFile: ``config.json`` is a folder, empty, not UTF-8 / JSON, or misses a
+            field of the architecture (``vocab_size``, ``latent``, ``hidden``, ``chars``; and
+            ``max_len`` when saved).
+        BadInput: another kind of model, or weights that do not fit or are not finite.
+
     Example:
         >>> import tempfile
         >>> v = Vocab.build(["CCO"])
@@ -247,9 +254,39 @@ def load_smiles_model(folder: str | Path) -> tuple[SmilesMIM, Vocab, dict[str, A
         >>> model.training, vocab.chars == v.chars, cfg["latent"]
         (False, True, 2)
     """
-    from rl_shared.artifacts import load_model
+    from rl_shared.artifacts import CONFIG, load_model
+    from rl_shared.errors import BadInput, MalformedFile
+    from rl_shared.io import read_json
 
-    art = load_model(folder, kind=KIND)
+    path = Path(folder)
+    if (path / CONFIG).exists():
+        read_json(path / CONFIG)  # a folder, an empty file, bytes that are not UTF-8: named
+    art = load_model(path, kind=KIND)
     cfg = art.config
-    model = SmilesMIM(cfg["vocab_size"], cfg["latent"], cfg["hidden"])
-    return cast(SmilesMIM, art.load_into(model)).eval(), Vocab(list(cfg["chars"])), cfg
+    config = path / CONFIG
+
+    def count(key: str, least: int) -> int:
+        value = cfg.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or value < least:
+            raise MalformedFile(
+                config, None, f"config.{key} is {value!r}, not an integer >= {least}"
+            )
+        return value
+
+    vocab_size, latent, hidden = count("vocab_size", 5), count("latent", 1), count("hidden", 1)
+    if "max_len" in cfg:
+        count("max_len", 3)
+    chars = cfg.get("chars")
+    if (
+        not isinstance(chars, list)
+        or not all(isinstance(c, str) and len(c) == 1 for c in chars)
+        or len(set(chars)) != len(chars)
+        or len(chars) != vocab_size - 4
+    ):
+        raise MalformedFile(
+            config, None, f"config.chars is not a list of {vocab_size - 4} distinct characters"
+        )
+    model = cast(SmilesMIM, art.load_into(SmilesMIM(vocab_size, latent, hidden)))
+    if not all(bool(torch.isfinite(t).all()) for t in model.state_dict().values()):
+        raise BadInput(f"the weights in {path} hold NaN or infinity; retrain the model")
+    return model.eval(), Vocab(list(chars)), cfg

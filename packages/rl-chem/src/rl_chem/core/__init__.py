@@ -1,7 +1,8 @@
 """Chemistry the papers of rl-chem share.
 
-Molecules and SCF runs (:mod:`~rl_chem.core.molecules`), torch LDA/PBE/r2SCAN equal to
-libxc (:mod:`~rl_chem.core.functionals`), the PySCF ``NumInt`` that evaluates any torch
+Molecules and SCF runs (:mod:`~rl_chem.core.molecules`; every molecule is checked to be
+physically possible by :mod:`~rl_chem.core.geometry` before PySCF sees it), torch
+LDA/PBE/r2SCAN equal to libxc (:mod:`~rl_chem.core.functionals`), the PySCF ``NumInt`` that evaluates any torch
 functional with autograd potentials and the ``RKS``/``UKS`` entry (:mod:`~rl_chem.core.numint`),
 CCSD(T) reference atomization energies of G2 molecules (:mod:`~rl_chem.core.reference_data`)
 and DFT atomization energies (:mod:`~rl_chem.core.atomization`).
@@ -21,6 +22,9 @@ _EXPORTS = {
     "XCFunctional": "rl_chem.core.functionals",
     "SCFNotConverged": "rl_chem.core.molecules",
     "build_mol": "rl_chem.core.molecules",
+    "resolve_xc": "rl_chem.core.molecules",
+    "check_geometry": "rl_chem.core.geometry",
+    "parse_geometry": "rl_chem.core.geometry",
     "from_ase": "rl_chem.core.molecules",
     "make_mf": "rl_chem.core.molecules",
     "run_scf": "rl_chem.core.molecules",
@@ -53,6 +57,7 @@ __all__ = [
     "XCFunctional",
     "atomization_energies",
     "build_mol",
+    "check_geometry",
     "compute_reference",
     "dft_atomization",
     "errors_table",
@@ -60,6 +65,8 @@ __all__ = [
     "get_functional",
     "make_mf",
     "molecule_names",
+    "parse_geometry",
+    "resolve_xc",
     "run_scf",
 ]
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

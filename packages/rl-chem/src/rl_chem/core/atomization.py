@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from rl_chem.core.molecules import SCFNotConverged, run_scf
+from rl_chem.core.molecules import SCFNotConverged, resolve_xc, run_scf
 from rl_chem.core.reference_data import atomization_energies, atoms_of, system_mol
 
 __all__ = ["dft_atomization", "errors_table"]
@@ -29,7 +29,8 @@ def dft_atomization(
     """SCF total energies of the molecules and their atoms, and atomization energies.
 
     Molecules whose SCF (or one of whose atoms') does not converge are listed under
-    ``"not_converged"`` and left out of ``"atomization"`` -- never silently used.
+    ``"not_converged"`` and left out of ``"atomization"`` -- never silently used. The
+    functional and every molecule are checked before the first SCF runs.
 
     Args:
         names: G2 molecule names.
@@ -47,9 +48,11 @@ def dft_atomization(
     energies: dict[str, float] = {}
     seconds: dict[str, float] = {}
     failed: list[str] = []
+    xc = resolve_xc(xc)  # a broken model folder or a bad basis fails before the first SCF
+    mols = {s: system_mol(s, basis) for s in systems}
     for s in progress(systems) if progress else systems:
         try:
-            out = run_scf(system_mol(s, basis), xc=xc, grid_level=grid_level)
+            out = run_scf(mols[s], xc=xc, grid_level=grid_level)
         except SCFNotConverged:
             failed.append(s)
             continue

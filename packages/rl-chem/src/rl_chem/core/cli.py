@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import click
 
+from rl_chem.skala.formats import SKALA_MODEL
 from rl_shared.cli import data_option, emit_json, json_option, model_option, progress, seed_option
 
 __all__ = ["COMMANDS", "reference", "scf"]
@@ -23,7 +24,7 @@ XC_HELP = (
 @click.command("scf")
 @click.option("--atom", required=True, help='Geometry in Angstrom: "O 0 0 0.117; H 0 0.757 ..."')
 @click.option("--basis", default="def2-svp", show_default=True, help="Basis set PySCF knows.")
-@model_option(default="pbe", help=XC_HELP)
+@model_option(default="pbe", help=XC_HELP, formats=(SKALA_MODEL,))
 @click.option(
     "--spin", type=click.IntRange(), default=0, show_default=True, help="N_alpha - N_beta."
 )
@@ -56,10 +57,11 @@ def scf(atom, basis, model, spin, charge, max_cycle, grid_level, seed, as_json) 
         >>> round(out["energy"], 4), out["converged"]
         (-1.1168, True)
     """
-    from rl_chem.core.molecules import build_mol, run_scf
+    from rl_chem.core.molecules import build_mol, resolve_xc, run_scf
 
+    xc = resolve_xc(model)  # the functional, the geometry and the basis before the SCF
     mol = build_mol(atom, basis=basis, spin=spin, charge=charge)
-    out = run_scf(mol, xc=model, max_cycle=max_cycle, grid_level=grid_level)
+    out = run_scf(mol, xc=xc, max_cycle=max_cycle, grid_level=grid_level)
     res = {k: out[k] for k in ("energy", "converged", "iterations", "seconds")}
     res.update(model=model, basis=basis, spin=spin, charge=charge)
     if as_json:
@@ -74,7 +76,8 @@ def scf(atom, basis, model, spin, charge, max_cycle, grid_level, seed, as_json) 
 @click.command("reference")
 @data_option(default="g2-small",
              help="Molecules: g2-tiny | g2-small | g2, or comma-separated G2 names.")  # fmt: skip
-@click.option("--method", default="ccsd(t)", show_default=True, help="ccsd(t) | ccsd | mp2 | hf")
+@click.option("--method", type=click.Choice(["ccsd(t)", "ccsd", "mp2", "hf"], case_sensitive=False),
+              default="ccsd(t)", show_default=True, help="Correlated method.")  # fmt: skip
 @click.option("--basis", default="cc-pvdz", show_default=True, help="Basis set.")
 @seed_option
 @json_option

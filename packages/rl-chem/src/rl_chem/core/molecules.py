@@ -15,20 +15,18 @@ Example:
 
 from __future__ import annotations
 
-import re
 import time
 import warnings
 from typing import Any
 
 from pyscf import dft, gto, scf
-from pyscf.data import elements
 
-from rl_shared.errors import BadInput, RLError
+from rl_chem.core.geometry import check_geometry
+from rl_shared.errors import BadInput, ModelNotFound, RLError
 
-__all__ = ["SCFNotConverged", "build_mol", "from_ase", "make_mf", "run_scf"]
+__all__ = ["SCFNotConverged", "build_mol", "from_ase", "make_mf", "resolve_xc", "run_scf"]
 
 _LIBXC_ALIASES = ("b3lyp",)  # hybrids: run by PySCF with libxc, not by the torch NumInt
-_VALID = {s.upper() for s in elements.ELEMENTS[1:]} | {"GHOST", "X"}
 
 
 class SCFNotConverged(RLError, RuntimeError):
@@ -44,31 +42,6 @@ class SCFNotConverged(RLError, RuntimeError):
         ...     print(isinstance(err, RuntimeError), str(err)[:29])
         True the SCF (hf) did not converge
     """
-
-
-def _check_atoms(atom: str) -> None:
-    rows = [r.strip() for r in re.split(r"[;\n]", atom) if r.strip()]
-    if not rows:
-        raise BadInput("the geometry string is empty; give rows like 'O 0 0 0; H 0 0.76 -0.47'")
-    for i, row in enumerate(rows, 1):
-        parts = row.replace(",", " ").split()
-        sym = re.sub(r"[\d_:].*$", "", parts[0])
-        if sym.upper() not in _VALID:
-            raise BadInput(
-                f"unknown element {parts[0]!r} in geometry row {i} ({row!r}); "
-                "use element symbols such as H, C, N, O"
-            )
-        if len(parts) != 4:
-            raise BadInput(
-                f"geometry row {i} ({row!r}) needs an element and 3 coordinates in Angstrom, "
-                "rows separated by ';'"
-            )
-        try:
-            [float(p) for p in parts[1:]]
-        except ValueError:
-            raise BadInput(
-                f"geometry row {i} ({row!r}) has a coordinate that is not a number"
-            ) from None
 
 
 def build_mol(
@@ -93,8 +66,7 @@ def build_mol(
         >>> build_mol("O 0 0 0", basis="sto-3g", spin=2).spin
         2
     """
-    if isinstance(atom, str):
-        _check_atoms(atom)
+    check_geometry(atom, charge=charge, spin=spin, unit=unit)  # before PySCF sees it
     mol = gto.Mole(atom=atom, basis=basis, spin=spin, charge=charge, unit=unit, verbose=verbose)
     try:
         with warnings.catch_warnings():
@@ -132,6 +104,74 @@ def from_ase(atoms: Any, basis: str = "cc-pvdz", verbose: int = 0) -> gto.Mole:
     rows = [(s, tuple(p)) for s, p in zip(atoms.get_chemical_symbols(), atoms.positions)]
     charge = round(float(sum(atoms.get_initial_charges())))
     return build_mol(rows, basis=basis, spin=abs(spin), charge=charge, verbose=verbose)
+
+
+def resolve_xc(xc: Any) -> Any:
+    """Check an XC choice before any calculation; load a saved neural functional.
+
+    Every command that runs SCFs calls this first, so a misspelt functional or a broken model
+    folder is refused before hours of reference calculations, not after them.
+
+    Args:
+        xc: ``"hf"``, ``"b3lyp"``, ``"libxc:<code>"``, ``"lda"`` / ``"pbe"`` / ``"r2scan"``, an
+            :class:`~rl_chem.core.functionals.XCFunctional`, or the path of a model folder
+            saved by ``rl chem skala train``.
+
+    Returns:
+        the name (lower-cased; ``"b3lyp"`` becomes ``"libxc:b3lyp"``) or, for a model folder,
+        the loaded functional; :func:`make_mf` takes either.
+
+    Raises:
+        UnknownName: not a functional this package or libxc knows, and not a path.
+        ModelNotFound: a path with nothing at it.
+        MalformedFile, BadInput: a model folder that cannot be read (see
+            :func:`rl_chem.skala.model.load_functional`).
+
+    Example:
+        >>> resolve_xc("B3LYP"), resolve_xc("pbe")
+        ('libxc:b3lyp', 'pbe')
+        >>> try:
+        ...     resolve_xc("pbee")
+        ... except KeyError as err:
+        ...     print(err)
+        unknown functional 'pbee'; valid functionals: <saved model folder>, b3lyp, hf, lda, libxc:<code>, pbe, r2scan
+    """
+    from pathlib import Path
+
+    from rl_chem.core.functionals import XCFunctional
+    from rl_chem.core.numint import REFERENCE
+    from rl_shared.errors import UnknownName
+
+    if isinstance(xc, XCFunctional):
+        return xc
+    text = str(xc).strip()
+    key = text.lower()
+    if key in _LIBXC_ALIASES:
+        key = f"libxc:{key}"
+    if key == "hf" or key in REFERENCE:
+        return key
+    if key.startswith("libxc:"):
+        code = key.split(":", 1)[1] if ":" not in text else text.split(":", 1)[1]
+        try:
+            dft.libxc.parse_xc(code)
+        except (KeyError, ValueError):
+            raise BadInput(f"libxc does not know the functional {code!r}") from None
+        return key
+    path = Path(text)
+    if path.exists():
+        from rl_chem.skala.model import load_functional
+
+        return load_functional(path)
+    if "/" in text or "\\" in text or text.startswith("."):
+        raise ModelNotFound(
+            f"no saved functional at {text}; pass the OUT/model folder of `rl chem skala train`"
+        )
+    valid = [*REFERENCE, *_LIBXC_ALIASES, "hf", "libxc:<code>", "<saved model folder>"]
+    raise UnknownName("functional", text, valid)
+
+
+def _xc_name(xc: Any) -> str:
+    return str(getattr(xc, "name", xc))
 
 
 def make_mf(mol: gto.Mole, xc: Any = "pbe", grid_level: int | None = None):
@@ -207,7 +247,7 @@ def run_scf(
             mf = mf2
     if not mf.converged and raise_on_failure:
         raise SCFNotConverged(
-            f"the SCF ({xc}) did not converge in {max_cycle} iterations (last energy "
+            f"the SCF ({_xc_name(xc)}) did not converge in {max_cycle} iterations (last energy "
             f"{energy:.8f} Eh); raise --max-cycle, check the geometry and spin, or try "
             "another functional"
         )

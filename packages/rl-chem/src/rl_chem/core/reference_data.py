@@ -16,15 +16,14 @@ Example:
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, cast
 
 from rl_shared.data import cache_dir, data_dir
-from rl_shared.errors import BadInput, UnknownName
-from rl_shared.io import atomic_write_json
+from rl_shared.errors import BadInput, MalformedFile, UnknownName
+from rl_shared.io import atomic_write_json, read_json
 
 __all__ = [
     "HARTREE_TO_KCAL",
@@ -35,6 +34,7 @@ __all__ = [
     "atoms_of",
     "compute_reference",
     "experimental_atomization",
+    "g2_molecules",
     "molecule_names",
     "set_names",
     "system_mol",
@@ -78,12 +78,30 @@ def set_names(name: str) -> list[str]:
     return list(SETS[name])
 
 
+def g2_molecules() -> list[str]:
+    """Every molecule of ase's G2 collection (its single atoms left out), sorted.
+
+    Example:
+        >>> names = g2_molecules()
+        >>> "H2O" in names, "O" in names, len(names) > 100
+        (True, False, True)
+    """
+    from ase.collections import g2
+
+    return sorted(n for n in g2.names if len(g2[n]) > 1)
+
+
 def molecule_names(spec: str) -> list[str]:
     """The G2 molecules of ``--data``: a set name, or comma-separated ase G2 names.
 
     Args:
         spec: a set name (see :func:`set_names`) or comma-separated names of ase's G2
-            collection; an unknown name raises :class:`~rl_shared.errors.UnknownName`.
+            collection (molecules; their atoms are computed along with them).
+
+    Raises:
+        UnknownName: a name that is neither a set nor a G2 molecule (the valid names are
+            listed).
+        BadInput: a name given twice, or an atom where a molecule is expected.
 
     Example:
         >>> molecule_names("H2O, CH4")
@@ -96,11 +114,21 @@ def molecule_names(spec: str) -> list[str]:
     names = [n.strip() for n in spec.split(",") if n.strip()]
     from ase.collections import g2
 
-    unknown = [n for n in names if n not in g2.names]
+    valid = g2_molecules()
+    atoms = [n for n in names if n in g2.names and n not in valid]
+    if atoms:
+        raise BadInput(
+            f"{atoms[0]!r} is an atom, not a molecule; --data takes G2 molecules (their atoms "
+            "are computed with them) or a set: " + ", ".join([*SETS, "g2"])
+        )
+    unknown = [n for n in names if n not in valid]
     if not names or unknown:
         raise UnknownName(
-            "molecule set or G2 molecule", unknown[0] if unknown else spec, [*SETS, "g2"]
+            "molecule set or G2 molecule", unknown[0] if unknown else spec, [*SETS, "g2", *valid]
         )
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise BadInput(f"--data names {', '.join(twice)} more than once; give each molecule once")
     return names
 
 
@@ -205,6 +233,21 @@ def total_energy(mol, method: str = "ccsd(t)") -> float:
     return float(mycc.e_tot + mycc.ccsd_t())
 
 
+def _read_energies(path: Path) -> dict[str, dict[str, float]]:
+    """The ``energies`` of a cache file, every one a finite number (else :class:`MalformedFile`)."""
+    payload = read_json(path)
+    energies = payload.get("energies") if isinstance(payload, dict) else None
+    if not isinstance(energies, dict):
+        raise MalformedFile(path, None, "not a reference cache (no 'energies' object)")
+    for name, entry in energies.items():
+        value = entry.get("energy") if isinstance(entry, dict) else None
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise MalformedFile(
+                path, None, f"the energy of {name!r} is {value!r}, not a number; delete the file"
+            )
+    return energies
+
+
 class ReferenceCache:
     """Total energies of one (method, basis), as JSON in the cache directory, written atomically.
 
@@ -227,8 +270,8 @@ class ReferenceCache:
         self.path = Path(folder) / self.filename if folder else cache_dir("chem") / self.filename
         self.energies: dict[str, dict[str, float]] = {}
         for cand in (data_dir() / "dft" / "reference" / self.filename, self.path):
-            if cand.is_file():
-                self.energies.update(json.loads(cand.read_text(encoding="utf-8"))["energies"])
+            if cand.exists():
+                self.energies.update(_read_energies(cand))
 
     def save(self) -> None:
         """Write the JSON atomically."""
@@ -274,10 +317,13 @@ def compute_reference(
     cache = ReferenceCache(method, basis, folder)
     systems = atoms_of(names) + names
     todo = [s for s in systems if s not in cache.energies]
+    if energy_fn is None and method.lower() not in METHODS:
+        raise UnknownName("method", method, list(METHODS))
+    mols = {name: system_mol(name, basis) for name in todo}  # a bad basis fails before any SCF
     fn = energy_fn or total_energy
     for name in progress(todo) if progress else todo:
         t0 = time.perf_counter()
-        energy = fn(system_mol(name, basis), method)
+        energy = fn(mols[name], method)
         cache.energies[name] = {"energy": energy, "seconds": time.perf_counter() - t0}
         cache.save()
     return {s: cache.energies[s]["energy"] for s in systems}

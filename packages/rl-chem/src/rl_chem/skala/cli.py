@@ -12,11 +12,13 @@ Example:
 
 from __future__ import annotations
 
+import math
 import time
 from pathlib import Path
 
 import click
 
+from rl_chem.skala.formats import SKALA_MODEL
 from rl_shared.cli import (
     data_option,
     device_option,
@@ -53,10 +55,10 @@ def group() -> None:
 @lr_option(default=3e-3)
 @click.option("--grid-level", type=click.IntRange(0, 9), default=2, show_default=True,
               help="PySCF grid level of the fixed densities.")  # fmt: skip
-@click.option("--n-val", type=click.IntRange(0), default=3, show_default=True,
-              help="Validation molecules (pick the best step).")  # fmt: skip
-@click.option("--n-test", type=click.IntRange(0), default=6, show_default=True,
-              help="Held-out test molecules.")  # fmt: skip
+@click.option("--n-val", type=click.IntRange(1), default=3, show_default=True,
+              help="Validation molecules (pick the best step; none of them trains).")  # fmt: skip
+@click.option("--n-test", type=click.IntRange(1), default=6, show_default=True,
+              help="Held-out test molecules (at least one molecule must be left to train on).")  # fmt: skip
 @device_option()
 @resume_option
 @seed_option
@@ -64,13 +66,19 @@ def group() -> None:
 def train(data, out: Path, basis, base, steps, lr, grid_level, n_val, n_test, device, resume,
           seed, as_json) -> None:  # fmt: skip
     """Fit the neural functional on fixed densities to CCSD(T) atomization energies."""
-    from rl_chem.skala.train import train_pipeline
+    from rl_chem.core.reference_data import molecule_names
+    from rl_chem.skala.train import check_split, train_pipeline
     from rl_shared.runtime import resolve_device
 
+    names = molecule_names(data)  # every check before the first reference calculation
+    check_split(len(names), n_val, n_test, what=f"--data {data}")
+    if resume:
+        _check_resume(out, steps)
+    dev = resolve_device(device)
     track = progress(as_json)
     fit = train_pipeline(
-        data, out, basis=basis, base=base, steps=steps, lr=lr, grid_level=grid_level,
-        n_val=n_val, n_test=n_test, seed=seed, resume=resume, device=resolve_device(device),
+        names, out, basis=basis, base=base, steps=steps, lr=lr, grid_level=grid_level,
+        n_val=n_val, n_test=n_test, seed=seed, resume=resume, device=dev,
         progress=lambda d: (lambda items: track(list(items), d)),
     )  # fmt: skip
     fit.pop("model")
@@ -85,9 +93,24 @@ def train(data, out: Path, basis, base, steps, lr, grid_level, n_val, n_test, de
     click.echo(f"model saved in {fit['model_dir']}")
 
 
+def _check_resume(out: Path, steps: int) -> None:
+    """Refuse to resume a run whose newest checkpoint is already past ``--steps``."""
+    from rl_shared.checkpoint import CheckpointManager
+    from rl_shared.errors import BadInput
+
+    latest = CheckpointManager(out / "checkpoints").latest()
+    done = int(latest.name.split("-")[-1]) if latest is not None else 0
+    if done > steps:
+        raise BadInput(
+            f"{out} holds a checkpoint at step {done}, beyond --steps {steps}; pass --steps "
+            f"above {done} to continue, or --no-resume to start over"
+        )
+
+
 @group.command("evaluate")
 @model_option(default="pbe", help="XC functional: a saved model (OUT/model of `rl chem skala "
-              "train`), lda | pbe | r2scan (torch), b3lyp | libxc:<code>, or hf.")  # fmt: skip
+              "train`), lda | pbe | r2scan (torch), b3lyp | libxc:<code>, or hf.",
+              formats=(SKALA_MODEL,))  # fmt: skip
 @data_option(default="g2-tiny", help=_DATA_HELP)
 @click.option("--basis", default="cc-pvdz", show_default=True, help="Basis set.")
 @click.option("--reference", "ref_method", default="ccsd(t)", show_default=True,
@@ -100,26 +123,47 @@ def train(data, out: Path, basis, base, steps, lr, grid_level, n_val, n_test, de
 def evaluate(model, data, basis, ref_method, grid_level, seed, as_json) -> None:
     """Self-consistent atomization energies of G2 molecules: errors and MAE, kcal/mol."""
     from rl_chem.core.atomization import dft_atomization, errors_table
+    from rl_chem.core.molecules import resolve_xc
     from rl_chem.core.reference_data import (
         atomization_energies,
         compute_reference,
         experimental_atomization,
         molecule_names,
     )
+    from rl_shared.errors import BadInput
 
+    xc = resolve_xc(model)  # a broken model folder fails before the reference calculations
     names = molecule_names(data)
     track = progress(as_json)
     t0 = time.perf_counter()
     if ref_method == "experiment":
         ref = {n: experimental_atomization(n) for n in names}
         ref = {n: v for n, v in ref.items() if v == v}  # drop molecules without data
+        missing = [n for n in names if n not in ref]
+        if not ref:
+            raise BadInput(
+                f"no molecule of --data {data} has an experimental atomization energy in ase's "
+                f"G2 tables ({', '.join(missing)}); use --reference ccsd(t)"
+            )
+        if missing:
+            click.echo(
+                f"warning: no experimental atomization energy for {', '.join(missing)}; "
+                "left out of the errors",
+                err=True,
+            )
     else:
         energies = compute_reference(names, ref_method, basis,
                                      progress=lambda s: track(list(s), "reference"))  # fmt: skip
         ref = atomization_energies(names, energies)
-    dft_out = dft_atomization(names, xc=model, basis=basis, grid_level=grid_level,
+    dft_out = dft_atomization(names, xc=xc, basis=basis, grid_level=grid_level,
                               progress=lambda s: track(list(s), str(model)))  # fmt: skip
     table = errors_table(dft_out["atomization"], ref)
+    if not math.isfinite(table["mae"]):
+        click.echo(
+            "warning: mae is undefined (no molecule has a converged SCF and a reference); "
+            "reported as null",
+            err=True,
+        )
     res = {
         "model": model,
         "data": data,

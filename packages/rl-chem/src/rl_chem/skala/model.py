@@ -54,7 +54,7 @@ from rl_chem.core.functionals import (
     _s2,
     spin_features,
 )
-from rl_shared.errors import BadInput, ModelNotFound
+from rl_shared.errors import BadInput, MalformedFile, ModelNotFound
 
 __all__ = ["NeuralXC", "load_functional", "save_functional"]
 
@@ -197,7 +197,6 @@ CITATION = """@article{luise2025skala,
   journal = {arXiv preprint arXiv:2506.14665},
   year    = {2025}
 }"""
-_ARGS = ("base", "hidden", "layers", "scale")
 
 
 def save_functional(model: NeuralXC, path: str | Path, step: int = 0, **extra: Any) -> Path:
@@ -248,15 +247,40 @@ def load_functional(path: str | Path) -> NeuralXC:
         ('r2scan', 4)
     """
     from rl_shared.artifacts import CONFIG, load_model
+    from rl_shared.io import read_json
 
     p = Path(path)
-    if not (p / CONFIG).is_file() and (p / "model" / CONFIG).is_file():
+    if not p.exists():
+        raise ModelNotFound(
+            f"no saved functional at {path}; train one with `rl chem skala train --out DIR` "
+            "and pass DIR/model"
+        )
+    if not (p / CONFIG).exists() and (p / "model" / CONFIG).exists():
         p = p / "model"
-    if not (p / CONFIG).is_file():
+    if not p.is_dir() or not (p / CONFIG).exists():
         raise ModelNotFound(
             f"{path} holds no neural functional (expected {CONFIG} and model.safetensors); "
             "train one with `rl chem skala train --out DIR` and pass DIR/model"
         )
+    read_json(p / CONFIG)  # a folder, an empty file, bytes that are not UTF-8: file and line
     art = load_model(p, kind=KIND)
-    model = NeuralXC(**{k: art.config[k] for k in _ARGS})
-    return cast(NeuralXC, art.load_into(model))
+    config = p / CONFIG
+    args: dict[str, Any] = {}
+    for key, kind in (("base", str), ("hidden", int), ("layers", int), ("scale", float)):
+        value = art.config.get(key)
+        ok = isinstance(value, kind) and not isinstance(value, bool)
+        if kind is float:
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+        if not ok or (kind is int and value < 1):
+            raise MalformedFile(
+                config, None, f"config.{key} is {value!r}, not a valid {key} of NeuralXC"
+            )
+        args[key] = value
+    try:
+        model = NeuralXC(**args)
+    except BadInput as err:
+        raise MalformedFile(config, None, f"{err}") from None
+    model = cast(NeuralXC, art.load_into(model))
+    if not all(bool(torch.isfinite(t).all()) for t in model.state_dict().values()):
+        raise BadInput(f"the weights in {p} hold NaN or infinity; retrain the functional")
+    return model

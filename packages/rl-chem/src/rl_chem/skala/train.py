@@ -45,11 +45,12 @@ from rl_chem.core.reference_data import (
 )
 from rl_chem.skala.model import NeuralXC, load_functional, save_functional
 from rl_shared.checkpoint import CheckpointManager
-from rl_shared.errors import NonFiniteLoss
+from rl_shared.errors import BadInput, NonFiniteLoss
 from rl_shared.runtime import seed_everything, threads
 
 __all__ = [
     "FixedDensity",
+    "check_split",
     "fixed_density",
     "model_energies",
     "precompute",
@@ -186,22 +187,62 @@ def _ae(energies: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
     }
 
 
+def check_split(n: int, n_val: int, n_test: int, what: str = "the set") -> None:
+    """Refuse a split of ``n`` molecules that leaves nothing to train on.
+
+    Validation and test molecules are drawn first and never train, so ``n_val + n_test``
+    must stay below ``n``. (``n_val = 0`` picks the best step on the training molecules and
+    ``n_test = 0`` reports no held-out error; ``rl chem skala train`` asks for at least one
+    of each.)
+
+    Args:
+        n: molecules in the set.
+        n_val: validation molecules.
+        n_test: test molecules.
+        what: names the set in the message (e.g. ``"--data g2-tiny"``).
+
+    Raises:
+        BadInput: a negative count, or no molecule left to train on.
+
+    Example:
+        >>> check_split(12, 2, 4)
+        >>> try:
+        ...     check_split(2, 1, 1, what="--data H2,LiH")
+        ... except ValueError as err:
+        ...     print(err)
+        --n-val 1 and --n-test 1 leave no training molecule: --data H2,LiH has 2 molecules; lower them or use a larger set
+    """
+    if n_val < 0 or n_test < 0:
+        raise BadInput(f"--n-val and --n-test must be at least 0, got {n_val} and {n_test}")
+    if n_val + n_test >= n:
+        raise BadInput(
+            f"--n-val {n_val} and --n-test {n_test} leave no training molecule: {what} has "
+            f"{n} molecule{'s' if n != 1 else ''}; lower them or use a larger set"
+        )
+
+
 def split_molecules(
     names: list[str], n_val: int, n_test: int, seed: int = 0
 ) -> tuple[list[str], list[str], list[str]]:
     """Molecule-level train / validation / test split with a fixed seed.
 
     Args:
-        names: the molecules.
+        names: the molecules (each once).
         n_val: how many go to validation.
         n_test: how many go to test; the rest (sorted) train.
         seed: seeds the permutation.
+
+    Raises:
+        BadInput: a name given twice, or no molecule left to train on (:func:`check_split`).
 
     Example:
         >>> tr, va, te = split_molecules(list("abcdef"), 1, 2, seed=0)
         >>> len(tr), len(va), len(te), sorted(tr + va + te) == list("abcdef")
         (3, 1, 2, True)
     """
+    if len(set(names)) != len(names):
+        raise BadInput("a molecule is listed twice; train and validation would share it")
+    check_split(len(names), n_val, n_test)
     order = np.random.default_rng(seed).permutation(len(names))
     shuffled = [names[i] for i in order]
     return (
@@ -263,6 +304,11 @@ def train_fixed(
     start, history, best = 0, [], {"step": 0, "val": float("inf"), "state": None}
     if resume and manager.latest() is not None:
         state = manager.load(model, opt)
+        if state.step > steps:
+            raise BadInput(
+                f"{out_dir} holds a checkpoint at step {state.step}, beyond steps={steps}; "
+                "raise steps or start over without resume"
+            )
         start, history = state.step, [tuple(h) for h in state.extra["history"]]
         best = {"step": state.extra["best_step"], "val": state.extra["best_val"], "state": None}
         if (out_dir / "model").is_dir():

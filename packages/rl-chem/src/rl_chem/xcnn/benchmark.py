@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from rl_chem.core.molecules import SCFNotConverged, build_mol, run_scf
+from rl_chem.core.molecules import SCFNotConverged, build_mol, resolve_xc, run_scf
 from rl_chem.core.reference_data import HARTREE_TO_KCAL
 
 __all__ = ["evaluate_xcnn", "short_name", "system_key", "xcnn_mol"]
@@ -95,7 +95,8 @@ def evaluate_xcnn(
     """Energies of the entries' systems, each entry's value and its error vs ``true_val``.
 
     An entry one of whose systems does not converge is listed under ``not_converged``
-    and left out of the errors -- never silently used.
+    and left out of the errors -- never silently used. The functional and every molecule
+    (basis, geometry) are checked before the first SCF runs.
 
     Args:
         entries: from :func:`rl_chem.xcnn.data.load_xcnn`.
@@ -120,11 +121,13 @@ def evaluate_xcnn(
     for e in entries:
         for s in e["systems"]:
             keys.setdefault(system_key(s, basis), s)
+    xc = resolve_xc(xc)  # a broken model folder is refused before the first SCF
+    mols = {key: xcnn_mol(s, basis) for key, s in keys.items()}  # so is a bad basis or geometry
     energies: dict[SystemKey, float] = {}
-    items = list(keys.items())
-    for key, s in progress(items) if progress else items:
+    items = list(mols.items())
+    for key, mol in progress(items) if progress else items:
         try:
-            energies[key] = run_scf(xcnn_mol(s, basis), xc=xc, grid_level=grid_level)["energy"]
+            energies[key] = run_scf(mol, xc=xc, grid_level=grid_level)["energy"]
         except SCFNotConverged:
             continue
     values, errors, reference, failed = {}, {}, {}, []

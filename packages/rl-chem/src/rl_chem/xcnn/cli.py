@@ -13,8 +13,12 @@ Example:
 
 from __future__ import annotations
 
+import math
+
 import click
 
+from rl_chem.skala.formats import SKALA_MODEL
+from rl_chem.xcnn.formats import XCNN_YAML
 from rl_shared.cli import data_option, emit_json, json_option, model_option, progress, seed_option
 
 __all__ = ["group"]
@@ -27,9 +31,11 @@ def group() -> None:
 
 @group.command("evaluate")
 @model_option(default="pbe", help="XC functional: lda | pbe | r2scan (torch), b3lyp | "
-              "libxc:<code>, hf, or a saved model (OUT/model of `rl chem skala train`).")  # fmt: skip
+              "libxc:<code>, hf, or a saved model (OUT/model of `rl chem skala train`).",
+              formats=(SKALA_MODEL,))  # fmt: skip
 @data_option(default="xcnn-ae", help="xcnn-ae | xcnn-ae2 | xcnn-ae-g2 | xcnn-ie | xcnn-vie, "
-             "xcnn:<file in dft/xcnn>, or a YAML file in their format.")  # fmt: skip
+             "xcnn:<file in dft/xcnn>, or a YAML file in their format.",
+             formats=(XCNN_YAML,))  # fmt: skip
 @click.option("--basis", default=None,
               help="Override the basis each system names [default: the file's].")  # fmt: skip
 @click.option("--limit", type=click.IntRange(1), default=None,
@@ -40,15 +46,22 @@ def group() -> None:
 @json_option
 def evaluate(model, data, basis, limit, grid_level, seed, as_json) -> None:
     """Each entry's energy difference vs its experimental true_val; errors and MAE, kcal/mol."""
+    from rl_chem.core.molecules import resolve_xc
     from rl_chem.core.reference_data import HARTREE_TO_KCAL
     from rl_chem.xcnn.benchmark import evaluate_xcnn, short_name
     from rl_chem.xcnn.data import load_xcnn, resolve_set
 
+    xc = resolve_xc(model)  # every input is checked before the first SCF
     file = resolve_set(data)
     entries = load_xcnn(file)[:limit]
     track = progress(as_json)
-    out = evaluate_xcnn(entries, xc=model, basis=basis, grid_level=grid_level,
+    out = evaluate_xcnn(entries, xc=xc, basis=basis, grid_level=grid_level,
                         progress=lambda s: track(list(s), str(model)))  # fmt: skip
+    if not math.isfinite(out["mae"]):
+        click.echo(
+            "warning: mae is undefined (no entry had every SCF converge); reported as null",
+            err=True,
+        )
     res = {"model": model, "data": data, "file": str(file), "basis": basis or "from file",
            "reference": "true_val (experiment)", **out}  # fmt: skip
     if as_json:

@@ -21,12 +21,14 @@ Example:
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Any
 
 from rl_shared.data import Dataset
-from rl_shared.errors import MalformedFile, UnknownName
+from rl_shared.errors import BadInput, MalformedFile, UnknownName
+from rl_shared.io import read_text
 
 __all__ = ["XCNN", "XCNN_SETS", "load_xcnn", "load_xcnn_ae", "parse_cmd", "resolve_set"]
 
@@ -80,7 +82,8 @@ def resolve_set(data: str) -> str:
     Args:
         data: a key of :data:`XCNN_SETS`, ``xcnn:<file inside the dataset>``, or a path
             ending in ``.yaml``/``.yml``; anything else raises
-            :class:`~rl_shared.errors.UnknownName`.
+            :class:`~rl_shared.errors.UnknownName` (a path that exists is returned as it is,
+            for :func:`load_xcnn` to check).
 
     Example:
         >>> resolve_set("xcnn-ae")
@@ -92,7 +95,7 @@ def resolve_set(data: str) -> str:
         return XCNN_SETS[data]
     if data.startswith(f"{XCNN.name}:"):
         return data.split(":", 1)[1]
-    if data.endswith((".yaml", ".yml")):
+    if data.endswith((".yaml", ".yml")) or Path(data).exists():
         return data
     raise UnknownName("xcnn set", data, [*XCNN_SETS, "xcnn:<file>", "<file>.yaml"])
 
@@ -108,6 +111,8 @@ def _node_get(node: Any, key: str) -> Any:
 
 
 def _system(raw: Any, node: Any, path: Path, where: int, entry: str) -> dict[str, Any]:
+    from rl_chem.core.geometry import check_geometry
+
     line = node.start_mark.line + 1 if node is not None else where
     if not isinstance(raw, dict) or raw.get("type", "mol") != "mol":
         raise MalformedFile(path, line, f"a system of {entry!r} is not of type 'mol'")
@@ -122,6 +127,10 @@ def _system(raw: Any, node: Any, path: Path, where: int, entry: str) -> dict[str
         if not isinstance(value, int) or isinstance(value, bool):
             raise MalformedFile(path, line, f"{key} of a system of {entry!r} is not an integer")
         out[key] = value
+    try:  # the coordinates are in Bohr; refused here, before any SCF of the file runs
+        check_geometry(out["moldesc"], charge=out["charge"], spin=out["spin"], unit="Bohr")
+    except BadInput as err:
+        raise MalformedFile(path, line, f"a system of {entry!r}: {err}") from None
     return out
 
 
@@ -137,7 +146,15 @@ def load_xcnn(
     Returns:
         one dict per entry: ``name``, ``type``, ``systems`` (``moldesc`` in Bohr, ``basis``,
         ``charge``, ``spin``), ``terms`` (``(coefficient, system index)``), ``true_val``
-        (Hartree) and ``line`` (1-based line of the entry in the file).
+        (Hartree) and ``line`` (1-based line of the entry in the file). A word-for-word
+        repeat of an entry is kept once; two different entries of one name are refused.
+
+    Raises:
+        MalformedFile: the file is not UTF-8, empty, not YAML, or an entry is malformed: no
+            systems, a ``cmd`` that is not a sum of ``[k *] energy(systems[i])``, a
+            ``true_val`` that is not a finite number, or a system that is physically
+            impossible (see :func:`rl_chem.core.geometry.check_geometry`); file and line named.
+        BadInput: nothing exists at the path.
 
     Example:
         >>> import tempfile, pathlib
@@ -158,20 +175,23 @@ def load_xcnn(
     import yaml
 
     path = Path(file)
-    if not path.is_absolute() and not path.is_file():
+    if not path.is_absolute() and not path.exists():
         path = XCNN.locate() / path
-    if not path.is_file():
-        raise MalformedFile(path, None, "no such file; give a path inside dft/xcnn or absolute")
-    text = path.read_text(encoding="utf-8")
+    if not path.exists():
+        raise BadInput(f"no xcnn file at {path}; give a path inside dft/xcnn or an absolute one")
+    text = read_text(path)  # a folder, an empty file, bytes that are not UTF-8: file and line
     try:
         root = yaml.compose(text)
         entries = yaml.safe_load(text)
     except yaml.YAMLError as err:
         line = getattr(getattr(err, "problem_mark", None), "line", None)
-        raise MalformedFile(path, None if line is None else line + 1, str(err)) from None
-    if not isinstance(entries, list):
+        problem = " ".join(str(getattr(err, "problem", None) or err).split())
+        where = None if line is None else line + 1
+        raise MalformedFile(path, where, f"not YAML ({problem})") from None
+    if not isinstance(entries, list) or root is None or not hasattr(root, "value"):
         raise MalformedFile(path, 1, "the file is not a YAML list of entries")
     out = []
+    seen: dict[str, dict[str, Any]] = {}
     for i, (raw, node) in enumerate(zip(entries, root.value)):
         line = node.start_mark.line + 1
         if not isinstance(raw, dict):
@@ -185,6 +205,8 @@ def load_xcnn(
         tv = raw.get("true_val")
         if not isinstance(tv, (int, float)) or isinstance(tv, bool):
             raise MalformedFile(path, line, f"entry {name!r} has no numeric 'true_val'")
+        if not math.isfinite(tv):
+            raise MalformedFile(path, line, f"the true_val {tv} of entry {name!r} is not finite")
         cmd_node = _node_get(node, "cmd")
         cmd_line = cmd_node.start_mark.line + 1 if cmd_node is not None else line
         try:
@@ -196,16 +218,26 @@ def load_xcnn(
                 path, cmd_line, f"entry {name!r} uses a system index beyond its {len(systems)}"
             )
         sys_nodes = getattr(_node_get(node, "systems"), "value", [None] * len(systems))
-        out.append(
-            {
-                "name": name,
-                "type": raw["type"],
-                "systems": [_system(s, n, path, line, name) for s, n in zip(systems, sys_nodes)],
-                "terms": terms,
-                "true_val": float(tv),
-                "line": line,
-            }
-        )
+        entry = {
+            "name": name,
+            "type": raw["type"],
+            "systems": [_system(s, n, path, line, name) for s, n in zip(systems, sys_nodes)],
+            "terms": terms,
+            "true_val": float(tv),
+            "line": line,
+        }
+        if name in seen:  # the paper's ae_gauss2.yaml repeats one entry word for word
+            first = seen[name]
+            if {**first, "line": line} != entry:
+                raise MalformedFile(
+                    path, line, f"entry {name!r} differs from the one of that name on line "
+                    f"{first['line']}; give each entry its own name"
+                )  # fmt: skip
+            continue
+        seen[name] = entry
+        out.append(entry)
+    if not out:
+        raise MalformedFile(path, None, f"holds no entry of type {' or '.join(types)}")
     return out
 
 

@@ -20,11 +20,13 @@ Example:
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
 import click
 
+from rl_graph.l2r_gnn.formats import L2R_GRAPHS, L2R_MODEL, L2R_MOLECULES
 from rl_shared.cli import (
     FiniteFloat,
     batch_size_option,
@@ -38,7 +40,7 @@ from rl_shared.cli import (
     progress,
     seed_option,
 )
-from rl_shared.errors import BadInput
+from rl_shared.errors import BadInput, MalformedFile
 
 __all__ = ["group"]
 
@@ -65,38 +67,83 @@ def _resolve(spec: str) -> tuple[str, Any]:
         )
     path = Path(spec)
     if path.is_dir():
-        path = path / GRAPH_FILE
-        if not path.is_file():
+        if path.suffix in (".csv", ".npz"):
+            raise MalformedFile(path, None, "is a folder, where a file was expected")
+        if not (path / GRAPH_FILE).exists():
             raise BadInput(
-                f"{spec} holds no {GRAPH_FILE}; write one with `rl graph l2r-gnn generate`"
+                f"{spec} is a folder holding no {GRAPH_FILE}; write one with "
+                "`rl graph l2r-gnn generate --out FOLDER`"
             )
+        path = path / GRAPH_FILE
     if path.suffix == ".npz":
         return "graphs", path
     if path.suffix == ".csv":
         return "csv", path
+    if path.exists():
+        raise BadInput(
+            f"--data {spec}: a file must be a .csv of SMILES and labels or the .npz graph file "
+            "of `rl graph l2r-gnn generate`"
+        )
     raise BadInput(
         f"--data {spec!r} is not spurious-motif, a MoleculeNet set ({', '.join(MOLECULE_SETS)}), "
         "a .csv of SMILES and labels, or a graph file from `rl graph l2r-gnn generate`"
     )
 
 
-def _molecules(kind: str, what: Any, limit: int | None, seed: int) -> list:
-    from rl_graph.l2r_gnn.molecules import featurise, load_molecule_csv, load_molecules, subsample
+def _read(kind: str, what: Any) -> Any:
+    """Read a user's file strictly, before any model is loaded or trained (``None``: nothing to read)."""
+    if kind == "graphs":
+        from rl_graph.l2r_gnn.motif import load_graphs
+
+        return load_graphs(what)
+    if kind == "csv":
+        from rl_graph.l2r_gnn.molecules import load_molecule_csv
+
+        smiles, labels = load_molecule_csv(what)
+        if len(set(labels)) < 2:
+            raise BadInput(
+                f"{what}: every label is {labels[0]}; a binary classifier (and its ROC-AUC) "
+                "needs molecules of both classes"
+            )
+        if len(smiles) < 3:
+            raise BadInput(f"{what}: {len(smiles)} molecules cannot be split 80/10/10")
+        return smiles, labels
+    return None
+
+
+def _molecules(kind: str, what: Any, read: Any, limit: int | None, seed: int) -> list:
+    from rl_graph.l2r_gnn.molecules import featurise, load_molecules, subsample
 
     if kind == "moleculenet":
         smiles, labels = load_molecules(what, limit=limit, seed=seed)
     else:
-        smiles, labels = subsample(*load_molecule_csv(what), limit, seed)
+        smiles, labels = subsample(*read, limit, seed)
     graphs = featurise(smiles, labels)
     if len(graphs) < 3:
         raise BadInput(f"{what}: fewer than 3 molecules could be parsed; nothing to split")
     return graphs
 
 
-def _report(title: str, metrics: dict[str, float]) -> None:
+def _defined(metrics: dict[str, float]) -> dict[str, float | None]:
+    """Metrics with the undefined ones (NaN: a part without both classes) as ``None``, warned."""
+    out: dict[str, float | None] = {}
+    for key, value in metrics.items():
+        if isinstance(value, float) and not math.isfinite(value):
+            click.echo(
+                f"warning: {key} is undefined (its part lacks a class or a graph kind); "
+                "reported as null",
+                err=True,
+            )
+            out[key] = None
+        else:
+            out[key] = value
+    return out
+
+
+def _report(title: str, metrics: dict[str, float | None]) -> None:
     click.echo(title)
     for key, value in metrics.items():
-        click.echo(f"  {key:<36} {value:.4f}")
+        click.echo(f"  {key:<36} {'n/a' if value is None else f'{value:.4f}'}")
 
 
 def _write_metrics(out: Path | None, payload: dict[str, Any]) -> None:
@@ -109,6 +156,30 @@ def _write_metrics(out: Path | None, payload: dict[str, Any]) -> None:
 
     out.mkdir(parents=True, exist_ok=True)
     atomic_write_text(out / "metrics.json", json.dumps(strict_json(payload), indent=2) + "\n")
+
+
+def _training_record(model: str) -> dict[str, Any]:
+    """The ``training`` facts a model folder keeps, checked (the split evaluate reproduces)."""
+    from rl_shared.artifacts import CONFIG, load_model
+
+    training = load_model(model).config.get("training", {})
+    config = Path(model) / CONFIG
+    if not isinstance(training, dict):
+        raise MalformedFile(config, None, "config.training is not an object")
+    limit, split, seed = (
+        training.get("limit"),
+        training.get("split", "scaffold"),
+        training.get("seed", 0),
+    )
+    if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 3):
+        raise MalformedFile(config, None, f"config.training.limit is {limit!r}, not a count")
+    if split not in ("scaffold", "size"):
+        raise MalformedFile(
+            config, None, f"config.training.split is {split!r}, not scaffold or size"
+        )
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise MalformedFile(config, None, f"config.training.seed is {seed!r}, not an integer")
+    return training
 
 
 @click.group("l2r-gnn")
@@ -163,7 +234,7 @@ def generate_cmd(
 
 
 @group.command("train")
-@data_option(default="spurious-motif", help=DATA_HELP)
+@data_option(default="spurious-motif", help=DATA_HELP, formats=(L2R_MOLECULES, L2R_GRAPHS))
 @out_option(help="Output folder: the model goes to OUT/model/, the metrics to OUT/metrics.json.")
 @click.option(
     "--reweight/--no-reweight",
@@ -242,6 +313,7 @@ def train_cmd(
     from rl_shared.runtime import resolve_device
 
     kind, what = _resolve(data)
+    read = _read(kind, what)  # a user's file is checked before anything trains
     method = "l2r" if reweight else "erm"
     dev = resolve_device(device)
     track = progress(as_json)
@@ -258,11 +330,10 @@ def train_cmd(
 
         from rl_graph.core.models import GINClassifier
         from rl_graph.l2r_gnn.model import L2RReweighter
-        from rl_graph.l2r_gnn.motif import load_graphs
         from rl_shared.runtime import seed_everything
 
         epochs, lr = epochs or 40, lr or 5e-3
-        graphs = load_graphs(what)
+        graphs = read
         num_classes = max(int(g.y) for g in graphs) + 1
         seed_everything(seed)
         model = GINClassifier(graphs[0].num_node_features, 32, num_classes, norm="graph_norm")
@@ -277,7 +348,7 @@ def train_cmd(
         metrics["final_loss"] = hist["loss"][-1]
     else:
         epochs, lr = epochs or 30, lr or 1e-3
-        mol_graphs = None if kind == "moleculenet" else _molecules(kind, what, limit, seed)
+        mol_graphs = None if kind == "moleculenet" else _molecules(kind, what, read, limit, seed)
         metrics, model = molecule_experiment(
             what if kind == "moleculenet" else "csv", method, split, seed, limit, epochs,
             batch_size=batch_size, progress=track, device=dev, lr=lr, graphs=mol_graphs,
@@ -285,6 +356,7 @@ def train_cmd(
         )  # fmt: skip
         record.update(split=split, limit=limit)
     record.update(epochs=epochs, lr=lr, batch_size=batch_size)
+    metrics = _defined(metrics)
     folder = save_gin(model.cpu(), out / "model", extra={"training": record})
     payload = {**record, "metrics": metrics, "model": str(folder)}
     _write_metrics(out, payload)
@@ -295,11 +367,14 @@ def train_cmd(
 
 
 @group.command("evaluate")
-@model_option(default=None, help="A model folder written by `train` (OUT/model).")
+@model_option(
+    default=None, help="A model folder written by `train` (OUT/model).", formats=(L2R_MODEL,)
+)
 @data_option(
     help="spurious-motif (a fresh unbiased test set), a MoleculeNet set or CSV (scored on the "
     "valid and test parts of the split the model was trained with), or a graph file / folder "
-    "from `generate` (every graph scored)."
+    "from `generate` (every graph scored).",
+    formats=(L2R_MOLECULES, L2R_GRAPHS),
 )
 @out_option(required=False, help="Optional folder for OUT/metrics.json.")
 @click.option(
@@ -321,31 +396,38 @@ def evaluate_cmd(
         split_molecules,
         spurious_motif_metrics,
     )
-    from rl_graph.l2r_gnn.motif import load_graphs, make_spurious_motif
+    from rl_graph.l2r_gnn.motif import make_spurious_motif
     from rl_graph.l2r_gnn.train import load_gin
-    from rl_shared.artifacts import load_model
     from rl_shared.runtime import resolve_device
 
     kind, what = _resolve(data)
+    read = _read(kind, what)  # the data, then the model: both checked before any scoring
     net = load_gin(model).to(resolve_device(device))
-    training = load_model(model).config.get("training", {})
+    training = _training_record(model)
     if kind in ("spurious-motif", "graphs"):
         if net.atoms:
             raise BadInput(f"{model} is a molecule model; evaluate it on a MoleculeNet set or CSV")
         graphs = (
             make_spurious_motif(num_test, 1 / 3, "test", seed=seed + 10_000)
             if kind == "spurious-motif"
-            else load_graphs(what)
+            else read
         )
-        metrics = spurious_motif_metrics(net, None, graphs)
+        if kind == "graphs" and max(int(g.y) for g in graphs) >= net.config["num_classes"]:
+            raise BadInput(
+                f"{what} has labels up to {max(int(g.y) for g in graphs)}, beyond the "
+                f"{net.config['num_classes']} classes of {model}"
+            )
+        metrics = _defined(spurious_motif_metrics(net, None, graphs))
     else:
         if not net.atoms:
             raise BadInput(f"{model} is a graph model; evaluate it on spurious-motif or graphs")
         limit, split = training.get("limit"), training.get("split", "scaffold")
-        graphs = _molecules(kind, what, limit, int(training.get("seed", seed)))
+        graphs = _molecules(kind, what, read, limit, int(training.get("seed", seed)))
         _, va, te = split_molecules(graphs, split)
-        metrics = molecule_metrics(
-            net, {"valid": [graphs[i] for i in va], "test": [graphs[i] for i in te]}
+        metrics = _defined(
+            molecule_metrics(
+                net, {"valid": [graphs[i] for i in va], "test": [graphs[i] for i in te]}
+            )
         )
     payload = {"model": model, "data": data, "metrics": metrics}
     _write_metrics(out, payload)

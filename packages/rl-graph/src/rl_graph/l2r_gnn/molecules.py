@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,6 +36,7 @@ import numpy as np
 
 from rl_shared.data import Dataset
 from rl_shared.errors import BadInput, MalformedFile, UnknownName
+from rl_shared.io import finite_float, iter_lines
 
 if TYPE_CHECKING:  # torch / PyG load inside the functions: the dataset registry stays light
     from torch_geometric.data import Data
@@ -185,16 +186,51 @@ def featurise(smiles: Sequence[str], labels: Sequence[int]) -> list[Data]:
     return graphs
 
 
+def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """``(physical line, fields)`` of a CSV read strictly (:mod:`rl_shared.io`); blank lines skipped."""
+    reader = csv.reader(iter_lines(path))
+    try:
+        for row in reader:
+            if row and any(field.strip() for field in row):
+                yield reader.line_num, row
+    except csv.Error as err:
+        raise MalformedFile(path, reader.line_num, f"not CSV ({err})") from None
+
+
+def _parses(smiles: str) -> bool:
+    from rdkit import Chem
+    from rdkit.rdBase import BlockLogs
+
+    with BlockLogs():
+        mol = Chem.MolFromSmiles(smiles)
+    return mol is not None and mol.GetNumAtoms() > 0
+
+
 def load_molecule_csv(
-    path: str | Path, smiles_col: str | None = None, label_col: str | None = None
+    path: str | Path,
+    smiles_col: str | None = None,
+    label_col: str | None = None,
+    check_smiles: bool = True,
 ) -> tuple[list[str], list[int]]:
-    """SMILES and binary labels of a CSV file (a MoleculeNet file or one of your own).
+    """SMILES and binary labels of a CSV file (a MoleculeNet file or one of your own), strictly.
+
+    Every row must have the header's number of fields, a non-empty SMILES and a label of
+    the binary task, 0 or 1 (``1.0`` is read as 1; ``0.7``, ``7`` or ``nan`` are refused).
 
     Args:
         path: the CSV.
         smiles_col: the SMILES column (default: ``smiles``, any case).
         label_col: the label column (default: the first of ``target``, ``Class``, ``label``,
             ``y``, ``p_np``, any case).
+        check_smiles: every SMILES must parse with RDKit (the registered MoleculeNet files
+            are read with ``False``: HIV has a few SMILES RDKit refuses, which
+            :func:`featurise` skips as OGB does).
+
+    Raises:
+        MalformedFile: not UTF-8, empty, no such columns, a row with too few or too many
+            fields, an empty or (with ``check_smiles``) unparsable SMILES, a label that is
+            not 0 or 1, or no molecule at all; the file and line are named.
+        BadInput: nothing exists at ``path``.
 
     References:
         Learning to Reweight for Graph Neural Network (L2R-GNN), arXiv:2312.12475.
@@ -204,32 +240,49 @@ def load_molecule_csv(
         >>> f = Path(tempfile.mkdtemp()) / "m.csv"; _ = f.write_text("SMILES,label\\nCCO,1\\n")
         >>> load_molecule_csv(f)
         (['CCO'], [1])
+        >>> _ = f.write_text("smiles,label\\nCCO,1\\nCCN,7\\n")
+        >>> try:
+        ...     load_molecule_csv(f)
+        ... except MalformedFile as err:
+        ...     print(err.line, err.problem)
+        3 label '7' is not 0 or 1 (the task is binary)
     """
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise BadInput(f"{path} does not exist; --data takes a CSV of SMILES and labels")
-    with open(path, newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        header = reader.fieldnames or []
-        lower = {h.strip().lower(): h for h in header}
-        smiles_key = lower.get((smiles_col or "smiles").lower())
-        label_key = (
-            lower.get(label_col.lower())
-            if label_col
-            else next(
-                (lower[c] for c in ("target", "class", "label", "y", "p_np") if c in lower), None
+    rows = _rows(path)
+    first = next(rows, None)
+    if first is None:
+        raise MalformedFile(path, None, "the file is empty")
+    header_line, header = first
+    lower = {h.strip().lower(): i for i, h in enumerate(header)}
+    smiles_at = lower.get((smiles_col or "smiles").lower())
+    label_at = (
+        lower.get(label_col.lower())
+        if label_col
+        else next((lower[c] for c in ("target", "class", "label", "y", "p_np") if c in lower), None)
+    )
+    if smiles_at is None or label_at is None:
+        want = f"{smiles_col or 'smiles'!r} and {label_col or 'target/Class/label'!r}"
+        raise MalformedFile(path, header_line, f"header must have columns {want}")
+    smiles, labels = [], []
+    for line, row in rows:
+        if len(row) != len(header):
+            raise MalformedFile(path, line, f"has {len(row)} fields, the header has {len(header)}")
+        value = finite_float(row[label_at], path=path, line=line, field="label")
+        if value not in (0.0, 1.0):
+            raise MalformedFile(
+                path, line, f"label {row[label_at].strip()!r} is not 0 or 1 (the task is binary)"
             )
-        )
-        if smiles_key is None or label_key is None:
-            want = f"{smiles_col or 'smiles'!r} and {label_col or 'target/Class/label'!r}"
-            raise MalformedFile(path, 1, f"header must have columns {want}")
-        smiles, labels = [], []
-        for line, row in enumerate(reader, start=2):
-            try:
-                labels.append(int(float(row[label_key])))
-            except (TypeError, ValueError):
-                raise MalformedFile(path, line, f"label {row[label_key]!r} is not 0 or 1") from None
-            smiles.append((row[smiles_key] or "").strip())
+        smi = row[smiles_at].strip()
+        if not smi:
+            raise MalformedFile(path, line, "the SMILES is empty")
+        if check_smiles and not _parses(smi):
+            raise MalformedFile(path, line, f"RDKit cannot parse the SMILES {smi!r}")
+        smiles.append(smi)
+        labels.append(int(value))
+    if not smiles:
+        raise MalformedFile(path, None, "holds no molecule, only a header")
     return smiles, labels
 
 
@@ -256,7 +309,9 @@ def load_molecules(
     if name not in _FILES:
         raise UnknownName("molecule dataset", name, list(_FILES))
     file, smiles_col, label_col = _FILES[name]
-    smiles, labels = load_molecule_csv((folder or MOLECULES.locate()) / file, smiles_col, label_col)
+    smiles, labels = load_molecule_csv(
+        (folder or MOLECULES.locate()) / file, smiles_col, label_col, check_smiles=False
+    )
     return subsample(smiles, labels, limit, seed)
 
 

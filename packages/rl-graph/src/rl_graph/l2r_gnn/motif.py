@@ -223,6 +223,41 @@ def save_graphs(graphs: Sequence[Data], path: str | Path) -> Path:
     return path
 
 
+def _check_arrays(path: Path, a: dict[str, np.ndarray]) -> None:
+    """Refuse arrays that do not describe graphs (:class:`MalformedFile` naming the file)."""
+
+    def bad(problem: str) -> MalformedFile:
+        return MalformedFile(path, None, f"is not a graph file of `generate`: {problem}")
+
+    ints = ("num_nodes", "num_edges", "y", "base", "edge_index")
+    if any(not np.issubdtype(a[k].dtype, np.integer) for k in ints):
+        raise bad("the counts, labels and edges must be integers")
+    if not np.issubdtype(a["x"].dtype, np.number) or not np.isfinite(a["x"]).all():
+        raise bad("the node features must be finite numbers")
+    n = len(a["num_nodes"])
+    shapes_ok = (
+        n > 0
+        and a["num_nodes"].ndim == a["num_edges"].ndim == a["y"].ndim == a["base"].ndim == 1
+        and len(a["num_edges"]) == len(a["y"]) == len(a["base"]) == n
+        and a["edge_index"].ndim == 2
+        and a["edge_index"].shape[0] == 2
+        and a["x"].ndim == 2
+    )
+    if not shapes_ok:
+        raise bad("its arrays do not have the shapes `generate` writes")
+    if (a["num_nodes"] < 1).any() or (a["num_edges"] < 0).any() or (a["y"] < 0).any():
+        raise bad("a graph has no node, a negative edge count or a negative label")
+    total_nodes, total_edges = int(a["num_nodes"].sum()), int(a["num_edges"].sum())
+    if len(a["x"]) != total_nodes or len(a["node_mask"]) != total_nodes:
+        raise bad(f"{len(a['x'])} node rows for {total_nodes} nodes")
+    if a["edge_index"].shape[1] != total_edges:
+        raise bad(f"{a['edge_index'].shape[1]} edges for the {total_edges} counted")
+    owner = np.repeat(np.arange(n), a["num_edges"])
+    limit = a["num_nodes"][owner]
+    if ((a["edge_index"] < 0) | (a["edge_index"] >= limit)).any():
+        raise bad("an edge points at a node outside its graph")
+
+
 def load_graphs(path: str | Path) -> list[Data]:
     """Read graphs written by :func:`save_graphs` (``allow_pickle=False``).
 
@@ -242,13 +277,18 @@ def load_graphs(path: str | Path) -> list[Data]:
     from torch_geometric.data import Data
 
     path = Path(path)
+    if path.is_dir():
+        raise MalformedFile(path, None, "is a folder, where a graph file was expected")
     if not path.is_file():
         raise BadInput(f"{path} does not exist; write one with `rl graph l2r-gnn generate`")
+    if path.stat().st_size == 0:
+        raise MalformedFile(path, None, "the file is empty")
     try:
         with np.load(path, allow_pickle=False) as archive:
             arrays = {k: archive[k] for k in _GRAPH_KEYS}
-    except (KeyError, ValueError, OSError) as exc:
+    except Exception as exc:  # zipfile / numpy raise many types for a corrupt archive
         raise MalformedFile(path, None, f"is not a graph file of `generate` ({exc})") from None
+    _check_arrays(path, arrays)
     node_end, edge_end = np.cumsum(arrays["num_nodes"]), np.cumsum(arrays["num_edges"])
     graphs = []
     for i in range(len(node_end)):

@@ -217,6 +217,12 @@ def load_gin(folder: str | Path) -> GINClassifier:
     Args:
         folder: the model folder.
 
+    Raises:
+        ModelNotFound: no model folder there.
+        MalformedFile: ``config.json`` is a folder, empty, not UTF-8 / JSON, or its
+            ``model`` entry does not describe a :class:`GINClassifier`.
+        BadInput: another kind of model, or weights that do not fit or are not finite.
+
     References:
         L2R-GNN, arXiv:2312.12475.
 
@@ -226,9 +232,35 @@ def load_gin(folder: str | Path) -> GINClassifier:
         >>> type(load_gin(folder)).__name__
         'GINClassifier'
     """
-    from rl_shared.artifacts import load_model
+    from rl_shared.artifacts import CONFIG, load_model
+    from rl_shared.errors import MalformedFile
+    from rl_shared.io import read_json
 
-    artifact = load_model(folder, kind=KIND)
-    model = GINClassifier(**artifact.config["model"])
+    path = Path(folder)
+    if (path / CONFIG).exists():
+        read_json(path / CONFIG)  # a folder, an empty file, bytes that are not UTF-8: named
+    artifact = load_model(path, kind=KIND)
+    config = path / CONFIG
+    args = artifact.config.get("model")
+    if not isinstance(args, dict):
+        raise MalformedFile(config, None, "config.model (the GIN's arguments) is missing")
+    gin_ints = {"in_channels": 0, "hidden": 1, "num_classes": 2, "num_layers": 1}
+    for key, least in gin_ints.items():
+        value = args.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or value < least:
+            raise MalformedFile(
+                config, None, f"config.model.{key} is {value!r}, not an integer >= {least}"
+            )
+    unknown = set(args) - {*gin_ints, "atoms", "dropout", "norm"}
+    if unknown or not isinstance(args.get("atoms", False), bool):
+        raise MalformedFile(config, None, "config.model does not describe a GIN classifier")
+    try:
+        model = GINClassifier(**args)
+    except (TypeError, ValueError, KeyError, AttributeError) as err:
+        raise MalformedFile(config, None, f"config.model does not build a GIN ({err})") from None
     artifact.load_into(model)
+    if not all(
+        bool(torch.isfinite(t).all()) for t in model.state_dict().values() if t.is_floating_point()
+    ):
+        raise BadInput(f"the weights in {path} hold NaN or infinity; retrain the model")
     return model.eval()

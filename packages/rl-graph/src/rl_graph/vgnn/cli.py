@@ -23,6 +23,7 @@ from typing import Any
 
 import click
 
+from rl_graph.vgnn.formats import VGNN_EHR, VGNN_MODEL
 from rl_shared.cli import (
     FiniteFloat,
     batch_size_option,
@@ -55,6 +56,11 @@ def _load(data: str, outcome: str, num_admissions: int, seed: int):
     if data == "mimic-iii-demo":
         return load_mimic_demo(outcome=outcome)
     folder = Path(data)
+    if folder.is_file():
+        raise BadInput(
+            f"--data {data} is a file; give the folder holding the MIMIC-III tables "
+            "(ADMISSIONS.csv, DIAGNOSES_ICD.csv, ...)"
+        )
     if not folder.is_dir():
         raise BadInput(
             f"--data {data!r} is not synthetic, mimic-iii-demo or a folder of MIMIC-III tables"
@@ -95,7 +101,7 @@ def group() -> None:
 
 
 @group.command("train")
-@data_option(default="synthetic", help=DATA_HELP)
+@data_option(default="synthetic", help=DATA_HELP, formats=(VGNN_EHR,))
 @model_option(default="vgnn", help="vgnn, encdec (the encoder-decoder without KL term) or logreg.")
 @out_option(help="Output folder: the model goes to OUT/model/, the metrics to OUT/metrics.json.")
 @outcome_option
@@ -164,8 +170,13 @@ def train_cmd(
 
 
 @group.command("evaluate")
-@model_option(default=None, help="A model folder written by `train` (OUT/model).")
-@data_option(help=DATA_HELP + " synthetic is drawn again with the training run's size and seed.")
+@model_option(
+    default=None, help="A model folder written by `train` (OUT/model).", formats=(VGNN_MODEL,)
+)
+@data_option(
+    help=DATA_HELP + " synthetic is drawn again with the training run's size and seed.",
+    formats=(VGNN_EHR,),
+)
 @out_option(required=False, help="Optional folder for OUT/metrics.json.")
 @outcome_option
 @click.option(

@@ -34,6 +34,7 @@ import numpy as np
 
 from rl_shared.data import Dataset
 from rl_shared.errors import BadInput, MalformedFile, UnknownName
+from rl_shared.io import iter_lines
 
 __all__ = ["MIMIC_DEMO", "EHRData", "load_mimic_demo", "make_synthetic_ehr"]
 
@@ -96,33 +97,41 @@ class EHRData:
 
 
 def _read(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    """Rows of a CSV with uppercased header keys, each with its 1-based line number."""
-    if not path.is_file():
+    """Rows of a CSV with uppercased header keys, each with its 1-based physical line number.
+
+    Read through :mod:`rl_shared.io` (UTF-8, not a folder, not empty); every row must have the
+    header's number of fields; blank lines are skipped.
+    """
+    if not path.exists():
         raise MalformedFile(path, None, "file is missing; the MIMIC-III demo table is required")
-    with open(path, newline="", encoding="utf-8") as fh:
-        reader = csv.reader(fh)
-        try:
-            header = [h.strip().upper() for h in next(reader)]
-        except StopIteration:
-            raise MalformedFile(path, 1, "file is empty; expected a header row") from None
-        missing = [c for c in required if c not in header]
-        if missing:
-            raise MalformedFile(path, 1, f"header lacks column(s) {', '.join(missing)}")
-        rows = []
+    reader = csv.reader(iter_lines(path))
+    rows = []
+    try:
+        header: list[str] | None = None
         for row in reader:
-            if not row:
+            if not row or not any(field.strip() for field in row):
+                continue
+            if header is None:
+                header = [h.strip().upper() for h in row]
+                missing = [c for c in required if c not in header]
+                if missing:
+                    raise MalformedFile(
+                        path, reader.line_num, f"header lacks column(s) {', '.join(missing)}"
+                    )
                 continue
             if len(row) != len(header):
                 raise MalformedFile(
                     path, reader.line_num, f"has {len(row)} fields, header has {len(header)}"
                 )
             rows.append((reader.line_num, dict(zip(header, row))))
+    except csv.Error as err:
+        raise MalformedFile(path, reader.line_num, f"not CSV ({err})") from None
     return rows
 
 
 def _int(path: Path, line: int, row: dict[str, str], col: str) -> int:
     try:
-        return int(row[col])
+        return int(row[col].strip())
     except ValueError:
         raise MalformedFile(path, line, f"{col} {row[col]!r} is not an integer") from None
 
@@ -165,6 +174,8 @@ def load_mimic_demo(
         if flag not in ("0", "1"):
             raise MalformedFile(adm_path, line, f"HOSPITAL_EXPIRE_FLAG {flag!r} is not 0 or 1")
         hadm = _int(adm_path, line, row, "HADM_ID")
+        if hadm in admissions:
+            raise MalformedFile(adm_path, line, f"HADM_ID {hadm} is listed twice")
         admissions[hadm] = (_int(adm_path, line, row, "SUBJECT_ID"), int(flag))
     codes: dict[int, set[str]] = defaultdict(set)
     tables = {
@@ -183,11 +194,21 @@ def load_mimic_demo(
             if hadm in admissions and value:
                 codes[hadm].add(prefix + value)
     hadms = sorted(admissions)
+    if not hadms:
+        raise MalformedFile(adm_path, None, "holds no admission, only a header")
+    icu = folder / "ICUSTAYS.csv"
     if outcome == "mortality":
         labels = np.array([admissions[h][1] for h in hadms], dtype=np.int64)
+        if icu.exists():  # not needed for mortality, but a broken table is refused all the same
+            _readmissions(icu, admissions, hadms, readmission_days)
     else:
-        labels = _readmissions(folder / "ICUSTAYS.csv", admissions, hadms, readmission_days)
+        labels = _readmissions(icu, admissions, hadms, readmission_days)
     vocab = sorted(set().union(*codes.values())) if codes else []
+    if not vocab:
+        raise BadInput(
+            f"{folder}: no admission of {adm_path.name} has a code in the "
+            f"{', '.join(tables[s][0] for s in sources)} tables; nothing to learn from"
+        )
     index = {c: i for i, c in enumerate(vocab)}
     return EHRData([sorted(index[c] for c in codes[h]) for h in hadms], labels, vocab)
 

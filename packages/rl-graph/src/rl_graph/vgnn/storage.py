@@ -80,6 +80,13 @@ def load_outcome_model(folder: str | Path) -> OutcomeModel:
     Args:
         folder: the model folder.
 
+    Raises:
+        ModelNotFound: no model folder there.
+        MalformedFile: ``config.json`` is a folder, empty, not UTF-8 / JSON, or lacks what
+            rebuilds the model (``vocab``, ``model``, a valid ``seed`` / ``test_fraction``).
+        BadInput: not a model of ``rl graph vgnn train``, or weights that do not fit or are
+            not finite.
+
     References:
         VGNN, arXiv:1912.03761.
 
@@ -89,22 +96,69 @@ def load_outcome_model(folder: str | Path) -> OutcomeModel:
         >>> load_outcome_model(save_outcome_model(m, Path(tempfile.mkdtemp()) / "m")).kind
         'vgnn'
     """
-    from rl_shared.artifacts import load_model
+    from rl_shared.artifacts import CONFIG, load_model
+    from rl_shared.errors import MalformedFile
+    from rl_shared.io import read_json
 
-    artifact = load_model(folder)
+    path = Path(folder)
+    if (path / CONFIG).exists():
+        read_json(path / CONFIG)  # a folder, an empty file, bytes that are not UTF-8: named
+    artifact = load_model(path)
     kind = artifact.kind.removeprefix("vgnn.")
     if not artifact.kind.startswith("vgnn.") or kind not in MODELS:
         raise BadInput(
             f"{folder} holds a {artifact.kind!r} model, not one of `rl graph vgnn train`"
         )
     config = dict(artifact.config)
-    vocab = list(config.pop("vocab"))
+    where = path / CONFIG
+    vocab = config.pop("vocab", None)
+    if (
+        not isinstance(vocab, list)
+        or not vocab
+        or not all(isinstance(c, str) for c in vocab)
+        or len(set(vocab)) != len(vocab)
+    ):
+        raise MalformedFile(where, None, "config.vocab is not a list of distinct code names")
+    seed, fraction = config.get("seed", 0), config.get("test_fraction", 0.25)
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise MalformedFile(where, None, f"config.seed is {seed!r}, not an integer")
+    if not isinstance(fraction, int | float) or isinstance(fraction, bool) or not 0 < fraction < 1:
+        raise MalformedFile(where, None, f"config.test_fraction is {fraction!r}, not in (0, 1)")
+    training = config.get("training", {})
+    size = training.get("num_admissions", 4000) if isinstance(training, dict) else None
+    if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+        raise MalformedFile(where, None, "config.training.num_admissions is not a count")
     if kind == "logreg":
-        coef = artifact.tensors["coef"].numpy()
-        intercept = float(artifact.tensors["intercept"][0])
-        return OutcomeModel(kind, vocab, coef=coef, intercept=intercept, config=config)
-    net = VGNN(**config.pop("model"))
+        coef, intercept = artifact.tensors.get("coef"), artifact.tensors.get("intercept")
+        if (
+            coef is None
+            or intercept is None
+            or coef.shape != (len(vocab),)
+            or intercept.numel() != 1
+        ):
+            raise BadInput(
+                f"the weights in {path} are not a logistic regression over its "
+                f"{len(vocab)} codes (coef [{len(vocab)}] and intercept [1])"
+            )
+        if not (torch.isfinite(coef).all() and torch.isfinite(intercept).all()):
+            raise BadInput(f"the weights in {path} hold NaN or infinity; retrain the model")
+        return OutcomeModel(
+            kind, vocab, coef=coef.numpy(), intercept=float(intercept.reshape(-1)[0]), config=config
+        )
+    args = config.pop("model", None)
+    if not isinstance(args, dict) or args.get("num_codes") != len(vocab):
+        raise MalformedFile(
+            where, None, f"config.model does not describe a VGNN over the {len(vocab)} codes"
+        )
+    try:
+        net = VGNN(**args)
+    except (TypeError, ValueError, KeyError, AttributeError, RuntimeError) as err:
+        raise MalformedFile(where, None, f"config.model does not build a VGNN ({err})") from None
     artifact.load_into(net)
+    if not all(
+        bool(torch.isfinite(t).all()) for t in net.state_dict().values() if t.is_floating_point()
+    ):
+        raise BadInput(f"the weights in {path} hold NaN or infinity; retrain the model")
     return OutcomeModel(kind, vocab, net=net.eval(), config=config)
 
 

@@ -173,6 +173,16 @@ def split_admissions(
 
     if len(np.unique(data.labels)) < 2:
         raise BadInput("the EHR outcome has a single class; choose another outcome")
+    if not 0.0 < test_fraction < 1.0:
+        raise BadInput(f"test_fraction must lie in (0, 1), got {test_fraction}")
+    fewest = int(np.bincount(data.labels).min(initial=len(data)))
+    n_test = int(np.ceil(test_fraction * len(data)))
+    if fewest < 2 or n_test < 2 or len(data) - n_test < 2:
+        raise BadInput(
+            f"{len(data)} admissions ({fewest} of the rarer outcome) are too few for a "
+            f"stratified {1 - test_fraction:.0%}/{test_fraction:.0%} split: each part needs "
+            "both outcomes"
+        )
     idx = np.arange(len(data))
     tr, te = train_test_split(idx, test_size=test_fraction, random_state=seed, stratify=data.labels)
     return tr, te
