@@ -105,3 +105,14 @@ def test_replace_dir_onto_a_file_is_refused(tmp_path):
     with pytest.raises(FileExistsError):
         replace_dir(src, tmp_path / "dst")
     assert src.is_dir() and os.path.isfile(tmp_path / "dst")
+
+
+def test_a_folder_in_place_of_config_json_is_named_as_such(tmp_path):
+    import pytest
+
+    from rl_shared.artifacts import load_model
+    from rl_shared.errors import MalformedFile
+
+    (tmp_path / "model" / "config.json").mkdir(parents=True)
+    with pytest.raises(MalformedFile, match="is a folder"):
+        load_model(tmp_path / "model")

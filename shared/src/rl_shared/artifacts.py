@@ -182,7 +182,7 @@ def load_model(folder: str | Path, *, kind: str | None = None) -> Artifact:
     config_path = folder / CONFIG
     if folder.exists() and not folder.is_dir():
         raise ModelNotFound(f"{folder} is a file, not a model folder (pass the OUT/model folder)")
-    if not config_path.is_file():
+    if not config_path.exists():
         raise ModelNotFound(
             f"{folder} is not a saved model: it has no {CONFIG} (pass the OUT/model folder "
             "a training command wrote)"

@@ -20,23 +20,27 @@ Example:
 from __future__ import annotations
 
 import csv
-import io
+import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
-
-import numpy as np
+from typing import TYPE_CHECKING, Literal
 
 from rl_shared.data import Dataset
 from rl_shared.errors import BadInput, MalformedFile, UnknownName
+from rl_shared.formats import FileFormat, Table, register_format
+from rl_shared.io import finite_float, iter_lines
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = [
     "DATASETS",
     "SICK",
     "STSB",
     "STSB_GENRE",
+    "STS_PAIRS_FORMAT",
     "StsPairs",
     "correlations",
     "load_sick",
@@ -150,6 +154,25 @@ def _delimiter(path: Path, delimiter: str | None) -> str:
     return "\t" if path.suffix.lower() in {".tsv", ".txt"} else ","
 
 
+def _rows(path: Path, sep: str) -> Iterator[tuple[int, list[str]]]:
+    """``(physical line, cells)`` of each non-blank row, read strictly through rl_shared.io."""
+    quoting: Literal[0, 3] = csv.QUOTE_MINIMAL if sep == "," else csv.QUOTE_NONE
+    reader = csv.reader(iter_lines(path), delimiter=sep, quoting=quoting)
+    start = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            raise MalformedFile(path, reader.line_num or start, f"not valid CSV ({err})") from None
+        if any("\x00" in cell for cell in row):
+            raise MalformedFile(path, start, "a NUL byte; this is not a text file")
+        if row and any(cell.strip() for cell in row):
+            yield start, row
+        start = reader.line_num + 1
+
+
 def load_sts_pairs(
     path: str | Path,
     columns: tuple[int | str, int | str, int | str] | str | None = None,
@@ -157,6 +180,10 @@ def load_sts_pairs(
     delimiter: str | None = None,
 ) -> StsPairs:
     """Read sentence pairs and scores from a CSV (``,``) or TSV (``\\t``, also ``.txt``) file.
+
+    The file is read through :func:`rl_shared.io.iter_lines` (strict UTF-8, a BOM dropped);
+    every row must have as many columns as the header (or, without one, as the first row),
+    and every score must be a finite number. Blank lines are skipped.
 
     Args:
         path: the file.
@@ -166,61 +193,62 @@ def load_sts_pairs(
         delimiter: overrides the one guessed from the suffix.
 
     Raises:
-        MalformedFile: a row lacks a column, a score is not a finite number, the header
-            lacks a named column, or the file has no pairs.
+        MalformedFile: bytes that are not UTF-8, an empty file or a folder, a row with
+            another number of columns, a score that is not a finite number, a header that
+            lacks a named column, or no pairs; the message names the file and line.
         BadInput: the file does not exist.
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "pairs.csv"
+        >>> _ = path.write_text("A cat.,A dog.,1.0\\nA man.,A person.\\n")
+        >>> try:
+        ...     load_sts_pairs(path)
+        ... except MalformedFile as err:
+        ...     print(err.line, err.problem)
+        2 2 columns, expected 3 as in line 1
     """
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise BadInput(f"STS file {path} does not exist; pass a CSV or TSV of sentence pairs")
     if isinstance(columns, str):
         columns = parse_columns(columns)
     columns = columns if columns is not None else (0, 1, 2)
-    sep = _delimiter(path, delimiter)
-    quoting: Literal[0, 3] = csv.QUOTE_MINIMAL if sep == "," else csv.QUOTE_NONE
+    rows = _rows(path, _delimiter(path, delimiter))
+    named = all(isinstance(c, str) for c in columns)
+    first = next(rows, None)
+    if first is None:
+        raise MalformedFile(path, None, "the file is empty")
+    if named:
+        header_line, header = first
+        header = [h.strip() for h in header]
+        missing = [c for c in columns if c not in header]
+        if missing:
+            raise MalformedFile(
+                path,
+                header_line,
+                f"the header has no column {missing[0]!r} (it has {', '.join(header)})",
+            )
+        index = [header.index(c) for c in columns]  # type: ignore[arg-type]
+        width, where, body = len(header), "the header", rows
+    else:
+        index = list(columns)  # type: ignore[arg-type]
+        width, where = len(first[1]), f"line {first[0]}"
+        if width <= max(index):
+            raise MalformedFile(
+                path, first[0], f"{width} columns, expected at least {max(index) + 1}"
+            )
+        body = itertools.chain([first], rows)
     out = StsPairs([], [], [])
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = path.read_bytes()[: err.start].count(b"\n") + 1
-        raise MalformedFile(path, line, "the file is not UTF-8 text") from None
-    if "\x00" in text:
-        raise MalformedFile(path, None, "the file holds NUL bytes; it is not a text file")
-    with io.StringIO(text, newline="") as handle:
-        reader = csv.reader(handle, delimiter=sep, quoting=quoting)
-        if all(isinstance(c, str) for c in columns):
-            header = next(reader, None)
-            if header is None:
-                raise MalformedFile(path, 1, "the file is empty but columns were named")
-            missing = [c for c in columns if c not in header]
-            if missing:
-                raise MalformedFile(
-                    path, 1, f"the header has no column {missing[0]!r} (it has {', '.join(header)})"
-                )
-            index = [header.index(c) for c in columns]  # type: ignore[arg-type]
-        else:
-            index = list(columns)  # type: ignore[arg-type]
-        width = max(index) + 1
-        for row in reader:
-            line = reader.line_num
-            if not row or all(not cell.strip() for cell in row):
-                continue
-            if len(row) < width:
-                raise MalformedFile(
-                    path, line, f"expected at least {width} columns, found {len(row)}"
-                )
-            text = row[index[2]].strip()
-            try:
-                score = float(text)
-            except ValueError:
-                raise MalformedFile(path, line, f"score {text!r} is not a number") from None
-            if not math.isfinite(score):
-                raise MalformedFile(path, line, f"score {text!r} is not finite")
-            out.sentences1.append(row[index[0]])
-            out.sentences2.append(row[index[1]])
-            out.scores.append(score)
+    for line, row in body:
+        if len(row) != width:
+            raise MalformedFile(path, line, f"{len(row)} columns, expected {width} as in {where}")
+        score = finite_float(row[index[2]].strip(), path=path, line=line, field="score")
+        out.sentences1.append(row[index[0]])
+        out.sentences2.append(row[index[1]])
+        out.scores.append(score)
     if not out.scores:
-        raise MalformedFile(path, None, "no sentence pairs found")
+        raise MalformedFile(path, None, "no sentence pairs found (only a header)")
     return out
 
 
@@ -364,20 +392,19 @@ def load_stsb_genre() -> dict[tuple[str, int], str]:
         >>> _ = env.stop()
     """
     path = STSB_GENRE.locate() / "stsb-genre.csv"
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise MalformedFile(path, None, "the file is not UTF-8 text") from None
     out: dict[tuple[str, int], str] = {}
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.DictReader(iter_lines(path))
     missing = {"split", "row", "genre"} - set(reader.fieldnames or ())
     if missing:
         raise MalformedFile(path, 1, f"the header lacks {', '.join(sorted(missing))}")
-    for line, row in enumerate(reader, start=2):
+    for row in reader:
+        line = reader.line_num
+        if None in row or any(v is None for v in row.values()):
+            raise MalformedFile(path, line, "the row does not have one cell per header column")
         try:
             out[(row["split"], int(row["row"]))] = row["genre"]
-        except (TypeError, ValueError):
-            raise MalformedFile(path, line, f"row {row.get('row')!r} is not an integer") from None
+        except ValueError:
+            raise MalformedFile(path, line, f"row {row['row']!r} is not an integer") from None
     return out
 
 
@@ -406,6 +433,7 @@ def correlations(
     """
     import warnings
 
+    import numpy as np
     from scipy.stats import pearsonr, spearmanr
 
     pred = np.asarray(predicted, dtype=np.float64)
@@ -422,3 +450,26 @@ def correlations(
         "spearman": rho if math.isfinite(rho) else None,
         "pearson": r if math.isfinite(r) else None,
     }
+
+
+def _write_sts_sample(folder: Path) -> Path:
+    """A three-pair STS-B-layout CSV (no header, a quoted sentence with a comma)."""
+    path = folder / "pairs.csv"
+    path.write_text(
+        'A man plays a guitar.,"A man, playing a guitar.",4.8\n'
+        "A cat sleeps on the bed.,Stocks fell sharply.,0.2\n"
+        "A dog runs in the park.,A dog is running in a park.,4.5\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+#: the ``--data`` file of the STS commands without ``--columns``: sentence1, sentence2, score
+STS_PAIRS_FORMAT = register_format(
+    FileFormat(
+        "sts-pairs",
+        "CSV of sentence1,sentence2,score rows (STS-B layout, no header; score a finite number)",
+        _write_sts_sample,
+        (Table("", ",", header=False, numeric=(2,), quoted=True),),
+    )
+)

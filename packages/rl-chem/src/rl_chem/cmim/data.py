@@ -21,15 +21,13 @@ Example:
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
 from rl_shared.data import Dataset
 from rl_shared.errors import BadInput, MalformedFile, UnknownName
-from rl_shared.io import finite_float, iter_lines
+from rl_shared.io import finite_float, read_csv
 
 __all__ = ["MOLECULES", "SPLITS", "read_smiles_csv", "resolve_csv"]
 
@@ -79,17 +77,6 @@ def resolve_csv(data: str) -> tuple[Path, str | None]:
     return path, None
 
 
-def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """``(physical line, fields)`` of a CSV read strictly; blank lines are skipped."""
-    reader = csv.reader(iter_lines(path))
-    try:
-        for row in reader:
-            if row and any(field.strip() for field in row):
-                yield reader.line_num, row
-    except csv.Error as err:
-        raise MalformedFile(path, reader.line_num, f"not CSV ({err})") from None
-
-
 def _parses(smiles: str) -> bool:
     from rdkit import Chem
     from rdkit.rdBase import BlockLogs
@@ -131,7 +118,7 @@ def read_smiles_csv(data: str, target: str | None = None) -> tuple[list[str], np
     """
     path, default = resolve_csv(data)
     user_file = data.partition(":")[0] != MOLECULES.name
-    rows = _rows(path)
+    rows = read_csv(path)
     first = next(rows, None)
     if first is None:
         raise MalformedFile(path, None, "the file is empty")

@@ -26,9 +26,8 @@ Example:
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,7 +35,7 @@ import numpy as np
 
 from rl_shared.data import Dataset
 from rl_shared.errors import BadInput, MalformedFile, UnknownName
-from rl_shared.io import finite_float, iter_lines
+from rl_shared.io import finite_float, read_csv
 
 if TYPE_CHECKING:  # torch / PyG load inside the functions: the dataset registry stays light
     from torch_geometric.data import Data
@@ -186,17 +185,6 @@ def featurise(smiles: Sequence[str], labels: Sequence[int]) -> list[Data]:
     return graphs
 
 
-def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """``(physical line, fields)`` of a CSV read strictly (:mod:`rl_shared.io`); blank lines skipped."""
-    reader = csv.reader(iter_lines(path))
-    try:
-        for row in reader:
-            if row and any(field.strip() for field in row):
-                yield reader.line_num, row
-    except csv.Error as err:
-        raise MalformedFile(path, reader.line_num, f"not CSV ({err})") from None
-
-
 def _parses(smiles: str) -> bool:
     from rdkit import Chem
     from rdkit.rdBase import BlockLogs
@@ -250,7 +238,7 @@ def load_molecule_csv(
     path = Path(path)
     if not path.exists():
         raise BadInput(f"{path} does not exist; --data takes a CSV of SMILES and labels")
-    rows = _rows(path)
+    rows = read_csv(path)
     first = next(rows, None)
     if first is None:
         raise MalformedFile(path, None, "the file is empty")

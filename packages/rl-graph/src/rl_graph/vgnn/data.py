@@ -23,7 +23,6 @@ Example:
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -34,7 +33,7 @@ import numpy as np
 
 from rl_shared.data import Dataset
 from rl_shared.errors import BadInput, MalformedFile, UnknownName
-from rl_shared.io import iter_lines
+from rl_shared.io import read_csv
 
 __all__ = ["MIMIC_DEMO", "EHRData", "load_mimic_demo", "make_synthetic_ehr"]
 
@@ -104,28 +103,18 @@ def _read(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, st
     """
     if not path.exists():
         raise MalformedFile(path, None, "file is missing; the MIMIC-III demo table is required")
-    reader = csv.reader(iter_lines(path))
     rows = []
-    try:
-        header: list[str] | None = None
-        for row in reader:
-            if not row or not any(field.strip() for field in row):
-                continue
-            if header is None:
-                header = [h.strip().upper() for h in row]
-                missing = [c for c in required if c not in header]
-                if missing:
-                    raise MalformedFile(
-                        path, reader.line_num, f"header lacks column(s) {', '.join(missing)}"
-                    )
-                continue
-            if len(row) != len(header):
-                raise MalformedFile(
-                    path, reader.line_num, f"has {len(row)} fields, header has {len(header)}"
-                )
-            rows.append((reader.line_num, dict(zip(header, row))))
-    except csv.Error as err:
-        raise MalformedFile(path, reader.line_num, f"not CSV ({err})") from None
+    header: list[str] | None = None
+    for line, row in read_csv(path):
+        if header is None:
+            header = [h.strip().upper() for h in row]
+            missing = [c for c in required if c not in header]
+            if missing:
+                raise MalformedFile(path, line, f"header lacks column(s) {', '.join(missing)}")
+            continue
+        if len(row) != len(header):
+            raise MalformedFile(path, line, f"has {len(row)} fields, header has {len(header)}")
+        rows.append((line, dict(zip(header, row))))
     return rows
 
 

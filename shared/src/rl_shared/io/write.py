@@ -1,11 +1,8 @@
-"""Reading user files strictly and writing atomically: nothing is misread, nothing half written.
+"""Atomic writes: files and folders appear whole or not at all, with umask permissions.
 
-Readers (:func:`read_text`, :func:`iter_lines`, :func:`read_json`, :func:`finite_float`) turn
-whatever is wrong with a user's file (bytes that are not UTF-8, a folder where a file should be,
-an empty file, a number that is NaN) into one :class:`~rl_shared.errors.MalformedFile` naming
-the file and the line. Writers put files in a temporary sibling and rename them into place
-with :func:`os.replace`, which is atomic on POSIX and Windows when source and target share a
-file system.
+Files are written to a temporary sibling and renamed into place with :func:`os.replace`,
+which is atomic on POSIX and Windows when source and target share a file system; folders are
+exchanged whole (:func:`replace_dir`).
 
 Example:
     >>> import tempfile, pathlib
@@ -20,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import math
 import os
 import shutil
 import tempfile
@@ -28,176 +24,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from rl_shared.errors import BadInput, MalformedFile
-
 __all__ = [
     "atomic_dir",
     "atomic_open",
     "atomic_write_json",
     "atomic_write_text",
-    "finite_float",
-    "iter_lines",
-    "read_json",
-    "read_text",
     "replace_dir",
     "temp_dir_beside",
 ]
-
-
-def _check_file(path: Path) -> None:
-    if path.is_dir():
-        raise MalformedFile(path, None, "is a folder, where a file was expected")
-    if not path.exists():
-        raise BadInput(f"no file at {path}")
-
-
-def _not_utf8(path: Path, line: int, column: int, byte: int) -> MalformedFile:
-    return MalformedFile(
-        path, line, f"byte 0x{byte:02x} at column {column} is not UTF-8; save the file as UTF-8"
-    )
-
-
-def read_text(path: str | os.PathLike[str], *, allow_empty: bool = False) -> str:
-    """The whole text of a user's UTF-8 file (a leading byte-order mark is dropped).
-
-    Args:
-        path: the file.
-        allow_empty: accept a file with no non-blank character (otherwise it is an error).
-
-    Returns:
-        The decoded text, line endings as in the file.
-
-    Raises:
-        MalformedFile: the path is a folder, the file is empty, or a byte is not UTF-8 (the
-            message names the line and column).
-        BadInput: nothing exists at ``path``.
-
-    Example:
-        >>> import pathlib, tempfile
-        >>> path = pathlib.Path(tempfile.mkdtemp()) / "pairs.tsv"
-        >>> _ = path.write_bytes(b"a\\tb\\n\\xff\\tc\\n")
-        >>> try:
-        ...     read_text(path)
-        ... except MalformedFile as err:
-        ...     print(err.line, err.problem)
-        2 byte 0xff at column 1 is not UTF-8; save the file as UTF-8
-    """
-    path = Path(path)
-    _check_file(path)
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        start = err.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
-        line = data.count(b"\n", 0, start) + 1
-        column = start - (data.rfind(b"\n", 0, start) + 1) + 1
-        raise _not_utf8(path, line, column, data[start]) from None
-    if not allow_empty and not text.strip():
-        raise MalformedFile(path, None, "the file is empty")
-    return text
-
-
-def iter_lines(path: str | os.PathLike[str], *, allow_empty: bool = False) -> Iterator[str]:
-    """The lines of a user's UTF-8 file, streamed, each with its line ending.
-
-    For files too large to read whole (a corpus); ``csv.reader(iter_lines(path))`` reads a
-    CSV strictly. A byte-order mark at the start is dropped.
-
-    Args:
-        path: the file.
-        allow_empty: accept a file with no line (otherwise it is an error, raised once the
-            file has been read through).
-
-    Raises:
-        MalformedFile: the path is a folder, the file is empty, or a byte of line N is not
-            UTF-8 (raised when line N is reached).
-        BadInput: nothing exists at ``path``.
-
-    Example:
-        >>> import csv, pathlib, tempfile
-        >>> path = pathlib.Path(tempfile.mkdtemp()) / "pairs.csv"
-        >>> _ = path.write_text("s1,s2,score\\na,b,1.5\\n")
-        >>> list(csv.reader(iter_lines(path)))
-        [['s1', 's2', 'score'], ['a', 'b', '1.5']]
-    """
-    path = Path(path)
-    _check_file(path)
-    seen = False
-    with open(path, "rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as err:
-                raise _not_utf8(path, number, err.start + 1, raw[err.start]) from None
-            seen = seen or bool(line.strip())
-            yield line
-    if not seen and not allow_empty:
-        raise MalformedFile(path, None, "the file is empty")
-
-
-def read_json(path: str | os.PathLike[str]) -> Any:
-    """A user's JSON file, parsed strictly (``NaN`` and ``Infinity`` are refused).
-
-    Args:
-        path: the file.
-
-    Raises:
-        MalformedFile: not UTF-8, empty, a folder, not JSON (the line of the fault is named),
-            or it holds NaN / Infinity.
-        BadInput: nothing exists at ``path``.
-
-    Example:
-        >>> import pathlib, tempfile
-        >>> path = pathlib.Path(tempfile.mkdtemp()) / "config.json"
-        >>> _ = path.write_text('{"dim": 8,\\n "lr": NaN}')
-        >>> try:
-        ...     read_json(path)
-        ... except MalformedFile as err:
-        ...     print(err)  # doctest: +ELLIPSIS
-        /.../config.json: NaN is not a number JSON allows.
-    """
-    path = Path(path)
-    text = read_text(path)
-
-    def refuse(constant: str) -> float:
-        raise MalformedFile(path, None, f"{constant} is not a number JSON allows")
-
-    try:
-        return json.loads(text, parse_constant=refuse)
-    except json.JSONDecodeError as err:
-        raise MalformedFile(path, err.lineno, f"not JSON ({err.msg})") from None
-
-
-def finite_float(text: str, *, path: str | os.PathLike[str], line: int | None, field: str) -> float:
-    """Parse one numeric field of a user's file; NaN, infinity and non-numbers are refused.
-
-    Args:
-        text: the field as read.
-        path: the file it came from, for the message.
-        line: its 1-based line, for the message (``None`` if unknown).
-        field: the field's name, for the message.
-
-    Raises:
-        MalformedFile: ``text`` is not a finite number.
-
-    Example:
-        >>> finite_float(" 2.5 ", path="qrels.tsv", line=3, field="relevance")
-        2.5
-        >>> try:
-        ...     finite_float("inf", path="qrels.tsv", line=4, field="relevance")
-        ... except MalformedFile as err:
-        ...     print(err)
-        qrels.tsv:4: relevance 'inf' is not a finite number.
-    """
-    try:
-        value = float(text)
-    except (TypeError, ValueError):
-        raise MalformedFile(path, line, f"{field} {text!r} is not a number") from None
-    if not math.isfinite(value):
-        raise MalformedFile(path, line, f"{field} {text.strip()!r} is not a finite number")
-    return value
 
 
 def _umask() -> int:
