@@ -64,6 +64,11 @@ TINY: dict[str, list[str]] = {
     "retrieval beir evaluate": ["--data", "cranfield", "--retriever", "bm25"],
     "retrieval beir convert-smart": ["--data", "{sample:beir-smart-collection}"],
     "recsys dual-embeddings export": ["--model", "{sample:dual-embeddings-model}"],
+    "graph l2r-gnn evaluate": [
+        "--model", "{sample:l2r-gnn-model}", "--data", "{sample:l2r-gnn-molecules}",
+    ],
+    "graph vgnn evaluate": ["--model", "{sample:vgnn-model}", "--data", "{sample:vgnn-ehr}"],
+    "chem skala train": ["--data", "H2,LiH,Li2", "--steps", "2", "--n-val", "1", "--n-test", "1"],
     "vision any2seg train": [
         "--steps", "2", "--teacher-steps", "1", "--batch-size", "2", "--size", "32",
         "--num-scenes", "2", "--checkpoint-every", "1",
@@ -73,6 +78,10 @@ TINY: dict[str, list[str]] = {
         "--checkpoint-every", "1",
     ],
 }  # fmt: skip
+
+
+#: minutes, not seconds, on 2 cores (reference SCF energies): run with ``-m slow``
+SLOW = {"chem skala train"}
 
 
 def _is_temp(path: Path, out: Path) -> bool:
@@ -164,7 +173,9 @@ def test_every_command_that_writes_has_a_tiny_invocation():
     assert sorted(writing - set(TINY)) == [], "add these to TINY in tests/test_kill_anywhere.py"
 
 
-@pytest.mark.parametrize("name", sorted(TINY))
+@pytest.mark.parametrize(
+    "name", [pytest.param(n, marks=pytest.mark.slow) if n in SLOW else n for n in sorted(TINY)]
+)
 def test_killed_at_any_write_leaves_whole_output_and_a_rerun_completes(
     name, tmp_path_factory, monkeypatch
 ):

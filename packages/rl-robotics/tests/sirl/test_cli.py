@@ -28,7 +28,7 @@ def test_compare_json(capsys):
 def test_train_then_evaluate(tmp_path, capsys):
     out = tmp_path / "run"
     argv = ["robotics", "sirl", "train", "--out", str(out), "--person", "laptop", "--queries", "20"]
-    argv += ["--preferences", "8", "--pool", "10", "--steps", "5", "--device", "cpu", "--json"]
+    argv += ["--preferences", "8", "--pool", "20", "--steps", "5", "--device", "cpu", "--json"]
     assert main(argv) == 0
     trained = _json(capsys)
     assert trained["model"] == str(out / "model") and trained["queries"] == 20

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from rl_shared.errors import BadInput, DatasetNotFound, MalformedFile
+from rl_shared.errors import BadInput, DatasetNotFound, MalformedFile, UnknownName
 from rl_vision.any2seg.deliver import DELIVER_CLASSES, DeliverDataset
 from rl_vision.any2seg.mcubes import MCubeSDataset
 
@@ -35,7 +35,7 @@ def test_deliver_filters_and_errors(deliver, tmp_path):
         DeliverDataset(deliver, "train")
     with pytest.raises(BadInput, match="split"):
         DeliverDataset(deliver, "dev")
-    with pytest.raises(BadInput, match="modalities"):
+    with pytest.raises(UnknownName, match="unknown DELIVER modality name 'thermal'"):
         DeliverDataset(deliver, "test", ("thermal",))
     ds = DeliverDataset(deliver, "test", ("rgb", "lidar"))
     ds.path_of(0, "lidar").unlink()

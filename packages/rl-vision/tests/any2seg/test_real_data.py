@@ -206,10 +206,10 @@ def test_evaluate_errors_exit_2_with_one_line(make_deliver, tmp_path, monkeypatc
     _run(argv + TRAIN, capsys)
     base = ["vision", "any2seg", "evaluate", "--model", str(run)]
     for extra, message in [
-        (["--data", str(root), "--condition", "snow"], "DELIVER conditions are cloud, fog, night, rain, sun"),
+        (["--data", str(root), "--condition", "snow"], "valid DELIVER conditions: cloud, fog, night, rain, sun"),
         (["--data", "generated"], "was trained on deliver data, not on generated"),
         (["--data", f"{root}:val"], "expected img/val/"),
-        (["--data", str(root), "--modalities", "rgb,thermal"], "subset of rgb, depth, event, lidar"),
+        (["--data", str(root), "--modalities", "rgb,thermal"], "valid modality names: depth, event, lidar, rgb"),
         (["--data", str(tmp_path / "nowhere")], "nor an existing folder"),
         ([], "download DELIVER"),
     ]:  # fmt: skip

@@ -132,8 +132,8 @@ def model_dir(tmp_path):
         ("{tmp}/none", "a car\n", "holds no trained grounded model"),
         ("{model}", None, "does not exist"),
         ("{model}", "a car\n\na tree\n", "s.txt:2: blank line"),
-        ("{model}", "", "holds no sentences"),
-        ("{model}", b"\xff\xfe car", "is not UTF-8 text"),
+        ("{model}", "", "s.txt: the file is empty"),
+        ("{model}", b"\xff\xfe car", "s.txt:1: byte 0xff at column 1 is not UTF-8"),
     ],
 )
 def test_encode_errors_exit_2_with_one_line(model, text, message, model_dir, tmp_path, capsys):

@@ -24,6 +24,7 @@ from rl_shared.lazy import lazy_exports
 
 _EXPORTS = {
     "load_trajectories": "rl_robotics.sirl.data",
+    "read_trajectories": "rl_robotics.sirl.data",
     "save_trajectories": "rl_robotics.sirl.data",
     "evaluate_model": "rl_robotics.sirl.evaluation",
     "preference_accuracy": "rl_robotics.sirl.evaluation",
@@ -88,6 +89,7 @@ __all__ = [
     "make_state",
     "preference_accuracy",
     "probe_r2",
+    "read_trajectories",
     "render_scene",
     "run_sirl_experiment",
     "sample_placement",

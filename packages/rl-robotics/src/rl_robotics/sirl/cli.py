@@ -17,11 +17,13 @@ Example:
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
 import click
 
+from rl_robotics.sirl import formats  # noqa: F401  (registers the formats the options name)
 from rl_shared.cli import (
     batch_size_option,
     data_option,
@@ -66,6 +68,28 @@ pool_option = click.option(
 )
 
 
+def _check_pool(pool: int, queries: int) -> None:
+    """Similarity queries are triples drawn from the pool: refuse a pool smaller than them."""
+    if pool < queries:
+        raise click.BadParameter(
+            f"the pool of {pool} trajectories is smaller than the {queries} similarity "
+            "queries drawn from it; raise --pool or lower --queries",
+            param_hint="'--pool'",
+        )
+
+
+def _finite_mean(values: list[float]) -> float | None:
+    """The mean of ``values``; ``None`` (JSON null) when there are none or one is NaN."""
+    if not values or not all(math.isfinite(v) for v in values):
+        return None
+    return sum(values) / len(values)
+
+
+def _fmt(value: float | None, digits: int) -> str:
+    """A number for the text output, ``-`` for an undefined one."""
+    return "-" if value is None or not math.isfinite(value) else f"{value:.{digits}f}"
+
+
 @click.group(name="sirl", short_help="SIRL: what a person cares about, from similarity queries.")
 def group() -> None:
     """SIRL (arXiv:2301.00810): features a person cares about, learned from similarity queries."""
@@ -76,6 +100,7 @@ def group() -> None:
     default="train",
     help="Query trajectories: 'train' or 'moved' (generated in that placement region) "
     "or a .npz file from `rl robotics sirl generate`.",
+    formats=("sirl-trajectories",),
 )
 @out_option(help="Output folder; the trained model goes to OUT/model/.")
 @person_option
@@ -112,12 +137,27 @@ def train(
     from rl_robotics.sirl.data import load_trajectories
     from rl_robotics.sirl.people import SimulatedPerson
     from rl_robotics.sirl.representation import TrainConfig
+    from rl_robotics.sirl.scene import REGIONS
     from rl_robotics.sirl.train import train_sirl
+    from rl_shared.errors import BadInput
     from rl_shared.runtime import resolve_device, threads
 
     who = SimulatedPerson(person)
+    generated = data in REGIONS
+    if generated:
+        _check_pool(pool, queries)
+    else:  # a file: read and check it before any work
+        trajectories = load_trajectories(data, pool)
+        if len(trajectories) < queries:
+            raise BadInput(
+                f"{data} holds {len(trajectories)} trajectories, fewer than the {queries} "
+                "similarity queries drawn from them; give a larger file or fewer --queries"
+            )
     where = resolve_device(device)
-    trajectories = load_trajectories(data, pool, seed=POOL_SEED + seed, progress=progress(as_json))
+    if generated:
+        trajectories = load_trajectories(
+            data, pool, seed=POOL_SEED + seed, progress=progress(as_json)
+        )
     config = TrainConfig(steps=steps, lr=lr, batch=batch_size)
     with threads(1):
         model = train_sirl(
@@ -148,11 +188,16 @@ def train(
 
 
 @group.command("evaluate", short_help="Preference accuracy and probe R² of a saved model.")
-@model_option(default=None, help="A model folder written by `rl robotics sirl train` (OUT/model).")
+@model_option(
+    default=None,
+    help="A model folder written by `rl robotics sirl train` (OUT/model).",
+    formats=("sirl-model",),
+)
 @data_option(
     default="moved",
     help="Test trajectories: 'moved' (laptop and person in unseen places) or 'train' "
     "(generated) or a .npz file.",
+    formats=("sirl-trajectories",),
 )
 @click.option(
     "--test",
@@ -174,13 +219,22 @@ def evaluate(model: str, data: str, test: int, pairs: int, seed: int, as_json: b
     """Preference accuracy and feature-probe R² of a trained model on held-out trajectories."""
     from rl_robotics.sirl.data import load_trajectories
     from rl_robotics.sirl.evaluation import evaluate_model
+    from rl_robotics.sirl.scene import REGIONS
     from rl_robotics.sirl.train import SirlModel
+    from rl_shared.errors import BadInput
     from rl_shared.runtime import threads
 
+    if data not in REGIONS:  # a file: read and check it before the model is loaded
+        trajectories = load_trajectories(data, test)
+        if len(trajectories) < 2:
+            raise BadInput(
+                f"{data} holds {len(trajectories)} trajectory; test pairs need at least 2"
+            )
     trained = SirlModel.load(model)
-    trajectories = load_trajectories(
-        data, test, seed=TEST_SEED.get(data, 0) + seed, progress=progress(as_json)
-    )
+    if data in REGIONS:
+        trajectories = load_trajectories(
+            data, test, seed=TEST_SEED[data] + seed, progress=progress(as_json)
+        )
     with threads(1):
         report = evaluate_model(trained, trajectories, pairs=pairs, seed=seed)
     report = {"model": model, "data": data, "person": list(trained.person.features), **report}
@@ -194,8 +248,8 @@ def evaluate(model: str, data: str, test: int, pairs: int, seed: int, as_json: b
     click.echo(f"preference accuracy: {report['accuracy']:.3f}")
     click.echo(
         "probe R2: "
-        + ", ".join(f"{name} {value:.2f}" for name, value in report["r2"].items())
-        + f" (cared {report['r2_cared']:.2f}, spurious {report['r2_spurious']:.2f})"
+        + ", ".join(f"{name} {_fmt(value, 2)}" for name, value in report["r2"].items())
+        + f" (cared {_fmt(report['r2_cared'], 2)}, spurious {_fmt(report['r2_spurious'], 2)})"
     )
 
 
@@ -235,8 +289,6 @@ def compare(
     as_json: bool,
 ) -> None:
     """Compare SIRL with contrastive, task-input, oracle and random features over seeds."""
-    import numpy as np
-
     from rl_robotics.sirl.experiment import METHODS, ExperimentConfig, run_sirl_experiment
     from rl_robotics.sirl.people import SimulatedPerson
     from rl_robotics.sirl.representation import TrainConfig
@@ -244,6 +296,7 @@ def compare(
     from rl_shared.runtime import threads
 
     who = SimulatedPerson(person)
+    _check_pool(pool, queries)
     config = ExperimentConfig(
         queries=(queries,),
         preferences=preferences,
@@ -266,10 +319,8 @@ def compare(
             "accuracy_std": accuracy_std,
             "accuracy_moved": moved,
             "accuracy_moved_std": moved_std,
-            "r2_cared": float(np.mean([r[f"r2_{f}"] for r in mine for f in who.features])),
-            "r2_spurious": float(np.mean([r[f"r2_{f}"] for r in mine for f in who.spurious]))
-            if who.spurious
-            else float("nan"),
+            "r2_cared": _finite_mean([r[f"r2_{f}"] for r in mine for f in who.features]),
+            "r2_spurious": _finite_mean([r[f"r2_{f}"] for r in mine for f in who.spurious]),
         }
     if as_json:
         emit_json(
@@ -286,8 +337,8 @@ def compare(
     click.echo(f"{'method':<12} {'accuracy':>9} {'moved':>9} {'R2 cared':>9} {'R2 spur.':>9}")
     for m, v in table.items():
         click.echo(
-            f"{m:<12} {v['accuracy']:>9.3f} {v['accuracy_moved']:>9.3f} "
-            f"{v['r2_cared']:>9.3f} {v['r2_spurious']:>9.3f}"
+            f"{m:<12} {_fmt(v['accuracy'], 3):>9} {_fmt(v['accuracy_moved'], 3):>9} "
+            f"{_fmt(v['r2_cared'], 3):>9} {_fmt(v['r2_spurious'], 3):>9}"
         )
 
 
@@ -338,6 +389,7 @@ def generate(data: str, out: Path, n: int, horizon: int, seed: int, as_json: boo
 @data_option(
     default="train",
     help="Trajectories to draw: 'train' or 'moved' (generated) or a .npz file.",
+    formats=("sirl-trajectories",),
 )
 @click.option(
     "--trajectories",

@@ -13,6 +13,7 @@ References:
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from rl_robotics.sirl.trajectories import TrajectorySet, generate_trajectories
 from rl_shared.errors import BadInput, MalformedFile
 from rl_shared.io import atomic_open
 
-__all__ = ["load_trajectories", "save_trajectories"]
+__all__ = ["load_trajectories", "read_trajectories", "save_trajectories"]
 
 Progress = Callable[[Iterable[int], str], Iterable[int]]
 
@@ -75,24 +76,76 @@ def load_trajectories(
             f"--data must be a placement region ({', '.join(REGIONS)}) or a .npz file of "
             f"trajectories, got '{text}'"
         )
+    return read_trajectories(path)
+
+
+def read_trajectories(path: str | Path) -> TrajectorySet:
+    """Read a ``.npz`` trajectory file strictly: finite ``(N, T, 23)`` raw states, ``N, T >= 1``.
+
+    Args:
+        path: a file written by :func:`save_trajectories` (or any ``.npz`` with a ``states``
+            array of raw states, such as the trajectory cache).
+
+    Shapes:
+        the returned ``states``: ``(N, T, 23)``.
+
+    Raises:
+        BadInput: nothing exists at ``path``.
+        MalformedFile: a folder, not a readable ``.npz`` (empty, truncated, pickled), no
+            ``states`` array, states of another shape, or NaN / infinite states.
+
+    References:
+        Bobu et al., "SIRL: Similarity-based Implicit Representation Learning", HRI 2023,
+        arXiv:2301.00810.
+
+    Example:
+        >>> import tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "t.npz"
+        >>> np.savez(path, states=np.full((2, 3, 23), np.nan))
+        >>> try:
+        ...     read_trajectories(path)
+        ... except MalformedFile as err:
+        ...     print(err.problem)
+        'states' holds NaN or infinite values
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise MalformedFile(
+            path, None, "is a folder, where a .npz file of trajectories was expected"
+        )
     if not path.is_file():
         raise BadInput(f"{path} does not exist; write one with `rl robotics sirl generate`")
     try:
-        with np.load(path) as archive:
-            if "states" not in archive:
-                raise MalformedFile(
-                    path, None, f"no 'states' array of raw states (N, T, {STATE_DIM})"
-                )
-            states = np.asarray(archive["states"], dtype=np.float64)
-            region = str(archive["region"]) if "region" in archive else "file"
-            made_with = int(archive["seed"]) if "seed" in archive else 0
-    except (OSError, ValueError, zipfile.BadZipFile) as err:
-        raise MalformedFile(path, None, f"not a readable .npz file ({err})") from None
-    if states.ndim != 3 or states.shape[-1] != STATE_DIM or len(states) == 0:
+        archive = np.load(path, allow_pickle=False)
+        if not isinstance(archive, np.lib.npyio.NpzFile):
+            raise MalformedFile(path, None, "holds a single array, not a .npz archive of arrays")
+        with archive:
+            names = set(archive.files)
+            states = archive["states"] if "states" in names else None
+            region = archive["region"] if "region" in names else None
+            made_with = archive["seed"] if "seed" in names else None
+    except MalformedFile:
+        raise
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as err:
+        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise MalformedFile(path, None, f"not a readable .npz file ({reason})") from None
+    if states is None:
+        raise MalformedFile(path, None, f"no 'states' array of raw states (N, T, {STATE_DIM})")
+    if states.dtype.kind not in "biuf":
+        raise MalformedFile(path, None, f"'states' must hold numbers, not {states.dtype}")
+    states = np.asarray(states, dtype=np.float64)
+    if states.ndim != 3 or states.shape[-1] != STATE_DIM or 0 in states.shape:
         raise MalformedFile(
             path, None, f"'states' must be (N, T, {STATE_DIM}) raw states, got {states.shape}"
         )
-    return TrajectorySet(states, region, made_with)
+    if not np.isfinite(states).all():
+        raise MalformedFile(path, None, "'states' holds NaN or infinite values")
+    try:
+        region_name = str(region.item()) if region is not None else "file"
+        seed = int(made_with.item()) if made_with is not None else 0
+    except (TypeError, ValueError, OverflowError):
+        raise MalformedFile(path, None, "'region' or 'seed' is not a single value") from None
+    return TrajectorySet(states, region_name, seed)
 
 
 def save_trajectories(trajectories: TrajectorySet, path: str | Path) -> Path:

@@ -114,7 +114,8 @@ def evaluate_model(
 
     Returns:
         ``{"accuracy", "pairs", "trajectories", "r2": {feature: R²}, "r2_cared",
-        "r2_spurious"}`` (``r2_spurious`` is ``nan`` for a person who cares about everything).
+        "r2_spurious"}``; an undefined value is ``None`` (``r2_spurious`` for a person who
+        cares about everything; the R² of a feature constant over the test states).
 
     Shapes:
         ``test.states``: ``(N, T, 23)``.
@@ -127,7 +128,7 @@ def evaluate_model(
         >>> from rl_robotics.sirl.train import TrainConfig, train_sirl
         >>> from rl_robotics.sirl.trajectories import generate_trajectories
         >>> pool = generate_trajectories(8, steps=3, cache=False)
-        >>> model = train_sirl(SimulatedPerson("table"), pool, queries=10, preferences=6,
+        >>> model = train_sirl(SimulatedPerson("table"), pool, queries=8, preferences=6,
         ...                    config=TrainConfig(steps=3))
         >>> report = evaluate_model(model, generate_trajectories(6, steps=3, seed=1, cache=False), 20)
         >>> 0.0 <= report["accuracy"] <= 1.0, sorted(report["r2"]) == sorted(FEATURES)
@@ -138,15 +139,25 @@ def evaluate_model(
     accuracy = preference_accuracy(model.score(test.states), test.features(), model.person, index)
     states = test.states.reshape(-1, test.states.shape[-1])
     r2 = probe_r2(model.encoder.embed_states(states), state_features(states), seed=seed)
-    by_name = {name: float(v) for name, v in zip(FEATURES, r2)}
+    by_name = {name: _defined(float(v)) for name, v in zip(FEATURES, r2)}
     person = model.person
     return {
         "accuracy": accuracy,
         "pairs": pairs,
         "trajectories": len(test),
         "r2": by_name,
-        "r2_cared": float(np.mean([by_name[f] for f in person.features])),
-        "r2_spurious": float(np.mean([by_name[f] for f in person.spurious]))
-        if person.spurious
-        else float("nan"),
+        "r2_cared": _mean([by_name[f] for f in person.features]),
+        "r2_spurious": _mean([by_name[f] for f in person.spurious]),
     }
+
+
+def _defined(value: float) -> float | None:
+    return value if np.isfinite(value) else None
+
+
+def _mean(values: list[float | None]) -> float | None:
+    """The mean, or ``None`` when there is nothing to average or a value is undefined."""
+    known = [v for v in values if v is not None]
+    if not values or len(known) < len(values):
+        return None
+    return float(np.mean(known))

@@ -104,6 +104,10 @@ def run_sirl_experiment(
         Bobu et al., "SIRL: Similarity-based Implicit Representation Learning", HRI 2023,
         arXiv:2301.00810.
 
+    Raises:
+        BadInput: no query budget, a budget or ``preferences`` below 1, or a ``pool`` smaller
+            than the largest budget.
+
     Returns:
         One record per (method, queries): ``method``, ``queries``, ``seed``, ``accuracy``,
         ``accuracy_moved`` and ``r2_<feature>`` for every feature.
@@ -119,6 +123,11 @@ def run_sirl_experiment(
     config = config or ExperimentConfig()
     if not config.queries or min(config.queries) < 1 or config.preferences < 1:
         raise BadInput("query budgets and the number of preferences must be positive")
+    if config.pool < max(config.queries):
+        raise BadInput(
+            f"the pool of {config.pool} trajectories is smaller than the {max(config.queries)} "
+            "similarity queries drawn from it; give a larger pool or fewer queries"
+        )
     rng = np.random.default_rng(seed)
     gen: dict[str, Any] = dict(steps=config.steps, cache=config.cache, progress=progress)
     pool = generate_trajectories(config.pool, region="train", seed=10_000 + seed, **gen)

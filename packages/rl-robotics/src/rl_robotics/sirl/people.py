@@ -72,6 +72,9 @@ class SimulatedPerson:
         self.index = feature_index(self.features)
         if not self.index:
             raise BadInput(f"a person must care about at least one of {', '.join(FEATURES)}")
+        if len(set(self.index)) < len(self.index):
+            twice = sorted({FEATURES[i] for i in self.index if self.index.count(i) > 1})
+            raise BadInput(f"a person cares about each feature once; {', '.join(twice)} repeated")
         self.features = tuple(FEATURES[i] for i in self.index)
         weights = self.weights or tuple(DEFAULT_WEIGHTS[n] for n in self.features)
         if len(weights) != len(self.index):

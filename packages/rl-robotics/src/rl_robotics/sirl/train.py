@@ -34,8 +34,8 @@ from rl_robotics.sirl.people import (
 from rl_robotics.sirl.representation import CITATION, StateEncoder, TrainConfig, fit_sirl
 from rl_robotics.sirl.reward import PreferenceReward
 from rl_robotics.sirl.trajectories import TrajectorySet
-from rl_shared.artifacts import load_model, save_model
-from rl_shared.errors import BadInput
+from rl_shared.artifacts import CONFIG, WEIGHTS, load_model, save_model
+from rl_shared.errors import BadInput, MalformedFile, RLError
 
 __all__ = ["MODEL_KIND", "SirlModel", "train_sirl"]
 
@@ -64,7 +64,7 @@ class SirlModel:
         >>> import tempfile
         >>> from rl_robotics.sirl.trajectories import generate_trajectories
         >>> pool = generate_trajectories(8, steps=3, cache=False)
-        >>> model = train_sirl(SimulatedPerson("table"), pool, queries=10, preferences=6,
+        >>> model = train_sirl(SimulatedPerson("table"), pool, queries=8, preferences=6,
         ...                    config=TrainConfig(steps=3))
         >>> back = SirlModel.load(model.save(tempfile.mkdtemp() + "/model"))
         >>> bool(np.allclose(back.score(pool.states), model.score(pool.states)))
@@ -114,32 +114,81 @@ class SirlModel:
 
     @classmethod
     def load(cls, folder: str | Path) -> SirlModel:
-        """Read a folder written by :meth:`save` (raises ``ModelNotFound`` / ``BadInput``)."""
+        """Read a folder written by :meth:`save`.
+
+        Raises:
+            ModelNotFound: no model folder at ``folder``.
+            MalformedFile: ``config.json`` is not a SIRL model description, or the weights
+                are missing, do not fit it, or hold NaN / infinity.
+            BadInput: the folder holds another kind of model.
+        """
         artifact = load_model(folder, kind=MODEL_KIND)
-        config = artifact.config
-        encoder = StateEncoder(**config["encoder"])
+        config_path = Path(folder) / CONFIG
+        weights_path = Path(folder) / WEIGHTS
+        try:
+            config = artifact.config
+            encoder = StateEncoder(**config["encoder"])
+            c = float(config["reward"]["c"])
+            p = config["person"]
+            person = SimulatedPerson(
+                tuple(p["features"]),
+                tuple(float(w) for w in p["weights"]),
+                beta_similarity=float(p["beta_similarity"]),
+                beta_preference=float(p["beta_preference"]),
+            )
+            info = dict(config.get("info", {}))
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            raise MalformedFile(
+                config_path, None, f"not a SIRL model description ({_reason(err)})"
+            ) from None
+        if not all(
+            np.isfinite(v) for v in (c, *person.w, person.beta_similarity, person.beta_preference)
+        ):
+            raise MalformedFile(config_path, None, "holds NaN or infinite numbers")
+        if not weights_path.is_file():
+            raise MalformedFile(weights_path, None, "missing: the model folder has no weights")
+        if any(not bool(torch.isfinite(t).all()) for t in artifact.tensors.values()):
+            raise MalformedFile(weights_path, None, "holds NaN or infinite weights")
         weights = {
             k.removeprefix("encoder."): v
             for k, v in artifact.tensors.items()
             if k.startswith("encoder.")
         }
-        encoder.load_state_dict(weights)
+        try:
+            encoder.load_state_dict(weights)
+        except RuntimeError as err:
+            raise MalformedFile(
+                weights_path, None, f"the encoder weights do not fit config.json ({_detail(err)})"
+            ) from None
         arrays = {
             k.removeprefix("reward."): v.double().numpy()
             for k, v in artifact.tensors.items()
             if k.startswith("reward.")
         }
         if set(arrays) != {"theta", "mean", "scale"}:
-            raise BadInput(f"{folder} lacks the reward weights of a SIRL model")
-        reward = PreferenceReward.from_arrays(**arrays, c=config["reward"]["c"])
-        p = config["person"]
-        person = SimulatedPerson(
-            tuple(p["features"]),
-            tuple(p["weights"]),
-            beta_similarity=p["beta_similarity"],
-            beta_preference=p["beta_preference"],
-        )
-        return cls(encoder.eval(), reward, person, dict(config.get("info", {})))
+            raise MalformedFile(weights_path, None, "lacks the reward weights of a SIRL model")
+        try:
+            reward = PreferenceReward.from_arrays(**arrays, c=c)
+        except ValueError as err:  # ShapeMismatch
+            raise MalformedFile(weights_path, None, f"the reward weights {err}") from None
+        if len(reward.theta) != encoder.config["out_dim"]:
+            raise MalformedFile(
+                weights_path, None, "the reward weights do not fit the encoder's output size"
+            )
+        return cls(encoder.eval(), reward, person, info)
+
+
+def _detail(err: RuntimeError) -> str:
+    """The informative line of a ``load_state_dict`` error (its first line is a header)."""
+    lines = [line.strip() for line in str(err).splitlines() if line.strip()]
+    detail = lines[1] if len(lines) > 1 else (lines[0] if lines else "no detail")
+    return detail if len(detail) <= 200 else detail[:197] + "..."
+
+
+def _reason(err: BaseException) -> str:
+    if isinstance(err, KeyError) and not isinstance(err, RLError):
+        return f"no key {err}"
+    return str(err).splitlines()[0] if str(err) else type(err).__name__
 
 
 def train_sirl(
@@ -165,6 +214,9 @@ def train_sirl(
         seed: seed of the queries, the answers' noise, the initialisation and the batches.
         device: where the encoder trains (default: the CPU).
 
+    Raises:
+        BadInput: no query asked, or a pool with fewer trajectories than ``queries``.
+
     Shapes:
         ``pool.states``: ``(N, T, 23)``.
 
@@ -175,15 +227,20 @@ def train_sirl(
     Example:
         >>> from rl_robotics.sirl.trajectories import generate_trajectories
         >>> pool = generate_trajectories(8, steps=3, cache=False)
-        >>> model = train_sirl(SimulatedPerson("laptop"), pool, queries=10, preferences=6,
+        >>> model = train_sirl(SimulatedPerson("laptop"), pool, queries=8, preferences=6,
         ...                    config=TrainConfig(steps=3))
         >>> model.score(pool.states).shape, model.info["queries"]
-        ((8,), 10)
+        ((8,), 8)
     """
     if queries < 1 or preferences < 1:
         raise BadInput(
             f"need at least one similarity and one preference query, got {queries} and "
             f"{preferences}"
+        )
+    if len(pool) < queries:
+        raise BadInput(
+            f"the pool has {len(pool)} trajectories, fewer than the {queries} similarity "
+            "queries drawn from it; give a larger pool or fewer queries"
         )
     config = config or TrainConfig()
     rng = np.random.default_rng(seed)

@@ -14,6 +14,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import click
@@ -32,6 +33,7 @@ from rl_shared.cli import (
     seed_option,
     steps_option,
 )
+from rl_vision.any2seg import formats  # noqa: F401  (registers the formats the options name)
 
 __all__ = ["group"]
 
@@ -63,8 +65,12 @@ def group() -> None:
 @json_option
 def scenes_cmd(out: Path, count: int, size: int, condition: str, seed: int, as_json: bool) -> None:
     """Render COUNT generated scenes (RGB, depth, events, LiDAR, labels) into one PNG grid."""
+    from rl_shared.errors import UnknownName
+    from rl_vision.core.scenes.conditions import CONDITIONS
     from rl_vision.core.scenes.plot import plot_scenes
 
+    if condition not in CONDITIONS:
+        raise UnknownName("condition", condition, list(CONDITIONS))
     path = plot_scenes(out / "scenes.png", range(seed, seed + count), size, condition)
     if as_json:
         emit_json({"png": str(path), "scenes": count, "size": size, "condition": condition})
@@ -77,6 +83,7 @@ def scenes_cmd(out: Path, count: int, size: int, condition: str, seed: int, as_j
     default="generated",
     help="generated (rendered scenes), deliver, mcubes, or a folder holding a DELIVER or "
     "MCubeS tree; the train split is streamed ([:split] picks another).",
+    formats=("any2seg-deliver", "any2seg-mcubes-train"),
 )
 @out_option(help="Run folder: checkpoints, OUT/model (and the LSCD teacher in OUT/teacher/model).")
 @steps_option(default=400)
@@ -157,11 +164,16 @@ def train_cmd(
 
 
 @group.command("evaluate")
-@model_option(default=None, help="A model folder of `train` (OUT/model) or its run folder OUT.")
+@model_option(
+    default=None,
+    help="A model folder of `train` (OUT/model) or its run folder OUT.",
+    formats=("any2seg-model",),
+)
 @data_option(
     required=False,
     help="generated, deliver[:split], mcubes[:split] or a DELIVER / MCubeS folder[:split] "
     "(default split test).  [default: what the model was trained on]",
+    formats=("any2seg-deliver", "any2seg-mcubes-test"),
 )
 @click.option("--modalities", default=None, help="Comma-separated.  [default: all the model's]")
 @click.option(
@@ -198,6 +210,9 @@ def evaluate_cmd(
         model, data=data, modalities=modalities, condition=condition, num_scenes=num_scenes,
         size=size, workers=workers, device=resolve_device(device), progress=progress(as_json),
     )  # fmt: skip
+    # a class absent from labels and predictions has no IoU: null in JSON, "-" in text
+    result["per_class_iou"] = {k: _defined(v) for k, v in result["per_class_iou"].items()}
+    result["miou"] = _defined(result["miou"])
     if as_json:
         emit_json(result)
         return
@@ -206,6 +221,15 @@ def evaluate_cmd(
         if result["data"] == "generated"
         else f"{result['data']} {result['split']}, {result['frames']} frames"
     )
-    click.echo(f"mIoU {result['miou']:.4f} ({','.join(result['modalities'])}, {where})")
+    click.echo(f"mIoU {_fmt(result['miou'])} ({','.join(result['modalities'])}, {where})")
     for name, value in result["per_class_iou"].items():
-        click.echo(f"  {name:<12} {value:.4f}")
+        click.echo(f"  {name:<12} {_fmt(value)}")
+
+
+def _defined(value: float) -> float | None:
+    """``value``, or ``None`` where it is undefined (NaN)."""
+    return value if math.isfinite(value) else None
+
+
+def _fmt(value: float | None) -> str:
+    return "-" if value is None else f"{value:.4f}"

@@ -23,10 +23,11 @@ from typing import Any
 import torch
 from torch import nn
 
-from rl_shared.errors import BadInput
+from rl_shared.errors import BadInput, RLError
 from rl_vision.any2seg.baselines import EarlyFusionUnet
 from rl_vision.any2seg.model import Any2Seg
 from rl_vision.any2seg.teacher import TrainedTeacher
+from rl_vision.core.encoders import check_encoder
 from rl_vision.core.scenes.conditions import CONDITIONS
 from rl_vision.core.scenes.dataset import MODALITIES
 from rl_vision.core.scenes.layout import CLASSES
@@ -118,13 +119,28 @@ def build_model(
         - text: (K, text_dim), ``K = len(config.classes)``
 
     Raises:
-        BadInput: a teacher without ``text``.
+        UnknownName: an encoder name smp cannot build (:func:`~rl_vision.any2seg.encoders.check_encoder`).
+        BadInput: a teacher without ``text``, or an encoder that cannot be built at ``depth``.
 
     Example:
         >>> cfg = TrainConfig(kind="teacher", modalities=("rgb",), num_scenes=8, depth=3)
         >>> type(build_model(cfg, text=torch.randn(len(cfg.classes), 384))).__name__
         'TrainedTeacher'
     """
+    check_encoder(config.encoder)
+    try:
+        return _build(config, text_dim, text)
+    except RLError:
+        raise
+    except (KeyError, ValueError, RuntimeError, AttributeError, TypeError) as err:
+        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise BadInput(
+            f"the encoder '{config.encoder}' cannot be built at depth {config.depth} ({reason}); "
+            "choose another --encoder"
+        ) from None
+
+
+def _build(config: TrainConfig, text_dim: int, text: torch.Tensor | None) -> nn.Module:
     channels = dict(config.channels)
     if config.kind == "any2seg":
         return Any2Seg(

@@ -95,8 +95,12 @@ def _conditions(name: str, condition: str | Sequence[str] | None) -> list[str] |
     if name != "deliver":
         raise BadInput(f"{_spec(name).title} has no weather conditions; leave out --condition")
     bad = [c for c in names if c not in DELIVER_CONDITIONS]
-    if bad or not names:
-        raise BadInput(f"DELIVER conditions are {', '.join(DELIVER_CONDITIONS)}; got {condition!r}")
+    if bad:
+        raise UnknownName("DELIVER condition", bad[0], list(DELIVER_CONDITIONS))
+    if not names:
+        raise BadInput(
+            f"give a DELIVER condition of {', '.join(DELIVER_CONDITIONS)}; got {condition!r}"
+        )
     return names
 
 
@@ -117,8 +121,10 @@ def open_dataset(
         condition: DELIVER only: one condition or a comma-separated list (default all).
 
     Raises:
-        UnknownName: an unknown dataset name.
-        BadInput: an unknown split, or a condition for MCubeS or not among DELIVER's.
+        UnknownName: an unknown dataset name, modality or DELIVER condition.
+        BadInput: an unknown split, or a condition for MCubeS.
+        MalformedFile: a listing that cannot be read, or a frame whose files are not all
+            there (see the dataset classes).
 
     Example:
         >>> import tempfile

@@ -33,7 +33,7 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
-from rl_shared.errors import BadInput, DatasetNotFound, MalformedFile
+from rl_shared.errors import BadInput, DatasetNotFound, MalformedFile, UnknownName
 from rl_vision.any2seg.files import read_image
 from rl_vision.any2seg.losses import IGNORE_INDEX
 
@@ -67,8 +67,11 @@ class DeliverDataset(Dataset):
         case: keep only frames whose path contains this substring (sensor-failure cases).
 
     Raises:
-        BadInput: an unknown split or modality.
+        BadInput: an unknown split, or no modality.
+        UnknownName: an unknown modality.
         DatasetNotFound: no ``img/{split}`` folder, or no frame matches.
+        MalformedFile: a frame lacks the file of a modality asked for or its label (checked
+            for every frame before any is read); per item, a file that is not a readable image.
 
     Shapes:
         each item: inputs ``{modality: (3, H, W)}``, label ``(H, W)`` (255 void).
@@ -101,10 +104,10 @@ class DeliverDataset(Dataset):
         if split not in ("train", "val", "test"):
             raise BadInput(f"DELIVER split must be train, val or test, got '{split}'")
         bad = [m for m in modalities if m not in DELIVER_MODALITIES]
-        if bad or not modalities:
-            raise BadInput(
-                f"DELIVER modalities are {', '.join(DELIVER_MODALITIES)}; got {list(modalities)}"
-            )
+        if bad:
+            raise UnknownName("DELIVER modality name", bad[0], list(DELIVER_MODALITIES))
+        if not modalities:
+            raise BadInput(f"give at least one DELIVER modality of {', '.join(DELIVER_MODALITIES)}")
         folder = self.root / "img" / split
         if not folder.is_dir():
             raise DatasetNotFound(
@@ -123,6 +126,12 @@ class DeliverDataset(Dataset):
             )
         self.files = files
         self.modalities = tuple(modalities)
+        for index in range(len(files)):  # every frame complete before any is read
+            for m in (*self.modalities, "semantic"):
+                path = self.path_of(index, m)
+                if not path.is_file():
+                    what = "label" if m == "semantic" else f"{m} frame"
+                    raise MalformedFile(path, None, f"missing (the {what} of {files[index].name})")
 
     def __len__(self) -> int:
         return len(self.files)

@@ -28,9 +28,16 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 from torch.utils.data import DataLoader, Dataset
 
+from rl_shared.errors import RLError
 from rl_vision.any2seg.losses import IGNORE_INDEX
 from rl_vision.any2seg.metrics import SegmentationMeter
-from rl_vision.any2seg.sources import resize_frame, resize_shorter_side
+from rl_vision.any2seg.sources import (
+    Refused,
+    collate_frames,
+    raise_refused,
+    resize_frame,
+    resize_shorter_side,
+)
 from rl_vision.core.scenes.dataset import SceneBatch
 from rl_vision.core.scenes.layout import CLASSES
 
@@ -88,7 +95,13 @@ class _EvalFrames(Dataset):
     def __len__(self) -> int:
         return len(self.dataset)  # type: ignore[arg-type]
 
-    def __getitem__(self, index: int) -> tuple[dict[str, Tensor], Tensor]:
+    def __getitem__(self, index: int) -> tuple[dict[str, Tensor], Tensor] | Refused:
+        try:
+            return self._frame(index)
+        except RLError as err:  # carried back to the main process as data
+            return Refused(err)
+
+    def _frame(self, index: int) -> tuple[dict[str, Tensor], Tensor]:
         inputs, label = self.dataset[index]
         first = next(iter(inputs.values()))
         height, width = first.shape[-2:]
@@ -142,12 +155,14 @@ def evaluate_frames(
         _EvalFrames(dataset, size),
         batch_size=1,  # frames may differ in size; labels stay at full resolution
         num_workers=num_workers,
+        collate_fn=collate_frames,
         generator=torch.Generator(),
     )
     if progress is not None:
         loader = progress(loader, "evaluate")
     frames = 0
-    for inputs, label in loader:
+    for batch in loader:
+        inputs, label = raise_refused(batch)
         out = model({m: inputs[m].to(device) for m in modalities}, embeddings=False)
         logits = out.logits if hasattr(out, "logits") else out
         logits = F.interpolate(

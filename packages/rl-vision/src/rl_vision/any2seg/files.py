@@ -14,10 +14,13 @@ References:
 
 from __future__ import annotations
 
+import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
+from PIL.Image import DecompressionBombError
 
 from rl_shared.errors import MalformedFile
 
@@ -33,7 +36,8 @@ def read_image(path: Path, *, channels: int | None = None) -> np.ndarray:
             ``channels=1`` keeps the first channel (default: as stored).
 
     Raises:
-        MalformedFile: not a readable image, or channels that cannot be matched.
+        MalformedFile: missing, a folder, not a readable image (not an image, truncated,
+            corrupt), or channels that cannot be matched.
 
     Shapes:
         returns ``(C, H, W)``.
@@ -45,11 +49,23 @@ def read_image(path: Path, *, channels: int | None = None) -> np.ndarray:
         >>> read_image(path).shape, read_image(path, channels=3).shape
         ((1, 4, 5), (3, 4, 5))
     """
+    if path.is_dir():
+        raise MalformedFile(path, None, "is a folder, where an image file was expected")
     try:
         with Image.open(path) as img:
+            img.load()  # decode now: a truncated or corrupt file fails here, not later
             arr = np.asarray(img)
-    except (OSError, UnidentifiedImageError) as err:
-        raise MalformedFile(path, None, f"not a readable image ({err})") from None
+    except UnidentifiedImageError:
+        raise MalformedFile(
+            path, None, "not a readable image (no image format PIL knows)"
+        ) from None
+    except FileNotFoundError:
+        raise MalformedFile(path, None, "missing") from None
+    except (OSError, SyntaxError, ValueError, EOFError, zlib.error, DecompressionBombError) as err:
+        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise MalformedFile(path, None, f"not a readable image ({reason})") from None
+    if arr.ndim not in (2, 3) or arr.size == 0 or arr.dtype.kind not in "biuf":
+        raise MalformedFile(path, None, f"not an image of pixels (array {arr.shape}, {arr.dtype})")
     arr = arr[None] if arr.ndim == 2 else arr.transpose(2, 0, 1)
     if arr.shape[0] == 4:
         arr = arr[:3]
@@ -73,7 +89,8 @@ def read_array(path: Path) -> np.ndarray:
         path: the ``.npy`` file.
 
     Raises:
-        MalformedFile: not a readable ``.npy`` array (or one that needs pickles).
+        MalformedFile: missing, a folder, not a readable ``.npy`` array (truncated, or one
+            that needs pickles), not 2-D or 3-D numbers, or NaN / infinite values.
 
     Shapes:
         ``(H, W)`` or ``(H, W, C<=4)`` stored -> ``(C, H, W)``.
@@ -86,11 +103,24 @@ def read_array(path: Path) -> np.ndarray:
         >>> arr.shape, arr.dtype
         ((2, 4, 5), dtype('float32'))
     """
+    if path.is_dir():
+        raise MalformedFile(path, None, "is a folder, where a .npy file was expected")
     try:
         arr = np.load(path, allow_pickle=False)
-    except (OSError, ValueError) as err:
-        raise MalformedFile(path, None, f"not a readable .npy array ({err})") from None
+    except FileNotFoundError:
+        raise MalformedFile(path, None, "missing") from None
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
+        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise MalformedFile(path, None, f"not a readable .npy array ({reason})") from None
+    if not isinstance(arr, np.ndarray):  # np.load opened an .npz archive
+        raise MalformedFile(path, None, "is a .npz archive, not one .npy array")
+    if arr.dtype.kind not in "biuf" or arr.ndim not in (2, 3) or arr.size == 0:
+        raise MalformedFile(
+            path, None, f"not a 2-D or 3-D array of numbers ({arr.shape}, {arr.dtype})"
+        )
     arr = np.asarray(arr, dtype=np.float32)
+    if not np.isfinite(arr).all():
+        raise MalformedFile(path, None, "holds NaN or infinite values")
     return (
         arr[None]
         if arr.ndim == 2

@@ -32,11 +32,12 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
-from rl_shared.errors import BadInput, DatasetNotFound, MalformedFile
+from rl_shared.errors import BadInput, DatasetNotFound, MalformedFile, UnknownName
+from rl_shared.io import iter_lines
 from rl_vision.any2seg.files import read_array, read_image
 from rl_vision.any2seg.losses import IGNORE_INDEX
 
-__all__ = ["MCUBES_CLASSES", "MCUBES_MODALITIES", "MCubeSDataset"]
+__all__ = ["MCUBES_CLASSES", "MCUBES_MODALITIES", "MCubeSDataset", "read_listing"]
 
 MCUBES_CLASSES: tuple[str, ...] = (
     "asphalt", "concrete", "metal", "road_marking", "fabric", "glass", "plaster", "plastic",
@@ -44,6 +45,40 @@ MCUBES_CLASSES: tuple[str, ...] = (
     "water", "human", "sky",
 )  # fmt: skip
 MCUBES_MODALITIES: tuple[str, ...] = ("rgb", "aolp", "dolp", "nir")
+
+
+def read_listing(path: str | Path) -> list[tuple[int, str]]:
+    """The frame names of an MCubeS split listing, one a line, with their line numbers.
+
+    Blank lines are skipped; surrounding spaces are dropped.
+
+    Args:
+        path: a ``list_folder/{split}.txt`` file.
+
+    Raises:
+        MalformedFile: not UTF-8 (the line is named), a folder, no frame listed, or a name
+            that is a path (holds ``/`` or ``\\``).
+        BadInput: the file does not exist.
+
+    Example:
+        >>> import tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "test.txt"
+        >>> _ = path.write_text("f0\\n\\n f1 \\n")
+        >>> read_listing(path)
+        [(1, 'f0'), (3, 'f1')]
+    """
+    path = Path(path)
+    out = []
+    for number, raw in enumerate(iter_lines(path), start=1):
+        name = raw.strip()
+        if not name:
+            continue
+        if "/" in name or "\\" in name or name in (".", ".."):
+            raise MalformedFile(path, number, f"'{name}' is not a frame name (it is a path)")
+        out.append((number, name))
+    if not out:
+        raise MalformedFile(path, None, "lists no frames")
+    return out
 
 
 class MCubeSDataset(Dataset):
@@ -58,9 +93,12 @@ class MCubeSDataset(Dataset):
         modalities: any of rgb, aolp, dolp, nir.
 
     Raises:
-        BadInput: an unknown modality.
+        UnknownName: an unknown modality.
+        BadInput: no modality.
         DatasetNotFound: no ``list_folder/{split}.txt``.
-        MalformedFile: an empty listing (or, per item, a missing or inconsistent file).
+        MalformedFile: a listing that is not UTF-8, empty, or names a frame whose files
+            (the modalities asked for, the label) are not all there (its line is named);
+            per item, a file that is not a readable image or array, or inconsistent.
 
     Shapes:
         each item: inputs ``{modality: (C, H, W)}``, label ``(H, W)`` (255 void).
@@ -88,22 +126,42 @@ class MCubeSDataset(Dataset):
     ) -> None:
         self.root = Path(root)
         bad = [m for m in modalities if m not in MCUBES_MODALITIES]
-        if bad or not modalities:
-            raise BadInput(
-                f"MCubeS modalities are {', '.join(MCUBES_MODALITIES)}; got {list(modalities)}"
-            )
+        if bad:
+            raise UnknownName("MCubeS modality name", bad[0], list(MCUBES_MODALITIES))
+        if not modalities:
+            raise BadInput(f"give at least one MCubeS modality of {', '.join(MCUBES_MODALITIES)}")
         listing = self.root / "list_folder" / f"{split}.txt"
-        if not listing.is_file():
+        if not listing.exists():
             raise DatasetNotFound("mcubes", self.root, f"expected list_folder/{split}.txt below it")
-        self.names = [
-            ln.strip() for ln in listing.read_text(encoding="utf-8").splitlines() if ln.strip()
-        ]
-        if not self.names:
-            raise MalformedFile(listing, None, "lists no frames")
         self.modalities = tuple(modalities)
+        self.names = []
+        for line, name in read_listing(listing):
+            missing = self._missing(name)
+            if missing is not None:
+                raise MalformedFile(
+                    listing, line, f"frame '{name}' has no {missing.relative_to(self.root)}"
+                )
+            self.names.append(name)
 
     def __len__(self) -> int:
         return len(self.names)
+
+    def _missing(self, name: str) -> Path | None:
+        """The first file frame ``name`` needs (its modalities, its label) that is not there."""
+        r = self.root
+        need = [r / "GT" / f"{name}.png"]
+        for m in self.modalities:
+            if m == "rgb":
+                need.append(r / "polL_color" / f"{name}.png")
+            elif m == "nir":
+                need.append(r / "NIR_warped" / f"{name}.png")
+            elif m == "dolp":
+                need.append(r / "polL_dolp" / f"{name}.npy")
+            else:
+                sin, cos = r / "polL_aolp_sin" / f"{name}.npy", r / "polL_aolp_cos" / f"{name}.npy"
+                if not (sin.is_file() and cos.is_file()):
+                    need.append(r / "polL_aolp" / f"{name}.npy")
+        return next((path for path in need if not path.is_file()), None)
 
     def _need(self, path: Path) -> Path:
         if not path.is_file():

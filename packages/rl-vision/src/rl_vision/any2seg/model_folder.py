@@ -17,10 +17,13 @@ from pathlib import Path
 
 from torch import nn
 
+from rl_shared.artifacts import CONFIG
 from rl_shared.artifacts import load_model as load_artifact
 from rl_shared.artifacts import save_model as save_artifact
-from rl_shared.errors import BadInput, ModelNotFound
+from rl_shared.errors import BadInput, MalformedFile, ShapeMismatch
 from rl_vision.any2seg.config import TrainConfig, _jsonable, build_model
+from rl_vision.core.encoders import check_encoder
+from rl_vision.core.model_folders import check_finite_weights, find_model_folder, reason
 
 __all__ = ["CITATION", "KIND", "load_model", "save_model"]
 
@@ -81,7 +84,10 @@ def load_model(path: str | Path) -> tuple[nn.Module, TrainConfig]:
 
     Raises:
         ModelNotFound: no model is there.
-        BadInput: the folder holds another kind of model.
+        BadInput: the folder holds another kind of model, or weights that do not fit it.
+        MalformedFile: ``config.json`` is not UTF-8 JSON, a folder, or no Any2Seg
+            configuration (unknown keys or values, an encoder smp cannot build); the weights
+            file is missing or holds NaN / infinity.
 
     Example:
         >>> import tempfile
@@ -93,21 +99,26 @@ def load_model(path: str | Path) -> tuple[nn.Module, TrainConfig]:
         ('EarlyFusionUnet', ('depth',), False)
     """
     run = Path(path)
-    folder = run / "model" if (run / "model" / "config.json").is_file() else run
-    if not (folder / "config.json").is_file():
-        raise ModelNotFound(
-            f"{run} holds no trained model (no model/config.json); train one with "
-            f"`rl vision any2seg train --out {run}`"
-        )
+    folder = find_model_folder(run, "`rl vision any2seg train --out {run}`")
     art = load_artifact(folder, kind=KIND)
-    saved = dict(art.config)
-    text_dim = int(saved.pop("text_dim", 384))
+    config_path = folder / CONFIG
     try:
+        saved = dict(art.config)
+        text_dim = int(saved.pop("text_dim", 384))
         config = TrainConfig(**saved)
-    except TypeError as err:
-        raise BadInput(
-            f"{folder / 'config.json'} is not an Any2Seg configuration ({err})"
+        check_encoder(config.encoder)
+    except (TypeError, ValueError, KeyError, AttributeError) as err:
+        raise MalformedFile(
+            config_path, None, f"not an Any2Seg configuration ({reason(err)})"
         ) from None
-    model = build_model(config, text_dim, art.tensors.get("text"))
+    if config.dataset not in ("generated", "deliver", "mcubes"):
+        raise MalformedFile(config_path, None, f"unknown dataset '{config.dataset}'")
+    check_finite_weights(folder, art.tensors)
+    try:
+        model = build_model(config, text_dim, art.tensors.get("text"))
+    except (BadInput, ShapeMismatch) as err:
+        raise MalformedFile(
+            config_path, None, f"describes no model that can be built ({err})"
+        ) from None
     art.load_into(model)
     return model.eval(), config

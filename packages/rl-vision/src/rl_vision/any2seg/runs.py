@@ -19,13 +19,14 @@ from typing import Any, cast
 import torch
 from torch import Tensor
 
-from rl_shared.errors import BadInput
+from rl_shared.errors import BadInput, UnknownName
 from rl_vision.any2seg.config import TRAIN_CONDITIONS, TrainConfig
 from rl_vision.any2seg.evaluation import TEST_SEED_OFFSET, evaluate, evaluate_frames
 from rl_vision.any2seg.model_folder import load_model
 from rl_vision.any2seg.sources import BatchSource, DatasetSource, PoolSource
 from rl_vision.any2seg.teacher import TrainedTeacher
 from rl_vision.any2seg.train import Progress, train
+from rl_vision.core.scenes.conditions import CONDITIONS
 from rl_vision.core.scenes.dataset import make_batch, parse_modalities
 
 __all__ = ["evaluate_run", "train_run"]
@@ -95,8 +96,11 @@ def train_run(
         Others: see :class:`TrainConfig`.
 
     Raises:
+        UnknownName: an ``encoder`` smp cannot build.
         BadInput: ``out`` is a non-empty folder that is not a run folder, or a real split
             with fewer frames than ``batch_size``.
+        MalformedFile: a real dataset's listing or frames cannot be read (checked before
+            training starts; see :func:`~rl_vision.any2seg.data.open_dataset`).
 
     Example:
         An early-fusion model (no LSCD teacher, so no text model) for one step:
@@ -110,7 +114,9 @@ def train_run(
     """
     from rl_vision.any2seg.data import REAL_DATASETS, frame_channels, open_dataset, resolve_data
     from rl_vision.any2seg.text import class_text_embeddings
+    from rl_vision.core.encoders import check_encoder
 
+    check_encoder(encoder)
     spec = resolve_data(data, "train")
     out = Path(out)
     if out.exists() and any(out.iterdir()) and not (out / "checkpoints").exists():
@@ -195,8 +201,9 @@ def evaluate_run(
         progress: wraps the frame loop of real-data evaluation.
 
     Raises:
-        BadInput: ``data`` is not the kind of data the model was trained on, or unknown
-            modalities.
+        BadInput: ``data`` is not the kind of data the model was trained on.
+        UnknownName: a modality the data or the model does not have, or an unknown condition.
+        MalformedFile: the model folder, or the data's listing or frames, cannot be read.
 
     Example:
         An untrained early-fusion model's folder stands in for a trained one:
@@ -211,22 +218,24 @@ def evaluate_run(
         >>> result["modalities"], result["condition"], 0 <= result["miou"] <= 1
         (['rgb', 'lidar'], 'fog', True)
     """
-    from rl_vision.any2seg.data import open_dataset, resolve_data
+    from rl_vision.any2seg.data import REAL_DATASETS, open_dataset, resolve_data
 
     model, cfg = load_model(model_dir)
-    model.to(torch.device(device))
     spec = resolve_data(data if data is not None else cfg.dataset, "test")
-    if spec.kind != cfg.dataset:
-        raise BadInput(
-            f"the model in {model_dir} was trained on {cfg.dataset} data, not on {spec.kind}"
-        )
-    names = (
-        parse_modalities(modalities, tuple(cfg.channels))
-        if modalities is not None
-        else tuple(cfg.modalities)
-    )
     if spec.kind == "generated":
+        if cfg.dataset != "generated":
+            raise BadInput(
+                f"the model in {model_dir} was trained on {cfg.dataset} data, not on generated"
+            )
+        names = (
+            parse_modalities(modalities, tuple(cfg.channels))
+            if modalities is not None
+            else tuple(cfg.modalities)
+        )
         condition = condition or "clean"
+        if condition not in CONDITIONS:
+            raise UnknownName("condition", condition, list(CONDITIONS))
+        model.to(torch.device(device))
         scenes = make_batch(
             range(TEST_SEED_OFFSET, TEST_SEED_OFFSET + num_scenes), size or cfg.size, condition
         )
@@ -239,7 +248,19 @@ def evaluate_run(
             **result,
         }
     assert spec.root is not None and spec.split is not None
+    known = REAL_DATASETS[spec.kind].modalities
+    if modalities is not None:
+        names = parse_modalities(modalities, known)
+    else:
+        names = tuple(cfg.modalities) if spec.kind == cfg.dataset else known
+    # open (and so check) the data the user named before comparing it with the model
     frames = open_dataset(spec.kind, spec.root, spec.split, names, condition)
+    if spec.kind != cfg.dataset:
+        raise BadInput(
+            f"the model in {model_dir} was trained on {cfg.dataset} data, not on {spec.kind}"
+        )
+    names = parse_modalities(list(names), tuple(cfg.channels))
+    model.to(torch.device(device))
     result = evaluate_frames(
         model, frames, names, cfg.classes, size or cfg.size, num_workers=workers, progress=progress
     )

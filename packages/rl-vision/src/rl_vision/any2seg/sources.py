@@ -46,7 +46,7 @@ import torch.nn.functional as F
 from torch import Tensor
 from torch.utils.data import DataLoader, Dataset, Sampler
 
-from rl_shared.errors import BadInput, ShapeMismatch
+from rl_shared.errors import BadInput, MalformedFile, RLError, ShapeMismatch
 from rl_vision.core.scenes.dataset import SceneBatch
 
 __all__ = [
@@ -54,6 +54,9 @@ __all__ = [
     "BatchSource",
     "DatasetSource",
     "PoolSource",
+    "Refused",
+    "collate_frames",
+    "raise_refused",
     "resize_frame",
     "resize_shorter_side",
     "step_generator",
@@ -194,6 +197,72 @@ def resize_frame(
     return out, label
 
 
+class Refused:
+    """An input error met while a DataLoader worker read a frame, carried back as data.
+
+    A DataLoader re-raises a worker's exception by calling its class with one message
+    (the worker's whole traceback), which :class:`~rl_shared.errors.MalformedFile` cannot
+    take; so a frame that cannot be read becomes this value instead, and
+    :func:`raise_refused` raises the original error, clean, in the main process.
+
+    Args:
+        err: the error (its file, line and problem are kept for a ``MalformedFile``).
+
+    Example:
+        >>> from rl_shared.errors import MalformedFile
+        >>> carried = Refused(MalformedFile("f.png", None, "not a readable image"))
+        >>> try:
+        ...     raise_refused(collate_frames([carried]))
+        ... except MalformedFile as err:
+        ...     print(err)
+        f.png: not a readable image.
+    """
+
+    def __init__(self, err: RLError) -> None:
+        self.message = str(err)
+        self.file = (
+            (str(err.path), err.line, err.problem) if isinstance(err, MalformedFile) else None
+        )
+
+    def error(self) -> RLError:
+        """The error again (a ``MalformedFile`` as it was; any other as ``BadInput``)."""
+        if self.file is not None:
+            return MalformedFile(*self.file)
+        return BadInput(self.message)
+
+
+def collate_frames(samples: Sequence[Any]) -> Any:
+    """``default_collate`` of the samples, or the first :class:`Refused` among them.
+
+    Args:
+        samples: a batch's samples as the dataset returned them.
+
+    Example:
+        >>> inputs, label = collate_frames([({"rgb": torch.zeros(3, 2, 2)}, torch.zeros(2, 2))] * 2)
+        >>> tuple(inputs["rgb"].shape), tuple(label.shape)
+        ((2, 3, 2, 2), (2, 2, 2))
+    """
+    from torch.utils.data import default_collate
+
+    refused = next((s for s in samples if isinstance(s, Refused)), None)
+    return refused if refused is not None else default_collate(list(samples))
+
+
+def raise_refused(batch: Any) -> Any:
+    """Raise the error a :class:`Refused` batch carries; return any other batch as it is.
+
+    Args:
+        batch: what the DataLoader yielded.
+
+    Example:
+        >>> raise_refused([1, 2])
+        [1, 2]
+    """
+    if isinstance(batch, Refused):
+        raise batch.error()
+    return batch
+
+
 def _check_frame(inputs: Mapping[str, Tensor], label: Tensor, index: int) -> None:
     shapes = {m: tuple(x.shape[-2:]) for m, x in inputs.items()}
     if any(s != tuple(label.shape) for s in shapes.values()):
@@ -212,7 +281,13 @@ class _TrainFrames(Dataset):
     def __len__(self) -> int:
         return len(self.dataset)  # type: ignore[arg-type]
 
-    def __getitem__(self, key: tuple[int, int, int, int]) -> Frame:
+    def __getitem__(self, key: tuple[int, int, int, int]) -> Frame | Refused:
+        try:
+            return self._frame(key)
+        except RLError as err:  # carried back to the main process as data
+            return Refused(err)
+
+    def _frame(self, key: tuple[int, int, int, int]) -> Frame:
         index, seed, step, j = key
         inputs, label = self.dataset[index]
         _check_frame(inputs, label, index)
@@ -282,7 +357,9 @@ class DatasetSource:
             _TrainFrames(self.dataset, self.size),  # type: ignore[arg-type]
             batch_sampler=sampler,
             num_workers=self.num_workers,
+            collate_fn=collate_frames,
             generator=torch.Generator().manual_seed(seed),  # leave the global RNG alone
         )
-        for step, (inputs, labels) in zip(steps, loader):
+        for step, batch in zip(steps, loader):
+            inputs, labels = raise_refused(batch)
             yield inputs, labels, step_generator(seed, step)

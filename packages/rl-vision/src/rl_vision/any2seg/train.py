@@ -35,7 +35,6 @@ Example:
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -46,6 +45,7 @@ from torch import nn
 
 from rl_shared.checkpoint import CheckpointManager
 from rl_shared.errors import BadInput, NonFiniteLoss
+from rl_shared.io import read_json
 from rl_shared.runtime import seed_everything
 from rl_vision.any2seg.config import TrainConfig, _jsonable, build_model
 from rl_vision.any2seg.losses import LSCDLoss, segmentation_loss
@@ -111,8 +111,8 @@ def train(
     start = 0
     latest = manager.latest() if resume and manager is not None else None
     if manager is not None and latest is not None:
-        saved = json.loads((latest / "state.json").read_text(encoding="utf-8"))
-        if saved.get("config") != _jsonable(config):
+        saved = read_json(latest / "state.json")
+        if not isinstance(saved, dict) or saved.get("config") != _jsonable(config):
             raise BadInput(
                 f"the checkpoint in {manager.directory} was trained with another configuration; "
                 "add --no-resume to start over or choose another --out"

@@ -33,6 +33,7 @@ from rl_shared.cli import (
     seed_option,
     steps_option,
 )
+from rl_vision.grounded import formats  # noqa: F401  (registers the formats the options name)
 
 __all__ = ["group"]
 
@@ -40,6 +41,8 @@ _STS_HELP = (
     "STS pairs for the transfer test: stsb[:split], sick[:split] or a CSV/TSV of pairs "
     "(sentence1, sentence2, score)."
 )
+_STS_FORMATS = ("sts-pairs", "grounded-sts-tsv")
+_MODEL_HELP = "A model folder of `train` (OUT/model) or its run folder OUT."
 _num_scenes_option = click.option(
     "--num-scenes",
     type=click.IntRange(8),
@@ -124,8 +127,8 @@ def train_cmd(
 
 
 @group.command("evaluate")
-@model_option(default=None, help="A model folder of `train` (OUT/model) or its run folder OUT.")
-@data_option(default="stsb:test", help=_STS_HELP)
+@model_option(default=None, help=_MODEL_HELP, formats=("grounded-model",))
+@data_option(default="stsb:test", help=_STS_HELP, formats=_STS_FORMATS)
 @_no_sts_option
 @_test_scenes_option
 @device_option()
@@ -148,7 +151,7 @@ def evaluate_cmd(
 
 
 @group.command("compare")
-@data_option(default="stsb:test", help=_STS_HELP)
+@data_option(default="stsb:test", help=_STS_HELP, formats=_STS_FORMATS)
 @out_option(
     required=False,
     help="Run folder (optional): checkpoints, the grounded model in OUT/model, metrics.json.",
@@ -192,8 +195,8 @@ def compare_cmd(
 
 
 @group.command("encode")
-@model_option(default=None, help="A model folder of `train` (OUT/model) or its run folder OUT.")
-@data_option(help="UTF-8 text file, one sentence a line.")
+@model_option(default=None, help=_MODEL_HELP, formats=("grounded-model",))
+@data_option(help="UTF-8 text file, one sentence a line.", formats=("grounded-sentences",))
 @out_option(help="Output folder; the (N, D) float32 unit vectors go to OUT/embeddings.npy.")
 @batch_size_option(default=256)
 @device_option()

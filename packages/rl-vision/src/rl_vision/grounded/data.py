@@ -27,6 +27,7 @@ import torch
 from torch import Tensor
 
 from rl_shared.errors import BadInput, MalformedFile
+from rl_shared.io import iter_lines
 from rl_vision.core.scenes.captions import make_captions
 from rl_vision.core.scenes.layout import make_layout
 from rl_vision.core.scenes.render import render_scene
@@ -76,12 +77,15 @@ def make_caption_data(
 def read_sentences(path: str | Path) -> list[str]:
     """One sentence a line (UTF-8); a blank line or an empty file is an error.
 
+    The line ending is dropped (LF or CRLF); a leading byte-order mark is dropped.
+
     Args:
         path: the text file.
 
     Raises:
-        BadInput: the file does not exist or is empty.
-        MalformedFile: it is not UTF-8, or a line is blank (named by its number).
+        BadInput: the file does not exist.
+        MalformedFile: a folder, not UTF-8 (the line is named), empty, or a line is blank
+            (named by its number).
 
     Example:
         >>> import tempfile
@@ -91,15 +95,12 @@ def read_sentences(path: str | Path) -> list[str]:
         ['a red car', 'there is a tree far away']
     """
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise BadInput(f"{path} does not exist; give a text file with one sentence a line")
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except UnicodeDecodeError:
-        raise MalformedFile(path, None, "is not UTF-8 text") from None
-    if not lines:
-        raise BadInput(f"{path} holds no sentences; write one sentence a line")
-    for lineno, line in enumerate(lines, start=1):
+    lines = []
+    for lineno, raw in enumerate(iter_lines(path), start=1):
+        line = raw.rstrip("\r\n")
         if not line.strip():
             raise MalformedFile(path, lineno, "blank line; write one sentence a line")
+        lines.append(line)
     return lines

@@ -28,8 +28,10 @@ from pathlib import Path
 
 from torch import Tensor, nn
 
-from rl_shared.artifacts import load_model, save_model
-from rl_shared.errors import BadInput, ModelNotFound
+from rl_shared.artifacts import CONFIG, load_model, save_model
+from rl_shared.errors import MalformedFile
+from rl_vision.core.encoders import check_encoder
+from rl_vision.core.model_folders import check_finite_weights, find_model_folder, reason
 from rl_vision.grounded.char_encoder import CharSentenceEncoder, CharVocab
 from rl_vision.grounded.image_encoder import ImageEncoder
 
@@ -134,23 +136,36 @@ def load_grounded(path: str | Path) -> tuple[GroundedModel, GroundedConfig]:
     Raises:
         ModelNotFound: no grounded model is there.
         BadInput: the folder holds another kind of model, or weights that do not fit.
+        MalformedFile: ``config.json`` is not UTF-8 JSON, a folder, or no grounded model
+            description; the weights file is missing or holds NaN / infinity.
     """
-    run = Path(path)
-    folder = run / "model" if (run / "model" / "config.json").is_file() else run
-    if not (folder / "config.json").is_file():
-        raise ModelNotFound(
-            f"{run} holds no trained grounded model (no model/config.json); train one with "
-            f"`rl vision grounded train --out {run}`"
-        )
+    folder = find_model_folder(
+        Path(path), "`rl vision grounded train --out {run}`", "grounded model"
+    )
     art = load_model(folder, kind=KIND)
+    config_path = folder / CONFIG
     try:
         known = {f.name for f in fields(GroundedConfig)}
         config = GroundedConfig(**{k: v for k, v in art.config["grounded"].items() if k in known})
         vocab = CharVocab(art.config["vocab"]["alphabet"], int(art.config["vocab"]["max_length"]))
-    except (KeyError, TypeError, ValueError) as err:
-        raise BadInput(
-            f"{folder / 'config.json'} is not a grounded model description ({err})"
+        if not isinstance(vocab.alphabet, str) or vocab.max_length < 1:
+            raise ValueError("the vocabulary needs an alphabet string and a positive max_length")
+        check_encoder(config.encoder)
+        for name in ("hidden", "depth", "size", "captions_per_scene"):
+            if not isinstance(getattr(config, name), int) or getattr(config, name) < 1:
+                raise ValueError(
+                    f"{name} must be a positive integer, got {getattr(config, name)!r}"
+                )
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        raise MalformedFile(
+            config_path, None, f"not a grounded model description ({reason(err)})"
         ) from None
-    model = GroundedModel(config, vocab)
+    check_finite_weights(folder, art.tensors)
+    try:
+        model = GroundedModel(config, vocab)
+    except (KeyError, ValueError, RuntimeError, TypeError) as err:
+        raise MalformedFile(
+            config_path, None, f"describes no model that can be built ({reason(err)})"
+        ) from None
     art.load_into(model)
     return model.eval(), config

@@ -23,6 +23,7 @@ import torch
 from rl_shared.errors import BadInput
 from rl_shared.io import atomic_open, atomic_write_json
 from rl_shared.runtime import seed_everything
+from rl_shared.sts import named_or_file_pairs
 from rl_vision.grounded.char_encoder import CharSentenceEncoder, CharVocab
 from rl_vision.grounded.data import make_caption_data, read_sentences
 from rl_vision.grounded.evaluation import encode_sentences, evaluate_retrieval, sts_correlations
@@ -117,8 +118,6 @@ def grounded_experiment(
         >>> sorted(k for k in r if k.startswith("grounded.c2i"))
         ['grounded.c2i.r@1', 'grounded.c2i.r@10', 'grounded.c2i.r@5']
     """
-    from rl_shared.sts import named_or_file_pairs
-
     if out is not None:
         out = Path(out)
         check_run_folder(out)
@@ -190,8 +189,7 @@ def evaluate_model(
         >>> sorted(metrics)[:3], all(0 <= v <= 1 for v in metrics.values())
         (['c2c.r@1', 'c2c.r@10', 'c2c.r@5'], True)
     """
-    from rl_shared.sts import named_or_file_pairs
-
+    pairs = named_or_file_pairs(sts) if sts is not None else None  # the user's file checked first
     model, cfg = load_grounded(model_dir)
     model.to(torch.device(device))
     metrics: dict[str, Any] = {}
@@ -202,8 +200,8 @@ def evaluate_model(
             cfg.captions_per_scene,
         )
         metrics |= evaluate_retrieval(model, test)
-    if sts is not None:
-        found = _sts(model.sentences, named_or_file_pairs(sts), model.vocab)
+    if pairs is not None:
+        found = _sts(model.sentences, pairs, model.vocab)
         metrics |= {"sts_spearman": found["spearman"], "sts_pearson": found["pearson"]}
     return metrics
 
@@ -237,9 +235,9 @@ def encode_file(
         >>> info["sentences"], info["dim"], np.load(info["output"]).shape
         (2, 16, (2, 16))
     """
+    sentences = read_sentences(input_path)  # the user's file checked before the model loads
     model, _ = load_grounded(model_dir)
     model.to(torch.device(device))
-    sentences = read_sentences(input_path)
     emb = encode_sentences(model.sentences, sentences, batch_size, model.vocab).numpy()
     output = Path(out) / "embeddings.npy"
     with atomic_open(output, "wb") as handle:

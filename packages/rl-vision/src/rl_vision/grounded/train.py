@@ -33,7 +33,6 @@ Example:
 from __future__ import annotations
 
 import base64
-import json
 import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
@@ -45,6 +44,7 @@ from torch import Tensor, nn
 
 from rl_shared.checkpoint import CheckpointManager
 from rl_shared.errors import BadInput, NonFiniteLoss
+from rl_shared.io import read_json
 from rl_shared.runtime import seed_everything
 from rl_vision.grounded.autoencoder import CharAutoencoder
 from rl_vision.grounded.char_encoder import CharVocab
@@ -94,8 +94,14 @@ def _fit(
     start = 0
     latest = manager.latest() if resume and manager is not None else None
     if manager is not None and latest is not None:
-        saved = json.loads((latest / "state.json").read_text(encoding="utf-8"))
-        if saved.get("config") != asdict(config) or "generator" not in saved.get("extra", {}):
+        saved = read_json(latest / "state.json")
+        saved = saved if isinstance(saved, dict) else {}
+        extra = saved.get("extra")
+        if (
+            saved.get("config") != asdict(config)
+            or not isinstance(extra, dict)
+            or "generator" not in extra
+        ):
             raise BadInput(
                 f"the checkpoint in {manager.directory} was trained with another configuration"
             )

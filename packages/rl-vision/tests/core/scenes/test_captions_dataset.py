@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import torch
 
-from rl_shared.errors import BadInput
+from rl_shared.errors import BadInput, UnknownName
 from rl_vision.core.scenes import CameraPose, Layout, SceneObject, make_layout, render_scene
 from rl_vision.core.scenes.captions import NOUNS, make_captions, visible_objects
 from rl_vision.core.scenes.dataset import make_batch, parse_modalities
@@ -36,7 +36,7 @@ def test_captions_describe_visible_objects_with_correct_relations():
 
 def test_parse_modalities():
     assert parse_modalities("lidar, RGB") == ("rgb", "lidar")
-    with pytest.raises(BadInput, match="subset of rgb, depth, event, lidar"):
+    with pytest.raises(UnknownName, match="valid modality names: depth, event, lidar, rgb"):
         parse_modalities("rgb,thermal")
     with pytest.raises(BadInput):
         parse_modalities("")

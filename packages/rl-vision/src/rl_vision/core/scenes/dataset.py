@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from rl_shared.errors import BadInput
+from rl_shared.errors import BadInput, UnknownName
 from rl_vision.core.scenes.conditions import CONDITIONS, apply_condition
 from rl_vision.core.scenes.layout import make_layout
 from rl_vision.core.scenes.render import MAX_DEPTH, Scene, render_scene
@@ -40,6 +40,10 @@ def parse_modalities(
         text: comma-separated names (or a list of names).
         known: the valid names, in canonical order (default: the generated scenes' modalities).
 
+    Raises:
+        UnknownName: a name not in ``known`` (the message lists them).
+        BadInput: no name at all.
+
     Example:
         >>> parse_modalities("lidar, RGB")
         ('rgb', 'lidar')
@@ -49,7 +53,9 @@ def parse_modalities(
     names = [t.strip().lower() for t in (text.split(",") if isinstance(text, str) else text)]
     names = [n for n in names if n]
     bad = [n for n in names if n not in known]
-    if bad or not names:
+    if bad:
+        raise UnknownName("modality name", bad[0], list(known))
+    if not names:
         raise BadInput(
             f"modalities must be a comma-separated non-empty subset of {', '.join(known)}; "
             f"got {text!r}"
@@ -135,12 +141,16 @@ def make_batch(
         size: image size.
         conditions: one condition name, or a list to draw from per scene (by seed).
         condition_seed: seed of the condition noise and of the draw.
+
+    Raises:
+        UnknownName: a condition not in :data:`~rl_vision.core.scenes.conditions.CONDITIONS`
+            (checked before any scene is rendered).
     """
     seeds = list(seeds)
     choices = [conditions] if isinstance(conditions, str) else list(conditions)
     for c in choices:
         if c not in CONDITIONS:
-            raise BadInput(f"unknown condition '{c}'; valid: {', '.join(CONDITIONS)}")
+            raise UnknownName("condition", c, list(CONDITIONS))
     per: dict[str, list[np.ndarray]] = {m: [] for m in MODALITIES}
     labels = []
     for s in seeds:
