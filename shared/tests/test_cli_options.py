@@ -117,3 +117,25 @@ def test_progress_is_silent_under_json(capsys):
     assert list(progress(True)(iter([1, 2]), "x")) == [1, 2]
     assert capsys.readouterr().err == ""
     assert list(progress(False)(iter([1, 2]), "items", total=2)) == [1, 2]
+
+
+def test_an_output_folder_on_a_read_only_mount_is_refused_before_work(tmp_path, monkeypatch):
+    import click
+    from click.testing import CliRunner
+
+    from rl_shared.cli import out_option
+
+    @click.command()
+    @out_option()
+    def cmd(out):
+        click.echo("ran")
+
+    def refuse(*args, **kwargs):  # what a read-only mount answers root, whatever os.access says
+        raise OSError(30, "Read-only file system")
+
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "mkdtemp", refuse)
+    result = CliRunner().invoke(cmd, ["--out", str(tmp_path / "run")])
+    assert result.exit_code == 2 and "not a writable folder" in result.output
+    assert not (tmp_path / "run").exists()

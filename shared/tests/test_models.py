@@ -24,3 +24,20 @@ def test_minilm_loads_offline_and_embeds():
     model = load_sentence_transformer("minilm")
     emb = model.encode(["a cat sits", "a dog runs"], convert_to_tensor=True)
     assert tuple(emb.shape) == (2, 384)
+
+
+def test_a_broken_json_file_of_a_model_folder_is_named_with_its_line(tmp_path):
+    import shutil
+
+    import pytest
+
+    from rl_shared.errors import MalformedFile
+    from rl_shared.models import load_sentence_transformer, resolve
+
+    folder = tmp_path / "minilm"
+    shutil.copytree(resolve("minilm"), folder)
+    pooling = next(folder.glob("*Pooling*/config.json"))
+    pooling.write_bytes(b'{\n  "word_embedding_dimension": 384,\n  "pooling_mode\xff": true\n}')
+    with pytest.raises(MalformedFile) as err:
+        load_sentence_transformer(folder)
+    assert err.value.path == pooling and err.value.line == 3

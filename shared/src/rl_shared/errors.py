@@ -75,6 +75,7 @@ class UnknownName(RLError, KeyError):
         kind: what was looked up (``"dataset"``, ``"model"``, ...), used in the message.
         name: the name the user gave.
         valid: the registered names, listed sorted in the message.
+        plural: the plural of ``kind`` when it is not ``kind + "s"`` (``"modalities"``).
 
     Example:
         >>> err = UnknownName("dataset", "stsx", ["sick", "stsb"])
@@ -82,12 +83,21 @@ class UnknownName(RLError, KeyError):
         unknown dataset 'stsx'; valid datasets: sick, stsb
         >>> err.valid, isinstance(err, KeyError)
         (['sick', 'stsb'], True)
+        >>> print(UnknownName("modality", "x", ["rgb"], plural="modalities"))
+        unknown modality 'x'; valid modalities: rgb
     """
 
-    def __init__(self, kind: str, name: str, valid: list[str] | tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        kind: str,
+        name: str,
+        valid: list[str] | tuple[str, ...],
+        *,
+        plural: str | None = None,
+    ) -> None:
         self.kind, self.name, self.valid = kind, name, sorted(valid)
         choices = ", ".join(self.valid) if self.valid else "none are installed"
-        super().__init__(f"unknown {kind} '{name}'; valid {kind}s: {choices}")
+        super().__init__(f"unknown {kind} '{name}'; valid {plural or kind + 's'}: {choices}")
 
     def __str__(self) -> str:  # KeyError would quote the message
         return str(self.args[0])

@@ -18,7 +18,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from rl_shared.errors import ModelNotFound
+from rl_shared.errors import MalformedFile, ModelNotFound
 
 __all__ = ["KNOWN_MODELS", "load_sentence_transformer", "resolve"]
 
@@ -61,6 +61,25 @@ def resolve(name_or_path: str | os.PathLike[str]) -> Path:
     )
 
 
+def _check_json_files(folder: Path) -> None:
+    """Read every JSON file of a model folder (and of its modules) strictly, so a broken one is
+    named with its line instead of surfacing as transformers' traceback."""
+    from rl_shared.io import read_json
+
+    modules = [folder]
+    if (folder / "modules.json").is_file():
+        listing = read_json(folder / "modules.json")
+        if not isinstance(listing, list):
+            raise MalformedFile(folder / "modules.json", None, "not a list of modules")
+        for entry in listing:
+            sub = entry.get("path") if isinstance(entry, dict) else None
+            if isinstance(sub, str) and sub and (folder / sub).is_dir():
+                modules.append(folder / sub)
+    for module in modules:
+        for name in sorted(module.glob("*.json")):
+            read_json(name)
+
+
 def load_sentence_transformer(name_or_path: str | os.PathLike[str], **kwargs: Any) -> Any:
     """Load a :class:`sentence_transformers.SentenceTransformer` from a resolved local folder.
 
@@ -87,6 +106,7 @@ def load_sentence_transformer(name_or_path: str | os.PathLike[str], **kwargs: An
             f"{path} is not a sentence-transformers model folder: it has neither modules.json "
             "nor config.json"
         )
+    _check_json_files(path)
     from sentence_transformers import SentenceTransformer
 
     kwargs.setdefault("device", "cpu")

@@ -19,6 +19,7 @@ Example:
 
 from __future__ import annotations
 
+import os
 import sys
 from importlib.metadata import entry_points
 
@@ -121,8 +122,9 @@ def main(argv: list[str] | None = None) -> int:
 
     Raises:
         SystemExit: always, except for a command that succeeded (then 0 is returned): 2 for a
-            user mistake (printed as ``error: <sentence>``), 130 when interrupted, else the
-            command's own exit code.
+            user mistake or a path the system refused (printed as ``error: <sentence>``;
+            ``RL_TRACEBACK=1`` shows the traceback of the latter), 130 when interrupted, else
+            the command's own exit code.
     """
     try:
         status = cli.main(args=argv, prog_name="rl", standalone_mode=False)
@@ -147,6 +149,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
+    except OSError as err:  # a path the system refused (read-only folder, disk full)
+        if os.environ.get("RL_TRACEBACK"):
+            raise
+        where = f" ({err.filename})" if err.filename else ""
+        _error(f"{err.strerror or err}{where}; set RL_TRACEBACK=1 to see where it happened")
+        sys.exit(2)
     # with standalone_mode=False click returns (not raises) the code of a command's Exit
     if isinstance(status, int) and status != 0:
         sys.exit(status)

@@ -189,9 +189,23 @@ def _check_out(ctx: click.Context, param: click.Parameter, value: Path | None) -
         if probe.parent == probe:
             break
         probe = probe.parent
-    if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
+    if not probe.is_dir() or not _can_create_in(probe):
         raise click.BadParameter(f"{probe} is not a writable folder", ctx, param)
     return value
+
+
+def _can_create_in(folder: Path) -> bool:
+    """Create and remove a folder in ``folder``: ``os.access`` says yes to root on a read-only
+    mount or under ``/proc``, so only trying tells."""
+    import tempfile
+
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return False
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".rl-probe-", dir=folder))
+    except OSError:
+        return False
+    return True
 
 
 def data_option(
