@@ -68,6 +68,32 @@ TINY: dict[str, list[str]] = {
         "--model", "{sample:l2r-gnn-model}", "--data", "{sample:l2r-gnn-molecules}",
     ],
     "graph vgnn evaluate": ["--model", "{sample:vgnn-model}", "--data", "{sample:vgnn-ehr}"],
+    "text binary-pv train": [
+        "--data", "{sample:binary-pv-docs}", "--bits", "4", "--real-dim", "4", "--epochs", "1",
+    ],
+    "text binary-pv encode": [
+        "--model", "{sample:binary-pv-model}", "--data", "{sample:binary-pv-docs}", "--epochs", "1",
+    ],
+    "text cvib train": ["--data", "{sample:cvib-absa-folder}", "--steps", "2", "--batch-size", "2"],
+    "text lowrank-attention train": [
+        "--data", "{sample:cvib-absa-folder}", "--hidden", "8", "--heads", "2", "--rank", "2",
+        "--epochs", "1", "--batch-size", "2",
+    ],
+    "text disambiguated-skipgram train": [
+        "--data", "{sample:disambiguated-skipgram-corpus}", "--senses", "2", "--dim", "4",
+        "--epochs", "1", "--min-count", "1",
+    ],
+    "text gfun train": ["--data", "{sample:gfun-docs-tsv}"],
+    "text gfun encode": ["--model", "{sample:gfun-model}", "--data", "{sample:gfun-texts-tsv}"],
+    "text pixel train": ["--data", "{sample:pixel-sentences}", "--steps", "2", "--batch-size", "2"],
+    "text pixel encode": ["--model", "{sample:pixel-model}", "--data", "{sample:pixel-sentences}"],
+    "vision grounded encode": [
+        "--model", "{sample:grounded-model}", "--data", "{sample:grounded-sentences}",
+    ],
+    "vision grounded compare": [
+        "--data", "{sample:grounded-sts-tsv}", "--steps", "2", "--batch-size", "2",
+        "--num-scenes", "8", "--size", "32", "--test-scenes", "8",
+    ],
     "chem skala train": ["--data", "H2,LiH,Li2", "--steps", "2", "--n-val", "1", "--n-test", "1"],
     "vision any2seg train": [
         "--steps", "2", "--teacher-steps", "1", "--batch-size", "2", "--size", "32",
