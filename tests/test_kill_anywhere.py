@@ -94,6 +94,23 @@ TINY: dict[str, list[str]] = {
         "--data", "{sample:grounded-sts-tsv}", "--steps", "2", "--batch-size", "2",
         "--num-scenes", "8", "--size", "32", "--test-scenes", "8",
     ],
+    "text dse train": [
+        "--data", "{sample:sts-pairs}", "--model", "{sample:dse-teacher}",
+        "--teacher", "{sample:dse-teacher}", "--steps", "2", "--batch-size", "2",
+        "--save-steps", "1",
+    ],
+    "text kalm train": [
+        "--data", "{sample:kalm-pairs}", "--steps", "2", "--batch-size", "2", "--save-steps", "1",
+        "--hard-negatives", "0", "--mix-negatives", "0", "--soup", "1",
+    ],
+    "text defsent train": [
+        "--data", "{sample:defsent-wordnet}", "--steps", "2", "--batch-size", "2",
+        "--save-steps", "1", "--definitions", "4", "--isotropy", "none",
+    ],
+    "text moe train": ["--steps", "2", "--batch-size", "2", "--save-steps", "1"],
+    "text codiemb train": [
+        "--steps", "2", "--retrieval-batch-size", "2", "--sts-batch-size", "2", "--save-steps", "1",
+    ],
     "chem skala train": ["--data", "H2,LiH,Li2", "--steps", "2", "--n-val", "1", "--n-test", "1"],
     "vision any2seg train": [
         "--steps", "2", "--teacher-steps", "1", "--batch-size", "2", "--size", "32",
@@ -106,8 +123,8 @@ TINY: dict[str, list[str]] = {
 }  # fmt: skip
 
 
-#: minutes, not seconds, on 2 cores (reference SCF energies): run with ``-m slow``
-SLOW = {"chem skala train"}
+#: minutes, not seconds, on 2 cores (reference SCF energies; CoDiEmb's task mix): ``-m slow``
+SLOW = {"chem skala train", "text codiemb train"}
 
 
 def _is_temp(path: Path, out: Path) -> bool:
@@ -259,3 +276,37 @@ def test_the_audit_flags_writes_to_final_paths(tmp_path):
     products = {"model/weights.safetensors": out / "model" / "weights.safetensors"}
     products["result.json"] = out / "result.json"
     assert _unexplained(products, writes, out) == ["result.json"]
+
+
+@pytest.mark.parametrize("name", ["text 2dmse train"])
+def test_text_train_killed_while_writing_a_checkpoint_resumes(name, tmp_path_factory, monkeypatch):
+    """transformers' Trainer writes checkpoint-N/ in place; a kill there leaves it incomplete,
+    and ``--resume`` must take the newest complete checkpoint instead."""
+    env = {"RL_DATA_DIR": DATA, "RL_CACHE_DIR": str(tmp_path_factory.mktemp("cache"))}
+    scratch = tmp_path_factory.mktemp("scratch")
+    clean_out = tmp_path_factory.mktemp("clean") / "out"
+    clean = killer.run(
+        _argv(name, clean_out, scratch), watch=clean_out.parent, scratch=scratch, env=env
+    )
+    assert clean.code == 0
+    # the last write into the second checkpoint folder (the first is complete by then)
+    folders = sorted(
+        {Path(p).relative_to(clean_out).parts[1] for _, p in clean.writes if "checkpoint-" in p},
+        key=lambda f: int(f.rsplit("-", 1)[1]),
+    )
+    assert len(folders) >= 2, f"expected two checkpoints, got {folders}"
+    inside = [
+        i
+        for i, (_, p) in enumerate(clean.writes, 1)
+        if f"/{folders[1]}/" in p or p.endswith(folders[1])
+    ]
+    kill_at = inside[len(inside) // 2]
+    out = tmp_path_factory.mktemp("killed") / "out"
+    killed = killer.run(
+        _argv(name, out, scratch), watch=out.parent, scratch=scratch, kill_at=kill_at, env=env
+    )
+    assert killed.exitcode == 137
+    assert (out / "checkpoints" / folders[1]).is_dir(), "the kill did not hit the checkpoint"
+    rerun = killer.run(_argv(name, out, scratch), watch=out.parent, scratch=scratch, env=env)
+    assert rerun.code == 0, "resume after a kill inside a checkpoint failed"
+    assert sorted(_products(out)) == sorted(_products(clean_out))

@@ -18,9 +18,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from rl_shared.errors import MalformedFile, ModelNotFound
+from rl_shared.errors import ModelNotFound
 
-__all__ = ["KNOWN_MODELS", "load_sentence_transformer", "resolve"]
+__all__ = ["KNOWN_MODELS", "check_json_files", "load_sentence_transformer", "resolve"]
 
 #: short name -> (python package that carries the weights, what to install)
 KNOWN_MODELS: dict[str, tuple[str, str]] = {
@@ -61,23 +61,47 @@ def resolve(name_or_path: str | os.PathLike[str]) -> Path:
     )
 
 
-def _check_json_files(folder: Path) -> None:
-    """Read every JSON file of a model folder (and of its modules) strictly, so a broken one is
-    named with its line instead of surfacing as transformers' traceback."""
+def check_json_files(folder: str | os.PathLike[str], *, depth: int = 2) -> None:
+    """Read every ``*.json`` file of a model folder strictly, so a broken one is named.
+
+    sentence-transformers and transformers read ``modules.json``, ``config.json``,
+    ``tokenizer_config.json`` ... themselves and fail with a bare ``UnicodeDecodeError`` or
+    ``JSONDecodeError`` that names no file; reading them first through
+    :func:`rl_shared.io.read_json` turns any of those into one
+    :class:`~rl_shared.errors.MalformedFile` with the file and line.
+
+    Args:
+        folder: the model folder.
+        depth: how many folder levels to look into (``2``: the folder and its module
+            sub-folders such as ``1_Pooling/``).
+
+    Raises:
+        MalformedFile: a JSON file is not UTF-8, empty, not JSON, holds NaN, or is a folder.
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (folder / "config.json").write_bytes(b'{"dim":\\n 8\\xff}')
+        >>> try:
+        ...     check_json_files(folder)
+        ... except MalformedFile as err:
+        ...     print(err.path.name, err.line)
+        config.json 2
+    """
     from rl_shared.io import read_json
 
-    modules = [folder]
-    if (folder / "modules.json").is_file():
-        listing = read_json(folder / "modules.json")
-        if not isinstance(listing, list):
-            raise MalformedFile(folder / "modules.json", None, "not a list of modules")
-        for entry in listing:
-            sub = entry.get("path") if isinstance(entry, dict) else None
-            if isinstance(sub, str) and sub and (folder / sub).is_dir():
-                modules.append(folder / sub)
-    for module in modules:
-        for name in sorted(module.glob("*.json")):
-            read_json(name)
+    root = Path(folder)
+    patterns = ["/".join(["*"] * level + ["*.json"]) for level in range(depth)]
+    for path in sorted({p for pattern in patterns for p in root.glob(pattern)}):
+        read_json(path)
+
+
+def _safetensor_error() -> type[Exception]:
+    try:
+        from safetensors import SafetensorError
+    except ImportError:  # pragma: no cover - safetensors comes with sentence-transformers
+        return OSError
+    return SafetensorError
 
 
 def load_sentence_transformer(name_or_path: str | os.PathLike[str], **kwargs: Any) -> Any:
@@ -106,13 +130,13 @@ def load_sentence_transformer(name_or_path: str | os.PathLike[str], **kwargs: An
             f"{path} is not a sentence-transformers model folder: it has neither modules.json "
             "nor config.json"
         )
-    _check_json_files(path)
+    check_json_files(path)
     from sentence_transformers import SentenceTransformer
 
     kwargs.setdefault("device", "cpu")
     try:
         return SentenceTransformer(str(path), local_files_only=True, **kwargs)
-    except (OSError, ValueError, KeyError, UnicodeDecodeError) as err:
+    except (OSError, ValueError, KeyError, UnicodeDecodeError, _safetensor_error()) as err:
         # a folder with a broken config or missing weights; one line, not transformers' trace
         detail = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise ModelNotFound(f"{path} could not be loaded as a model ({detail})") from None

@@ -26,6 +26,8 @@ from rl_shared.cli import (
     model_option,
     seed_option,
 )
+from rl_shared.sts import STS_PAIRS_FORMAT
+from rl_text.core.commands import format_score
 
 __all__ = ["PAPERS", "LazyPaperGroup", "group"]
 
@@ -119,7 +121,8 @@ def group() -> None:
 @group.command("eval-sts")
 @model_option()
 @data_option(
-    help="CSV/TSV of pairs (STS-B layout unless --columns), or stsb[:split] / sick[:split]."
+    help="CSV/TSV of pairs (STS-B layout unless --columns), or stsb[:split] / sick[:split].",
+    formats=(STS_PAIRS_FORMAT.name,),
 )
 @click.option("--layer", type=click.IntRange(min=1), default=None, help="Use the first L layers.")
 @click.option("--dim", type=click.IntRange(min=1), default=None, help="Keep the first D dims.")
@@ -154,5 +157,5 @@ def eval_sts_cmd(
     click.echo(
         f"{model} on {data} ({result['pairs']} pairs, layer {result['layer']}, dim {result['dim']})"
     )
-    click.echo(f"  Spearman {result['spearman']:.4f}")
-    click.echo(f"  Pearson  {result['pearson']:.4f}")
+    click.echo(f"  Spearman {format_score(result['spearman'])}")
+    click.echo(f"  Pearson  {format_score(result['pearson'])}")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from rl_shared.errors import MalformedFile
+from rl_shared.errors import BadInput, MalformedFile
 from rl_text.cvib.data import AbsaExample, disagreeing_subset, load_absa, load_seg, load_xml
 
 SEG = "The $T$ is great but slow .\nscreen\n1\nThe screen is great but $T$ .\nslow\n-1\n"
@@ -68,7 +68,7 @@ def test_seg_errors_name_file_and_line(tmp_path, text, line, words):
 
 
 def test_seg_missing_and_empty(tmp_path):
-    with pytest.raises(MalformedFile, match="does not exist"):
+    with pytest.raises(BadInput, match="no file at"):
         load_seg(tmp_path / "none.seg")
     (tmp_path / "e.seg").write_text("\n\n")
     with pytest.raises(MalformedFile, match="empty"):
@@ -91,7 +91,7 @@ def test_xml_bad_offsets_name_line(tmp_path):
     path.write_text(XML.replace('from="26" to="33"', 'from="25" to="33"'))
     with pytest.raises(MalformedFile) as err:
         load_xml(path)
-    assert err.value.line == 3 and "not the term 'service'" in str(err.value)
+    assert err.value.line == 7 and "not the term 'service'" in str(err.value)  # its aspectTerm
 
 
 def test_xml_bad_polarity_and_missing_attribute(tmp_path):

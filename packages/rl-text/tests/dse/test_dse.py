@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from rl_shared.errors import BadInput, ModelNotFound
+from rl_shared.errors import BadInput, MalformedFile, ModelNotFound
 from rl_shared.runtime import seed_everything
 from rl_shared.sts import StsPairs
 from rl_text.dse import (
@@ -107,7 +107,7 @@ def test_resume_restores_the_head(tiny_model_dir, pairs, tmp_path):
 
 
 def test_errors(tiny_model_dir, pairs, tmp_path):
-    with pytest.raises(BadInput, match="is not a model configuration written by rl"):
+    with pytest.raises(MalformedFile, match="not a model configuration written by rl"):
         DistilledSentenceEmbedding.load(tiny_model_dir)  # a sentence-transformers folder
     with pytest.raises(ModelNotFound, match="is not a saved model"):
         DistilledSentenceEmbedding.load(tmp_path / "nothing")

@@ -116,7 +116,7 @@ def test_train_evaluate_encode_from_files(labelled, tmp_path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["train", "--data", "{missing}", "--out", "{tmp}/m"], "not found"),
+        (["train", "--data", "{missing}", "--out", "{tmp}/m"], "no file at"),
         (["train", "--data", "{nolabel}", "--out", "{tmp}/m"], "lacks the column(s) label"),
         (["train", "--data", "{labelled}", "--out", "{tmp}/m", "--views", "XQ"], "--views"),
         (["evaluate", "--model", "{tmp}"], "not a saved gFun model"),

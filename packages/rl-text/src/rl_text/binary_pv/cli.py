@@ -14,24 +14,37 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
 from rl_shared.cli import data_option, emit_json, json_option, model_option, out_option, seed_option
+from rl_text.binary_pv import formats as _formats  # noqa: F401  (registers the formats)
 
 __all__ = ["group"]
+
+
+@contextlib.contextmanager
+def _writing_to(out: Path) -> Iterator[None]:
+    """Turn a failure to write under OUT (a read-only or special file system) into a usage error."""
+    try:
+        yield
+    except OSError as err:
+        raise click.BadParameter(
+            f"{out} is not a writable folder ({err.strerror or err})", param_hint="'--out'"
+        ) from None
+
 
 epochs_option = click.option("--epochs", type=click.IntRange(min=1), default=20, show_default=True)
 
 
 def _lines(path: str) -> list[str]:
-    from rl_shared.errors import DatasetNotFound
+    """The non-blank lines of a user's UTF-8 file (read strictly, naming a bad line)."""
+    from rl_shared.io import read_text
 
-    file = Path(path)
-    if not file.is_file():
-        raise DatasetNotFound(file.name, file.parent, "no such file")
-    return [t for t in file.read_text(encoding="utf-8").splitlines() if t.strip()]
+    return [t for t in read_text(path).splitlines() if t.strip()]
 
 
 @click.group("binary-pv")
@@ -40,7 +53,7 @@ def group() -> None:
 
 
 @group.command("train")
-@data_option(help="A text file, one document per line.")
+@data_option(help="A text file, one document per line.", formats=("binary-pv-docs",))
 @out_option(
     help="Output folder; the model (with the training documents' codes) goes to OUT/model/."
 )
@@ -66,7 +79,8 @@ def train_cmd(data, out, bits, real_dim, epochs, min_count, seed, as_json) -> No
     else:
         model = BinaryParagraphVector(len(corpus.vocab), len(corpus.docs), bits)
     losses = train_pv(model, corpus, epochs=epochs, seed=seed, show_progress=not as_json)
-    folder = save_pv(Path(out) / "model", model, corpus)
+    with _writing_to(out):
+        folder = save_pv(Path(out) / "model", model, corpus)
     if as_json:
         emit_json(
             {
@@ -84,8 +98,12 @@ def train_cmd(data, out, bits, real_dim, epochs, min_count, seed, as_json) -> No
 
 
 @group.command("encode")
-@model_option(default=None, help="OUT/model from `rl text binary-pv train`.")
-@data_option(help="A text file, one document per line.")
+@model_option(
+    default=None,
+    help="OUT/model from `rl text binary-pv train`.",
+    formats=("binary-pv-model",),
+)
+@data_option(help="A text file, one document per line.", formats=("binary-pv-docs",))
 @out_option(help="Output folder; the bit strings go to OUT/codes.txt, one per line.")
 @epochs_option
 @seed_option
@@ -96,10 +114,12 @@ def encode_cmd(model, data, out, epochs, seed, as_json) -> None:
     from rl_text.binary_pv import infer_codes
     from rl_text.binary_pv.model import load_pv
 
+    docs = _lines(data)  # the data is checked before the model is loaded
     pv, corpus = load_pv(model)
-    codes, _ = infer_codes(pv, corpus, _lines(data), epochs=epochs, seed=seed)
+    codes, _ = infer_codes(pv, corpus, docs, epochs=epochs, seed=seed)
     path = Path(out) / "codes.txt"
-    atomic_write_text(path, "".join("".join(map(str, row)) + "\n" for row in codes.tolist()))
+    with _writing_to(out):
+        atomic_write_text(path, "".join("".join(map(str, row)) + "\n" for row in codes.tolist()))
     if as_json:
         emit_json({"out": str(path), "documents": len(codes), "bits": codes.shape[1]})
     else:

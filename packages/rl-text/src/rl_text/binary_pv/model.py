@@ -33,7 +33,7 @@ from typing import cast
 import torch
 from torch import Tensor, nn
 
-from rl_shared.errors import BadInput
+from rl_shared.errors import BadInput, MalformedFile
 from rl_text.binary_pv.data import Corpus
 
 __all__ = ["BinaryParagraphVector", "RealBinaryParagraphVector", "binarize_ste", "ns_loss"]
@@ -242,21 +242,53 @@ def save_pv(folder: str | Path, model: nn.Module, corpus: Corpus) -> Path:
 def load_pv(folder: str | Path) -> tuple[BinaryParagraphVector | RealBinaryParagraphVector, Corpus]:
     """``(model, corpus)`` from :func:`save_pv` (the corpus has the vocabulary, no documents).
 
+    Args:
+        folder: the model folder.
+
     Raises:
         ModelNotFound: the folder is not a saved model.
-        BadInput: it holds another kind of model.
+        MalformedFile: its ``config.json`` lacks a setting or holds one of the wrong type.
+        BadInput: it holds another kind of model, or its weights do not fit.
     """
     import numpy as np
 
-    from rl_shared.artifacts import load_model
+    from rl_shared.artifacts import CONFIG, load_model
 
     art = load_model(folder, kind=KIND)
     c = art.config
-    corpus = Corpus(c["vocab"], np.array(c["counts"], dtype=np.int64), [])
+    path = Path(folder) / CONFIG
+
+    def positive(key: str) -> int:
+        value = c.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise MalformedFile(path, None, f"'{key}' must be a positive integer, got {value!r}")
+        return value
+
+    vocab, counts = c.get("vocab"), c.get("counts")
+    if not isinstance(vocab, list) or not vocab or not all(isinstance(w, str) for w in vocab):
+        raise MalformedFile(path, None, "'vocab' must be a non-empty list of words")
+    if (
+        not isinstance(counts, list)
+        or len(counts) != len(vocab)
+        or not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in counts)
+    ):
+        raise MalformedFile(path, None, "'counts' must hold one positive count per word")
+    if c.get("variant") not in ("binary", "real-binary"):
+        raise MalformedFile(
+            path, None, f"'variant' {c.get('variant')!r} is not binary or real-binary"
+        )
+    corpus = Corpus(vocab, np.array(counts, dtype=np.int64), [])
     model: BinaryParagraphVector | RealBinaryParagraphVector
-    if c["variant"] == "real-binary":
-        model = RealBinaryParagraphVector(len(c["vocab"]), c["n_docs"], c["bits"], c["dim"])
-    else:
-        model = BinaryParagraphVector(len(c["vocab"]), c["n_docs"], c["bits"], c["binarize"])
+    try:
+        if c["variant"] == "real-binary":
+            model = RealBinaryParagraphVector(
+                len(vocab), positive("n_docs"), positive("bits"), positive("dim")
+            )
+        else:
+            model = BinaryParagraphVector(
+                len(vocab), positive("n_docs"), positive("bits"), c.get("binarize", "ste")
+            )
+    except BadInput as err:
+        raise MalformedFile(path, None, str(err)) from None
     art.load_into(model)
     return model, corpus

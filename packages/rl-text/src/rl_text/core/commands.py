@@ -1,4 +1,4 @@
-"""What the papers' ``train`` commands share: quiet stdout under ``--json`` and DDP teardown.
+"""What the papers' commands share: quiet stdout under ``--json``, DDP teardown, score output.
 
 Imports nothing heavy, so every paper's ``cli.py`` can use it at module level.
 
@@ -14,7 +14,21 @@ import contextlib
 import sys
 from collections.abc import Iterator
 
-__all__ = ["leave_process_group", "training_output"]
+__all__ = ["format_score", "leave_process_group", "training_output"]
+
+
+def format_score(value: float | None) -> str:
+    """A correlation for the text output: four decimals, or ``undefined`` for ``None``.
+
+    Args:
+        value: a Spearman or Pearson correlation, ``None`` where it is undefined (constant
+            scores; the ``--json`` output has ``null`` there).
+
+    Example:
+        >>> format_score(0.81234), format_score(None)
+        ('0.8123', 'undefined')
+    """
+    return "undefined" if value is None else f"{value:.4f}"
 
 
 def leave_process_group() -> None:

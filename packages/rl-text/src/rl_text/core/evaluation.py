@@ -82,7 +82,9 @@ def evaluate_sts_grid(
         show_progress: progress bar on stderr.
 
     Returns:
-        ``{(layer, dim): {"spearman": ..., "pearson": ...}}``.
+        ``{(layer, dim): {"spearman": ..., "pearson": ...}}``; a correlation that is undefined
+        (constant gold scores or similarities) is ``None``, with one ``warning:`` line on
+        stderr.
 
     References:
         Li et al., "2D Matryoshka Sentence Embeddings", arXiv:2402.14776 (layer × dim evaluation).
@@ -114,7 +116,28 @@ def evaluate_sts_grid(
         for d in dims:
             cos = _cosines(embs[layer][left], embs[layer][right], d)
             grid[(layer, d)] = correlations(cos, pairs.scores)
+    _warn_undefined(grid, pairs)
     return grid
+
+
+def _warn_undefined(grid: dict[tuple[int, int], dict[str, float | None]], pairs: StsPairs) -> None:
+    """One ``warning:`` line on stderr when a correlation is undefined (reported as ``None``)."""
+    import sys
+
+    cells = [key for key, scores in grid.items() if None in scores.values()]
+    if not cells:
+        return
+    why = (
+        f"all {len(pairs)} gold scores are {pairs.scores[0]:g}"
+        if len(set(pairs.scores)) == 1
+        else "the cosine similarities are constant"
+    )
+    where = ", ".join(f"layer {layer} dim {dim}" for layer, dim in cells[:3])
+    more = f" and {len(cells) - 3} more" if len(cells) > 3 else ""
+    print(
+        f"warning: the correlation is undefined ({why}) at {where}{more}; reported as null",
+        file=sys.stderr,
+    )
 
 
 def evaluate_sts(
@@ -137,7 +160,8 @@ def evaluate_sts(
         show_progress: progress bar on stderr.
 
     Returns:
-        ``{"spearman": ..., "pearson": ..., "layer": L, "dim": D, "pairs": n}``.
+        ``{"spearman": ..., "pearson": ..., "layer": L, "dim": D, "pairs": n}``; an undefined
+        correlation is ``None`` (see :func:`evaluate_sts_grid`).
 
     References:
         Li et al., "2D Matryoshka Sentence Embeddings", arXiv:2402.14776 (layer × dim evaluation).

@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -28,8 +29,11 @@ from torch import nn
 from rl_shared.errors import BadInput
 
 __all__ = [
+    "TRAINER_STATE",
     "ExtraStateCallback",
+    "checkpoints",
     "fit",
+    "is_complete_checkpoint",
     "is_main_process",
     "last_checkpoint",
     "save_atomically",
@@ -70,27 +74,143 @@ def sequential_batch_sampler(dataset: Any, batch_size: int, drop_last: bool, **k
     )
 
 
-def last_checkpoint(out: str | Path) -> Path | None:
-    """The newest ``OUT/checkpoints/checkpoint-N`` folder, or ``None``.
+_CHECKPOINT = re.compile(r"^checkpoint-(\d+)$")
+#: what the trainer writes last into a checkpoint (after weights, optimizer and RNG states)
+TRAINER_STATE = "trainer_state.json"
+_WEIGHTS = ("model.safetensors", "pytorch_model.bin")
+
+
+def _complete_safetensors(path: Path) -> bool:
+    """Whether ``path`` is a whole safetensors file: its header parses and its data is all there."""
+    import json
+    import struct
+
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as handle:
+            raw = handle.read(8)
+            if len(raw) < 8:
+                return False
+            (length,) = struct.unpack("<Q", raw)
+            if length > size - 8:
+                return False
+            header = json.loads(handle.read(length))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(header, dict):
+        return False
+    ends = [
+        int(entry["data_offsets"][1])
+        for key, entry in header.items()
+        if key != "__metadata__" and isinstance(entry, dict) and "data_offsets" in entry
+    ]
+    return 8 + length + max(ends, default=0) <= size
+
+
+def _complete_file(path: Path) -> bool:
+    if not path.is_file():
+        return False
+    if path.suffix == ".safetensors":
+        return _complete_safetensors(path)
+    return path.stat().st_size > 0
+
+
+def is_complete_checkpoint(folder: str | Path, required: Sequence[str] = ()) -> bool:
+    """Whether a ``checkpoint-N`` folder was written to the end (a run killed mid-save leaves
+    one that is not).
+
+    Complete means: ``trainer_state.json`` (the trainer's last file) parses as JSON, the
+    model's weights (``model.safetensors`` or ``pytorch_model.bin``, in the folder or in one
+    module sub-folder) are whole, and every name in ``required`` is there (and whole).
+
+    Args:
+        folder: the checkpoint folder.
+        required: more files the checkpoint must hold, relative to it (e.g. the
+            ``pair_head.safetensors`` an :class:`ExtraStateCallback` writes).
+
+    Example:
+        >>> import json, pathlib, tempfile
+        >>> from safetensors.torch import save_file
+        >>> folder = pathlib.Path(tempfile.mkdtemp()) / "checkpoint-4"
+        >>> folder.mkdir()
+        >>> save_file({"w": torch.zeros(2)}, str(folder / "model.safetensors"))
+        >>> is_complete_checkpoint(folder)  # killed before the trainer state was written
+        False
+        >>> _ = (folder / "trainer_state.json").write_text(json.dumps({"global_step": 4}))
+        >>> is_complete_checkpoint(folder), is_complete_checkpoint(folder, ["head.safetensors"])
+        (True, False)
+    """
+    import json
+
+    folder = Path(folder)
+    state = folder / TRAINER_STATE
+    try:
+        json.loads(state.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    weights = [
+        path
+        for name in _WEIGHTS
+        for path in [folder / name, *folder.glob(f"*/{name}")]
+        if path.is_file()
+    ]
+    if not weights or not all(_complete_file(path) for path in weights):
+        return False
+    return all(_complete_file(folder / name) for name in required)
+
+
+def checkpoints(out: str | Path, required: Sequence[str] = ()) -> list[Path]:
+    """The complete ``OUT/checkpoints/checkpoint-N`` folders, oldest (smallest N) first.
+
+    Folders a killed run left half written are skipped (:func:`is_complete_checkpoint`).
 
     Args:
         out: the output folder given to :func:`fit`.
+        required: more files each checkpoint must hold (see :func:`is_complete_checkpoint`).
 
     Example:
         >>> import pathlib, tempfile
+        >>> checkpoints(pathlib.Path(tempfile.mkdtemp()))
+        []
+    """
+    folder = Path(out) / "checkpoints"
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.iterdir():
+        match = _CHECKPOINT.match(path.name)
+        if match and path.is_dir() and is_complete_checkpoint(path, required):
+            found.append((int(match.group(1)), path))
+    return [path for _, path in sorted(found)]
+
+
+def last_checkpoint(out: str | Path, required: Sequence[str] = ()) -> Path | None:
+    """The newest complete ``OUT/checkpoints/checkpoint-N`` folder, or ``None``.
+
+    A newer folder that a killed run left incomplete (no ``trainer_state.json``, weights
+    missing or cut short) is passed over, so ``--resume`` continues from the last checkpoint
+    that can be loaded instead of failing on the half-written one.
+
+    Args:
+        out: the output folder given to :func:`fit`.
+        required: more files the checkpoint must hold (see :func:`is_complete_checkpoint`).
+
+    Example:
+        >>> import json, pathlib, tempfile
+        >>> from safetensors.torch import save_file
         >>> out = pathlib.Path(tempfile.mkdtemp())
         >>> last_checkpoint(out) is None
         True
         >>> for n in (5, 10):
-        ...     (out / "checkpoints" / f"checkpoint-{n}").mkdir(parents=True)
-        >>> last_checkpoint(out).name
-        'checkpoint-10'
+        ...     folder = out / "checkpoints" / f"checkpoint-{n}"
+        ...     folder.mkdir(parents=True)
+        ...     save_file({"w": torch.zeros(2)}, str(folder / "model.safetensors"))
+        >>> _ = (out / "checkpoints" / "checkpoint-5" / "trainer_state.json").write_text("{}")
+        >>> last_checkpoint(out).name  # checkpoint-10 has no trainer state: killed mid-save
+        'checkpoint-5'
     """
-    from transformers.trainer_utils import get_last_checkpoint
-
-    folder = Path(out) / "checkpoints"
-    found = get_last_checkpoint(str(folder)) if folder.is_dir() else None
-    return Path(found) if found else None
+    found = checkpoints(out, required)
+    return found[-1] if found else None
 
 
 def save_atomically(save: Callable[[str], Any], final: str | Path) -> Path:
@@ -171,6 +291,26 @@ class ExtraStateCallback:
             module.load_state_dict(load_tensors(path))
 
 
+def _warn_incomplete(out: Path, last: Path | None) -> None:
+    """One ``warning:`` line on stderr per checkpoint newer than ``last`` that is skipped."""
+    import sys
+
+    folder = out / "checkpoints"
+    if not folder.is_dir():
+        return
+    found = _CHECKPOINT.match(last.name) if last is not None else None
+    floor = int(found.group(1)) if found is not None else -1
+    for path in sorted(folder.iterdir()):
+        match = _CHECKPOINT.match(path.name)
+        if match and path.is_dir() and int(match.group(1)) > floor:
+            where = f"resuming from {last.name}" if last is not None else "starting afresh"
+            print(
+                f"warning: skipping {path} (incomplete: a run was killed while saving it); "
+                + where,
+                file=sys.stderr,
+            )
+
+
 def _trainer_classes(model: nn.Module) -> tuple[type, type]:
     """sentence-transformers' trainer and arguments classes for a bi- or cross-encoder."""
     from sentence_transformers.cross_encoder import (
@@ -207,6 +347,7 @@ def fit(
     shuffle: bool = True,
     extra_modules: Mapping[str, nn.Module] | None = None,
     callbacks: Sequence[Any] = (),
+    checkpoint_files: Sequence[str] = (),
     trainer_kwargs: Mapping[str, Any] | None = None,
     args_kwargs: Mapping[str, Any] | None = None,
     device: str | torch.device | None = None,
@@ -223,7 +364,8 @@ def fit(
         batch_size: examples per step (per process under DDP).
         learning_rate: AdamW learning rate (linear decay, 10 % warm-up).
         seed: seeds data order, dropout and everything the trainer seeds.
-        resume: continue from the last checkpoint in ``out/checkpoints``, if there is one.
+        resume: continue from the last complete checkpoint in ``out/checkpoints``, if there
+            is one (newer ones a killed run left half written are skipped, with a warning).
         save_steps: checkpoint interval; ``None``: no checkpoint at all, not even the final one
             the trainer writes otherwise (for throw-away runs such as reproductions).
         save_total_limit: checkpoints kept (``None``: all, e.g. for model soups).
@@ -233,6 +375,9 @@ def fit(
         shuffle: shuffle the data (off: batches in dataset order).
         extra_modules: modules owned by the loss to checkpoint and restore with the model.
         callbacks: more ``transformers.TrainerCallback`` objects.
+        checkpoint_files: files a checkpoint must hold to be resumed from, besides the
+            trainer's own and ``extra_modules``' (those a callback writes, e.g. DefSent's
+            entry space); a newer checkpoint lacking one is skipped.
         trainer_kwargs: more trainer arguments.
         args_kwargs: more training arguments.
         device: ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``
@@ -256,8 +401,11 @@ def fit(
             torch.cuda.set_device(dev)
         model.to(dev)
     out = Path(out)
-    last = last_checkpoint(out) if resume else None
     extra = dict(extra_modules or {})
+    required = [*checkpoint_files, *(f"{name}.safetensors" for name in extra)]
+    last = last_checkpoint(out, required) if resume else None
+    if resume:
+        _warn_incomplete(out, last)
     if last is not None and extra:
         ExtraStateCallback.restore(extra, last)
     sizes = [len(d) for d in dataset.values()] if hasattr(dataset, "values") else [len(dataset)]

@@ -143,11 +143,18 @@ def positive_pairs(min_score: float = 4.0, sick: bool = True) -> Examples:
     if sick:
         import csv
 
-        with open(SICK.locate() / "SICK_train.txt", newline="", encoding="utf-8") as fh:
-            for row in csv.DictReader(fh, delimiter="\t"):
-                if row.get("entailment_judgment") == "ENTAILMENT":
-                    anchors.append(row["sentence_A"])
-                    positives.append([row["sentence_B"]])
+        from rl_shared.errors import MalformedFile
+        from rl_shared.io import iter_lines
+
+        path = SICK.locate() / "SICK_train.txt"
+        reader = csv.DictReader(iter_lines(path), delimiter="\t", quoting=csv.QUOTE_NONE)
+        for row in reader:
+            if row.get("entailment_judgment") != "ENTAILMENT":
+                continue
+            if not row.get("sentence_A") or not row.get("sentence_B"):
+                raise MalformedFile(path, reader.line_num, "an entailment pair lacks a sentence")
+            anchors.append(row["sentence_A"])
+            positives.append([row["sentence_B"]])
     return Examples(anchors, positives)
 
 
@@ -343,13 +350,15 @@ def load_examples(path: str | Path) -> Examples:
     Columns named ``positive*`` are all positives. Errors name the file and line.
 
     Args:
-        path: a ``.csv`` file, or ``.tsv`` / ``.tab`` (tab-separated), in UTF-8; empty cells
-            are skipped.
+        path: a ``.csv`` file, or ``.tsv`` / ``.tab`` (tab-separated, no quoting), in
+            UTF-8 (read through :func:`rl_shared.io.iter_lines`); blank lines and empty
+            positive / negative cells are skipped.
 
     Raises:
         BadInput: the file does not exist.
-        MalformedFile: a bad header, a row with another field count, a row without a
-            positive, or no rows at all.
+        MalformedFile: bytes that are not UTF-8, an empty file or a folder, a bad header, a
+            row with another field count, a row without an anchor or a positive, or no rows
+            at all (the message names the file and line).
 
     Example:
         >>> import pathlib, tempfile
@@ -362,29 +371,57 @@ def load_examples(path: str | Path) -> Examples:
     import csv
 
     from rl_shared.errors import MalformedFile
+    from rl_shared.io import iter_lines
 
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise BadInput(f"no such file: {path}")
     delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
-    with path.open(newline="", encoding="utf-8") as fh:
-        reader = csv.reader(fh, delimiter=delimiter)
-        header = next(reader, None)
-        if not header or header[0] != "anchor" or not any(h.startswith("positive") for h in header):
+    quoting = csv.QUOTE_MINIMAL if delimiter == "," else csv.QUOTE_NONE
+    reader = csv.reader(iter_lines(path), delimiter=delimiter, quoting=quoting)
+
+    def rows() -> Any:
+        start = 1
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as err:
+                raise MalformedFile(path, reader.line_num, f"not valid CSV ({err})") from None
+            if any("\x00" in cell for cell in row):
+                raise MalformedFile(path, start, "a NUL byte; this is not a text file")
+            if any(cell.strip() for cell in row):
+                yield start, row
+            start = reader.line_num + 1
+
+    found = rows()
+    first = next(found, None)
+    if first is None:
+        raise MalformedFile(path, None, "the file is empty")
+    header_line, header = first[0], [h.strip() for h in first[1]]
+    if not header or header[0] != "anchor" or not any(h.startswith("positive") for h in header):
+        raise MalformedFile(
+            path,
+            header_line,
+            f"the header must start with 'anchor' and name a 'positive' column, got "
+            f"{','.join(header)!r}",
+        )
+    pos_cols = [i for i, h in enumerate(header) if h.startswith("positive")]
+    neg_cols = [i for i, h in enumerate(header) if h.startswith("negative")]
+    anchors, positives, negatives = [], [], []
+    for line, row in found:
+        if len(row) != len(header):
             raise MalformedFile(
-                path, 1, "the header must start with 'anchor' and name a 'positive' column"
+                path, line, f"{len(row)} fields, expected {len(header)} as in the header"
             )
-        pos_cols = [i for i, h in enumerate(header) if h.startswith("positive")]
-        neg_cols = [i for i, h in enumerate(header) if h.startswith("negative")]
-        anchors, positives, negatives = [], [], []
-        for line, row in enumerate(reader, start=2):
-            if len(row) != len(header):
-                raise MalformedFile(path, line, f"{len(row)} fields, expected {len(header)}")
-            anchors.append(row[0])
-            positives.append([row[i] for i in pos_cols if row[i]])
-            negatives.append([row[i] for i in neg_cols if row[i]])
-            if not positives[-1]:
-                raise MalformedFile(path, line, "no positive text")
+        if not row[0].strip():
+            raise MalformedFile(path, line, "an empty anchor")
+        anchors.append(row[0])
+        positives.append([row[i] for i in pos_cols if row[i].strip()])
+        negatives.append([row[i] for i in neg_cols if row[i].strip()])
+        if not positives[-1]:
+            raise MalformedFile(path, line, "no positive text")
     if not anchors:
         raise MalformedFile(path, None, "no examples after the header")
     return Examples(anchors, positives, negatives)

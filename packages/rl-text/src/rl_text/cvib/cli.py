@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -35,8 +36,21 @@ from rl_shared.cli import (
     seed_option,
     steps_option,
 )
+from rl_text.cvib.formats import ABSA_FORMATS
 
 __all__ = ["group"]
+
+
+@contextlib.contextmanager
+def _writing_to(out: Path) -> Iterator[None]:
+    """Turn a failure to write under OUT (a read-only or special file system) into a usage error."""
+    try:
+        yield
+    except OSError as err:
+        raise click.BadParameter(
+            f"{out} is not a writable folder ({err.strerror or err})", param_hint="'--out'"
+        ) from None
+
 
 DATA_HELP = "A SemEval-2014 .seg/.xml file, a folder of the SemEval-2014 .seg files, or semeval14."
 domain_option = click.option(
@@ -60,7 +74,7 @@ def group() -> None:
 
 
 @group.command("train")
-@data_option(help=DATA_HELP + " The train split is used.")
+@data_option(help=DATA_HELP + " The train split is used.", formats=ABSA_FORMATS)
 @out_option(help="Output folder; the classifier is saved to OUT/model/.")
 @domain_option
 @click.option(
@@ -103,6 +117,7 @@ def train_cmd(
     as_json: bool,
 ) -> None:
     """Train on the train split and save OUT/model/ (encoder/, head and gates, config)."""
+    from rl_text.cvib.model import save_absa_model
     from rl_text.cvib.train import AbsaTrainConfig, train_absa
 
     examples = _examples(data, domain, "train")
@@ -117,9 +132,10 @@ def train_cmd(
     )
     folder = out / "model"
     with contextlib.redirect_stdout(sys.stderr) if as_json else contextlib.nullcontext():
-        trained = train_absa(
-            model, examples, config, out=folder, show_progress=not as_json, device=device
-        )
+        trained = train_absa(model, examples, config, show_progress=not as_json, device=device)
+        extra = trained.gates.summary() if trained.gates is not None else {}
+        with _writing_to(out):
+            save_absa_model(trained, folder, method=method, config=vars(config), **extra)
     info = {"method": method, "model": str(folder), "steps": steps, "seed": seed}
     info["train"] = len(examples)
     if trained.gates is not None:
@@ -132,8 +148,12 @@ def train_cmd(
 
 
 @group.command("evaluate")
-@model_option(default=None, help="The OUT/model folder written by `rl text cvib train`.")
-@data_option(help=DATA_HELP)
+@model_option(
+    default=None,
+    help="The OUT/model folder written by `rl text cvib train`.",
+    formats=("cvib-model",),
+)
+@data_option(help=DATA_HELP, formats=ABSA_FORMATS)
 @domain_option
 @click.option("--split", type=click.Choice(["train", "test"]), default="test", show_default=True)
 @click.option(
@@ -155,6 +175,7 @@ def evaluate_cmd(
     as_json: bool,
 ) -> None:
     """Accuracy and macro-F1 of a trained model."""
+    from rl_shared.errors import BadInput
     from rl_text.cvib.data import disagreeing_subset
     from rl_text.cvib.model import load_absa_model
     from rl_text.cvib.train import evaluate_absa
@@ -162,7 +183,13 @@ def evaluate_cmd(
     examples = _examples(data, domain, split)
     if disagreeing:
         examples = disagreeing_subset(examples)
+        if not examples:
+            raise BadInput(f"{data} has no aspect whose polarity disagrees with its sentence's")
     classifier = load_absa_model(model)
+    if network == "pruned" and classifier.gates is None:
+        raise BadInput(
+            f"{model} has no VIB gates (trained with --method finetune): no pruned network"
+        )
     result = evaluate_absa(classifier, examples, pruned=network == "pruned")
     if as_json:
         emit_json({"model": model, "data": data, "network": network, **result})

@@ -22,12 +22,12 @@ Example:
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from rl_shared.errors import BadInput, MalformedFile, UnknownName
+from rl_shared.errors import BadInput, DatasetNotFound, MalformedFile, UnknownName
+from rl_shared.io import read_text
 
 __all__ = [
     "LABELS",
@@ -84,13 +84,8 @@ class AbsaExample:
 
 
 def _read_lines(path: Path) -> list[str]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise MalformedFile(path, None, "file does not exist") from None
-    except UnicodeDecodeError as err:
-        raise MalformedFile(path, None, f"not UTF-8 text ({err.reason})") from None
-    return text.splitlines()
+    """The lines of a user's file, read strictly (:func:`rl_shared.io.read_text`)."""
+    return read_text(path).splitlines()
 
 
 def load_seg(path: str | Path) -> list[AbsaExample]:
@@ -101,6 +96,11 @@ def load_seg(path: str | Path) -> list[AbsaExample]:
 
     Args:
         path: the ``.seg`` file (UTF-8, a BOM is accepted).
+
+    Raises:
+        MalformedFile: a line breaks the format, a polarity is not ``-1``, ``0`` or ``1``, a
+            byte is not UTF-8 (each naming the line), the file is empty or a folder.
+        BadInput: the file does not exist.
 
     Example:
         >>> import pathlib, tempfile
@@ -114,7 +114,7 @@ def load_seg(path: str | Path) -> list[AbsaExample]:
     while lines and not lines[-1].strip():
         lines.pop()
     if not lines:
-        raise MalformedFile(path, None, "file is empty")
+        raise MalformedFile(path, None, "the file is empty")
     if len(lines) % 3:
         raise MalformedFile(
             path,
@@ -138,15 +138,68 @@ def load_seg(path: str | Path) -> list[AbsaExample]:
     return examples
 
 
+@dataclass
+class _Sentence:
+    line: int
+    text: list[str] = field(default_factory=list)
+    has_text: bool = False
+    terms: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+
+
+def _parse_xml(path: Path, text: str) -> list[_Sentence]:
+    """Every ``<sentence>`` with its text and its ``<aspectTerm>`` attributes, with lines."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+    sentences: list[_Sentence] = []
+    in_text = False
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        nonlocal in_text
+        line = parser.CurrentLineNumber
+        if tag == "sentence":
+            sentences.append(_Sentence(line))
+        elif tag == "text" and sentences:
+            in_text, sentences[-1].has_text = True, True
+        elif tag == "aspectTerm":
+            if not sentences:
+                raise MalformedFile(path, line, "<aspectTerm> outside a <sentence>")
+            sentences[-1].terms.append((line, dict(attrs)))
+
+    def end(tag: str) -> None:
+        nonlocal in_text
+        if tag == "text":
+            in_text = False
+
+    def data(chunk: str) -> None:
+        if in_text and sentences:
+            sentences[-1].text.append(chunk)
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = data
+    try:
+        parser.Parse(text.encode("utf-8"), True)
+    except expat.ExpatError as err:
+        problem = expat.errors.messages[err.code] if err.code else str(err)
+        raise MalformedFile(path, err.lineno, f"not well-formed XML ({problem})") from None
+    return sentences
+
+
 def load_xml(path: str | Path) -> list[AbsaExample]:
     """Read SemEval-2014 XML; aspects with polarity ``conflict`` are skipped.
 
     Raises :class:`MalformedFile` for broken XML (with the parser's line), or an
-    ``aspectTerm`` with a missing attribute, unknown polarity, or offsets that do not
-    match its term (with the line of its ``<sentence>`` when known).
+    ``aspectTerm`` with a missing attribute, a polarity outside ``positive``, ``negative``,
+    ``neutral``, ``conflict``, or offsets that do not match its term (with the line of the
+    ``<aspectTerm>``; a ``<sentence>`` without ``<text>`` names the sentence's line).
 
     Args:
-        path: the SemEval-2014 XML file.
+        path: the SemEval-2014 XML file (UTF-8).
+
+    Raises:
+        MalformedFile: as above, or a byte is not UTF-8, the file is empty or a folder.
+        BadInput: the file does not exist.
 
     Example:
         >>> import pathlib, tempfile
@@ -160,22 +213,12 @@ def load_xml(path: str | Path) -> list[AbsaExample]:
         [('food', 'positive', 6)]
     """
     path = Path(path)
-    try:
-        root = ET.parse(path).getroot()
-    except FileNotFoundError:
-        raise MalformedFile(path, None, "file does not exist") from None
-    except ET.ParseError as err:
-        raise MalformedFile(path, err.position[0], f"not well-formed XML ({err.msg})") from None
-    lines = _sentence_lines(path)
     examples = []
-    for k, sentence in enumerate(root.iter("sentence")):
-        line = lines[k] if k < len(lines) else None
-        text_node = sentence.find("text")
-        if text_node is None or text_node.text is None:
-            raise MalformedFile(path, line, "<sentence> has no <text>")
-        text = text_node.text
-        for term in sentence.iter("aspectTerm"):
-            attrs = term.attrib
+    for sentence in _parse_xml(path, read_text(path)):
+        if not sentence.has_text or not "".join(sentence.text):
+            raise MalformedFile(path, sentence.line, "<sentence> has no <text>")
+        text = "".join(sentence.text)
+        for line, attrs in sentence.terms:
             missing = [a for a in ("term", "polarity", "from", "to") if a not in attrs]
             if missing:
                 raise MalformedFile(path, line, f"<aspectTerm> lacks {', '.join(missing)}")
@@ -183,12 +226,15 @@ def load_xml(path: str | Path) -> list[AbsaExample]:
             if polarity == "conflict":
                 continue
             if polarity not in _XML_POLARITY:
-                raise MalformedFile(path, line, f"unknown polarity '{polarity}'")
+                known = ", ".join([*_XML_POLARITY, "conflict"])
+                raise MalformedFile(
+                    path, line, f"unknown polarity '{polarity}' (not one of {known})"
+                )
             try:
                 start, end = int(attrs["from"]), int(attrs["to"])
             except ValueError:
                 raise MalformedFile(path, line, "from/to offsets are not integers") from None
-            if text[start:end] != attrs["term"]:
+            if not 0 <= start <= end or text[start:end] != attrs["term"]:
                 raise MalformedFile(
                     path,
                     line,
@@ -196,16 +242,11 @@ def load_xml(path: str | Path) -> list[AbsaExample]:
                     f"'{attrs['term']}'",
                 )
             examples.append(AbsaExample(text, attrs["term"], _XML_POLARITY[polarity], start))
+    if not examples:
+        raise MalformedFile(
+            path, None, "no <aspectTerm> with a polarity; is this SemEval-2014 XML?"
+        )
     return examples
-
-
-def _sentence_lines(path: Path) -> list[int]:
-    """1-based line of each ``<sentence`` opening tag, for error messages."""
-    out = []
-    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
-        out.extend([number] * line.count("<sentence "))
-        out.extend([number] * line.count("<sentence>"))
-    return out
 
 
 def load_absa(path: str | Path) -> list[AbsaExample]:
@@ -235,6 +276,8 @@ def load_semeval14(domain: str, split: str, folder: str | Path | None = None) ->
 
     Raises:
         UnknownName: an unknown domain or split.
+        DatasetNotFound: the folder lacks the split's file.
+        MalformedFile: the file is malformed (see :func:`load_seg`).
 
     Example:
         >>> import pathlib, tempfile
@@ -251,7 +294,14 @@ def load_semeval14(domain: str, split: str, folder: str | Path | None = None) ->
         from rl_text.datasets import SEMEVAL14
 
         folder = SEMEVAL14.locate()
-    return load_seg(Path(folder) / SEMEVAL14_FILES[domain][split])
+    path = Path(folder) / SEMEVAL14_FILES[domain][split]
+    if not path.exists():
+        raise DatasetNotFound(
+            f"SemEval-2014 {domain} {split}",
+            folder,
+            f"the folder has no {path.name} (a folder of SemEval-2014 .seg files is expected)",
+        )
+    return load_seg(path)
 
 
 def disagreeing_subset(examples: list[AbsaExample]) -> list[AbsaExample]:
@@ -295,8 +345,13 @@ def load_absa_data(data: str, domain: str = "laptop", split: str = "train") -> l
         domain: ``laptop`` or ``restaurant`` (for a folder or ``semeval14``).
         split: ``train`` or ``test`` (for a folder, or ``semeval14`` without a split).
 
+    A folder is checked whole: the domain's other split file, when the folder has it, is
+    read as strictly as the requested one, so a broken file is reported before any work.
+
     Raises:
         BadInput: ``data`` is none of these.
+        DatasetNotFound: a folder lacks the split's file.
+        MalformedFile: a file is malformed (naming the file and line).
 
     Example:
         >>> import pathlib, tempfile
@@ -311,7 +366,11 @@ def load_absa_data(data: str, domain: str = "laptop", split: str = "train") -> l
     if path.is_file():
         return load_absa(path)
     if path.is_dir():
-        return load_semeval14(domain, split, path)
+        examples = load_semeval14(domain, split, path)
+        for other in SEMEVAL14_FILES.get(domain, {}):
+            if other != split and (path / SEMEVAL14_FILES[domain][other]).exists():
+                load_semeval14(domain, other, path)
+        return examples
     name, _, named_split = data.partition(":")
     if name == "semeval14":
         return load_semeval14(domain, named_split or split)

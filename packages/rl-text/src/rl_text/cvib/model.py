@@ -36,7 +36,7 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
-from rl_shared.errors import BadInput, ModelNotFound
+from rl_shared.errors import BadInput, MalformedFile, ModelNotFound
 from rl_text.cvib.data import LABELS, AbsaExample
 from rl_text.cvib.vib import EncoderGates
 
@@ -218,27 +218,36 @@ def load_absa_model(folder: str | Path) -> AspectSentimentModel:
         >>> again.max_length, again.gates is None, again.predict(ex) == model.predict(ex)
         (32, True, True)
     """
-    from rl_shared.artifacts import load_model
+    from rl_shared.artifacts import CONFIG, load_model
     from rl_shared.models import load_sentence_transformer
 
     folder = Path(folder)
     try:
         art = load_model(folder, kind=KIND)
-    except ModelNotFound:
+    except ModelNotFound as err:
         raise ModelNotFound(
-            f"{folder} is not a CVIB / fine-tuned aspect model; create one with "
-            "`rl text cvib train --out OUT` and pass OUT/model"
+            f"{err}; a CVIB / fine-tuned aspect model is made by `rl text cvib train --out OUT` "
+            "(pass OUT/model)"
         ) from None
     if not (folder / "encoder").is_dir():
         raise ModelNotFound(f"{folder} lacks its encoder/ folder; train the model again")
     meta = art.config
-    st = load_sentence_transformer(folder / "encoder")
-    model = AspectSentimentModel(st, vib=bool(meta["vib"]), max_length=int(meta["max_length"]))
-    tensors = art.tensors
-    model.head.load_state_dict({k[5:]: v for k, v in tensors.items() if k.startswith("head.")})
-    if model.gates is not None:
-        model.gates.load_state_dict(
-            {k[6:]: v for k, v in tensors.items() if k.startswith("gates.")}
+    vib, max_length = meta.get("vib"), meta.get("max_length")
+    if not isinstance(vib, bool) or not isinstance(max_length, int) or max_length < 1:
+        raise MalformedFile(
+            folder / CONFIG, None, "'vib' must be true or false and 'max_length' a positive integer"
         )
+    st = load_sentence_transformer(folder / "encoder")
+    model = AspectSentimentModel(st, vib=vib, max_length=max_length)
+    tensors = art.tensors
+    try:
+        model.head.load_state_dict({k[5:]: v for k, v in tensors.items() if k.startswith("head.")})
+        if model.gates is not None:
+            model.gates.load_state_dict(
+                {k[6:]: v for k, v in tensors.items() if k.startswith("gates.")}
+            )
+    except RuntimeError as err:
+        first = str(err).splitlines()[0]
+        raise BadInput(f"the weights in {folder} do not fit its encoder: {first}") from None
     model.eval()
     return model

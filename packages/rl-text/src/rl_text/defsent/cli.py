@@ -32,6 +32,7 @@ from rl_shared.cli import (
     steps_option,
 )
 from rl_text.core.commands import training_output
+from rl_text.defsent.formats import DEFSENT_WORDNET
 
 __all__ = ["group"]
 
@@ -46,6 +47,7 @@ def group() -> None:
     required=False,
     help="A WordNet folder in nltk's layout (index.noun, data.noun, ...); default: the "
     "registered 'wordnet' dataset.",
+    formats=(DEFSENT_WORDNET.name,),
 )
 @model_option()
 @out_option()

@@ -61,15 +61,18 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rl_shared.errors import BadInput
+from rl_shared.errors import BadInput, MalformedFile
 
 __all__ = [
+    "WORDNET_FILES",
     "DefinitionSet",
+    "check_wordnet_folder",
     "definition_pairs",
     "load_wordnet_pairs",
     "make_definition_set",
@@ -77,11 +80,17 @@ __all__ = [
 ]
 
 
+def _first(err: BaseException) -> str:
+    text = str(err)
+    return text.splitlines()[0] if text else type(err).__name__
+
+
 def wordnet_reader(path: str | Path | None = None) -> Any:
     """nltk's ``WordNetCorpusReader`` on ``path`` (default: the registered ``wordnet`` dataset).
 
-    The nltk_data folder holding the corpus (``path``'s grandparent when it sits in
-    ``corpora/``) is added to ``nltk.data.path``; nothing is downloaded. The module docstring
+    The nltk_data folder holding the corpus (``path``'s grandparent when it is
+    ``corpora/wordnet``; otherwise a temporary one linking to it) is added to
+    ``nltk.data.path``; nothing is downloaded. The module docstring
     builds a one-synset WordNet and reads it.
 
     Args:
@@ -90,7 +99,9 @@ def wordnet_reader(path: str | Path | None = None) -> Any:
 
     Raises:
         DatasetNotFound: the WordNet folder is missing.
-        BadInput: the folder has no ``index.noun``.
+        BadInput: the folder has no ``index.noun`` (or lacks another file nltk reads).
+        MalformedFile: a file of the folder is not UTF-8 text, empty or a folder
+            (:func:`check_wordnet_folder`).
 
     Example:
         >>> import tempfile
@@ -100,21 +111,96 @@ def wordnet_reader(path: str | Path | None = None) -> Any:
         rl_shared.errors.BadInput: ... is not a WordNet folder in nltk's layout (no index.noun)
     """
     import nltk
-    from nltk.corpus.reader.wordnet import WordNetCorpusReader
+    from nltk.corpus.reader.wordnet import WordNetCorpusReader, WordNetError
 
     if path is None:
         from rl_text.datasets import WORDNET
 
         path = WORDNET.locate()
     folder = Path(path).resolve()
-    if not (folder / "index.noun").is_file():
+    if not (folder / "index.noun").exists():
         raise BadInput(f"{folder} is not a WordNet folder in nltk's layout (no index.noun)")
+    check_wordnet_folder(folder)
     # nltk >= 3.9 reads only below its data path, and the reader looks up ``corpora/wordnet``
-    # there while it starts: authorise the nltk_data folder holding this corpus, nothing wider
-    root = folder.parents[1] if folder.parent.name == "corpora" else folder
-    if str(root) not in nltk.data.path:
-        nltk.data.path.append(str(root))
-    return WordNetCorpusReader(str(folder), None)
+    # there while it starts (to map sense keys onto WordNet 3.0): authorise the nltk_data
+    # folder holding this corpus, nothing wider; a folder laid out otherwise is linked as
+    # ``corpora/wordnet`` of a temporary nltk_data folder for that look-up
+    if folder.name == "wordnet" and folder.parent.name == "corpora":
+        root = str(folder.parents[1])
+        if root not in nltk.data.path:
+            nltk.data.path.append(root)
+        return _open_reader(WordNetCorpusReader, folder, WordNetError)
+    if str(folder) not in nltk.data.path:  # the reader reads data.* from it later
+        nltk.data.path.append(str(folder))
+    with tempfile.TemporaryDirectory(prefix="rl-wordnet-") as tmp:
+        link = Path(tmp, "corpora", "wordnet")
+        link.parent.mkdir()
+        link.symlink_to(folder, target_is_directory=True)
+        nltk.data.path.append(tmp)
+        try:
+            return _open_reader(WordNetCorpusReader, folder, WordNetError)
+        finally:
+            nltk.data.path.remove(tmp)
+
+
+def _open_reader(reader_class: Any, folder: Path, wordnet_error: type[Exception]) -> Any:
+    """``reader_class(folder)``, nltk's parse errors turned into one that names the folder."""
+    try:
+        return reader_class(str(folder), None)
+    except (ValueError, KeyError, IndexError, AssertionError, LookupError, wordnet_error) as err:
+        # lexnames, index.* and *.exc are parsed here; nltk's errors name no file
+        raise MalformedFile(
+            folder, None, f"nltk cannot read this WordNet's index files ({_first(err)})"
+        ) from None
+
+
+#: the files nltk's reader opens when it starts (``data.*`` are read as synsets are listed)
+WORDNET_FILES = (
+    "lexnames",
+    "index.sense",
+    *(f"index.{pos}" for pos in ("noun", "verb", "adj", "adv")),
+    *(f"data.{pos}" for pos in ("noun", "verb", "adj", "adv")),
+    *(f"{pos}.exc" for pos in ("noun", "verb", "adj", "adv")),
+)
+#: of those, the ones that cannot be empty: a WordNet needs nouns and lexicographer names
+_NOT_EMPTY = ("lexnames", "index.noun", "data.noun")
+
+
+def check_wordnet_folder(folder: str | Path) -> None:
+    """Check a WordNet folder in nltk's layout before nltk reads it (nltk's own errors name
+    no file).
+
+    Each of :data:`WORDNET_FILES` must be there and be UTF-8 text, read through
+    :func:`rl_shared.io.iter_lines` (so the message names the file and line of a bad byte);
+    ``lexnames``, ``index.noun`` and ``data.noun`` must not be empty.
+
+    Args:
+        folder: the WordNet folder (``index.noun``, ``data.noun``, ``lexnames``, ...).
+
+    Raises:
+        BadInput: a file is missing.
+        MalformedFile: a file is not UTF-8, is a folder, or is empty where it cannot be.
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> for name in WORDNET_FILES:
+        ...     _ = (folder / name).write_text("")
+        >>> try:
+        ...     check_wordnet_folder(folder)
+        ... except MalformedFile as err:
+        ...     print(err.path.name, err.problem)
+        lexnames the file is empty
+    """
+    from rl_shared.io import iter_lines
+
+    folder = Path(folder)
+    for name in WORDNET_FILES:
+        path = folder / name
+        if not path.exists():
+            raise BadInput(f"{folder} is not a WordNet folder in nltk's layout (no {name})")
+        for _ in iter_lines(path, allow_empty=name not in _NOT_EMPTY):
+            pass
 
 
 def definition_pairs(reader: Any, pos: str | None = None) -> list[tuple[str, str]]:
@@ -142,9 +228,10 @@ def definition_pairs(reader: Any, pos: str | None = None) -> list[tuple[str, str
 def load_wordnet_pairs(path: str | Path | None = None) -> list[tuple[str, str]]:
     """All WordNet ``(definition, entry)`` pairs, cached after the first read.
 
-    The cache is a JSON file in ``rl_shared.data.cache_dir("defsent")``, keyed by the path and
-    modification time of ``data.noun``. The module docstring builds a one-synset WordNet,
-    loads its pairs and reads them back from the cache.
+    The cache is a JSON file in ``rl_shared.data.cache_dir("defsent")``, keyed by the path,
+    modification time and size of ``data.noun``; the folder's files are checked
+    (:func:`check_wordnet_folder`) before a first read. The module docstring builds a
+    one-synset WordNet, loads its pairs and reads them back from the cache.
 
     Args:
         path: a WordNet folder in nltk's layout; ``None``: the registered ``wordnet`` dataset.
@@ -169,12 +256,22 @@ def load_wordnet_pairs(path: str | Path | None = None) -> list[tuple[str, str]]:
 
         path = WORDNET.locate()
     data = Path(path).resolve() / "data.noun"
-    stamp = int(data.stat().st_mtime) if data.exists() else 0
+    info = data.stat() if data.is_file() else None
+    stamp = f"{info.st_mtime_ns}:{info.st_size}" if info is not None else "0"
     key = hashlib.sha1(f"{data}:{stamp}".encode()).hexdigest()[:12]
     cache = cache_dir("defsent") / f"wordnet-pairs-{key}.json"
     if cache.is_file():
         return [tuple(p) for p in json.loads(cache.read_text())]
-    pairs = definition_pairs(wordnet_reader(path))
+    from nltk.corpus.reader.wordnet import WordNetError
+
+    reader = wordnet_reader(path)  # checks the files first (check_wordnet_folder)
+    try:
+        pairs = definition_pairs(reader)
+    except (ValueError, KeyError, IndexError, AssertionError, WordNetError) as err:
+        # nltk's parse errors name no file; the synsets come from the data.* files
+        raise MalformedFile(data, None, f"nltk cannot read its synsets ({_first(err)})") from None
+    if not pairs:
+        raise MalformedFile(data, None, "the WordNet has no synset with a definition")
     atomic_write_text(cache, json.dumps(pairs))
     return pairs
 

@@ -36,7 +36,7 @@ from rl_shared.errors import BadInput
 from rl_text.defsent.entries import DefinitionSet
 from rl_text.defsent.loss import DefSentLoss
 from rl_text.defsent.prompt import DEFAULT_TEMPLATE, with_prompt_pooling
-from rl_text.defsent.space import EntrySpace
+from rl_text.defsent.space import SPACE_FILE, EntrySpace
 
 __all__ = ["EntryRefresh", "train_defsent"]
 
@@ -173,7 +173,7 @@ def train_defsent(
         data, entry_mode, isotropy, components=components, fit_size=fit_size, seed=seed
     )
     out = Path(out)
-    last = last_checkpoint(out) if resume else None
+    last = last_checkpoint(out, [SPACE_FILE]) if resume else None  # the one fit resumes from
     if last is not None:
         space.load(last)
     fit(
@@ -191,6 +191,7 @@ def train_defsent(
         save_model=False,
         device=device,
         callbacks=[EntryRefresh(space, st, refresh_steps, show_progress)],
+        checkpoint_files=[SPACE_FILE],
     )
     if not save_model:
         return out

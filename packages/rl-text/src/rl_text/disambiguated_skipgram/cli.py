@@ -13,6 +13,8 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -26,8 +28,20 @@ from rl_shared.cli import (
     out_option,
     seed_option,
 )
+from rl_text.disambiguated_skipgram import formats as _formats  # noqa: F401  (registers them)
 
 __all__ = ["group"]
+
+
+@contextlib.contextmanager
+def _writing_to(out: Path) -> Iterator[None]:
+    """Turn a failure to write under OUT (a read-only or special file system) into a usage error."""
+    try:
+        yield
+    except OSError as err:
+        raise click.BadParameter(
+            f"{out} is not a writable folder ({err.strerror or err})", param_hint="'--out'"
+        ) from None
 
 
 @click.group("disambiguated-skipgram")
@@ -40,6 +54,7 @@ def group() -> None:
 @data_option(
     required=False,
     help="A text file, one sentence per line (default: STS-B + SICK + ABSA + WordNet glosses).",
+    formats=("disambiguated-skipgram-corpus",),
 )
 @click.option("--senses", type=click.IntRange(min=1), default=3, show_default=True)
 @click.option("--dim", type=click.IntRange(min=1), default=100, show_default=True)
@@ -61,7 +76,8 @@ def train_cmd(out, data, senses, dim, epochs, window, min_count, sample, seed, a
 
     import numpy as np
 
-    from rl_shared.errors import BadInput, DatasetNotFound
+    from rl_shared.errors import BadInput
+    from rl_shared.io import read_text
     from rl_text.binary_pv.data import tokenize
     from rl_text.disambiguated_skipgram import (
         DisambiguatedSkipGram,
@@ -71,16 +87,15 @@ def train_cmd(out, data, senses, dim, epochs, window, min_count, sample, seed, a
     from rl_text.disambiguated_skipgram.model import save_skipgram
 
     if data:
-        file = Path(data)
-        if not file.is_file():
-            raise DatasetNotFound(file.name, file.parent, "no such file")
-        sents = [tokenize(t) for t in file.read_text(encoding="utf-8").splitlines()]
+        sents = [tokenize(t) for t in read_text(data).splitlines()]  # strict: names a bad line
     else:
         sents = corpus_sentences()
     freq = Counter(w for s in sents for w in s)
     vocab = sorted((w for w, c in freq.items() if c >= min_count), key=lambda w: (-freq[w], w))
     if not vocab:
-        raise BadInput(f"no word occurs {min_count} times; lower --min-count")
+        raise BadInput(
+            f"no word of {data or 'the corpus'} occurs {min_count} times; lower --min-count"
+        )
     index = {w: i for i, w in enumerate(vocab)}
     ids = [np.array([index[w] for w in s if w in index], dtype=np.int64) for s in sents]
     model = DisambiguatedSkipGram(len(vocab), dim, senses, sparse=True)
@@ -95,7 +110,8 @@ def train_cmd(out, data, senses, dim, epochs, window, min_count, sample, seed, a
         seed=seed,
         show_progress=not as_json,
     )
-    folder = save_skipgram(Path(out) / "model", model, vocab)
+    with _writing_to(out):
+        folder = save_skipgram(Path(out) / "model", model, vocab)
     if as_json:
         emit_json({"model": str(folder), "vocabulary": len(vocab), "final_loss": losses[-1]})
     else:
@@ -103,7 +119,11 @@ def train_cmd(out, data, senses, dim, epochs, window, min_count, sample, seed, a
 
 
 @group.command("neighbours")
-@model_option(default=None, help="OUT/model from `rl text disambiguated-skipgram train`.")
+@model_option(
+    default=None,
+    help="OUT/model from `rl text disambiguated-skipgram train`.",
+    formats=("disambiguated-skipgram-model",),
+)
 @click.argument("word")
 @click.option("-k", type=click.IntRange(min=1), default=8, show_default=True)
 @json_option
@@ -125,7 +145,11 @@ def neighbours_cmd(model, word, k, as_json) -> None:
 
 
 @group.command("induce")
-@model_option(default=None, help="OUT/model from `rl text disambiguated-skipgram train`.")
+@model_option(
+    default=None,
+    help="OUT/model from `rl text disambiguated-skipgram train`.",
+    formats=("disambiguated-skipgram-model",),
+)
 @click.argument("sentence")
 @click.option("--window", type=click.IntRange(min=1), default=3, show_default=True)
 @json_option
@@ -141,6 +165,12 @@ def induce_cmd(model, sentence, window, as_json) -> None:
     m, vocab = load_skipgram(model)
     index = {w: i for i, w in enumerate(vocab)}
     words = [w for w in tokenize(sentence) if w in index]
+    if not words:
+        from rl_shared.errors import BadInput
+
+        raise BadInput(
+            f"no word of {sentence!r} is in the model's vocabulary of {len(vocab)} words"
+        )
     c, x, mask = context_windows([np.array([index[w] for w in words], dtype=np.int64)], window)
     with torch.no_grad():
         p = m.sense_probs(torch.from_numpy(c), torch.from_numpy(x), torch.from_numpy(mask))

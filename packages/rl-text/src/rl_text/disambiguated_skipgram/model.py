@@ -35,7 +35,7 @@ from pathlib import Path
 import torch
 from torch import Tensor, nn
 
-from rl_shared.errors import BadInput
+from rl_shared.errors import BadInput, MalformedFile
 
 __all__ = ["DisambiguatedSkipGram"]
 
@@ -149,6 +149,9 @@ class DisambiguatedSkipGram(nn.Module):
         """The ``k`` (word, sense, cosine) nearest to sense ``sense`` of ``word`` (other words).
 
         Args:
+            word: the word id.
+            sense: which of its senses.
+            k: how many neighbours (at most the other words' senses).
             allowed: ``(V, S)`` bool, the senses that may be returned (e.g. those used).
         """
         table = nn.functional.normalize(self.sense.weight, dim=-1)
@@ -156,6 +159,7 @@ class DisambiguatedSkipGram(nn.Module):
         if allowed is not None:
             sims[~allowed.reshape(-1)] = -2.0
         sims[word * self.senses : (word + 1) * self.senses] = -2.0
+        k = max(0, min(k, sims.numel() - self.senses))  # only other words' senses
         top = torch.topk(sims, k).indices.tolist()
         return [(i // self.senses, i % self.senses, round(float(sims[i]), 4)) for i in top]
 
@@ -203,14 +207,26 @@ def save_skipgram(folder: str | Path, model: DisambiguatedSkipGram, vocab: list[
 def load_skipgram(folder: str | Path) -> tuple[DisambiguatedSkipGram, list[str]]:
     """``(model, vocabulary)`` from :func:`save_skipgram`.
 
+    Args:
+        folder: the model folder.
+
     Raises:
         ModelNotFound: the folder is not a saved model.
-        BadInput: it holds another kind of model.
+        MalformedFile: its ``config.json`` lacks a setting or holds one of the wrong type.
+        BadInput: it holds another kind of model, or its weights do not fit.
     """
-    from rl_shared.artifacts import load_model
+    from rl_shared.artifacts import CONFIG, load_model
 
     art = load_model(folder, kind=KIND)
     c = art.config
-    model = DisambiguatedSkipGram(len(c["vocab"]), c["dim"], c["senses"])
+    path = Path(folder) / CONFIG
+    vocab = c.get("vocab")
+    if not isinstance(vocab, list) or not vocab or not all(isinstance(w, str) for w in vocab):
+        raise MalformedFile(path, None, "'vocab' must be a non-empty list of words")
+    for key in ("dim", "senses"):
+        value = c.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise MalformedFile(path, None, f"'{key}' must be a positive integer, got {value!r}")
+    model = DisambiguatedSkipGram(len(vocab), c["dim"], c["senses"])
     art.load_into(model)
-    return model, c["vocab"]
+    return model, vocab

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rl_shared.io import iter_lines, read_text
 from rl_text.binary_pv.data import tokenize
 
 __all__ = [
@@ -49,6 +50,10 @@ def wordnet_glosses(folder: Path, limit: int | None = None) -> list[str]:
         limit: keep a random sample (seed 0) of at most this many glosses; ``None`` keeps
             all, in file order.
 
+    Raises:
+        MalformedFile: a file is not UTF-8 (naming its line) or is a folder.
+        BadInput: a ``data.*`` file is missing.
+
     Example:
         >>> import pathlib, tempfile
         >>> wn = pathlib.Path(tempfile.mkdtemp())
@@ -63,11 +68,10 @@ def wordnet_glosses(folder: Path, limit: int | None = None) -> list[str]:
     out: list[str] = []
     for pos in ("noun", "verb", "adj", "adv"):
         path = folder / f"data.{pos}"
-        with path.open(encoding="utf-8", errors="replace") as handle:
-            for line in handle:
-                if line.startswith("  ") or " | " not in line:
-                    continue
-                out.append(line.split(" | ", 1)[1].strip())
+        for line in iter_lines(path, allow_empty=True):  # strict UTF-8: a bad byte names its line
+            if line.startswith("  ") or " | " not in line:
+                continue
+            out.append(line.split(" | ", 1)[1].strip())
     if limit is not None:
         out = random.Random(0).sample(out, min(limit, len(out)))
     return out
@@ -121,7 +125,7 @@ def wordnet_reader():
 def _absa_sentences(folder: Path) -> list[str]:
     out = []
     for path in sorted(folder.glob("*.seg")):
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        lines = read_text(path, allow_empty=True).splitlines()
         for i in range(0, len(lines) - 2, 3):
             out.append(lines[i].replace("$T$", lines[i + 1]))
     return sorted(set(out))

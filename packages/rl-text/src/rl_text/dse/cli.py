@@ -19,6 +19,7 @@ import click
 
 from rl_shared.cli import (
     FiniteFloat,
+    InputOption,
     batch_size_option,
     data_option,
     device_option,
@@ -31,7 +32,9 @@ from rl_shared.cli import (
     seed_option,
     steps_option,
 )
-from rl_text.core.commands import training_output
+from rl_shared.sts import STS_PAIRS_FORMAT
+from rl_text.core.commands import format_score, training_output
+from rl_text.dse.formats import DSE_MODEL, DSE_TEACHER
 
 __all__ = ["group"]
 
@@ -45,12 +48,15 @@ def group() -> None:
 @data_option(
     default="stsb:train",
     help="Scored pairs: a CSV/TSV (STS-B layout unless --columns) or stsb[:split] / sick[:split].",
+    formats=(STS_PAIRS_FORMAT.name,),
 )
 @click.option("--columns", default=None, help="'s1,s2,score': header names or 0-based indices.")
 @model_option(help="Start of the teacher and the student: a short name or a local folder.")
 @out_option(help="Output folder: OUT/teacher/model (unless --teacher), OUT/model (the student).")
 @click.option(
     "--teacher",
+    cls=InputOption,
+    formats=(DSE_TEACHER.name,),
     default=None,
     help="A trained CrossEncoder: a local folder such as OUT/teacher/model of an earlier run "
     "(default: train one from MODEL first).",
@@ -88,12 +94,23 @@ def train(
     rl_text.dse.DistilledSentenceEmbedding.load('OUT/model').
     """
     from rl_shared.errors import BadInput
+    from rl_shared.models import check_json_files
     from rl_shared.sts import named_or_file_pairs
+    from rl_text.core.loading import check_model_folder
     from rl_text.dse.train import teacher_scores, train_dse, train_teacher
 
-    if teacher is not None and not Path(teacher, "config.json").is_file():
-        raise BadInput(f"--teacher {teacher} is not a saved CrossEncoder folder (no config.json)")
+    if teacher is not None:  # every input is checked before OUT is made
+        if not Path(teacher).is_dir():
+            raise BadInput(f"--teacher {teacher} is not a folder (pass a saved CrossEncoder)")
+        if not Path(teacher, "config.json").exists():
+            raise BadInput(
+                f"--teacher {teacher} is not a saved CrossEncoder folder (no config.json)"
+            )
+        check_json_files(teacher)
     pairs = named_or_file_pairs(data, columns)
+    if len(pairs) < 2:
+        raise BadInput(f"DSE training needs at least 2 sentence pairs; {data} has {len(pairs)}")
+    check_model_folder(model)
     common: dict[str, Any] = dict(
         steps=steps, batch_size=batch_size, learning_rate=lr, seed=seed, resume=resume,
         save_steps=save_steps, device=device,
@@ -112,8 +129,16 @@ def train(
 
 
 @group.command("evaluate")
-@model_option(default=None, help="A DSE student folder (OUT/model of `rl text dse train`).")
-@data_option(default="stsb:test", help="Scored pairs: a CSV/TSV or stsb[:split] / sick[:split].")
+@model_option(
+    default=None,
+    help="A DSE student folder (OUT/model of `rl text dse train`).",
+    formats=(DSE_MODEL.name,),
+)
+@data_option(
+    default="stsb:test",
+    help="Scored pairs: a CSV/TSV or stsb[:split] / sick[:split].",
+    formats=(STS_PAIRS_FORMAT.name,),
+)
 @click.option("--columns", default=None, help="'s1,s2,score': header names or 0-based indices.")
 @seed_option
 @json_option
@@ -126,6 +151,12 @@ def evaluate(model: str, data: str, columns: str | None, seed: int, as_json: boo
     pairs = named_or_file_pairs(data, columns)
     dse = DistilledSentenceEmbedding.load(model)
     head = correlations(dse.score(pairs.sentences1, pairs.sentences2), pairs.scores)
+    if None in head.values():
+        click.echo(
+            "warning: the head's correlation is undefined (constant gold or head scores); "
+            "reported as null",
+            err=True,
+        )
     cosine = evaluate_sts(dse.model, pairs)
     result = {"model": model, "data": data, "pairs": len(pairs), "head": head,
               "cosine": {"spearman": cosine["spearman"], "pearson": cosine["pearson"]}}  # fmt: skip
@@ -133,5 +164,5 @@ def evaluate(model: str, data: str, columns: str | None, seed: int, as_json: boo
         emit_json(result)
         return
     click.echo(f"{model} on {data} ({len(pairs)} pairs)")
-    click.echo(f"  head   Spearman {head['spearman']:.4f}")
-    click.echo(f"  cosine Spearman {cosine['spearman']:.4f}")
+    click.echo(f"  head   Spearman {format_score(head['spearman'])}")
+    click.echo(f"  cosine Spearman {format_score(cosine['spearman'])}")

@@ -122,21 +122,51 @@ class DistilledSentenceEmbedding:
     def load(cls, path: str | os.PathLike[str], device: str = "cpu") -> DistilledSentenceEmbedding:
         """Load a student saved by :meth:`save` (:func:`rl_text.dse.train_dse` writes one).
 
+        Every JSON file of the folder and of ``student/`` is read strictly first, so a broken
+        one is named (file and line) instead of surfacing as a traceback of the library that
+        reads it.
+
+        Args:
+            path: the model folder (``OUT/model`` of ``rl text dse train``).
+            device: where the student is put.
+
         Raises:
-            ModelNotFound: the folder is missing or incomplete.
-            BadInput: the folder holds another kind of model.
+            ModelNotFound: the folder is missing or incomplete (no head, no student).
+            MalformedFile: a JSON file of the folder is broken, or the head's configuration
+                lacks ``dim`` / ``hidden``.
+            BadInput: the folder holds another kind of model, or its weights do not fit.
         """
+        from safetensors import SafetensorError
         from sentence_transformers import SentenceTransformer
 
         from rl_shared.artifacts import load_model
+        from rl_shared.errors import MalformedFile
+        from rl_shared.models import check_json_files
 
         art = load_model(Path(path), kind=KIND)
-        head = PairHead(int(art.config["dim"]), int(art.config["hidden"]))
-        art.load_into(head)
-        folder = art.path / art.config.get("student", STUDENT)
-        if not (folder / "modules.json").is_file():
-            raise ModelNotFound(f"{art.path} lacks its student model ({folder.name}/)")
-        model = SentenceTransformer(str(folder), device=device, local_files_only=True)
+        config_path = art.path / "config.json"
+        try:
+            dim, hidden = int(art.config["dim"]), int(art.config["hidden"])
+            student = str(art.config.get("student", STUDENT))
+        except (KeyError, TypeError, ValueError):
+            raise MalformedFile(
+                config_path, None, "the DSE head configuration lacks an integer dim and hidden"
+            ) from None
+        if dim < 1 or hidden < 1:
+            raise MalformedFile(config_path, None, f"dim {dim} and hidden {hidden} must be >= 1")
+        head = PairHead(dim, hidden)
+        art.load_into(head)  # BadInput when the weights do not fit
+        folder = art.path / student
+        if not folder.is_dir():
+            raise ModelNotFound(f"{art.path} lacks its student model ({student}/)")
+        if not (folder / "modules.json").exists():
+            raise ModelNotFound(f"{art.path} lacks its student model ({student}/modules.json)")
+        check_json_files(folder)
+        try:
+            model = SentenceTransformer(str(folder), device=device, local_files_only=True)
+        except (OSError, ValueError, KeyError, TypeError, SafetensorError) as err:
+            detail = str(err).splitlines()[0] if str(err) else type(err).__name__
+            raise ModelNotFound(f"{folder} could not be loaded as the student ({detail})") from None
         return cls(model, head)
 
     def encode(self, sentences: Sequence[str], batch_size: int = 64) -> Tensor:

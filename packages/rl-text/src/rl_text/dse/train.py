@@ -28,11 +28,17 @@ from typing import Any
 import numpy as np
 import torch
 
-from rl_shared.errors import BadInput
+from rl_shared.errors import BadInput, ModelNotFound
 from rl_shared.sts import StsPairs
 from rl_text.dse.model import MAX_SCORE, DistilledSentenceEmbedding, PairHead
 
 __all__ = ["teacher_scores", "train_dse", "train_teacher"]
+
+
+def _first(err: BaseException) -> str:
+    """The first line of an error's message (or its class name)."""
+    text = str(err)
+    return text.splitlines()[0] if text else type(err).__name__
 
 
 def train_teacher(
@@ -82,6 +88,7 @@ def train_teacher(
         rl_shared.errors.ModelNotFound: model 'no-such-model' is neither a known name ...
     """
     from datasets import Dataset
+    from safetensors import SafetensorError
     from sentence_transformers.cross_encoder import CrossEncoder
     from sentence_transformers.cross_encoder.losses import BinaryCrossEntropyLoss
 
@@ -90,13 +97,21 @@ def train_teacher(
     from rl_text.core.fit import fit
 
     seed_everything(seed)
-    ce = CrossEncoder(
-        str(resolve(model)),
-        num_labels=1,
-        max_length=max_length,
-        device="cpu" if not torch.cuda.is_available() else None,
-        local_files_only=True,
-    )
+    folder = resolve(model)
+    if not (folder / "config.json").is_file():
+        raise ModelNotFound(f"{folder} is not a transformer model folder (no config.json)")
+    try:
+        ce = CrossEncoder(
+            str(folder),
+            num_labels=1,
+            max_length=max_length,
+            device="cpu" if not torch.cuda.is_available() else None,
+            local_files_only=True,
+        )
+    except (OSError, ValueError, KeyError, TypeError, SafetensorError) as err:
+        raise ModelNotFound(
+            f"{folder} could not be loaded as a cross-encoder ({_first(err)})"
+        ) from None
     data = Dataset.from_dict(
         {
             "sentence1": list(pairs.sentences1),
@@ -134,10 +149,16 @@ def teacher_scores(
         >>> teacher_scores(Teacher(), StsPairs(["a cat", "a dog"], ["a cat", "a car"], [5.0, 0.5]))
         array([1., 0.])
     """
+    from safetensors import SafetensorError
     from sentence_transformers.cross_encoder import CrossEncoder
 
     if isinstance(teacher, str | os.PathLike):
-        teacher = CrossEncoder(str(teacher), device="cpu", local_files_only=True)
+        try:
+            teacher = CrossEncoder(str(teacher), device="cpu", local_files_only=True)
+        except (OSError, ValueError, KeyError, TypeError, SafetensorError) as err:
+            raise ModelNotFound(
+                f"{teacher} could not be loaded as a cross-encoder teacher ({_first(err)})"
+            ) from None
     scores = teacher.predict(
         list(zip(pairs.sentences1, pairs.sentences2)),
         batch_size=batch_size,

@@ -18,14 +18,29 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 
 from rl_shared.cli import data_option, emit_json, json_option, model_option, out_option, seed_option
+from rl_text.gfun.formats import LABELLED, UNLABELLED
 
 __all__ = ["group"]
+
+
+@contextlib.contextmanager
+def _writing_to(out: Path) -> Iterator[None]:
+    """Turn a failure to write under OUT (a read-only or special file system) into a usage error."""
+    try:
+        yield
+    except OSError as err:
+        raise click.BadParameter(
+            f"{out} is not a writable folder ({err.strerror or err})", param_hint="'--out'"
+        ) from None
+
 
 VIEW_CODES = {
     "X": "posteriors",
@@ -36,8 +51,33 @@ VIEW_CODES = {
 ALL_LANGS = "en,de,es,fr,it,ja,nl,pl,pt,ru,zh"
 
 
+def _check_views(codes: str) -> str:
+    """``--views`` as given, once each letter is known and none repeats."""
+    from rl_shared.errors import BadInput, UnknownName
+
+    bad = [c for c in codes if c not in VIEW_CODES]
+    if bad:
+        raise UnknownName("--views letter", bad[0], list(VIEW_CODES))
+    if not codes or len(set(codes)) != len(codes):
+        raise BadInput(f"--views takes distinct letters of X, W, M, B; got {codes!r}")
+    return codes
+
+
+def _check_langs(langs: str) -> list[str]:
+    """``--langs`` as a list, once every language is one of the genre corpus's."""
+    from rl_shared.errors import BadInput, UnknownName
+
+    known = ALL_LANGS.split(",")
+    out = [x.strip() for x in langs.split(",") if x.strip()]
+    for lang in out:
+        if lang not in known:
+            raise UnknownName("--langs language", lang, known)
+    if not out or len(set(out)) != len(out):
+        raise BadInput(f"--langs takes distinct languages of {ALL_LANGS}; got {langs!r}")
+    return out
+
+
 def _views(codes: str, seed: int) -> list:
-    from rl_shared.errors import BadInput
     from rl_text.gfun import (
         MultilingualEmbeddingView,
         PosteriorView,
@@ -45,9 +85,7 @@ def _views(codes: str, seed: int) -> list:
         WordClassEmbeddingView,
     )
 
-    bad = [c for c in codes if c not in VIEW_CODES]
-    if bad or not codes or len(set(codes)) != len(codes):
-        raise BadInput(f"--views takes distinct letters of X, W, M, B; got {codes!r}")
+    _check_views(codes)
     makers = {
         "X": PosteriorView,
         "W": WordClassEmbeddingView,
@@ -58,13 +96,15 @@ def _views(codes: str, seed: int) -> list:
 
 
 def _caps(langs: list[str], low_resource: str, per_language: int | None) -> dict[str, int]:
-    from rl_shared.errors import BadInput
+    from rl_shared.errors import BadInput, UnknownName
 
     caps = {x: per_language for x in langs} if per_language else {}
-    for item in filter(None, low_resource.split(",")):
+    for item in filter(None, (x.strip() for x in low_resource.split(","))):
         lang, _, n = item.partition(":")
-        if not n.isdigit():
-            raise BadInput(f"--low-resource entries look like 'ja:20', got {item!r}")
+        if not n.isdigit() or int(n) < 1:
+            raise BadInput(f"--low-resource entries look like 'ja:20' (at least 1), got {item!r}")
+        if lang not in langs:
+            raise UnknownName("--low-resource language", lang, langs)
         caps[lang] = int(n)
     return caps
 
@@ -73,24 +113,29 @@ def _training_set(data, langs, low_resource, per_language, seed) -> tuple[dict, 
     """``({lang: docs}, {lang: class indices}, class names)`` from ``--data`` or STS-B genres."""
     import numpy as np
 
+    from rl_shared.errors import BadInput
     from rl_text.gfun import GENRES, load_genre_corpus, nonparallel_split, read_documents
 
-    lang_list = [x for x in langs.split(",") if x]
+    lang_list = _check_langs(langs)  # checked even when --data names the languages
+    if data is not None:
+        rows = read_documents(data, labelled=True)
+        caps = _caps(list(rows.by_language()), low_resource, per_language)
+        assert rows.labels is not None
+        names = sorted(set(rows.labels))
+        if len(names) < 2:
+            raise BadInput(f"{data} has one label ({names[0]!r}); gFun needs at least two classes")
+        docs, labels = {}, {}
+        for lang, idx in rows.by_language().items():
+            idx = idx[: caps[lang]] if lang in caps else idx
+            docs[lang] = [rows.texts[i] for i in idx]
+            labels[lang] = np.array([names.index(rows.labels[i]) for i in idx])
+        return docs, labels, names
     caps = _caps(lang_list, low_resource, per_language)
-    if data is None:
-        train = load_genre_corpus("train", lang_list)
-        split = nonparallel_split(len(train.rows), lang_list, seed=seed, sizes=caps or None)
-        docs = {x: train.select(x, split[x])[0] for x in lang_list}
-        labels = {x: train.select(x, split[x])[1] for x in lang_list}
-        return docs, labels, list(GENRES)
-    rows = read_documents(data, labelled=True)
-    names = sorted(set(rows.labels))
-    docs, labels = {}, {}
-    for lang, idx in rows.by_language().items():
-        idx = idx[: caps[lang]] if lang in caps else idx
-        docs[lang] = [rows.texts[i] for i in idx]
-        labels[lang] = np.array([names.index(rows.labels[i]) for i in idx])
-    return docs, labels, names
+    train = load_genre_corpus("train", lang_list)
+    split = nonparallel_split(len(train.rows), lang_list, seed=seed, sizes=caps or None)
+    docs = {x: train.select(x, split[x])[0] for x in lang_list}
+    labels = {x: train.select(x, split[x])[1] for x in lang_list}
+    return docs, labels, list(GENRES)
 
 
 @click.group("gfun")
@@ -113,6 +158,7 @@ views_option = click.option(
 train_data_option = data_option(
     required=False,
     help="CSV/TSV with columns lang, text, label (default: the STS-B genre corpus).",
+    formats=LABELLED,
 )
 langs_option = click.option(
     "--langs", default=ALL_LANGS, show_default=True, help="STS-B genre corpus languages."
@@ -141,11 +187,14 @@ def train_cmd(out, data, views, langs, low_resource, per_language, seed, as_json
     """Fit gFun and save it to OUT/model/ (joblib inside: load only folders you trust)."""
     from rl_text.gfun import GeneralizedFunnelling
 
-    view_list = _views(views, seed)
+    _check_views(views)  # every input is checked before any work
     docs, labels, names = _training_set(data, langs, low_resource, per_language, seed)
+    view_list = _views(views, seed)
     click.echo(f"fitting {views} views on {sum(map(len, docs.values()))} documents", err=True)
     model = GeneralizedFunnelling(len(names), view_list, seed=seed, class_names=names)
-    path = model.fit(docs, labels).save(Path(out) / "model")
+    model.fit(docs, labels)
+    with _writing_to(out):
+        path = model.save(Path(out) / "model")
     summary = {
         "model": str(path),
         "views": views,
@@ -159,22 +208,40 @@ def train_cmd(out, data, views, langs, low_resource, per_language, seed, as_json
         click.echo(f"saved {path}  ({len(names)} classes, languages {', '.join(docs)})")
 
 
-def _evaluation_set(model, data) -> tuple[dict, Any]:
+def _check_rows(model: Any, rows: Any) -> None:
+    """Every row's language (and label, when labelled) is one the saved model knows."""
+    from rl_shared.errors import MalformedFile
+
+    for i, lang in enumerate(rows.langs):
+        if lang not in model.languages:
+            raise MalformedFile(
+                rows.path,
+                rows.line_of(i),
+                f"language {lang!r} is not one the model was trained on "
+                f"({', '.join(model.languages)})",
+            )
+        if rows.labels is not None and rows.labels[i] not in model.class_names:
+            raise MalformedFile(
+                rows.path,
+                rows.line_of(i),
+                f"label {rows.labels[i]!r} is not one of the model's classes "
+                f"({', '.join(model.class_names)})",
+            )
+
+
+def _evaluation_set(model, data, rows) -> tuple[dict, Any]:
     """``({lang: docs}, {lang: class indices})`` to test a saved model on."""
     import numpy as np
 
     from rl_shared.errors import BadInput
-    from rl_text.gfun import GENRES, load_genre_corpus, read_documents
+    from rl_text.gfun import GENRES, load_genre_corpus
 
     if data is None:
         if model.class_names != list(GENRES):
             raise BadInput("this model was not trained on the genre corpus: give --data")
         test = load_genre_corpus("test", model.languages)
         return test.docs, {x: test.labels for x in model.languages}
-    rows = read_documents(data, labelled=True)
-    unknown = sorted(set(rows.labels) - set(model.class_names))
-    if unknown:
-        raise BadInput(f"label {unknown[0]!r} is not one of the model's {model.class_names}")
+    _check_rows(model, rows)
     docs, labels = {}, {}
     for lang, idx in rows.by_language().items():
         docs[lang] = [rows.texts[i] for i in idx]
@@ -186,10 +253,12 @@ def _evaluation_set(model, data) -> tuple[dict, Any]:
 @model_option(
     default="",
     help="OUT/model from `rl text gfun train`; without it, train on the genre corpus first.",
+    formats=("gfun-model",),
 )
 @data_option(
     required=False,
     help="Labelled CSV/TSV to test on (with --model; default: the genre corpus test rows).",
+    formats=LABELLED,
 )
 @views_option
 @langs_option
@@ -208,23 +277,27 @@ def evaluate_cmd(
 ) -> None:
     """Macro-/micro-F1 per language of a saved gFun model, or of one trained here."""
     from rl_shared.errors import BadInput
-    from rl_text.gfun import GeneralizedFunnelling, PerLanguageBaseline, f1_scores
+    from rl_text.gfun import GeneralizedFunnelling, PerLanguageBaseline, f1_scores, read_documents
 
+    rows = read_documents(data, labelled=True) if data is not None else None  # checked first
+    if rows is not None and not model:
+        raise BadInput(
+            f"--data {data} is for a saved --model; to train on a file, use `rl text gfun train`"
+        )
     result: dict[str, dict] = {}
     if model:
         gf = GeneralizedFunnelling.load(model)
-        docs, labels = _evaluation_set(gf, data)
+        docs, labels = _evaluation_set(gf, data, rows)
         pred = gf.predict(docs)
         for x in docs:
             result[x] = {"gfun": f1_scores(labels[x], pred[x], gf.n_classes)}
         views = "+".join(v.name for v in gf.views)
     else:
-        if data is not None:
-            raise BadInput("--data is for a saved --model; to train on a file, use `train`")
         from rl_text.gfun import load_genre_corpus
 
-        view_list = _views(views, seed)
+        _check_views(views)
         docs, labels, names = _training_set(None, langs, low_resource, per_language, seed)
+        view_list = _views(views, seed)
         gf = GeneralizedFunnelling(len(names), view_list, seed=seed, class_names=names)
         gf.fit(docs, labels)
         test = load_genre_corpus("test", list(docs))
@@ -253,8 +326,8 @@ def evaluate_cmd(
 
 
 @group.command("encode")
-@model_option(default=None, help="OUT/model from `rl text gfun train`.")
-@data_option(help="CSV/TSV with columns lang, text.")
+@model_option(default=None, help="OUT/model from `rl text gfun train`.", formats=("gfun-model",))
+@data_option(help="CSV/TSV with columns lang, text.", formats=UNLABELLED)
 @out_option(help="Output folder; the vectors go to OUT/vectors.npy, one row per DATA row.")
 @json_option
 def encode_cmd(model, data, out, as_json) -> None:
@@ -264,15 +337,16 @@ def encode_cmd(model, data, out, as_json) -> None:
     from rl_shared.io import atomic_open
     from rl_text.gfun import GeneralizedFunnelling, read_documents
 
+    rows = read_documents(data, labelled=False)  # the data is checked before the model
     gf = GeneralizedFunnelling.load(model)
-    rows = read_documents(data, labelled=False)
+    _check_rows(gf, rows)
     groups = rows.by_language()
     per_lang = gf.transform({x: [rows.texts[i] for i in idx] for x, idx in groups.items()})
     Z = np.zeros((len(rows.texts), next(iter(per_lang.values())).shape[1]), dtype=np.float32)
     for x, idx in groups.items():
         Z[idx] = per_lang[x]
     path = Path(out) / "vectors.npy"
-    with atomic_open(path, "wb") as handle:
+    with _writing_to(out), atomic_open(path, "wb") as handle:
         np.save(handle, Z)
     if as_json:
         emit_json({"out": str(path), "rows": Z.shape[0], "dim": Z.shape[1]})

@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -153,6 +153,8 @@ class LabelledDocuments:
         langs: language code of each row.
         texts: document of each row.
         labels: label string of each row (``None`` for an unlabelled file).
+        lines: the 1-based line of the file each row starts on (empty when not from a file).
+        path: the file the rows were read from (``None`` when not from a file).
 
     Example:
         >>> docs = LabelledDocuments(["en", "it", "en"], ["a cat", "un gatto", "a dog"], None)
@@ -163,6 +165,8 @@ class LabelledDocuments:
     langs: list[str]
     texts: list[str]
     labels: list[str] | None
+    lines: list[int] = field(default_factory=list)
+    path: Path | None = None
 
     def by_language(self) -> dict[str, list[int]]:
         """Row positions of each language, in first-seen order."""
@@ -171,46 +175,80 @@ class LabelledDocuments:
             out.setdefault(lang, []).append(i)
         return out
 
+    def line_of(self, row: int) -> int | None:
+        """The line of the file row ``row`` is on (``None`` when unknown)."""
+        return self.lines[row] if row < len(self.lines) else None
+
 
 def read_documents(path: str | Path, *, labelled: bool) -> LabelledDocuments:
     r"""Read a CSV (``.csv``) or TSV (otherwise) file with a header naming ``lang`` and ``text``,
     and ``label`` when ``labelled``.
+
+    The file is read strictly (:mod:`rl_shared.io`): every row has as many fields as the
+    header, and no required field is empty. A CSV may quote fields; a TSV is not quoted (a
+    ``"`` is an ordinary character).
 
     Args:
         path: the file (UTF-8, a BOM is accepted); other columns are ignored.
         labelled: require (and read) a ``label`` column.
 
     Raises:
-        DatasetNotFound: the file does not exist.
-        MalformedFile: a column is missing, or a row has an empty field.
+        BadInput: the file does not exist.
+        MalformedFile: not UTF-8, empty or a folder; a column is missing from the header, a
+            row has more or fewer fields than the header, or an empty required field (the
+            line is named).
 
     Example:
         >>> import pathlib, tempfile
         >>> f = pathlib.Path(tempfile.mkdtemp()) / "docs.tsv"
         >>> _ = f.write_text("lang\ttext\tlabel\nen\ta cat\tcaptions\nit\tun gatto\tcaptions\n")
-        >>> read_documents(f, labelled=True).by_language()
-        {'en': [0], 'it': [1]}
+        >>> docs = read_documents(f, labelled=True)
+        >>> docs.by_language(), docs.lines
+        ({'en': [0], 'it': [1]}, [2, 3])
     """
-    from rl_shared.errors import DatasetNotFound
+    from rl_shared.io import iter_lines
 
     path = Path(path)
-    if not path.is_file():
-        raise DatasetNotFound(path.name, path.parent, "no such file")
     need = ("lang", "text", "label") if labelled else ("lang", "text")
-    langs, texts, labels = [], [], []
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle, delimiter="," if path.suffix == ".csv" else "\t")
-        missing = [c for c in need if c not in (reader.fieldnames or [])]
-        if missing:
-            raise MalformedFile(path, 1, f"the header lacks the column(s) {', '.join(missing)}")
-        for line, r in enumerate(reader, start=2):
-            empty = [c for c in need if not (r.get(c) or "").strip()]
+    csv_file = path.suffix.lower() == ".csv"
+    reader = csv.reader(
+        iter_lines(path),
+        delimiter="," if csv_file else "	",
+        quoting=csv.QUOTE_MINIMAL if csv_file else csv.QUOTE_NONE,
+        strict=True,
+    )
+    langs, texts, labels, lines = [], [], [], []
+    header: list[str] | None = None
+    index: dict[str, int] = {}
+    start = 1
+    try:
+        for row in reader:
+            line, start = start, reader.line_num + 1
+            if not row or all(not cell.strip() for cell in row):
+                continue
+            if header is None:
+                header = [cell.strip() for cell in row]
+                missing = [c for c in need if c not in header]
+                if missing:
+                    raise MalformedFile(
+                        path, line, f"the header lacks the column(s) {', '.join(missing)}"
+                    )
+                index = {c: header.index(c) for c in need}
+                continue
+            if len(row) != len(header):
+                raise MalformedFile(
+                    path, line, f"expected {len(header)} fields as in the header, found {len(row)}"
+                )
+            empty = [c for c in need if not row[index[c]].strip()]
             if empty:
                 raise MalformedFile(path, line, f"empty {empty[0]!r} field")
-            langs.append(r["lang"].strip())
-            texts.append(r["text"])
+            langs.append(row[index["lang"]].strip())
+            texts.append(row[index["text"]])
+            lines.append(line)
             if labelled:
-                labels.append(r["label"].strip())
+                labels.append(row[index["label"]].strip())
+    except csv.Error as err:
+        raise MalformedFile(path, reader.line_num or None, f"not valid CSV ({err})") from None
     if not texts:
         raise MalformedFile(path, None, "no rows under the header")
-    return LabelledDocuments(langs, texts, labels if labelled else None)
+    return LabelledDocuments(langs, texts, labels if labelled else None, lines, path)

@@ -119,6 +119,12 @@ class GeneralizedFunnelling:
                 raise BadInput(
                     f"language {lang!r} has {len(docs[lang])} documents but {len(Y[lang])} labels"
                 )
+        present = np.concatenate([Y[lang] for lang in langs]).sum(0) > 0
+        if int(present.sum()) < 2:
+            raise BadInput(
+                f"the training documents hold {int(present.sum())} class(es); the meta-classifier "
+                "needs at least two (give more documents, or a larger --per-language cap)"
+            )
         per_view = [v.fit_transform({lang: docs[lang] for lang in langs}, Y) for v in self.views]
         Z = self._stack(per_view, langs)
         self.scaler = StandardScaler().fit(Z)
@@ -193,14 +199,20 @@ class GeneralizedFunnelling:
         folder = Path(path)
         try:
             load_model(folder, kind=KIND)
-        except ModelNotFound:
+        except ModelNotFound as err:
             raise ModelNotFound(
-                f"{folder} is not a saved gFun model; `rl text gfun train --out OUT` writes one "
-                "to OUT/model"
+                f"not a saved gFun model: {err}; `rl text gfun train --out OUT` writes one to "
+                "OUT/model"
             ) from None
         if not (folder / MODEL_FILE).is_file():
             raise ModelNotFound(f"{folder} is not a saved gFun model: it lacks {MODEL_FILE}")
-        model = joblib.load(folder / MODEL_FILE)
+        try:
+            model = joblib.load(folder / MODEL_FILE)
+        except Exception as err:  # a truncated or foreign pickle fails in many ways
+            detail = str(err).splitlines()[0] if str(err) else type(err).__name__
+            raise BadInput(
+                f"{folder / MODEL_FILE} is not a readable gFun model ({detail})"
+            ) from None
         if not isinstance(model, cls):
             raise BadInput(f"{folder / MODEL_FILE} does not hold a gFun model")
         return model

@@ -32,6 +32,7 @@ from rl_shared.cli import (
     steps_option,
 )
 from rl_text.core.commands import training_output
+from rl_text.kalm.formats import KALM_PAIRS
 
 __all__ = ["group"]
 
@@ -71,6 +72,7 @@ def group() -> None:
     default="pairs",
     help="'pairs' (STS-B pairs scored >= 4 and SICK entailment pairs), 'cranfield' (the "
     "training half of its queries) or a CSV/TSV with anchor,positive[,negative...] columns.",
+    formats=(KALM_PAIRS.name,),
 )
 @model_option()
 @out_option()

@@ -281,9 +281,9 @@ def train_kalm(
 def _soup_checkpoints(out: Path, k: int) -> list[dict]:
     from sentence_transformers import SentenceTransformer
 
-    folders = sorted(
-        (out / "checkpoints").glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[-1])
-    )[-k:]
+    from rl_text.core.fit import checkpoints
+
+    folders = checkpoints(out)[-k:]  # complete ones only: a killed save is not averaged in
     if len(folders) < k:
         raise BadInput(f"found {len(folders)} checkpoints in {out / 'checkpoints'}, need {k}")
     return [

@@ -17,6 +17,8 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -31,8 +33,22 @@ from rl_shared.cli import (
     out_option,
     seed_option,
 )
+from rl_text.cvib.formats import ABSA_FORMATS
+from rl_text.lowrank_attention import formats as _formats  # noqa: F401  (registers the model)
 
 __all__ = ["group"]
+
+
+@contextlib.contextmanager
+def _writing_to(out: Path) -> Iterator[None]:
+    """Turn a failure to write under OUT (a read-only or special file system) into a usage error."""
+    try:
+        yield
+    except OSError as err:
+        raise click.BadParameter(
+            f"{out} is not a writable folder ({err.strerror or err})", param_hint="'--out'"
+        ) from None
+
 
 DATA_HELP = "A SemEval-2014 .seg/.xml file, a folder of the SemEval-2014 .seg files, or semeval14."
 domain_option = click.option(
@@ -50,7 +66,7 @@ def group() -> None:
 
 
 @group.command("train")
-@data_option(help=DATA_HELP + " The train split is used.")
+@data_option(help=DATA_HELP + " The train split is used.", formats=ABSA_FORMATS)
 @out_option(help="Output folder; the classifier is saved to OUT/model/.")
 @domain_option
 @model_option(help="The encoder whose frozen input embeddings and tokenizer are used.")
@@ -118,7 +134,8 @@ def train_cmd(
         seed=seed,
         progress=lambda epochs_: progress(as_json)(epochs_, f"{attention} epochs"),
     )
-    folder = save_classifier(Path(out) / "model", classifier, config, model)
+    with _writing_to(out):
+        folder = save_classifier(Path(out) / "model", classifier, config, model)
     info = {
         "model": str(folder),
         "attention": attention,
@@ -140,9 +157,11 @@ def train_cmd(
 
 @group.command("evaluate")
 @model_option(
-    default=None, help="The OUT/model folder written by `rl text lowrank-attention train`."
+    default=None,
+    help="The OUT/model folder written by `rl text lowrank-attention train`.",
+    formats=("lowrank-attention-model",),
 )
-@data_option(help=DATA_HELP)
+@data_option(help=DATA_HELP, formats=ABSA_FORMATS)
 @domain_option
 @click.option("--split", type=click.Choice(["train", "test"]), default="test", show_default=True)
 @json_option
@@ -156,8 +175,9 @@ def evaluate_cmd(model: str, data: str, domain: str, split: str, as_json: bool) 
         throughput,
     )
 
+    examples = load_absa_data(data, domain, split)  # the data is checked before the model
     classifier, _, tokenizer = load_classifier(model)
-    encoded = encode_absa(tokenizer, load_absa_data(data, domain, split))
+    encoded = encode_absa(tokenizer, examples)
     result = evaluate_classifier(classifier, encoded)
     result["sentences_per_s"] = round(throughput(classifier, encoded, 64, 2), 1)
     if as_json:

@@ -35,7 +35,7 @@ import torch
 from torch import Tensor, nn
 
 from rl_shared.attention import LowRankMultiheadAttention
-from rl_shared.errors import BadInput, ShapeMismatch
+from rl_shared.errors import BadInput, MalformedFile, ShapeMismatch
 
 __all__ = ["ATTENTIONS", "GRUAttentionClassifier", "count_parameters"]
 
@@ -214,17 +214,38 @@ def load_classifier(folder: str | Path) -> tuple[GRUAttentionClassifier, dict, o
     """``(classifier, config, tokenizer)`` from :func:`save_classifier`.
 
     Raises:
-        ModelNotFound: the folder is not a saved model.
-        BadInput: it holds another kind of model.
+        ModelNotFound: the folder is not a saved model (or its encoder cannot be found).
+        MalformedFile: its ``config.json`` lacks a setting or has one of the wrong type.
+        BadInput: it holds another kind of model, or its weights do not fit the encoder.
     """
-    from rl_shared.artifacts import load_model
+    from rl_shared.artifacts import CONFIG, load_model
     from rl_shared.models import load_sentence_transformer
 
     art = load_model(folder, kind=KIND)
     config = dict(art.config)
+    path = Path(folder) / CONFIG
+    missing = [k for k in ("encoder", "hidden", "num_classes", "attention") if k not in config]
+    if missing or not isinstance(config.get("encoder"), str):
+        raise MalformedFile(path, None, f"the configuration lacks '{(missing or ['encoder'])[0]}'")
     st = load_sentence_transformer(config.pop("encoder"))
     matrix = st[0].auto_model.get_input_embeddings().weight.detach().clone()
-    model = GRUAttentionClassifier(embeddings=matrix, **config)
-    model.load_state_dict({**art.tensors, "embedding.weight": model.embedding.weight})
+    if config.get("vocab_size", matrix.shape[0]) != matrix.shape[0]:
+        raise BadInput(
+            f"{folder} was trained on an encoder with {config['vocab_size']} words, "
+            f"its encoder has {matrix.shape[0]}"
+        )
+    config["vocab_size"] = int(matrix.shape[0])
+    try:
+        model = GRUAttentionClassifier(embeddings=matrix, **config)
+    except (TypeError, ValueError, RuntimeError) as err:
+        first = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise MalformedFile(
+            path, None, f"not a configuration of this classifier ({first})"
+        ) from None
+    try:
+        model.load_state_dict({**art.tensors, "embedding.weight": model.embedding.weight})
+    except RuntimeError as err:
+        first = str(err).splitlines()[0]
+        raise BadInput(f"the weights in {folder} do not fit this model: {first}") from None
     model.eval()
     return model, art.config, st[0].tokenizer

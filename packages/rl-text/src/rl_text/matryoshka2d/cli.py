@@ -28,7 +28,8 @@ from rl_shared.cli import (
     seed_option,
     steps_option,
 )
-from rl_text.core.commands import training_output
+from rl_shared.sts import STS_PAIRS_FORMAT
+from rl_text.core.commands import format_score, training_output
 
 __all__ = ["group"]
 
@@ -53,6 +54,7 @@ def group() -> None:
 @data_option(
     default="stsb:train",
     help="Scored pairs: a CSV/TSV (STS-B layout unless --columns) or stsb[:split] / sick[:split].",
+    formats=(STS_PAIRS_FORMAT.name,),
 )
 @click.option("--columns", default=None, help="'s1,s2,score': header names or 0-based indices.")
 @model_option()
@@ -115,7 +117,11 @@ def train(
 
 @group.command("evaluate")
 @model_option()
-@data_option(default="stsb:test", help="Scored pairs: a CSV/TSV or stsb[:split] / sick[:split].")
+@data_option(
+    default="stsb:test",
+    help="Scored pairs: a CSV/TSV or stsb[:split] / sick[:split].",
+    formats=(STS_PAIRS_FORMAT.name,),
+)
 @click.option("--columns", default=None, help="'s1,s2,score': header names or 0-based indices.")
 @click.option("--layers", default=None, help="Depths, e.g. 1,3,6 (default: every layer).")
 @click.option("--dims", default=None, help="Widths, e.g. 384,64 (default: the full width).")
@@ -151,4 +157,5 @@ def evaluate(
         return
     click.echo(f"{model} on {data} ({len(pairs)} pairs)")
     for row in rows:
-        click.echo(f"  layer {row['layer']:>2} dim {row['dim']:>4}: Spearman {row['spearman']:.4f}")
+        spearman = format_score(row["spearman"])
+        click.echo(f"  layer {row['layer']:>2} dim {row['dim']:>4}: Spearman {spearman}")

@@ -28,7 +28,8 @@ from rl_shared.cli import (
     seed_option,
     steps_option,
 )
-from rl_text.core.commands import training_output
+from rl_text.core.commands import format_score, training_output
+from rl_text.moe.formats import MOE_MODEL
 
 __all__ = ["group"]
 
@@ -113,7 +114,10 @@ def train(
 
 
 @group.command("evaluate")
-@model_option(help="A saved model: MoE (moe_config.json) or plain sentence-transformers.")
+@model_option(
+    help="A saved model: MoE (moe_config.json) or plain sentence-transformers.",
+    formats=(MOE_MODEL.name,),
+)
 @click.option("--domains", default="sick,news,captions,forum", show_default=True)
 @click.option("--untagged", is_flag=True, help="Score MoE models without domain tags.")
 @batch_size_option(default=64)
@@ -127,12 +131,11 @@ def evaluate(
     from rl_shared.sts import StsPairs
     from rl_text.core.evaluation import evaluate_sts
     from rl_text.moe.data import load_domain
-    from rl_text.moe.model import MOE_CONFIG, load_moe, tag_text
+    from rl_text.moe.model import is_moe_folder, load_moe, tag_text
 
     names = _domains(domains)
-    folder = Path(model)
-    is_moe = any(folder.glob(f"*/{MOE_CONFIG}")) or (folder / MOE_CONFIG).is_file()
-    st = load_moe(folder) if is_moe else load_sentence_transformer(model)
+    is_moe = is_moe_folder(model)
+    st = load_moe(model) if is_moe else load_sentence_transformer(model)
     scores = {}
     for d in names:
         pairs = load_domain(d, "test")
@@ -147,4 +150,4 @@ def evaluate(
         emit_json({"model": model, "moe": is_moe, "spearman": scores})
         return
     for d, v in scores.items():
-        click.echo(f"  {d:<9} Spearman {v:.4f}")
+        click.echo(f"  {d:<9} Spearman {format_score(v)}")

@@ -35,11 +35,13 @@ from sentence_transformers.base.modules import Transformer
 from torch import nn
 
 from rl_shared.errors import BadInput, MalformedFile
+from rl_shared.io import read_json
 from rl_text.moe.experts import RouteState, install_experts
 
 __all__ = [
     "MOE_CONFIG",
     "MoETransformer",
+    "is_moe_folder",
     "load_moe",
     "split_tag",
     "tag_text",
@@ -47,6 +49,11 @@ __all__ = [
 ]
 
 MOE_CONFIG = "moe_config.json"
+
+
+def _first(err: BaseException) -> str:
+    text = str(err)
+    return text.splitlines()[0] if text else type(err).__name__
 
 
 def tag_text(text: str, domain: str) -> str:
@@ -156,27 +163,51 @@ class MoETransformer(Transformer):
 
         Arguments after ``subfolder`` go to ``Transformer.load`` as they are.
         """
+        from pickle import UnpicklingError
+
+        from safetensors import SafetensorError
         from safetensors.torch import load_file
         from transformers.utils import logging as hf_logging
 
         folder = Path(model_name_or_path, subfolder)
         config_path = folder / MOE_CONFIG
-        if not config_path.is_file():
+        if not config_path.exists():
             raise MalformedFile(config_path, None, "the MoE model folder lacks moe_config.json")
-        config = json.loads(config_path.read_text())
+        config = read_json(config_path)  # not UTF-8, not JSON, empty: the file and line
+        domains = config.get("domains") if isinstance(config, dict) else None
+        layers = config.get("layers") if isinstance(config, dict) else None
+        if not (isinstance(domains, list) and domains and all(isinstance(d, str) for d in domains)):
+            raise MalformedFile(config_path, None, "'domains' must be a non-empty list of names")
+        if not (isinstance(layers, list) and all(type(i) is int for i in layers)):
+            raise MalformedFile(config_path, None, "'layers' must be a list of layer indices")
         before = hf_logging.get_verbosity()
         hf_logging.set_verbosity_error()  # the expert weights are "unexpected" to BertModel
         try:
             module = super().load(model_name_or_path, subfolder, *args, **kwargs)
+        except SafetensorError as err:
+            raise MalformedFile(
+                folder / "model.safetensors", None, f"unreadable weights ({_first(err)})"
+            ) from None
         finally:
             hf_logging.set_verbosity(before)
         module.__class__ = cls
-        module._setup_moe(config["domains"], config["layers"])
+        total = int(module.model.config.num_hidden_layers)
+        if any(not 0 <= i < total for i in layers):
+            raise MalformedFile(
+                config_path, None, f"'layers' {layers} are not all among the {total} layers"
+            )
+        try:
+            module._setup_moe(domains, layers)
+        except BadInput as err:
+            raise MalformedFile(config_path, None, str(err)) from None
         weights = folder / "model.safetensors"
-        if weights.is_file():
-            state = load_file(str(weights))
-        else:
-            state = torch.load(folder / "pytorch_model.bin", weights_only=True)
+        try:
+            if weights.is_file():
+                state = load_file(str(weights))
+            else:
+                state = torch.load(folder / "pytorch_model.bin", weights_only=True)
+        except (OSError, RuntimeError, ValueError, SafetensorError, UnpicklingError) as err:
+            raise MalformedFile(weights, None, f"unreadable weights ({_first(err)})") from None
         missing, unexpected = module.model.load_state_dict(state, strict=False)
         if missing:
             raise MalformedFile(weights, None, f"the MoE weights lack {missing[0]}")
@@ -211,6 +242,38 @@ def to_moe(
         first.__class__ = Transformer
         raise
     return model
+
+
+def is_moe_folder(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is a saved expert model (its ``modules.json`` names
+    :class:`MoETransformer`, or it has a ``moe_config.json``), not a plain one.
+
+    Args:
+        path: a model folder, or a short name such as ``minilm`` (never an expert model).
+
+    Raises:
+        MalformedFile: its ``modules.json`` is broken (not UTF-8, not JSON, a folder).
+
+    Example:
+        >>> import tempfile
+        >>> from rl_shared.models import load_sentence_transformer
+        >>> folder = tempfile.mkdtemp()
+        >>> to_moe(load_sentence_transformer("minilm"), ["news"], layers=[5]).save(folder)
+        >>> is_moe_folder(folder), is_moe_folder("minilm")
+        (True, False)
+    """
+    folder = Path(path)
+    if not folder.is_dir():
+        return False
+    ref = f"{MoETransformer.__module__}.{MoETransformer.__name__}"
+    listing = folder / "modules.json"
+    if listing.exists():
+        entries = read_json(listing)
+        if isinstance(entries, list) and any(
+            isinstance(e, dict) and e.get("type") == ref for e in entries
+        ):
+            return True
+    return (folder / MOE_CONFIG).exists() or any(folder.glob(f"*/{MOE_CONFIG}"))
 
 
 def load_moe(path: str | os.PathLike[str], device: str | None = "cpu") -> nn.Module:

@@ -12,6 +12,8 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -28,17 +30,32 @@ from rl_shared.cli import (
     seed_option,
     steps_option,
 )
+from rl_text.pixel import formats as _formats  # noqa: F401  (registers the formats)
 
 __all__ = ["group"]
 
 
-def _lines(path: str) -> list[str]:
-    from rl_shared.errors import DatasetNotFound
+@contextlib.contextmanager
+def _writing_to(out: Path) -> Iterator[None]:
+    """Turn a failure to write under OUT (a read-only or special file system) into a usage error."""
+    try:
+        yield
+    except OSError as err:
+        raise click.BadParameter(
+            f"{out} is not a writable folder ({err.strerror or err})", param_hint="'--out'"
+        ) from None
 
-    file = Path(path)
-    if not file.is_file():
-        raise DatasetNotFound(file.name, file.parent, "no such file")
-    return [t for t in file.read_text(encoding="utf-8").splitlines() if t.strip()]
+
+def _numbered_lines(path: str) -> list[tuple[int, str]]:
+    """``(line number, text)`` of the non-blank lines of a user's UTF-8 file, read strictly."""
+    from rl_shared.io import read_text
+
+    lines = read_text(path).splitlines()
+    return [(n, t) for n, t in enumerate(lines, 1) if t.strip()]
+
+
+def _lines(path: str) -> list[str]:
+    return [t for _, t in _numbered_lines(path)]
 
 
 def _sentences(data: str) -> list[str]:
@@ -61,9 +78,9 @@ def _pairs(data: str) -> list[tuple[str, str]]:
     if not Path(data).exists() and name == "sick":
         return load_sick_entailment(split or "train")
     out = []
-    for number, line in enumerate(_lines(data), 1):
+    for number, line in _numbered_lines(data):
         parts = line.split("\t")
-        if len(parts) != 2:
+        if len(parts) != 2 or not all(p.strip() for p in parts):
             raise MalformedFile(Path(data), number, "expected 'anchor<TAB>positive'")
         out.append((parts[0], parts[1]))
     return out
@@ -88,10 +105,12 @@ def group() -> None:
     help="visual: stsb[:split], sick[:split] or a file of one sentence per line (default "
     "stsb:train); entailment: sick[:split] or a file of anchor<TAB>positive lines (default "
     "sick:train).",
+    formats=("pixel-sentences", "pixel-pairs"),
 )
 @model_option(
     default="random",
     help="'random' (a fresh ViT) or a folder written by `rl text pixel train` to continue.",
+    formats=("pixel-model",),
 )
 @click.option("--perturb", default="swap,drop,keyboard,shuffle", show_default=True)
 @steps_option(default=200)
@@ -114,17 +133,26 @@ def train_cmd(
     as_json: bool,
 ) -> None:
     """Train one stage and save the encoder to OUT/model/."""
+    from rl_shared.errors import UnknownName
     from rl_shared.runtime import resolve_device
-    from rl_text.pixel import PixelEncoder, train_pairs, train_unsupervised
+    from rl_text.pixel import PERTURBATIONS, PixelEncoder, train_pairs, train_unsupervised
     from rl_text.pixel.train import new_encoder
 
+    # every input is checked before any work
+    kinds = [k.strip() for k in perturb.split(",") if k.strip()]
+    for kind in kinds:
+        if kind not in PERTURBATIONS:
+            raise UnknownName("perturbation", kind, list(PERTURBATIONS))
+    if stage == "visual":
+        sentences = _sentences(data or "stsb:train")
+    else:
+        pairs = _pairs(data or "sick:train")
     encoder = new_encoder(seed=seed) if model == "random" else PixelEncoder.load(model)
     encoder.to(resolve_device(device))
     if stage == "visual":
-        kinds = [k for k in perturb.split(",") if k]
         losses = train_unsupervised(
             encoder,
-            _sentences(data or "stsb:train"),
+            sentences,
             kinds,
             steps=steps,
             batch_size=batch_size,
@@ -135,14 +163,15 @@ def train_cmd(
     else:
         losses = train_pairs(
             encoder,
-            _pairs(data or "sick:train"),
+            pairs,
             steps=steps,
             batch_size=batch_size,
             lr=lr,
             seed=seed,
             show_progress=not as_json,
         )
-    folder = encoder.cpu().save(out / "model")
+    with _writing_to(out):
+        folder = encoder.cpu().save(out / "model")
     if as_json:
         emit_json({"stage": stage, "model": str(folder), "steps": steps, "final_loss": losses[-1]})
     else:
@@ -150,8 +179,16 @@ def train_cmd(
 
 
 @group.command("evaluate")
-@model_option(default=None, help="A folder written by `rl text pixel train` (OUT/model).")
-@data_option(default="stsb:test", help="stsb[:split], sick[:split], or a CSV/TSV of scored pairs.")
+@model_option(
+    default=None,
+    help="A folder written by `rl text pixel train` (OUT/model).",
+    formats=("pixel-model",),
+)
+@data_option(
+    default="stsb:test",
+    help="stsb[:split], sick[:split], or a CSV/TSV of scored pairs.",
+    formats=("sts-pairs",),
+)
 @click.option("--lang", default="en", show_default=True, help="STS-B language (11 available).")
 @json_option
 def evaluate_cmd(model: str, data: str, lang: str, as_json: bool) -> None:
@@ -159,27 +196,38 @@ def evaluate_cmd(model: str, data: str, lang: str, as_json: bool) -> None:
     from rl_shared.sts import correlations, load_stsb, named_or_file_pairs
     from rl_text.pixel import PixelEncoder
 
-    encoder = PixelEncoder.load(model)
     name, _, split = data.partition(":")
     if name == "stsb" and not Path(data).exists():
         pairs = load_stsb(split or "test", lang)
     else:
         pairs = named_or_file_pairs(data)
+    encoder = PixelEncoder.load(model)  # after the data, so a broken file is reported first
     a = encoder.encode(pairs.sentences1, show_progress=not as_json)
     b = encoder.encode(pairs.sentences2, show_progress=not as_json)
     result = correlations((a * b).sum(-1).numpy(), pairs.scores)
+    undefined = [k for k in ("spearman", "pearson") if result[k] is None]
+    if undefined:
+        click.echo(
+            f"warning: {' and '.join(undefined)} undefined (constant scores); reported as null",
+            err=True,
+        )
     if as_json:
         emit_json({"model": model, "data": data, "lang": lang, "pairs": len(pairs), **result})
     else:
+        shown = {k: "undefined" if v is None else f"{v:.4f}" for k, v in result.items()}
         click.echo(
-            f"{data} ({lang}, {len(pairs)} pairs): Spearman {result['spearman']:.4f}, "
-            f"Pearson {result['pearson']:.4f}"
+            f"{data} ({lang}, {len(pairs)} pairs): Spearman {shown['spearman']}, "
+            f"Pearson {shown['pearson']}"
         )
 
 
 @group.command("encode")
-@model_option(default=None, help="A folder written by `rl text pixel train` (OUT/model).")
-@data_option(help="A text file, one sentence per line.")
+@model_option(
+    default=None,
+    help="A folder written by `rl text pixel train` (OUT/model).",
+    formats=("pixel-model",),
+)
+@data_option(help="A text file, one sentence per line.", formats=("pixel-sentences",))
 @out_option(help="Output folder; the embeddings go to OUT/embeddings.npy.")
 @json_option
 def encode_cmd(model: str, data: str, out: Path, as_json: bool) -> None:
@@ -192,7 +240,7 @@ def encode_cmd(model: str, data: str, out: Path, as_json: bool) -> None:
     lines = _lines(data)
     emb = PixelEncoder.load(model).encode(lines, show_progress=not as_json).numpy()
     path = out / "embeddings.npy"
-    with atomic_open(path, "wb") as handle:
+    with _writing_to(out), atomic_open(path, "wb") as handle:
         np.save(handle, emb.astype(np.float32))
     if as_json:
         emit_json({"out": str(path), "rows": emb.shape[0], "dim": emb.shape[1]})
@@ -222,7 +270,7 @@ def render_cmd(text: str, out: Path, perturb: str | None, seed: int, as_json: bo
         text = PERTURBATIONS[perturb](text, random.Random(seed))
     img = TextRenderer().render(text)
     path = out / "render.png"
-    with atomic_open(path, "wb") as handle:
+    with _writing_to(out), atomic_open(path, "wb") as handle:
         Image.fromarray((255 * (1 - img)).astype("uint8")).save(handle, format="PNG")
     if as_json:
         emit_json({"text": text, "out": str(path), "width": img.shape[1], "height": img.shape[0]})

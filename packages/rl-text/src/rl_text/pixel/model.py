@@ -19,13 +19,13 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import torch
 from torch import Tensor, nn
 
-from rl_shared.errors import BadInput
+from rl_shared.errors import BadInput, MalformedFile
 from rl_text.pixel.rendering import TextRenderer
 
 __all__ = ["PixelConfig", "PixelEncoder", "masked_mean"]
@@ -172,13 +172,34 @@ class PixelEncoder(nn.Module):
     def load(cls, folder: str | Path) -> PixelEncoder:
         """Load what :meth:`save` wrote.
 
+        Args:
+            folder: the model folder.
+
         Raises:
             ModelNotFound: the folder is not a saved model.
+            MalformedFile: its ``config.json`` holds an unknown setting or one of the wrong
+                type or range.
             BadInput: it holds another kind of model, or its weights do not fit.
         """
-        from rl_shared.artifacts import load_model
+        from rl_shared.artifacts import CONFIG, load_model
 
         art = load_model(folder, kind=KIND)
-        model = cls(PixelConfig(**art.config))
+        path = Path(folder) / CONFIG
+        known = {f.name for f in fields(PixelConfig)}
+        for key, value in art.config.items():
+            if key not in known:
+                raise MalformedFile(path, None, f"unknown setting '{key}'")
+            number = isinstance(value, int | float) and not isinstance(value, bool)
+            if key == "dropout":
+                if not number or not 0 <= value < 1:
+                    raise MalformedFile(path, None, f"'dropout' must be in [0, 1), got {value!r}")
+            elif not number or not isinstance(value, int) or value < 1:
+                raise MalformedFile(
+                    path, None, f"'{key}' must be a positive integer, got {value!r}"
+                )
+        try:
+            model = cls(PixelConfig(**art.config))
+        except BadInput as err:
+            raise MalformedFile(path, None, str(err)) from None
         art.load_into(model)
         return model

@@ -29,8 +29,11 @@ def group() -> None:
 @json_option
 def tag_cmd(text: str, as_json: bool) -> None:
     """POS tags and template of TEXT (WordNet rule + lexicon tagger; needs the wordnet data)."""
+    from rl_shared.errors import BadInput
     from rl_text.syntactic_domain import LexiconTagger, extract_template
 
+    if not text.strip():
+        raise BadInput("TEXT is empty; give a sentence to tag")
     tagger = LexiconTagger()
     tagged = tagger.tag(text)
     template = extract_template(text, tagger)
