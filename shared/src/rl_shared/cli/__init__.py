@@ -20,6 +20,7 @@ from rl_shared.cli.options import (
     resume_option,
     seed_option,
     steps_option,
+    writing_to,
 )
 
 __all__ = [
@@ -40,4 +41,5 @@ __all__ = [
     "seed_option",
     "steps_option",
     "strict_json",
+    "writing_to",
 ]

@@ -32,9 +32,10 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -57,6 +58,7 @@ __all__ = [
     "resume_option",
     "seed_option",
     "steps_option",
+    "writing_to",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -206,6 +208,32 @@ def _can_create_in(folder: Path) -> bool:
     except OSError:
         return False
     return True
+
+
+@contextlib.contextmanager
+def writing_to(out: Path) -> Iterator[None]:
+    """Turn a failure to write under OUT (a read-only sub-folder, a full disk) into a usage error
+    on ``--out`` (exit code 2), for the writes a command makes after its checks have passed.
+
+    Args:
+        out: the command's output folder, named in the message.
+
+    Example:
+        >>> import click
+        >>> from pathlib import Path
+        >>> try:
+        ...     with writing_to(Path("runs/a")):
+        ...         raise PermissionError(13, "Permission denied")
+        ... except click.BadParameter as err:
+        ...     print(err.format_message())
+        Invalid value for '--out': runs/a is not a writable folder (Permission denied)
+    """
+    try:
+        yield
+    except OSError as err:
+        raise click.BadParameter(
+            f"{out} is not a writable folder ({err.strerror or err})", param_hint="'--out'"
+        ) from None
 
 
 def data_option(

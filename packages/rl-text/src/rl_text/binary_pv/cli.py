@@ -14,27 +14,22 @@ Example:
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
-from rl_shared.cli import data_option, emit_json, json_option, model_option, out_option, seed_option
+from rl_shared.cli import (
+    data_option,
+    emit_json,
+    json_option,
+    model_option,
+    out_option,
+    seed_option,
+    writing_to,
+)
 from rl_text.binary_pv import formats as _formats  # noqa: F401  (registers the formats)
 
 __all__ = ["group"]
-
-
-@contextlib.contextmanager
-def _writing_to(out: Path) -> Iterator[None]:
-    """Turn a failure to write under OUT (a read-only or special file system) into a usage error."""
-    try:
-        yield
-    except OSError as err:
-        raise click.BadParameter(
-            f"{out} is not a writable folder ({err.strerror or err})", param_hint="'--out'"
-        ) from None
 
 
 epochs_option = click.option("--epochs", type=click.IntRange(min=1), default=20, show_default=True)
@@ -79,7 +74,7 @@ def train_cmd(data, out, bits, real_dim, epochs, min_count, seed, as_json) -> No
     else:
         model = BinaryParagraphVector(len(corpus.vocab), len(corpus.docs), bits)
     losses = train_pv(model, corpus, epochs=epochs, seed=seed, show_progress=not as_json)
-    with _writing_to(out):
+    with writing_to(out):
         folder = save_pv(Path(out) / "model", model, corpus)
     if as_json:
         emit_json(
@@ -118,7 +113,7 @@ def encode_cmd(model, data, out, epochs, seed, as_json) -> None:
     pv, corpus = load_pv(model)
     codes, _ = infer_codes(pv, corpus, docs, epochs=epochs, seed=seed)
     path = Path(out) / "codes.txt"
-    with _writing_to(out):
+    with writing_to(out):
         atomic_write_text(path, "".join("".join(map(str, row)) + "\n" for row in codes.tolist()))
     if as_json:
         emit_json({"out": str(path), "documents": len(codes), "bits": codes.shape[1]})

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -35,21 +34,11 @@ from rl_shared.cli import (
     out_option,
     seed_option,
     steps_option,
+    writing_to,
 )
 from rl_text.cvib.formats import ABSA_FORMATS
 
 __all__ = ["group"]
-
-
-@contextlib.contextmanager
-def _writing_to(out: Path) -> Iterator[None]:
-    """Turn a failure to write under OUT (a read-only or special file system) into a usage error."""
-    try:
-        yield
-    except OSError as err:
-        raise click.BadParameter(
-            f"{out} is not a writable folder ({err.strerror or err})", param_hint="'--out'"
-        ) from None
 
 
 DATA_HELP = "A SemEval-2014 .seg/.xml file, a folder of the SemEval-2014 .seg files, or semeval14."
@@ -134,7 +123,7 @@ def train_cmd(
     with contextlib.redirect_stdout(sys.stderr) if as_json else contextlib.nullcontext():
         trained = train_absa(model, examples, config, show_progress=not as_json, device=device)
         extra = trained.gates.summary() if trained.gates is not None else {}
-        with _writing_to(out):
+        with writing_to(out):
             save_absa_model(trained, folder, method=method, config=vars(config), **extra)
     info = {"method": method, "model": str(folder), "steps": steps, "seed": seed}
     info["train"] = len(examples)

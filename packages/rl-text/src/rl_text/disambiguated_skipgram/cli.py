@@ -13,8 +13,6 @@ Example:
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -27,21 +25,11 @@ from rl_shared.cli import (
     model_option,
     out_option,
     seed_option,
+    writing_to,
 )
 from rl_text.disambiguated_skipgram import formats as _formats  # noqa: F401  (registers them)
 
 __all__ = ["group"]
-
-
-@contextlib.contextmanager
-def _writing_to(out: Path) -> Iterator[None]:
-    """Turn a failure to write under OUT (a read-only or special file system) into a usage error."""
-    try:
-        yield
-    except OSError as err:
-        raise click.BadParameter(
-            f"{out} is not a writable folder ({err.strerror or err})", param_hint="'--out'"
-        ) from None
 
 
 @click.group("disambiguated-skipgram")
@@ -110,7 +98,7 @@ def train_cmd(out, data, senses, dim, epochs, window, min_count, sample, seed, a
         seed=seed,
         show_progress=not as_json,
     )
-    with _writing_to(out):
+    with writing_to(out):
         folder = save_skipgram(Path(out) / "model", model, vocab)
     if as_json:
         emit_json({"model": str(folder), "vocabulary": len(vocab), "final_loss": losses[-1]})

@@ -18,28 +18,23 @@ Example:
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 
-from rl_shared.cli import data_option, emit_json, json_option, model_option, out_option, seed_option
+from rl_shared.cli import (
+    data_option,
+    emit_json,
+    json_option,
+    model_option,
+    out_option,
+    seed_option,
+    writing_to,
+)
 from rl_text.gfun.formats import LABELLED, UNLABELLED
 
 __all__ = ["group"]
-
-
-@contextlib.contextmanager
-def _writing_to(out: Path) -> Iterator[None]:
-    """Turn a failure to write under OUT (a read-only or special file system) into a usage error."""
-    try:
-        yield
-    except OSError as err:
-        raise click.BadParameter(
-            f"{out} is not a writable folder ({err.strerror or err})", param_hint="'--out'"
-        ) from None
 
 
 VIEW_CODES = {
@@ -193,7 +188,7 @@ def train_cmd(out, data, views, langs, low_resource, per_language, seed, as_json
     click.echo(f"fitting {views} views on {sum(map(len, docs.values()))} documents", err=True)
     model = GeneralizedFunnelling(len(names), view_list, seed=seed, class_names=names)
     model.fit(docs, labels)
-    with _writing_to(out):
+    with writing_to(out):
         path = model.save(Path(out) / "model")
     summary = {
         "model": str(path),
@@ -346,7 +341,7 @@ def encode_cmd(model, data, out, as_json) -> None:
     for x, idx in groups.items():
         Z[idx] = per_lang[x]
     path = Path(out) / "vectors.npy"
-    with _writing_to(out), atomic_open(path, "wb") as handle:
+    with writing_to(out), atomic_open(path, "wb") as handle:
         np.save(handle, Z)
     if as_json:
         emit_json({"out": str(path), "rows": Z.shape[0], "dim": Z.shape[1]})

@@ -17,8 +17,6 @@ Example:
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -32,22 +30,12 @@ from rl_shared.cli import (
     model_option,
     out_option,
     seed_option,
+    writing_to,
 )
 from rl_text.cvib.formats import ABSA_FORMATS
 from rl_text.lowrank_attention import formats as _formats  # noqa: F401  (registers the model)
 
 __all__ = ["group"]
-
-
-@contextlib.contextmanager
-def _writing_to(out: Path) -> Iterator[None]:
-    """Turn a failure to write under OUT (a read-only or special file system) into a usage error."""
-    try:
-        yield
-    except OSError as err:
-        raise click.BadParameter(
-            f"{out} is not a writable folder ({err.strerror or err})", param_hint="'--out'"
-        ) from None
 
 
 DATA_HELP = "A SemEval-2014 .seg/.xml file, a folder of the SemEval-2014 .seg files, or semeval14."
@@ -134,7 +122,7 @@ def train_cmd(
         seed=seed,
         progress=lambda epochs_: progress(as_json)(epochs_, f"{attention} epochs"),
     )
-    with _writing_to(out):
+    with writing_to(out):
         folder = save_classifier(Path(out) / "model", classifier, config, model)
     info = {
         "model": str(folder),

@@ -12,8 +12,6 @@ Example:
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -29,21 +27,11 @@ from rl_shared.cli import (
     out_option,
     seed_option,
     steps_option,
+    writing_to,
 )
 from rl_text.pixel import formats as _formats  # noqa: F401  (registers the formats)
 
 __all__ = ["group"]
-
-
-@contextlib.contextmanager
-def _writing_to(out: Path) -> Iterator[None]:
-    """Turn a failure to write under OUT (a read-only or special file system) into a usage error."""
-    try:
-        yield
-    except OSError as err:
-        raise click.BadParameter(
-            f"{out} is not a writable folder ({err.strerror or err})", param_hint="'--out'"
-        ) from None
 
 
 def _numbered_lines(path: str) -> list[tuple[int, str]]:
@@ -170,7 +158,7 @@ def train_cmd(
             seed=seed,
             show_progress=not as_json,
         )
-    with _writing_to(out):
+    with writing_to(out):
         folder = encoder.cpu().save(out / "model")
     if as_json:
         emit_json({"stage": stage, "model": str(folder), "steps": steps, "final_loss": losses[-1]})
@@ -240,7 +228,7 @@ def encode_cmd(model: str, data: str, out: Path, as_json: bool) -> None:
     lines = _lines(data)
     emb = PixelEncoder.load(model).encode(lines, show_progress=not as_json).numpy()
     path = out / "embeddings.npy"
-    with _writing_to(out), atomic_open(path, "wb") as handle:
+    with writing_to(out), atomic_open(path, "wb") as handle:
         np.save(handle, emb.astype(np.float32))
     if as_json:
         emit_json({"out": str(path), "rows": emb.shape[0], "dim": emb.shape[1]})
@@ -270,7 +258,7 @@ def render_cmd(text: str, out: Path, perturb: str | None, seed: int, as_json: bo
         text = PERTURBATIONS[perturb](text, random.Random(seed))
     img = TextRenderer().render(text)
     path = out / "render.png"
-    with _writing_to(out), atomic_open(path, "wb") as handle:
+    with writing_to(out), atomic_open(path, "wb") as handle:
         Image.fromarray((255 * (1 - img)).astype("uint8")).save(handle, format="PNG")
     if as_json:
         emit_json({"text": text, "out": str(path), "width": img.shape[1], "height": img.shape[0]})
