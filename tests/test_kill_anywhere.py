@@ -123,8 +123,8 @@ TINY: dict[str, list[str]] = {
 }  # fmt: skip
 
 
-#: minutes, not seconds, on 2 cores (reference SCF energies; CoDiEmb's task mix): ``-m slow``
-SLOW = {"chem skala train", "text codiemb train"}
+#: minutes, not seconds, on 2 cores (CoDiEmb builds its whole task mix): ``-m slow``
+SLOW = {"text codiemb train"}
 
 
 def _is_temp(path: Path, out: Path) -> bool:
