@@ -80,6 +80,7 @@ def check_json_files(folder: str | os.PathLike[str], *, depth: int = 2) -> None:
 
     Example:
         >>> import pathlib, tempfile
+        >>> from rl_shared.errors import MalformedFile
         >>> folder = pathlib.Path(tempfile.mkdtemp())
         >>> _ = (folder / "config.json").write_bytes(b'{"dim":\\n 8\\xff}')
         >>> try:

@@ -171,12 +171,13 @@ def finite_float(text: str, *, path: str | os.PathLike[str], line: int | None, f
         ...     print(err)
         qrels.tsv:4: relevance 'inf' is not a finite number.
     """
+    where = Path(path)
     try:
         value = float(text)
     except (TypeError, ValueError):
-        raise MalformedFile(path, line, f"{field} {text!r} is not a number") from None
+        raise MalformedFile(where, line, f"{field} {text!r} is not a number") from None
     if not math.isfinite(value):
-        raise MalformedFile(path, line, f"{field} {text.strip()!r} is not a finite number")
+        raise MalformedFile(where, line, f"{field} {text.strip()!r} is not a finite number")
     return value
 
 
@@ -194,24 +195,26 @@ def read_csv(
         allow_empty: accept a file without any row.
 
     Raises:
-        MalformedFile: as :func:`iter_lines`, or the csv module cannot parse a row (an
-            unterminated quote, a NUL byte); the line is named.
+        MalformedFile: as :func:`iter_lines`, or the csv module cannot parse a row (a NUL
+            byte); the line is named.
         BadInput: nothing exists at ``path``.
 
     Example:
         >>> import pathlib, tempfile
         >>> path = pathlib.Path(tempfile.mkdtemp()) / "scores.tsv"
-        >>> _ = path.write_text('id\\tscore\\n"q1\\t1\\n')
+        >>> _ = path.write_text("id\\tscore\\nq\\x001\\t1\\n")
         >>> try:
         ...     list(read_csv(path, delimiter="\\t"))
         ... except MalformedFile as err:
         ...     print(err.line, err.problem)
-        2 not CSV (unexpected end of data)
+        2 holds a NUL byte; is it a text file?
     """
     path = Path(path)
     reader = csv.reader(iter_lines(path, allow_empty=allow_empty), delimiter=delimiter)
     try:
         for row in reader:
+            if any("\x00" in field for field in row):
+                raise MalformedFile(path, reader.line_num, "holds a NUL byte; is it a text file?")
             if row and any(field.strip() for field in row):
                 yield reader.line_num, row
     except csv.Error as err:

@@ -271,7 +271,7 @@ def load_functional(path: str | Path) -> NeuralXC:
         ok = isinstance(value, kind) and not isinstance(value, bool)
         if kind is float:
             ok = isinstance(value, int | float) and not isinstance(value, bool)
-        if not ok or (kind is int and value < 1):
+        if not ok or (kind is int and isinstance(value, int) and value < 1):
             raise MalformedFile(
                 config, None, f"config.{key} is {value!r}, not a valid {key} of NeuralXC"
             )

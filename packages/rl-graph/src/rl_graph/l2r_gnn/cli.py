@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import click
 
@@ -117,7 +117,7 @@ def _molecules(kind: str, what: Any, read: Any, limit: int | None, seed: int) ->
     if kind == "moleculenet":
         smiles, labels = load_molecules(what, limit=limit, seed=seed)
     else:
-        smiles, labels = subsample(*read, limit, seed)
+        smiles, labels = subsample(read[0], read[1], limit, seed)
     graphs = featurise(smiles, labels)
     if len(graphs) < 3:
         raise BadInput(f"{what}: fewer than 3 molecules could be parsed; nothing to split")
@@ -356,14 +356,14 @@ def train_cmd(
         )  # fmt: skip
         record.update(split=split, limit=limit)
     record.update(epochs=epochs, lr=lr, batch_size=batch_size)
-    metrics = _defined(metrics)
+    defined = _defined(metrics)
     folder = save_gin(model.cpu(), out / "model", extra={"training": record})
-    payload = {**record, "metrics": metrics, "model": str(folder)}
+    payload = {**record, "metrics": defined, "model": str(folder)}
     _write_metrics(out, payload)
     if as_json:
         emit_json(payload)
     else:
-        _report(f"{data} {method} (seed {seed}); model saved to {folder}", metrics)
+        _report(f"{data} {method} (seed {seed}); model saved to {folder}", defined)
 
 
 @group.command("evaluate")
@@ -412,7 +412,9 @@ def evaluate_cmd(
             if kind == "spurious-motif"
             else read
         )
-        if kind == "graphs" and max(int(g.y) for g in graphs) >= net.config["num_classes"]:
+        if kind == "graphs" and max(int(g.y) for g in graphs) >= cast(
+            int, net.config["num_classes"]
+        ):
             raise BadInput(
                 f"{what} has labels up to {max(int(g.y) for g in graphs)}, beyond the "
                 f"{net.config['num_classes']} classes of {model}"

@@ -130,10 +130,10 @@ def is_complete_checkpoint(folder: str | Path, required: Sequence[str] = ()) -> 
 
     Example:
         >>> import json, pathlib, tempfile
-        >>> from safetensors.torch import save_file
+        >>> from rl_shared.checkpoint import save_tensors
         >>> folder = pathlib.Path(tempfile.mkdtemp()) / "checkpoint-4"
         >>> folder.mkdir()
-        >>> save_file({"w": torch.zeros(2)}, str(folder / "model.safetensors"))
+        >>> _ = save_tensors(folder / "model.safetensors", {"w": torch.zeros(2)})
         >>> is_complete_checkpoint(folder)  # killed before the trainer state was written
         False
         >>> _ = (folder / "trainer_state.json").write_text(json.dumps({"global_step": 4}))
@@ -197,14 +197,14 @@ def last_checkpoint(out: str | Path, required: Sequence[str] = ()) -> Path | Non
 
     Example:
         >>> import json, pathlib, tempfile
-        >>> from safetensors.torch import save_file
+        >>> from rl_shared.checkpoint import save_tensors
         >>> out = pathlib.Path(tempfile.mkdtemp())
         >>> last_checkpoint(out) is None
         True
         >>> for n in (5, 10):
         ...     folder = out / "checkpoints" / f"checkpoint-{n}"
         ...     folder.mkdir(parents=True)
-        ...     save_file({"w": torch.zeros(2)}, str(folder / "model.safetensors"))
+        ...     _ = save_tensors(folder / "model.safetensors", {"w": torch.zeros(2)})
         >>> _ = (out / "checkpoints" / "checkpoint-5" / "trainer_state.json").write_text("{}")
         >>> last_checkpoint(out).name  # checkpoint-10 has no trainer state: killed mid-save
         'checkpoint-5'

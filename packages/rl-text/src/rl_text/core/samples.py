@@ -44,12 +44,12 @@ def tiny_bert(folder: Path, layers: int = 2, hidden: int = 16) -> Path:
         (True, True)
     """
     import torch
-    from transformers import BertConfig, BertModel, BertTokenizerFast
+    from transformers import BertConfig, BertModel, BertTokenizer
 
     folder.mkdir(parents=True, exist_ok=True)
     vocab = folder / "vocab.txt"
     vocab.write_text("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS]) + "\n")
-    BertTokenizerFast(vocab_file=str(vocab)).save_pretrained(str(folder))
+    BertTokenizer(vocab_file=str(vocab)).save_pretrained(str(folder))
     config = BertConfig(
         vocab_size=5 + len(WORDS),
         hidden_size=hidden,

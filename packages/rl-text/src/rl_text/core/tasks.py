@@ -377,8 +377,10 @@ def load_examples(path: str | Path) -> Examples:
     if not path.exists():
         raise BadInput(f"no such file: {path}")
     delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
-    quoting = csv.QUOTE_MINIMAL if delimiter == "," else csv.QUOTE_NONE
-    reader = csv.reader(iter_lines(path), delimiter=delimiter, quoting=quoting)
+    if delimiter == ",":
+        reader = csv.reader(iter_lines(path), delimiter=delimiter, quoting=csv.QUOTE_MINIMAL)
+    else:
+        reader = csv.reader(iter_lines(path), delimiter=delimiter, quoting=csv.QUOTE_NONE)
 
     def rows() -> Any:
         start = 1

@@ -19,6 +19,7 @@ Example:
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import rl_text.cvib.formats  # noqa: F401  (registers the ABSA data formats)
 from rl_shared.formats import FileFormat, Lines, register_format
@@ -34,7 +35,7 @@ def _model(folder: Path) -> Path:
 
     encoder = save_tiny_sentence_transformer(folder / "encoder", layers=1)
     matrix, tokenizer = minilm_embeddings(load_sentence_transformer(encoder))
-    config = {
+    config: dict[str, Any] = {
         "vocab_size": int(matrix.shape[0]),
         "hidden": 4,
         "num_classes": 3,

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 from rl_shared.formats import FileFormat, Lines, register_format
 
@@ -40,7 +41,8 @@ def _model(folder: Path) -> Path:
 
     base = load_sentence_transformer(save_tiny_sentence_transformer(folder / "tiny"))
     path = folder / "model"
-    to_moe(base, ["news", "forum"], layers=[1]).save(str(path))
+    moe: Any = to_moe(base, ["news", "forum"], layers=[1])
+    moe.save(str(path))
     shutil.rmtree(folder / "tiny")
     return path
 
