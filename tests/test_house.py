@@ -22,6 +22,10 @@ from pathlib import Path
 import click
 import pytest
 
+sys.path.insert(0, str(Path(__file__).parent))  # --import-mode=importlib adds no test folder
+
+from hostile import leaves
+
 from rl_shared.cli import VOCABULARY, VocabOption
 from rl_shared.cli.main import cli
 from rl_shared.reproduce.registry import paper_folder
@@ -68,20 +72,8 @@ def test_every_reproduction_lives_in_its_paper_folder():
         assert (folder / "README.md").is_file(), f"{folder} has no README.md"
 
 
-def _walk(group: click.Group, ctx: click.Context, path: tuple[str, ...]):
-    for name in group.list_commands(ctx):
-        command = group.get_command(ctx, name)
-        assert command is not None, f"{' '.join((*path, name))} does not load"
-        sub = click.Context(command, info_name=name, parent=ctx)
-        if isinstance(command, click.Group):
-            yield from _walk(command, sub, (*path, name))
-        else:
-            yield (*path, name), command
-
-
 def _leaves() -> list[tuple[tuple[str, ...], click.Command]]:
-    root = click.Context(cli, info_name="rl")
-    return list(_walk(cli, root, ("rl",)))
+    return leaves()
 
 
 def test_click_tree_follows_the_vocabulary():

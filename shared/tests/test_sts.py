@@ -165,7 +165,7 @@ def test_sts_empty_file_folder_and_header_only_are_refused(tmp_path: Path) -> No
 def test_sts_nul_byte_is_refused_with_its_line(tmp_path: Path) -> None:
     path = tmp_path / "pairs.csv"
     path.write_bytes(b"a,b,1.0\nc\x00,d,2.0\n")
-    with pytest.raises(MalformedFile, match=r"pairs.csv:2: a NUL byte"):
+    with pytest.raises(MalformedFile, match=r"pairs.csv:2: holds a NUL byte"):
         load_sts_pairs(path)
 
 

@@ -25,12 +25,12 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from rl_shared.data import Dataset
 from rl_shared.errors import BadInput, MalformedFile, UnknownName
 from rl_shared.formats import FileFormat, Table, register_format
-from rl_shared.io import finite_float, iter_lines
+from rl_shared.io import finite_float, iter_lines, read_csv
 
 if TYPE_CHECKING:
     import numpy as np
@@ -156,21 +156,7 @@ def _delimiter(path: Path, delimiter: str | None) -> str:
 
 def _rows(path: Path, sep: str) -> Iterator[tuple[int, list[str]]]:
     """``(physical line, cells)`` of each non-blank row, read strictly through rl_shared.io."""
-    quoting: Literal[0, 3] = csv.QUOTE_MINIMAL if sep == "," else csv.QUOTE_NONE
-    reader = csv.reader(iter_lines(path), delimiter=sep, quoting=quoting)
-    start = 1
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as err:
-            raise MalformedFile(path, reader.line_num or start, f"not valid CSV ({err})") from None
-        if any("\x00" in cell for cell in row):
-            raise MalformedFile(path, start, "a NUL byte; this is not a text file")
-        if row and any(cell.strip() for cell in row):
-            yield start, row
-        start = reader.line_num + 1
+    return read_csv(path, delimiter=sep, quoted=sep == ",")
 
 
 def load_sts_pairs(

@@ -182,40 +182,56 @@ def finite_float(text: str, *, path: str | os.PathLike[str], line: int | None, f
 
 
 def read_csv(
-    path: str | os.PathLike[str], *, delimiter: str = ",", allow_empty: bool = False
+    path: str | os.PathLike[str],
+    *,
+    delimiter: str = ",",
+    quoted: bool = True,
+    allow_empty: bool = False,
 ) -> Iterator[tuple[int, list[str]]]:
     """The rows of a user's CSV (or TSV) file with their physical line numbers, streamed.
 
-    Blank rows are skipped; a quoted field may span lines (its row is numbered by its last
-    line, where the csv module reports it).
+    Blank rows are skipped; a quoted field may span lines, and its row is numbered by its
+    first line.
 
     Args:
         path: the file.
         delimiter: the column separator (``"\\t"`` for TSV).
+        quoted: fields may be quoted (``csv.QUOTE_MINIMAL``); ``False`` reads every quote
+            character as text (``csv.QUOTE_NONE``), as TSV files such as STS-B's need.
         allow_empty: accept a file without any row.
 
     Raises:
-        MalformedFile: as :func:`iter_lines`, or the csv module cannot parse a row (a NUL
-            byte); the line is named.
+        MalformedFile: as :func:`iter_lines`, a NUL byte, or a row the csv module cannot
+            parse; the line is named.
         BadInput: nothing exists at ``path``.
 
     Example:
         >>> import pathlib, tempfile
-        >>> path = pathlib.Path(tempfile.mkdtemp()) / "scores.tsv"
-        >>> _ = path.write_text("id\\tscore\\nq\\x001\\t1\\n")
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "scores.csv"
+        >>> _ = path.write_text('id,text\\n\\nq1,"two\\nlines"\\nq\\x002,x\\n')
+        >>> rows = read_csv(path)
+        >>> next(rows), next(rows)
+        ((1, ['id', 'text']), (3, ['q1', 'two\\nlines']))
         >>> try:
-        ...     list(read_csv(path, delimiter="\\t"))
+        ...     next(rows)
         ... except MalformedFile as err:
         ...     print(err.line, err.problem)
-        2 holds a NUL byte; is it a text file?
+        5 holds a NUL byte; is it a text file?
     """
     path = Path(path)
-    reader = csv.reader(iter_lines(path, allow_empty=allow_empty), delimiter=delimiter)
-    try:
-        for row in reader:
-            if any("\x00" in field for field in row):
-                raise MalformedFile(path, reader.line_num, "holds a NUL byte; is it a text file?")
-            if row and any(field.strip() for field in row):
-                yield reader.line_num, row
-    except csv.Error as err:
-        raise MalformedFile(path, reader.line_num, f"not CSV ({err})") from None
+    quoting = csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE
+    lines = iter_lines(path, allow_empty=allow_empty)
+    reader = csv.reader(lines, delimiter=delimiter, quoting=quoting)
+    start = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            raise MalformedFile(path, reader.line_num or start, f"not CSV ({err})") from None
+        if any("\x00" in field for field in row):
+            raise MalformedFile(path, start, "holds a NUL byte; is it a text file?")
+        if row and any(field.strip() for field in row):
+            yield start, row
+        start = reader.line_num + 1

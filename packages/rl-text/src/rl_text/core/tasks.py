@@ -368,34 +368,17 @@ def load_examples(path: str | Path) -> Examples:
         >>> ex.anchors, ex.positives, ex.negatives
         (['q'], [['d1']], [['d2']])
     """
-    import csv
 
     from rl_shared.errors import MalformedFile
-    from rl_shared.io import iter_lines
+    from rl_shared.io import read_csv
 
     path = Path(path)
     if not path.exists():
         raise BadInput(f"no such file: {path}")
     delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
-    if delimiter == ",":
-        reader = csv.reader(iter_lines(path), delimiter=delimiter, quoting=csv.QUOTE_MINIMAL)
-    else:
-        reader = csv.reader(iter_lines(path), delimiter=delimiter, quoting=csv.QUOTE_NONE)
 
     def rows() -> Any:
-        start = 1
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as err:
-                raise MalformedFile(path, reader.line_num, f"not valid CSV ({err})") from None
-            if any("\x00" in cell for cell in row):
-                raise MalformedFile(path, start, "a NUL byte; this is not a text file")
-            if any(cell.strip() for cell in row):
-                yield start, row
-            start = reader.line_num + 1
+        return read_csv(path, delimiter=delimiter, quoted=delimiter == ",")
 
     found = rows()
     first = next(found, None)
