@@ -17,7 +17,7 @@ import math
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from rl_shared.errors import BadInput, MalformedFile
 
@@ -219,7 +219,7 @@ def read_csv(
         5 holds a NUL byte; is it a text file?
     """
     path = Path(path)
-    quoting = csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE
+    quoting: Literal[0, 3] = csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE
     lines = iter_lines(path, allow_empty=allow_empty)
     reader = csv.reader(lines, delimiter=delimiter, quoting=quoting)
     start = 1
