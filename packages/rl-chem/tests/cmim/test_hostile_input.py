@@ -9,8 +9,8 @@ import pytest
 from rl_chem.cmim.data import read_smiles_csv
 from rl_chem.cmim.model import SmilesMIM, Vocab
 from rl_chem.cmim.train import load_smiles_model, save_smiles_model
-from rl_shared.cli.main import main
 from rl_shared.errors import MalformedFile
+from rl_shared.testing import refused
 
 GOOD = "smiles,y\nCCO,1.5\nc1ccccc1,-0.5\nCCN,0.2\nCC(=O)O,0.9\nCCCl,-1.0\nCCCC,-2.0\n"
 
@@ -22,13 +22,15 @@ def _csv(tmp_path, text: str, name: str = "mols.csv"):
 
 
 def _refused(capsys, argv: list[str]) -> str:
-    with pytest.raises(SystemExit) as stop:
-        main(["chem", "cmim", *argv])
-    assert stop.value.code == 2
-    err = capsys.readouterr().err
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in err, err
-    return lines[0]
+    return refused(
+        capsys,
+        argv,
+        prefix=(
+            "chem",
+            "cmim",
+        ),
+        only_line=True,
+    )
 
 
 def test_a_smiles_rdkit_cannot_parse_is_refused_naming_the_line(tmp_path):

@@ -12,8 +12,8 @@ from rl_chem.core import molecules
 from rl_chem.core.geometry import check_geometry
 from rl_chem.core.molecules import build_mol, resolve_xc
 from rl_chem.core.reference_data import ReferenceCache, molecule_names
-from rl_shared.cli.main import main
 from rl_shared.errors import BadInput, MalformedFile, ModelNotFound, UnknownName
+from rl_shared.testing import refused
 
 
 @pytest.fixture
@@ -28,13 +28,7 @@ def no_pyscf(monkeypatch):
 
 
 def _refused(capsys, argv: list[str]) -> str:
-    with pytest.raises(SystemExit) as stop:
-        main(argv)
-    assert stop.value.code == 2
-    err = capsys.readouterr().err
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in err, err
-    return lines[0]
+    return refused(capsys, argv, only_line=True)
 
 
 @pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e999"])

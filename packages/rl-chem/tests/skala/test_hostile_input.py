@@ -12,8 +12,8 @@ import rl_chem.core.atomization  # noqa: F401  (imported before any patch: none 
 from rl_chem.core import reference_data
 from rl_chem.skala.model import NeuralXC, load_functional, save_functional
 from rl_chem.skala.train import check_split, split_molecules
-from rl_shared.cli.main import main
 from rl_shared.errors import BadInput, MalformedFile
+from rl_shared.testing import refused
 
 
 @pytest.fixture
@@ -30,13 +30,15 @@ def no_work(monkeypatch):
 
 
 def _refused(capsys, argv: list[str]) -> str:
-    with pytest.raises(SystemExit) as stop:
-        main(["chem", "skala", *argv])
-    assert stop.value.code == 2
-    err = capsys.readouterr().err
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in err, err
-    return lines[0]
+    return refused(
+        capsys,
+        argv,
+        prefix=(
+            "chem",
+            "skala",
+        ),
+        only_line=True,
+    )
 
 
 @pytest.mark.parametrize("option", ["--steps", "--n-val", "--n-test"])

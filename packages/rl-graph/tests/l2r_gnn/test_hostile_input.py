@@ -14,6 +14,7 @@ from rl_graph.l2r_gnn.motif import load_graphs, make_spurious_motif, save_graphs
 from rl_graph.l2r_gnn.train import load_gin, save_gin
 from rl_shared.cli.main import main
 from rl_shared.errors import BadInput, MalformedFile
+from rl_shared.testing import refused
 
 SMILES = ["CCO", "CCN", "c1ccccc1", "c1ccccc1O", "CCCl", "CC=O", "CCCC", "CCCCN", "C1CC1",
           "C1CCC1O", "c1ccncc1", "CC(C)O"]  # fmt: skip
@@ -27,13 +28,15 @@ def _csv(tmp_path, labels=None, name: str = "mols.csv", smiles=SMILES):
 
 
 def _refused(capsys, argv: list[str]) -> str:
-    with pytest.raises(SystemExit) as stop:
-        main(["graph", "l2r-gnn", *argv])
-    assert stop.value.code == 2
-    err = capsys.readouterr().err
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in err, err
-    return lines[0]
+    return refused(
+        capsys,
+        argv,
+        prefix=(
+            "graph",
+            "l2r-gnn",
+        ),
+        only_line=True,
+    )
 
 
 @pytest.mark.parametrize("label", ["7", "0.7", "-1", "2.0"])

@@ -11,8 +11,8 @@ from rl_graph.vgnn.data import EHRData, load_mimic_demo
 from rl_graph.vgnn.model import VGNN
 from rl_graph.vgnn.storage import load_outcome_model, save_outcome_model
 from rl_graph.vgnn.train import OutcomeModel, split_admissions
-from rl_shared.cli.main import main
 from rl_shared.errors import BadInput, MalformedFile
+from rl_shared.testing import refused
 
 TABLES = {
     "ADMISSIONS.csv": "SUBJECT_ID,HADM_ID,HOSPITAL_EXPIRE_FLAG\n1,10,1\n1,11,0\n2,12,0\n3,13,0\n",
@@ -33,13 +33,15 @@ def mimic(tmp_path):
 
 
 def _refused(capsys, argv: list[str]) -> str:
-    with pytest.raises(SystemExit) as stop:
-        main(["graph", "vgnn", *argv])
-    assert stop.value.code == 2
-    err = capsys.readouterr().err
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in err, err
-    return lines[0]
+    return refused(
+        capsys,
+        argv,
+        prefix=(
+            "graph",
+            "vgnn",
+        ),
+        only_line=True,
+    )
 
 
 def test_a_valid_folder_reads_quoted_fields(mimic):

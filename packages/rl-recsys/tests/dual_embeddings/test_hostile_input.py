@@ -13,17 +13,13 @@ from rl_recsys.dual_embeddings.formats import BASKETS, MODEL, SAMPLE_ITEMS
 from rl_recsys.dual_embeddings.model import DualEmbeddings, UnknownItem
 from rl_shared.cli.main import main
 from rl_shared.errors import BadInput, MalformedFile, ModelNotFound, ShapeMismatch, UnknownName
+from rl_shared.testing import refused
 
 DE = ["recsys", "dual-embeddings"]
 
 
 def _refused(capsys, argv: list[str]) -> str:
-    with pytest.raises(SystemExit) as stop:
-        main(argv)
-    assert stop.value.code == 2
-    errors = [line for line in capsys.readouterr().err.splitlines() if "error:" in line]
-    assert len(errors) == 1 and errors[0].startswith("error: "), errors
-    return errors[0]
+    return refused(capsys, argv)
 
 
 def _model(tmp_path: Path) -> Path:

@@ -12,17 +12,11 @@ from rl_retrieval.core.formats import BEIR_FOLDER, SMART_COLLECTION, TREC_RUN
 from rl_shared.cli import InputOption
 from rl_shared.cli.main import main
 from rl_shared.errors import BadInput, ModelNotFound
+from rl_shared.testing import refused
 
 
 def _refused(capsys, argv: list[str]) -> str:
-    """Run ``rl ARGV``; it must exit 2 with one ``error:`` line, which is returned."""
-    with pytest.raises(SystemExit) as stop:
-        main(argv)
-    assert stop.value.code == 2
-    err = capsys.readouterr().err.strip().splitlines()
-    errors = [line for line in err if "error:" in line]
-    assert len(errors) == 1 and errors[0].startswith("error: "), err
-    return errors[0]
+    return refused(capsys, argv)
 
 
 def _sample(tmp_path: Path, fmt, name: str) -> Path:

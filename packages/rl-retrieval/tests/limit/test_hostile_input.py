@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from click.testing import CliRunner
 
 from rl_retrieval.core.formats import LIMIT_FOLDER
 from rl_retrieval.limit.cli import group
-from rl_shared.cli.main import main
+from rl_shared.testing import refused
 
 
 def _refused(capsys, argv: list[str]) -> str:
-    with pytest.raises(SystemExit) as stop:
-        main(argv)
-    assert stop.value.code == 2
-    errors = [line for line in capsys.readouterr().err.splitlines() if "error:" in line]
-    assert len(errors) == 1 and errors[0].startswith("error: ")
-    return errors[0]
+    return refused(capsys, argv)
 
 
 def test_generate_more_attributes_than_documents_exit_2(tmp_path, capsys):

@@ -14,19 +14,13 @@ from rl_robotics.sirl.evaluation import evaluate_model
 from rl_robotics.sirl.experiment import ExperimentConfig, run_sirl_experiment
 from rl_robotics.sirl.people import SimulatedPerson
 from rl_robotics.sirl.train import SirlModel, train_sirl
-from rl_shared.cli.main import main
 from rl_shared.errors import BadInput, MalformedFile, UnknownName
 from rl_shared.formats import get_format
+from rl_shared.testing import refused
 
 
-def _refused(capsys, argv):
-    """Run `rl ARGV`; return its one error line (exit code 2 asserted)."""
-    with pytest.raises(SystemExit) as stop:
-        main(argv)
-    assert stop.value.code == 2
-    lines = [line for line in capsys.readouterr().err.splitlines() if "error:" in line]
-    assert len(lines) == 1 and lines[0].startswith("error: "), lines
-    return lines[0]
+def _refused(capsys, argv: list[str]) -> str:
+    return refused(capsys, argv)
 
 
 @pytest.fixture

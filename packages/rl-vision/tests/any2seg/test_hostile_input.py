@@ -11,6 +11,7 @@ from safetensors.torch import load_file, save_file
 from rl_shared.cli.main import main
 from rl_shared.errors import BadInput, MalformedFile, ModelNotFound, UnknownName
 from rl_shared.formats import get_format
+from rl_shared.testing import refused
 from rl_vision.any2seg import formats as _formats  # noqa: F401  (registers the samples)
 from rl_vision.any2seg.config import TrainConfig
 from rl_vision.any2seg.data import open_dataset
@@ -22,14 +23,8 @@ from rl_vision.any2seg.train import train
 from rl_vision.core.encoders import check_encoder
 
 
-def _refused(capsys, argv):
-    """Run `rl ARGV`; return its one error line (exit code 2 asserted)."""
-    with pytest.raises(SystemExit) as stop:
-        main(argv)
-    assert stop.value.code == 2
-    lines = [line for line in capsys.readouterr().err.splitlines() if "error:" in line]
-    assert len(lines) == 1 and lines[0].startswith("error: "), lines
-    return lines[0]
+def _refused(capsys, argv: list[str]) -> str:
+    return refused(capsys, argv)
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ import pytest
 import torch
 from safetensors.torch import load_file, save_file
 
-from rl_shared.cli.main import main
 from rl_shared.errors import BadInput, MalformedFile, ModelNotFound
 from rl_shared.formats import get_format
+from rl_shared.testing import refused
 from rl_vision.cli import group as vision
 from rl_vision.grounded import formats as _formats  # noqa: F401  (registers the samples)
 from rl_vision.grounded.data import make_caption_data, read_sentences
@@ -17,14 +17,8 @@ from rl_vision.grounded.model import GroundedConfig, load_grounded
 from rl_vision.grounded.train import train_grounded
 
 
-def _refused(capsys, argv):
-    """Run `rl ARGV`; return its one error line (exit code 2 asserted)."""
-    with pytest.raises(SystemExit) as stop:
-        main(argv)
-    assert stop.value.code == 2
-    lines = [line for line in capsys.readouterr().err.splitlines() if "error:" in line]
-    assert len(lines) == 1 and lines[0].startswith("error: "), lines
-    return lines[0]
+def _refused(capsys, argv: list[str]) -> str:
+    return refused(capsys, argv)
 
 
 def _sample(tmp_path, name):
