@@ -21,6 +21,7 @@ from pathlib import Path
 __all__ = [
     "BadInput",
     "DatasetNotFound",
+    "DownloadError",
     "MalformedFile",
     "ModelNotFound",
     "NonFiniteLoss",
@@ -117,6 +118,19 @@ class DatasetNotFound(RLError, FileNotFoundError):
         super().__init__(f"dataset '{name}' not found in {folder}: {hint.rstrip('.')}.")
 
     def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class DownloadError(RLError, OSError):
+    """A dataset could not be fetched, verified or placed; nothing of it was placed.
+
+    Example:
+        >>> err = DownloadError("https://example.org/a.csv answered HTTP 404 Not Found")
+        >>> isinstance(err, OSError), err.exit_code
+        (True, 2)
+    """
+
+    def __str__(self) -> str:  # OSError would format (errno, strerror)
         return str(self.args[0])
 
 

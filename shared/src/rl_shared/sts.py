@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rl_shared.data import Dataset
+from rl_shared.data import Dataset, Source, github
 from rl_shared.errors import BadInput, MalformedFile, UnknownName
 from rl_shared.formats import FileFormat, Table, register_format
 from rl_shared.io import finite_float, iter_lines, read_csv
@@ -58,6 +58,53 @@ SICK_FILES = {
     "test": "SICK_test_annotated.txt",
 }
 
+STSB_SOURCE = github(
+    "PhilipMay/stsb-multi-mt",
+    "30de0dec4ee199b7f42351d3f1a0b19592955385",
+    """
+    6456 c1453eb5164eb5a361c4482570c714ea666b64e92142f1fdd301faf4802674f4 LICENSE
+    242726 40ddf84ce3d2dfb957e11687edea30e5567c542219998f906ee552cfd3ef6769 data/stsb-de-dev.csv
+    188602 a92ce1015b201a342784ab7e34e024ceb0a0eeb479231fbadd05f756afb817fd data/stsb-de-test.csv
+    847845 7a393283b1ec86d9919452bd793db2938831169b29f1584660c3d20e2ee2a53e data/stsb-de-train.csv
+    204675 d29586e96558c4eb52cf5ea5d14e9c24d3bf0e44f111b017caba43a5adc33226 data/stsb-en-dev.csv
+    158891 11523b625219e94e9ca05d2816b5f02cac1614c5894fe657376fa0806378d053 data/stsb-en-test.csv
+    708863 e1e84fec60bbb598735552f54a35f4949904a484750fd2cb11e2720e49f63da6 data/stsb-en-train.csv
+    240097 7afece0711add2fb35bc65874bdf0fbbacbd5c784ebb3b926f4099f3989317d4 data/stsb-es-dev.csv
+    189142 2b6f60e63f19806436cdfd8fe314f91144f97e403d1d50f20ff9ffcb323d5b2f data/stsb-es-test.csv
+    864921 c0b1e809c1d5e51f95e90753656a371a5c92fff9f459ba01be20ce23f3ecc8b4 data/stsb-es-train.csv
+    249002 d9f0ed00811dc0d91663f195790bccc4627e0da3575e79e4e06ac777ec38039f data/stsb-fr-dev.csv
+    195020 f7da31a1d88557344afcb26430dc1c6cb85e76b564333de1a29f8008205b39b2 data/stsb-fr-test.csv
+    888493 29cece1d7e713cbc5c6940d4a0bbba7764da093e6d0b9da8fee26662b8af1d0a data/stsb-fr-train.csv
+    237958 ee64355376825a84ee6cc82b36d9f22b7f03a77d73ea97756cb7aaf85079552b data/stsb-it-dev.csv
+    186156 e6f0be0552dd3c9e49ac794505086056b07f9cf2be68615e961107841a540248 data/stsb-it-test.csv
+    849516 2e6563f62debb6c9a1233dc411424083b8694c8fe0a6d85723c8ce1ec8cfd894 data/stsb-it-train.csv
+    266161 ae4a1da6a8df882ad1bf7a822456730188327c21e4ed0a3aec428e05cbaeb2f2 data/stsb-ja-dev.csv
+    210014 5ab39526aa6fb3c275f46310d807956dd5c0721fcd0a2687545287bba739b589 data/stsb-ja-test.csv
+    925787 5c25383359fcc2482414fd665f642aa4eaedc27ea1ab0a7e6c4075de8f61346f data/stsb-ja-train.csv
+    229492 d2b2a895824d6bd60a28dbf9c22248df6e65603a389c08943255b7c2c694f8f2 data/stsb-nl-dev.csv
+    177327 a0ee96b6ee9ed0181664e687f6b42f6273a87c885f34833a1e5a06368759cb35 data/stsb-nl-test.csv
+    810934 4d60f75ec8e7a51c79f2fd7207747cf567bb16812f12f798031b119a14018f7c data/stsb-nl-train.csv
+    227287 0caa1ef060e886a41f6ae05bdead735089ed14e9715e63a47583ba2f13b4a17b data/stsb-pl-dev.csv
+    176382 abea78b1b3c4a39017da96d5074f4d61c1b825590bfb65e50d64216a7c68de59 data/stsb-pl-test.csv
+    808667 87a9c4443badde50c56e5fe4e198ee6bfd35c01cc82c487a9a97921c2a2e8415 data/stsb-pl-train.csv
+    235432 8f063a119e9e4cd8eaa6de42ff125984867c54bfbacef14fce493783bbe6b113 data/stsb-pt-dev.csv
+    183762 9ba9018a1919efd24d243112ecbb3c448e2d361eebaa1c9aadf8988e3767e9be data/stsb-pt-test.csv
+    832314 8d769a45cf9435b840b3567dc8e327bee437a6a496eec0a1840d97262e032f60 data/stsb-pt-train.csv
+    382231 8e4de0dcb2d87c1a2adc7bfdbe8ce4a7e0a1e10e3deba947e26069490ab66abd data/stsb-ru-dev.csv
+    295513 87a92ee27b26e724c4e4923d744d8198f9eef49698be7b514734118a755c4fce data/stsb-ru-test.csv
+    1373901 9b2fa623b9a0fa827151a47f4713c5ebc56313c069ff47855e393d505951aa30 data/stsb-ru-train.csv
+    189283 f24a3580938f840d82ee3d520de3af2be355b389850f21d0cc5c228ba3f6cdc9 data/stsb-zh-dev.csv
+    148541 a583195cb30b9d99ae5fe1d03cd3e544c4c2a1c48d27713fb0686c7bae9fbb19 data/stsb-zh-test.csv
+    669068 6d44b5faa6c88e76f0c5f39fcd5963622c121b1d106f139a33b5b1df24c20ce2 data/stsb-zh-train.csv
+    """,
+    strip="data/",
+    licence="CC BY-SA 4.0 (scores); sentences keep their sources' licences",
+    citation=(
+        "Cer et al. 2017, SemEval-2017 Task 1 (STS Benchmark); May 2021, STSb-multi-mt "
+        "(DeepL translations)"
+    ),
+)
+
 STSB = Dataset(
     "stsb",
     "sts/stsb",
@@ -66,6 +113,25 @@ STSB = Dataset(
     hint="put stsb-en-train.csv, stsb-en-dev.csv and stsb-en-test.csv (STSb-multi-mt CSVs, "
     "no header) there",
     used_by=("text.2dmse", "vision.grounded"),
+    source=STSB_SOURCE,
+)
+
+SICK_SOURCE = github(
+    "brmson/dataset-sts",
+    "e1d3375f5b3bc24f21aa4e46f96eb379e9fc1081",
+    """
+    5691 a479511d1d1f8feb7489f746abc8db297160a1b89b04b76d7afd18b7d6a9524f data/sts/sick2014/README.md
+    559979 2b8aa806658d6fc23c6824c83776c2d4fee7556000817b5ec0f982861413b7d0 data/sts/sick2014/SICK_test_annotated.txt
+    506243 266cf8047149bd1d68138dd30439f3122bff30069740ac6705bb6197d9f1b48e data/sts/sick2014/SICK_train.txt
+    57225 5a88cfb62f8c6bd2a3cce0f2421ba2cb8c2be5ab4a800f6f01e2c64aafb7db56 data/sts/sick2014/SICK_trial.txt
+    1337 4ff14a2b07603f2214c2803a6e012048c795be5ba4e5d1d33b87d7210f633bf7 data/sts/sick2014/readme.txt
+    """,
+    strip="data/sts/sick2014/",
+    licence="CC BY-NC-SA 3.0",
+    citation=(
+        "Marelli et al. 2014, A SICK cure for the evaluation of compositional "
+        "distributional semantic models (LREC)"
+    ),
 )
 
 SICK = Dataset(
@@ -75,6 +141,7 @@ SICK = Dataset(
     "SICK-R relatedness (4,500 / 500 / 4,927 pairs, scores 1-5), SemEval-2014 Task 1",
     hint="put SICK_train.txt, SICK_trial.txt and SICK_test_annotated.txt (tab-separated, "
     "with header) there",
+    source=SICK_SOURCE,
 )
 
 STSB_GENRE = Dataset(
@@ -84,6 +151,13 @@ STSB_GENRE = Dataset(
     "genre (news / captions / forum) of 6,881 STS-B rows, for all 11 STS-B languages",
     hint="put stsb-genre.csv (header split,row,source,genre) there",
     used_by=("text.gfun", "text.binary-pv", "text.moe"),
+    source=Source(
+        page="https://github.com/brmson/dataset-sts/tree/e1d3375f5b3bc24f21aa4e46f96eb379e9fc1081",
+        licence="as STS-B (labels derived from SemEval STS 2012-2016 source names)",
+        citation="Agirre et al. 2012-2016, SemEval Semantic Textual Similarity tasks",
+        manual="it is derived, by matching STS-B rows against the SemEval STS 2012-2016 files, "
+        "and no public repository holds the result",
+    ),
 )
 
 #: what rl-shared registers under ``rl.datasets``

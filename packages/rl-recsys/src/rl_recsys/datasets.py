@@ -10,9 +10,22 @@ Example:
 
 from __future__ import annotations
 
-from rl_shared.data import Dataset
+from rl_shared.data import Dataset, github
 
 __all__ = ["DATASETS", "GROCERIES"]
+
+GROCERIES_SOURCE = github(
+    "stedy/Machine-Learning-with-R-datasets",
+    "ff933238d9c30da179b7e3ad4b6ca938d67efc53",
+    """
+    500843 ff1be892fd6b9b57d1a7bc50de067798963dda607619645988b21789bf23ae3b groceries.csv
+    """,
+    licence="public domain (per the repository README)",
+    citation=(
+        "Hahsler, Hornik & Reutterer 2006, Implications of probabilistic data modeling "
+        "for mining association rules (the arules Groceries data)"
+    ),
+)
 
 GROCERIES = Dataset(
     name="groceries",
@@ -21,6 +34,7 @@ GROCERIES = Dataset(
     description="Groceries market baskets (R arules): 9,835 baskets, 169 items",
     hint="put groceries.csv (one basket per line, comma-separated items) there",
     used_by=("recsys.dual-embeddings",),
+    source=GROCERIES_SOURCE,
 )
 
 DATASETS = [GROCERIES]

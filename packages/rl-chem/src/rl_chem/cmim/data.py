@@ -25,11 +25,25 @@ from pathlib import Path
 
 import numpy as np
 
-from rl_shared.data import Dataset
+from rl_shared.data import Dataset, github
 from rl_shared.errors import BadInput, MalformedFile, UnknownName
 from rl_shared.io import finite_float, read_csv
 
 __all__ = ["MOLECULES", "SPLITS", "read_smiles_csv", "resolve_csv"]
+
+MOLECULENET_REGRESSION_SOURCE = github(
+    "nguyen20171410/Chemical-Graph",
+    "04dc87934ad908a73d6850b757a05872cf23c99f",
+    """
+    2027961 5a46fcade9c84cf716230f23a54080fe23c1d16105bee62872c69bbce43fe19e HIV.csv
+    49753 f960b30af42aa31e3bd4d3df93aa029227fba2201f9f4214cf68a7b2ee1102ea esol.csv
+    19071 a1554590234c75b12c221a51a7be0ea5b9b20b5be5a4499fce45dee946f6a1e1 freesolv.csv
+    """,
+    licence="not stated (repository: Apache-2.0)",
+    citation=(
+        "Wu et al. 2018, MoleculeNet: a benchmark for molecular machine learning (Chem. Sci. 9)"
+    ),
+)
 
 MOLECULES = Dataset(
     name="moleculenet-regression",
@@ -38,6 +52,7 @@ MOLECULES = Dataset(
     description="MoleculeNet SMILES: HIV (unlabelled use), ESOL and FreeSolv (z-scored targets)",
     hint="put HIV.csv, esol.csv and freesolv.csv (MoleculeNet, SMILES + target) there",
     used_by=("chem.cmim",),
+    source=MOLECULENET_REGRESSION_SOURCE,
 )
 
 #: split of ``moleculenet-regression`` -> (file, target column)

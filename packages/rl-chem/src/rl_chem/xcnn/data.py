@@ -26,11 +26,34 @@ import re
 from pathlib import Path
 from typing import Any
 
-from rl_shared.data import Dataset
+from rl_shared.data import Dataset, github
 from rl_shared.errors import BadInput, MalformedFile, UnknownName
 from rl_shared.io import read_text
 
 __all__ = ["XCNN", "XCNN_SETS", "load_xcnn", "load_xcnn_ae", "parse_cmd", "resolve_set"]
+
+XCNN_SOURCE = github(
+    "mfkasim1/xcnn",
+    "f2cb9777da2961ac553f256ecdcca3e314a538ca",
+    """
+    68483 3f0ea17d8a4e8958ae1d498e92768a1ab6feafb8f4fe637c0741cc488861cafd xcdnn2/datagen/ae_gauss2.yaml
+    6616 b6f378a65aa8ad67dd65b8fa426b42c09e683831f551da24d0bacf4603751269 xcdnn2/datagen/h2_dissoc_curve.yaml
+    58850 526a106e7ead8644fbe895f6f390619f011f3682ff765904c6ccf94400192299 xcdnn2/datagen/vie_gauss2.yaml
+    11648 579beab70515ab072fd6070593f51cf09ae3a4a54f32ff0f93e972b9056deaba xcdnn2/test_dsets/ae_mols.yaml
+    12896 521dc104b506a366571d427382d29b8caaa9d9bb5c66bd74f970651ce8563506 xcdnn2/test_dsets/ae_mols2.yaml
+    6906 7d30f74d5e33ba81fbffd83c7b856fc2b54c81b750e1ba1759faf7525dee3c58 xcdnn2/test_dsets/ie_atoms.yaml
+    1411 7de0f299804ca40a93690aac9f05fc289032b26e262e364b1188d898c1bdad76 xcdnn2/tests/test_dataset.yaml
+    13629 895402e9cc5cc863d523f2f83a6c4a83b3d0fcb4138689a5a2c4c591927e1cb3 xcdnn2/train_dsets/dft_dataset1.yaml
+    15739 7d3e9016e6ab82144eb5e4018d3f417a4e811b455bee3611f8a40fb286de0c36 xcdnn2/train_dsets/dft_dataset2.yaml
+    14415 815e7de16981b45e9966187113357287325521c16439e6fe2e7c80fa62addcc7 xcdnn2/train_dsets/dft_dataset3.yaml
+    """,
+    strip="xcdnn2/",
+    licence="not stated",
+    citation=(
+        "Kasim & Vinko 2021, Learning the exchange-correlation functional from nature "
+        "with fully differentiable density functional theory (PRL 127, 126403)"
+    ),
+)
 
 XCNN = Dataset(
     name="xcnn",
@@ -39,6 +62,7 @@ XCNN = Dataset(
     description="Kasim & Vinko 2021 learned-XC data sets (G2 atomization / ionization, YAML)",
     hint="copy the xcdnn2/**/*.yaml files of mfkasim1/xcnn there",
     used_by=("chem.xcnn",),
+    source=XCNN_SOURCE,
 )
 
 #: ``--set`` names of the benchmark files, relative to ``$RL_DATA_DIR/dft/xcnn``.

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from rl_shared.data import Dataset
+from rl_shared.data import Dataset, github
 from rl_shared.errors import BadInput, MalformedFile, UnknownName
 from rl_shared.io import finite_float, read_csv
 
@@ -61,6 +61,20 @@ _FILES = {
 #: the MoleculeNet sets :func:`load_molecules` reads
 MOLECULE_SETS = tuple(sorted(_FILES))
 
+MOLECULENET_CLASSIFICATION_SOURCE = github(
+    "nguyen20171410/Chemical-Graph",
+    "04dc87934ad908a73d6850b757a05872cf23c99f",
+    """
+    115347 7732de52e8d909eb5bd6d76df5a63bd0d229fc618c9fc42f3bdabc70c3b3bbcf BBBP.csv
+    2027961 5a46fcade9c84cf716230f23a54080fe23c1d16105bee62872c69bbce43fe19e HIV.csv
+    3872634 5657c4ed3e0cdd0ec0dfd1ed9ffe6955891a6d2f4bbd494b06af28ad123dc6e2 bace.csv
+    """,
+    licence="not stated (repository: Apache-2.0)",
+    citation=(
+        "Wu et al. 2018, MoleculeNet: a benchmark for molecular machine learning (Chem. Sci. 9)"
+    ),
+)
+
 MOLECULES = Dataset(
     name="moleculenet-classification",
     path="molecules",
@@ -68,6 +82,7 @@ MOLECULES = Dataset(
     description="MoleculeNet HIV, BBBP, BACE (SMILES + binary label)",
     hint="put HIV.csv, BBBP.csv and bace.csv (MoleculeNet CSVs) there",
     used_by=("graph.l2r-gnn.molecules",),
+    source=MOLECULENET_CLASSIFICATION_SOURCE,
 )
 
 

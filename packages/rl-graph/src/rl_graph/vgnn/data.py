@@ -31,11 +31,29 @@ from pathlib import Path
 
 import numpy as np
 
-from rl_shared.data import Dataset
+from rl_shared.data import Dataset, github
 from rl_shared.errors import BadInput, MalformedFile, UnknownName
 from rl_shared.io import read_csv
 
 __all__ = ["MIMIC_DEMO", "EHRData", "load_mimic_demo", "make_synthetic_ehr"]
+
+MIMIC_DEMO_SOURCE = github(
+    "tianxu08/mimic-iii-dataset",
+    "16908ad5c9699b34837131dfd595b11e82133e76",
+    """
+    23959 1022b5f2e4b3c9b3cefc57afa01b303301bdfa1b71391e8008d99f28304a5336 ADMISSIONS.csv
+    50759 2d3d53b2639e344ce13c598c8754ac0a17adb00815e69da3e73973c438ec1c9c DIAGNOSES_ICD.csv
+    1327746 bab26991a1dfb10a929ed6c1a711c0d532290a3661f7d513e90d8bfa35c9eb1e D_ICD_DIAGNOSES.csv
+    293795 363b746e38720fa14be764dd2aead47b0b52f690236be2082608f67a26f0dbe9 D_ICD_PROCEDURES.csv
+    13632 59dd50f2e2a571e369d3d262158b696e5ca5e7e24418196f56fba49605daa30b ICUSTAYS.csv
+    25805 136454b9c13b6e1fe49cede8a7eedae5447ffd7c33abe14d458c6370f8eb943b LICENSE.txt
+    6319 cea03db33b5fdabfc7527deac37ee9f86190ae112ddb897319cebcd1407dc61d PATIENTS.csv
+    1678244 a26b4df00cc89ba73933cc8160b102c3602af7c58c0b4e7044902e9e17e7fb9a PRESCRIPTIONS.csv
+    14019 b700b8a223efa8024853ee800f57ed261acd09eb95e4b131cb267e6822f16ee6 PROCEDURES_ICD.csv
+    """,
+    licence="ODbL 1.0",
+    citation="Johnson et al. 2019, MIMIC-III Clinical Database Demo v1.4 (PhysioNet)",
+)
 
 MIMIC_DEMO = Dataset(
     name="mimic-iii-demo",
@@ -51,6 +69,7 @@ MIMIC_DEMO = Dataset(
     hint="put the MIMIC-III demo CSVs (ADMISSIONS, DIAGNOSES_ICD, PROCEDURES_ICD, "
     "PRESCRIPTIONS, ICUSTAYS) there",
     used_by=("graph.vgnn",),
+    source=MIMIC_DEMO_SOURCE,
 )
 
 

@@ -22,10 +22,55 @@ from pathlib import Path
 
 from rl_retrieval.core.beir_format import BeirData, load_beir
 from rl_retrieval.core.smart import convert_smart
-from rl_shared.data import Dataset, cache_dir
+from rl_shared.data import Dataset, cache_dir, github
 from rl_shared.errors import BadInput, UnknownName
 
 __all__ = ["DATASETS", "load_data", "load_dataset", "split_spec"]
+
+CRANFIELD_SOURCE = github(
+    "noramtboraas/information-retrieval",
+    "4ea1b8e02da1db64b68b0364d50620b3c95528dc",
+    """
+    1684117 fbb8935a93263ab6c9fadefb507fd7cd5e101e7fbeb31c12e6bff6dd501315e8 cran.all.1400
+    28957 99578ceb88941ef89c14faf7c63c23776a376d8fba319b990f01d0c601d8b03f cran.qry
+    21377 a90f56082cd44db70bf2c21ebca39a1a34e37c82ccb5ddf1bcc64f18795234c7 cranqrel
+    1487 5d5b5e72a4799df3e4ea98476ed803b2caac01d90c859a91771ac794971a1ad3 cranqrel.readme
+    """,
+    licence="not stated",
+    citation="Cleverdon 1967, The Cranfield tests on index language devices (Aslib Proceedings 19)",
+)
+
+LIMIT_SMALL_SOURCE = github(
+    "google-deepmind/limit",
+    "90c5dd3a7c3c0d68bc6cc7a0c5b0f4ca124dfdcb",
+    """
+    29465 ebc38fa10c96fa02e4501e41968edf586efffc6241b6cd10f1c8757c1854dc53 data/limit-small/corpus.jsonl
+    137231 f6a0cbf1ac3c405e1cffc96c87bd19a5f77a671d123f547cf946bf17874a27f8 data/limit-small/qrels.jsonl
+    54483 0afedee8bb9aec36053568673bc7b5eb3e5fc416b49d44f187026de930084db8 data/limit-small/queries.jsonl
+    """,
+    strip="data/limit-small/",
+    licence="CC BY 4.0",
+    citation=(
+        "Weller et al. 2025, On the Theoretical Limitations of Embedding-Based Retrieval "
+        "(arXiv:2508.21038)"
+    ),
+)
+
+LIMIT_SOURCE = github(
+    "google-deepmind/limit",
+    "90c5dd3a7c3c0d68bc6cc7a0c5b0f4ca124dfdcb",
+    """
+    ? ? data/limit/corpus.jsonl
+    135812 a4f9b25b694623c240c6499fb8d8a4896355db9c840f29bd14580d0d4100ea89 data/limit/qrels.jsonl
+    54646 1ead4c54487728173aa1433778a2ab0f4cf1cf8aeeedb886c05238b32d818594 data/limit/queries.jsonl
+    """,
+    strip="data/limit/",
+    licence="CC BY 4.0",
+    citation=(
+        "Weller et al. 2025, On the Theoretical Limitations of Embedding-Based Retrieval "
+        "(arXiv:2508.21038)"
+    ),
+)
 
 DATASETS: list[Dataset] = [
     Dataset(
@@ -35,6 +80,7 @@ DATASETS: list[Dataset] = [
         "Cranfield-1400 aeronautics abstracts, 225 queries, graded qrels (SMART files)",
         hint="put cran.all.1400, cran.qry and cranqrel (SMART format) there",
         used_by=("retrieval.beir.cranfield",),
+        source=CRANFIELD_SOURCE,
     ),
     Dataset(
         "limit-small",
@@ -43,6 +89,7 @@ DATASETS: list[Dataset] = [
         "LIMIT-small: 46 people, 1000 'Who likes X?' queries with 2 relevant each (arXiv:2508.21038)",
         hint="put LIMIT-small's corpus.jsonl, queries.jsonl and qrels.jsonl there",
         used_by=("retrieval.limit.small",),
+        source=LIMIT_SMALL_SOURCE,
     ),
     Dataset(
         "limit",
@@ -51,6 +98,7 @@ DATASETS: list[Dataset] = [
         "LIMIT: 50,000 people, 1000 queries (arXiv:2508.21038)",
         hint="put LIMIT's corpus.jsonl (50,000 documents), queries.jsonl and qrels.jsonl there; "
         "`rl retrieval limit generate --out DIR` makes a LIMIT-style corpus instead",
+        source=LIMIT_SOURCE,
     ),
 ]
 

@@ -11,7 +11,7 @@ Example:
 
 from __future__ import annotations
 
-from rl_shared.data import Dataset
+from rl_shared.data import Dataset, Source
 
 __all__ = ["DATASETS", "DELIVER", "MCUBES"]
 
@@ -22,6 +22,12 @@ DELIVER = Dataset(
     "DELIVER multi-modal segmentation (RGB, depth, event, LiDAR; 25 classes)",
     hint="download DELIVER (CMNeXt release) and unpack it as vision/DELIVER with img/, depth/, "
     "event/, lidar/ and semantic/ below the data directory",
+    source=Source(
+        page="https://github.com/jamycheung/DELIVER",
+        licence="see the DELIVER repository",
+        citation="Zhang et al. 2023, Delivering Arbitrary-Modal Semantic Segmentation (CVPR)",
+        manual="its archive is shared through a Google Drive folder that needs a browser",
+    ),
 )
 MCUBES = Dataset(
     "mcubes",
@@ -30,5 +36,11 @@ MCUBES = Dataset(
     "MCubeS multimodal material segmentation (RGB, AoLP, DoLP, NIR; 20 classes)",
     hint="download MCubeS and unpack it as vision/MCubeS with polL_color/, polL_aolp*/, "
     "polL_dolp/, NIR_warped/, GT/ and list_folder/ below the data directory",
+    source=Source(
+        page="https://github.com/kyotovision-public/multimodal-material-segmentation",
+        licence="see the MCubeS repository",
+        citation="Liang et al. 2022, Multimodal Material Segmentation (CVPR)",
+        manual="its archive is shared through a Google Drive link that needs a browser",
+    ),
 )
 DATASETS = [DELIVER, MCUBES]

@@ -1,4 +1,4 @@
-"""Where datasets are looked for and where the project writes.
+"""The dataset registry: where datasets are looked for and where the project writes.
 
 * :func:`data_dir` is ``$RL_DATA_DIR``, else ``~/.cache/rl/data``. It is read-only for
   the project (CI mounts it without write bits).
@@ -25,10 +25,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rl_shared.data.sources import Source
 from rl_shared.errors import DatasetNotFound, UnknownName
 from rl_shared.plugins import load_entry_points
 
-__all__ = ["Dataset", "cache_dir", "data_dir", "get_dataset", "list_datasets"]
+__all__ = ["Dataset", "cache_dir", "cache_root", "data_dir", "get_dataset", "list_datasets"]
 
 
 def data_dir() -> Path:
@@ -49,6 +50,19 @@ def data_dir() -> Path:
     return Path(env).expanduser() if env else Path.home() / ".cache" / "rl" / "data"
 
 
+def cache_root() -> Path:
+    """The cache directory (``$RL_CACHE_DIR`` or ``~/.cache/rl/cache``), not created.
+
+    Example:
+        >>> import os
+        >>> os.environ["RL_CACHE_DIR"] = "/tmp/rl-cache"
+        >>> cache_root().as_posix()
+        '/tmp/rl-cache'
+    """
+    env = os.environ.get("RL_CACHE_DIR")
+    return Path(env).expanduser() if env else Path.home() / ".cache" / "rl" / "cache"
+
+
 def cache_dir(*parts: str) -> Path:
     """The writable folder for caches and generated data, created on demand.
 
@@ -62,9 +76,7 @@ def cache_dir(*parts: str) -> Path:
         >>> folder.is_dir(), folder.relative_to(root).as_posix()
         (True, 'embeddings/v1')
     """
-    env = os.environ.get("RL_CACHE_DIR")
-    root = Path(env).expanduser() if env else Path.home() / ".cache" / "rl" / "cache"
-    path = root.joinpath(*parts)
+    path = cache_root().joinpath(*parts)
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -80,6 +92,9 @@ class Dataset:
         description: one line of what it is.
         hint: what a user should do when it is missing.
         generated: ``True`` when the project makes it itself (then it lives in the cache).
+        used_by: the reproductions that read it.
+        source: where ``rl data download`` fetches it from, with checksums, licence and
+            citation (``None`` for data the project generates).
     """
 
     name: str
@@ -89,10 +104,11 @@ class Dataset:
     hint: str = ""
     generated: bool = False
     used_by: tuple[str, ...] = field(default=())
+    source: Source | None = None
 
     def candidates(self) -> list[Path]:
         """Folders searched, in order: the cache directory, then the data directory."""
-        return [cache_dir() / self.path, data_dir() / self.path]
+        return [cache_root() / self.path, data_dir() / self.path]
 
     def _complete(self, folder: Path) -> bool:
         return folder.is_dir() and all(any(folder.glob(pattern)) for pattern in self.files)
@@ -113,6 +129,10 @@ class Dataset:
                 self.hint
                 or f"put {wanted} there or set RL_DATA_DIR to a folder holding {self.path}/"
             )
+            if self.source is not None and not self.source.manual:
+                hint = f"run `rl data download {self.name}`, or {hint}"
+            elif self.source is not None:
+                hint = f"{hint} (get it from {self.source.page})"
             raise DatasetNotFound(self.name, data_dir() / self.path, hint)
         return folder
 

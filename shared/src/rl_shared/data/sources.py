@@ -1,0 +1,185 @@
+"""Where a dataset's bytes come from: pinned files and archives with their sha256.
+
+A :class:`Source` lists what ``rl data download`` fetches for one dataset: plain files
+(:class:`RemoteFile`) and archives (:class:`Archive`, from which some members are taken),
+each with its URL, sha256 and size, or it says why the data cannot be fetched without a
+person (``manual=``: an account, a form) and which page to visit. :func:`github` builds the
+common case, files of a public repository at a pinned commit, from a listing of
+``size sha256 path`` lines. :func:`mirrored` applies ``$RL_DATA_MIRROR``, which replaces the
+scheme and host of every source URL and keeps its path.
+
+Example:
+    >>> source = github("owner/repo", "0" * 40, '''
+    ...     3 2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae data/a.csv
+    ... ''', strip="data/")
+    >>> file = source.files[0]
+    >>> file.target, file.size, file.url.split("/")[-2:]
+    ('a.csv', 3, ['data', 'a.csv'])
+    >>> mirrored(file.url, "http://127.0.0.1:8000").startswith("http://127.0.0.1:8000/owner/repo/")
+    True
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+from rl_shared.errors import BadInput
+
+__all__ = ["Archive", "RemoteFile", "Source", "github", "mirrored"]
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+@dataclass(frozen=True)
+class RemoteFile:
+    """One file to fetch and place as ``target`` inside the dataset's folder.
+
+    Args:
+        url: where the canonical bytes are.
+        target: path relative to the dataset's folder.
+        sha256: the hex digest the bytes must have; ``None`` when no pinned copy exists
+            (then ``rl data download`` fetches it only with ``--allow-unpinned``).
+        size: the byte count, when known (for the progress bar and ``rl data list``).
+    """
+
+    url: str
+    target: str
+    sha256: str | None
+    size: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.sha256 is not None and not _SHA256.fullmatch(self.sha256):
+            raise BadInput(f"sha256 of {self.url} must be 64 lower-case hex digits")
+
+
+@dataclass(frozen=True)
+class Archive:
+    """An archive to fetch, verify, and take ``members`` from.
+
+    Args:
+        url: where the archive is.
+        sha256: its hex digest (it pins every member's bytes).
+        size: its byte count, when known.
+        kind: ``"deb"`` (a Debian package: ``ar`` holding ``data.tar.*``), ``"zip"`` or ``"tar"``
+            (any compression :mod:`tarfile` reads).
+        members: ``(suffix, target)`` pairs: the archive member whose path ends in ``/suffix``
+            (or equals it) is placed as ``target`` in the dataset's folder.
+    """
+
+    url: str
+    sha256: str
+    size: int | None
+    kind: str
+    members: tuple[tuple[str, str], ...]
+
+    def __post_init__(self) -> None:
+        if not _SHA256.fullmatch(self.sha256):
+            raise BadInput(f"sha256 of {self.url} must be 64 lower-case hex digits")
+        if self.kind not in ("deb", "zip", "tar"):
+            raise BadInput(f"archive kind must be deb, zip or tar, got {self.kind!r}")
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a dataset is fetched from, its licence and how to cite it.
+
+    Args:
+        files: plain files to fetch.
+        archives: archives to fetch and take members from.
+        page: the human-readable page of the source (a repository at its commit, a host).
+        licence: the data licence, as its source states it (``"not stated"`` when none is).
+        citation: the work to cite for the data.
+        manual: when not empty, why the data cannot be fetched by a program (an account or
+            a form); ``rl data download`` then prints this and ``page`` instead of fetching.
+    """
+
+    files: tuple[RemoteFile, ...] = ()
+    archives: tuple[Archive, ...] = ()
+    page: str = ""
+    licence: str = "not stated"
+    citation: str = ""
+    manual: str = ""
+
+    @property
+    def size(self) -> int | None:
+        """Bytes to fetch (``None`` when a file's size is unknown)."""
+        sizes = [f.size for f in self.files] + [a.size for a in self.archives]
+        return None if None in sizes else sum(s for s in sizes if s is not None)
+
+    @property
+    def pinned(self) -> bool:
+        """Every byte fetched is checked against a sha256."""
+        return all(f.sha256 is not None for f in self.files)
+
+
+def github(
+    repo: str,
+    commit: str,
+    listing: str,
+    *,
+    strip: str = "",
+    licence: str = "not stated",
+    citation: str = "",
+) -> Source:
+    """Files of a public GitHub repository at a pinned commit, as a :class:`Source`.
+
+    Args:
+        repo: ``owner/name``.
+        commit: the 40-hex commit the bytes are taken from.
+        listing: one file a line: ``size sha256 path`` (path in the repository), optionally
+            followed by ``-> target`` (else the target is the path with ``strip`` removed);
+            ``? ?`` for the size and sha256 of a file no pinned copy exists of.
+            Blank lines and lines starting with ``#`` are ignored.
+        strip: a prefix removed from repository paths to make targets.
+        licence: the data licence.
+        citation: the work to cite.
+
+    Raises:
+        BadInput: a listing line is not ``size sha256 path [-> target]``.
+    """
+    if not re.fullmatch(r"[0-9a-f]{40}", commit):
+        raise BadInput(f"commit of {repo} must be 40 hex digits, got {commit!r}")
+    files = []
+    for line in listing.strip().splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        spec, _, target = line.partition(" -> ")
+        parts = spec.split(maxsplit=2)
+        if len(parts) != 3 or not (parts[0].isdigit() or parts[:2] == ["?", "?"]):
+            raise BadInput(f"listing line of {repo} is not 'size sha256 path': {line!r}")
+        size = int(parts[0]) if parts[0].isdigit() else None
+        sha, path = (None if parts[1] == "?" else parts[1]), parts[2]
+        url = f"https://raw.githubusercontent.com/{repo}/{commit}/{path}"
+        files.append(RemoteFile(url, target.strip() or path.removeprefix(strip), sha, size))
+    return Source(
+        files=tuple(files),
+        page=f"https://github.com/{repo}/tree/{commit}",
+        licence=licence,
+        citation=citation,
+    )
+
+
+def mirrored(url: str, mirror: str | None = None) -> str:
+    """``url`` with its scheme and host replaced by those of ``mirror`` (path kept).
+
+    Args:
+        url: a source URL.
+        mirror: a base URL; defaults to ``$RL_DATA_MIRROR``; empty or unset leaves ``url``
+            as it is. A path in the mirror is put before the URL's path.
+
+    Raises:
+        BadInput: the mirror is not an ``http://`` or ``https://`` URL.
+    """
+    mirror = os.environ.get("RL_DATA_MIRROR", "") if mirror is None else mirror
+    if not mirror:
+        return url
+    base = urlsplit(mirror)
+    if base.scheme not in ("http", "https") or not base.netloc:
+        raise BadInput(f"RL_DATA_MIRROR must be an http(s):// base URL, got {mirror!r}")
+    parts = urlsplit(url)
+    path = base.path.rstrip("/") + parts.path
+    return urlunsplit((base.scheme, base.netloc, path, parts.query, ""))
