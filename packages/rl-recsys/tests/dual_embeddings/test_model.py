@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pytest
 
@@ -101,3 +103,50 @@ def test_keyed_vectors_round_trip_through_gensim(trained, tmp_path, space):
         assert [w for w, _ in kv.most_similar("A", topn=3)] == [
             i for i, _ in spaced.similar("A", 3)
         ]
+
+
+TINY = SGNSConfig(dim=8, epochs=10, negative=3, seed=1)
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    baskets = [["milk", "cereal"], ["oat_milk", "cereal"], ["tea", "biscuit", "lemon"]] * 40
+    return DualEmbeddings.fit(baskets, TINY)
+
+
+@pytest.mark.parametrize("space", ["in", "out"])
+def test_keyed_vectors_have_one_row_per_item(tiny, space):
+    kv = tiny.to_keyed_vectors(space)
+    table = tiny.in_vectors if space == "in" else tiny.out_vectors
+    assert kv.vectors.shape == (len(tiny), tiny.dim) and len(kv) == len(tiny)
+    assert kv.index_to_key == tiny.items and all(isinstance(k, str) for k in kv.index_to_key)
+    assert kv.key_to_index == tiny.index
+    np.testing.assert_array_equal(kv.vectors, table)
+    np.testing.assert_array_equal(kv.expandos["count"], tiny.counts)
+
+
+@pytest.mark.parametrize("binary", [True, False])
+@pytest.mark.parametrize("space", ["in", "out"])
+def test_keyed_vectors_word2vec_format_round_trip(tiny, tmp_path, space, binary):
+    from gensim.models import KeyedVectors
+
+    path = tmp_path / f"{space}.{'bin' if binary else 'txt'}"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tiny.to_keyed_vectors(space).save_word2vec_format(str(path), binary=binary)
+        back = KeyedVectors.load_word2vec_format(str(path), binary=binary)
+    assert sorted(back.index_to_key) == sorted(tiny.items) and len(back) == len(tiny)
+    table = tiny.in_vectors if space == "in" else tiny.out_vectors
+    for item in tiny.items:
+        np.testing.assert_allclose(back[item], table[tiny.index[item]], rtol=1e-6, atol=1e-7)
+
+
+def test_keyed_vectors_most_similar_is_similar(tiny):
+    kv = tiny.to_keyed_vectors("in")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # gensim warns of NaN when a row is all zeros
+        for item in ("milk", "tea", "cereal"):
+            ours = tiny.similar(item, k=len(tiny) - 1)
+            theirs = kv.most_similar(item, topn=len(tiny) - 1)
+            assert [w for w, _ in theirs] == [w for w, _ in ours]
+            np.testing.assert_allclose([s for _, s in theirs], [s for _, s in ours], atol=1e-5)

@@ -70,8 +70,24 @@ def test_evaluate_run_missing_some_judged_queries_warns(tmp_path, capsys):
     assert main(argv) == 0
     captured = capsys.readouterr()
     assert "warning: 1 of 2 judged queries are not in half.trec" in captured.err
-    # the missing query q2 counts as 0: q1 finds 1 of its 2 documents, so (0.5 + 0) / 2
+    assert "means are over the 1 in both" in captured.err
+    # by default (pytrec_eval, BEIR) the missing q2 is left out: q1 finds 1 of its 2 documents
+    summary = json.loads(captured.out)
+    assert summary["metrics"]["Recall@10"] == 0.5 and summary["missing"] == "skip"
+    # --missing zero (trec_eval -c): q2 counts as 0, so (0.5 + 0) / 2
+    assert main([*argv, "--missing", "zero"]) == 0
+    captured = capsys.readouterr()
+    assert "each counts as 0 in the means over all 2" in captured.err
     assert json.loads(captured.out)["metrics"]["Recall@10"] == 0.25
+
+
+def test_evaluate_missing_choices_are_the_metrics_conventions():
+    from rl_retrieval.beir.cli import MISSING_CHOICES
+    from rl_retrieval.core.metrics import MISSING
+
+    assert MISSING_CHOICES == MISSING == ("skip", "zero")
+    option = next(p for p in group.commands["evaluate"].params if p.name == "missing")
+    assert tuple(option.type.choices) == MISSING and option.default == "skip"
 
 
 def test_convert_smart_not_utf8_docs_names_the_line_and_writes_nothing(tmp_path, capsys):

@@ -335,15 +335,42 @@ class DualEmbeddings:
     def to_keyed_vectors(self, space: str = "in") -> Any:
         """The IN (or OUT) vectors as a gensim ``KeyedVectors``, with the training counts.
 
+        Exactly one row per item, keyed by the item name (a string), in the model's order,
+        so ``most_similar`` matches :meth:`similar` on the IN space and
+        ``save_word2vec_format`` writes ``len(self)`` lines.
+
         Args:
             space: ``"in"`` (input vectors, gensim's ``wv``) or ``"out"`` (``syn1neg``).
+
+        Returns:
+            A ``gensim.models.KeyedVectors`` with the vector attribute ``count``.
+
+        Raises:
+            BadInput: ``space`` is neither ``"in"`` nor ``"out"``.
+
+        Shapes:
+            ``vectors``: ``(n_items, dim)``; ``expandos["count"]``: ``(n_items,)``.
+
+        References:
+            arXiv:2211.14982 (IN and OUT spaces); arXiv:1310.4546 (word2vec format).
+
+        Example:
+            >>> emb = DualEmbeddings(["milk", "tea"], np.eye(2), np.eye(2)[::-1])
+            >>> kv = emb.to_keyed_vectors("out")
+            >>> kv.vectors.shape, kv.index_to_key, kv["milk"].tolist()
+            ((2, 2), ['milk', 'tea'], [0.0, 1.0])
         """
         from gensim.models import KeyedVectors
 
         if space not in ("in", "out"):
             raise BadInput(f"space must be 'in' or 'out', got {space!r}")
-        kv = KeyedVectors(self.dim)
-        kv.add_vectors(self.items, self.in_vectors if space == "in" else self.out_vectors)
+        table = self.in_vectors if space == "in" else self.out_vectors
+        keys = [str(item) for item in self.items]
+        # filled in place: add_vectors onto preallocated rows would leave N rows keyed None
+        kv = KeyedVectors(self.dim, count=len(keys), dtype=np.float32)
+        kv.vectors = np.array(table, dtype=np.float32, copy=True)
+        kv.index_to_key = keys
+        kv.key_to_index = {key: i for i, key in enumerate(keys)}
         kv.allocate_vecattrs(["count"], [np.int64])
         kv.expandos["count"][:] = np.asarray(self.counts, dtype=np.int64)
         return kv

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import click
 
@@ -34,6 +35,9 @@ from rl_shared.cli import (
 )
 from rl_shared.errors import BadInput, ModelNotFound
 
+if TYPE_CHECKING:
+    from rl_retrieval.core.metrics import Missing
+
 __all__ = ["group"]
 
 RUN_FILE = "run.trec"
@@ -46,6 +50,8 @@ LABELS = {
     "AP@100": "MAP@100",
     "RR@10": "MRR@10",
 }
+#: evaluate --missing: rl_retrieval.core.metrics.MISSING, kept here so --help imports no ir-measures
+MISSING_CHOICES = ("skip", "zero")
 #: what --data of search / evaluate reads: a BEIR folder, or LIMIT's layout
 DATA_FORMATS = ("beir-folder", "limit-folder")
 DATA_HELP = (
@@ -75,7 +81,10 @@ def _retriever_options(func):
         help="Documents retrieved per query.",
     )(func)
     func = device_option()(func)
-    func = model_option(help="Dense model: a short name (minilm) or a local folder.")(func)
+    func = model_option(
+        help="Dense model: a short name (minilm, contriever, ...), a local folder or a hub id "
+        "org/name[@rev]."
+    )(func)
     return click.option(
         "--retriever",
         type=click.Choice(["bm25", "dense", "hybrid"]),
@@ -96,7 +105,7 @@ def _check_model(model: str, retriever: str) -> None:
         return
     from rl_shared.models import resolve
 
-    path = resolve(model)  # ModelNotFound for an unknown name, a missing path, a file
+    path = resolve(model)  # ModelNotFound: unknown name, missing path, a file, hub id not had
     if not any((path / name).is_file() for name in ("modules.json", "config.json")):
         raise ModelNotFound(
             f"{path} is not a sentence-transformers model folder: it has neither modules.json "
@@ -170,7 +179,7 @@ def search_cmd(
 
 
 def _check_run(
-    run: dict[str, dict[str, float]], qrels: dict[str, dict[str, int]], path: Path
+    run: dict[str, dict[str, float]], qrels: dict[str, dict[str, int]], path: Path, missing: str
 ) -> None:
     """A run must rank documents for some judged query; the judged queries it lacks are named."""
     judged = [q for q in qrels if q in run]
@@ -181,9 +190,14 @@ def _check_run(
             "score it against the data it was made for"
         )
     if len(judged) < len(qrels):
+        lacking = len(qrels) - len(judged)
+        how = (
+            f"each counts as 0 in the means over all {len(qrels)} (--missing zero)"
+            if missing == "zero"
+            else f"the means are over the {len(judged)} in both (--missing zero counts each as 0)"
+        )
         click.echo(
-            f"warning: {len(qrels) - len(judged)} of {len(qrels)} judged queries are not in "
-            f"{path.name}; each counts as 0 in the means",
+            f"warning: {lacking} of {len(qrels)} judged queries are not in {path.name}; {how}",
             err=True,
         )
 
@@ -201,6 +215,15 @@ def _check_run(
     help="Score this TREC run file (qid Q0 docid rank score tag) instead of retrieving "
     "(the retriever options are ignored).",
 )
+@click.option(
+    "--missing",
+    type=click.Choice(MISSING_CHOICES),
+    default="skip",
+    show_default=True,
+    help="A judged query the run lacks: skip = average over the queries in both run and "
+    "qrels (pytrec_eval, BEIR); zero = average over every judged query, counting it 0 "
+    "(trec_eval -c).",
+)
 @out_option(
     required=False,
     help=f"Also write the run (OUT/{RUN_FILE}) and the scores (OUT/{METRICS_FILE}) here.",
@@ -216,6 +239,7 @@ def evaluate_cmd(
     k1: float,
     b: float,
     run_file: Path | None,
+    missing: str,
     out: Path | None,
     seed: int,
     as_json: bool,
@@ -231,7 +255,7 @@ def evaluate_cmd(
         start = time.perf_counter()
         run, system = read_trec_run(run_file), str(run_file)
         seconds = time.perf_counter() - start
-        _check_run(run, beir.qrels, run_file)
+        _check_run(run, beir.qrels, run_file, missing)
         source = click.get_current_context().get_parameter_source("model")
         if source is not click.core.ParameterSource.DEFAULT:
             _check_model(model, retriever)
@@ -239,7 +263,7 @@ def evaluate_cmd(
         _check_model(model, retriever)
         run, seconds = _run(beir, retriever, model, k, k1, b, device, as_json)
         system = retriever
-    metrics = evaluate(beir.qrels, run, DEFAULT_MEASURES)
+    metrics = evaluate(beir.qrels, run, DEFAULT_MEASURES, missing=cast("Missing", missing))
     named = {LABELS[m]: v for m, v in metrics.items()}
     summary = {
         "data": data,
@@ -247,6 +271,7 @@ def evaluate_cmd(
         "queries": len(beir.queries),
         "documents": len(beir.corpus),
         "metrics": named,
+        "missing": missing,
         "seconds": round(seconds, 3),
     }
     if out is not None:
