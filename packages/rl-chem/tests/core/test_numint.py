@@ -128,3 +128,27 @@ def test_unavailable_derivatives_are_clear_errors_pyscf_can_catch():
     with pytest.raises(DerivativeNotAvailable, match="up to order 2, not 3") as info:
         ni.libxc.test_deriv_order("lda", 3, raise_error=True)
     assert isinstance(info.value, RLError) and isinstance(info.value, NotImplementedError)
+
+
+@pytest.mark.parametrize("auxbasis", [None, "def2-universal-jkfit"])
+@pytest.mark.parametrize("kind", ["RKS", "UKS"])
+def test_density_fit_matches_pyscf_for_torch_and_neural_functionals(kind, auxbasis):
+    from rl_chem.skala.model import NeuralXC
+
+    atom = GEOM["H2O"] if kind == "RKS" else "O 0 0 0; H 0 0 0.97"  # UKS: the OH doublet
+    mol = gto.M(atom=atom, basis="def2-svp", spin=int(kind == "UKS"), verbose=0)
+
+    def run(mf):
+        mf.conv_tol, mf.grids.level = 1e-11, 1
+        return mf
+
+    ref = run(getattr(dft, kind)(mol, xc="pbe").density_fit(auxbasis=auxbasis))
+    e_ref = ref.kernel()
+    dm = ref.make_rdm1()
+    # a zero-initialised neural functional is exactly its base functional (PBE)
+    for xc in ("pbe", NeuralXC(base="pbe", hidden=8)):
+        mf = run(getattr(rl_chem, kind)(mol, xc=xc).density_fit(auxbasis=auxbasis))
+        assert mf.with_df.auxbasis == ref.with_df.auxbasis
+        e = mf.kernel(dm)
+        assert mf.converged and abs(e - e_ref) < 1e-8
+        assert mf.xc.startswith("torch:") and isinstance(mf, (dft.rks.RKS, dft.uks.UKS))

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 import torch
-from pyscf import dft
+from pyscf import dft, lib
 from pyscf.dft import libxc as _libxc
 from pyscf.dft import numint as _numint
 
@@ -249,11 +249,59 @@ class TorchNumInt(_numint.NumInt):
         )
 
 
+# A non-hybrid libxc name for PySCF's own look-ups that parse ``xc`` (the auxiliary basis
+# table): torch functionals have no exact exchange, so what PySCF picks for any semi-local
+# functional (the J-fit basis) is what it would pick for them.
+_SEMILOCAL_XC = "PBE"
+
+
+class _TorchKS:
+    """Mixin of the mean-field classes :func:`RKS`/:func:`UKS` return.
+
+    ``mf.xc`` names a torch functional (``"torch:pbe"``) that libxc cannot parse, so the
+    PySCF methods that parse it are overridden here; the rest is PySCF's own.
+    """
+
+    def density_fit(self, auxbasis: Any = None, with_df: Any = None, only_dfj: bool = False):
+        """Density-fitted copy, choosing the default auxiliary basis as for a semi-local xc.
+
+        Args:
+            auxbasis: as in PySCF's ``density_fit``; ``None`` takes PySCF's default for a
+                semi-local functional in the orbital basis (J-fit, or even-tempered).
+            with_df: a prebuilt ``pyscf.df.DF`` object (``auxbasis`` is then ignored).
+            only_dfj: fit the Coulomb matrix only.
+
+        Returns:
+            a PySCF density-fitting mean-field object that still evaluates the torch functional.
+
+        Example:
+            >>> from pyscf import gto
+            >>> mol = gto.M(atom="H 0 0 0; H 0 0 0.74", basis="def2-svp", verbose=0)
+            >>> mf = RKS(mol, xc="pbe").density_fit()
+            >>> mf.with_df.auxbasis, mf.xc, type(mf).__name__
+            ('def2-universal-jfit', 'torch:pbe', 'DFRKS')
+        """
+        if with_df is None:
+            from pyscf import df
+            from pyscf.df.addons import predefined_auxbasis
+
+            mol = self.mol  # type: ignore[attr-defined]
+            if auxbasis is None and isinstance(mol.basis, str):
+                auxbasis = predefined_auxbasis(mol, mol.basis, _SEMILOCAL_XC)
+            with_df = df.DF(mol, auxbasis)
+            with_df.max_memory = self.max_memory  # type: ignore[attr-defined]
+            with_df.stdout = self.stdout  # type: ignore[attr-defined]
+            with_df.verbose = self.verbose  # type: ignore[attr-defined]
+        parent: Any = super()  # the PySCF class this mixin is combined with
+        return parent.density_fit(with_df=with_df, only_dfj=only_dfj)
+
+
 def _attach(mf, functional: XCFunctional):
     mf._numint = TorchNumInt(functional)
     mf.xc = f"torch:{functional.name}"
     mf.nlc = ""
-    return mf
+    cls = type(mf)
+    return lib.set_class(mf, (_TorchKS, cls), name=cls.__name__)
 
 
 def RKS(mol, xc: str | XCFunctional = "pbe", **kwargs):

@@ -1,7 +1,10 @@
 """Train a PyG graph classifier by ERM or by L2R-GNN sample reweighting; save and load it.
 
-The model must provide ``embed(batch) -> [B, d]`` and ``head(z) -> logits`` (as
-:class:`~rl_graph.core.models.GINClassifier` does). With ``method="l2r"`` each step solves
+The model is any ``nn.Module`` taking a PyG ``Batch``; the graph embedding the reweighter
+needs comes from its ``embed(batch)``/``head(z)`` methods (as
+:class:`~rl_graph.core.models.GINClassifier` has), from ``embedding_module=``, or from a
+hook on its last ``torch.nn.Linear`` (see :mod:`rl_graph.l2r_gnn.embedding`). With
+``method="l2r"`` each step solves
 the inner problem (weights from :class:`~rl_graph.l2r_gnn.model.L2RReweighter` on the
 detached representation) and then takes the outer step on the weighted cross-entropy:
 the paper's stochastic bi-level optimisation. :func:`representation_dependence` measures
@@ -34,6 +37,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from rl_graph.core.models import GINClassifier
+from rl_graph.l2r_gnn.embedding import EmbeddingTap
 from rl_graph.l2r_gnn.model import L2RReweighter
 from rl_shared.errors import BadInput, NonFiniteLoss, UnknownName
 from rl_shared.runtime import seed_everything
@@ -71,11 +75,14 @@ def train(
     seed: int = 0,
     progress: Progress = None,
     device: torch.device | str | None = None,
+    embedding_module: str | nn.Module | None = None,
 ) -> dict[str, list[float]]:
     """Fit ``model`` on ``loader`` by ERM or L2R-GNN; returns per-epoch loss history.
 
     Args:
-        model: has ``embed(batch)`` and ``head(z)``; labels are ``batch.y`` (class ids).
+        model: any ``nn.Module`` taking a PyG ``Batch``: with ``embed(batch) -> [B, d]``
+            and ``head(z) -> logits``, or ``model(batch) -> logits``; labels are ``batch.y``
+            (class ids).
         loader: a ``torch_geometric.loader.DataLoader`` (or any iterable of batches).
         method: ``"erm"`` (mean loss) or ``"l2r"`` (weighted by the reweighter).
         epochs: passes over ``loader``.
@@ -86,10 +93,18 @@ def train(
         progress: optional ``(iterable, description) -> iterable`` wrapper for epochs
             (:func:`rl_shared.cli.progress`).
         device: where to train (default: where the model is); batches are moved there.
+        embedding_module: the submodule (or its name) whose output, or, for the prediction
+            head, whose input is the graph embedding; default: ``embed``/``head``, else
+            the input of the last ``torch.nn.Linear`` called (:class:`EmbeddingTap`).
 
     Returns:
         ``{"loss": [...], "dependence": [...]}``: mean weighted loss per epoch and, for L2R,
         the mean cross-cluster dependence under the learned weights.
+
+    Raises:
+        UnknownName: an unknown ``method`` or ``embedding_module`` name.
+        BadInput: ``epochs < 1``, or for ``"l2r"`` no graph embedding can be found.
+        NonFiniteLoss: the loss became NaN or infinite.
 
     References:
         L2R-GNN, arXiv:2312.12475 (stochastic bi-level optimisation).
@@ -111,9 +126,30 @@ def train(
         model.to(device)
     if method == "l2r" and reweighter is None:
         reweighter = L2RReweighter(seed=seed)
+    tap = EmbeddingTap(model, embedding_module, required=method == "l2r")
+    try:
+        return _fit(
+            model, tap, loader, method, epochs, lr, weight_decay, reweighter, progress, device
+        )
+    finally:
+        tap.close()
+
+
+def _fit(
+    model: nn.Module,
+    tap: EmbeddingTap,
+    loader: Iterable,
+    method: str,
+    epochs: int,
+    lr: float,
+    weight_decay: float,
+    reweighter: L2RReweighter | None,
+    progress: Progress,
+    device: torch.device | str | None,
+) -> dict[str, list[float]]:
+    """The training loop of :func:`train`, reading embeddings and logits through ``tap``."""
     opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
     history: dict[str, list[float]] = {"loss": [], "dependence": []}
-    net: Any = model  # duck-typed: embed(batch) and head(z)
     epoch_iter: Iterable[int] = range(epochs)
     if progress is not None:
         epoch_iter = progress(epoch_iter, f"train {method}")
@@ -123,10 +159,11 @@ def train(
         for batch in loader:
             if device is not None:
                 batch = batch.to(device)
-            z = net.embed(batch)
-            per_graph = F.cross_entropy(net.head(z), batch.y.view(-1).long(), reduction="none")
-            if method == "l2r" and z.shape[0] > 1:
-                assert reweighter is not None
+            z, logits = tap(batch)
+            per_graph = F.cross_entropy(logits, batch.y.view(-1).long(), reduction="none")
+            l2r = method == "l2r" and z is not None and z.shape[0] > 1
+            if l2r:
+                assert z is not None and reweighter is not None
                 reweighter.observe(z.detach())
                 weights = reweighter(z.detach())
                 loss = (weights * per_graph).mean()
@@ -138,7 +175,7 @@ def train(
             loss.backward()
             opt.step()
             losses.append(float(loss.detach()))
-            if method == "l2r" and z.shape[0] > 1:
+            if l2r:
                 deps.append(reweighter.last_dependence)  # type: ignore[union-attr]
         history["loss"].append(float(np.mean(losses)))
         history["dependence"].append(float(np.mean(deps)) if deps else float("nan"))
@@ -147,15 +184,19 @@ def train(
 
 @torch.no_grad()
 def representation_dependence(
-    model: GINClassifier, loader: Iterable, reweighter: L2RReweighter
+    model: nn.Module,
+    loader: Iterable,
+    reweighter: L2RReweighter,
+    embedding_module: str | nn.Module | None = None,
 ) -> tuple[float, float]:
     """Mean cross-cluster RFF dependence of the model's representation per batch, uniform
     vs with the weights the reweighter learns for that batch.
 
     Args:
-        model: a classifier with ``embed(batch)``.
+        model: a graph classifier, as in :func:`train`.
         loader: batches of graphs.
         reweighter: learns the weights (its clusters are built from these batches).
+        embedding_module: where the embedding is read, as in :func:`train`.
 
     References:
         L2R-GNN, arXiv:2312.12475 (the decorrelation objective).
@@ -171,8 +212,10 @@ def representation_dependence(
     model.eval()
     device = next(model.parameters()).device
     uniform, weighted = [], []
-    for batch in loader:
-        z = model.embed(batch.to(device))
+    with EmbeddingTap(model, embedding_module) as tap:
+        zs = [tap(batch.to(device))[0] for batch in loader]
+    for z in zs:
+        assert z is not None  # required=True
         if z.shape[0] < 2:
             continue
         reweighter.observe(z)
