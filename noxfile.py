@@ -47,7 +47,8 @@ def _sync(session: nox.Session, *args: str) -> None:
 
 
 def _test_env() -> dict[str, str]:
-    env = {"PYTHONDONTWRITEBYTECODE": "", "MPLBACKEND": "Agg"}
+    # tests never reach the Hugging Face Hub: hub ids resolve from a cache the test builds
+    env = {"PYTHONDONTWRITEBYTECODE": "", "MPLBACKEND": "Agg", "HF_HUB_OFFLINE": "1"}
     shared_data = ROOT.parent / "shared" / "data"
     if "RL_DATA_DIR" not in os.environ and shared_data.is_dir():
         env["RL_DATA_DIR"] = str(shared_data)

@@ -155,6 +155,11 @@ def _sources() -> list[Path]:
             {"shared/src/rl_shared/artifacts.py", "shared/src/rl_shared/checkpoint.py"},
         ),
         (r"torch\.set_num_threads\(", {"shared/src/rl_shared/runtime.py"}),
+        # hub ids are fetched in one place, rl_shared.models.resolve
+        (
+            r"\bsnapshot_download\(|\bhf_hub_download\(",
+            {"shared/src/rl_shared/models.py", "shared/src/rl_shared/testing.py"},
+        ),
     ],
 )
 def test_one_place_for(pattern, allowed):

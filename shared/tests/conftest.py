@@ -24,3 +24,12 @@ def _isolated_cache(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("RL_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture(autouse=True)
+def _offline_hub(tmp_path_factory: pytest.TempPathFactory):
+    """No test reaches the Hugging Face Hub or reads the user's cache: an empty one, offline."""
+    from rl_shared.testing import using_hf_cache
+
+    with using_hf_cache(tmp_path_factory.mktemp("hf-empty")):
+        yield

@@ -13,11 +13,13 @@ def test_local_path_passes_through(tmp_path):
     assert resolve(tmp_path) == tmp_path
 
 
-def test_unknown_name_is_a_clear_error():
+@pytest.mark.parametrize("text", ["bert huge nonexistent", "runs/no/such/model", "org/x@"])
+def test_what_is_no_name_folder_or_hub_id_is_a_clear_error(text):
     with pytest.raises(
         ModelNotFound, match=r"neither a known name .*minilm.* nor an existing folder"
-    ):
-        resolve("bert-huge-nonexistent")
+    ) as err:
+        resolve(text)
+    assert "\n" not in str(err.value) and f"'{text}'" in str(err.value)
 
 
 def test_minilm_loads_offline_and_embeds():
@@ -41,3 +43,18 @@ def test_a_broken_json_file_of_a_model_folder_is_named_with_its_line(tmp_path):
     with pytest.raises(MalformedFile) as err:
         load_sentence_transformer(folder)
     assert err.value.path == pooling and err.value.line == 3
+
+
+def test_the_readme_lists_every_known_model():
+    from pathlib import Path
+
+    from rl_shared.models import KNOWN_MODELS
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    rows = {
+        line.split("|")[1].strip(" `"): line
+        for line in readme.splitlines()
+        if line.startswith("| `")
+    }
+    for name, known in KNOWN_MODELS.items():
+        assert name in rows and f"`{known.hub_id}`" in rows[name], name

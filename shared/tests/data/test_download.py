@@ -12,7 +12,6 @@ import json
 import socket
 import tarfile
 import zipfile
-from pathlib import Path
 
 import pytest
 

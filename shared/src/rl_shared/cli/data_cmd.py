@@ -122,11 +122,8 @@ def check_cmd(as_json: bool) -> None:
     else:
         for row in rows:
             mark = "ok     " if row["present"] else "MISSING"
-            need = (
-                ""
-                if row["present"]
-                else f"  (needs {', '.join(row['files'])}; `rl data download {row['name']}`)"
-            )  # type: ignore[arg-type]
+            files = ", ".join(row["files"])  # type: ignore[arg-type]
+            need = "" if row["present"] else f"  (needs {files}; `rl data download {row['name']}`)"
             click.echo(f"{mark} {row['name']:<22} {row['folder']}{need}")
         click.echo(f"{len(rows) - len(missing)} of {len(rows)} datasets present")
     if missing:

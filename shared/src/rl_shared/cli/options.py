@@ -3,7 +3,7 @@
 | option | factory | value |
 |---|---|---|
 | ``--data`` | :func:`data_option` | a file, a folder or a registered ``name[:split]`` |
-| ``--model`` | :func:`model_option` | a short name, a local folder or a hub id |
+| ``--model`` | :func:`model_option` | a short name, a local folder or a hub id ``org/name[@rev]`` |
 | ``--out`` | :func:`out_option` | always a folder (checked writable before work starts) |
 | ``--steps`` | :func:`steps_option` | training steps, at least 1 |
 | ``--lr`` | :func:`lr_option` | learning rate, finite and positive |
@@ -66,7 +66,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 #: option name -> what it means, the same on every command
 VOCABULARY: dict[str, str] = {
     "--data": "a file, a folder or a registered name[:split]",
-    "--model": "a short name, a local folder or a hub id",
+    "--model": "a short name, a local folder or a hub id org/name[@rev]",
     "--out": "the output folder",
     "--steps": "training steps",
     "--lr": "learning rate",
@@ -272,6 +272,15 @@ def data_option(
     )
 
 
+def _model_help() -> str:
+    from rl_shared.models import KNOWN_MODELS
+
+    return (
+        f"Short name ({', '.join(KNOWN_MODELS)}), local folder or hub id org/name[@rev] "
+        "(fetched once into the Hugging Face cache; HF_HUB_OFFLINE=1 keeps to the cache)."
+    )
+
+
 def model_option(
     *,
     default: str | None = "minilm",
@@ -279,6 +288,9 @@ def model_option(
     formats: tuple[str, ...] = (),
 ) -> Callable[[F], F]:
     """``--model``: a short name, a local folder or a hub id (``org/name[@rev]``).
+
+    The default help lists the short names of :data:`rl_shared.models.KNOWN_MODELS`; the value
+    is resolved by :func:`rl_shared.models.resolve` where the command loads it.
 
     Args:
         default: the value when the option is not given; ``None`` makes it required.
@@ -301,7 +313,7 @@ def model_option(
         default=default,
         required=default is None,
         show_default=default is not None,
-        help=help or "A short name (minilm), a local model folder, or a hub id.",
+        help=help or _model_help(),
         formats=formats,
     )
 

@@ -73,7 +73,7 @@ def embed_items(
     Args:
         items: item names.
         categories: item -> category, appended to the text.
-        model: a short name (``minilm``) or a local sentence-transformers folder.
+        model: a short name (``minilm``), a local sentence-transformers folder or a hub id.
         cache: read and write the cache.
 
     Shapes:
@@ -159,7 +159,7 @@ def add_cold_items(
         features: item -> feature vector for warm and cold items; default: MiniLM text
             embeddings of :func:`item_texts`.
         categories: item -> category, appended to the text when ``features`` is not given.
-        text_model: sentence-transformers model for the texts (short name or folder).
+        text_model: sentence-transformers model for the texts (short name, folder or hub id).
 
     Shapes:
         features values: ``(n_features,)``; the copy has ``len(model) + len(new items)`` rows.

@@ -182,7 +182,8 @@ class DenseRetriever:
     """Bi-encoder retrieval with a sentence-transformers model and the shared embedding cache.
 
     Args:
-        model: a short name (``"minilm"``), a local folder, or a loaded ``SentenceTransformer``.
+        model: a short name (``"minilm"``), a local folder, a hub id ``org/name[@rev]``, or a
+            loaded ``SentenceTransformer``.
         batch_size: encoding batch size.
         normalize: L2-normalize embeddings (inner product = cosine).
         cache: keep embeddings in :func:`rl_shared.embeddings.encode_cached`'s cache; a model

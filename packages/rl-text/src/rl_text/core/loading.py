@@ -37,7 +37,7 @@ def check_model_folder(name_or_path: str | os.PathLike[str], what: str = "--mode
     files are read strictly (:func:`check_json_files`).
 
     Args:
-        name_or_path: a short name (``minilm``) or a model folder.
+        name_or_path: a short name (``minilm``), a model folder or a hub id ``org/name[@rev]``.
         what: the option named in the message.
 
     Returns:

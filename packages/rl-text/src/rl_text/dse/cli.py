@@ -51,15 +51,18 @@ def group() -> None:
     formats=(STS_PAIRS_FORMAT.name,),
 )
 @click.option("--columns", default=None, help="'s1,s2,score': header names or 0-based indices.")
-@model_option(help="Start of the teacher and the student: a short name or a local folder.")
+@model_option(
+    help="Start of the teacher and the student: a short name, a local folder or a hub id "
+    "org/name[@rev]."
+)
 @out_option(help="Output folder: OUT/teacher/model (unless --teacher), OUT/model (the student).")
 @click.option(
     "--teacher",
     cls=InputOption,
     formats=(DSE_TEACHER.name,),
     default=None,
-    help="A trained CrossEncoder: a local folder such as OUT/teacher/model of an earlier run "
-    "(default: train one from MODEL first).",
+    help="A trained CrossEncoder: a local folder such as OUT/teacher/model of an earlier run, "
+    "or a hub id org/name[@rev] (default: train one from MODEL first).",
 )
 @click.option(
     "--alpha", type=FiniteFloat(0, 1), default=0.5, show_default=True, help="Teacher weight."
@@ -94,19 +97,22 @@ def train(
     rl_text.dse.DistilledSentenceEmbedding.load('OUT/model').
     """
     from rl_shared.errors import BadInput
-    from rl_shared.models import check_json_files
+    from rl_shared.models import check_json_files, resolve
     from rl_shared.sts import named_or_file_pairs
     from rl_text.core.loading import check_model_folder
     from rl_text.dse.train import teacher_scores, train_dse, train_teacher
 
+    teacher_folder: Path | None = None
     if teacher is not None:  # every input is checked before OUT is made
-        if not Path(teacher).is_dir():
+        path = Path(teacher).expanduser()
+        if path.exists() and not path.is_dir():
             raise BadInput(f"--teacher {teacher} is not a folder (pass a saved CrossEncoder)")
-        if not Path(teacher, "config.json").exists():
+        teacher_folder = resolve(teacher)  # a folder, or a hub id fetched into the HF cache
+        if not (teacher_folder / "config.json").exists():
             raise BadInput(
                 f"--teacher {teacher} is not a saved CrossEncoder folder (no config.json)"
             )
-        check_json_files(teacher)
+        check_json_files(teacher_folder)
     pairs = named_or_file_pairs(data, columns)
     if len(pairs) < 2:
         raise BadInput(f"DSE training needs at least 2 sentence pairs; {data} has {len(pairs)}")
@@ -116,7 +122,7 @@ def train(
         save_steps=save_steps, device=device,
     )  # fmt: skip
     with training_output(as_json):
-        teacher_path = teacher or train_teacher(pairs, out, model=model, **common)
+        teacher_path = teacher_folder or train_teacher(pairs, out, model=model, **common)
         scores = teacher_scores(teacher_path, pairs)
         path = train_dse(pairs, scores, out, model=model, alpha=alpha, **common)
     if as_json:

@@ -65,7 +65,8 @@ def train_teacher(
     Args:
         pairs: training pairs with gold scores on the 0–5 scale.
         out: output folder (the teacher goes to ``out/teacher/``).
-        model: the cross-encoder's starting encoder (a short name or folder).
+        model: the cross-encoder's starting encoder (a short name, folder or hub id, as
+            :func:`rl_shared.models.resolve`).
         max_length: token limit of a pair.
         steps, batch_size, learning_rate, seed, resume, save_steps, show_progress, device: as
             :func:`rl_text.core.fit.fit`.
@@ -82,10 +83,10 @@ def train_teacher(
 
         >>> import tempfile
         >>> pairs = StsPairs(["a cat", "a dog"], ["a kitten", "a car"], [4.5, 0.5])
-        >>> train_teacher(pairs, tempfile.mkdtemp(), model="no-such-model")  # doctest: +ELLIPSIS
+        >>> train_teacher(pairs, tempfile.mkdtemp(), model="./no-such-model")  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        rl_shared.errors.ModelNotFound: model 'no-such-model' is neither a known name ...
+        rl_shared.errors.ModelNotFound: model './no-such-model' is neither a known name ...
     """
     from datasets import Dataset
     from safetensors import SafetensorError
@@ -132,7 +133,7 @@ def teacher_scores(
     """The cross-encoder's scores in [0, 1] for every pair ``(N,)``.
 
     Args:
-        teacher: a ``CrossEncoder`` or the folder of one.
+        teacher: a ``CrossEncoder``, the folder of one, or its hub id ``org/name[@rev]``.
         pairs: the pairs to score.
         batch_size: pairs per forward pass.
         show_progress: the cross-encoder's progress bar.
@@ -153,8 +154,10 @@ def teacher_scores(
     from sentence_transformers.cross_encoder import CrossEncoder
 
     if isinstance(teacher, str | os.PathLike):
+        from rl_shared.models import resolve
+
         try:
-            teacher = CrossEncoder(str(teacher), device="cpu", local_files_only=True)
+            teacher = CrossEncoder(str(resolve(teacher)), device="cpu", local_files_only=True)
         except (OSError, ValueError, KeyError, TypeError, SafetensorError) as err:
             raise ModelNotFound(
                 f"{teacher} could not be loaded as a cross-encoder teacher ({_first(err)})"

@@ -294,10 +294,11 @@ class MultilingualEmbeddingView(View):
 
 
 class SentenceEncoderView(View):
-    """Embeddings of a sentence-transformers model (``minilm`` is English-only).
+    """Embeddings of a sentence-transformers model (``minilm`` is English-only, ``mbert`` is not).
 
     Args:
-        model: a short name or folder for :func:`rl_shared.models.load_sentence_transformer`,
+        model: a short name, folder or hub id for
+            :func:`rl_shared.models.load_sentence_transformer`,
             or a loaded ``SentenceTransformer``.
         batch_size: encoding batch size.
 

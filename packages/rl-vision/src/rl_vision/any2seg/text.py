@@ -58,7 +58,7 @@ def class_text_embeddings(classes: Sequence[str], model: str = "minilm") -> torc
 
     Args:
         classes: class names (as a dataset spells them; see :func:`readable_name`).
-        model: a short name or folder for :func:`rl_shared.embeddings.encode_cached`.
+        model: a short name, folder or hub id for :func:`rl_shared.embeddings.encode_cached`.
 
     Shapes:
         ``-> (len(classes), D)`` float32, ``D`` the sentence encoder's width (384 for MiniLM).
