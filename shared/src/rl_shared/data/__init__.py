@@ -9,8 +9,8 @@
 
 Example:
     >>> from rl_shared.data import get_dataset
-    >>> get_dataset("stsb").source.licence
-    'CC BY-SA 4.0 (scores); sentences keep their sources\\' licences'
+    >>> get_dataset("sick").source.licence
+    'CC BY-NC-SA 3.0'
 """
 
 from rl_shared.data.download import Placed, download

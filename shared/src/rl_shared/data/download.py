@@ -74,6 +74,11 @@ class Placed:
         folder: where its files are now.
         files: targets placed by this call.
         present: targets that were there already, verified.
+
+    Example:
+        >>> import pathlib
+        >>> Placed("toy", pathlib.Path("/data/toy"), files=["a.csv"]).files
+        ['a.csv']
     """
 
     name: str
@@ -84,6 +89,9 @@ class Placed:
 
 def sha256_of(path: Path) -> str:
     """The hex sha256 of a file, read in chunks.
+
+    Args:
+        path: the file.
 
     Example:
         >>> import pathlib, tempfile
@@ -199,6 +207,19 @@ def fetch(
     Raises:
         DownloadError: the server refused, the host cannot be reached, the transfer kept
             breaking off, or the bytes do not match (then ``part`` is deleted).
+
+    Example:
+        >>> import hashlib, pathlib, tempfile
+        >>> from rl_shared.data.loopback import serve
+        >>> root = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (root / "f.bin").write_bytes(b"0123456789")
+        >>> part = root / "staging" / "f.bin.part"
+        >>> part.parent.mkdir(); _ = part.write_bytes(b"0123")  # left by an earlier run
+        >>> with serve(root) as server:
+        ...     _ = fetch(server.url + "/f.bin", part, progress=False, size=10,
+        ...               sha256=hashlib.sha256(b"0123456789").hexdigest())
+        >>> part.read_bytes(), server.requests
+        (b'0123456789', [('/f.bin', 'bytes=4-')])
     """
     url = mirrored(url)
     part.parent.mkdir(parents=True, exist_ok=True)

@@ -47,6 +47,12 @@ class Server:
         flip_at: flip the byte at this file offset in every response that covers it.
         ranges: answer ``Range`` requests with 206 (``False``: ignore them, send it all).
         requests: ``(path, range header or "")`` of every GET, in order.
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> with serve(tempfile.mkdtemp()) as server:
+        ...     server.url.startswith("http://127.0.0.1:"), server.requests
+        (True, [])
     """
 
     url: str
@@ -141,6 +147,16 @@ def lay_out_mirror(datasets: Iterable[Dataset], data_root: str | Path, dest: str
 
     Returns:
         The number of files copied.
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> from rl_shared.data import Dataset, RemoteFile, Source
+        >>> data, dest = pathlib.Path(tempfile.mkdtemp()), pathlib.Path(tempfile.mkdtemp())
+        >>> (data / "toy").mkdir(); _ = (data / "toy" / "a.csv").write_text("x")
+        >>> toy = Dataset("toy", "toy", ("a.csv",), "", source=Source(
+        ...     files=(RemoteFile("https://host/o/r/a.csv", "a.csv", None),)))
+        >>> lay_out_mirror([toy], data, dest), (dest / "o/r/a.csv").read_text()
+        (1, 'x')
     """
     count = 0
     for dataset in datasets:

@@ -43,6 +43,15 @@ class RemoteFile:
         sha256: the hex digest the bytes must have; ``None`` when no pinned copy exists
             (then ``rl data download`` fetches it only with ``--allow-unpinned``).
         size: the byte count, when known (for the progress bar and ``rl data list``).
+
+    Example:
+        >>> RemoteFile("https://host/a.csv", "a.csv", "0" * 64, 3).target
+        'a.csv'
+        >>> try:
+        ...     RemoteFile("https://host/a.csv", "a.csv", "abc")
+        ... except ValueError as err:
+        ...     print(err)
+        sha256 of https://host/a.csv must be 64 lower-case hex digits
     """
 
     url: str
@@ -67,6 +76,12 @@ class Archive:
             (any compression :mod:`tarfile` reads).
         members: ``(suffix, target)`` pairs: the archive member whose path ends in ``/suffix``
             (or equals it) is placed as ``target`` in the dataset's folder.
+
+    Example:
+        >>> deb = Archive("https://deb.debian.org/w.deb", "0" * 64, None, "deb",
+        ...               (("wordnet/data.noun", "data.noun"),))
+        >>> deb.members[0][1]
+        'data.noun'
     """
 
     url: str
@@ -94,6 +109,12 @@ class Source:
         citation: the work to cite for the data.
         manual: when not empty, why the data cannot be fetched by a program (an account or
             a form); ``rl data download`` then prints this and ``page`` instead of fetching.
+
+    Example:
+        >>> source = Source(files=(RemoteFile("https://host/a", "a", "0" * 64, 5),
+        ...                        RemoteFile("https://host/b", "b", "1" * 64, 7)))
+        >>> source.size, source.pinned
+        (12, True)
     """
 
     files: tuple[RemoteFile, ...] = ()
