@@ -130,3 +130,23 @@ def test_eval_sts_on_downloaded_stsb_gives_the_published_figure(mirror, tmp_path
     )
     assert proc.returncode == 0, proc.stderr
     assert round(json.loads(proc.stdout)["spearman"], 4) == 0.8203
+
+
+@needs_shared
+def test_reproduce_download_fetches_what_the_reproduction_lacks(mirror, tmp_path):
+    server, _ = mirror
+    out = tmp_path / "reports"
+    proc = _rl(
+        tmp_path,
+        server.url,
+        "reproduce",
+        "retrieval.beir.cranfield",
+        "--download",
+        "--smoke",
+        "--out",
+        str(out),
+        "--json",
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert [r["status"] for r in json.loads(proc.stdout)["reproductions"]] == ["ok"]
+    assert (tmp_path / "data" / "retrieval" / "cranfield" / "cran.qry").is_file()
