@@ -32,10 +32,22 @@ from rl_shared.errors import BadInput
 if TYPE_CHECKING:
     import torch
 
-__all__ = ["DEVICE_PATTERN", "isolated", "resolve_device", "seed_everything", "threads"]
+__all__ = [
+    "DEVICE_PATTERN",
+    "PRECISIONS",
+    "isolated",
+    "make_accelerator",
+    "resolve_device",
+    "resolve_precision",
+    "seed_everything",
+    "threads",
+]
 
 #: what ``--device`` accepts
 DEVICE_PATTERN = re.compile(r"^(auto|cpu|mps|cuda(:\d+)?)$")
+
+#: ``--precision`` -> accelerate's ``mixed_precision``
+PRECISIONS: dict[str, str] = {"fp32": "no", "bf16": "bf16", "fp16": "fp16"}
 
 
 def seed_everything(seed: int) -> None:
@@ -183,3 +195,83 @@ def resolve_device(spec: str = "auto") -> torch.device:
         if mps is None or not mps.is_available():
             raise BadInput("--device mps: Apple's MPS backend is not available here")
     return torch.device(text)
+
+
+def resolve_precision(spec: str = "fp32", device: str | torch.device = "cpu") -> str:
+    """accelerate's ``mixed_precision`` for ``--precision fp32|bf16|fp16`` on ``device``.
+
+    Args:
+        spec: the user's choice.
+        device: where the model runs; fp16 autocast needs CUDA (or MPS), bf16 runs anywhere.
+
+    Raises:
+        BadInput: an unknown spec, or fp16 on the CPU.
+
+    Example:
+        >>> resolve_precision("bf16", "cpu"), resolve_precision("fp32")
+        ('bf16', 'no')
+        >>> try:
+        ...     resolve_precision("fp16", "cpu")
+        ... except ValueError as err:
+        ...     print(err)
+        --precision fp16 needs a CUDA or MPS device; use bf16 or fp32 on the CPU
+    """
+    text = str(spec).strip().lower()
+    if text not in PRECISIONS:
+        raise BadInput(f"--precision must be fp32, bf16 or fp16, got '{spec}'")
+    kind = device.type if not isinstance(device, str) else device.split(":")[0]
+    if text == "fp16" and kind == "cpu":
+        raise BadInput("--precision fp16 needs a CUDA or MPS device; use bf16 or fp32 on the CPU")
+    return PRECISIONS[text]
+
+
+def make_accelerator(
+    device: str = "auto", precision: str = "fp32", *, gradient_accumulation_steps: int = 1
+) -> Any:
+    """An :class:`accelerate.Accelerator` for ``--device`` and ``--precision``.
+
+    Under ``torchrun`` or ``accelerate launch`` it joins the process group the launcher set
+    up (gloo on the CPU, NCCL on CUDA) and each process takes its local device; in a single
+    process ``cuda:N`` selects that device. Each call starts from a fresh accelerator state,
+    so one process can train several models in turn (a reproduction's baselines) with
+    different settings.
+
+    Args:
+        device: ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps`` (see :func:`resolve_device`).
+        precision: ``fp32``, ``bf16`` or ``fp16`` (see :func:`resolve_precision`).
+        gradient_accumulation_steps: micro-batches per optimizer step.
+
+    Raises:
+        BadInput: the device is not available here, or the precision does not suit it.
+
+    References:
+        Hugging Face Accelerate, https://huggingface.co/docs/accelerate
+
+    Example:
+        >>> acc = make_accelerator("cpu")
+        >>> acc.device.type, acc.num_processes, acc.mixed_precision
+        ('cpu', 1, 'no')
+    """
+    import os
+
+    import torch
+    from accelerate import Accelerator
+    from accelerate.state import AcceleratorState, PartialState
+
+    if gradient_accumulation_steps < 1:
+        raise BadInput(
+            f"gradient accumulation steps must be >= 1, got {gradient_accumulation_steps}"
+        )
+    target = resolve_device(device)
+    mixed = resolve_precision(precision, target)
+    distributed = int(os.environ.get("WORLD_SIZE", "1")) > 1
+    AcceleratorState._reset_state(reset_partial_state=not distributed)
+    if not distributed:
+        PartialState._reset_state()
+        if target.type == "cuda" and target.index is not None:
+            torch.cuda.set_device(target.index)
+    return Accelerator(
+        cpu=target.type == "cpu",
+        mixed_precision=mixed,
+        gradient_accumulation_steps=gradient_accumulation_steps,
+    )

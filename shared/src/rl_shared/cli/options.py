@@ -55,6 +55,7 @@ __all__ = [
     "lr_option",
     "model_option",
     "out_option",
+    "precision_option",
     "resume_option",
     "seed_option",
     "steps_option",
@@ -73,6 +74,7 @@ VOCABULARY: dict[str, str] = {
     "--batch-size": "batch size",
     "--seed": "random seed",
     "--device": "auto|cpu|cuda|cuda:N|mps",
+    "--precision": "fp32|bf16|fp16",
     "--resume": "resume from the newest checkpoint in OUT",
     "--json": "one JSON object on stdout",
 }
@@ -474,6 +476,30 @@ def device_option(*, default: str = "auto", help: str | None = None) -> Callable
         callback=_check_device,
         help=help or "Device: auto, cpu, cuda, cuda:N or mps.",
     )
+
+
+def precision_option(func: F) -> F:
+    """``--precision fp32|bf16|fp16`` (parameter ``precision``, default ``fp32``).
+
+    Example:
+        >>> import click
+        >>> from click.testing import CliRunner
+        >>> @click.command()
+        ... @precision_option
+        ... def cmd(precision):
+        ...     click.echo(precision)
+        >>> CliRunner().invoke(cmd, ["--precision", "bf16"]).output
+        'bf16\\n'
+        >>> CliRunner().invoke(cmd, ["--precision", "fp8"]).exit_code
+        2
+    """
+    return _option(
+        "--precision",
+        type=click.Choice(["fp32", "bf16", "fp16"], case_sensitive=False),
+        default="fp32",
+        show_default=True,
+        help="Numeric precision: fp32, or bf16/fp16 autocast (fp16 needs CUDA or MPS).",
+    )(func)
 
 
 def resume_option(func: F) -> F:

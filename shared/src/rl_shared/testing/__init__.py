@@ -1,4 +1,4 @@
-"""Test helpers for members: run ``rl`` in-process and check that it refused the input cleanly,
+"""Test helpers for members (distributed launches in :mod:`~rl_shared.testing.distributed`): run ``rl`` in-process and check that it refused the input cleanly,
 and build a Hugging Face cache holding a local model folder, so hub ids resolve offline.
 
 Example:
