@@ -9,7 +9,13 @@ from rich.console import Console
 from rich.table import Table
 
 from rl_shared.cli.common import emit_json
-from rl_shared.cli.options import json_option, out_option, seed_option
+from rl_shared.cli.options import (
+    device_option,
+    json_option,
+    out_option,
+    precision_option,
+    seed_option,
+)
 from rl_shared.data import list_datasets
 from rl_shared.errors import BadInput, UnknownName
 from rl_shared.plugins import entry_point_names
@@ -62,6 +68,11 @@ __all__ = ["reproduce"]
     help="Output folder: <name>/result.json, <name>/report.md, plots and REPORT.md.",
 )
 @seed_option
+@device_option(
+    default="cpu",
+    help="Device for the reproductions' networks (cpu keeps the recorded timings comparable): auto, cpu, cuda, cuda:N or mps.",
+)
+@precision_option
 @json_option
 def reproduce(
     names: tuple[str, ...],
@@ -71,6 +82,8 @@ def reproduce(
     download: bool,
     out: Path,
     seed: int,
+    device: str,
+    precision: str,
     as_json: bool,
 ) -> None:
     """Run reproductions (all whose data is present when no NAME is given).
@@ -87,6 +100,8 @@ def reproduce(
         download: ``--download``: fetch missing datasets first.
         out: the output folder.
         seed: the random seed of every run.
+        device: ``--device``, handed to each reproduction as ``ctx.device``.
+        precision: ``--precision``, handed on as ``ctx.precision``.
         as_json: print one JSON object on stdout instead of a table.
 
     Raises:
@@ -104,6 +119,10 @@ def reproduce(
     """
     if update_results and size != "full":
         raise BadInput("--update-results records full runs only; add --full")
+    if device != "cpu" or precision != "fp32":
+        from rl_shared.runtime import resolve_device, resolve_precision
+
+        resolve_precision(precision, resolve_device(device))  # refuse before anything runs
     registered = entry_point_names("rl.reproductions")  # check names before importing members
     for name in names:
         if name not in registered:
@@ -138,6 +157,8 @@ def reproduce(
         size=size,  # type: ignore[arg-type]
         seed=seed,
         console=Console(stderr=True),
+        device=device,
+        precision=precision,
     )
     if update_results:
         _update_results(available, outcomes, out)

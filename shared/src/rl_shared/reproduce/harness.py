@@ -79,6 +79,8 @@ def run_reproductions(
     size: Size = "quick",
     seed: int = 0,
     console: Console | None = None,
+    device: str = "cpu",
+    precision: str = "fp32",
 ) -> list[Outcome]:
     """Run each reproduction whose data is present; return one :class:`Outcome` each.
 
@@ -87,6 +89,9 @@ def run_reproductions(
         out: the output folder (created).
         size: ``"smoke"``, ``"quick"`` or ``"full"``.
         seed: base seed handed to each.
+        console: where progress is drawn (stderr by default).
+        device: handed to each as ``ctx.device``.
+        precision: handed to each as ``ctx.precision``.
         console: where progress goes (stderr by default, so ``--json`` stdout stays clean).
 
     Raises:
@@ -135,13 +140,21 @@ def run_reproductions(
                 outcomes.append(Outcome(repro.name, "skipped", message=f"missing dataset: {where}"))
                 progress.advance(overall)
                 continue
-            outcomes.append(_run_one(repro, out, size, seed, progress))
+            outcomes.append(_run_one(repro, out, size, seed, progress, device, precision))
             progress.advance(overall)
     _write_summary(out, outcomes)
     return outcomes
 
 
-def _run_one(repro: Reproduction, out: Path, size: Size, seed: int, progress: Progress) -> Outcome:
+def _run_one(
+    repro: Reproduction,
+    out: Path,
+    size: Size,
+    seed: int,
+    progress: Progress,
+    device: str = "cpu",
+    precision: str = "fp32",
+) -> Outcome:
     import shutil
 
     from rl_shared.runtime import isolated
@@ -155,7 +168,7 @@ def _run_one(repro: Reproduction, out: Path, size: Size, seed: int, progress: Pr
         tasks.append(task)
         return lambda n: progress.advance(task, n)
 
-    ctx = RunContext(folder, size, seed, make_bar)
+    ctx = RunContext(folder, size, seed, make_bar, device=device, precision=precision)
     start = time.perf_counter()
     try:
         with isolated(seed):

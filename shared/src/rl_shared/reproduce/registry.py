@@ -90,6 +90,9 @@ class RunContext:
             or full (``False``).
         seed: base seed.
         progress: a callable ``(total, description) -> update(n)`` supplied by the harness.
+        device: ``--device`` of ``rl reproduce`` (``auto``, ``cpu``, ``cuda``, ``cuda:N``, ``mps``);
+            pass it to the loops (:func:`rl_shared.runtime.make_accelerator`).
+        precision: ``--precision`` (``fp32``, ``bf16``, ``fp16``).
 
     Example:
         >>> import tempfile, pathlib
@@ -104,12 +107,16 @@ class RunContext:
         size: Size | bool,
         seed: int,
         progress: Callable[[int | None, str], Callable[[int], None]] | None = None,
+        *,
+        device: str = "cpu",
+        precision: str = "fp32",
     ) -> None:
         if isinstance(size, bool):
             size = "quick" if size else "full"
         if size not in SIZES:
             raise ValueError(f"size must be one of {', '.join(SIZES)}, got {size!r}")
         self.out_dir, self.size, self.seed = out_dir, size, seed
+        self.device, self.precision = device, precision
         self._progress = progress
 
     @property
