@@ -355,7 +355,9 @@ def load_sentence_transformer(name_or_path: str | os.PathLike[str], **kwargs: An
     Args:
         name_or_path: a short name from :data:`KNOWN_MODELS`, a model folder, or a Hub id
             ``org/name[@revision]``.
-        **kwargs: passed to ``SentenceTransformer`` (``device`` defaults to ``"cpu"``);
+        **kwargs: passed to ``SentenceTransformer``; ``device`` (``auto``, ``cpu``, ``cuda``,
+            ``cuda:N``, ``mps`` or a ``torch.device``; default ``auto``) goes through
+            :func:`rl_shared.runtime.resolve_device`;
             ``local_files_only=True`` is always set.
 
     Returns:
@@ -384,7 +386,10 @@ def load_sentence_transformer(name_or_path: str | os.PathLike[str], **kwargs: An
     check_json_files(path)
     from sentence_transformers import SentenceTransformer
 
-    kwargs.setdefault("device", "cpu")
+    from rl_shared.runtime import resolve_device
+
+    device = kwargs.get("device") or "auto"
+    kwargs["device"] = str(resolve_device(device) if isinstance(device, str) else device)
     try:
         return SentenceTransformer(str(path), local_files_only=True, **kwargs)
     except (OSError, ValueError, KeyError, UnicodeDecodeError, _safetensor_error()) as err:

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEVICE_PATTERN",
     "PRECISIONS",
+    "autocast",
     "isolated",
     "make_accelerator",
     "resolve_device",
@@ -275,3 +276,38 @@ def make_accelerator(
         mixed_precision=mixed,
         gradient_accumulation_steps=gradient_accumulation_steps,
     )
+
+
+@contextlib.contextmanager
+def autocast(device: str | torch.device = "cpu", precision: str = "fp32") -> Iterator[None]:
+    """Run the block under ``torch.autocast`` for ``--precision bf16|fp16`` (fp32: as it is).
+
+    For inference paths that do not go through an accelerator (``SentenceTransformer.encode``,
+    scoring): the same ``--precision`` the training loops honour.
+
+    Args:
+        device: the device the block computes on.
+        precision: ``fp32``, ``bf16`` or ``fp16``.
+
+    Raises:
+        BadInput: as :func:`resolve_precision`.
+
+    Example:
+        >>> import torch
+        >>> with autocast("cpu", "bf16"):
+        ...     y = torch.nn.Linear(2, 2)(torch.ones(1, 2))
+        >>> y.dtype
+        torch.bfloat16
+    """
+    import torch
+
+    dev = torch.device(device) if isinstance(device, str) and device != "auto" else device
+    if isinstance(dev, str):
+        dev = resolve_device(dev)
+    mixed = resolve_precision(precision, dev)
+    if mixed == "no":
+        yield
+        return
+    dtype = torch.bfloat16 if mixed == "bf16" else torch.float16
+    with torch.autocast(dev.type, dtype=dtype):
+        yield

@@ -351,6 +351,7 @@ def fit(
     trainer_kwargs: Mapping[str, Any] | None = None,
     args_kwargs: Mapping[str, Any] | None = None,
     device: str | torch.device | None = None,
+    precision: str = "fp32",
 ) -> Path:
     """Train ``model`` with ``loss`` on ``dataset`` for ``steps`` optimizer steps.
 
@@ -382,11 +383,13 @@ def fit(
         args_kwargs: more training arguments.
         device: ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``
             (:func:`rl_shared.runtime.resolve_device`); default: CUDA when present, else CPU.
+        precision: ``fp32``, or ``bf16`` / ``fp16`` mixed precision (the trainer's ``bf16`` /
+            ``fp16`` arguments; :func:`rl_shared.runtime.resolve_precision` validates it).
 
     Returns:
         ``out/model`` (or ``out`` when ``save_model`` is off).
     """
-    from rl_shared.runtime import seed_everything
+    from rl_shared.runtime import resolve_precision, seed_everything
 
     if steps < 1 or batch_size < 1 or (save_steps is not None and save_steps < 1):
         raise BadInput("steps, batch_size and save_steps must be at least 1")
@@ -400,6 +403,7 @@ def fit(
         if dev.type == "cuda" and dev.index is not None:
             torch.cuda.set_device(dev)
         model.to(dev)
+    mixed = resolve_precision(precision, "cpu" if use_cpu else "cuda")
     out = Path(out)
     extra = dict(extra_modules or {})
     required = [*checkpoint_files, *(f"{name}.safetensors" for name in extra)]
@@ -427,6 +431,8 @@ def fit(
         disable_tqdm=not show_progress,
         use_cpu=use_cpu,
         dataloader_drop_last=min(sizes) >= batch_size,
+        bf16=mixed == "bf16",
+        fp16=mixed == "fp16",
         **dict(args_kwargs or {}),
     )
     if not shuffle:
