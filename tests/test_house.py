@@ -158,7 +158,7 @@ def _sources() -> list[Path]:
         # hub ids are fetched in one place, rl_shared.models.resolve
         (
             r"\bsnapshot_download\(|\bhf_hub_download\(",
-            {"shared/src/rl_shared/models.py", "shared/src/rl_shared/testing.py"},
+            {"shared/src/rl_shared/models.py", "shared/src/rl_shared/testing/__init__.py"},
         ),
     ],
 )

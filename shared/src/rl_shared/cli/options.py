@@ -481,6 +481,9 @@ def device_option(*, default: str = "auto", help: str | None = None) -> Callable
 def precision_option(func: F) -> F:
     """``--precision fp32|bf16|fp16`` (parameter ``precision``, default ``fp32``).
 
+    Args:
+        func: the click command to decorate.
+
     Example:
         >>> import click
         >>> from click.testing import CliRunner

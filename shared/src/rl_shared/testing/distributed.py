@@ -13,12 +13,14 @@ Example:
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> script = folder / "rank.py"
     >>> _ = script.write_text(
-    ...     "import json, os, sys, torch.distributed as dist\\n"
+    ...     "import json, pathlib, sys, torch.distributed as dist\\n"
     ...     "dist.init_process_group('gloo')\\n"
-    ...     "print(json.dumps([dist.get_rank(), dist.get_world_size()]))\\n"
+    ...     "rank = dist.get_rank()\\n"
+    ...     "out = pathlib.Path(sys.argv[1]) / f'rank{rank}.json'\\n"
+    ...     "out.write_text(json.dumps([rank, dist.get_world_size()]))\\n"
     ... )
-    >>> proc = torchrun(script, nproc=2)
-    >>> sorted(json.loads(line) for line in proc.stdout.splitlines())
+    >>> _ = torchrun(script, str(folder), nproc=2)
+    >>> sorted(json.loads(p.read_text()) for p in folder.glob("rank*.json"))
     [[0, 2], [1, 2]]
 """
 
@@ -100,6 +102,19 @@ def record_writes(log: str | os.PathLike[str], under: str | os.PathLike[str]) ->
     Args:
         log: the file to append to (one per rank, e.g. ``writes-rank1.jsonl``).
         under: the folder whose writes are logged.
+
+    Example:
+        >>> import pathlib, subprocess, sys, tempfile
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> code = (
+        ...     "import sys; from rl_shared.testing.distributed import record_writes; "
+        ...     "record_writes(sys.argv[1], sys.argv[2]); "
+        ...     "open(sys.argv[2] + '/out.txt', 'w').close()"
+        ... )
+        >>> log = folder / "writes.jsonl"
+        >>> _ = subprocess.run([sys.executable, "-c", code, str(log), str(folder)], check=True)
+        >>> [(event, pathlib.Path(path).name) for event, path in read_writes(log)]
+        [('open', 'out.txt')]
     """
     root = str(Path(under).resolve())
     handle = open(log, "a", encoding="utf-8", buffering=1)  # held for the process
