@@ -104,7 +104,8 @@ def spurious_motif_experiment(
     batch_size: int = 64,
     lr: float = 5e-3,
     progress: Progress = None,
-    device: torch.device | str | None = None,
+    device: str | torch.device = "auto",
+    precision: str = "fp32",
     *,
     return_model: Literal[False] = False,
 ) -> dict[str, float]: ...
@@ -122,7 +123,8 @@ def spurious_motif_experiment(
     batch_size: int = 64,
     lr: float = 5e-3,
     progress: Progress = None,
-    device: torch.device | str | None = None,
+    device: str | torch.device = "auto",
+    precision: str = "fp32",
     *,
     return_model: Literal[True],
 ) -> tuple[dict[str, float], GINClassifier]: ...
@@ -140,7 +142,8 @@ def spurious_motif_experiment(
     batch_size: int = 64,
     lr: float = 5e-3,
     progress: Progress = None,
-    device: torch.device | str | None = None,
+    device: str | torch.device = "auto",
+    precision: str = "fp32",
     return_model: bool = False,
 ) -> dict[str, float] | tuple[dict[str, float], GINClassifier]: ...
 
@@ -156,7 +159,8 @@ def spurious_motif_experiment(
     batch_size: int = 64,
     lr: float = 5e-3,
     progress: Progress = None,
-    device: torch.device | str | None = None,
+    device: str | torch.device = "auto",
+    precision: str = "fp32",
     return_model: bool = False,
 ) -> dict[str, float] | tuple[dict[str, float], GINClassifier]:
     """Train GIN on biased Spurious-Motif by ERM or L2R; unbiased, larger-base test set.
@@ -172,7 +176,8 @@ def spurious_motif_experiment(
         batch_size: training batch size.
         lr: Adam learning rate.
         progress: epoch progress wrapper.
-        device: where to train.
+        device: where to train (``auto``, ``cpu``, ``cuda``, ``cuda:N``, ``mps``).
+        precision: ``fp32``, or ``bf16``/``fp16`` autocast in training.
         return_model: also return the trained model.
 
     References:
@@ -198,6 +203,7 @@ def spurious_motif_experiment(
         seed=seed,
         progress=progress,
         device=device,
+        precision=precision,
     )
     out = spurious_motif_metrics(model, train_set, test_set, batch_size, seed)
     out["final_loss"] = hist["loss"][-1]
@@ -266,7 +272,8 @@ def molecule_experiment(
     hidden: int = 64,
     batch_size: int = 64,
     progress: Progress = None,
-    device: torch.device | str | None = None,
+    device: str | torch.device = "auto",
+    precision: str = "fp32",
     lr: float = 1e-3,
     graphs: Sequence[Data] | None = None,
     *,
@@ -285,7 +292,8 @@ def molecule_experiment(
     hidden: int = 64,
     batch_size: int = 64,
     progress: Progress = None,
-    device: torch.device | str | None = None,
+    device: str | torch.device = "auto",
+    precision: str = "fp32",
     lr: float = 1e-3,
     graphs: Sequence[Data] | None = None,
     *,
@@ -304,7 +312,8 @@ def molecule_experiment(
     hidden: int = 64,
     batch_size: int = 64,
     progress: Progress = None,
-    device: torch.device | str | None = None,
+    device: str | torch.device = "auto",
+    precision: str = "fp32",
     lr: float = 1e-3,
     graphs: Sequence[Data] | None = None,
     return_model: bool = False,
@@ -321,7 +330,8 @@ def molecule_experiment(
     hidden: int = 64,
     batch_size: int = 64,
     progress: Progress = None,
-    device: torch.device | str | None = None,
+    device: str | torch.device = "auto",
+    precision: str = "fp32",
     lr: float = 1e-3,
     graphs: Sequence[Data] | None = None,
     return_model: bool = False,
@@ -339,7 +349,8 @@ def molecule_experiment(
         hidden: GIN width.
         batch_size: training batch size.
         progress: epoch progress wrapper.
-        device: where to train.
+        device: where to train (``auto``, ``cpu``, ``cuda``, ``cuda:N``, ``mps``).
+        precision: ``fp32``, or ``bf16``/``fp16`` autocast in training.
         lr: Adam learning rate.
         graphs: featurised molecules to use instead of reading ``dataset``.
         return_model: also return the trained model.
@@ -371,6 +382,7 @@ def molecule_experiment(
         seed=seed,
         progress=progress,
         device=device,
+        precision=precision,
     )
     out = {"train_size": float(len(tr)), "valid_size": float(len(va)), "test_size": float(len(te))}
     out.update(

@@ -33,14 +33,15 @@ from typing import Any
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from rl_graph.core.models import GINClassifier
+from rl_graph.core.sharding import shard_batch
 from rl_graph.l2r_gnn.embedding import EmbeddingTap
 from rl_graph.l2r_gnn.model import L2RReweighter
+from rl_graph.l2r_gnn.step import TapForward, training_loss
 from rl_shared.errors import BadInput, NonFiniteLoss, UnknownName
-from rl_shared.runtime import seed_everything
+from rl_shared.runtime import make_accelerator, seed_everything
 
 __all__ = [
     "CITATION",
@@ -74,15 +75,23 @@ def train(
     reweighter: L2RReweighter | None = None,
     seed: int = 0,
     progress: Progress = None,
-    device: torch.device | str | None = None,
+    device: str | torch.device = "auto",
     embedding_module: str | nn.Module | None = None,
+    precision: str = "fp32",
 ) -> dict[str, list[float]]:
     """Fit ``model`` on ``loader`` by ERM or L2R-GNN; returns per-epoch loss history.
+
+    The loop runs through :func:`rl_shared.runtime.make_accelerator`. Under ``torchrun``
+    every process iterates over the same batches (the same ``seed``, the same shuffle) and
+    trains on its contiguous part of each (:func:`rl_graph.core.sharding.shard_batch`); DDP
+    averages the gradients and the history holds the losses averaged over processes. The
+    L2R weights are learned per process, on its part of the batch, by its own copy of
+    ``reweighter`` (which also clusters the variables from the parts it sees).
 
     Args:
         model: any ``nn.Module`` taking a PyG ``Batch``: with ``embed(batch) -> [B, d]``
             and ``head(z) -> logits``, or ``model(batch) -> logits``; labels are ``batch.y``
-            (class ids).
+            (class ids). It is trained in place (and moved to the training device).
         loader: a ``torch_geometric.loader.DataLoader`` (or any iterable of batches).
         method: ``"erm"`` (mean loss) or ``"l2r"`` (weighted by the reweighter).
         epochs: passes over ``loader``.
@@ -91,11 +100,13 @@ def train(
         reweighter: used for ``"l2r"``; a default ``L2RReweighter(seed=seed)`` if ``None``.
         seed: seeds Python, NumPy and torch (:func:`rl_shared.runtime.seed_everything`) first.
         progress: optional ``(iterable, description) -> iterable`` wrapper for epochs
-            (:func:`rl_shared.cli.progress`).
-        device: where to train (default: where the model is); batches are moved there.
+            (:func:`rl_shared.cli.progress`); shown by the main process only.
+        device: ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``; batches are moved there.
         embedding_module: the submodule (or its name) whose output, or, for the prediction
             head, whose input is the graph embedding; default: ``embed``/``head``, else
             the input of the last ``torch.nn.Linear`` called (:class:`EmbeddingTap`).
+        precision: ``fp32``, or ``bf16``/``fp16`` autocast of the forward pass (the
+            reweighter solves its inner problem in fp32).
 
     Returns:
         ``{"loss": [...], "dependence": [...]}``: mean weighted loss per epoch and, for L2R,
@@ -103,7 +114,8 @@ def train(
 
     Raises:
         UnknownName: an unknown ``method`` or ``embedding_module`` name.
-        BadInput: ``epochs < 1``, or for ``"l2r"`` no graph embedding can be found.
+        BadInput: ``epochs < 1``, an unavailable ``device`` or ``precision``, or for
+            ``"l2r"`` no graph embedding can be found.
         NonFiniteLoss: the loss became NaN or infinite.
 
     References:
@@ -114,28 +126,27 @@ def train(
         >>> from rl_graph.core.models import GINClassifier
         >>> from rl_graph.l2r_gnn.motif import make_spurious_motif
         >>> graphs = DataLoader(make_spurious_motif(12, seed=0), batch_size=6)
-        >>> len(train(GINClassifier(1, 4, 3), graphs, "erm", epochs=2)["loss"])
+        >>> len(train(GINClassifier(1, 4, 3), graphs, "erm", epochs=2, device="cpu")["loss"])
         2
     """
     if method not in METHODS:
         raise UnknownName("method", method, METHODS)
     if epochs < 1:
         raise BadInput(f"epochs must be at least 1, got {epochs}")
+    acc = make_accelerator(str(device), precision)
     seed_everything(seed)
-    if device is not None:
-        model.to(device)
+    model.to(acc.device)
     if method == "l2r" and reweighter is None:
         reweighter = L2RReweighter(seed=seed)
     tap = EmbeddingTap(model, embedding_module, required=method == "l2r")
     try:
-        return _fit(
-            model, tap, loader, method, epochs, lr, weight_decay, reweighter, progress, device
-        )
+        return _fit(acc, model, tap, loader, method, epochs, lr, weight_decay, reweighter, progress)
     finally:
         tap.close()
 
 
 def _fit(
+    acc: Any,
     model: nn.Module,
     tap: EmbeddingTap,
     loader: Iterable,
@@ -145,41 +156,44 @@ def _fit(
     weight_decay: float,
     reweighter: L2RReweighter | None,
     progress: Progress,
-    device: torch.device | str | None,
 ) -> dict[str, list[float]]:
     """The training loop of :func:`train`, reading embeddings and logits through ``tap``."""
     opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
+    net, opt = acc.prepare(TapForward(model, tap), opt)
     history: dict[str, list[float]] = {"loss": [], "dependence": []}
     epoch_iter: Iterable[int] = range(epochs)
-    if progress is not None:
+    if progress is not None and acc.is_main_process:
         epoch_iter = progress(epoch_iter, f"train {method}")
     for _ in epoch_iter:
-        model.train()
+        net.train()
         losses, deps = [], []
         for batch in loader:
-            if device is not None:
-                batch = batch.to(device)
-            z, logits = tap(batch)
-            per_graph = F.cross_entropy(logits, batch.y.view(-1).long(), reduction="none")
-            l2r = method == "l2r" and z is not None and z.shape[0] > 1
-            if l2r:
-                assert z is not None and reweighter is not None
-                reweighter.observe(z.detach())
-                weights = reweighter(z.detach())
-                loss = (weights * per_graph).mean()
-            else:
-                loss = per_graph.mean()
+            # PyG batches are not a DataLoader accelerate can shard: every process sees the
+            # same batch and keeps its own contiguous part of it (None: too few graphs).
+            part = shard_batch(batch, acc.process_index, acc.num_processes)
+            if part is None:
+                continue
+            loss, dep = training_loss(net, part.to(acc.device), method, reweighter, acc)
             if not torch.isfinite(loss):
                 raise NonFiniteLoss("training loss became NaN or infinite; lower the learning rate")
             opt.zero_grad()
-            loss.backward()
+            acc.backward(loss)
             opt.step()
             losses.append(float(loss.detach()))
-            if l2r:
-                deps.append(reweighter.last_dependence)  # type: ignore[union-attr]
-        history["loss"].append(float(np.mean(losses)))
-        history["dependence"].append(float(np.mean(deps)) if deps else float("nan"))
+            if dep is not None:
+                deps.append(dep)
+        history["loss"].append(_over_ranks(acc, float(np.mean(losses))))
+        history["dependence"].append(
+            _over_ranks(acc, float(np.mean(deps)) if deps else float("nan"))
+        )
     return history
+
+
+def _over_ranks(acc: Any, value: float) -> float:
+    """``value`` averaged over the processes (itself in one process)."""
+    if acc.num_processes == 1:
+        return value
+    return float(acc.reduce(torch.tensor(value, dtype=torch.float64, device=acc.device), "mean"))
 
 
 @torch.no_grad()
