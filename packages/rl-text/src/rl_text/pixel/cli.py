@@ -25,6 +25,7 @@ from rl_shared.cli import (
     lr_option,
     model_option,
     out_option,
+    precision_option,
     seed_option,
     steps_option,
     writing_to,
@@ -105,6 +106,7 @@ def group() -> None:
 @batch_size_option(default=32)
 @lr_option(default=3e-4)
 @device_option()
+@precision_option
 @seed_option
 @json_option
 def train_cmd(
@@ -117,12 +119,17 @@ def train_cmd(
     batch_size: int,
     lr: float,
     device: str,
+    precision: str,
     seed: int,
     as_json: bool,
 ) -> None:
-    """Train one stage and save the encoder to OUT/model/."""
+    """Train one stage and save the encoder to OUT/model/.
+
+    Under ``torchrun`` every process takes its share of each batch (negatives gathered
+    across processes) and only the main process writes OUT/model/.
+    """
     from rl_shared.errors import UnknownName
-    from rl_shared.runtime import resolve_device
+    from rl_text.core.fit import is_main_process
     from rl_text.pixel import PERTURBATIONS, PixelEncoder, train_pairs, train_unsupervised
     from rl_text.pixel.train import new_encoder
 
@@ -136,7 +143,7 @@ def train_cmd(
     else:
         pairs = _pairs(data or "sick:train")
     encoder = new_encoder(seed=seed) if model == "random" else PixelEncoder.load(model)
-    encoder.to(resolve_device(device))
+    options = {"device": device, "precision": precision}
     if stage == "visual":
         losses = train_unsupervised(
             encoder,
@@ -147,6 +154,7 @@ def train_cmd(
             lr=lr,
             seed=seed,
             show_progress=not as_json,
+            **options,
         )
     else:
         losses = train_pairs(
@@ -157,7 +165,10 @@ def train_cmd(
             lr=lr,
             seed=seed,
             show_progress=not as_json,
+            **options,
         )
+    if not is_main_process():  # the other processes trained their share; rank 0 writes
+        return
     with writing_to(out):
         folder = encoder.cpu().save(out / "model")
     if as_json:
@@ -178,20 +189,28 @@ def train_cmd(
     formats=("sts-pairs",),
 )
 @click.option("--lang", default="en", show_default=True, help="STS-B language (11 available).")
+@device_option()
+@precision_option
 @json_option
-def evaluate_cmd(model: str, data: str, lang: str, as_json: bool) -> None:
+def evaluate_cmd(
+    model: str, data: str, lang: str, device: str, precision: str, as_json: bool
+) -> None:
     """Spearman and Pearson correlation of cosine similarity with the gold scores."""
+    from rl_shared.runtime import resolve_device, resolve_precision
     from rl_shared.sts import correlations, load_stsb, named_or_file_pairs
     from rl_text.pixel import PixelEncoder
+
+    target = resolve_device(device)
+    resolve_precision(precision, target)  # a bad combination is refused before any work
 
     name, _, split = data.partition(":")
     if name == "stsb" and not Path(data).exists():
         pairs = load_stsb(split or "test", lang)
     else:
         pairs = named_or_file_pairs(data)
-    encoder = PixelEncoder.load(model)  # after the data, so a broken file is reported first
-    a = encoder.encode(pairs.sentences1, show_progress=not as_json)
-    b = encoder.encode(pairs.sentences2, show_progress=not as_json)
+    encoder = PixelEncoder.load(model).to(target)  # after the data: a broken file first
+    a = encoder.encode(pairs.sentences1, show_progress=not as_json, precision=precision)
+    b = encoder.encode(pairs.sentences2, show_progress=not as_json, precision=precision)
     result = correlations((a * b).sum(-1).numpy(), pairs.scores)
     undefined = [k for k in ("spearman", "pearson") if result[k] is None]
     if undefined:
@@ -217,16 +236,24 @@ def evaluate_cmd(model: str, data: str, lang: str, as_json: bool) -> None:
 )
 @data_option(help="A text file, one sentence per line.", formats=("pixel-sentences",))
 @out_option(help="Output folder; the embeddings go to OUT/embeddings.npy.")
+@device_option()
+@precision_option
 @json_option
-def encode_cmd(model: str, data: str, out: Path, as_json: bool) -> None:
+def encode_cmd(
+    model: str, data: str, out: Path, device: str, precision: str, as_json: bool
+) -> None:
     """Embed every line of DATA into OUT/embeddings.npy (float32, unit length)."""
     import numpy as np
 
     from rl_shared.io import atomic_open
+    from rl_shared.runtime import resolve_device, resolve_precision
     from rl_text.pixel import PixelEncoder
 
+    target = resolve_device(device)
+    resolve_precision(precision, target)
     lines = _lines(data)
-    emb = PixelEncoder.load(model).encode(lines, show_progress=not as_json).numpy()
+    encoder = PixelEncoder.load(model).to(target)
+    emb = encoder.encode(lines, show_progress=not as_json, precision=precision).numpy()
     path = out / "embeddings.npy"
     with writing_to(out), atomic_open(path, "wb") as handle:
         np.save(handle, emb.astype(np.float32))

@@ -139,16 +139,36 @@ class PixelEncoder(nn.Module):
         return self(pixels.to(device), mask.to(device))
 
     @torch.no_grad()
-    def encode(self, texts: list[str], batch_size: int = 64, show_progress: bool = False) -> Tensor:
-        """Unit-normalised embeddings of ``texts`` in eval mode, ``(N, hidden_size)``."""
+    def encode(
+        self,
+        texts: list[str],
+        batch_size: int = 64,
+        show_progress: bool = False,
+        precision: str = "fp32",
+    ) -> Tensor:
+        """Unit-normalised embeddings of ``texts`` in eval mode, ``(N, hidden_size)``.
+
+        The batches go to the device of the encoder's weights (move it there with ``.to``);
+        the result is a float32 CPU tensor.
+
+        Args:
+            texts: the sentences.
+            batch_size: sentences per forward pass.
+            show_progress: a progress bar on stderr.
+            precision: ``fp32``, or ``bf16`` / ``fp16`` autocast.
+        """
         from rl_shared.cli import progress
+        from rl_shared.runtime import autocast
 
         was_training = self.training
         self.eval()
         out = []
         starts = range(0, len(texts), batch_size)
+        device = next(self.parameters()).device
         for i in progress(not show_progress)(starts, "encode"):
-            out.append(nn.functional.normalize(self.embed_texts(texts[i : i + batch_size]), dim=-1))
+            with autocast(device, precision):
+                emb = self.embed_texts(texts[i : i + batch_size])
+            out.append(nn.functional.normalize(emb.float(), dim=-1))
         self.train(was_training)
         if not out:
             return torch.zeros(0, self.dim)

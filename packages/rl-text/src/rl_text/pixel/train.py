@@ -28,36 +28,18 @@ from collections.abc import Callable, Sequence
 import torch
 
 from rl_shared.errors import BadInput, NonFiniteLoss, UnknownName
-from rl_shared.losses import info_nce
+from rl_text.pixel.loss import pair_loss, symmetric_info_nce
 from rl_text.pixel.model import PixelConfig, PixelEncoder
 from rl_text.pixel.perturbations import Perturber
 
 __all__ = [
     "iterative_multilingual",
     "load_sick_entailment",
+    "new_encoder",
     "symmetric_info_nce",
     "train_pairs",
     "train_unsupervised",
 ]
-
-
-def symmetric_info_nce(a: torch.Tensor, b: torch.Tensor, temperature: float = 0.05) -> torch.Tensor:
-    """Mean of InfoNCE from ``a`` to ``b`` and from ``b`` to ``a`` (in-batch negatives).
-
-    Shapes:
-        a, b ``(B, D)`` → scalar.
-
-    Args:
-        a: anchor embeddings.
-        b: positive embeddings (row ``i`` pairs with ``a[i]``).
-        temperature: softmax temperature.
-
-    Example:
-        >>> x = torch.eye(3)
-        >>> bool(symmetric_info_nce(x, x) < symmetric_info_nce(x, x.roll(1, 0)))
-        True
-    """
-    return 0.5 * (info_nce(a, b, temperature=temperature) + info_nce(b, a, temperature=temperature))
 
 
 def _fit(
@@ -69,34 +51,45 @@ def _fit(
     seed: int,
     show_progress: bool,
     desc: str,
+    device: str,
+    precision: str,
 ) -> list[float]:
     from rl_shared.cli import progress
-    from rl_shared.runtime import seed_everything
+    from rl_shared.runtime import make_accelerator, seed_everything
 
     if steps < 1:
         raise BadInput(f"steps must be at least 1, got {steps}")
+    acc = make_accelerator(device, precision)
     seed_everything(seed)
+    if acc.num_processes > 1:  # each rank its own dropout noise; batches stay common
+        torch.manual_seed(seed + acc.process_index)
     rng = random.Random(seed)
+    home = next(encoder.parameters()).device
     opt = torch.optim.AdamW(encoder.parameters(), lr=lr, weight_decay=0.01)
+    # the scheduler is not prepared: one step per optimizer step, whatever the process count
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / max(1, steps // 10)) * (1 - s / (steps + 1))
     )
+    model, opt = acc.prepare(encoder, opt)
     encoder.train()
     losses = []
-    for _ in progress(not show_progress)(range(steps), desc):
+    quiet = not (show_progress and acc.is_main_process)
+    # every rank draws the same global batch from ``rng``; pair_loss takes this rank's share
+    for _ in progress(quiet)(range(steps), desc):
         left, right = batches(rng)
-        loss = symmetric_info_nce(
-            encoder.embed_texts(left), encoder.embed_texts(right), temperature
-        )
-        if not torch.isfinite(loss):
-            raise NonFiniteLoss(f"{desc}: the loss became {float(loss)}; lower the learning rate")
+        with acc.autocast():
+            loss = pair_loss(model, encoder.renderer, left, right, acc, temperature)
+        mean = acc.reduce(loss.detach(), "mean")  # the global batch's loss, on every rank
+        if not torch.isfinite(mean):
+            raise NonFiniteLoss(f"{desc}: the loss became {float(mean)}; lower the learning rate")
         opt.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(encoder.parameters(), 1.0)
+        acc.backward(loss)
+        acc.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         sched.step()
-        losses.append(float(loss.detach()))
+        losses.append(float(mean))
     encoder.eval()
+    acc.unwrap_model(model).to(home)  # trained in place, back where the caller had it
     return losses
 
 
@@ -111,6 +104,8 @@ def train_unsupervised(
     temperature: float = 0.05,
     seed: int = 0,
     show_progress: bool = False,
+    device: str = "auto",
+    precision: str = "fp32",
 ) -> list[float]:
     """Visual alignment: a sentence and its perturbed copy are positives.
 
@@ -119,10 +114,15 @@ def train_unsupervised(
         sentences: unlabeled sentences.
         perturbations: kinds from :data:`~rl_text.pixel.perturbations.PERTURBATIONS`;
             empty = identical copies (dropout noise only, as unsupervised SimCSE).
-        steps, batch_size, lr, temperature, seed: optimisation.
+        steps, batch_size, lr, temperature, seed: optimisation (``batch_size`` is the global
+            batch: under ``torchrun`` each process takes ``batch_size // world`` rows).
+        show_progress: a progress bar on stderr (main process only).
+        device: ``auto``, ``cpu``, ``cuda[:N]`` or ``mps`` (see
+            :func:`rl_shared.runtime.make_accelerator`); the encoder ends where it started.
+        precision: ``fp32``, ``bf16`` or ``fp16`` autocast.
 
     Returns:
-        the loss of each step.
+        the loss of each step (the mean over processes).
 
     Example:
         >>> enc = PixelEncoder(PixelConfig(max_patches=8, hidden_size=32, layers=1, heads=2))
@@ -138,7 +138,9 @@ def train_unsupervised(
         left = rng.sample(pool, min(batch_size, len(pool)))
         return left, [perturb(s) for s in left]
 
-    return _fit(encoder, batches, steps, lr, temperature, seed, show_progress, "visual")
+    return _fit(
+        encoder, batches, steps, lr, temperature, seed, show_progress, "visual", device, precision
+    )
 
 
 def train_pairs(
@@ -151,17 +153,21 @@ def train_pairs(
     temperature: float = 0.05,
     seed: int = 0,
     show_progress: bool = False,
+    device: str = "auto",
+    precision: str = "fp32",
 ) -> list[float]:
     """Supervised alignment: each ``(anchor, positive)`` pair, other rows as negatives.
 
     Args:
         encoder: the model, trained in place.
         pairs: ``(anchor, positive)`` sentence pairs.
-        steps, batch_size, lr, temperature, seed: optimisation.
-        show_progress: a progress bar on stderr.
+        steps, batch_size, lr, temperature, seed: optimisation (global batch, as in
+            :func:`train_unsupervised`).
+        show_progress: a progress bar on stderr (main process only).
+        device, precision: as in :func:`train_unsupervised`.
 
     Returns:
-        the loss of each step.
+        the loss of each step (the mean over processes).
 
     Example:
         >>> enc = PixelEncoder(PixelConfig(max_patches=8, hidden_size=32, layers=1, heads=2))
@@ -176,7 +182,9 @@ def train_pairs(
         rows = rng.sample(pool, min(batch_size, len(pool)))
         return [a for a, _ in rows], [b for _, b in rows]
 
-    return _fit(encoder, batches, steps, lr, temperature, seed, show_progress, "pairs")
+    return _fit(
+        encoder, batches, steps, lr, temperature, seed, show_progress, "pairs", device, precision
+    )
 
 
 def load_sick_entailment(split: str = "train") -> list[tuple[str, str]]:
@@ -232,6 +240,8 @@ def iterative_multilingual(
     lr: float = 2e-4,
     seed: int = 0,
     show_progress: bool = False,
+    device: str = "auto",
+    precision: str = "fp32",
 ) -> list[dict[str, float]]:
     """The paper's iterative schedule: English, then all other languages, repeated.
 
@@ -248,6 +258,7 @@ def iterative_multilingual(
         steps, batch_size, lr: optimisation of each phase (:func:`train_pairs`).
         seed: base seed (each phase gets its own).
         show_progress: a progress bar on stderr.
+        device, precision: as in :func:`train_unsupervised`.
 
     Returns:
         one dict per phase: ``"phase"``, ``"trained_on"`` (``anchor_lang`` or ``"multi"``)
@@ -281,6 +292,8 @@ def iterative_multilingual(
                 lr=lr,
                 seed=seed + 2 * r + (name == "multi"),
                 show_progress=show_progress,
+                device=device,
+                precision=precision,
             )
             history.append({"phase": float(len(history)), **evaluate(encoder)})
             history[-1]["trained_on"] = name  # type: ignore[assignment]
@@ -289,6 +302,10 @@ def iterative_multilingual(
 
 def new_encoder(config: PixelConfig | None = None, seed: int = 0) -> PixelEncoder:
     """A freshly initialised encoder with a fixed seed.
+
+    Args:
+        config: the encoder's configuration (default: :class:`PixelConfig`).
+        seed: seeds Python, NumPy and torch before the weights are drawn.
 
     Example:
         >>> new_encoder(PixelConfig(max_patches=4, hidden_size=16, layers=1, heads=2)).dim
