@@ -24,10 +24,11 @@ from rl_shared.cli import (
     emit_json,
     json_option,
     model_option,
+    precision_option,
     seed_option,
 )
 from rl_shared.sts import STS_PAIRS_FORMAT
-from rl_text.core.commands import format_score
+from rl_text.core.commands import check_runtime, format_score
 
 __all__ = ["PAPERS", "LazyPaperGroup", "group"]
 
@@ -130,6 +131,7 @@ def group() -> None:
 @batch_size_option(default=64)
 @seed_option
 @device_option()
+@precision_option
 @json_option
 def eval_sts_cmd(
     model: str,
@@ -140,17 +142,21 @@ def eval_sts_cmd(
     batch_size: int,
     seed: int,
     device: str,
+    precision: str,
     as_json: bool,
 ) -> None:
     """Spearman and Pearson correlation of cosine similarity with the gold scores."""
     from rl_shared.models import load_sentence_transformer
-    from rl_shared.runtime import resolve_device
     from rl_shared.sts import named_or_file_pairs
     from rl_text.core.evaluation import evaluate_sts
 
+    where = check_runtime(device, precision)
     pairs = named_or_file_pairs(data, columns)
-    st = load_sentence_transformer(model).to(resolve_device(device))
-    result = evaluate_sts(st, pairs, layer, dim, batch_size=batch_size, show_progress=not as_json)
+    st = load_sentence_transformer(model, device=where)
+    result = evaluate_sts(
+        st, pairs, layer, dim, batch_size=batch_size, show_progress=not as_json,
+        precision=precision,
+    )  # fmt: skip
     if as_json:
         emit_json({"model": model, "data": data, **result})
         return

@@ -31,6 +31,7 @@ from rl_shared.cli import (
     json_option,
     model_option,
     out_option,
+    precision_option,
     seed_option,
 )
 from rl_shared.errors import BadInput, ModelNotFound
@@ -80,6 +81,7 @@ def _retriever_options(func):
         show_default=True,
         help="Documents retrieved per query.",
     )(func)
+    func = precision_option(func)
     func = device_option()(func)
     func = model_option(
         help="Dense model: a short name (minilm, contriever, ...), a local folder or a hub id "
@@ -92,6 +94,23 @@ def _retriever_options(func):
         show_default=True,
         help="BM25, a dense bi-encoder, or their reciprocal-rank fusion.",
     )(func)
+
+
+def _check_runtime(retriever: str, device: str, precision: str) -> str | None:
+    """The resolved ``--device`` of a retriever that encodes (``None`` for BM25), checked
+    against ``--precision`` before any data or model is read.
+
+    Raises:
+        BadInput: a device this machine lacks, or a precision it cannot run (fp16 on the
+            CPU), for the dense and hybrid retrievers.
+    """
+    if retriever == "bm25":
+        return None
+    from rl_shared.runtime import resolve_device, resolve_precision
+
+    where = resolve_device(device)
+    resolve_precision(precision, where)
+    return str(where)
 
 
 def _check_model(model: str, retriever: str) -> None:
@@ -113,13 +132,22 @@ def _check_model(model: str, retriever: str) -> None:
         )
 
 
-def _run(data, retriever: str, model: str, k: int, k1: float, b: float, device: str, as_json: bool):
+def _run(
+    data,
+    retriever: str,
+    model: str,
+    k: int,
+    k1: float,
+    b: float,
+    device: str,
+    precision: str,
+    as_json: bool,
+):
     from rl_retrieval.beir.retrievers import retrieve
-    from rl_shared.runtime import resolve_device
 
     if k1 < 0 or not 0 <= b <= 1:
         raise BadInput(f"BM25 needs --k1 >= 0 and 0 <= --b <= 1, got {k1} and {b}")
-    dev = str(resolve_device(device)) if retriever != "bm25" else None
+    dev = _check_runtime(retriever, device, precision)
     start = time.perf_counter()
     run = retrieve(
         data.corpus,
@@ -130,6 +158,7 @@ def _run(data, retriever: str, model: str, k: int, k1: float, b: float, device: 
         k1=k1,
         b=b,
         device=dev,
+        precision=precision,
         show_progress=not as_json,
     )
     return run, time.perf_counter() - start
@@ -146,6 +175,7 @@ def search_cmd(
     retriever: str,
     model: str,
     device: str,
+    precision: str,
     k: int,
     k1: float,
     b: float,
@@ -157,9 +187,10 @@ def search_cmd(
     from rl_retrieval.core.datasets import load_data
     from rl_retrieval.core.run_format import write_trec_run
 
+    _check_runtime(retriever, device, precision)
     beir = load_data(data)
     _check_model(model, retriever)
-    run, seconds = _run(beir, retriever, model, k, k1, b, device, as_json)
+    run, seconds = _run(beir, retriever, model, k, k1, b, device, precision, as_json)
     path = out / RUN_FILE
     write_trec_run(run, path, tag=f"rl-{retriever}", k=k)
     summary = {
@@ -235,6 +266,7 @@ def evaluate_cmd(
     retriever: str,
     model: str,
     device: str,
+    precision: str,
     k: int,
     k1: float,
     b: float,
@@ -250,6 +282,8 @@ def evaluate_cmd(
     from rl_retrieval.core.run_format import read_trec_run, write_trec_run
     from rl_shared.io import atomic_write_json
 
+    if run_file is None:
+        _check_runtime(retriever, device, precision)
     beir = load_data(data)
     if run_file is not None:
         start = time.perf_counter()
@@ -261,7 +295,7 @@ def evaluate_cmd(
             _check_model(model, retriever)
     else:
         _check_model(model, retriever)
-        run, seconds = _run(beir, retriever, model, k, k1, b, device, as_json)
+        run, seconds = _run(beir, retriever, model, k, k1, b, device, precision, as_json)
         system = retriever
     metrics = evaluate(beir.qrels, run, DEFAULT_MEASURES, missing=cast("Missing", missing))
     named = {LABELS[m]: v for m, v in metrics.items()}

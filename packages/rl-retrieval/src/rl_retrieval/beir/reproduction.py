@@ -110,7 +110,7 @@ def run_cranfield(ctx: RunContext) -> Result:
         ...     def encode(self, texts, **kw):
         ...         return np.array([[t.count(c) for c in "aeiou"] for t in texts], np.float32)
         >>> real = dense.DenseRetriever
-        >>> toy = lambda name: real(Vowels())  # what DenseRetriever("minilm") gives here
+        >>> toy = lambda name, **kw: real(Vowels())  # what DenseRetriever("minilm") gives here
         >>> env = {"RL_DATA_DIR": str(root / "data"), "RL_CACHE_DIR": str(root / "cache")}
         >>> with mock.patch.dict(os.environ, env), mock.patch.object(dense, "DenseRetriever", toy):
         ...     result = run_cranfield(RunContext(root, "smoke", 0))
@@ -133,7 +133,8 @@ def run_cranfield(ctx: RunContext) -> Result:
         if name == "bm25":
             runs[name] = BM25Retriever().fit(data.corpus).search(data.queries, 1000)
         else:
-            runs[name] = DenseRetriever("minilm").search(data.corpus, data.queries, 1000)
+            dense = DenseRetriever("minilm", device=ctx.device, precision=ctx.precision)
+            runs[name] = dense.search(data.corpus, data.queries, 1000)
     runs["rrf"] = reciprocal_rank_fusion([runs["bm25"], runs["minilm"]])
     table = {name: evaluate(data.qrels, run, MEASURES) for name, run in runs.items()}
     metrics = {

@@ -38,6 +38,7 @@ def retrieve(
     k1: float = 0.9,
     b: float = 0.4,
     device: str | None = None,
+    precision: str = "fp32",
     show_progress: bool = False,
 ) -> dict[str, dict[str, float]]:
     """Run one reference retriever over a BEIR corpus.
@@ -50,7 +51,8 @@ def retrieve(
         model: the dense model (short name, folder or a loaded SentenceTransformer).
         k1: BM25 term-frequency saturation.
         b: BM25 length normalisation.
-        device: where the dense model runs (``None``: the CPU).
+        device: where the dense model runs (``None``: ``auto``, CUDA when present).
+        precision: ``fp32``, ``bf16`` or ``fp16`` autocast of the dense encoding.
         show_progress: sentence-transformers' encoding progress bar on stderr.
 
     Raises:
@@ -71,6 +73,8 @@ def retrieve(
     if retriever in ("bm25", "hybrid"):
         runs.append(BM25Retriever(k1=k1, b=b).fit(corpus).search(queries, k))
     if retriever in ("dense", "hybrid"):
-        dense = DenseRetriever(model, device=device, show_progress=show_progress)
+        dense = DenseRetriever(
+            model, device=device, precision=precision, show_progress=show_progress
+        )
         runs.append(dense.search(corpus, queries, k))
     return runs[0] if len(runs) == 1 else reciprocal_rank_fusion(runs, top=k)

@@ -194,8 +194,13 @@ class DenseRetriever:
         query_prompt: text prepended to each query (e.g. ``"query: "`` for E5 models).
         doc_prompt: text prepended to each document.
         show_progress: show sentence-transformers' progress bar (stderr).
-        device: where a model given by name is loaded (``"cpu"``, ``"cuda:0"``, ...); ``None``
-            for the CPU.
+        device: where a model given by name is loaded (``"auto"``, ``"cpu"``, ``"cuda:0"``,
+            ``"mps"``; :func:`rl_shared.runtime.resolve_device`); ``None``: ``auto``, CUDA
+            when present. A loaded model stays where it is.
+        precision: ``"fp32"``, or ``"bf16"`` / ``"fp16"`` autocast of the encoding on the
+            model's device (:func:`rl_shared.runtime.autocast`; fp16 needs CUDA or MPS). The
+            embeddings are float32 either way; a reduced precision is part of the cache key,
+            so its embeddings never stand in for fp32 ones (or the reverse).
 
     References:
         arXiv:1908.10084, arXiv:2004.04906.
@@ -223,9 +228,14 @@ class DenseRetriever:
         show_progress: bool = False,
         model_name: str | None = None,
         device: str | None = None,
+        precision: str = "fp32",
     ) -> None:
+        from rl_shared.runtime import PRECISIONS
+
         if batch_size < 1:
             raise BadInput(f"batch_size must be at least 1, got {batch_size}")
+        if precision not in PRECISIONS:
+            raise BadInput(f"precision must be fp32, bf16 or fp16, got {precision!r}")
         self._model_arg = model
         self._model: Any = None if isinstance(model, str | os.PathLike) else model
         self.model_name = model_name
@@ -236,6 +246,7 @@ class DenseRetriever:
         self.query_prompt, self.doc_prompt = query_prompt, doc_prompt
         self.show_progress = show_progress
         self.device = device
+        self.precision = precision
 
     @property
     def model(self) -> Any:
@@ -249,20 +260,41 @@ class DenseRetriever:
 
     def _raw_encode(self, texts: Sequence[str]) -> np.ndarray:
         """Encode already-prompted texts with the model; ``(len(texts), dim)`` float32."""
-        emb = self.model.encode(
-            list(texts),
-            batch_size=self.batch_size,
-            convert_to_numpy=True,
-            normalize_embeddings=self.normalize,
-            show_progress_bar=self.show_progress,
-        )
+        from rl_shared.runtime import autocast
+
+        model = self.model
+        with autocast(getattr(model, "device", "cpu"), self.precision):
+            emb = model.encode(
+                list(texts),
+                batch_size=self.batch_size,
+                convert_to_numpy=True,
+                normalize_embeddings=self.normalize,
+                show_progress_bar=self.show_progress,
+            )
         return np.asarray(emb, dtype=np.float32)
 
     def _cache_key(self) -> tuple[Any, str | None]:
-        """``(model, model_id)`` as :func:`rl_shared.embeddings.encode_cached` keys them."""
+        """``(model, model_id)`` as :func:`rl_shared.embeddings.encode_cached` keys them.
+
+        fp32 keeps the plain key (the model's path, name or parameters); a reduced precision
+        turns it into a ``model_id`` ending in ``|precision=bf16`` (or ``fp16``).
+        """
         if isinstance(self._model_arg, str | os.PathLike):
-            return self._model_arg, None
-        return self._model_arg, self.model_name
+            model, model_id = self._model_arg, None
+        else:
+            model, model_id = self._model_arg, self.model_name
+        if self.precision == "fp32":
+            return model, model_id
+        if model_id is None:
+            from rl_shared.embeddings import model_fingerprint
+            from rl_shared.models import resolve
+
+            model_id = (
+                f"path:{resolve(model).resolve()}"
+                if isinstance(model, str | os.PathLike)
+                else f"params:{model_fingerprint(model)}"
+            )
+        return model, f"{model_id}|precision={self.precision}"
 
     def encode(
         self, texts: Sequence[str], prompt: str = "", *, sharded: bool = False

@@ -26,25 +26,26 @@ from rl_shared.cli import (
     lr_option,
     model_option,
     out_option,
+    precision_option,
     resume_option,
     seed_option,
     steps_option,
 )
-from rl_text.core.commands import training_output
+from rl_text.core.commands import check_runtime, training_output
 
 __all__ = ["group"]
 
 
-def _with_negatives(model: str, split: Any) -> Any:
+def _with_negatives(model: str, split: Any, device: Any, precision: str) -> Any:
+    """The training queries of ``split`` with 2 hard negatives each, mined by ``model``."""
     from rl_shared.models import load_sentence_transformer
     from rl_text.core.tasks import Examples, mine_negatives, retrieval_examples
 
-    st = load_sentence_transformer(model)
+    st = load_sentence_transformer(model, device=device)
     ex = retrieval_examples(split)
     texts = [f"{d.get('title', '')} {d.get('text', '')}".strip() for d in split.corpus.values()]
-    return Examples(
-        ex.anchors, ex.positives, mine_negatives(st, ex.anchors, ex.positives, texts, num=2)
-    )
+    negatives = mine_negatives(st, ex.anchors, ex.positives, texts, num=2, precision=precision)
+    return Examples(ex.anchors, ex.positives, negatives)
 
 
 @click.group("codiemb")
@@ -75,6 +76,7 @@ def group() -> None:
 @click.option("--save-steps", type=click.IntRange(min=1), default=50, show_default=True)
 @seed_option
 @device_option()
+@precision_option
 @resume_option
 @json_option
 def train(
@@ -89,6 +91,7 @@ def train(
     save_steps: int,
     seed: int,
     device: str,
+    precision: str,
     resume: bool,
     as_json: bool,
 ) -> None:
@@ -100,13 +103,15 @@ def train(
     from rl_text.codiemb.train import train_codiemb
     from rl_text.core.tasks import cranfield_split
 
+    where = check_runtime(device, precision)
     split, _ = cranfield_split(seed=0)
     with training_output(as_json):
-        retrieval = _with_negatives(model, split)
+        retrieval = _with_negatives(model, split, where, precision)
         path = train_codiemb(
             model, retrieval, load_stsb("train"), out, retrieval_batch_size=retrieval_batch_size,
             sts_batch_size=sts_batch_size, naive=naive, temperature=temperature, steps=steps,
             learning_rate=lr, seed=seed, resume=resume, save_steps=save_steps, device=device,
+            precision=precision,
         )  # fmt: skip
     if as_json:
         emit_json({"model": str(path), "naive": naive, "steps": steps, "seed": seed})

@@ -32,10 +32,10 @@ QUICK_LENGTH = 64
 SMOKE_LENGTH = 32
 
 
-def _load(path: str | Path = "minilm", length: int = MAX_LENGTH):
+def _load(path: str | Path = "minilm", length: int = MAX_LENGTH, device: str = "auto"):
     from rl_shared.models import load_sentence_transformer
 
-    model = load_sentence_transformer(path)
+    model = load_sentence_transformer(path, device=device)
     model.max_seq_length = length
     return model
 
@@ -62,9 +62,10 @@ def run(ctx: RunContext) -> Result:
 
     steps, q_batch, s_batch = ctx.pick(smoke=(2, 4, 8), quick=(6, 8, 16), full=(90, 16, 32))
     length = ctx.pick(smoke=SMOKE_LENGTH, quick=QUICK_LENGTH, full=MAX_LENGTH)
-    data = load_joint(_load(length=length), ctx.size, ctx.seed)
-    base = _load(length=length)
-    rows = {"base (no training)": score(base, data)}
+    dev, precision = ctx.device, ctx.precision
+    data = load_joint(_load(length=length, device=dev), ctx.size, ctx.seed, precision=precision)
+    base = _load(length=length, device=dev)
+    rows = {"base (no training)": score(base, data, precision=precision)}
     regimes = {
         "STS only": dict(retrieval=None, sts=data.sts_train),
         "retrieval only": dict(retrieval=data.multi, sts=None),
@@ -74,7 +75,7 @@ def run(ctx: RunContext) -> Result:
     trained = {}
     with tempfile.TemporaryDirectory() as tmp:
         for name, kwargs in ctx.track(list(regimes.items()), "CoDiEmb regimes"):
-            model = _load(length=length)
+            model = _load(length=length, device=dev)
             out = Path(tmp) / name.replace(" ", "-")
             # only CoDiEmb's checkpoints are merged; smoke skips the others' checkpoints
             every = max(1, steps // 3)
@@ -83,15 +84,16 @@ def run(ctx: RunContext) -> Result:
             train_codiemb(
                 model, out=out, steps=steps, retrieval_batch_size=q_batch, sts_batch_size=s_batch,
                 learning_rate=3e-5, seed=ctx.seed, show_progress=False,
-                save_steps=every, save_total_limit=None, **kwargs,
+                save_steps=every, save_total_limit=None, device=dev, precision=precision,
+                **kwargs,
             )  # fmt: skip
             trained[name] = model
-            rows[name] = score(model, data)
+            rows[name] = score(model, data, precision=precision)
         checkpoints = sorted(
             (Path(tmp) / "CoDiEmb" / "checkpoints").glob("checkpoint-*"),
             key=lambda p: int(p.name.split("-")[-1]),
         )[-3:]
-        ckpt_models = [_load(p, length) for p in checkpoints]
+        ckpt_models = [_load(p, length, dev) for p in checkpoints]
         specialists = [trained["STS only"], trained["retrieval only"]]
         merges = {
             "CoDiEmb checkpoints: soup": merge_models(ckpt_models),
@@ -106,7 +108,7 @@ def run(ctx: RunContext) -> Result:
             )
         for name, model in merges.items():
             model.max_seq_length = length
-            rows[name] = score(model, data)
+            rows[name] = score(model, data, precision=precision)
     ctx.save_figure(plot_rows(rows, "CoDiEmb: regimes and merges"), "codiemb.png")
     metrics = {f"{name}/{k}": v for name, r in rows.items() for k, v in r.items()}
     table = "\n".join(

@@ -65,6 +65,7 @@ def train_codiemb(
     save_total_limit: int | None = 2,
     show_progress: bool = True,
     device: str | None = None,
+    precision: str = "fp32",
 ) -> Path:
     """Train on retrieval examples and/or STS pairs with CoDiEmb's sampler and losses.
 
@@ -82,7 +83,8 @@ def train_codiemb(
         naive: the naive co-training baseline instead: one batch size (``sts_batch_size``)
             for both tasks, single-positive InfoNCE without hard negatives, CoSENT alone for STS.
         steps, learning_rate, seed, resume, save_steps, save_total_limit, show_progress,
-            device: as :func:`rl_text.core.fit.fit`.
+            device, precision: as :func:`rl_text.core.fit.fit` (a model given by name is
+            loaded on ``device``).
 
     Returns:
         ``out/model``, loadable with ``SentenceTransformer(path)``.
@@ -98,7 +100,11 @@ def train_codiemb(
 
     if retrieval is None and sts is None:
         raise BadInput("CoDiEmb needs retrieval examples, STS pairs, or both")
-    st = load_sentence_transformer(model) if isinstance(model, str | os.PathLike) else model
+    st = (
+        load_sentence_transformer(model, device=device)
+        if isinstance(model, str | os.PathLike)
+        else model
+    )
     if naive:
         num_positives, num_negatives, sts_weights = 1, 0, (1.0, 0.0, 0.0)
         retrieval_batch_size = sts_batch_size
@@ -129,6 +135,7 @@ def train_codiemb(
             st, tasks[name], losses[name], out, steps=steps, batch_size=sizes[name],
             learning_rate=learning_rate, seed=seed, resume=resume, save_steps=save_steps,
             save_total_limit=save_total_limit, show_progress=show_progress, device=device,
+            precision=precision,
         )  # fmt: skip
     sampler: Any = PerTaskBatchSizes(sizes)
     if naive:
@@ -151,5 +158,6 @@ def train_codiemb(
         save_total_limit=save_total_limit,
         show_progress=show_progress,
         device=device,
+        precision=precision,
         args_kwargs={"multi_dataset_batch_sampler": sampler},
     )

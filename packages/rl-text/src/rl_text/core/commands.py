@@ -13,8 +13,46 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-__all__ = ["format_score", "leave_process_group", "training_output"]
+if TYPE_CHECKING:
+    import torch
+
+__all__ = ["check_runtime", "format_score", "leave_process_group", "training_output"]
+
+
+def check_runtime(device: str = "auto", precision: str = "fp32") -> torch.device:
+    """Resolve ``--device`` and check ``--precision`` against it, before any work starts.
+
+    Every command that trains, encodes or scores with a network calls it first, so a
+    precision the device cannot run (fp16 on the CPU) or a device this machine lacks is one
+    ``error:`` line (exit 2) before data or models are read and before OUT is made.
+
+    Args:
+        device: ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``.
+        precision: ``fp32``, ``bf16`` or ``fp16``.
+
+    Returns:
+        The resolved device.
+
+    Raises:
+        BadInput: as :func:`rl_shared.runtime.resolve_device` and
+            :func:`rl_shared.runtime.resolve_precision`.
+
+    Example:
+        >>> check_runtime("cpu", "bf16")
+        device(type='cpu')
+        >>> try:
+        ...     check_runtime("cpu", "fp16")
+        ... except ValueError as err:
+        ...     print(err)
+        --precision fp16 needs a CUDA or MPS device; use bf16 or fp32 on the CPU
+    """
+    from rl_shared.runtime import resolve_device, resolve_precision
+
+    resolved = resolve_device(device)
+    resolve_precision(precision, resolved)
+    return resolved
 
 
 def format_score(value: float | None) -> str:

@@ -70,6 +70,7 @@ def evaluate_sts_grid(
     *,
     batch_size: int = 64,
     show_progress: bool = False,
+    precision: str = "fp32",
 ) -> dict[tuple[int, int], dict[str, float | None]]:
     """Spearman/Pearson for every ``(layer, dim)``, encoding each sentence once.
 
@@ -80,6 +81,8 @@ def evaluate_sts_grid(
         dims: leading embedding dimensions kept (default: all).
         batch_size: sentences per forward pass.
         show_progress: progress bar on stderr.
+        precision: ``fp32``, ``bf16`` or ``fp16`` autocast of the forward passes (on the
+            model's device; see :func:`rl_text.core.layers.encode_layers`).
 
     Returns:
         ``{(layer, dim): {"spearman": ..., "pearson": ...}}``; a correlation that is undefined
@@ -108,7 +111,9 @@ def evaluate_sts_grid(
             raise BadInput(f"dim must be between 1 and {full_dim}, got {d}")
     unique = list(dict.fromkeys([*pairs.sentences1, *pairs.sentences2]))
     where = {s: i for i, s in enumerate(unique)}
-    embs = encode_layers(st, unique, layers, batch_size=batch_size, show_progress=show_progress)
+    embs = encode_layers(
+        st, unique, layers, batch_size=batch_size, show_progress=show_progress, precision=precision
+    )
     left = torch.tensor([where[s] for s in pairs.sentences1])
     right = torch.tensor([where[s] for s in pairs.sentences2])
     grid = {}
@@ -148,6 +153,7 @@ def evaluate_sts(
     *,
     batch_size: int = 64,
     show_progress: bool = False,
+    precision: str = "fp32",
 ) -> dict[str, float | None]:
     """Spearman and Pearson of cosine similarity for the model cut to ``layer`` layers and ``dim`` dims.
 
@@ -158,6 +164,7 @@ def evaluate_sts(
         dim: keep the first ``dim`` embedding dimensions (default: all).
         batch_size: sentences per forward pass.
         show_progress: progress bar on stderr.
+        precision: ``fp32``, ``bf16`` or ``fp16`` autocast of the forward passes.
 
     Returns:
         ``{"spearman": ..., "pearson": ..., "layer": L, "dim": D, "pairs": n}``; an undefined
@@ -170,6 +177,12 @@ def evaluate_sts(
     layer = num_layers(st) if layer is None else layer
     dim = embedding_dim(st) if dim is None else dim
     grid = evaluate_sts_grid(
-        st, pairs, [layer], [dim], batch_size=batch_size, show_progress=show_progress
+        st,
+        pairs,
+        [layer],
+        [dim],
+        batch_size=batch_size,
+        show_progress=show_progress,
+        precision=precision,
     )
     return {**grid[(layer, dim)], "layer": layer, "dim": dim, "pairs": len(pairs)}

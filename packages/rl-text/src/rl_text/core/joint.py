@@ -110,7 +110,13 @@ def _shrink(data: Any, n_queries: int, n_others: int, rng: random.Random) -> Any
 
 
 def load_joint(
-    model: Any, size: str | JointSize, seed: int, negatives: int = 2, margin: float = 0.05
+    model: Any,
+    size: str | JointSize,
+    seed: int,
+    negatives: int = 2,
+    margin: float = 0.05,
+    *,
+    precision: str = "fp32",
 ) -> JointData:
     """Build the training examples (negatives mined with ``model``) and the test sets.
 
@@ -120,6 +126,7 @@ def load_joint(
         seed: seeds the subsets.
         negatives: mined negatives per example.
         margin: false-negative margin of the mining.
+        precision: ``fp32``, ``bf16`` or ``fp16`` autocast of the mining's encoding.
 
     Raises:
         DatasetNotFound: STS-B, SICK or Cranfield is missing from ``$RL_DATA_DIR``.
@@ -186,13 +193,29 @@ def load_joint(
     multi = Examples(
         multi.anchors,
         multi.positives,
-        mine_negatives(model, multi.anchors, multi.positives, docs, num=negatives, margin=margin),
+        mine_negatives(
+            model,
+            multi.anchors,
+            multi.positives,
+            docs,
+            num=negatives,
+            margin=margin,
+            precision=precision,
+        ),
     )
     pool = list(dict.fromkeys([*pairs.anchors, *(p for ps in pairs.positives for p in ps)]))
     pairs = Examples(
         pairs.anchors,
         pairs.positives,
-        mine_negatives(model, pairs.anchors, pairs.positives, pool, num=negatives, margin=margin),
+        mine_negatives(
+            model,
+            pairs.anchors,
+            pairs.positives,
+            pool,
+            num=negatives,
+            margin=margin,
+            precision=precision,
+        ),
     )
     single = Examples(
         [a for a, ps in zip(multi.anchors, multi.positives) for _ in ps],
@@ -210,14 +233,15 @@ def load_joint(
     return JointData(pairs, single, multi, sts_train, sts_test, test)
 
 
-def score(model: Any, data: JointData) -> dict[str, float]:
+def score(model: Any, data: JointData, *, precision: str = "fp32") -> dict[str, float]:
     """``{"stsb": Spearman, "cranfield_ndcg10": nDCG@10}`` of ``model``, rounded to 4 places.
 
-    Puts ``model`` in eval mode.
+    Puts ``model`` in eval mode; encodes on the model's device.
 
     Args:
         model: a ``SentenceTransformer``.
         data: the test sets (``sts_test`` and ``retrieval_test`` are read).
+        precision: ``fp32``, ``bf16`` or ``fp16`` autocast of the encoding.
 
     Example:
         >>> from rl_retrieval import BeirData
@@ -240,8 +264,12 @@ def score(model: Any, data: JointData) -> dict[str, float]:
 
     model.eval()
     return {
-        "stsb": round(cast(float, evaluate_sts(model, data.sts_test)["spearman"]), 4),
-        "cranfield_ndcg10": round(retrieval_ndcg(model, data.retrieval_test), 4),
+        "stsb": round(
+            cast(float, evaluate_sts(model, data.sts_test, precision=precision)["spearman"]), 4
+        ),
+        "cranfield_ndcg10": round(
+            retrieval_ndcg(model, data.retrieval_test, precision=precision), 4
+        ),
     }
 
 

@@ -72,7 +72,7 @@ def _tiny_st(scratch: Path, layers: int, hidden: int) -> Any:
     bert = tiny_bert(scratch, layers, hidden)
     transformer = Transformer(str(bert), max_seq_length=32)
     pooling = Pooling(hidden, pooling_mode="mean")
-    return SentenceTransformer(modules=[transformer, pooling, Normalize()], device="cpu")
+    return SentenceTransformer(modules=[transformer, pooling, Normalize()])
 
 
 def save_tiny_sentence_transformer(folder: Path, layers: int = 2, hidden: int = 16) -> Path:
@@ -115,7 +115,7 @@ def save_tiny_cross_encoder(folder: Path, layers: int = 2, hidden: int = 16) -> 
         >>> import pathlib, tempfile
         >>> from sentence_transformers.cross_encoder import CrossEncoder
         >>> folder = save_tiny_cross_encoder(pathlib.Path(tempfile.mkdtemp()) / "ce")
-        >>> CrossEncoder(str(folder), device="cpu").predict([("a cat", "a dog")]).shape
+        >>> CrossEncoder(str(folder)).predict([("a cat", "a dog")]).shape
         (1,)
     """
     import tempfile
@@ -124,5 +124,5 @@ def save_tiny_cross_encoder(folder: Path, layers: int = 2, hidden: int = 16) -> 
 
     with tempfile.TemporaryDirectory() as scratch:
         bert = tiny_bert(Path(scratch) / "bert", layers, hidden)
-        CrossEncoder(str(bert), num_labels=1, device="cpu", local_files_only=True).save(str(folder))
+        CrossEncoder(str(bert), num_labels=1, local_files_only=True).save(str(folder))
     return folder

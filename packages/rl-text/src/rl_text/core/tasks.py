@@ -217,6 +217,7 @@ def mine_negatives(
     margin: float = 0.05,
     skip_top: int = 0,
     batch_size: int = 64,
+    precision: str = "fp32",
 ) -> list[list[str]]:
     """Hard negatives for each anchor: the best-scoring corpus texts that are not positives.
 
@@ -232,6 +233,8 @@ def mine_negatives(
         margin: false-negative margin on cosine similarity.
         skip_top: ignore this many top-ranked candidates first (beyond the filters).
         batch_size: encoding batch size.
+        precision: ``fp32``, ``bf16`` or ``fp16`` autocast of the encoding, on the model's
+            device (:func:`rl_shared.runtime.autocast`).
 
     Shapes:
         ``len(anchors)`` lists of at most ``num`` texts.
@@ -245,20 +248,23 @@ def mine_negatives(
         >>> len(negatives), len(negatives[0]), "A cat is sitting." in negatives[0]
         (1, 2, False)
     """
+    from rl_shared.runtime import autocast
+
     if num < 1:
         raise BadInput(f"num must be at least 1, got {num}")
     corpus = list(dict.fromkeys(corpus))
+    device = getattr(model, "device", "cpu")
 
     def enc(texts: Sequence[str]) -> np.ndarray:
-        return np.asarray(
-            model.encode(
+        with autocast(device, precision):
+            vectors = model.encode(
                 list(texts),
                 batch_size=batch_size,
                 normalize_embeddings=True,
                 convert_to_numpy=True,
                 show_progress_bar=False,
             )
-        )
+        return np.asarray(vectors, dtype=np.float32)
 
     a, c = enc(anchors), enc(corpus)
     pos_texts = sorted({t for p in positives for t in p})
@@ -317,7 +323,7 @@ def _doc_text(doc: dict[str, str]) -> str:
     return f"{doc.get('title', '')} {doc.get('text', '')}".strip()
 
 
-def retrieval_ndcg(model: Any, data: Any, k: int = 10) -> float:
+def retrieval_ndcg(model: Any, data: Any, k: int = 10, *, precision: str = "fp32") -> float:
     """nDCG@``k`` of dense retrieval with ``model`` on a ``BeirData`` split.
 
     The top 100 documents of each query are retrieved (no embedding cache) and scored with
@@ -327,6 +333,8 @@ def retrieval_ndcg(model: Any, data: Any, k: int = 10) -> float:
         model: a ``SentenceTransformer``.
         data: a ``rl_retrieval.BeirData`` split (corpus, queries, qrels).
         k: the nDCG cut-off.
+        precision: ``fp32``, ``bf16`` or ``fp16`` autocast of the encoding (on the model's
+            device).
 
     Example:
         >>> from rl_retrieval import BeirData
@@ -340,7 +348,8 @@ def retrieval_ndcg(model: Any, data: Any, k: int = 10) -> float:
     """
     from rl_retrieval import DenseRetriever, evaluate
 
-    run = DenseRetriever(model, cache=False).search(data.corpus, data.queries, k=100)
+    dense = DenseRetriever(model, cache=False, precision=precision)
+    run = dense.search(data.corpus, data.queries, k=100)
     return float(evaluate(data.qrels, run, [f"nDCG@{k}"])[f"nDCG@{k}"])
 
 

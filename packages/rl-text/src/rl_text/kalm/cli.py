@@ -27,11 +27,12 @@ from rl_shared.cli import (
     lr_option,
     model_option,
     out_option,
+    precision_option,
     resume_option,
     seed_option,
     steps_option,
 )
-from rl_text.core.commands import training_output
+from rl_text.core.commands import check_runtime, training_output
 from rl_text.kalm.formats import KALM_PAIRS
 
 __all__ = ["group"]
@@ -114,6 +115,7 @@ def group() -> None:
 )  # fmt: skip
 @seed_option
 @device_option()
+@precision_option
 @resume_option
 @json_option
 def train(
@@ -135,6 +137,7 @@ def train(
     save_steps: int,
     seed: int,
     device: str,
+    precision: str,
     resume: bool,
     as_json: bool,
 ) -> None:
@@ -145,6 +148,7 @@ def train(
     """
     from rl_text.kalm.train import KalmRecipe, train_kalm
 
+    check_runtime(device, precision)
     recipe = KalmRecipe(
         pooling=pooling, hard_negatives=hard_negatives, false_negative_margin=margin,
         focal_gamma=focal_gamma, mixed_negatives=mix_negatives, soup=soup,
@@ -156,7 +160,7 @@ def train(
             model, examples, out, recipe, corpus=corpus, steps=steps, batch_size=batch_size,
             learning_rate=lr, seed=seed, resume=resume,
             save_steps=None if recipe.soup > 1 else save_steps,
-            gather_across_devices=gather, shuffle=shuffle, device=device,
+            gather_across_devices=gather, shuffle=shuffle, device=device, precision=precision,
         )  # fmt: skip
     if as_json:
         emit_json(

@@ -42,10 +42,10 @@ QUICK_LENGTH = 64
 SMOKE_LENGTH = 32
 
 
-def _load(length: int = MAX_LENGTH):
+def _load(length: int = MAX_LENGTH, device: str = "auto"):
     from rl_shared.models import load_sentence_transformer
 
-    model = load_sentence_transformer("minilm")
+    model = load_sentence_transformer("minilm", device=device)
     model.max_seq_length = length
     return model
 
@@ -72,11 +72,14 @@ def run(ctx: RunContext) -> Result:
     steps, batch = ctx.pick(smoke=(2, 8), quick=(6, 16), full=(60, 32))
     length = ctx.pick(smoke=SMOKE_LENGTH, quick=QUICK_LENGTH, full=MAX_LENGTH)
     configs = ctx.pick(smoke=SMOKE_CONFIGS, quick=CONFIGS, full=CONFIGS)
-    data = load_joint(_load(length), ctx.size, ctx.seed, negatives=FULL.hard_negatives)
+    dev, precision = ctx.device, ctx.precision
+    data = load_joint(
+        _load(length, dev), ctx.size, ctx.seed, negatives=FULL.hard_negatives, precision=precision
+    )
     examples = data.pairs + data.queries
-    rows = {"base (no training)": score(_load(length), data)}
+    rows = {"base (no training)": score(_load(length, dev), data, precision=precision)}
     for name, recipe in ctx.track(list(configs.items()), "KaLM ablation"):
-        model = _load(length)
+        model = _load(length, dev)
         with tempfile.TemporaryDirectory() as tmp:
             train_kalm(
                 model,
@@ -88,8 +91,10 @@ def run(ctx: RunContext) -> Result:
                 learning_rate=3e-5,
                 seed=ctx.seed,
                 show_progress=False,
+                device=dev,
+                precision=precision,
             )  # fmt: skip  (the model is trained, and souped, in place)
-        rows[name] = score(model, data)
+        rows[name] = score(model, data, precision=precision)
     ctx.save_figure(plot_rows(rows, "KaLM-Embedding-V2 recipe: each technique off"), "kalm.png")
     metrics = {f"{name}/{k}": v for name, r in rows.items() for k, v in r.items()}
     full = rows["full recipe"]

@@ -103,7 +103,7 @@ def make_kalm_loss(
     Example:
         >>> from sentence_transformers.sentence_transformer.modules import Pooling
         >>> from sentence_transformers import SentenceTransformer
-        >>> model = SentenceTransformer(modules=[Pooling(4)], device="cpu")
+        >>> model = SentenceTransformer(modules=[Pooling(4)])
         >>> type(make_kalm_loss(model, KalmRecipe())).__name__
         'HardNegativeMixingLoss'
         >>> type(make_kalm_loss(model, KalmRecipe(mixed_negatives=0))).__name__
@@ -148,7 +148,7 @@ def set_pooling(model: Any, mode: str) -> Any:
     Example:
         >>> from sentence_transformers.sentence_transformer.modules import Pooling
         >>> from sentence_transformers import SentenceTransformer
-        >>> model = SentenceTransformer(modules=[Pooling(4)], device="cpu")
+        >>> model = SentenceTransformer(modules=[Pooling(4)])
         >>> set_pooling(model, "cls")[0].get_config_dict()["pooling_mode"]
         'cls'
     """
@@ -184,6 +184,7 @@ def train_kalm(
     shuffle: bool = True,
     show_progress: bool = True,
     device: str | None = None,
+    precision: str = "fp32",
 ) -> Path:
     """Contrastive training with the KaLM-V2 techniques; return ``out/model``.
 
@@ -200,8 +201,9 @@ def train_kalm(
         shuffle: shuffle the examples, never putting one text twice in a batch (a repeated
             anchor or positive would be its own false negative); off: batches in dataset
             order, e.g. to compare runs step by step.
-        steps, batch_size, learning_rate, seed, resume, show_progress, device: as
-            :func:`rl_text.core.fit.fit`.
+        steps, batch_size, learning_rate, seed, resume, show_progress, device, precision: as
+            :func:`rl_text.core.fit.fit`; a model given by name is loaded on ``device``, and
+            the negatives are mined there under ``precision``'s autocast.
 
     References:
         Zhao et al., "KaLM-Embedding-V2", arXiv:2506.20923.
@@ -223,7 +225,11 @@ def train_kalm(
     from rl_text.core.soup import uniform_soup
 
     recipe = recipe or KalmRecipe()
-    st = load_sentence_transformer(model) if isinstance(model, str | os.PathLike) else model
+    st = (
+        load_sentence_transformer(model, device=device)
+        if isinstance(model, str | os.PathLike)
+        else model
+    )
     if recipe.pooling != "mean":
         set_pooling(st, recipe.pooling)
     n_neg = recipe.hard_negatives
@@ -239,6 +245,7 @@ def train_kalm(
                 pool,
                 num=n_neg,
                 margin=recipe.false_negative_margin,
+                precision=precision,
             ),
         )
     data = Dataset.from_dict(examples.to_dict(1, n_neg, seed))
@@ -264,12 +271,13 @@ def train_kalm(
         show_progress=show_progress,
         shuffle=shuffle,
         device=device,
+        precision=precision,
         args_kwargs={"batch_sampler": BatchSamplers.NO_DUPLICATES} if shuffle else None,
     )
     if not is_main_process():
         return path
     if recipe.soup > 1:
-        souped = _soup_checkpoints(Path(out), recipe.soup)
+        souped = _soup_checkpoints(Path(out), recipe.soup, str(st.device))
         st.load_state_dict(uniform_soup(souped))
         path = save_atomically(st.save, Path(out) / "model")
     atomic_write_json(
@@ -278,7 +286,9 @@ def train_kalm(
     return path
 
 
-def _soup_checkpoints(out: Path, k: int) -> list[dict]:
+def _soup_checkpoints(out: Path, k: int, device: str) -> list[dict]:
+    """The state dicts of the last ``k`` complete checkpoints, loaded on ``device`` (the
+    trained model's), ready for :func:`rl_text.core.soup.uniform_soup`."""
     from sentence_transformers import SentenceTransformer
 
     from rl_text.core.fit import checkpoints
@@ -287,6 +297,6 @@ def _soup_checkpoints(out: Path, k: int) -> list[dict]:
     if len(folders) < k:
         raise BadInput(f"found {len(folders)} checkpoints in {out / 'checkpoints'}, need {k}")
     return [
-        SentenceTransformer(str(f), device="cpu", local_files_only=True).state_dict()
+        SentenceTransformer(str(f), device=device, local_files_only=True).state_dict()
         for f in folders
     ]

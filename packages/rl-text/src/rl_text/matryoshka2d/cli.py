@@ -24,12 +24,13 @@ from rl_shared.cli import (
     lr_option,
     model_option,
     out_option,
+    precision_option,
     resume_option,
     seed_option,
     steps_option,
 )
 from rl_shared.sts import STS_PAIRS_FORMAT
-from rl_text.core.commands import format_score, training_output
+from rl_text.core.commands import check_runtime, format_score, training_output
 
 __all__ = ["group"]
 
@@ -74,6 +75,7 @@ def group() -> None:
 @click.option("--save-steps", type=click.IntRange(min=1), default=50, show_default=True)
 @seed_option
 @device_option()
+@precision_option
 @resume_option
 @json_option
 def train(
@@ -89,6 +91,7 @@ def train(
     save_steps: int,
     seed: int,
     device: str,
+    precision: str,
     resume: bool,
     as_json: bool,
 ) -> None:
@@ -100,12 +103,14 @@ def train(
     from rl_shared.sts import named_or_file_pairs
     from rl_text.matryoshka2d.train import train_sts
 
+    check_runtime(device, precision)
     widths = _ints(dims)
     pairs = named_or_file_pairs(data, columns)
     with training_output(as_json):
         path = train_sts(
             model, pairs, out, loss=loss, dims=widths, steps=steps, batch_size=batch_size,
             learning_rate=lr, seed=seed, resume=resume, save_steps=save_steps, device=device,
+            precision=precision,
         )  # fmt: skip
     if as_json:
         emit_json(
@@ -128,6 +133,7 @@ def train(
 @batch_size_option(default=64)
 @seed_option
 @device_option()
+@precision_option
 @json_option
 def evaluate(
     model: str,
@@ -138,19 +144,21 @@ def evaluate(
     batch_size: int,
     seed: int,
     device: str,
+    precision: str,
     as_json: bool,
 ) -> None:
     """Spearman of cosine similarity for every (layer, width) of MODEL, one pass per batch."""
     from rl_shared.models import load_sentence_transformer
-    from rl_shared.runtime import resolve_device
     from rl_shared.sts import named_or_file_pairs
     from rl_text.core.evaluation import evaluate_sts_grid
 
+    where = check_runtime(device, precision)
     pairs = named_or_file_pairs(data, columns)
-    st = load_sentence_transformer(model).to(resolve_device(device))
+    st = load_sentence_transformer(model, device=where)
     grid = evaluate_sts_grid(
-        st, pairs, _ints(layers), _ints(dims), batch_size=batch_size, show_progress=not as_json
-    )
+        st, pairs, _ints(layers), _ints(dims), batch_size=batch_size, show_progress=not as_json,
+        precision=precision,
+    )  # fmt: skip
     rows = [{"layer": layer, "dim": dim, **scores} for (layer, dim), scores in grid.items()]
     if as_json:
         emit_json({"model": model, "data": data, "pairs": len(pairs), "grid": rows})

@@ -91,7 +91,7 @@ def run(ctx: RunContext) -> Result:
     test = subsample(load_stsb("test"), n_test, ctx.seed)
     grids: dict[str, dict] = {}
     for name, method in ctx.track(list(METHODS.items()), "train + evaluate"):
-        model = load_sentence_transformer("minilm")
+        model = load_sentence_transformer("minilm", device=ctx.device)
         if method is not None:
             with tempfile.TemporaryDirectory() as tmp:
                 train_sts(
@@ -105,8 +105,12 @@ def run(ctx: RunContext) -> Result:
                     save_steps=None,
                     show_progress=False,
                     save_model=False,  # trained in place; nothing to keep
+                    device=ctx.device,
+                    precision=ctx.precision,
                 )
-        grids[name] = evaluate_sts_grid(model, test, LAYERS, DIMS, batch_size=64)
+        grids[name] = evaluate_sts_grid(
+            model, test, LAYERS, DIMS, batch_size=64, precision=ctx.precision
+        )
     ctx.save_figure(_plot(grids), "heatmaps.png")
     metrics: dict[str, float] = {}
     for name, grid in grids.items():

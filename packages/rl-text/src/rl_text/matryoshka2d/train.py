@@ -87,6 +87,7 @@ def train_sts(
     show_progress: bool = True,
     save_model: bool = True,
     device: str | None = None,
+    precision: str = "fp32",
 ) -> Path:
     """Train ``model`` on ``pairs`` with ``loss`` for ``steps`` steps; return the saved model's folder.
 
@@ -104,7 +105,9 @@ def train_sts(
         dims: Matryoshka widths (default :data:`DEFAULT_DIMS` cut to the model's width).
         show_progress: the trainer's tqdm bar (off: no per-step log lines either).
         save_model: write ``out/model`` (off: the model object passed in is trained in place).
-        device: ``auto``, ``cpu``, ``cuda[:N]`` or ``mps`` (default: CUDA when present).
+        device: ``auto``, ``cpu``, ``cuda[:N]`` or ``mps`` (default: CUDA when present);
+            a model given by name is loaded there.
+        precision: ``fp32``, or ``bf16`` / ``fp16`` mixed precision (:func:`rl_text.core.fit.fit`).
 
     Returns:
         ``out/model`` (or ``out`` when ``save_model`` is off).
@@ -129,7 +132,11 @@ def train_sts(
 
     if len(pairs) < 2:
         raise BadInput("training needs at least 2 sentence pairs")
-    st = load_sentence_transformer(model) if isinstance(model, str | os.PathLike) else model
+    st = (
+        load_sentence_transformer(model, device=device)
+        if isinstance(model, str | os.PathLike)
+        else model
+    )
     return fit(
         st,
         Dataset.from_dict(pairs.to_dict()),
@@ -144,4 +151,5 @@ def train_sts(
         show_progress=show_progress,
         save_model=save_model,
         device=device,
+        precision=precision,
     )
