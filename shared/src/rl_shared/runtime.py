@@ -41,6 +41,7 @@ __all__ = [
     "resolve_device",
     "resolve_precision",
     "seed_everything",
+    "shard_bounds",
     "threads",
 ]
 
@@ -311,3 +312,24 @@ def autocast(device: str | torch.device = "cpu", precision: str = "fp32") -> Ite
     dtype = torch.bfloat16 if mixed == "bf16" else torch.float16
     with torch.autocast(dev.type, dtype=dtype):
         yield
+
+
+def shard_bounds(n: int, world: int, rank: int) -> tuple[int, int]:
+    """The ``[start, stop)`` slice of ``n`` items that process ``rank`` of ``world`` takes.
+
+    The slices are contiguous and cover ``0 .. n``; the first ``n % world`` ranks get one
+    item more than the others. What data-parallel loops and sharded encoding split a global
+    batch or a corpus by, so every process agrees on who holds which rows.
+
+    Args:
+        n: the number of items.
+        world: the number of ranks.
+        rank: this rank, ``0 <= rank < world``.
+
+    Example:
+        >>> [shard_bounds(5, 2, rank) for rank in range(2)]
+        [(0, 3), (3, 5)]
+    """
+    per, extra = divmod(n, world)
+    start = rank * per + min(rank, extra)
+    return start, start + per + (1 if rank < extra else 0)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from rl_retrieval.core.sharded_encoding import encode_sharded, shard_bounds
+from rl_retrieval.core.sharded_encoding import encode_sharded
+from rl_shared.runtime import shard_bounds
 
 WORKER = Path(__file__).with_name("sharded_worker.py")
 _spec = importlib.util.spec_from_file_location("sharded_worker", WORKER)

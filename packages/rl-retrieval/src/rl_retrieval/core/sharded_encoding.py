@@ -24,28 +24,9 @@ import numpy as np
 import torch.distributed as dist
 
 from rl_shared.io import atomic_open
+from rl_shared.runtime import shard_bounds
 
-__all__ = ["encode_sharded", "shard_bounds"]
-
-
-def shard_bounds(n: int, world: int, rank: int) -> tuple[int, int]:
-    """The ``[start, stop)`` slice of ``n`` items that ``rank`` of ``world`` encodes.
-
-    The slices are contiguous and cover ``0 .. n``; the first ``n % world`` ranks get one
-    item more than the others.
-
-    Args:
-        n: the number of items.
-        world: the number of ranks.
-        rank: this rank, ``0 <= rank < world``.
-
-    Example:
-        >>> [shard_bounds(5, 2, rank) for rank in range(2)]
-        [(0, 3), (3, 5)]
-    """
-    per, extra = divmod(n, world)
-    start = rank * per + min(rank, extra)
-    return start, start + per + (1 if rank < extra else 0)
+__all__ = ["encode_sharded"]
 
 
 def _save(path: Path, array: np.ndarray) -> None:
