@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -57,6 +58,18 @@ __all__ = ["reproduce"]
     "(a source checkout).",
 )
 @click.option(
+    "--check",
+    is_flag=True,
+    help="Compare each run with its paper folder's expected.json (smoke and quick sizes); "
+    "exit 1 naming every metric that drifted beyond its tolerance.",
+)
+@click.option(
+    "--update-expected",
+    is_flag=True,
+    help="Rewrite the expected.json entries of the sizes that ran (a source checkout), "
+    "after an intended change.",
+)
+@click.option(
     "--download",
     is_flag=True,
     help="First fetch the datasets the chosen reproductions lack (`rl data download`); "
@@ -79,6 +92,8 @@ def reproduce(
     list_only: bool,
     size: str,
     update_results: bool,
+    check: bool,
+    update_expected: bool,
     download: bool,
     out: Path,
     seed: int,
@@ -97,6 +112,8 @@ def reproduce(
         list_only: ``--list``: list the installed reproductions and their data, run nothing.
         size: ``"smoke"``, ``"quick"`` or ``"full"``.
         update_results: ``--update-results`` (with ``--full`` only).
+        check: ``--check``: compare with ``expected.json`` and exit 1 on drift.
+        update_expected: ``--update-expected``: rewrite ``expected.json`` from this run.
         download: ``--download``: fetch missing datasets first.
         out: the output folder.
         seed: the random seed of every run.
@@ -119,6 +136,13 @@ def reproduce(
     """
     if update_results and size != "full":
         raise BadInput("--update-results records full runs only; add --full")
+    if check and size == "full":
+        raise BadInput(
+            "--check compares the seeded smoke and quick sizes; a full run records its values "
+            "with --update-expected"
+        )
+    if check and update_expected:
+        raise BadInput("--check and --update-expected exclude each other: check, or record")
     if device != "cpu" or precision != "fp32":
         from rl_shared.runtime import resolve_device, resolve_precision
 
@@ -151,6 +175,9 @@ def reproduce(
                 raise BadInput(
                     f"reproduction {repro.name} needs dataset '{first}', which no installed member provides"
                 )
+    runnable = [r for r in chosen if not r.missing_datasets(datasets)]
+    if not as_json:
+        _print_plan(runnable, len(chosen) - len(runnable), size)
     outcomes = run_reproductions(
         chosen,
         out,
@@ -162,8 +189,18 @@ def reproduce(
     )
     if update_results:
         _update_results(available, outcomes, out)
+    if update_expected:
+        _update_expected(available, outcomes, size)
+    drifts = _check(available, outcomes, size) if check else {}
     if as_json:
-        emit_json({"out": str(out), "size": size, "reproductions": [o.to_json() for o in outcomes]})
+        payload: dict[str, object] = {
+            "out": str(out),
+            "size": size,
+            "reproductions": [o.to_json() for o in outcomes],
+        }
+        if check:
+            payload["drifts"] = {k: [d.describe() for d in v] for k, v in drifts.items() if v}
+        emit_json(payload)
     else:
         console = Console()
         table = Table(title=f"reproductions ({size}) -> {out}/REPORT.md")
@@ -175,8 +212,108 @@ def reproduce(
             )
             table.add_row(o.name, o.status, metrics[:120] or o.message, f"{o.seconds:.1f}")
         console.print(table)
-    if any(o.status == "failed" for o in outcomes):
+    if check and not as_json:
+        _print_check(drifts)
+    if any(o.status == "failed" for o in outcomes) or any(drifts.values()):
         raise click.exceptions.Exit(1)
+
+
+def _expected_entry(repro: Any, size: str) -> dict[str, Any]:
+    from rl_shared.reproduce.expected import expected_path, read_expected
+
+    entry = read_expected(expected_path(repro.folder)).get(repro.name, {}).get(size, {})
+    return entry if isinstance(entry, dict) else {}
+
+
+def _duration(seconds: float) -> str:
+    """``40 s``, ``12 min``, ``2.5 h``."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def _print_plan(runnable: list, skipped: int, size: str) -> None:  # type: ignore[type-arg]
+    """Before anything runs: each reproduction, its size and its recorded duration."""
+    from rl_shared.reproduce.expected import machine
+
+    known, unknown = 0.0, 0
+    lines = []
+    for repro in runnable:
+        seconds = _expected_entry(repro, size).get("seconds")
+        if isinstance(seconds, int | float):
+            known += float(seconds)
+            lines.append(f"  {repro.name:<40} {size:<6} about {_duration(float(seconds))}")
+        else:
+            unknown += 1
+            lines.append(f"  {repro.name:<40} {size:<6} no recorded time")
+    total = f"about {_duration(known)}" if known else "time unknown"
+    if unknown and known:
+        total += f" plus {unknown} without a recorded time"
+    click.echo(
+        f"plan: {len(runnable)} reproduction(s) at the {size} size, {total} "
+        f"(recorded on {machine()} in expected.json)"
+        + (f"; {skipped} skipped for missing data (--download fetches it)" if skipped else ""),
+        err=True,
+    )
+    for line in lines:
+        click.echo(line, err=True)
+
+
+def _check(available: dict, outcomes: list, size: str) -> dict[str, list]:  # type: ignore[type-arg]
+    """Each run outcome's drifts from its ``expected.json`` entry (a missing entry is one)."""
+    from rl_shared.reproduce.expected import Drift, check_metrics
+
+    drifts: dict[str, list[Drift]] = {}
+    for outcome in outcomes:
+        if outcome.status != "ok" or outcome.result is None:
+            continue
+        entry = _expected_entry(available[outcome.name], size)
+        if not entry.get("metrics"):
+            drifts[outcome.name] = [
+                Drift(outcome.name, f"(no {size} entry in expected.json)", 0.0, None, 0.0)
+            ]
+            continue
+        drifts[outcome.name] = check_metrics(outcome.name, entry, outcome.result.metrics)
+    return drifts
+
+
+def _print_check(drifts: dict[str, list]) -> None:  # type: ignore[type-arg]
+    bad = [d for found in drifts.values() for d in found]
+    if not bad:
+        click.echo(f"check: {len(drifts)} reproduction(s) match expected.json", err=True)
+        return
+    click.echo(
+        f"check: {len(bad)} metric(s) of {sum(1 for v in drifts.values() if v)} "
+        "reproduction(s) drifted beyond their tolerance:",
+        err=True,
+    )
+    for drift in bad:
+        if drift.metric.startswith("(no "):
+            click.echo(
+                f"  {drift.name}: {drift.metric[1:-1]}; record it with --update-expected", err=True
+            )
+        else:
+            click.echo(f"  {drift.describe()}", err=True)
+
+
+def _update_expected(available: dict, outcomes: list, size: str) -> None:  # type: ignore[type-arg]
+    """Rewrite each successful run's entry in its paper folder's ``expected.json``."""
+    from rl_shared.reproduce.expected import expected_entry, expected_path, write_expected
+
+    for outcome in outcomes:
+        if outcome.status != "ok" or outcome.result is None:
+            continue
+        repro = available[outcome.name]
+        path = expected_path(repro.folder)
+        if path is None:
+            continue
+        entry = expected_entry(
+            outcome.result.metrics, outcome.seconds, size, _expected_entry(repro, size)
+        )
+        write_expected(path, outcome.name, size, entry)
+        click.echo(f"updated {path} ({outcome.name}, {size})", err=True)
 
 
 def _download_missing(chosen: list, datasets: dict, *, strict: bool, as_json: bool) -> None:  # type: ignore[type-arg]
