@@ -192,6 +192,12 @@ def reproduce(
     if update_expected:
         _update_expected(available, outcomes, size)
     drifts = _check(available, outcomes, size) if check else {}
+    if check:
+        from rl_shared.reproduce.html import write_check, write_html
+
+        for name, found in drifts.items():
+            write_check(out / name, [d.describe() for d in found])
+        write_html(out, {o.name: (o.status, o.message) for o in outcomes if o.status != "ok"})
     if as_json:
         payload: dict[str, object] = {
             "out": str(out),
@@ -203,7 +209,7 @@ def reproduce(
         emit_json(payload)
     else:
         console = Console()
-        table = Table(title=f"reproductions ({size}) -> {out}/REPORT.md")
+        table = Table(title=f"reproductions ({size}) -> {out}/index.html, {out}/REPORT.md")
         for column in ("reproduction", "status", "metrics", "seconds"):
             table.add_column(column)
         for o in outcomes:

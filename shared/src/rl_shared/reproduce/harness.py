@@ -2,7 +2,8 @@
 
 For each reproduction the harness writes ``OUT/<name>/result.json`` (``name``, ``metrics``,
 ``anchors``, ``seeds``, ``seconds``, ``size``), ``OUT/<name>/report.md`` and the PNG plots
-the reproduction made, then ``OUT/REPORT.md`` with one row per reproduction in ``OUT``.
+the reproduction made, then ``OUT/REPORT.md`` with one row per reproduction in ``OUT`` and
+``OUT/index.html``, the same as one self-contained page (:mod:`rl_shared.reproduce.html`).
 Each reproduction runs in isolation (:func:`rl_shared.runtime.isolated`: seeds, the torch
 thread count and matplotlib's state are restored afterwards) and writes into a temporary
 folder that replaces ``OUT/<name>`` whole when it is done, so a report folder never mixes
@@ -31,6 +32,7 @@ from rich.progress import (
 from rl_shared.data import list_datasets
 from rl_shared.errors import RLError
 from rl_shared.io import atomic_write_json, atomic_write_text, replace_dir, temp_dir_beside
+from rl_shared.reproduce.html import write_html
 from rl_shared.reproduce.registry import SIZES, Reproduction, Result, RunContext, Size
 from rl_shared.reproduce.report import render_report, render_results, render_summary
 
@@ -114,6 +116,8 @@ def run_reproductions(
         >>> outcomes = run_reproductions([toy, needs_data], out, size="smoke", console=quiet)
         >>> [(o.name, o.status) for o in outcomes]
         [('toy.line', 'ok'), ('toy.data', 'skipped')]
+        >>> sorted(p.name for p in out.iterdir())
+        ['REPORT.md', 'index.html', 'toy.line']
         >>> sorted(p.name for p in (out / "toy.line").iterdir())
         ['line.png', 'report.md', 'result.json']
     """
@@ -232,3 +236,4 @@ def _write_summary(out: Path, outcomes: list[Outcome]) -> None:
                 "message": outcome.message,
             }
     atomic_write_text(out / "REPORT.md", render_summary(list(rows.values())))
+    write_html(out, {o.name: (o.status, o.message) for o in outcomes if o.status != "ok"})
