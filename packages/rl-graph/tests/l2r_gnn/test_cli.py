@@ -58,6 +58,7 @@ def test_train_and_evaluate_on_a_molecule_csv(tmp_path, capsys):
         (["train", "--data", "nosuch"], "error: --data 'nosuch' is not spurious-motif"),
         (["train", "--data", "moleculenet-classification"], "needs a set"),
         (["evaluate", "--model", "nowhere", "--data", "spurious-motif"], "error: "),
+        (["train", "--device", "cpu", "--precision", "fp16"], "--precision fp16 needs a CUDA"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(tmp_path, capsys, argv, message):
@@ -79,3 +80,13 @@ def test_missing_data_exits_2_with_one_line(tmp_path, monkeypatch, capsys):
     assert (
         err.startswith("error: dataset 'moleculenet-classification' not found") and "\n" not in err
     )
+
+
+def test_fp16_evaluation_on_the_cpu_exits_2_with_one_line(tmp_path, capsys):
+    argv = ["graph", "l2r-gnn", "evaluate", "--model", str(tmp_path), "--data", "spurious-motif",
+            "--device", "cpu", "--precision", "fp16"]  # fmt: skip
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert "--precision fp16 needs a CUDA" in err and "\n" not in err

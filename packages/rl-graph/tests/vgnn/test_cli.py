@@ -40,3 +40,23 @@ def test_mimic_demo_from_the_command_line(tmp_path, capsys):
         argv = ["graph", "vgnn", "train", "--data", data, "--model", "logreg", "--out",
                 str(tmp_path)]  # fmt: skip
         assert _json(capsys, argv)["metrics"]["prevalence"] > 0
+
+
+@pytest.mark.parametrize("command", ["train", "evaluate"])
+def test_fp16_on_the_cpu_exits_2_with_one_line(tmp_path, capsys, command):
+    argv = ["graph", "vgnn", command, "--device", "cpu", "--precision", "fp16"]
+    argv += ["--out", str(tmp_path)] if command == "train" else ["--model", str(tmp_path)]
+    with pytest.raises(SystemExit) as exit_info:
+        main([*argv, "--data", "synthetic"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert "--precision fp16 needs a CUDA" in err and "\n" not in err
+
+
+def test_bf16_training_and_scoring(tmp_path, capsys):
+    argv = ["graph", "vgnn", "train", "--data", "synthetic", "--num-admissions", "60",
+            "--epochs", "1", "--precision", "bf16", "--out", str(tmp_path)]  # fmt: skip
+    assert 0 <= _json(capsys, argv)["metrics"]["auprc"] <= 1
+    scored = _json(capsys, ["graph", "vgnn", "evaluate", "--model", str(tmp_path / "model"),
+                            "--data", "synthetic", "--precision", "bf16"])  # fmt: skip
+    assert 0 <= scored["metrics"]["auroc"] <= 1

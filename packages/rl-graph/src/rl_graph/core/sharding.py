@@ -29,7 +29,22 @@ from typing import Any
 
 from rl_shared.errors import BadInput
 
-__all__ = ["shard_batch", "shard_bounds"]
+__all__ = ["is_main_process", "shard_batch", "shard_bounds"]
+
+
+def is_main_process() -> bool:
+    """True outside ``torch.distributed`` and on rank 0 inside it (the process that writes).
+
+    The training loops leave the process group that :func:`rl_shared.runtime.make_accelerator`
+    joined in place, so a command can ask after training whether it writes the outputs.
+
+    Example:
+        >>> is_main_process()  # no process group here
+        True
+    """
+    import torch.distributed as dist
+
+    return not (dist.is_available() and dist.is_initialized()) or dist.get_rank() == 0
 
 
 def shard_bounds(n: int, rank: int, world: int) -> tuple[int, int]:

@@ -27,13 +27,17 @@ import torch
 from torch import nn
 
 from rl_shared.errors import BadInput, UnknownName
+from rl_shared.runtime import autocast
 
 __all__ = ["evaluate", "predict"]
 
 
 @torch.no_grad()
 def predict(
-    model: nn.Module, loader: Iterable, device: torch.device | str | None = None
+    model: nn.Module,
+    loader: Iterable,
+    device: torch.device | str | None = None,
+    precision: str = "fp32",
 ) -> tuple[np.ndarray, np.ndarray]:
     """Class probabilities and labels over ``loader`` (model in eval mode).
 
@@ -41,6 +45,8 @@ def predict(
         model: a classifier ``batch -> logits``.
         loader: batches with labels ``y``.
         device: where to run (default: where the model's parameters are).
+        precision: ``fp32``, or ``bf16``/``fp16`` autocast of the forward pass
+            (:func:`rl_shared.runtime.autocast`); the softmax is taken in fp32.
 
     Shapes:
         returns ``([N, C], [N])``.
@@ -64,7 +70,9 @@ def predict(
     probs, labels = [], []
     for batch in loader:
         batch = batch.to(device)
-        probs.append(torch.softmax(model(batch), -1).cpu().numpy())
+        with autocast(device, precision):
+            logits = model(batch)
+        probs.append(torch.softmax(logits.float(), -1).cpu().numpy())
         labels.append(batch.y.view(-1).cpu().numpy())
     return np.concatenate(probs), np.concatenate(labels)
 
@@ -74,6 +82,7 @@ def evaluate(
     loader: Iterable,
     metric: str = "accuracy",
     device: torch.device | str | None = None,
+    precision: str = "fp32",
 ) -> float:
     """Accuracy or ROC-AUC (scikit-learn, positive class 1) of ``model`` on ``loader``.
 
@@ -82,6 +91,7 @@ def evaluate(
         loader: batches with labels ``y``.
         metric: ``"accuracy"`` or ``"roc_auc"``.
         device: where to run (default: where the model's parameters are).
+        precision: ``fp32``, ``bf16`` or ``fp16`` autocast of the forward pass.
 
     References:
         L2R-GNN, arXiv:2312.12475 (accuracy on Spurious-Motif, ROC-AUC on molecules).
@@ -99,7 +109,7 @@ def evaluate(
 
     if metric not in ("accuracy", "roc_auc"):
         raise UnknownName("metric", metric, ["accuracy", "roc_auc"])
-    probs, labels = predict(model, loader, device)
+    probs, labels = predict(model, loader, device, precision)
     if metric == "accuracy":
         return float(accuracy_score(labels, probs.argmax(1)))
     if len(np.unique(labels)) < 2:

@@ -37,6 +37,7 @@ from rl_shared.cli import (
     lr_option,
     model_option,
     out_option,
+    precision_option,
     progress,
     seed_option,
 )
@@ -286,6 +287,7 @@ def generate_cmd(
 )
 @seed_option
 @device_option()
+@precision_option
 @json_option
 def train_cmd(
     data: str,
@@ -301,28 +303,35 @@ def train_cmd(
     limit: int | None,
     seed: int,
     device: str,
+    precision: str,
     as_json: bool,
 ) -> None:
-    """Train GIN by L2R-GNN (or ERM); report test metrics and save OUT/model/."""
+    """Train GIN by L2R-GNN (or ERM); report test metrics and save OUT/model/.
+
+    Under ``torchrun`` every process trains on its part of each batch and only the main
+    process writes OUT/.
+    """
+    from rl_graph.core.sharding import is_main_process
     from rl_graph.l2r_gnn.experiments import (
         molecule_experiment,
         spurious_motif_experiment,
         spurious_motif_metrics,
     )
     from rl_graph.l2r_gnn.train import save_gin, train
-    from rl_shared.runtime import resolve_device
+    from rl_shared.runtime import resolve_device, resolve_precision
 
     kind, what = _resolve(data)
     read = _read(kind, what)  # a user's file is checked before anything trains
     method = "l2r" if reweight else "erm"
     dev = resolve_device(device)
+    resolve_precision(precision, dev)  # fp16 on the CPU: one sentence, before any work
     track = progress(as_json)
     record: dict[str, Any] = {"data": data, "method": method, "seed": seed}
     if kind == "spurious-motif":
         epochs, lr = epochs or 40, lr or 5e-3
         metrics, model = spurious_motif_experiment(
             bias, method, seed, num_train, num_test, epochs, batch_size=batch_size, lr=lr,
-            progress=track, device=dev, return_model=True,
+            progress=track, device=dev, precision=precision, return_model=True,
         )  # fmt: skip
         record.update(bias=bias, num_train=num_train, num_test=num_test)
     elif kind == "graphs":
@@ -340,7 +349,7 @@ def train_cmd(
         loader = DataLoader(graphs, batch_size=batch_size, shuffle=True)
         hist = train(
             model, loader, method, epochs=epochs, lr=lr, reweighter=L2RReweighter(seed=seed),
-            seed=seed, progress=track, device=dev,
+            seed=seed, progress=track, device=dev, precision=precision,
         )  # fmt: skip
         model.cpu()
         scored = spurious_motif_metrics(model, graphs, graphs, batch_size, seed)
@@ -351,11 +360,13 @@ def train_cmd(
         mol_graphs = None if kind == "moleculenet" else _molecules(kind, what, read, limit, seed)
         metrics, model = molecule_experiment(
             what if kind == "moleculenet" else "csv", method, split, seed, limit, epochs,
-            batch_size=batch_size, progress=track, device=dev, lr=lr, graphs=mol_graphs,
-            return_model=True,
+            batch_size=batch_size, progress=track, device=dev, precision=precision, lr=lr,
+            graphs=mol_graphs, return_model=True,
         )  # fmt: skip
         record.update(split=split, limit=limit)
     record.update(epochs=epochs, lr=lr, batch_size=batch_size)
+    if not is_main_process():  # the other processes trained their share; rank 0 writes
+        return
     defined = _defined(metrics)
     folder = save_gin(model.cpu(), out / "model", extra={"training": record})
     payload = {**record, "metrics": defined, "model": str(folder)}
@@ -386,9 +397,17 @@ def train_cmd(
 )
 @seed_option
 @device_option()
+@precision_option
 @json_option
 def evaluate_cmd(
-    model: str, data: str, out: Path | None, num_test: int, seed: int, device: str, as_json: bool
+    model: str,
+    data: str,
+    out: Path | None,
+    num_test: int,
+    seed: int,
+    device: str,
+    precision: str,
+    as_json: bool,
 ) -> None:
     """Score a trained classifier: accuracy on graphs, ROC-AUC on molecules."""
     from rl_graph.l2r_gnn.experiments import (
@@ -398,11 +417,13 @@ def evaluate_cmd(
     )
     from rl_graph.l2r_gnn.motif import make_spurious_motif
     from rl_graph.l2r_gnn.train import load_gin
-    from rl_shared.runtime import resolve_device
+    from rl_shared.runtime import resolve_device, resolve_precision
 
     kind, what = _resolve(data)
     read = _read(kind, what)  # the data, then the model: both checked before any scoring
-    net = load_gin(model).to(resolve_device(device))
+    dev = resolve_device(device)
+    resolve_precision(precision, dev)
+    net = load_gin(model).to(dev)
     training = _training_record(model)
     if kind in ("spurious-motif", "graphs"):
         if net.atoms:
@@ -419,7 +440,7 @@ def evaluate_cmd(
                 f"{what} has labels up to {max(int(g.y) for g in graphs)}, beyond the "
                 f"{net.config['num_classes']} classes of {model}"
             )
-        metrics = _defined(spurious_motif_metrics(net, None, graphs))
+        metrics = _defined(spurious_motif_metrics(net, None, graphs, precision=precision))
     else:
         if not net.atoms:
             raise BadInput(f"{model} is a graph model; evaluate it on spurious-motif or graphs")
@@ -428,7 +449,9 @@ def evaluate_cmd(
         _, va, te = split_molecules(graphs, split)
         metrics = _defined(
             molecule_metrics(
-                net, {"valid": [graphs[i] for i in va], "test": [graphs[i] for i in te]}
+                net,
+                {"valid": [graphs[i] for i in va], "test": [graphs[i] for i in te]},
+                precision=precision,
             )
         )
     payload = {"model": model, "data": data, "metrics": metrics}

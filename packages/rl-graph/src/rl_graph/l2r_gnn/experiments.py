@@ -50,6 +50,7 @@ def spurious_motif_metrics(
     test_set: Sequence[Data],
     batch_size: int = 64,
     seed: int = 0,
+    precision: str = "fp32",
 ) -> dict[str, float]:
     """Test accuracy (overall, base = label, base ≠ label) and, with ``train_set``, train
     accuracy, bias and representation dependence of a Spurious-Motif classifier.
@@ -60,6 +61,8 @@ def spurious_motif_metrics(
         test_set: graphs with ``y`` and ``base``.
         batch_size: batch size of the dependence probe (as in training).
         seed: seed of the probe's random Fourier features.
+        precision: ``fp32``, or ``bf16``/``fp16`` autocast when scoring (on the model's
+            device).
 
     References:
         L2R-GNN, arXiv:2312.12475; DIR, arXiv:2201.12987.
@@ -73,19 +76,27 @@ def spurious_motif_metrics(
     out: dict[str, float] = {}
     same = [g for g in test_set if int(g.y) == int(g.base)]
     other = [g for g in test_set if int(g.y) != int(g.base)]
-    out["test_accuracy"] = evaluate(model, DataLoader(list(test_set), batch_size=256))
+    out["test_accuracy"] = evaluate(
+        model, DataLoader(list(test_set), batch_size=256), precision=precision
+    )
     out["test_accuracy.base_matches_label"] = (
-        evaluate(model, DataLoader(same, batch_size=256)) if same else float("nan")
+        evaluate(model, DataLoader(same, batch_size=256), precision=precision)
+        if same
+        else float("nan")
     )
     out["test_accuracy.base_differs"] = (
-        evaluate(model, DataLoader(other, batch_size=256)) if other else float("nan")
+        evaluate(model, DataLoader(other, batch_size=256), precision=precision)
+        if other
+        else float("nan")
     )
     if train_set is not None:
         probe = L2RReweighter(seed=seed)
         dep_u, dep_w = representation_dependence(
             model, DataLoader(list(train_set), batch_size=batch_size), probe
         )
-        out["train_accuracy"] = evaluate(model, DataLoader(list(train_set), batch_size=256))
+        out["train_accuracy"] = evaluate(
+            model, DataLoader(list(train_set), batch_size=256), precision=precision
+        )
         out["train_bias"] = measured_bias(train_set)
         out["dependence.uniform"] = dep_u
         out["dependence.weighted"] = dep_w
@@ -234,12 +245,16 @@ def split_molecules(
     raise UnknownName("split", split, ["scaffold", "size"])
 
 
-def molecule_metrics(model: GINClassifier, parts: dict[str, Sequence[Data]]) -> dict[str, float]:
+def molecule_metrics(
+    model: GINClassifier, parts: dict[str, Sequence[Data]], precision: str = "fp32"
+) -> dict[str, float]:
     """ROC-AUC of a molecule classifier on each named part (NaN where a class is missing).
 
     Args:
         model: a trained classifier.
         parts: name -> graphs, e.g. ``{"valid": ..., "test": ...}``.
+        precision: ``fp32``, or ``bf16``/``fp16`` autocast when scoring (on the model's
+            device).
 
     References:
         L2R-GNN, arXiv:2312.12475 (OGB molecule sets, ROC-AUC).
@@ -254,7 +269,7 @@ def molecule_metrics(model: GINClassifier, parts: dict[str, Sequence[Data]]) -> 
     for name, part in parts.items():
         both = len({int(g.y) for g in part}) == 2  # a small scaffold split may miss a class
         out[f"{name}_roc_auc"] = (
-            evaluate(model, DataLoader(list(part), batch_size=256), "roc_auc")
+            evaluate(model, DataLoader(list(part), batch_size=256), "roc_auc", precision=precision)
             if both
             else float("nan")
         )

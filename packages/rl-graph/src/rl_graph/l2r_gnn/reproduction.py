@@ -61,7 +61,9 @@ def run_spurious_motif(ctx: RunContext) -> Result:
     runs: dict[tuple[float, str], list[dict[str, float]]] = {}
     with threads(1):  # small graphs: thread hand-off costs more than it saves
         for bias, method, seed in ctx.track(jobs, "spurious-motif runs"):
-            r = spurious_motif_experiment(bias, method, seed=seed, **cfg)
+            r = spurious_motif_experiment(
+                bias, method, seed=seed, device=ctx.device, precision=ctx.precision, **cfg
+            )
             runs.setdefault((bias, method), []).append(r)
     metrics: dict[str, float] = {}
     for (bias, method), rs in runs.items():
@@ -181,7 +183,10 @@ def run_molecules(ctx: RunContext) -> Result:
     runs: dict[tuple[str, str], list[dict[str, float]]] = {}
     with threads(1):
         for d, m, s in ctx.track(jobs, "molecule runs"):
-            r = molecule_experiment(d, m, "scaffold", seed=s, limit=limits[d], epochs=epochs)
+            r = molecule_experiment(
+                d, m, "scaffold", seed=s, limit=limits[d], epochs=epochs,
+                device=ctx.device, precision=ctx.precision,
+            )  # fmt: skip
             runs.setdefault((d, m), []).append(r)
     metrics: dict[str, float] = {}
     for (d, m), rs in runs.items():

@@ -126,7 +126,7 @@ def train(
         >>> from rl_graph.core.models import GINClassifier
         >>> from rl_graph.l2r_gnn.motif import make_spurious_motif
         >>> graphs = DataLoader(make_spurious_motif(12, seed=0), batch_size=6)
-        >>> len(train(GINClassifier(1, 4, 3), graphs, "erm", epochs=2, device="cpu")["loss"])
+        >>> len(train(GINClassifier(1, 4, 3), graphs, "erm", epochs=2)["loss"])
         2
     """
     if method not in METHODS:
@@ -186,6 +186,7 @@ def _fit(
         history["dependence"].append(
             _over_ranks(acc, float(np.mean(deps)) if deps else float("nan"))
         )
+    acc.wait_for_everyone()
     return history
 
 

@@ -34,6 +34,7 @@ from rl_shared.cli import (
     lr_option,
     model_option,
     out_option,
+    precision_option,
     progress,
     seed_option,
 )
@@ -126,6 +127,7 @@ def group() -> None:
 )
 @seed_option
 @device_option()
+@precision_option
 @json_option
 def train_cmd(
     data: str,
@@ -139,21 +141,30 @@ def train_cmd(
     beta: float,
     seed: int,
     device: str,
+    precision: str,
     as_json: bool,
 ) -> None:
-    """Train on 75% of the admissions (stratified); AUPRC / AUROC on the rest; save OUT/model/."""
+    """Train on 75% of the admissions (stratified); AUPRC / AUROC on the rest; save OUT/model/.
+
+    Under ``torchrun`` every process trains on its part of each batch and only the main
+    process writes OUT/.
+    """
+    from rl_graph.core.sharding import is_main_process
     from rl_graph.vgnn.storage import save_outcome_model
     from rl_graph.vgnn.train import ehr_experiment
-    from rl_shared.runtime import resolve_device
+    from rl_shared.runtime import resolve_device, resolve_precision
 
     if model not in MODELS:
         raise UnknownName("EHR model", model, list(MODELS))
     dev = resolve_device(device)
+    resolve_precision(precision, dev)  # fp16 on the CPU: one sentence, before any work
     admissions = _load(data, outcome, num_admissions, seed)
     metrics, trained = ehr_experiment(
         admissions, model, seed, epochs=epochs, beta=beta, progress=progress(as_json), lr=lr,
-        batch_size=batch_size, device=dev, return_model=True,
+        batch_size=batch_size, device=dev, precision=precision, return_model=True,
     )  # fmt: skip
+    if not is_main_process():  # the other processes trained their share; rank 0 writes
+        return
     record = {"data": data, "model": model, "outcome": outcome, "seed": seed, "epochs": epochs}
     if data == "synthetic":
         record["num_admissions"] = num_admissions
@@ -186,16 +197,28 @@ def train_cmd(
     show_default=True,
     help="test: the 25% the model was not trained on (same split); all: every admission.",
 )
+@device_option()
+@precision_option
 @json_option
 def evaluate_cmd(
-    model: str, data: str, out: Path | None, outcome: str, part: str, as_json: bool
+    model: str,
+    data: str,
+    out: Path | None,
+    outcome: str,
+    part: str,
+    device: str,
+    precision: str,
+    as_json: bool,
 ) -> None:
     """AUPRC / AUROC of a trained model; codes are matched to its vocabulary by name."""
     from sklearn.metrics import average_precision_score, roc_auc_score
 
     from rl_graph.vgnn.storage import load_outcome_model, score_admissions
     from rl_graph.vgnn.train import split_admissions
+    from rl_shared.runtime import resolve_device, resolve_precision
 
+    dev = resolve_device(device)
+    resolve_precision(precision, dev)
     trained = load_outcome_model(model)
     config = trained.config or {}
     training = config.get("training", {})
@@ -204,7 +227,7 @@ def evaluate_cmd(
     if part == "test":
         _, test = split_admissions(admissions, float(config.get("test_fraction", 0.25)), seed)
         admissions = admissions.subset(test)
-    probs, index = score_admissions(trained, admissions)
+    probs, index = score_admissions(trained, admissions, device=dev, precision=precision)
     labels = admissions.labels[index]
     if len(set(labels.tolist())) < 2:
         raise BadInput("the scored admissions hold a single outcome class; AUROC is undefined")

@@ -52,8 +52,14 @@ def run(ctx: RunContext) -> Result:
     with threads(1):  # small graphs: thread hand-off costs more than it saves
         for d, m, s in ctx.track(jobs, "ehr runs"):
             ep = epochs if d == "synthetic" else 3 * epochs
-            runs.setdefault((d, m), []).append(ehr_experiment(sets[d](s), m, seed=s, epochs=ep))
-        spectra = _spectra(make_synthetic_ehr(n, seed=seeds[0]), epochs, seeds[0])
+            runs.setdefault((d, m), []).append(
+                ehr_experiment(
+                    sets[d](s), m, seed=s, epochs=ep, device=ctx.device, precision=ctx.precision
+                )
+            )
+        spectra = _spectra(
+            make_synthetic_ehr(n, seed=seeds[0]), epochs, seeds[0], ctx.device, ctx.precision
+        )
     metrics: dict[str, float] = {}
     for (d, m), rs in runs.items():
         for key in rs[0]:
@@ -118,7 +124,9 @@ def run(ctx: RunContext) -> Result:
     return Result(metrics, anchors, seeds, summary, "\n".join(lines), [plot])
 
 
-def _spectra(data, epochs: int, seed: int) -> dict[str, np.ndarray]:
+def _spectra(
+    data, epochs: int, seed: int, device: str = "auto", precision: str = "fp32"
+) -> dict[str, np.ndarray]:
     from rl_graph.vgnn.model import VGNN, admission_graph, singular_values
     from rl_graph.vgnn.train import fit_vgnn, predict_vgnn
 
@@ -126,7 +134,7 @@ def _spectra(data, epochs: int, seed: int) -> dict[str, np.ndarray]:
     out = {}
     for name, variational in (("vgnn", True), ("encdec", False)):
         model = VGNN(len(data.vocab), 32, variational=variational)
-        fit_vgnn(model, graphs, epochs=epochs, seed=seed)
+        fit_vgnn(model, graphs, epochs=epochs, seed=seed, device=device, precision=precision)
         out[name] = singular_values(predict_vgnn(model, graphs)[1])
     return out
 

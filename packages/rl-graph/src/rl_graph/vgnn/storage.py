@@ -162,7 +162,12 @@ def load_outcome_model(folder: str | Path) -> OutcomeModel:
     return OutcomeModel(kind, vocab, net=net.eval(), config=config)
 
 
-def score_admissions(model: OutcomeModel, data: EHRData) -> tuple[np.ndarray, np.ndarray]:
+def score_admissions(
+    model: OutcomeModel,
+    data: EHRData,
+    device: str | torch.device = "auto",
+    precision: str = "fp32",
+) -> tuple[np.ndarray, np.ndarray]:
     """Outcome probabilities of the admissions that share at least one code with the model.
 
     Codes are matched by name; codes the model never saw are ignored.
@@ -170,6 +175,9 @@ def score_admissions(model: OutcomeModel, data: EHRData) -> tuple[np.ndarray, np
     Args:
         model: a trained :class:`OutcomeModel`.
         data: admissions to score.
+        device: where a graph model scores (``auto``, ``cpu``, ``cuda``, ``cuda:N``,
+            ``mps``); its network is moved there. Logistic regression scores in NumPy.
+        precision: ``fp32``, or ``bf16``/``fp16`` autocast of a graph model's forward pass.
 
     Returns:
         ``(probabilities [A'], index [A'])``: the scores and which admissions they belong to.
@@ -199,5 +207,5 @@ def score_admissions(model: OutcomeModel, data: EHRData) -> tuple[np.ndarray, np
         return 1 / (1 + np.exp(-logits)), index
     assert model.net is not None
     graphs = [admission_graph(mapped[i], int(data.labels[i])) for i in index]
-    probs, _ = predict_vgnn(model.net, graphs)
+    probs, _ = predict_vgnn(model.net, graphs, device=device, precision=precision)
     return probs, index

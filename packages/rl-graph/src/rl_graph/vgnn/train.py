@@ -28,10 +28,11 @@ import torch.nn.functional as F
 from torch_geometric.data import Data
 from torch_geometric.loader import DataLoader
 
+from rl_graph.core.sharding import shard_batch
 from rl_graph.vgnn.data import EHRData
 from rl_graph.vgnn.model import VGNN, admission_graph, effective_rank
 from rl_shared.errors import BadInput, NonFiniteLoss, UnknownName
-from rl_shared.runtime import seed_everything
+from rl_shared.runtime import autocast, make_accelerator, resolve_device, seed_everything
 
 __all__ = [
     "CITATION",
@@ -41,6 +42,7 @@ __all__ = [
     "fit_vgnn",
     "predict_vgnn",
     "split_admissions",
+    "vgnn_loss",
 ]
 
 #: the outcome models: logistic regression, plain encoder-decoder, VGNN
@@ -65,20 +67,40 @@ def fit_vgnn(
     batch_size: int = 32,
     seed: int = 0,
     progress: Progress = None,
-    device: torch.device | str | None = None,
+    device: str | torch.device = "auto",
+    precision: str = "fp32",
 ) -> list[float]:
     """Train with BCE (+ ``beta`` · KL when variational); returns the mean loss per epoch.
 
+    The loop runs through :func:`rl_shared.runtime.make_accelerator`. Under ``torchrun``
+    every process iterates over the same shuffled batches (the same ``seed``) and trains on
+    its contiguous part of each (:func:`rl_graph.core.sharding.shard_batch`); DDP averages
+    the gradients and the history holds the losses averaged over processes. The BCE is a
+    mean over admissions, so equal parts give the one-process gradient; the KL term is a
+    mean over each part's code nodes (equal to the whole batch's when the parts hold as
+    many codes), and each process draws its own latent noise and dropout masks.
+
     Args:
-        model: a :class:`~rl_graph.vgnn.model.VGNN`.
+        model: a :class:`~rl_graph.vgnn.model.VGNN`; trained in place (and moved to the
+            training device).
         graphs: :func:`~rl_graph.vgnn.model.admission_graph` outputs.
         epochs: passes over the data.
         lr: Adam learning rate.
         beta: weight of the KL term.
-        batch_size: admissions per batch.
+        batch_size: admissions per batch (over all processes together).
         seed: seeds shuffling, dropout and sampling (:func:`rl_shared.runtime.seed_everything`).
-        progress: optional ``(iterable, description) -> iterable`` wrapper for epochs.
-        device: where to train (default: where the model is).
+        progress: optional ``(iterable, description) -> iterable`` wrapper for epochs; shown
+            by the main process only.
+        device: ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``.
+        precision: ``fp32``, or ``bf16``/``fp16`` autocast of the forward pass (the loss is
+            taken in fp32).
+
+    Shapes:
+        each batch: ``B`` admission graphs -> logits ``[B]`` and a scalar KL.
+
+    Raises:
+        BadInput: an unavailable ``device`` or ``precision``.
+        NonFiniteLoss: the loss became NaN or infinite.
 
     References:
         VGNN, arXiv:1912.03761 (the variational objective).
@@ -88,39 +110,89 @@ def fit_vgnn(
         >>> len(fit_vgnn(VGNN(3, hidden=4), graphs, epochs=2))
         2
     """
+    acc = make_accelerator(str(device), precision)
     seed_everything(seed)
-    if device is not None:
-        model.to(device)
-    device = next(model.parameters()).device
+    model.to(acc.device)
+    if not model.variational:
+        # the encoder-decoder never uses its log-variance head; DDP needs every trainable
+        # parameter to receive a gradient (Adam skipped these anyway: no gradient, no step)
+        model.logvar.requires_grad_(False)
     loader = DataLoader(graphs, batch_size=batch_size, shuffle=True)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
+    net, opt = acc.prepare(model, opt)
     pos = float(np.mean([float(g.y) for g in graphs]))
-    pos_weight = torch.tensor((1 - pos) / max(pos, 1e-6), device=device)
+    pos_weight = torch.tensor((1 - pos) / max(pos, 1e-6), device=acc.device)
     history = []
     epoch_iter: Iterable[int] = range(epochs)
-    if progress is not None:
+    if progress is not None and acc.is_main_process:
         epoch_iter = progress(epoch_iter, "train vgnn" if model.variational else "train encdec")
     for _ in epoch_iter:
-        model.train()
+        net.train()
         total = []
         for batch in loader:
-            batch = batch.to(device)
-            logits, kl = model(batch)
-            loss = F.binary_cross_entropy_with_logits(logits, batch.y, pos_weight=pos_weight)
-            loss = loss + beta * kl
+            # every process sees the same batch and keeps its own part (None: too few)
+            part = shard_batch(batch, acc.process_index, acc.num_processes)
+            if part is None:
+                continue
+            loss = vgnn_loss(net, part.to(acc.device), pos_weight, beta, acc)
             if not torch.isfinite(loss):
                 raise NonFiniteLoss("VGNN loss became NaN or infinite; lower the learning rate")
             opt.zero_grad()
-            loss.backward()
+            acc.backward(loss)
             opt.step()
             total.append(float(loss.detach()))
-        history.append(float(np.mean(total)))
+        history.append(_over_ranks(acc, float(np.mean(total)) if total else float("nan")))
+    acc.wait_for_everyone()
     return history
+
+
+def vgnn_loss(
+    net: torch.nn.Module, batch: Any, pos_weight: torch.Tensor, beta: float, acc: Any
+) -> torch.Tensor:
+    """One batch's training loss: class-weighted BCE on the outcome + ``beta`` · KL.
+
+    Args:
+        net: a :class:`~rl_graph.vgnn.model.VGNN` (or the prepared, DDP-wrapped one).
+        batch: a PyG ``Batch`` of admission graphs on ``acc.device``.
+        pos_weight: the positive-class weight of the BCE (a scalar tensor).
+        beta: weight of the KL term.
+        acc: the ``accelerate.Accelerator`` (its ``autocast`` wraps the forward pass).
+
+    Shapes:
+        batch: ``B`` admissions -> a scalar loss.
+
+    References:
+        VGNN, arXiv:1912.03761 (the variational objective).
+
+    Example:
+        >>> from torch_geometric.data import Batch
+        >>> from rl_shared.runtime import make_accelerator
+        >>> batch = Batch.from_data_list([admission_graph([0, 1], 1), admission_graph([2], 0)])
+        >>> vgnn_loss(VGNN(3, hidden=4), batch, torch.tensor(1.0), 1e-3, make_accelerator()).dim()
+        0
+    """
+    with acc.autocast():
+        logits, kl = net(batch)
+    loss = F.binary_cross_entropy_with_logits(
+        logits.float(), batch.y.float(), pos_weight=pos_weight
+    )
+    return loss + beta * kl.float()
+
+
+def _over_ranks(acc: Any, value: float) -> float:
+    """``value`` averaged over the processes (itself in one process)."""
+    if acc.num_processes == 1:
+        return value
+    return float(acc.reduce(torch.tensor(value, dtype=torch.float64, device=acc.device), "mean"))
 
 
 @torch.no_grad()
 def predict_vgnn(
-    model: VGNN, graphs: list[Data], batch_size: int = 64
+    model: VGNN,
+    graphs: list[Data],
+    batch_size: int = 64,
+    device: str | torch.device | None = None,
+    precision: str = "fp32",
 ) -> tuple[np.ndarray, np.ndarray]:
     """Outcome probabilities and admission representations of a trained VGNN.
 
@@ -128,6 +200,10 @@ def predict_vgnn(
         model: a :class:`~rl_graph.vgnn.model.VGNN`.
         graphs: :func:`~rl_graph.vgnn.model.admission_graph` outputs.
         batch_size: admissions per batch.
+        device: where to score (``auto``, ``cpu``, ``cuda``, ``cuda:N``, ``mps``; the model
+            is moved there); default: where the model is.
+        precision: ``fp32``, or ``bf16``/``fp16`` autocast of the forward pass
+            (:func:`rl_shared.runtime.autocast`); the outputs are fp32.
 
     Shapes:
         returns probabilities ``[A]`` and representations ``[A, hidden]``.
@@ -140,13 +216,17 @@ def predict_vgnn(
         >>> probs.shape, reps.shape
         ((1,), (1, 4))
     """
+    if device is not None:
+        model.to(resolve_device(str(device)))
     model.eval()
-    device = next(model.parameters()).device
+    target = next(model.parameters()).device
     probs, reps = [], []
     for batch in DataLoader(graphs, batch_size=batch_size):
-        rep, _, _ = model.embed(batch.to(device))
-        probs.append(torch.sigmoid(model.out(rep).squeeze(-1)).cpu().numpy())
-        reps.append(rep.cpu().numpy())
+        with autocast(target, precision):
+            rep, _, _ = model.embed(batch.to(target))
+            logit = model.out(rep).squeeze(-1)
+        probs.append(torch.sigmoid(logit.float()).cpu().numpy())
+        reps.append(rep.float().cpu().numpy())
     return np.concatenate(probs), np.concatenate(reps)
 
 
@@ -229,7 +309,8 @@ def ehr_experiment(
     progress: Progress = None,
     lr: float = 1e-3,
     batch_size: int = 32,
-    device: torch.device | str | None = None,
+    device: str | torch.device = "auto",
+    precision: str = "fp32",
     *,
     return_model: Literal[False] = False,
 ) -> dict[str, float]: ...
@@ -247,7 +328,8 @@ def ehr_experiment(
     progress: Progress = None,
     lr: float = 1e-3,
     batch_size: int = 32,
-    device: torch.device | str | None = None,
+    device: str | torch.device = "auto",
+    precision: str = "fp32",
     *,
     return_model: Literal[True],
 ) -> tuple[dict[str, float], OutcomeModel]: ...
@@ -265,7 +347,8 @@ def ehr_experiment(
     progress: Progress = None,
     lr: float = 1e-3,
     batch_size: int = 32,
-    device: torch.device | str | None = None,
+    device: str | torch.device = "auto",
+    precision: str = "fp32",
     return_model: bool = False,
 ) -> dict[str, float] | tuple[dict[str, float], OutcomeModel]: ...
 
@@ -281,7 +364,8 @@ def ehr_experiment(
     progress: Progress = None,
     lr: float = 1e-3,
     batch_size: int = 32,
-    device: torch.device | str | None = None,
+    device: str | torch.device = "auto",
+    precision: str = "fp32",
     return_model: bool = False,
 ) -> dict[str, float] | tuple[dict[str, float], OutcomeModel]:
     """AUPRC / AUROC of logistic regression, encoder-decoder or VGNN on a stratified split.
@@ -297,7 +381,9 @@ def ehr_experiment(
         progress: epoch progress wrapper.
         lr: Adam learning rate (graph models).
         batch_size: admissions per batch (graph models).
-        device: where to train (graph models).
+        device: where to train and score (graph models): ``auto``, ``cpu``, ``cuda``,
+            ``cuda:N`` or ``mps``.
+        precision: ``fp32``, or ``bf16``/``fp16`` autocast in training (graph models).
         return_model: also return the trained :class:`OutcomeModel`.
 
     References:
@@ -338,6 +424,7 @@ def ehr_experiment(
             seed=seed,
             progress=progress,
             device=device,
+            precision=precision,
         )
         prob, _ = predict_vgnn(net, [graphs[i] for i in te])
         _, all_reps = predict_vgnn(net, graphs)
