@@ -20,10 +20,12 @@ import click
 
 from rl_shared.cli import (
     data_option,
+    device_option,
     emit_json,
     json_option,
     model_option,
     out_option,
+    precision_option,
     seed_option,
     writing_to,
 )
@@ -61,19 +63,38 @@ def group() -> None:
 )
 @epochs_option
 @click.option("--min-count", type=click.IntRange(min=1), default=2, show_default=True)
+@device_option()
+@precision_option
 @seed_option
 @json_option
-def train_cmd(data, out, bits, real_dim, epochs, min_count, seed, as_json) -> None:
-    """Train on DATA's lines and save OUT/model/ (codes of the training documents inside)."""
+def train_cmd(
+    data, out, bits, real_dim, epochs, min_count, device, precision, seed, as_json
+) -> None:
+    """Train on DATA's lines and save OUT/model/ (codes of the training documents inside).
+
+    Under ``torchrun`` every process trains on its part of each batch and only the main
+    process writes OUT/model/.
+    """
     from rl_text.binary_pv import BinaryParagraphVector, Corpus, RealBinaryParagraphVector, train_pv
     from rl_text.binary_pv.model import save_pv
+    from rl_text.core.fit import is_main_process
 
     corpus = Corpus.build(_lines(data), min_count=min_count)
     if real_dim:
         model = RealBinaryParagraphVector(len(corpus.vocab), len(corpus.docs), bits, real_dim)
     else:
         model = BinaryParagraphVector(len(corpus.vocab), len(corpus.docs), bits)
-    losses = train_pv(model, corpus, epochs=epochs, seed=seed, show_progress=not as_json)
+    losses = train_pv(
+        model,
+        corpus,
+        epochs=epochs,
+        seed=seed,
+        show_progress=not as_json,
+        device=device,
+        precision=precision,
+    )
+    if not is_main_process():  # the other processes trained their part; rank 0 writes
+        return
     with writing_to(out):
         folder = save_pv(Path(out) / "model", model, corpus)
     if as_json:
@@ -101,17 +122,24 @@ def train_cmd(data, out, bits, real_dim, epochs, min_count, seed, as_json) -> No
 @data_option(help="A text file, one document per line.", formats=("binary-pv-docs",))
 @out_option(help="Output folder; the bit strings go to OUT/codes.txt, one per line.")
 @epochs_option
+@device_option()
+@precision_option
 @seed_option
 @json_option
-def encode_cmd(model, data, out, epochs, seed, as_json) -> None:
+def encode_cmd(model, data, out, epochs, device, precision, seed, as_json) -> None:
     """Infer binary codes of DATA's lines (word weights frozen) into OUT/codes.txt."""
     from rl_shared.io import atomic_write_text
     from rl_text.binary_pv import infer_codes
     from rl_text.binary_pv.model import load_pv
+    from rl_text.core.fit import is_main_process
 
     docs = _lines(data)  # the data is checked before the model is loaded
     pv, corpus = load_pv(model)
-    codes, _ = infer_codes(pv, corpus, docs, epochs=epochs, seed=seed)
+    codes, _ = infer_codes(
+        pv, corpus, docs, epochs=epochs, seed=seed, device=device, precision=precision
+    )
+    if not is_main_process():
+        return
     path = Path(out) / "codes.txt"
     with writing_to(out):
         atomic_write_text(path, "".join("".join(map(str, row)) + "\n" for row in codes.tolist()))
@@ -124,9 +152,11 @@ def encode_cmd(model, data, out, epochs, seed, as_json) -> None:
 @group.command("evaluate")
 @click.option("--bits", type=click.IntRange(min=1), default=64, show_default=True)
 @epochs_option
+@device_option()
+@precision_option
 @seed_option
 @json_option
-def evaluate_cmd(bits, epochs, seed, as_json) -> None:
+def evaluate_cmd(bits, epochs, device, precision, seed, as_json) -> None:
     """Train and test on same-genre STS-B retrieval (train rows = database, test = queries)."""
     import torch
 
@@ -144,8 +174,18 @@ def evaluate_cmd(bits, epochs, seed, as_json) -> None:
     train, test = load_genre_corpus("train", ["en"]), load_genre_corpus("test", ["en"])
     corpus = Corpus.build(train.docs["en"])
     model = BinaryParagraphVector(len(corpus.vocab), len(corpus.docs), bits)
-    train_pv(model, corpus, epochs=epochs, seed=seed, show_progress=not as_json)
-    q, _ = infer_codes(model, corpus, test.docs["en"], epochs=epochs, seed=seed)
+    train_pv(
+        model,
+        corpus,
+        epochs=epochs,
+        seed=seed,
+        show_progress=not as_json,
+        device=device,
+        precision=precision,
+    )
+    q, _ = infer_codes(
+        model, corpus, test.docs["en"], epochs=epochs, seed=seed, device=device, precision=precision
+    )
     order = torch.randperm(len(corpus.docs), generator=torch.Generator().manual_seed(seed)).numpy()
     ranking = order[rank_by_hamming(q.numpy(), model.codes().numpy()[order])]
     res = {

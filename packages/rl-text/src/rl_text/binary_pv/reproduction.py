@@ -100,11 +100,23 @@ def _run(ctx: RunContext) -> Result:
         metrics[f"{name}/p@10"] = round(precision_at_k(ranking, q_y, db_y, 10), 4)
         metrics[f"{name}/map"] = mean_average_precision(ranking, q_y, db_y)
 
+    dev, prec = ctx.device, ctx.precision  # the loops' --device/--precision
     for bits in ctx.track(bits_list, "binary PV-DBOW"):
         seed_everything(ctx.seed)
         model = BinaryParagraphVector(len(corpus.vocab), len(corpus.docs), bits)
-        train_pv(model, corpus, epochs=epochs, batch_size=512, lr=0.01, seed=ctx.seed)
-        q_codes, _ = infer_codes(model, corpus, q_docs, epochs=epochs, seed=ctx.seed)
+        train_pv(
+            model,
+            corpus,
+            epochs=epochs,
+            batch_size=512,
+            lr=0.01,
+            seed=ctx.seed,
+            device=dev,
+            precision=prec,
+        )
+        q_codes, _ = infer_codes(
+            model, corpus, q_docs, epochs=epochs, seed=ctx.seed, device=dev, precision=prec
+        )
         score(f"binary-pv-{bits}", rank_by_hamming(q_codes.numpy(), model.codes().numpy()))
         p10["Binary PV-DBOW"][bits] = metrics[f"binary-pv-{bits}/p@10"]
 
@@ -133,8 +145,19 @@ def _run(ctx: RunContext) -> Result:
 
     seed_everything(ctx.seed)
     rb = RealBinaryParagraphVector(len(corpus.vocab), len(corpus.docs), bits=32, dim=128)
-    train_pv(rb, corpus, epochs=epochs, batch_size=512, lr=0.01, seed=ctx.seed)
-    q_codes, table = infer_codes(rb, corpus, q_docs, epochs=epochs, seed=ctx.seed)
+    train_pv(
+        rb,
+        corpus,
+        epochs=epochs,
+        batch_size=512,
+        lr=0.01,
+        seed=ctx.seed,
+        device=dev,
+        precision=prec,
+    )
+    q_codes, table = infer_codes(
+        rb, corpus, q_docs, epochs=epochs, seed=ctx.seed, device=dev, precision=prec
+    )
     ranking = rank_by_hamming(q_codes.numpy(), rb.codes().numpy())
     score("real-binary-32bit-filter", ranking)
     score(

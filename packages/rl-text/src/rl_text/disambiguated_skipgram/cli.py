@@ -20,10 +20,12 @@ import click
 from rl_shared.cli import (
     FiniteFloat,
     data_option,
+    device_option,
     emit_json,
     json_option,
     model_option,
     out_option,
+    precision_option,
     seed_option,
     writing_to,
 )
@@ -56,10 +58,18 @@ def group() -> None:
     show_default=True,
     help="Subsampling threshold; 0 = none.",
 )
+@device_option()
+@precision_option
 @seed_option
 @json_option
-def train_cmd(out, data, senses, dim, epochs, window, min_count, sample, seed, as_json) -> None:
-    """Train and save to OUT/model/."""
+def train_cmd(
+    out, data, senses, dim, epochs, window, min_count, sample, device, precision, seed, as_json
+) -> None:
+    """Train and save to OUT/model/.
+
+    Under ``torchrun`` every process trains on its part of each batch and only the main
+    process writes OUT/model/.
+    """
     from collections import Counter
 
     import numpy as np
@@ -67,6 +77,7 @@ def train_cmd(out, data, senses, dim, epochs, window, min_count, sample, seed, a
     from rl_shared.errors import BadInput
     from rl_shared.io import read_text
     from rl_text.binary_pv.data import tokenize
+    from rl_text.core.fit import is_main_process
     from rl_text.disambiguated_skipgram import (
         DisambiguatedSkipGram,
         corpus_sentences,
@@ -97,7 +108,11 @@ def train_cmd(out, data, senses, dim, epochs, window, min_count, sample, seed, a
         sample=sample,
         seed=seed,
         show_progress=not as_json,
+        device=device,
+        precision=precision,
     )
+    if not is_main_process():  # the other processes trained their part; rank 0 writes
+        return
     with writing_to(out):
         folder = save_skipgram(Path(out) / "model", model, vocab)
     if as_json:

@@ -122,6 +122,8 @@ def _run(ctx: RunContext) -> Result:
         lr=0.03,
         seed=ctx.seed,
         show_progress=False,
+        device=ctx.device,
+        precision=ctx.precision,
     )
     w2v = Word2Vec(
         train_tok,

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+from torch import Tensor, nn
 
 from rl_shared.errors import BadInput, NonFiniteLoss
+from rl_text.binary_pv.train import rank_rows
 from rl_text.disambiguated_skipgram.model import DisambiguatedSkipGram
 
 __all__ = ["context_windows", "sense_usage", "subsample", "train_skipgram"]
@@ -85,6 +87,17 @@ def subsample(
     return [s[rng.random(len(s)) < keep[s]] for s in sentences]
 
 
+class _SkipGramLoss(nn.Module):
+    """The model's loss as ``forward``, so DDP syncs the gradients of its tables."""
+
+    def __init__(self, model: DisambiguatedSkipGram) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, center: Tensor, context: Tensor, negatives: Tensor, mask: Tensor) -> Tensor:
+        return self.model.loss(center, context, negatives, mask)
+
+
 def train_skipgram(
     model: DisambiguatedSkipGram,
     sentences: list[np.ndarray],
@@ -98,15 +111,39 @@ def train_skipgram(
     sample: float = 1e-4,
     seed: int = 0,
     show_progress: bool = False,
+    device: str | torch.device = "auto",
+    precision: str = "fp32",
 ) -> list[float]:
     """Train by backpropagation (SparseAdam if the model's tables are sparse, else Adam).
 
+    The loop runs through :func:`rl_shared.runtime.make_accelerator`. Under ``torchrun``
+    every process draws the same subsample, shuffle and negatives (the same ``seed``) and
+    trains on its contiguous part of each batch
+    (:func:`rl_text.binary_pv.train.rank_rows`); DDP averages the gradients (sparse ones
+    too: gloo all-reduces sparse tensors), so a step is the one-process step on the batch
+    (``batch_size`` is the global batch); the losses are averaged over the processes.
+
     Args:
+        model: the model, trained in place (it ends on the device it started on).
         sentences: word ids of each sentence.
         counts: frequency of each word id (noise distribution, subsampling).
+        epochs: passes over the (re-subsampled) corpus.
+        window: context words on each side.
+        negatives: noise words per context word.
+        batch_size: occurrences per step.
+        lr: learning rate.
+        sample: subsampling threshold (:func:`subsample`); 0 keeps every token.
+        seed: seeds the sampling (and Python, NumPy and torch).
+        show_progress: a progress bar over epochs (stderr, main process only).
+        device: ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``: where the loop computes.
+        precision: ``fp32``, or ``bf16``/``fp16`` autocast of the loss.
 
     Returns:
         the mean loss of each epoch.
+
+    Raises:
+        BadInput: ``epochs < 1``, no context left, an unavailable device or precision.
+        NonFiniteLoss: the loss became NaN or infinite.
 
     Example:
         >>> import numpy as np
@@ -116,45 +153,63 @@ def train_skipgram(
         2
     """
     from rl_shared.cli import progress
-    from rl_shared.runtime import seed_everything
+    from rl_shared.runtime import make_accelerator, seed_everything
 
     if epochs < 1:
         raise BadInput(f"epochs must be at least 1, got {epochs}")
+    acc = make_accelerator(str(device), precision)
     seed_everything(seed)
     rng = np.random.default_rng(seed)
     noise = counts.astype(np.float64) ** 0.75
     cdf = np.cumsum(noise / noise.sum())
     sparse = model.sense.sparse
+    home = next(model.parameters()).device
     opt = (torch.optim.SparseAdam if sparse else torch.optim.Adam)(list(model.parameters()), lr=lr)
+    net, opt = acc.prepare(_SkipGramLoss(model), opt)
+    world, rank = acc.num_processes, acc.process_index
     history = []
-    for _ in progress(not show_progress)(range(epochs), "skip-gram"):
+    quiet = not (show_progress and acc.is_main_process)
+    for _ in progress(quiet)(range(epochs), "skip-gram"):
         kept = subsample(sentences, counts, rng, sample) if sample else sentences
         centers, ctx, mask = context_windows(kept, window)
         useful = mask.sum(1) > 0
         centers, ctx, mask = centers[useful], ctx[useful], mask[useful]
-        if len(centers) == 0:
+        if len(centers) < world:
             raise BadInput(
                 "no word has a context word left after subsampling: give more text or sample=0"
+                if len(centers) == 0
+                else f"{len(centers)} occurrences cannot be split over {world} processes"
             )
         order = rng.permutation(len(centers))
-        total = 0.0
+        total, n = 0.0, 0
         for start in range(0, len(order), batch_size):
             idx = order[start : start + batch_size]
             neg = np.searchsorted(cdf, rng.random((len(idx), ctx.shape[1], negatives)))
             neg = np.minimum(neg, len(cdf) - 1)
-            loss = model.loss(
-                torch.from_numpy(centers[idx]),
-                torch.from_numpy(ctx[idx]),
-                torch.from_numpy(neg),
-                torch.from_numpy(mask[idx]),
-            )
-            if not torch.isfinite(loss):
-                raise NonFiniteLoss(f"skip-gram loss became {float(loss)}; lower the learning rate")
+            part = rank_rows(len(idx), rank, world)
+            if part is None:  # the last batch has fewer rows than processes
+                continue
+            idx, neg = idx[part], neg[part]
+            with acc.autocast():
+                loss = net(
+                    torch.from_numpy(centers[idx]).to(acc.device),
+                    torch.from_numpy(ctx[idx]).to(acc.device),
+                    torch.from_numpy(neg).to(acc.device),
+                    torch.from_numpy(mask[idx]).to(acc.device),
+                )
+            value = loss.detach() if world == 1 else acc.reduce(loss.detach(), "mean")
+            if not torch.isfinite(value):
+                raise NonFiniteLoss(
+                    f"skip-gram loss became {float(value)}; lower the learning rate"
+                )
             opt.zero_grad()
-            loss.backward()
+            acc.backward(loss)
             opt.step()
-            total += float(loss.detach()) * len(idx)
-        history.append(total / len(order))
+            total += float(value) * len(idx)
+            n += len(idx)
+        history.append(total / n)
+    acc.wait_for_everyone()
+    acc.unwrap_model(net).to(home)  # trained in place, back where the caller had it
     return history
 
 
@@ -184,10 +239,17 @@ def sense_usage(
     """
     centers, ctx, mask = context_windows(sentences, window)
     usage = np.zeros((model.vocab_size, model.senses), dtype=np.int64)
+    where = next(model.parameters()).device  # computed on the model's device
     for start in range(0, len(centers), batch_size):
         sl = slice(start, start + batch_size)
-        s = model.induce(
-            torch.from_numpy(centers[sl]), torch.from_numpy(ctx[sl]), torch.from_numpy(mask[sl])
-        ).numpy()
+        s = (
+            model.induce(
+                torch.from_numpy(centers[sl]).to(where),
+                torch.from_numpy(ctx[sl]).to(where),
+                torch.from_numpy(mask[sl]).to(where),
+            )
+            .cpu()
+            .numpy()
+        )
         np.add.at(usage, (centers[sl], s), 1)
     return usage
