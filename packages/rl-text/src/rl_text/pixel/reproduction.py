@@ -139,13 +139,14 @@ def _run(ctx: RunContext) -> Result:
     train_en = load_stsb("train", "en")
     unlabeled = sorted(set(train_en.sentences1 + train_en.sentences2))
     metrics: dict[str, float] = {}
+    dev = {"device": ctx.device, "precision": ctx.precision}
     base = new_encoder(config, ctx.seed)
     metrics["stage0-random/en"] = sts(base)["en"]
     stage1 = {}
     for name, kinds in ctx.track(list(ablations.items()), "visual alignment"):
         model = copy.deepcopy(base)
         train_unsupervised(
-            model, unlabeled, kinds, steps=s1, batch_size=batch, lr=3e-4, seed=ctx.seed
+            model, unlabeled, kinds, steps=s1, batch_size=batch, lr=3e-4, seed=ctx.seed, **dev
         )
         stage1[name] = model
         metrics[f"stage1-{name}/en"] = sts(model)["en"]
@@ -153,7 +154,7 @@ def _run(ctx: RunContext) -> Result:
     sick = load_sick_entailment("train")
     if ctx.size == "smoke":
         sick = sick[:64]
-    train_pairs(model, sick, steps=s2, batch_size=batch, lr=2e-4, seed=ctx.seed)
+    train_pairs(model, sick, steps=s2, batch_size=batch, lr=2e-4, seed=ctx.seed, **dev)
     cross = sts(model, LANGS)
     for lang, v in cross.items():
         metrics[f"stage2-sick/{lang}"] = v
@@ -177,6 +178,7 @@ def _run(ctx: RunContext) -> Result:
         batch_size=batch,
         lr=1e-4,
         seed=ctx.seed,
+        **dev,
     )
     for k, h in enumerate(history):
         for lang in eval_langs:
