@@ -27,11 +27,12 @@ from rl_shared.cli import (
     lr_option,
     model_option,
     out_option,
+    precision_option,
     resume_option,
     seed_option,
     steps_option,
 )
-from rl_text.core.commands import training_output
+from rl_text.core.commands import check_runtime, training_output
 from rl_text.defsent.formats import DEFSENT_WORDNET
 
 __all__ = ["group"]
@@ -77,6 +78,7 @@ def group() -> None:
 @click.option("--save-steps", type=click.IntRange(min=1), default=50, show_default=True)
 @seed_option
 @device_option()
+@precision_option
 @resume_option
 @json_option
 def train(
@@ -95,6 +97,7 @@ def train(
     save_steps: int,
     seed: int,
     device: str,
+    precision: str,
     resume: bool,
     as_json: bool,
 ) -> None:
@@ -106,6 +109,7 @@ def train(
     from rl_text.defsent.entries import load_wordnet_pairs, make_definition_set
     from rl_text.defsent.train import train_defsent
 
+    check_runtime(device, precision)
     pairs = make_definition_set(
         load_wordnet_pairs(data), n=definitions, seed=seed, min_definitions=2
     )
@@ -114,7 +118,7 @@ def train(
             model, pairs, out, isotropy=isotropy, entry_mode=entry_mode, prompt=prompt,
             refresh_steps=refresh_steps, temperature=temperature, steps=steps,
             batch_size=batch_size, learning_rate=lr, seed=seed, resume=resume,
-            save_steps=save_steps, device=device,
+            save_steps=save_steps, device=device, precision=precision,
         )  # fmt: skip
     loader = "rl_text.defsent.load_prompt_model" if prompt else "SentenceTransformer"
     if as_json:

@@ -212,12 +212,16 @@ def with_prompt_pooling(model: nn.Module, template: str = DEFAULT_TEMPLATE) -> n
     return SentenceTransformer(modules=[first, pooling, *rest], device=str(st.device))
 
 
-def load_prompt_model(path: str | os.PathLike[str], device: str | None = "cpu") -> nn.Module:
+def load_prompt_model(
+    path: str | os.PathLike[str], device: str | torch.device | None = "auto"
+) -> nn.Module:
     """Load a model saved from :func:`with_prompt_pooling` (``model.save(path)``).
 
     Args:
         path: the saved model folder (with ``prompt_config.json``).
-        device: where to put the model (``None``: sentence-transformers' choice).
+        device: where to put the model: ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``
+            (:func:`rl_shared.runtime.resolve_device`); ``None``: sentence-transformers'
+            choice.
 
     Example:
         >>> import tempfile
@@ -228,7 +232,9 @@ def load_prompt_model(path: str | os.PathLike[str], device: str | None = "cpu") 
         >>> type(model[1]).__name__, model[0].template
         ('MaskTokenPooling', '{text} means {mask}')
     """
+    from rl_shared.runtime import resolve_device
     from rl_text.core.loading import load_with_classes
 
     classes = {f"{c.__module__}.{c.__name__}": c for c in (PromptTransformer, MaskTokenPooling)}
-    return load_with_classes(path, classes, device=device)
+    target = None if device is None else str(resolve_device(str(device)))
+    return load_with_classes(path, classes, device=target)

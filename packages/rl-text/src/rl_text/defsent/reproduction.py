@@ -60,7 +60,8 @@ def run(ctx: RunContext) -> Result:
     """Train the DefSent+ variants and score STS-B / SICK-R test.
 
     Args:
-        ctx: the harness's run context (output folder, size, seed, progress).
+        ctx: the harness's run context (output folder, size, seed, progress, and the
+            ``device`` / ``precision`` the training and evaluation run with).
 
     Returns:
         STS-B / SICK-R test Spearman of the base model and every variant, the anchors and
@@ -93,6 +94,7 @@ def run(ctx: RunContext) -> Result:
             "whiten+prompt": {"prompt": True},
         }
     lr = 2e-5
+    dev, precision = ctx.device, ctx.precision
     all_pairs = load_wordnet_pairs()
     data = make_definition_set(all_pairs, n=n_defs, seed=ctx.seed, min_definitions=2)
     multi = sum(" " in e for e in data.entries)
@@ -104,7 +106,7 @@ def run(ctx: RunContext) -> Result:
     times: dict[str, float] = {}
     for name in ctx.track(["base", *variants], "train + evaluate"):
         start = time.perf_counter()
-        model = load_sentence_transformer("minilm")
+        model = load_sentence_transformer("minilm", device=dev)
         if name != "base":
             from rl_text.defsent import load_prompt_model
 
@@ -121,11 +123,16 @@ def run(ctx: RunContext) -> Result:
                     seed=ctx.seed,
                     save_steps=None,
                     show_progress=False,
+                    device=dev,
+                    precision=precision,
                     save_model=prompt,  # prompt pooling builds a new model object
                     **variants[name],
                 )
-                model = load_prompt_model(path) if prompt else model
-        table[name] = {k: cast(float, evaluate_sts(model, p)["spearman"]) for k, p in tests.items()}
+                model = load_prompt_model(path, device=dev) if prompt else model
+        table[name] = {
+            k: cast(float, evaluate_sts(model, p, precision=precision)["spearman"])
+            for k, p in tests.items()
+        }
         times[name] = time.perf_counter() - start
     ctx.save_figure(_plot(table), "defsent_sts.png")
     metrics: dict[str, float] = {}

@@ -45,13 +45,17 @@ ENTRY_MODES = ("definitions", "entry")
 SPACE_FILE = "defsent_space.safetensors"
 
 
-def encode_texts(model: nn.Module, texts: list[str], batch_size: int = 128) -> Tensor:
+def encode_texts(
+    model: nn.Module, texts: list[str], batch_size: int = 128, precision: str = "fp32"
+) -> Tensor:
     """Sentence embeddings of ``texts`` without gradients, the model left in its mode.
 
     Args:
         model: a ``SentenceTransformer`` (anything with ``encode`` and train/eval modes).
         texts: the sentences.
         batch_size: sentences per forward pass.
+        precision: ``fp32``, ``bf16`` or ``fp16`` autocast of the encoding, on the model's
+            device (:func:`rl_shared.runtime.autocast`).
 
     Shapes:
         returns ``(len(texts), dim)`` float32 on the CPU.
@@ -65,11 +69,13 @@ def encode_texts(model: nn.Module, texts: list[str], batch_size: int = 128) -> T
         (tensor([[ 5.,  1.],
                 [10.,  1.]]), True)
     """
+    from rl_shared.runtime import autocast
+
     st = cast("SentenceTransformer", model)
     was_training = st.training
     st.eval()
     try:
-        with torch.inference_mode():
+        with torch.inference_mode(), autocast(getattr(st, "device", "auto"), precision):
             out = st.encode(
                 texts, batch_size=batch_size, convert_to_tensor=True, show_progress_bar=False
             )
@@ -88,6 +94,8 @@ class EntrySpace:
         components: output size of the transform (default: the embedding size).
         fit_size: fit the transform on at most this many entries (drawn with ``seed``).
         seed: seeds the fit subset and ICA.
+        precision: ``fp32``, ``bf16`` or ``fp16`` autocast of the entry encoding
+            (:func:`encode_texts`).
     """
 
     def __init__(
@@ -99,11 +107,13 @@ class EntrySpace:
         components: int | None = None,
         fit_size: int | None = 8000,
         seed: int = 0,
+        precision: str = "fp32",
     ) -> None:
         if mode not in ENTRY_MODES:
             raise UnknownName("entry mode", mode, list(ENTRY_MODES))
         self.data, self.mode, self.isotropy = data, mode, isotropy
         self.components, self.fit_size, self.seed = components, fit_size, seed
+        self.precision = precision
         self.transform: AffineTransform | None = None
         self.targets: Tensor | None = None
         self.refreshed_at = -1
@@ -119,10 +129,10 @@ class EntrySpace:
             returns ``(len(data.entries), dim)``.
         """
         if self.mode == "entry":
-            return encode_texts(model, self.data.entries)
+            return encode_texts(model, self.data.entries, precision=self.precision)
         unique = list(dict.fromkeys(self.data.definitions))
         where = {d: i for i, d in enumerate(unique)}
-        embs = encode_texts(model, unique)
+        embs = encode_texts(model, unique, precision=self.precision)
         rows = embs[torch.tensor([where[d] for d in self.data.definitions])]
         labels = torch.tensor(self.data.labels)
         total = torch.zeros(len(self.data.entries), embs.shape[1]).index_add_(0, labels, rows)

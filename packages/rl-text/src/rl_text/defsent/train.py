@@ -30,6 +30,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import torch
 from torch import nn
 
 from rl_shared.errors import BadInput
@@ -119,7 +120,8 @@ def train_defsent(
     save_steps: int | None = 50,
     show_progress: bool = True,
     save_model: bool = True,
-    device: str | None = None,
+    device: str | torch.device = "auto",
+    precision: str = "fp32",
 ) -> Path:
     """Train ``model`` to project definitions onto their entries; return the saved model's folder.
 
@@ -147,12 +149,15 @@ def train_defsent(
         show_progress: the trainer's tqdm bar and log lines.
         save_model: write ``out/model`` (off: ``out`` is returned; with ``prompt=True`` the
             trained model is a new object, so keep ``save_model`` on to get it back).
-        device: ``auto``, ``cpu``, ``cuda[:N]`` or ``mps`` (default: CUDA when present).
+        device: ``auto``, ``cpu``, ``cuda[:N]`` or ``mps`` (``auto``: CUDA when present);
+            a model given by name is loaded there.
+        precision: ``fp32``, or ``bf16`` / ``fp16`` mixed precision of the training
+            (:func:`rl_text.core.fit.fit`) and autocast of the entry-space encoding.
     """
     from datasets import Dataset
 
     from rl_shared.models import load_sentence_transformer
-    from rl_shared.runtime import seed_everything
+    from rl_shared.runtime import resolve_device, resolve_precision, seed_everything
     from rl_text.core.fit import fit, last_checkpoint, save_atomically
     from rl_text.defsent.prompt import PromptTransformer
 
@@ -166,12 +171,18 @@ def train_defsent(
     if len(data) < 2:
         raise BadInput("DefSent training needs at least 2 definitions")
     seed_everything(seed)
-    st: Any = load_sentence_transformer(model) if isinstance(model, str | os.PathLike) else model
+    resolve_precision(precision, resolve_device(str(device)))
+    st: Any = (
+        load_sentence_transformer(model, device=device)
+        if isinstance(model, str | os.PathLike)
+        else model
+    )
     if prompt and not isinstance(st[0], PromptTransformer):
         st = with_prompt_pooling(st, template)
     space = EntrySpace(
-        data, entry_mode, isotropy, components=components, fit_size=fit_size, seed=seed
-    )
+        data, entry_mode, isotropy, components=components, fit_size=fit_size, seed=seed,
+        precision=precision,
+    )  # fmt: skip
     out = Path(out)
     last = last_checkpoint(out, [SPACE_FILE]) if resume else None  # the one fit resumes from
     if last is not None:
@@ -190,6 +201,7 @@ def train_defsent(
         show_progress=show_progress,
         save_model=False,
         device=device,
+        precision=precision,
         callbacks=[EntryRefresh(space, st, refresh_steps, show_progress)],
         checkpoint_files=[SPACE_FILE],
     )

@@ -28,12 +28,13 @@ from rl_shared.cli import (
     lr_option,
     model_option,
     out_option,
+    precision_option,
     resume_option,
     seed_option,
     steps_option,
 )
 from rl_shared.sts import STS_PAIRS_FORMAT
-from rl_text.core.commands import format_score, training_output
+from rl_text.core.commands import check_runtime, format_score, training_output
 from rl_text.dse.formats import DSE_MODEL, DSE_TEACHER
 
 __all__ = ["group"]
@@ -73,6 +74,7 @@ def group() -> None:
 @click.option("--save-steps", type=click.IntRange(min=1), default=50, show_default=True)
 @seed_option
 @device_option()
+@precision_option
 @resume_option
 @json_option
 def train(
@@ -88,6 +90,7 @@ def train(
     save_steps: int,
     seed: int,
     device: str,
+    precision: str,
     resume: bool,
     as_json: bool,
 ) -> None:
@@ -102,6 +105,7 @@ def train(
     from rl_text.core.loading import check_model_folder
     from rl_text.dse.train import teacher_scores, train_dse, train_teacher
 
+    check_runtime(device, precision)
     teacher_folder: Path | None = None
     if teacher is not None:  # every input is checked before OUT is made
         path = Path(teacher).expanduser()
@@ -119,11 +123,11 @@ def train(
     check_model_folder(model)
     common: dict[str, Any] = dict(
         steps=steps, batch_size=batch_size, learning_rate=lr, seed=seed, resume=resume,
-        save_steps=save_steps, device=device,
+        save_steps=save_steps, device=device, precision=precision,
     )  # fmt: skip
     with training_output(as_json):
         teacher_path = teacher_folder or train_teacher(pairs, out, model=model, **common)
-        scores = teacher_scores(teacher_path, pairs)
+        scores = teacher_scores(teacher_path, pairs, device=device, precision=precision)
         path = train_dse(pairs, scores, out, model=model, alpha=alpha, **common)
     if as_json:
         emit_json(
@@ -147,15 +151,26 @@ def train(
 )
 @click.option("--columns", default=None, help="'s1,s2,score': header names or 0-based indices.")
 @seed_option
+@device_option()
+@precision_option
 @json_option
-def evaluate(model: str, data: str, columns: str | None, seed: int, as_json: bool) -> None:
+def evaluate(
+    model: str,
+    data: str,
+    columns: str | None,
+    seed: int,
+    device: str,
+    precision: str,
+    as_json: bool,
+) -> None:
     """Spearman of the student's pair-head scores, and of its cosine similarity."""
     from rl_shared.sts import correlations, named_or_file_pairs
     from rl_text.core.evaluation import evaluate_sts
     from rl_text.dse.model import DistilledSentenceEmbedding
 
+    check_runtime(device, precision)
     pairs = named_or_file_pairs(data, columns)
-    dse = DistilledSentenceEmbedding.load(model)
+    dse = DistilledSentenceEmbedding.load(model, device=device, precision=precision)
     head = correlations(dse.score(pairs.sentences1, pairs.sentences2), pairs.scores)
     if None in head.values():
         click.echo(
@@ -163,7 +178,7 @@ def evaluate(model: str, data: str, columns: str | None, seed: int, as_json: boo
             "reported as null",
             err=True,
         )
-    cosine = evaluate_sts(dse.model, pairs)
+    cosine = evaluate_sts(dse.model, pairs, precision=precision)
     result = {"model": model, "data": data, "pairs": len(pairs), "head": head,
               "cosine": {"spearman": cosine["spearman"], "pearson": cosine["pearson"]}}  # fmt: skip
     if as_json:

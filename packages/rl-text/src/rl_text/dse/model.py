@@ -82,8 +82,10 @@ class DistilledSentenceEmbedding:
     """A trained DSE student: encode sentences once, score pairs with the head.
 
     Args:
-        model: the student ``SentenceTransformer``.
+        model: the student ``SentenceTransformer``; the head is moved to its device.
         head: its :class:`PairHead`.
+        precision: ``fp32``, ``bf16`` or ``fp16`` autocast of encoding and scoring
+            (:func:`rl_shared.runtime.autocast`); scores and embeddings come back as float32.
 
     References:
         Barkan et al., arXiv:1908.05161.
@@ -96,8 +98,19 @@ class DistilledSentenceEmbedding:
         torch.Size([3])
     """
 
-    def __init__(self, model: Any, head: PairHead) -> None:
-        self.model, self.head = model, head.eval()
+    def __init__(self, model: Any, head: PairHead, precision: str = "fp32") -> None:
+        from rl_shared.runtime import resolve_device, resolve_precision
+
+        where = getattr(model, "device", None)
+        device = resolve_device() if where is None else torch.device(where)
+        resolve_precision(precision, device)
+        self.model, self.head = model, head.to(device).eval()
+        self.precision = precision
+
+    @property
+    def device(self) -> torch.device:
+        """Where the student (and its head) compute."""
+        return next(self.head.parameters()).device
 
     def save(self, path: str | os.PathLike[str], *, alpha: float | None = None) -> Path:
         """Write the model folder: the head (``config.json`` + ``model.safetensors`` through
@@ -119,7 +132,12 @@ class DistilledSentenceEmbedding:
         )
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str], device: str = "cpu") -> DistilledSentenceEmbedding:
+    def load(
+        cls,
+        path: str | os.PathLike[str],
+        device: str | torch.device = "auto",
+        precision: str = "fp32",
+    ) -> DistilledSentenceEmbedding:
         """Load a student saved by :meth:`save` (:func:`rl_text.dse.train_dse` writes one).
 
         Every JSON file of the folder and of ``student/`` is read strictly first, so a broken
@@ -128,7 +146,9 @@ class DistilledSentenceEmbedding:
 
         Args:
             path: the model folder (``OUT/model`` of ``rl text dse train``).
-            device: where the student is put.
+            device: where the student and head are put: ``auto``, ``cpu``, ``cuda``,
+                ``cuda:N`` or ``mps`` (:func:`rl_shared.runtime.resolve_device`).
+            precision: ``fp32``, ``bf16`` or ``fp16`` autocast of encoding and scoring.
 
         Raises:
             ModelNotFound: the folder is missing or incomplete (no head, no student).
@@ -142,7 +162,10 @@ class DistilledSentenceEmbedding:
         from rl_shared.artifacts import load_model
         from rl_shared.errors import MalformedFile
         from rl_shared.models import check_json_files
+        from rl_shared.runtime import resolve_device, resolve_precision
 
+        target = resolve_device(str(device))
+        resolve_precision(precision, target)
         art = load_model(Path(path), kind=KIND)
         config_path = art.path / "config.json"
         try:
@@ -163,27 +186,38 @@ class DistilledSentenceEmbedding:
             raise ModelNotFound(f"{art.path} lacks its student model ({student}/modules.json)")
         check_json_files(folder)
         try:
-            model = SentenceTransformer(str(folder), device=device, local_files_only=True)
+            model = SentenceTransformer(str(folder), device=str(target), local_files_only=True)
         except (OSError, ValueError, KeyError, TypeError, SafetensorError) as err:
             detail = str(err).splitlines()[0] if str(err) else type(err).__name__
             raise ModelNotFound(f"{folder} could not be loaded as the student ({detail})") from None
-        return cls(model, head)
+        return cls(model, head, precision)
 
     def encode(self, sentences: Sequence[str], batch_size: int = 64) -> Tensor:
-        """Embeddings ``(N, dim)`` (cache them for candidates)."""
-        return self.model.encode(
-            list(sentences), batch_size=batch_size, convert_to_tensor=True, show_progress_bar=False
-        )
+        """Embeddings ``(N, dim)`` float32 on :attr:`device` (cache them for candidates)."""
+        from rl_shared.runtime import autocast
+
+        with autocast(self.device, self.precision):
+            out = self.model.encode(
+                list(sentences),
+                batch_size=batch_size,
+                convert_to_tensor=True,
+                show_progress_bar=False,
+            )
+        return out.float()
 
     @torch.no_grad()
     def score_embeddings(self, u: Tensor, v: Tensor) -> Tensor:
-        """Head scores in [0, 1] of row-aligned (or broadcast) embedding pairs."""
-        u, v = torch.broadcast_tensors(u, v)
-        return self.head(u, v)
+        """Head scores in [0, 1] (float32) of row-aligned (or broadcast) embedding pairs."""
+        from rl_shared.runtime import autocast
+
+        u, v = torch.broadcast_tensors(u.to(self.device), v.to(self.device))
+        with autocast(self.device, self.precision):
+            return self.head(u, v).float()
 
     def score(self, sentences1: Sequence[str], sentences2: Sequence[str]) -> np.ndarray:
         """Scores in [0, 1] of sentence pairs ``(N,)``."""
-        return self.score_embeddings(self.encode(sentences1), self.encode(sentences2)).numpy()
+        scores = self.score_embeddings(self.encode(sentences1), self.encode(sentences2))
+        return scores.cpu().numpy()
 
     def rank(self, query: str, candidates: Tensor) -> Tensor:
         """Candidate indices from best to worst for one query against cached embeddings."""

@@ -6,6 +6,9 @@ the training pairs, and the same student without distillation (``α = 0``). All 
 STS-B test (Spearman of the head / cross-encoder scores; the base model by cosine). Speed: one
 query against ``N`` candidates (unique STS-B train sentences) with the cross-encoder (N pair
 forwards) vs the student (candidate embeddings cached; one query encoding and the head).
+Both sides are timed the same way: best of ``TIMING_REPEATS`` runs after one warm-up run,
+``TIMING_BATCH`` pairs / candidates per batch, on ``ctx.device`` under ``ctx.precision``,
+with ``torch.cuda.synchronize`` around each run on CUDA.
 
 ``smoke``: 40 training pairs, 2 steps of 8, 30 test pairs, 64 candidates. ``quick``: 600
 training pairs, 30 steps of 16 pairs each for teacher and students, 200 test pairs, 1,000
@@ -21,28 +24,79 @@ from __future__ import annotations
 
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from rl_shared.reproduce import Anchor, Reproduction, Result, RunContext
 
 __all__ = ["REPRODUCTION", "run"]
 
 
-def _timings(teacher, student, query: str, candidates: list[str], repeats: int) -> dict[str, float]:
+#: timed calls of each side (the best one counts), after one untimed warm-up call
+TIMING_REPEATS = 3
+#: pairs per cross-encoder forward pass, and candidates per student encoding batch
+TIMING_BATCH = 128
+
+
+def _best_time(call: Callable[[], object], repeats: int, device: Any) -> float:
+    """The fastest of ``repeats`` timed runs of ``call`` (after one untimed warm-up run).
+
+    On CUDA the device is synchronised before the clock starts and before it stops, so the
+    asynchronous kernels of the call are inside the measurement.
+    """
     import torch
 
-    cached = student.encode(candidates)
+    cuda = torch.device(device).type == "cuda"
+
+    def sync() -> None:
+        if cuda:
+            torch.cuda.synchronize(device)
+
+    best = float("inf")
     with torch.inference_mode():
-        start = time.perf_counter()
-        teacher.predict([(query, c) for c in candidates], batch_size=128, show_progress_bar=False)
-        cross = time.perf_counter() - start
-        best = float("inf")
+        call()  # warm-up: lazy initialisation, allocator, kernel selection
         for _ in range(repeats):
+            sync()
             start = time.perf_counter()
-            student.rank(query, cached)
+            call()
+            sync()
             best = min(best, time.perf_counter() - start)
-    return {"cross_encoder_s": cross, "student_s": best}
+    return best
+
+
+def _timings(
+    teacher: Any,
+    student: Any,
+    query: str,
+    candidates: list[str],
+    repeats: int = TIMING_REPEATS,
+    batch_size: int = TIMING_BATCH,
+    precision: str = "fp32",
+) -> dict[str, float]:
+    """Seconds to rank ``candidates`` for ``query``: cross-encoder vs cached-embedding student.
+
+    Both sides are measured by :func:`_best_time` with the same repetitions, on the same
+    device (the student's, where the teacher is moved first), under the same precision; the
+    cross-encoder scores ``batch_size`` pairs per forward pass, the student's candidate
+    embeddings are cached beforehand in batches of ``batch_size`` (untimed: that is the
+    point of a bi-encoder) and only the query's encoding and the head are timed.
+    """
+    from rl_shared.runtime import autocast
+
+    device = student.device
+    if getattr(teacher, "device", device) != device:
+        teacher.to(device)  # a CrossEncoder is an nn.Module
+    pairs = [(query, c) for c in candidates]
+    with autocast(device, precision):
+        cached = student.encode(candidates, batch_size=batch_size)
+        cross = _best_time(
+            lambda: teacher.predict(pairs, batch_size=batch_size, show_progress_bar=False),
+            repeats,
+            device,
+        )
+        bi = _best_time(lambda: student.rank(query, cached), repeats, device)
+    return {"cross_encoder_s": cross, "student_s": bi}
 
 
 def _plot(metrics: dict[str, float], n_cand: int):
@@ -71,7 +125,8 @@ def run(ctx: RunContext) -> Result:
     """Train teacher and both students, evaluate on STS-B test, time the ranking.
 
     Args:
-        ctx: the harness's run context (output folder, size, seed, progress).
+        ctx: the harness's run context (output folder, size, seed, progress, and the
+            ``device`` / ``precision`` every training, scoring and timing runs with).
 
     Returns:
         STS-B test Spearman and ranking times of teacher and students, the anchors and
@@ -87,6 +142,7 @@ def run(ctx: RunContext) -> Result:
     from sentence_transformers.cross_encoder import CrossEncoder
 
     from rl_shared.models import load_sentence_transformer
+    from rl_shared.runtime import resolve_device
     from rl_shared.sts import correlations, load_stsb
     from rl_text.core.evaluation import evaluate_sts, subsample
     from rl_text.dse.model import DistilledSentenceEmbedding
@@ -99,7 +155,11 @@ def run(ctx: RunContext) -> Result:
     )
     train = subsample(load_stsb("train"), n_train, ctx.seed)
     test = subsample(load_stsb("test"), n_test, ctx.seed)
-    common = dict(steps=steps, batch_size=batch, seed=ctx.seed, show_progress=False)
+    dev, precision = ctx.device, ctx.precision
+    common: dict[str, Any] = dict(
+        steps=steps, batch_size=batch, seed=ctx.seed, show_progress=False, device=dev,
+        precision=precision,
+    )  # fmt: skip
     metrics: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
@@ -109,35 +169,42 @@ def run(ctx: RunContext) -> Result:
                 teacher_path = train_teacher(
                     train, out, save_steps=None, learning_rate=4e-5, **common
                 )
-                teacher = CrossEncoder(str(teacher_path), device="cpu", local_files_only=True)
+                teacher = CrossEncoder(
+                    str(teacher_path), device=str(resolve_device(dev)), local_files_only=True
+                )
             elif stage == "label":
-                labels = teacher_scores(teacher, train)
+                labels = teacher_scores(teacher, train, precision=precision)
             elif stage == "dse":
                 dse = DistilledSentenceEmbedding.load(
-                    train_dse(train, labels, out / "dse", save_steps=None, **common)
+                    train_dse(train, labels, out / "dse", save_steps=None, **common),
+                    device=dev,
+                    precision=precision,
                 )
             elif stage == "no-distill":
                 plain = DistilledSentenceEmbedding.load(
-                    train_dse(train, None, out / "plain", save_steps=None, **common)
+                    train_dse(train, None, out / "plain", save_steps=None, **common),
+                    device=dev,
+                    precision=precision,
                 )
             elif stage == "evaluate":
                 gold = test.scores
                 # the correlations are defined here (None only for constant scores)
-                teacher_pred = teacher_scores(teacher, test)
+                teacher_pred = teacher_scores(teacher, test, precision=precision)
                 metrics["teacher"] = cast(float, correlations(teacher_pred, gold)["spearman"])
                 dse_pred = dse.score(test.sentences1, test.sentences2)
                 metrics["dse"] = cast(float, correlations(dse_pred, gold)["spearman"])
                 plain_pred = plain.score(test.sentences1, test.sentences2)
                 metrics["no_distill"] = cast(float, correlations(plain_pred, gold)["spearman"])
-                dse_sts = evaluate_sts(dse.model, test)
+                dse_sts = evaluate_sts(dse.model, test, precision=precision)
                 metrics["dse_cosine"] = cast(float, dse_sts["spearman"])
-                base_sts = evaluate_sts(load_sentence_transformer("minilm"), test)
+                base = load_sentence_transformer("minilm", device=dev)
+                base_sts = evaluate_sts(base, test, precision=precision)
                 metrics["base_cosine"] = cast(float, base_sts["spearman"])
             else:
                 everything = load_stsb("train")
                 pool = list(dict.fromkeys(everything.sentences1 + everything.sentences2))
                 candidates = pool[:n_cand]
-                t = _timings(teacher, dse, test.sentences1[0], candidates, repeats=5)
+                t = _timings(teacher, dse, test.sentences1[0], candidates, precision=precision)
                 metrics["cross_encoder_s"] = t["cross_encoder_s"]
                 metrics["student_s"] = t["student_s"]
     metrics["relative_loss"] = (metrics["teacher"] - metrics["dse"]) / metrics["teacher"]

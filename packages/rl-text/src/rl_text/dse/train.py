@@ -54,7 +54,8 @@ def train_teacher(
     save_steps: int | None = 100,
     max_length: int = 128,
     show_progress: bool = True,
-    device: str | None = None,
+    device: str | torch.device = "auto",
+    precision: str = "fp32",
 ) -> Path:
     """Fine-tune a ``CrossEncoder`` from ``model`` on ``pairs``; return ``out/teacher/model``.
 
@@ -68,8 +69,9 @@ def train_teacher(
         model: the cross-encoder's starting encoder (a short name, folder or hub id, as
             :func:`rl_shared.models.resolve`).
         max_length: token limit of a pair.
-        steps, batch_size, learning_rate, seed, resume, save_steps, show_progress, device: as
-            :func:`rl_text.core.fit.fit`.
+        steps, batch_size, learning_rate, seed, resume, save_steps, show_progress, device,
+            precision: as :func:`rl_text.core.fit.fit`; the cross-encoder is loaded on
+            ``device`` (:func:`rl_shared.runtime.resolve_device`).
 
     Returns:
         ``out/teacher/model``, loadable with ``CrossEncoder(path)``.
@@ -94,9 +96,11 @@ def train_teacher(
     from sentence_transformers.cross_encoder.losses import BinaryCrossEntropyLoss
 
     from rl_shared.models import resolve
-    from rl_shared.runtime import seed_everything
+    from rl_shared.runtime import resolve_device, resolve_precision, seed_everything
     from rl_text.core.fit import fit
 
+    target = resolve_device(str(device))
+    resolve_precision(precision, target)
     seed_everything(seed)
     folder = resolve(model)
     if not (folder / "config.json").is_file():
@@ -106,7 +110,7 @@ def train_teacher(
             str(folder),
             num_labels=1,
             max_length=max_length,
-            device="cpu" if not torch.cuda.is_available() else None,
+            device=str(target),
             local_files_only=True,
         )
     except (OSError, ValueError, KeyError, TypeError, SafetensorError) as err:
@@ -123,12 +127,19 @@ def train_teacher(
     return fit(
         ce, data, BinaryCrossEntropyLoss(ce), Path(out) / "teacher", steps=steps,
         batch_size=batch_size, learning_rate=learning_rate, seed=seed, resume=resume,
-        save_steps=save_steps, save_total_limit=1, show_progress=show_progress, device=device,
+        save_steps=save_steps, save_total_limit=1, show_progress=show_progress, device=target,
+        precision=precision,
     )  # fmt: skip
 
 
 def teacher_scores(
-    teacher: Any, pairs: StsPairs, batch_size: int = 64, show_progress: bool = False
+    teacher: Any,
+    pairs: StsPairs,
+    batch_size: int = 64,
+    show_progress: bool = False,
+    *,
+    device: str | torch.device = "auto",
+    precision: str = "fp32",
 ) -> np.ndarray:
     """The cross-encoder's scores in [0, 1] for every pair ``(N,)``.
 
@@ -137,6 +148,10 @@ def teacher_scores(
         pairs: the pairs to score.
         batch_size: pairs per forward pass.
         show_progress: the cross-encoder's progress bar.
+        device: where a teacher given by folder or hub id is loaded
+            (:func:`rl_shared.runtime.resolve_device`); a loaded one scores where it is.
+        precision: ``fp32``, ``bf16`` or ``fp16`` autocast of the scoring
+            (:func:`rl_shared.runtime.autocast`).
 
     Shapes:
         returns ``(N,)`` float64, ``N = len(pairs)``.
@@ -153,20 +168,24 @@ def teacher_scores(
     from safetensors import SafetensorError
     from sentence_transformers.cross_encoder import CrossEncoder
 
+    from rl_shared.runtime import autocast, resolve_device
+
+    target = resolve_device(str(device))
     if isinstance(teacher, str | os.PathLike):
         from rl_shared.models import resolve
 
         try:
-            teacher = CrossEncoder(str(resolve(teacher)), device="cpu", local_files_only=True)
+            teacher = CrossEncoder(str(resolve(teacher)), device=str(target), local_files_only=True)
         except (OSError, ValueError, KeyError, TypeError, SafetensorError) as err:
             raise ModelNotFound(
                 f"{teacher} could not be loaded as a cross-encoder teacher ({_first(err)})"
             ) from None
-    scores = teacher.predict(
-        list(zip(pairs.sentences1, pairs.sentences2)),
-        batch_size=batch_size,
-        show_progress_bar=show_progress,
-    )
+    with autocast(getattr(teacher, "device", target), precision):
+        scores = teacher.predict(
+            list(zip(pairs.sentences1, pairs.sentences2)),
+            batch_size=batch_size,
+            show_progress_bar=show_progress,
+        )
     return np.asarray(scores, dtype=np.float64).reshape(-1)
 
 
@@ -186,7 +205,8 @@ def train_dse(
     resume: bool = False,
     save_steps: int | None = 100,
     show_progress: bool = True,
-    device: str | None = None,
+    device: str | torch.device = "auto",
+    precision: str = "fp32",
 ) -> Path:
     """Train the DSE student on ``pairs``; return ``out/model`` (student and head).
 
@@ -199,8 +219,9 @@ def train_dse(
         alpha: weight of the teacher term.
         hidden: pair-head hidden width.
         head_learning_rate: learning rate of the freshly initialised head.
-        steps, batch_size, learning_rate, seed, resume, save_steps, show_progress, device: as
-            :func:`rl_text.core.fit.fit`.
+        steps, batch_size, learning_rate, seed, resume, save_steps, show_progress, device,
+            precision: as :func:`rl_text.core.fit.fit`; a student given by name is loaded on
+            ``device``.
 
     Returns:
         ``out/model``, read back with :meth:`DistilledSentenceEmbedding.load`.
@@ -232,7 +253,11 @@ def train_dse(
         if len(target) != len(pairs):
             raise BadInput(f"{len(target)} teacher scores for {len(pairs)} pairs")
     seed_everything(seed)
-    st = load_sentence_transformer(model) if isinstance(model, str | os.PathLike) else model
+    st = (
+        load_sentence_transformer(model, device=device)
+        if isinstance(model, str | os.PathLike)
+        else model
+    )
     head = PairHead(embedding_dim(st), hidden)
     loss = DistilledPairLoss(st, head, alpha)
     data = Dataset.from_dict(
@@ -257,6 +282,7 @@ def train_dse(
         extra_modules={"pair_head": head},
         save_model=False,
         device=device,
+        precision=precision,
         args_kwargs={"learning_rate_mapping": {r"^head\.": head_learning_rate}},
     )
     path = Path(out) / "model"

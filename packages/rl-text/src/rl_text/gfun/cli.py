@@ -25,13 +25,16 @@ import click
 
 from rl_shared.cli import (
     data_option,
+    device_option,
     emit_json,
     json_option,
     model_option,
     out_option,
+    precision_option,
     seed_option,
     writing_to,
 )
+from rl_text.core.commands import check_runtime
 from rl_text.gfun.formats import LABELLED, UNLABELLED
 
 __all__ = ["group"]
@@ -72,7 +75,7 @@ def _check_langs(langs: str) -> list[str]:
     return out
 
 
-def _views(codes: str, seed: int) -> list:
+def _views(codes: str, seed: int, device: str = "auto", precision: str = "fp32") -> list:
     from rl_text.gfun import (
         MultilingualEmbeddingView,
         PosteriorView,
@@ -85,7 +88,7 @@ def _views(codes: str, seed: int) -> list:
         "X": PosteriorView,
         "W": WordClassEmbeddingView,
         "M": lambda: MultilingualEmbeddingView(seed=seed),
-        "B": SentenceEncoderView,
+        "B": lambda: SentenceEncoderView(device=device, precision=precision),
     }
     return [makers[c]() for c in codes]
 
@@ -177,14 +180,19 @@ per_option = click.option(
 @low_option
 @per_option
 @seed_option
+@device_option(help="Device of the MiniLM view (B): auto, cpu, cuda, cuda:N or mps.")
+@precision_option
 @json_option
-def train_cmd(out, data, views, langs, low_resource, per_language, seed, as_json) -> None:
+def train_cmd(
+    out, data, views, langs, low_resource, per_language, seed, device, precision, as_json
+) -> None:
     """Fit gFun and save it to OUT/model/ (joblib inside: load only folders you trust)."""
     from rl_text.gfun import GeneralizedFunnelling
 
+    check_runtime(device, precision)
     _check_views(views)  # every input is checked before any work
     docs, labels, names = _training_set(data, langs, low_resource, per_language, seed)
-    view_list = _views(views, seed)
+    view_list = _views(views, seed, device, precision)
     click.echo(f"fitting {views} views on {sum(map(len, docs.values()))} documents", err=True)
     model = GeneralizedFunnelling(len(names), view_list, seed=seed, class_names=names)
     model.fit(docs, labels)
@@ -266,14 +274,27 @@ def _evaluation_set(model, data, rows) -> tuple[dict, Any]:
     help="Train-and-evaluate only: also report a TF-IDF SVM trained on each language alone.",
 )
 @seed_option
+@device_option(help="Device of the MiniLM view (B): auto, cpu, cuda, cuda:N or mps.")
+@precision_option
 @json_option
 def evaluate_cmd(
-    model, data, views, langs, low_resource, per_language, per_language_baseline, seed, as_json
+    model,
+    data,
+    views,
+    langs,
+    low_resource,
+    per_language,
+    per_language_baseline,
+    seed,
+    device,
+    precision,
+    as_json,
 ) -> None:
     """Macro-/micro-F1 per language of a saved gFun model, or of one trained here."""
     from rl_shared.errors import BadInput
     from rl_text.gfun import GeneralizedFunnelling, PerLanguageBaseline, f1_scores, read_documents
 
+    check_runtime(device, precision)
     rows = read_documents(data, labelled=True) if data is not None else None  # checked first
     if rows is not None and not model:
         raise BadInput(
@@ -281,7 +302,7 @@ def evaluate_cmd(
         )
     result: dict[str, dict] = {}
     if model:
-        gf = GeneralizedFunnelling.load(model)
+        gf = GeneralizedFunnelling.load(model).set_runtime(device, precision)
         docs, labels = _evaluation_set(gf, data, rows)
         pred = gf.predict(docs)
         for x in docs:
@@ -292,7 +313,7 @@ def evaluate_cmd(
 
         _check_views(views)
         docs, labels, names = _training_set(None, langs, low_resource, per_language, seed)
-        view_list = _views(views, seed)
+        view_list = _views(views, seed, device, precision)
         gf = GeneralizedFunnelling(len(names), view_list, seed=seed, class_names=names)
         gf.fit(docs, labels)
         test = load_genre_corpus("test", list(docs))
@@ -324,16 +345,19 @@ def evaluate_cmd(
 @model_option(default=None, help="OUT/model from `rl text gfun train`.", formats=("gfun-model",))
 @data_option(help="CSV/TSV with columns lang, text.", formats=UNLABELLED)
 @out_option(help="Output folder; the vectors go to OUT/vectors.npy, one row per DATA row.")
+@device_option(help="Device of the MiniLM view (B): auto, cpu, cuda, cuda:N or mps.")
+@precision_option
 @json_option
-def encode_cmd(model, data, out, as_json) -> None:
+def encode_cmd(model, data, out, device, precision, as_json) -> None:
     """Write the standardised, concatenated view vectors of each row of DATA, in file order."""
     import numpy as np
 
     from rl_shared.io import atomic_open
     from rl_text.gfun import GeneralizedFunnelling, read_documents
 
+    check_runtime(device, precision)
     rows = read_documents(data, labelled=False)  # the data is checked before the model
-    gf = GeneralizedFunnelling.load(model)
+    gf = GeneralizedFunnelling.load(model).set_runtime(device, precision)
     _check_rows(gf, rows)
     groups = rows.by_language()
     per_lang = gf.transform({x: [rows.texts[i] for i in idx] for x, idx in groups.items()})

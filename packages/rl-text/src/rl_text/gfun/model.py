@@ -26,13 +26,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from rl_shared.errors import BadInput, ModelNotFound
 from rl_text.gfun.views import PosteriorView, View, language_vectorizer
 from rl_text.gfun.wce import label_matrix
+
+if TYPE_CHECKING:
+    import torch
 
 __all__ = ["GeneralizedFunnelling", "PerLanguageBaseline", "f1_scores"]
 
@@ -148,6 +151,32 @@ class GeneralizedFunnelling:
             out[lang] = Z[start : start + len(docs[lang])]
             start += len(docs[lang])
         return out
+
+    def set_runtime(
+        self, device: str | torch.device = "auto", precision: str = "fp32"
+    ) -> GeneralizedFunnelling:
+        """Run every view that has a network (the MiniLM view "B") on ``device`` in ``precision``.
+
+        A saved model does not fix where it runs: :meth:`load` it, then call this.
+
+        Args:
+            device: ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``
+                (:func:`rl_shared.runtime.resolve_device`).
+            precision: ``fp32``, ``bf16`` or ``fp16`` autocast of the encoding.
+
+        Raises:
+            BadInput: the device is not available here, or the precision does not suit it.
+
+        Example:
+            >>> GeneralizedFunnelling(2).set_runtime(precision="bf16").n_classes
+            2
+        """
+        from rl_shared.runtime import resolve_device, resolve_precision
+
+        resolve_precision(precision, resolve_device(str(device)))
+        for view in self.views:
+            view.set_runtime(device, precision)
+        return self
 
     def predict(self, docs: dict[str, list[str]]) -> dict[str, np.ndarray]:
         """Class indices ``(n,)`` (single-label) or ``(n, C)`` 0/1 (multilabel) per language."""

@@ -133,7 +133,7 @@ def _run(ctx: RunContext) -> Result:
     if ctx.size == "full":
         from rl_shared.models import load_sentence_transformer
 
-        encoder = load_sentence_transformer("minilm")
+        encoder = load_sentence_transformer("minilm", device=ctx.device)
 
     def view_sets() -> dict[str, list]:
         # each view is fitted once per setting and shared by the single-view and all-view models
@@ -143,7 +143,7 @@ def _run(ctx: RunContext) -> Result:
         m = _Cached(MultilingualEmbeddingView(dim, seed=ctx.seed))
         sets = {"Fun (X)": [x], "gFun (W)": [w], "gFun (M)": [m]}
         if encoder is not None:
-            b = _Cached(SentenceEncoderView(encoder))
+            b = _Cached(SentenceEncoderView(encoder, device=ctx.device, precision=ctx.precision))
             sets["gFun (B)"] = [b]
             sets["gFun (all)"] = [x, w, m, b]
         else:

@@ -35,12 +35,15 @@ Example:
 from __future__ import annotations
 
 import abc
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from rl_shared.errors import BadInput
 from rl_text.gfun.wce import word_class_embeddings
+
+if TYPE_CHECKING:
+    import torch
 
 __all__ = [
     "MultilingualEmbeddingView",
@@ -96,6 +99,10 @@ class View(abc.ABC):
     def fit_transform(self, docs: Docs, Y: Labels) -> dict[str, np.ndarray]:
         """Fit, then the vectors of the training documents."""
         return self.fit(docs, Y).transform(docs)
+
+    def set_runtime(self, device: str | torch.device = "auto", precision: str = "fp32") -> View:
+        """Where and in which precision a view with a network computes (others ignore it)."""
+        return self
 
 
 class _Posteriors:
@@ -301,6 +308,10 @@ class SentenceEncoderView(View):
             :func:`rl_shared.models.load_sentence_transformer`,
             or a loaded ``SentenceTransformer``.
         batch_size: encoding batch size.
+        device: where a model given by name is loaded (``auto``, ``cpu``, ``cuda``,
+            ``cuda:N`` or ``mps``; :func:`rl_shared.runtime.resolve_device`).
+        precision: ``fp32``, ``bf16`` or ``fp16`` autocast of the encoding
+            (:func:`rl_shared.runtime.autocast`); the vectors are float32 either way.
 
     Shapes:
         ``transform`` → ``{lang: (n, d)}``, ``d`` the model's embedding size.
@@ -320,35 +331,71 @@ class SentenceEncoderView(View):
 
     name = "sentence-encoder"
 
-    def __init__(self, model="minilm", batch_size: int = 128) -> None:
+    def __init__(
+        self,
+        model="minilm",
+        batch_size: int = 128,
+        *,
+        device: str | torch.device = "auto",
+        precision: str = "fp32",
+    ) -> None:
         self.model_spec, self.batch_size = model, batch_size
         self.model: Any = None  # the SentenceTransformer, loaded on first use
+        self.set_runtime(device, precision)
+
+    def set_runtime(
+        self, device: str | torch.device = "auto", precision: str = "fp32"
+    ) -> SentenceEncoderView:
+        """Load the model on ``device`` (moved there if loaded) and encode under ``precision``.
+
+        Args:
+            device: ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``.
+            precision: ``fp32``, ``bf16`` or ``fp16``.
+
+        Raises:
+            BadInput: as :func:`rl_shared.runtime.resolve_device` /
+                :func:`rl_shared.runtime.resolve_precision`.
+        """
+        from rl_shared.runtime import resolve_device, resolve_precision
+
+        target = resolve_device(str(device))
+        resolve_precision(precision, target)
+        self.device, self.precision = str(device), precision
+        if self.model is not None and hasattr(self.model, "to"):
+            self.model.to(target)
+        return self
 
     def fit(self, docs: Docs, Y: Labels) -> SentenceEncoderView:
         if self.model is None:
             if isinstance(self.model_spec, str):
                 from rl_shared.models import load_sentence_transformer
 
-                self.model = load_sentence_transformer(self.model_spec)
+                self.model = load_sentence_transformer(
+                    self.model_spec, device=getattr(self, "device", "auto")
+                )
             else:
                 self.model = self.model_spec
         return self
 
     def __getstate__(self) -> dict:
-        """Pickle the model's name or folder, not the network (it reloads on first use)."""
+        """Pickle the model's name or folder, not the network (it reloads on first use), nor
+        where it ran (a loaded view runs on ``auto`` in fp32 until :meth:`set_runtime`)."""
         if not isinstance(self.model_spec, str):
             raise BadInput(
                 "a sentence-encoder view built from a loaded model cannot be saved; "
                 "build it from a model name or folder"
             )
-        return {**self.__dict__, "model": None}
+        return {**self.__dict__, "model": None, "device": "auto", "precision": "fp32"}
 
     def transform(self, docs: Docs) -> dict[str, np.ndarray]:
+        from rl_shared.runtime import autocast
+
         if self.model is None:
             self.fit(docs, {})
-        return {
-            lang: np.asarray(
-                self.model.encode(d, batch_size=self.batch_size, convert_to_numpy=True)
-            )
-            for lang, d in docs.items()
-        }
+        device = getattr(self.model, "device", getattr(self, "device", "auto"))
+        out = {}
+        with autocast(device, getattr(self, "precision", "fp32")):  # saved before: fp32
+            for lang, d in docs.items():
+                vectors = self.model.encode(d, batch_size=self.batch_size, convert_to_numpy=True)
+                out[lang] = np.asarray(vectors)
+        return out

@@ -24,11 +24,12 @@ from rl_shared.cli import (
     lr_option,
     model_option,
     out_option,
+    precision_option,
     resume_option,
     seed_option,
     steps_option,
 )
-from rl_text.core.commands import format_score, training_output
+from rl_text.core.commands import check_runtime, format_score, training_output
 from rl_text.moe.formats import MOE_MODEL
 
 __all__ = ["group"]
@@ -69,6 +70,7 @@ def group() -> None:
 @click.option("--save-steps", type=click.IntRange(min=1), default=50, show_default=True)
 @seed_option
 @device_option()
+@precision_option
 @resume_option
 @json_option
 def train(
@@ -83,6 +85,7 @@ def train(
     save_steps: int,
     seed: int,
     device: str,
+    precision: str,
     resume: bool,
     as_json: bool,
 ) -> None:
@@ -94,6 +97,7 @@ def train(
     from rl_text.moe.data import domain_positive_pairs
     from rl_text.moe.train import train_moe
 
+    check_runtime(device, precision)
     names = _domains(domains)
     try:
         layers = [int(x) for x in moe_layers.split(",")] if moe_layers else None
@@ -103,7 +107,7 @@ def train(
         path = train_moe(
             model, domain_positive_pairs(names), out, moe=not shared, layers=layers,
             steps=steps, batch_size=batch_size, learning_rate=lr, seed=seed, resume=resume,
-            save_steps=save_steps, device=device,
+            save_steps=save_steps, device=device, precision=precision,
         )  # fmt: skip
     loader = "SentenceTransformer" if shared else "rl_text.moe.load_moe"
     if as_json:
@@ -122,9 +126,18 @@ def train(
 @click.option("--untagged", is_flag=True, help="Score MoE models without domain tags.")
 @batch_size_option(default=64)
 @seed_option
+@device_option()
+@precision_option
 @json_option
 def evaluate(
-    model: str, domains: str, untagged: bool, batch_size: int, seed: int, as_json: bool
+    model: str,
+    domains: str,
+    untagged: bool,
+    batch_size: int,
+    seed: int,
+    device: str,
+    precision: str,
+    as_json: bool,
 ) -> None:
     """Spearman of cosine similarity on each domain's test split (texts tagged for MoE)."""
     from rl_shared.models import load_sentence_transformer
@@ -133,9 +146,14 @@ def evaluate(
     from rl_text.moe.data import load_domain
     from rl_text.moe.model import is_moe_folder, load_moe, tag_text
 
+    check_runtime(device, precision)
     names = _domains(domains)
     is_moe = is_moe_folder(model)
-    st = load_moe(model) if is_moe else load_sentence_transformer(model)
+    st = (
+        load_moe(model, device=device)
+        if is_moe
+        else load_sentence_transformer(model, device=device)
+    )
     scores = {}
     for d in names:
         pairs = load_domain(d, "test")
@@ -145,7 +163,7 @@ def evaluate(
                 [tag_text(s, d) for s in pairs.sentences2],
                 pairs.scores,
             )
-        scores[d] = evaluate_sts(st, pairs, batch_size=batch_size)["spearman"]
+        scores[d] = evaluate_sts(st, pairs, batch_size=batch_size, precision=precision)["spearman"]
     if as_json:
         emit_json({"model": model, "moe": is_moe, "spearman": scores})
         return

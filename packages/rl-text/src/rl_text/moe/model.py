@@ -276,12 +276,14 @@ def is_moe_folder(path: str | os.PathLike[str]) -> bool:
     return (folder / MOE_CONFIG).exists() or any(folder.glob(f"*/{MOE_CONFIG}"))
 
 
-def load_moe(path: str | os.PathLike[str], device: str | None = "cpu") -> nn.Module:
+def load_moe(path: str | os.PathLike[str], device: str | torch.device | None = "auto") -> nn.Module:
     """Load a model saved from a :func:`to_moe` model (``model.save(path)``).
 
     Args:
         path: the saved model folder (with ``moe_config.json``).
-        device: where to put the model (``None``: sentence-transformers' choice).
+        device: where to put the model: ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``
+            (:func:`rl_shared.runtime.resolve_device`); ``None``: sentence-transformers'
+            choice.
 
     Example:
         >>> import tempfile
@@ -291,7 +293,9 @@ def load_moe(path: str | os.PathLike[str], device: str | None = "cpu") -> nn.Mod
         >>> load_moe(folder)[0].domains
         ['news']
     """
+    from rl_shared.runtime import resolve_device
     from rl_text.core.loading import load_with_classes
 
     ref = f"{MoETransformer.__module__}.{MoETransformer.__name__}"
-    return load_with_classes(path, {ref: MoETransformer}, device=device)
+    target = None if device is None else str(resolve_device(str(device)))
+    return load_with_classes(path, {ref: MoETransformer}, device=target)

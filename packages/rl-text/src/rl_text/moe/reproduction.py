@@ -109,12 +109,16 @@ def run(ctx: RunContext) -> Result:
     n_all = sum(len(v) for v in train.values())
     least = ctx.pick(smoke=1, quick=2, full=2)
     single_steps = {d: max(least, round(total * len(v) / n_all)) for d, v in train.items()}
+    dev, precision = ctx.device, ctx.precision
     common = dict(batch_size=batch, learning_rate=lr, seed=ctx.seed, show_progress=False)
-    common.update(save_model=False, save_steps=None)
+    common.update(save_model=False, save_steps=None, device=dev, precision=precision)
 
     def score(model, tag: bool) -> dict[str, float]:
         return {
-            d: cast(float, evaluate_sts(model, _tagged(p, d) if tag else p)["spearman"])
+            d: cast(
+                float,
+                evaluate_sts(model, _tagged(p, d) if tag else p, precision=precision)["spearman"],
+            )
             for d, p in tests.items()
         }
 
@@ -124,7 +128,7 @@ def run(ctx: RunContext) -> Result:
     moe_reload_diff = float("nan")
     for name in ctx.track(runs, "train + evaluate"):
         start = time.perf_counter()
-        model = load_sentence_transformer("minilm")
+        model = load_sentence_transformer("minilm", device=dev)
         with tempfile.TemporaryDirectory() as tmp:
             if name.startswith("single-"):
                 d = name.removeprefix("single-")
@@ -136,7 +140,8 @@ def run(ctx: RunContext) -> Result:
                 cross["moe-untagged"] = score(model, tag=False)
                 model.save(f"{tmp}/saved")
                 probe = [f"<{d}> {tests[d].sentences1[0]}" for d in domains]
-                again = load_moe(f"{tmp}/saved").encode(probe, convert_to_tensor=True)
+                # the save / load round trip, compared in fp32 on the same device
+                again = load_moe(f"{tmp}/saved", device=dev).encode(probe, convert_to_tensor=True)
                 moe_reload_diff = float(
                     (again - model.encode(probe, convert_to_tensor=True)).abs().max()
                 )

@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import torch
 from torch import nn
 
 from rl_shared.errors import BadInput
@@ -67,7 +68,8 @@ def train_moe(
     scale: float = 20.0,
     show_progress: bool = True,
     save_model: bool = True,
-    device: str | None = None,
+    device: str | torch.device = "auto",
+    precision: str = "fp32",
 ) -> Path:
     """Train ``model`` contrastively on per-domain positive pairs; return the saved model's folder.
 
@@ -89,7 +91,10 @@ def train_moe(
         scale: inverse temperature of ``MultipleNegativesRankingLoss``.
         show_progress: the trainer's tqdm bar and log lines.
         save_model: write ``out/model`` (off: the model passed in is trained in place).
-        device: ``auto``, ``cpu``, ``cuda[:N]`` or ``mps`` (default: CUDA when present).
+        device: ``auto``, ``cpu``, ``cuda[:N]`` or ``mps`` (``auto``: CUDA when present); a
+            model given by name is loaded there.
+        precision: ``fp32``, or ``bf16`` / ``fp16`` mixed precision (as
+            :func:`rl_text.core.fit.fit`).
 
     Raises:
         BadInput: non-positive sizes, a domain with fewer than 2 pairs, or an MoE model whose
@@ -98,7 +103,7 @@ def train_moe(
     from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
 
     from rl_shared.models import load_sentence_transformer
-    from rl_shared.runtime import seed_everything
+    from rl_shared.runtime import resolve_device, resolve_precision, seed_everything
     from rl_text.core.fit import fit, save_atomically
 
     if steps < 1 or batch_size < 1 or (save_steps is not None and save_steps < 1):
@@ -106,7 +111,12 @@ def train_moe(
     if not pairs:
         raise BadInput("train_moe needs positive pairs of at least one domain")
     seed_everything(seed)
-    st: Any = load_sentence_transformer(model) if isinstance(model, str | os.PathLike) else model
+    resolve_precision(precision, resolve_device(str(device)))
+    st: Any = (
+        load_sentence_transformer(model, device=device)
+        if isinstance(model, str | os.PathLike)
+        else model
+    )
     if moe:
         if isinstance(st[0], MoETransformer):
             if list(st[0].domains) != list(pairs):
@@ -131,6 +141,7 @@ def train_moe(
         show_progress=show_progress,
         save_model=False,
         device=device,
+        precision=precision,
         args_kwargs={
             "batch_sampler": "no_duplicates",
             "multi_dataset_batch_sampler": "proportional",
