@@ -68,7 +68,7 @@ def check_model_folder(name_or_path: str | os.PathLike[str], what: str = "--mode
 
 
 def load_with_classes(
-    path: str | os.PathLike[str], classes: Mapping[str, type], device: str | None = "cpu"
+    path: str | os.PathLike[str], classes: Mapping[str, type], device: str | None = "auto"
 ) -> nn.Module:
     """Load a saved ``SentenceTransformer`` whose ``modules.json`` names classes of this package.
 
@@ -79,7 +79,8 @@ def load_with_classes(
         path: the folder ``SentenceTransformer.save`` wrote.
         classes: ``modules.json`` type string (``"rl_text.moe.model.MoETransformer"``) -> the
             class that loads it.
-        device: where the model is put (``None``: sentence-transformers' default).
+        device: where the model is put: ``auto``, ``cpu``, ``cuda[:N]`` or ``mps``
+            (:func:`rl_shared.runtime.resolve_device`; ``None``: sentence-transformers' default).
 
     Raises:
         BadInput: ``path`` has no ``modules.json``.
@@ -124,4 +125,8 @@ def load_with_classes(
                 f"{folder} could not be loaded: its module {entry['path'] or '.'} ({ref}) is "
                 f"broken ({detail})"
             ) from None
+    if device is not None:
+        from rl_shared.runtime import resolve_device
+
+        device = str(resolve_device(device))
     return SentenceTransformer(modules=modules, device=device)
