@@ -75,7 +75,12 @@ def mim_loss(
 
 
 def cmim_contrastive(
-    x: Tensor, decoded_means: Tensor, recon_logvar: Tensor, *, temperature: float = 1.0
+    x: Tensor,
+    decoded_means: Tensor,
+    recon_logvar: Tensor,
+    *,
+    temperature: float = 1.0,
+    gather_across_ranks: bool = False,
 ) -> Tensor:
     """Cross-entropy of matching each input to its own code, scored by the decoder's likelihood.
 
@@ -84,6 +89,10 @@ def cmim_contrastive(
         decoded_means: decoder means at each input's code, ``decode(mu(x_j))``.
         recon_logvar: the decoder's per-feature log-variance.
         temperature: divides the log-likelihood logits.
+        gather_across_ranks: under ``torch.distributed``, every rank's decoded means are
+            candidates (:func:`rl_shared.losses.distributed.gather_with_grad`): each rank
+            scores its inputs against the global batch, so the mean over ranks equals the
+            one-process term of the whole batch (every rank must hold as many rows).
 
     Shapes:
         x, decoded_means ``(B, D)``; recon_logvar ``(D,)`` -> scalar.
@@ -97,13 +106,19 @@ def cmim_contrastive(
     if temperature <= 0:
         raise BadInput(f"temperature must be positive, got {temperature}")
     check_rows("cmim_contrastive", x=x, decoded_means=decoded_means)
+    offset = 0
+    if gather_across_ranks:
+        from rl_shared.losses.distributed import gather_with_grad
+
+        decoded_means, offset = gather_with_grad(decoded_means)
     precision = torch.exp(-recon_logvar)  # (D,)
     # log N(x_i; m_j, sigma^2) up to a constant: -1/2 sum_d (x_id - m_jd)^2 / sigma_d^2, as matrix products
     cross = (x * precision) @ decoded_means.T  # (B, B)
     sq_x = (x.pow(2) * precision).sum(-1, keepdim=True)  # (B, 1)
     sq_m = (decoded_means.pow(2) * precision).sum(-1)  # (B,)
     logits = -0.5 * (sq_x - 2 * cross + sq_m[None, :]) / temperature
-    return torch.nn.functional.cross_entropy(logits, torch.arange(x.shape[0], device=x.device))
+    targets = torch.arange(x.shape[0], device=x.device) + offset
+    return torch.nn.functional.cross_entropy(logits, targets)
 
 
 class CMIMLoss(nn.Module):
@@ -116,10 +131,17 @@ class CMIMLoss(nn.Module):
         model: the encoder-decoder.
         contrastive_weight: weight of the contrastive term (0 gives plain A-MIM).
         temperature: temperature of the contrastive term's likelihood logits.
+        gather_across_ranks: gather the contrastive term's candidates from every
+            ``torch.distributed`` rank (see :func:`cmim_contrastive`).
+
+    ``forward(x, labels=None, noise=None)``: ``noise`` is the standard-normal draw of the
+    code sample (``model.sample``'s own when ``None``); a loop that splits a global batch
+    over processes draws it for the whole batch and passes each its rows.
 
     Shapes:
         - x: (B, input_dim), the batch of inputs of ``model``
         - labels: ignored (any shape, or ``None``)
+        - noise: (B, latent_dim) or ``None``
         - output: scalar
 
     References:
@@ -134,7 +156,11 @@ class CMIMLoss(nn.Module):
     """
 
     def __init__(
-        self, model: MIMAutoencoder, contrastive_weight: float = 1.0, temperature: float = 0.1
+        self,
+        model: MIMAutoencoder,
+        contrastive_weight: float = 1.0,
+        temperature: float = 0.1,
+        gather_across_ranks: bool = False,
     ) -> None:
         super().__init__()
         if contrastive_weight < 0:
@@ -144,19 +170,26 @@ class CMIMLoss(nn.Module):
             contrastive_weight,
             temperature,
         )
+        self.gather_across_ranks = gather_across_ranks
         self.last_parts: dict[str, float] = {}
 
-    def forward(self, x: Tensor, labels: Tensor | None = None) -> Tensor:
+    def forward(
+        self, x: Tensor, labels: Tensor | None = None, noise: Tensor | None = None
+    ) -> Tensor:
         check_finite("CMIMLoss", x)
         mu, logvar = self.model.encode(x)
-        z = self.model.sample(mu, logvar)
+        z = self.model.sample(mu, logvar, noise)
         recon = self.model.decode(z)
         out_logvar = self.model.out_logvar.clamp(-6.0, 4.0)
         loss = mim_loss(x, z, mu, logvar, recon, out_logvar)
         parts = {"mim": float(loss.detach())}
         if self.contrastive_weight > 0:
             contrastive = cmim_contrastive(
-                x, self.model.decode(mu), out_logvar, temperature=self.temperature
+                x,
+                self.model.decode(mu),
+                out_logvar,
+                temperature=self.temperature,
+                gather_across_ranks=self.gather_across_ranks,
             )
             loss = loss + self.contrastive_weight * contrastive
             parts["contrastive"] = float(contrastive.detach())

@@ -87,9 +87,13 @@ class MIMAutoencoder(nn.Module):
         mean = self.to_mean(h)
         return (mean, hidden) if return_hidden else mean
 
-    def sample(self, mu: Tensor, logvar: Tensor) -> Tensor:
-        """Reparameterised ``z ~ q(z|x)``."""
-        return mu + torch.randn_like(mu) * (0.5 * logvar).exp()
+    def sample(self, mu: Tensor, logvar: Tensor, noise: Tensor | None = None) -> Tensor:
+        """Reparameterised ``z ~ q(z|x)``: ``mu + exp(logvar / 2) * noise``.
+
+        ``noise`` is standard normal, drawn here (``torch.randn_like(mu)``) when ``None``.
+        """
+        eps = torch.randn_like(mu) if noise is None else noise.to(mu.dtype)
+        return mu + eps * (0.5 * logvar).exp()
 
     def forward(self, x: Tensor) -> Tensor:
         """The encoder mean, the plain embedding."""

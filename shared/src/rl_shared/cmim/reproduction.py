@@ -73,38 +73,21 @@ def augment_digits(x: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
 
 
 def _train(
-    method: str, x_train: np.ndarray, batch_size: int, steps: int, seed: int
+    method: str,
+    x_train: np.ndarray,
+    batch_size: int,
+    steps: int,
+    seed: int,
+    device: str = "auto",
+    precision: str = "fp32",
 ) -> MIMAutoencoder:
-    import torch
+    """One encoder of the grid: 16-d code, 128-unit MLPs, Adam 1e-3, temperature 0.1."""
+    from rl_shared.cmim.train import train_mim
 
-    from rl_shared.cmim.losses import CMIMLoss
-    from rl_shared.cmim.model import MIMAutoencoder
-    from rl_shared.losses import info_nce
-    from rl_shared.runtime import seed_everything
-
-    seed_everything(seed)
-    generator = torch.Generator().manual_seed(seed)
-    model = MIMAutoencoder(input_dim=64, latent_dim=16, hidden_dim=128)
-    objective = CMIMLoss(
-        model, contrastive_weight=1.0 if method == "cmim" else 0.0, temperature=0.1
-    )
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    data = torch.from_numpy(x_train)
-    order, cursor = torch.randperm(len(data), generator=generator), 0
-    for _ in range(steps):
-        if cursor + batch_size > len(data):
-            order, cursor = torch.randperm(len(data), generator=generator), 0
-        batch = data[order[cursor : cursor + batch_size]]
-        cursor += batch_size
-        if method == "infonce":
-            view_a, view_b = augment_digits(batch, generator), augment_digits(batch, generator)
-            loss = info_nce(model(view_a), model(view_b), temperature=0.1)
-        else:
-            loss = objective(batch)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-    return model.eval()
+    return train_mim(
+        x_train, method, batch_size, steps, seed, latent_dim=16, hidden_dim=128, lr=1e-3,
+        temperature=0.1, augment=augment_digits, device=device, precision=precision,
+    )  # fmt: skip
 
 
 def _probe(train: np.ndarray, y_train: np.ndarray, test: np.ndarray, y_test: np.ndarray) -> float:
@@ -164,7 +147,7 @@ def _run(ctx: RunContext) -> Result:
     acc_informative: dict[tuple[str, int], list[float]] = {}
     grid = [(m, b, s) for s in seeds for m in METHODS for b in BATCH_SIZES]
     for method, batch, seed in ctx.track(grid, "train + probe"):
-        model = _train(method, x_train, batch, steps, seed)
+        model = _train(method, x_train, batch, steps, seed, ctx.device, ctx.precision)
         with torch.no_grad():
             acc.setdefault((method, batch), []).append(
                 _probe(model(tr).numpy(), y_train, model(te).numpy(), y_test)

@@ -26,6 +26,7 @@ from rl_shared.cli import (
     lr_option,
     model_option,
     out_option,
+    precision_option,
     progress,
     resume_option,
     seed_option,
@@ -61,11 +62,12 @@ def group() -> None:
 @click.option("--limit", type=click.IntRange(1), default=None,
               help="Train on N SMILES drawn with the seed [default: all].")  # fmt: skip
 @device_option()
+@precision_option
 @resume_option
 @seed_option
 @json_option
 def train(data, out: Path, method, steps, lr, batch_size, latent, hidden, max_len, limit, device,
-          resume, seed, as_json) -> None:  # fmt: skip
+          precision, resume, seed, as_json) -> None:  # fmt: skip
     """Train a SMILES encoder-decoder; save it as OUT/model/."""
     import numpy as np
 
@@ -73,8 +75,10 @@ def train(data, out: Path, method, steps, lr, batch_size, latent, hidden, max_le
     from rl_chem.cmim.model import Vocab
     from rl_chem.cmim.train import save_smiles_model, train_smiles_model
     from rl_shared.errors import BadInput
-    from rl_shared.runtime import resolve_device
+    from rl_shared.runtime import resolve_device, resolve_precision
 
+    dev = resolve_device(device)
+    resolve_precision(precision, dev)
     smiles, _ = read_smiles_csv(data)
     if limit is not None and limit < len(smiles):
         pick = np.random.default_rng(seed).choice(len(smiles), limit, replace=False)
@@ -88,7 +92,7 @@ def train(data, out: Path, method, steps, lr, batch_size, latent, hidden, max_le
     track = progress(as_json)
     model = train_smiles_model(
         smiles, method, vocab, max_len=max_len, batch_size=batch_size, steps=steps, lr=lr,
-        seed=seed, latent=latent, hidden=hidden, device=resolve_device(device),
+        seed=seed, latent=latent, hidden=hidden, device=dev, precision=precision,
         progress=lambda it: track(it, method), checkpoint_dir=out / "checkpoints", resume=resume,
     )  # fmt: skip
     folder = save_smiles_model(model, vocab, out / "model", method=method, max_len=max_len,
@@ -111,17 +115,20 @@ def train(data, out: Path, method, steps, lr, batch_size, latent, hidden, max_le
 @click.option("--target", default=None,
               help="Target column [default: the split's, else y or target].")  # fmt: skip
 @device_option()
+@precision_option
 @seed_option
 @json_option
-def evaluate(model, data, target, device, seed, as_json) -> None:
+def evaluate(model, data, target, device, precision, seed, as_json) -> None:
     """Ridge-probe RMSE (80/20 split) of the frozen embeddings on a labelled SMILES set."""
     import numpy as np
 
     from rl_chem.cmim.data import read_smiles_csv
     from rl_chem.cmim.train import embed_smiles, load_smiles_model, probe_rmse
     from rl_shared.errors import BadInput, MalformedFile
-    from rl_shared.runtime import resolve_device
+    from rl_shared.runtime import resolve_device, resolve_precision
 
+    dev = resolve_device(device)
+    resolve_precision(precision, dev)
     net, vocab, cfg = load_smiles_model(model)
     if "max_len" not in cfg:
         raise MalformedFile(Path(model) / "config.json", None, "config.max_len is missing")
@@ -133,7 +140,7 @@ def evaluate(model, data, target, device, seed, as_json) -> None:
             f"--data {data} holds {len(smiles)} labelled molecules; the probe's 80/20 split "
             "needs at least 5"
         )
-    emb = embed_smiles(net.to(resolve_device(device)), vocab, smiles, cfg["max_len"])
+    emb = embed_smiles(net, vocab, smiles, cfg["max_len"], device=dev, precision=precision)
     z = (y - y.mean()) / (y.std() or 1.0)
     res = {"model": str(model), "data": data, "n": len(smiles), "rmse_z": probe_rmse(emb, z, seed),
            "rmse": probe_rmse(emb, y, seed), "target_std": float(np.std(y))}  # fmt: skip

@@ -83,12 +83,13 @@ def run(ctx) -> Result:
         for method, bs in runs:
             model = train_smiles_model(
                 unlab, method, vocab, max_len=max_len, batch_size=bs, steps=steps,
-                seed=ctx.seed, latent=latent, hidden=hidden,
-                progress=lambda it, d=f"{method} b={bs}": ctx.track(list(it), d),
+                seed=ctx.seed, latent=latent, hidden=hidden, device=ctx.device,
+                precision=ctx.precision, progress=lambda it, d=f"{method} b={bs}": ctx.track(list(it), d),
             )  # fmt: skip
             for dname, (smi, y) in (("esol", esol), ("freesolv", frees)):
                 assert y is not None  # both benchmark CSVs carry targets
-                emb = embed_smiles(model, vocab, smi, max_len)
+                emb = embed_smiles(model, vocab, smi, max_len, device=ctx.device,
+                                   precision=ctx.precision)  # fmt: skip
                 metrics[f"{dname}_rmse_{method}_b{bs}"] = probe_rmse(emb, y, ctx.seed)
     metrics["seconds"] = time.perf_counter() - t0
 

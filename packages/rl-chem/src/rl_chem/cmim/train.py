@@ -29,7 +29,7 @@ from torch import nn
 from rl_chem.cmim.losses import smiles_cmim_term, smiles_mim_loss
 from rl_chem.cmim.model import SmilesMIM, Vocab, randomize_smiles
 from rl_shared.losses import info_nce
-from rl_shared.runtime import seed_everything
+from rl_shared.runtime import make_accelerator, seed_everything
 
 __all__ = [
     "KIND",
@@ -64,12 +64,21 @@ def train_smiles_model(
     latent: int = 32,
     hidden: int = 128,
     progress=None,
-    device: torch.device | str = "cpu",
+    device: torch.device | str = "auto",
     checkpoint_dir: str | Path | None = None,
     checkpoint_every: int = 50,
     resume: bool = True,
+    precision: str = "fp32",
+    history: list[float] | None = None,
 ) -> SmilesMIM:
     """Train a :class:`SmilesMIM` with ``method`` in {"mim", "cmim", "infonce"}.
+
+    The loop runs through :func:`rl_shared.runtime.make_accelerator`. Under ``torchrun``
+    every process draws the same global batch (the same seed) and its noise, and trains on
+    its contiguous share; cMIM's and InfoNCE's in-batch candidates are gathered from every
+    process (:func:`rl_shared.losses.distributed.gather_with_grad`), so the mean of the
+    processes' losses is the one-process loss of the whole batch and DDP's averaged
+    gradient its gradient. Only the main process writes checkpoints.
 
     Args:
         smiles: unlabelled training SMILES (at least ``batch_size``).
@@ -77,19 +86,31 @@ def train_smiles_model(
             (A-MIM + InfoNCE between a SMILES and a randomised SMILES of the molecule).
         vocab: the token vocabulary.
         max_len: tokens per SMILES (longer ones are truncated).
-        batch_size: SMILES per step (cMIM costs B^2 decoder passes).
+        batch_size: SMILES per step over all processes (cMIM costs B^2 decoder passes);
+            a multiple of the number of processes.
         steps: Adam steps.
         lr: learning rate.
         seed: seeds initialisation, batches and noise.
         latent: code size.
         hidden: GRU width.
-        progress: wraps the step range (e.g. a progress bar).
-        device: where it trains; the model is returned on the CPU.
+        progress: wraps the step range (e.g. a progress bar); main process only.
+        device: ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``: where it trains; the
+            model is returned on the CPU.
         checkpoint_dir: when given, training checkpoints (weights, optimizer, every RNG)
             go there every ``checkpoint_every`` steps and at the end.
         checkpoint_every: steps between checkpoints.
         resume: continue from the newest checkpoint in ``checkpoint_dir`` (same result as an
             uninterrupted run).
+        precision: ``fp32``, or ``bf16``/``fp16`` autocast of the forward pass.
+        history: when given, each step's loss (the mean over processes) is appended.
+
+    Raises:
+        UnknownName: an unknown ``method``.
+        BadInput: too few SMILES for a batch, a batch that does not split evenly over the
+            processes, or an unavailable ``device``/``precision``.
+
+    References:
+        Livne, cMIM, arXiv:2411.10548.
 
     Example:
         >>> v = Vocab.build(["CCO", "CCN"])
@@ -103,10 +124,16 @@ def train_smiles_model(
         raise UnknownName("method", method, list(METHODS))
     if len(smiles) < batch_size:
         raise BadInput(f"{len(smiles)} SMILES cannot fill a batch of {batch_size}; lower it")
-    device = torch.device(device)
+    acc = make_accelerator(str(device), precision)
+    world, rank = acc.num_processes, acc.process_index
+    if batch_size % world:
+        raise BadInput(
+            f"a batch of {batch_size} SMILES does not split evenly over {world} processes; "
+            f"use a multiple of {world}"
+        )
     seed_everything(seed)
     rng = np.random.default_rng(seed)
-    model = SmilesMIM(len(vocab), latent, hidden).to(device)
+    model = SmilesMIM(len(vocab), latent, hidden).to(acc.device)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     manager = None
     start = 0
@@ -118,55 +145,108 @@ def train_smiles_model(
             state = manager.load(model, opt)
             start = state.step
             rng.bit_generator.state = state.extra["batch_rng"]
-    steps_iter = range(start, steps)
-    for step in progress(steps_iter) if progress else steps_iter:
+    net, opt = acc.prepare(_Objective(model, method, gather=world > 1), opt)
+    per = batch_size // world
+    mine = slice(rank * per, (rank + 1) * per)
+    steps_iter: Any = range(start, steps)
+    if progress is not None and acc.is_main_process:
+        steps_iter = progress(steps_iter)
+    for step in steps_iter:
         batch = [smiles[i] for i in rng.choice(len(smiles), batch_size, replace=False)]
-        x = vocab.encode(batch, max_len).to(device)
-        loss, mu = smiles_mim_loss(model, x)
-        if method == "cmim":
-            loss = loss + smiles_cmim_term(model, x, mu)
-        elif method == "infonce":
-            aug = vocab.encode([randomize_smiles(s, rng) for s in batch], max_len).to(device)
-            mu2, _ = model.encode(aug)
-            loss = loss + info_nce(mu, mu2)
+        noise = torch.randn(batch_size, latent, device=acc.device)[mine]
+        x = vocab.encode(batch[mine], max_len).to(acc.device)
+        aug = None
+        if method == "infonce":
+            views = [randomize_smiles(s, rng) for s in batch]  # the whole batch: rng in step
+            aug = vocab.encode(views[mine], max_len).to(acc.device)
+        with acc.autocast():
+            loss = net(x, noise, aug)
         opt.zero_grad()
-        loss.backward()
-        nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+        acc.backward(loss)
+        acc.clip_grad_norm_(model.parameters(), 5.0)
         opt.step()
-        if manager is not None and ((step + 1) % checkpoint_every == 0 or step + 1 == steps):
+        if history is not None:
+            history.append(_over_ranks(acc, loss))
+        if (
+            manager is not None
+            and acc.is_main_process
+            and ((step + 1) % checkpoint_every == 0 or step + 1 == steps)
+        ):
             manager.save(
                 step + 1, model, opt,
                 config={"method": method, "steps": steps, "lr": lr, "batch_size": batch_size},
                 extra={"batch_rng": rng.bit_generator.state},
             )  # fmt: skip
+    acc.wait_for_everyone()
     return model.cpu().eval()
 
 
+class _Objective(nn.Module):
+    """The training loss of one batch share: the module DDP wraps (it holds the model)."""
+
+    def __init__(self, model: SmilesMIM, method: str, gather: bool) -> None:
+        super().__init__()
+        self.model, self.method, self.gather = model, method, gather
+
+    def forward(self, x: torch.Tensor, noise: torch.Tensor, aug: torch.Tensor | None = None):
+        loss, mu = smiles_mim_loss(self.model, x, noise)
+        if self.method == "cmim":
+            loss = loss + smiles_cmim_term(self.model, x, mu, gather_across_ranks=self.gather)
+        elif self.method == "infonce":
+            assert aug is not None  # the loop encodes the randomised views
+            mu2, _ = self.model.encode(aug)
+            loss = loss + info_nce(mu, mu2, gather_across_ranks=self.gather)
+        return loss
+
+
+def _over_ranks(acc: Any, loss: torch.Tensor) -> float:
+    """The loss averaged over the processes (itself in one process)."""
+    if acc.num_processes == 1:
+        return float(loss.detach())
+    return float(acc.reduce(loss.detach().float(), "mean"))
+
+
 def embed_smiles(
-    model: SmilesMIM, vocab: Vocab, smiles: list[str], max_len: int, batch_size: int = 256
+    model: SmilesMIM,
+    vocab: Vocab,
+    smiles: list[str],
+    max_len: int,
+    batch_size: int = 256,
+    device: torch.device | str | None = None,
+    precision: str = "fp32",
 ) -> np.ndarray:
     """Informative embeddings ``[mu, decoder state]`` of ``smiles``, in batches.
 
     Args:
-        model: a (trained) :class:`~rl_chem.cmim.model.SmilesMIM`; run without gradients on
-            its device.
+        model: a (trained) :class:`~rl_chem.cmim.model.SmilesMIM`; run without gradients.
         vocab: the vocabulary it was trained with.
         smiles: the molecules to embed.
         max_len: token length (longer SMILES are truncated).
         batch_size: SMILES per forward pass.
+        device: ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``: the model is moved there
+            (``None``: it runs where its weights are).
+        precision: ``fp32``, or ``bf16``/``fp16`` autocast of the forward pass
+            (:func:`rl_shared.runtime.autocast`); the embeddings come back as float32.
 
     Shapes:
         returns ``(len(smiles), latent + hidden)``.
+
+    References:
+        Livne, cMIM, arXiv:2411.10548 (informative embeddings).
 
     Example:
         >>> v = Vocab.build(["CCO"])
         >>> embed_smiles(SmilesMIM(len(v), latent=2, hidden=3), v, ["CCO", "CO"], 6).shape
         (2, 5)
     """
-    device = next(model.parameters()).device
-    with torch.no_grad():
+    from rl_shared.runtime import autocast, resolve_device
+
+    if device is not None:
+        model = model.to(resolve_device(str(device)))
+    where = next(model.parameters()).device
+    with torch.no_grad(), autocast(where, precision):
         parts = [
-            model.embed(vocab.encode(smiles[i : i + batch_size], max_len).to(device)).cpu()
+            model.embed(vocab.encode(smiles[i : i + batch_size], max_len).to(where)).float().cpu()
             for i in range(0, len(smiles), batch_size)
         ]
     return torch.cat(parts).numpy()

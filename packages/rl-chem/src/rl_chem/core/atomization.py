@@ -13,8 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from rl_chem.core.molecules import SCFNotConverged, resolve_xc, run_scf
+from rl_chem.core.molecules import SCFNotConverged, check_scf_precision, resolve_xc, run_scf
 from rl_chem.core.reference_data import atomization_energies, atoms_of, system_mol
+from rl_shared.runtime import resolve_device
 
 __all__ = ["dft_atomization", "errors_table"]
 
@@ -25,6 +26,8 @@ def dft_atomization(
     basis: str = "cc-pvdz",
     grid_level: int | None = None,
     progress: Callable[[Iterable[str]], Iterable[str]] | None = None,
+    device: Any = "auto",
+    precision: str = "fp32",
 ) -> dict[str, Any]:
     """SCF total energies of the molecules and their atoms, and atomization energies.
 
@@ -38,6 +41,9 @@ def dft_atomization(
         basis: basis set.
         grid_level: PySCF grid level.
         progress: wraps the list of systems (e.g. a progress bar).
+        device: ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``: where a torch
+            functional is evaluated (PySCF's integrals and libxc stay on the CPU).
+        precision: ``fp32`` only (see :func:`rl_chem.core.molecules.check_scf_precision`).
 
     Returns:
         ``{"energies": {system: Eh}, "atomization": {name: kcal/mol}, "not_converged": [...],
@@ -48,11 +54,13 @@ def dft_atomization(
     energies: dict[str, float] = {}
     seconds: dict[str, float] = {}
     failed: list[str] = []
+    check_scf_precision(precision)
+    dev = resolve_device(str(device))
     xc = resolve_xc(xc)  # a broken model folder or a bad basis fails before the first SCF
     mols = {s: system_mol(s, basis) for s in systems}
     for s in progress(systems) if progress else systems:
         try:
-            out = run_scf(mols[s], xc=xc, grid_level=grid_level)
+            out = run_scf(mols[s], xc=xc, grid_level=grid_level, device=dev)
         except SCFNotConverged:
             failed.append(s)
             continue

@@ -11,10 +11,23 @@ from __future__ import annotations
 import click
 
 from rl_chem.skala.formats import SKALA_MODEL
-from rl_shared.cli import data_option, emit_json, json_option, model_option, progress, seed_option
+from rl_shared.cli import (
+    data_option,
+    device_option,
+    emit_json,
+    json_option,
+    model_option,
+    precision_option,
+    progress,
+    seed_option,
+)
 
-__all__ = ["COMMANDS", "reference", "scf"]
+__all__ = ["COMMANDS", "SCF_DEVICE_HELP", "reference", "scf"]
 
+SCF_DEVICE_HELP = (
+    "Device a torch functional is evaluated on: auto, cpu, cuda, cuda:N or mps (PySCF's "
+    "integrals and libxc functionals run on the CPU)."
+)
 XC_HELP = (
     "XC functional: lda | pbe | r2scan (torch), b3lyp | libxc:<code> (libxc), hf, "
     "or a saved neural functional (the OUT/model folder of `rl chem skala train`)."
@@ -33,9 +46,12 @@ XC_HELP = (
               help="Most SCF iterations.")  # fmt: skip
 @click.option("--grid-level", type=click.IntRange(0, 9), default=None,
               help="PySCF grid level [default: PySCF's, 3].")  # fmt: skip
+@device_option(help=SCF_DEVICE_HELP)
+@precision_option
 @seed_option
 @json_option
-def scf(atom, basis, model, spin, charge, max_cycle, grid_level, seed, as_json) -> None:
+def scf(atom, basis, model, spin, charge, max_cycle, grid_level, device, precision, seed,
+        as_json) -> None:  # fmt: skip
     """Run one SCF; print energy, convergence, iterations and seconds.
 
     Args:
@@ -46,6 +62,9 @@ def scf(atom, basis, model, spin, charge, max_cycle, grid_level, seed, as_json) 
         charge: ``--charge``, the total charge.
         max_cycle: ``--max-cycle``, most SCF iterations.
         grid_level: ``--grid-level``, PySCF's grid level (``None``: PySCF's default).
+        device: ``--device``, where a torch functional is evaluated.
+        precision: ``--precision``, ``fp32`` only (see
+            :func:`~rl_chem.core.molecules.check_scf_precision`).
         seed: ``--seed`` (the SCF itself is deterministic).
         as_json: ``--json``, print one JSON object instead of a line.
 
@@ -57,11 +76,14 @@ def scf(atom, basis, model, spin, charge, max_cycle, grid_level, seed, as_json) 
         >>> round(out["energy"], 4), out["converged"]
         (-1.1168, True)
     """
-    from rl_chem.core.molecules import build_mol, resolve_xc, run_scf
+    from rl_chem.core.molecules import build_mol, check_scf_precision, resolve_xc, run_scf
+    from rl_shared.runtime import resolve_device
 
+    check_scf_precision(precision)
+    dev = resolve_device(device)
     xc = resolve_xc(model)  # the functional, the geometry and the basis before the SCF
     mol = build_mol(atom, basis=basis, spin=spin, charge=charge)
-    out = run_scf(mol, xc=xc, max_cycle=max_cycle, grid_level=grid_level)
+    out = run_scf(mol, xc=xc, max_cycle=max_cycle, grid_level=grid_level, device=dev)
     res = {k: out[k] for k in ("energy", "converged", "iterations", "seconds")}
     res.update(model=model, basis=basis, spin=spin, charge=charge)
     if as_json:

@@ -24,7 +24,19 @@ from pyscf import dft, gto, scf
 from rl_chem.core.geometry import check_geometry
 from rl_shared.errors import BadInput, ModelNotFound, RLError
 
-__all__ = ["SCFNotConverged", "build_mol", "from_ase", "make_mf", "resolve_xc", "run_scf"]
+__all__ = [
+    "SCF_PRECISIONS",
+    "SCFNotConverged",
+    "build_mol",
+    "check_scf_precision",
+    "from_ase",
+    "make_mf",
+    "resolve_xc",
+    "run_scf",
+]
+
+#: what ``--precision`` accepts for SCF runs with a torch functional
+SCF_PRECISIONS = ("fp32",)
 
 _LIBXC_ALIASES = ("b3lyp",)  # hybrids: run by PySCF with libxc, not by the torch NumInt
 
@@ -170,11 +182,41 @@ def resolve_xc(xc: Any) -> Any:
     raise UnknownName("functional", text, valid)
 
 
+def check_scf_precision(precision: str) -> None:
+    """Refuse a ``--precision`` other than ``fp32`` for SCF runs.
+
+    The torch functionals are evaluated in float64 (their potentials feed an SCF converged
+    to 1e-9 Eh): bf16/fp16 autocast would leave float64 arithmetic untouched, and rounding
+    the neural functional's inputs to 8 or 11 mantissa bits would put errors of
+    milli-Hartrees into the energy, so both are refused rather than silently ignored.
+
+    Args:
+        precision: the user's ``--precision``.
+
+    Raises:
+        BadInput: anything but ``fp32``.
+
+    Example:
+        >>> check_scf_precision("FP32")
+        >>> try:
+        ...     check_scf_precision("bf16")
+        ... except ValueError as err:
+        ...     print(err)
+        --precision bf16 is not available for SCF: the XC functional is evaluated in float64 so that the SCF converges; use --precision fp32
+    """
+    text = str(precision).strip().lower()
+    if text not in SCF_PRECISIONS:
+        raise BadInput(
+            f"--precision {precision} is not available for SCF: the XC functional is evaluated "
+            "in float64 so that the SCF converges; use --precision fp32"
+        )
+
+
 def _xc_name(xc: Any) -> str:
     return str(getattr(xc, "name", xc))
 
 
-def make_mf(mol: gto.Mole, xc: Any = "pbe", grid_level: int | None = None):
+def make_mf(mol: gto.Mole, xc: Any = "pbe", grid_level: int | None = None, device: Any = None):
     """A mean-field object: torch functional, ``"libxc:<code>"`` (plain PySCF) or ``"hf"``.
 
     Restricted for closed shells, unrestricted otherwise.
@@ -184,6 +226,9 @@ def make_mf(mol: gto.Mole, xc: Any = "pbe", grid_level: int | None = None):
         xc: "lda"/"pbe"/"r2scan" (torch), a neural functional or its saved model folder,
             "b3lyp" (= "libxc:b3lyp") or any "libxc:<code>" (PySCF with libxc), or "hf".
         grid_level: PySCF grid level (default PySCF's, 3).
+        device: where a torch functional is evaluated (a ``torch.device`` or its name;
+            ``None``: where its weights are, the CPU for lda/pbe/r2scan); PySCF's
+            integrals and the libxc functionals stay on the CPU.
 
     Example:
         >>> h2 = build_mol("H 0 0 0; H 0 0 0.74", basis="sto-3g")
@@ -208,7 +253,7 @@ def make_mf(mol: gto.Mole, xc: Any = "pbe", grid_level: int | None = None):
             raise BadInput(f"libxc does not know the functional {code!r}") from None
         mf = dft.UKS(mol, xc=code) if open_shell else dft.RKS(mol, xc=code)
     else:
-        mf = UKS(mol, xc=xc) if open_shell else RKS(mol, xc=xc)
+        mf = UKS(mol, xc=xc, device=device) if open_shell else RKS(mol, xc=xc, device=device)
     if grid_level is not None and hasattr(mf, "grids"):
         mf.grids.level = grid_level
     return mf
@@ -221,6 +266,7 @@ def run_scf(
     max_cycle: int = 100,
     grid_level: int | None = None,
     raise_on_failure: bool = True,
+    device: Any = None,
 ) -> dict[str, Any]:
     """Run an SCF; returns energy, converged, iterations, seconds and the mean-field object.
 
@@ -231,8 +277,9 @@ def run_scf(
         max_cycle: most SCF iterations.
         grid_level: PySCF grid level.
         raise_on_failure: raise :class:`SCFNotConverged` (never silently use the energy).
+        device: where a torch functional is evaluated (see :func:`make_mf`).
     """
-    mf = make_mf(mol, xc, grid_level=grid_level)
+    mf = make_mf(mol, xc, grid_level=grid_level, device=device)
     mf.conv_tol = conv_tol
     mf.max_cycle = max_cycle
     t0 = time.perf_counter()

@@ -75,9 +75,17 @@ def get_functional(xc: str | XCFunctional) -> XCFunctional:
 
 
 def eval_xc_torch(
-    functional: XCFunctional, rho: np.ndarray, spin: int, deriv: int = 1
+    functional: XCFunctional,
+    rho: np.ndarray,
+    spin: int,
+    deriv: int = 1,
+    device: torch.device | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
     """Energy per particle and its first/second derivatives in PySCF's ``eval_xc_eff`` layout.
+
+    The density rows are moved to ``device`` (where the functional's weights are), the
+    functional and its autograd derivatives run there, and the results come back as NumPy
+    float64 arrays for PySCF.
 
     Args:
         functional: the torch XC functional.
@@ -85,6 +93,8 @@ def eval_xc_torch(
             total density, unrestricted ``(2, nvar, N)``.
         spin: 0 restricted, 1 unrestricted.
         deriv: 0, 1 or 2.
+        device: where to evaluate; default the device of the functional's weights (the CPU
+            for the parameter-free reference functionals).
 
     Shapes:
         returns ``exc (N,)``, ``vxc`` like ``rho`` with a leading nvar axis, ``fxc``
@@ -110,9 +120,10 @@ def eval_xc_torch(
         r = r[:, [0, 1, 2, 3, 5]]
     r = r[:, :nvar]
     n_grid = r.shape[-1]
-    dtype = next(functional.parameters(), torch.empty(0, dtype=torch.float64)).dtype
-    x = torch.tensor(r, dtype=dtype).requires_grad_(deriv > 0)
-    full = torch.zeros(2, 5, n_grid, dtype=dtype)
+    first = next(functional.parameters(), torch.empty(0, dtype=torch.float64))
+    dtype, device = first.dtype, device if device is not None else first.device
+    x = torch.tensor(r, dtype=dtype, device=device).requires_grad_(deriv > 0)
+    full = torch.zeros(2, 5, n_grid, dtype=dtype, device=device)
     if spin == 0:
         full = full + torch.cat([0.5 * x[0], full[0, nvar:]]).expand(2, 5, n_grid)
     else:
@@ -134,7 +145,8 @@ def eval_xc_torch(
             for k in range(nvar):
                 (h,) = torch.autograd.grad(v[s, k].sum(), x, retain_graph=True, allow_unused=True)
                 rows.append(torch.zeros_like(x) if h is None else h)
-        fxc = torch.stack(rows).reshape(ns, nvar, ns, nvar, n_grid).detach().double().numpy()
+        hess = torch.stack(rows).reshape(ns, nvar, ns, nvar, n_grid)
+        fxc = hess.detach().cpu().double().numpy()
         if spin == 0:
             fxc = fxc[0, :, 0]
     if spin == 0:
@@ -217,16 +229,26 @@ class TorchNumInt(_numint.NumInt):
         functional: the torch module (see :class:`rl_chem.core.functionals.XCFunctional`).
         num_threads: torch threads per grid block; PySCF's blocks are small, so one thread
             avoids oversubscribing the cores PySCF's own OpenMP loops use.
+        device: where the functional is evaluated (each block's density rows are moved
+            there, the results back to NumPy); ``None`` keeps the functional where it is.
+            A functional on another device is copied there, the caller's is left alone.
 
     Example:
         >>> ni = TorchNumInt(get_functional("pbe"))
-        >>> ni._xc_type("anything")
-        'GGA'
+        >>> ni._xc_type("anything"), ni.device.type
+        ('GGA', 'cpu')
     """
 
-    def __init__(self, functional: XCFunctional, num_threads: int = 1) -> None:
+    def __init__(self, functional: XCFunctional, num_threads: int = 1, device: Any = None) -> None:
         super().__init__()
         self.num_threads = num_threads
+        first = next(functional.parameters(), None)
+        here = first.device if first is not None else torch.device("cpu")
+        self.device = torch.device(device) if device is not None else here
+        if first is not None and self.device != here:
+            import copy
+
+            functional = copy.deepcopy(functional).to(self.device)
         self.functional = functional
         self.libxc = _LibxcProxy(functional)
 
@@ -240,7 +262,7 @@ class TorchNumInt(_numint.NumInt):
                 f"torch functionals provide derivatives up to order 2, not {deriv}"
             )
         with threads(self.num_threads):
-            exc, vxc, fxc = eval_xc_torch(self.functional, rho, spin, deriv)
+            exc, vxc, fxc = eval_xc_torch(self.functional, rho, spin, deriv, self.device)
         return [exc, vxc, fxc, None]
 
     def eval_xc(self, xc_code, rho, spin=0, relativity=0, deriv=1, omega=None, verbose=None):
@@ -296,20 +318,21 @@ class _TorchKS:
         return parent.density_fit(with_df=with_df, only_dfj=only_dfj)
 
 
-def _attach(mf, functional: XCFunctional):
-    mf._numint = TorchNumInt(functional)
+def _attach(mf, functional: XCFunctional, device: Any = None):
+    mf._numint = TorchNumInt(functional, device=device)
     mf.xc = f"torch:{functional.name}"
     mf.nlc = ""
     cls = type(mf)
     return lib.set_class(mf, (_TorchKS, cls), name=cls.__name__)
 
 
-def RKS(mol, xc: str | XCFunctional = "pbe", **kwargs):
+def RKS(mol, xc: str | XCFunctional = "pbe", device: Any = None, **kwargs):
     """Restricted Kohn-Sham with a torch XC functional: a ``pyscf.dft.RKS`` object.
 
     Args:
         mol: a ``pyscf.gto.Mole``.
         xc: "lda", "pbe", "r2scan", an :class:`XCFunctional` or a saved model folder.
+        device: where the functional is evaluated (see :class:`TorchNumInt`).
         **kwargs: set as attributes of the mean-field object (``conv_tol=1e-9``, ...).
 
     Example:
@@ -318,18 +341,19 @@ def RKS(mol, xc: str | XCFunctional = "pbe", **kwargs):
         >>> mf.xc, round(float(mf.kernel()), 4)
         ('torch:pbe', -1.1521)
     """
-    mf = _attach(dft.RKS(mol), get_functional(xc))
+    mf = _attach(dft.RKS(mol), get_functional(xc), device)
     for k, v in kwargs.items():
         setattr(mf, k, v)
     return mf
 
 
-def UKS(mol, xc: str | XCFunctional = "pbe", **kwargs):
+def UKS(mol, xc: str | XCFunctional = "pbe", device: Any = None, **kwargs):
     """Unrestricted Kohn-Sham with a torch XC functional: a ``pyscf.dft.UKS`` object.
 
     Args:
         mol: a ``pyscf.gto.Mole`` (``spin`` = N_alpha - N_beta).
         xc: as in :func:`RKS`.
+        device: as in :func:`RKS`.
         **kwargs: set as attributes of the mean-field object.
 
     Example:
@@ -338,7 +362,7 @@ def UKS(mol, xc: str | XCFunctional = "pbe", **kwargs):
         >>> round(float(mf.kernel()), 5)
         -0.43572
     """
-    mf = _attach(dft.UKS(mol), get_functional(xc))
+    mf = _attach(dft.UKS(mol), get_functional(xc), device)
     for k, v in kwargs.items():
         setattr(mf, k, v)
     return mf

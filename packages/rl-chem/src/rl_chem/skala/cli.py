@@ -18,6 +18,7 @@ from pathlib import Path
 
 import click
 
+from rl_chem.core.cli import SCF_DEVICE_HELP
 from rl_chem.skala.formats import SKALA_MODEL
 from rl_shared.cli import (
     data_option,
@@ -27,6 +28,7 @@ from rl_shared.cli import (
     lr_option,
     model_option,
     out_option,
+    precision_option,
     progress,
     resume_option,
     seed_option,
@@ -60,25 +62,27 @@ def group() -> None:
 @click.option("--n-test", type=click.IntRange(1), default=6, show_default=True,
               help="Held-out test molecules (at least one molecule must be left to train on).")  # fmt: skip
 @device_option()
+@precision_option
 @resume_option
 @seed_option
 @json_option
-def train(data, out: Path, basis, base, steps, lr, grid_level, n_val, n_test, device, resume,
-          seed, as_json) -> None:  # fmt: skip
+def train(data, out: Path, basis, base, steps, lr, grid_level, n_val, n_test, device, precision,
+          resume, seed, as_json) -> None:  # fmt: skip
     """Fit the neural functional on fixed densities to CCSD(T) atomization energies."""
     from rl_chem.core.reference_data import molecule_names
     from rl_chem.skala.train import check_split, train_pipeline
-    from rl_shared.runtime import resolve_device
+    from rl_shared.runtime import resolve_device, resolve_precision
 
     names = molecule_names(data)  # every check before the first reference calculation
     check_split(len(names), n_val, n_test, what=f"--data {data}")
     if resume:
         _check_resume(out, steps)
     dev = resolve_device(device)
+    resolve_precision(precision, dev)  # before the reference calculations
     track = progress(as_json)
     fit = train_pipeline(
         names, out, basis=basis, base=base, steps=steps, lr=lr, grid_level=grid_level,
-        n_val=n_val, n_test=n_test, seed=seed, resume=resume, device=dev,
+        n_val=n_val, n_test=n_test, seed=seed, resume=resume, device=dev, precision=precision,
         progress=lambda d: (lambda items: track(list(items), d)),
     )  # fmt: skip
     fit.pop("model")
@@ -118,12 +122,15 @@ def _check_resume(out: Path, steps: int) -> None:
               help="Reference atomization energies (computed and cached, or experiment).")  # fmt: skip
 @click.option("--grid-level", type=click.IntRange(0, 9), default=None,
               help="PySCF grid level [default: PySCF's, 3].")  # fmt: skip
+@device_option(help=SCF_DEVICE_HELP)
+@precision_option
 @seed_option
 @json_option
-def evaluate(model, data, basis, ref_method, grid_level, seed, as_json) -> None:
+def evaluate(model, data, basis, ref_method, grid_level, device, precision, seed,
+             as_json) -> None:  # fmt: skip
     """Self-consistent atomization energies of G2 molecules: errors and MAE, kcal/mol."""
     from rl_chem.core.atomization import dft_atomization, errors_table
-    from rl_chem.core.molecules import resolve_xc
+    from rl_chem.core.molecules import check_scf_precision, resolve_xc
     from rl_chem.core.reference_data import (
         atomization_energies,
         compute_reference,
@@ -131,7 +138,10 @@ def evaluate(model, data, basis, ref_method, grid_level, seed, as_json) -> None:
         molecule_names,
     )
     from rl_shared.errors import BadInput
+    from rl_shared.runtime import resolve_device
 
+    check_scf_precision(precision)
+    dev = resolve_device(device)
     xc = resolve_xc(model)  # a broken model folder fails before the reference calculations
     names = molecule_names(data)
     track = progress(as_json)
@@ -155,7 +165,7 @@ def evaluate(model, data, basis, ref_method, grid_level, seed, as_json) -> None:
         energies = compute_reference(names, ref_method, basis,
                                      progress=lambda s: track(list(s), "reference"))  # fmt: skip
         ref = atomization_energies(names, energies)
-    dft_out = dft_atomization(names, xc=xc, basis=basis, grid_level=grid_level,
+    dft_out = dft_atomization(names, xc=xc, basis=basis, grid_level=grid_level, device=dev,
                               progress=lambda s: track(list(s), str(model)))  # fmt: skip
     table = errors_table(dft_out["atomization"], ref)
     if not math.isfinite(table["mae"]):

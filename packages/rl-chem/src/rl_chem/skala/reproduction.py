@@ -79,8 +79,8 @@ def _run(ctx) -> Result:
     fit = train_pipeline(
         cfg["set_name"], ctx.out_dir / "train", basis=basis, base="pbe",
         steps=cfg["steps"], grid_level=cfg["grid_level"], n_val=cfg["n_val"],
-        n_test=cfg["n_test"], seed=ctx.seed, resume=False,
-        progress=lambda d: (lambda items: ctx.track(list(items), d)),
+        n_test=cfg["n_test"], seed=ctx.seed, resume=False, device=ctx.device,
+        precision=ctx.precision, progress=lambda d: (lambda items: ctx.track(list(items), d)),
     )  # fmt: skip
     test, ref = fit["test"], fit["reference_ae"]
     preds: dict[str, dict[str, float]] = {}
@@ -92,6 +92,7 @@ def _run(ctx) -> Result:
 
         out = dft_atomization(
             test, xc=xc, basis=basis, grid_level=cfg["grid_level"], progress=track,
+            device=ctx.device,  # SCF runs in fp32/float64 whatever ctx.precision trains in
         )  # fmt: skip
         preds[name] = out["atomization"]
         failed[name] = out["not_converged"]

@@ -46,7 +46,7 @@ from rl_chem.core.reference_data import (
 from rl_chem.skala.model import NeuralXC, load_functional, save_functional
 from rl_shared.checkpoint import CheckpointManager
 from rl_shared.errors import BadInput, NonFiniteLoss
-from rl_shared.runtime import seed_everything, threads
+from rl_shared.runtime import make_accelerator, seed_everything, threads
 
 __all__ = [
     "FixedDensity",
@@ -124,7 +124,7 @@ def precompute(
     model: NeuralXC,
     data: dict[str, FixedDensity],
     dtype: torch.dtype = torch.float32,
-    device: torch.device | str = "cpu",
+    device: torch.device | str | None = None,
 ) -> dict:
     """Weight-independent parts of every system (reference energies, features) in ``dtype``.
 
@@ -132,7 +132,8 @@ def precompute(
         model: the functional (on the CPU, in float64).
         data: frozen densities.
         dtype: dtype of the features the weights act on.
-        device: where the features (and grid weights, in float64) go.
+        device: where the features (and grid weights, in float64) go; ``None`` leaves them
+            where the densities are (the CPU).
 
     Example:
         >>> d = {"X": FixedDensity("X", torch.ones(3), torch.rand(2, 5, 3, dtype=torch.float64), 0.0)}
@@ -144,9 +145,9 @@ def precompute(
         for k, d in data.items():
             pre = model.precompute(d.rho)
             out[k] = {
-                "w": d.weights.to(device),
+                "w": d.weights.to(device or d.weights.device),
                 "e0": d.e_nonxc,
-                **{n: v.to(device=device, dtype=dtype) for n, v in pre.items()},
+                **{n: v.to(device=device or v.device, dtype=dtype) for n, v in pre.items()},
             }
     return out
 
@@ -265,9 +266,17 @@ def train_fixed(
     resume: bool = True,
     progress: Callable[[Iterable[int]], Iterable[int]] | None = None,
     num_threads: int = 1,
-    device: torch.device | str = "cpu",
+    device: torch.device | str = "auto",
+    precision: str = "fp32",
 ) -> dict[str, Any]:
     """Fit ``model`` to reference atomization energies on fixed densities (full batch, Adam).
+
+    The loop runs through :func:`rl_shared.runtime.make_accelerator`. Under ``torchrun``
+    each process takes the training and validation molecules ``[rank::world]`` (and their
+    atoms); its loss is its share of the squared errors scaled by ``world / len(train)``,
+    so DDP's gradient average is the gradient of the mean squared error over every training
+    molecule, whatever the split. The MAEs in the history are summed over processes, and
+    only the main process writes checkpoints and the model folder.
 
     Args:
         model: the neural functional (trained in place; ends at the best validation step).
@@ -279,12 +288,25 @@ def train_fixed(
         lr: Adam learning rate.
         checkpoint_every: steps between training checkpoints.
         resume: continue from the newest checkpoint in ``out_dir/checkpoints`` if any.
-        progress: wraps the step range (e.g. a progress bar).
+        progress: wraps the step range (e.g. a progress bar); main process only.
         num_threads: torch threads while training (one is fastest on a shared 2-core box).
-        device: where the weight-dependent part trains; the model returns to the CPU.
+        device: ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``: where the
+            weight-dependent part trains; the model returns to the CPU.
+        precision: ``fp32``, or ``bf16``/``fp16`` autocast of the enhancement-factor MLPs
+            (energies are summed in float64).
 
     Returns:
-        ``{"history": [(step, train_mae, val_mae)], "best_step", "best_val_mae"}``.
+        ``{"history": [(step, train_mae, val_mae)], "best_step", "best_val_mae", "loss"}``;
+        ``loss`` holds the training loss (mean squared AE error, (kcal/mol)^2) of each step
+        this call ran.
+
+    Raises:
+        BadInput: a checkpoint beyond ``steps``, fewer training molecules than processes,
+            or an unavailable ``device``/``precision``.
+        NonFiniteLoss: the loss became NaN or infinite.
+
+    References:
+        Skala, "Accurate and scalable exchange-correlation with deep learning", arXiv:2506.14665.
 
     Example:
         >>> import tempfile
@@ -295,9 +317,19 @@ def train_fixed(
         (3, True)
     """
     out_dir = Path(out_dir)
-    device = torch.device(device)
-    pre = precompute(model, data, device=device)
-    model.float().to(device)  # the weight-dependent part trains in float32; sums in float64
+    acc = make_accelerator(str(device), precision)
+    world, rank = acc.num_processes, acc.process_index
+    if len(train) < world:
+        raise BadInput(
+            f"{len(train)} training molecule(s) cannot be split over {world} processes; "
+            "use fewer processes or more molecules"
+        )
+    mine = _Share(train[rank::world], val[rank::world], len(train), len(val), world)
+    needed = set(mine.train + mine.val) | {
+        a for n in mine.train + mine.val for a in _atoms(n) if a in data
+    }
+    pre = precompute(model, {k: d for k, d in data.items() if k in needed}, device=acc.device)
+    model.float().to(acc.device)  # the weight-dependent part trains in float32; sums in float64
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     manager = CheckpointManager(out_dir / "checkpoints")
     best: dict[str, Any]
@@ -312,37 +344,95 @@ def train_fixed(
         start, history = state.step, [tuple(h) for h in state.extra["history"]]
         best = {"step": state.extra["best_step"], "val": state.extra["best_val"], "state": None}
         if (out_dir / "model").is_dir():
-            best["state"] = load_functional(out_dir / "model").float().to(device).state_dict()
+            best["state"] = load_functional(out_dir / "model").float().to(acc.device).state_dict()
+    net, opt = acc.prepare(_Energies(model), opt)
     ref_t = {k: torch.tensor(float(v), dtype=torch.float64) for k, v in reference_ae.items()}
-    ref_t = {k: v.to(device) for k, v in ref_t.items()}
-    steps_iter = range(start, steps)
+    ref_t = {k: v.to(acc.device) for k, v in ref_t.items()}
+    steps_iter: Iterable[int] = range(start, steps)
+    if progress is not None and acc.is_main_process:
+        steps_iter = progress(steps_iter)
+    losses: list[float] = []
     with threads(num_threads):
-        _loop(model, opt, manager, pre, ref_t, train, val, steps_iter, progress, history, best,
-              out_dir, checkpoint_every, steps, lr)  # fmt: skip
+        _loop(acc, net, model, opt, manager, pre, ref_t, mine, steps_iter, history, best,
+              out_dir, checkpoint_every, steps, lr, losses)  # fmt: skip
+    acc.wait_for_everyone()
     if best["state"] is not None:
         model.load_state_dict(best["state"])
     model.cpu().double()
-    return {"history": history, "best_step": best["step"], "best_val_mae": best["val"]}
+    return {
+        "history": history,
+        "best_step": best["step"],
+        "best_val_mae": best["val"],
+        "loss": losses,
+    }
 
 
-def _loop(model, opt, manager, pre, ref_t, train, val, steps_iter, progress, history, best,
-          out_dir, checkpoint_every, steps, lr) -> None:  # fmt: skip
-    for step in progress(steps_iter) if progress else steps_iter:
+@dataclass
+class _Share:
+    """This process's training and validation molecules, and the global counts."""
+
+    train: list[str]
+    val: list[str]
+    n_train: int
+    n_val: int
+    world: int
+
+
+class _Energies(torch.nn.Module):
+    """Total energies (Eh, float64) of the precomputed systems: the module DDP wraps."""
+
+    def __init__(self, model: NeuralXC) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, pre: dict) -> dict[str, Any]:
+        return model_energies(self.model, {}, pre)
+
+
+def _atoms(name: str) -> list[str]:
+    from ase.build import molecule
+
+    try:
+        return list(molecule(name).get_chemical_symbols())
+    except KeyError:
+        return []
+
+
+def _mean(acc: Any, values: list[float], n: int) -> float:
+    """The mean of ``values`` over every process (``n`` values in all)."""
+    if acc.num_processes == 1:
+        return float(np.mean(values))
+    total = torch.tensor(float(sum(values)), dtype=torch.float64, device=acc.device)
+    return float(acc.reduce(total, "sum")) / n
+
+
+def _loop(acc, net, model, opt, manager, pre, ref_t, mine, steps_iter, history, best,
+          out_dir, checkpoint_every, steps, lr, losses) -> None:  # fmt: skip
+    for step in steps_iter:
         opt.zero_grad()
-        ae = _ae(model_energies(model, {}, pre), train + val)
-        loss = torch.stack([(ae[n] - ref_t[n]) ** 2 for n in train]).mean()
-        if not torch.isfinite(loss):
-            raise NonFiniteLoss(f"the training loss became {loss.item()} at step {step}; lower lr")
+        with acc.autocast():
+            ae = _ae(net(pre), mine.train + mine.val)
+        sq = torch.stack([(ae[n] - ref_t[n]) ** 2 for n in mine.train])
+        # this share's part of the mean over every training molecule (factor 1 in one process)
+        loss = sq.mean() * (len(mine.train) * mine.world / mine.n_train)
+        total = (
+            float(loss.detach()) if mine.world == 1 else float(acc.reduce(loss.detach(), "mean"))
+        )
+        if not np.isfinite(total):
+            raise NonFiniteLoss(f"the training loss became {total} at step {step}; lower lr")
         with torch.no_grad():
-            tr = float(np.mean([abs(float(ae[n] - ref_t[n])) for n in train]))
-            va = float(np.mean([abs(float(ae[n] - ref_t[n])) for n in val])) if val else tr
+            tr = _mean(acc, [abs(float(ae[n] - ref_t[n])) for n in mine.train], mine.n_train)
+            va_err = [abs(float(ae[n] - ref_t[n])) for n in mine.val]
+            va = _mean(acc, va_err, mine.n_val) if mine.n_val else tr
         history.append((step, tr, va))
+        losses.append(total)
         if va < best["val"]:
             best.update(step=step, val=va, state=copy.deepcopy(model.state_dict()))
-            save_functional(model, out_dir / "model", step=step, val_mae=va)
-        loss.backward()
+            if acc.is_main_process:
+                save_functional(model, out_dir / "model", step=step, val_mae=va)
+        acc.backward(loss)
         opt.step()
-        if (step + 1) % checkpoint_every == 0 or step + 1 == steps:
+        if acc.is_main_process and ((step + 1) % checkpoint_every == 0 or step + 1 == steps):
             manager.save(
                 step + 1,
                 model,
@@ -374,7 +464,8 @@ def train_pipeline(
     method: str = "ccsd(t)",
     hidden: int = 16,
     progress: Progress | None = None,
-    device: torch.device | str = "cpu",
+    device: torch.device | str = "auto",
+    precision: str = "fp32",
 ) -> dict[str, Any]:
     """Split molecules, compute references and fixed densities, train, report MAEs.
 
@@ -391,7 +482,9 @@ def train_pipeline(
         method: reference method.
         hidden: MLP width.
         progress: ``description -> wrapper`` for progress bars.
-        device: where the weights train (densities and SCF runs stay on the CPU).
+        device: ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``: where the weights train
+            (the densities and references are PySCF's, on the CPU).
+        precision: ``fp32``, ``bf16`` or ``fp16`` (see :func:`train_fixed`).
 
     Returns:
         a summary with the split, MAEs and the model folder; ``"model"`` is the trained
@@ -426,7 +519,7 @@ def train_pipeline(
         base_ae = _ae(model_energies(model, data), names)
     fit = train_fixed(
         model, data, ref_ae, train, val, out_dir, steps=steps, lr=lr, resume=resume,
-        progress=wrap("training"), device=device,
+        progress=wrap("training"), device=device, precision=precision,
     )  # fmt: skip
     clock.append(time.perf_counter())
     with torch.no_grad():

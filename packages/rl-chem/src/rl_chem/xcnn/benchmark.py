@@ -27,8 +27,15 @@ from typing import Any
 
 import numpy as np
 
-from rl_chem.core.molecules import SCFNotConverged, build_mol, resolve_xc, run_scf
+from rl_chem.core.molecules import (
+    SCFNotConverged,
+    build_mol,
+    check_scf_precision,
+    resolve_xc,
+    run_scf,
+)
 from rl_chem.core.reference_data import HARTREE_TO_KCAL
+from rl_shared.runtime import resolve_device
 
 __all__ = ["evaluate_xcnn", "short_name", "system_key", "xcnn_mol"]
 
@@ -91,6 +98,8 @@ def evaluate_xcnn(
     basis: str | None = None,
     grid_level: int | None = None,
     progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None,
+    device: Any = "auto",
+    precision: str = "fp32",
 ) -> dict[str, Any]:
     """Energies of the entries' systems, each entry's value and its error vs ``true_val``.
 
@@ -104,6 +113,9 @@ def evaluate_xcnn(
         basis: override the basis each system names.
         grid_level: PySCF grid level (default PySCF's).
         progress: wraps the list of systems (e.g. a progress bar).
+        device: ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``: where a torch
+            functional is evaluated (PySCF's integrals and libxc stay on the CPU).
+        precision: ``fp32`` only (see :func:`rl_chem.core.molecules.check_scf_precision`).
 
     Returns:
         ``{"values": {name: Eh}, "reference": {name: Eh}, "errors": {name: kcal/mol},
@@ -121,13 +133,15 @@ def evaluate_xcnn(
     for e in entries:
         for s in e["systems"]:
             keys.setdefault(system_key(s, basis), s)
+    check_scf_precision(precision)
+    dev = resolve_device(str(device))
     xc = resolve_xc(xc)  # a broken model folder is refused before the first SCF
     mols = {key: xcnn_mol(s, basis) for key, s in keys.items()}  # so is a bad basis or geometry
     energies: dict[SystemKey, float] = {}
     items = list(mols.items())
     for key, mol in progress(items) if progress else items:
         try:
-            energies[key] = run_scf(mol, xc=xc, grid_level=grid_level)["energy"]
+            energies[key] = run_scf(mol, xc=xc, grid_level=grid_level, device=dev)["energy"]
         except SCFNotConverged:
             continue
     values, errors, reference, failed = {}, {}, {}, []

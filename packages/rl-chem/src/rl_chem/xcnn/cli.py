@@ -17,9 +17,19 @@ import math
 
 import click
 
+from rl_chem.core.cli import SCF_DEVICE_HELP
 from rl_chem.skala.formats import SKALA_MODEL
 from rl_chem.xcnn.formats import XCNN_YAML
-from rl_shared.cli import data_option, emit_json, json_option, model_option, progress, seed_option
+from rl_shared.cli import (
+    data_option,
+    device_option,
+    emit_json,
+    json_option,
+    model_option,
+    precision_option,
+    progress,
+    seed_option,
+)
 
 __all__ = ["group"]
 
@@ -42,20 +52,25 @@ def group() -> None:
               help="Only the first N entries.")  # fmt: skip
 @click.option("--grid-level", type=click.IntRange(0, 9), default=None,
               help="PySCF grid level [default: PySCF's, 3].")  # fmt: skip
+@device_option(help=SCF_DEVICE_HELP)
+@precision_option
 @seed_option
 @json_option
-def evaluate(model, data, basis, limit, grid_level, seed, as_json) -> None:
+def evaluate(model, data, basis, limit, grid_level, device, precision, seed, as_json) -> None:
     """Each entry's energy difference vs its experimental true_val; errors and MAE, kcal/mol."""
-    from rl_chem.core.molecules import resolve_xc
+    from rl_chem.core.molecules import check_scf_precision, resolve_xc
     from rl_chem.core.reference_data import HARTREE_TO_KCAL
     from rl_chem.xcnn.benchmark import evaluate_xcnn, short_name
     from rl_chem.xcnn.data import load_xcnn, resolve_set
+    from rl_shared.runtime import resolve_device
 
+    check_scf_precision(precision)
+    dev = resolve_device(device)
     xc = resolve_xc(model)  # every input is checked before the first SCF
     file = resolve_set(data)
     entries = load_xcnn(file)[:limit]
     track = progress(as_json)
-    out = evaluate_xcnn(entries, xc=xc, basis=basis, grid_level=grid_level,
+    out = evaluate_xcnn(entries, xc=xc, basis=basis, grid_level=grid_level, device=dev,
                         progress=lambda s: track(list(s), str(model)))  # fmt: skip
     if not math.isfinite(out["mae"]):
         click.echo(

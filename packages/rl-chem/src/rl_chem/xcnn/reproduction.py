@@ -112,7 +112,7 @@ def _run(ctx) -> Result:
         fit = train_pipeline(
             NEURAL_TRAIN, ctx.out_dir / "train", basis="cc-pvdz", base="pbe", steps=300,
             grid_level=grid, n_val=3, n_test=0, seed=ctx.seed, resume=False,
-            progress=lambda d: (lambda items: ctx.track(list(items), d)),
+            device=ctx.device, precision=ctx.precision, progress=lambda d: (lambda items: ctx.track(list(items), d)),
         )  # fmt: skip
         functionals["neural"] = fit["model"]
     res: dict[str, dict[str, dict]] = {k: {} for k in sets}
@@ -124,6 +124,7 @@ def _run(ctx) -> Result:
 
             res[kind][name] = evaluate_xcnn(
                 entries, xc=xc, basis=basis, grid_level=grid, progress=track,
+                device=ctx.device,  # SCF runs in fp32/float64 whatever ctx.precision trains in
             )  # fmt: skip
     metrics: dict[str, float] = {}
     for kind, per in res.items():
