@@ -32,6 +32,7 @@ from rl_shared.cli import (
     lr_option,
     model_option,
     out_option,
+    precision_option,
     seed_option,
     steps_option,
     writing_to,
@@ -88,6 +89,7 @@ def group() -> None:
     help="λ (cvib).",
 )
 @device_option()
+@precision_option
 @seed_option
 @json_option
 def train_cmd(
@@ -102,10 +104,15 @@ def train_cmd(
     beta: float,
     contrastive_weight: float,
     device: str,
+    precision: str,
     seed: int,
     as_json: bool,
 ) -> None:
-    """Train on the train split and save OUT/model/ (encoder/, head and gates, config)."""
+    """Train on the train split and save OUT/model/ (encoder/, head and gates, config).
+
+    Under ``torchrun`` each process trains on its share of every batch; rank 0 saves.
+    """
+    from rl_text.core.fit import is_main_process
     from rl_text.cvib.model import save_absa_model
     from rl_text.cvib.train import AbsaTrainConfig, train_absa
 
@@ -121,7 +128,16 @@ def train_cmd(
     )
     folder = out / "model"
     with contextlib.redirect_stdout(sys.stderr) if as_json else contextlib.nullcontext():
-        trained = train_absa(model, examples, config, show_progress=not as_json, device=device)
+        trained = train_absa(
+            model,
+            examples,
+            config,
+            show_progress=not as_json,
+            device=device,
+            precision=precision,
+        )
+        if not is_main_process():  # the other processes trained their share; rank 0 writes
+            return
         extra = trained.gates.summary() if trained.gates is not None else {}
         with writing_to(out):
             save_absa_model(trained, folder, method=method, config=vars(config), **extra)
@@ -153,6 +169,8 @@ def train_cmd(
     help="CVIB models: the original or the self-pruned network.",
 )
 @click.option("--disagreeing", is_flag=True, help="Only aspects that disagree with their sentence.")
+@device_option()
+@precision_option
 @json_option
 def evaluate_cmd(
     model: str,
@@ -161,6 +179,8 @@ def evaluate_cmd(
     split: str,
     network: str,
     disagreeing: bool,
+    device: str,
+    precision: str,
     as_json: bool,
 ) -> None:
     """Accuracy and macro-F1 of a trained model."""
@@ -179,7 +199,9 @@ def evaluate_cmd(
         raise BadInput(
             f"{model} has no VIB gates (trained with --method finetune): no pruned network"
         )
-    result = evaluate_absa(classifier, examples, pruned=network == "pruned")
+    result = evaluate_absa(
+        classifier, examples, pruned=network == "pruned", device=device, precision=precision
+    )
     if as_json:
         emit_json({"model": model, "data": data, "network": network, **result})
         return

@@ -112,10 +112,16 @@ def _run(ctx: RunContext) -> Result:
         config = AbsaTrainConfig(
             method=method, steps=steps, batch_size=batch, seed=seed, max_length=max_len
         )
-        model = train_absa(copy.deepcopy(base), train, config)
-        row = {"test": evaluate_absa(model, test), "disagree": evaluate_absa(model, dis)}
+        model = train_absa(
+            copy.deepcopy(base), train, config, device=ctx.device, precision=ctx.precision
+        )
+        dev, prec = ctx.device, ctx.precision
+        row = {
+            "test": evaluate_absa(model, test, device=dev, precision=prec),
+            "disagree": evaluate_absa(model, dis, device=dev, precision=prec),
+        }
         if method == "cvib":
-            row["test_pruned"] = evaluate_absa(model, test, pruned=True)
+            row["test_pruned"] = evaluate_absa(model, test, pruned=True, device=dev, precision=prec)
             assert model.gates is not None  # trained with method="cvib"
             pruning.setdefault(domain, []).append(model.gates.summary())
         results.setdefault((domain, method), []).append(row)

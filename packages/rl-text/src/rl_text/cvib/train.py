@@ -9,6 +9,12 @@ where the contrastive term is :func:`~rl_text.cvib.losses.self_pruning_contrasti
 and KL is the gates' compression term (:class:`~rl_text.cvib.vib.EncoderGates`) averaged
 over gated units. The gates get their own (larger) learning rate.
 
+The loop runs through :func:`rl_shared.runtime.make_accelerator` (``--device``,
+``--precision``). Under ``torchrun`` every process draws the same global batch (the same
+seed) and trains on its contiguous share; the contrastive term's in-batch negatives are
+gathered across processes (:func:`rl_shared.losses.distributed.gather_with_grad`), so DDP's
+averaged gradient is the one-process gradient of the whole batch's loss.
+
 References:
     CVIB: "Reducing Spurious Correlations for Aspect-Based Sentiment Analysis with Variational
     Information Bottleneck and Contrastive Learning"; Dai et al., arXiv:1802.10399.
@@ -28,13 +34,30 @@ from typing import Any
 
 import torch
 import torch.nn.functional as F
+from torch import Tensor, nn
 
 from rl_shared.errors import BadInput, NonFiniteLoss
+from rl_shared.losses.distributed import gather_with_grad
+from rl_shared.runtime import (
+    autocast,
+    make_accelerator,
+    resolve_device,
+    seed_everything,
+    shard_bounds,
+)
 from rl_text.cvib.data import LABELS, AbsaExample
 from rl_text.cvib.losses import self_pruning_contrastive_loss
 from rl_text.cvib.model import AspectSentimentModel
 
-__all__ = ["METHODS", "AbsaTrainConfig", "accuracy_macro_f1", "evaluate_absa", "train_absa"]
+__all__ = [
+    "METHODS",
+    "AbsaObjective",
+    "AbsaTrainConfig",
+    "absa_step_loss",
+    "accuracy_macro_f1",
+    "evaluate_absa",
+    "train_absa",
+]
 
 METHODS = ("finetune", "cvib")
 
@@ -100,18 +123,29 @@ def evaluate_absa(
     examples: list[AbsaExample],
     batch_size: int = 64,
     pruned: bool = False,
+    device: str | torch.device = "auto",
+    precision: str = "fp32",
 ) -> dict[str, float]:
     """Accuracy and macro-F1 of ``model`` (original or self-pruned network) on ``examples``.
 
     Args:
-        model: a trained (or untrained) :class:`~rl_text.cvib.model.AspectSentimentModel`.
+        model: a trained (or untrained) :class:`~rl_text.cvib.model.AspectSentimentModel`;
+            moved to ``device``.
         examples: labelled aspects to score.
         batch_size: examples per forward pass.
         pruned: run the self-pruned network (VIB gates on); needs a model built with
             ``vib=True``.
+        device: ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``: where it scores.
+        precision: ``fp32``, or ``bf16``/``fp16`` autocast of the forward passes.
 
     Returns:
         ``{"accuracy", "macro_f1", "n"}`` (``n`` the number of examples).
+
+    Raises:
+        BadInput: an unavailable ``device`` or a ``precision`` it does not support.
+
+    References:
+        CVIB (evaluation by accuracy and macro-F1 on SemEval-2014).
 
     Example:
         >>> from rl_shared.models import load_sentence_transformer
@@ -123,8 +157,136 @@ def evaluate_absa(
         >>> sorted(scores), scores["n"], 0 <= scores["accuracy"] <= 1
         (['accuracy', 'macro_f1', 'n'], 2, True)
     """
-    pred = model.predict(examples, batch_size=batch_size, pruned=pruned)
+    target = resolve_device(str(device))
+    with autocast(target, precision):  # checks the precision before the model moves
+        model.to(target)
+        pred = model.predict(examples, batch_size=batch_size, pruned=pruned)
     return {**accuracy_macro_f1([e.label for e in examples], pred), "n": len(examples)}
+
+
+class AbsaObjective(nn.Module):
+    """One training step's forward passes and loss terms, as a module ``accelerate`` prepares.
+
+    Runs the original network and, for CVIB, the self-pruned one on a tokenised batch and
+    returns the loss terms of this process's rows. The contrastive term is computed on the
+    representations of every process (gathered with gradients), so each process holds the
+    global batch's contrastive loss; with DDP's gradient average that is the one-process
+    gradient (see :func:`rl_shared.losses.distributed.gather_with_grad`).
+
+    Args:
+        model: the classifier (trained in place).
+        config: the training configuration (method, temperature).
+
+    Shapes:
+        forward(batch of ``B`` rows, labels ``(B,)``) -> ``(ce, ce_pruned, contrastive, kl)``,
+        scalars (the last three ``None`` for ``finetune``).
+
+    References:
+        CVIB (original + self-pruned network trained together).
+
+    Example:
+        >>> from rl_shared.models import load_sentence_transformer
+        >>> from rl_text.cvib.data import AbsaExample
+        >>> model = AspectSentimentModel(load_sentence_transformer("minilm"))
+        >>> objective = AbsaObjective(model, AbsaTrainConfig())
+        >>> batch = model.tokenize([AbsaExample("slow service", "service", 0, 5)])
+        >>> ce, *rest = objective(batch, torch.tensor([0]))
+        >>> ce.dim(), rest
+        (0, [None, None, None])
+    """
+
+    def __init__(self, model: AspectSentimentModel, config: AbsaTrainConfig) -> None:
+        super().__init__()
+        self.model = model
+        self.cvib = config.method == "cvib"
+        self.temperature = config.temperature
+
+    def forward(
+        self, batch: dict[str, Tensor], labels: Tensor
+    ) -> tuple[Tensor, Tensor | None, Tensor | None, Tensor | None]:
+        logits, rep = self.model(batch)
+        ce = F.cross_entropy(logits, labels)
+        if not self.cvib:
+            return ce, None, None, None
+        logits_p, rep_p = self.model(batch, pruned=True)
+        ce_p = F.cross_entropy(logits_p, labels)
+        all_rep, _ = gather_with_grad(rep.float())
+        all_rep_p, _ = gather_with_grad(rep_p.float())
+        con = self_pruning_contrastive_loss(all_rep, all_rep_p, self.temperature)
+        gates = self.model.gates
+        assert gates is not None  # built with vib=True
+        kl = gates.kl() / gates.total()
+        return ce, ce_p, con, kl
+
+
+def _over_ranks(acc: Any, value: float) -> float:
+    """``value`` averaged over the processes (itself, untouched, in one process)."""
+    if acc.num_processes == 1:
+        return value
+    return float(acc.reduce(torch.tensor(value, dtype=torch.float64, device=acc.device), "mean"))
+
+
+def absa_step_loss(
+    objective: nn.Module,
+    model: AspectSentimentModel,
+    batch_ex: list[AbsaExample],
+    config: AbsaTrainConfig,
+    acc: Any,
+) -> tuple[Tensor, dict[str, float]]:
+    """This process's training loss on its share of a global batch, and the logged terms.
+
+    Every process passes the same global batch; it keeps its contiguous share
+    (:func:`rl_shared.runtime.shard_bounds`), tokenises it on ``acc.device`` and runs
+    ``objective`` under ``acc.autocast()``. ``L = CE + CE_pruned + λ·contrastive + β·KL``
+    (``finetune``: ``CE``); the logged terms are averaged over the processes, so they are the
+    global batch's (the batch is split in equal shares: ``len(batch_ex)`` must be a multiple
+    of the number of processes).
+
+    Args:
+        objective: the prepared :class:`AbsaObjective` (or its DDP wrapper).
+        model: the unwrapped classifier (its tokenizer).
+        batch_ex: the global batch.
+        config: the training configuration (``contrastive_weight``, ``beta``).
+        acc: the ``accelerate.Accelerator`` from :func:`rl_shared.runtime.make_accelerator`.
+
+    Returns:
+        the loss to back-propagate (this process's) and the terms ``ce`` (and
+        ``ce_pruned``, ``contrastive``, ``kl`` for CVIB) and ``loss`` averaged over processes.
+
+    Shapes:
+        batch_ex ``B`` examples -> a scalar loss.
+
+    References:
+        CVIB (joint objective of the original and self-pruned networks).
+
+    Example:
+        >>> from rl_shared.models import load_sentence_transformer
+        >>> from rl_text.cvib.data import AbsaExample
+        >>> acc = make_accelerator()
+        >>> model = AspectSentimentModel(load_sentence_transformer("minilm"), vib=True)
+        >>> config = AbsaTrainConfig(method="cvib")
+        >>> ex = [AbsaExample("the food is good", "food", 2, 4), AbsaExample("slow service", "service", 0, 5)]
+        >>> loss, parts = absa_step_loss(AbsaObjective(model, config), model, ex, config, acc)
+        >>> sorted(parts), loss.requires_grad
+        (['ce', 'ce_pruned', 'contrastive', 'kl', 'loss'], True)
+    """
+    start, stop = shard_bounds(len(batch_ex), acc.num_processes, acc.process_index)
+    part = batch_ex[start:stop]
+    labels = torch.tensor([e.label for e in part], device=acc.device)
+    batch = model.tokenize(part)
+    with acc.autocast():
+        ce, ce_p, con, kl = objective(batch, labels)
+    loss = ce
+    parts = {"ce": _over_ranks(acc, ce.item())}
+    if ce_p is not None and con is not None and kl is not None:
+        loss = loss + ce_p + config.contrastive_weight * con + config.beta * kl
+        parts.update(
+            ce_pruned=_over_ranks(acc, ce_p.item()),
+            contrastive=_over_ranks(acc, con.item()),
+            kl=_over_ranks(acc, kl.item()),
+        )
+    parts["loss"] = _over_ranks(acc, loss.item())
+    return loss, parts
 
 
 def train_absa(
@@ -133,9 +295,17 @@ def train_absa(
     config: AbsaTrainConfig,
     out: str | Path | None = None,
     show_progress: bool = False,
-    device: str = "cpu",
+    device: str | torch.device = "auto",
+    precision: str = "fp32",
 ) -> AspectSentimentModel:
     """Fine-tune (or CVIB-train) a classifier on ``examples``; save to ``out`` if given.
+
+    The loop runs through :func:`rl_shared.runtime.make_accelerator`. Under ``torchrun``
+    every process draws the same global batch and trains on its equal share
+    (:func:`absa_step_loss`; ``batch_size`` must be a multiple of the number of processes);
+    DDP averages the gradients, the log holds the terms averaged over processes, and only
+    the main process shows progress and writes ``out``. (With dropout, each process draws
+    its own dropout masks and VIB gate noise.)
 
     Args:
         st_or_name: a ``SentenceTransformer`` or a name / folder for
@@ -144,7 +314,17 @@ def train_absa(
         config: :class:`AbsaTrainConfig`.
         out: folder for :func:`~rl_text.cvib.model.save_absa_model`.
         show_progress: a progress bar over steps (on stderr).
-        device: ``auto``, ``cpu``, ``cuda``, ... (:func:`rl_shared.runtime.resolve_device`).
+        device: ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``
+            (:func:`rl_shared.runtime.resolve_device`).
+        precision: ``fp32``, or ``bf16``/``fp16`` autocast of the forward passes.
+
+    Raises:
+        BadInput: an unknown method, no examples, non-positive sizes, an unavailable
+            ``device`` or ``precision``, or a batch that does not split over the processes.
+        NonFiniteLoss: the loss became NaN or infinite.
+
+    References:
+        CVIB; Dai et al., arXiv:1802.10399 (the VIB gates).
 
     Example:
         >>> from rl_shared.models import load_sentence_transformer
@@ -156,7 +336,6 @@ def train_absa(
         ['ce', 'ce_pruned', 'contrastive', 'kl', 'loss']
     """
     from rl_shared.cli import progress
-    from rl_shared.runtime import resolve_device, seed_everything
 
     if config.method not in METHODS:
         raise BadInput(f"method must be one of {', '.join(METHODS)}, got '{config.method}'")
@@ -164,6 +343,18 @@ def train_absa(
         raise BadInput("no training examples")
     if config.steps < 1 or config.batch_size < 1:
         raise BadInput("steps and batch_size must be positive")
+    acc = make_accelerator(str(device), precision)
+    if config.batch_size % acc.num_processes:
+        raise BadInput(
+            f"the batch of {config.batch_size} is split over {acc.num_processes} processes; "
+            "give a batch size that is a multiple of the number of processes"
+        )
+    if acc.num_processes > 1:
+        from accelerate.utils import DistributedDataParallelKwargs
+
+        # the encoder's pooler (and, for finetune, nothing else) is outside the loss graph;
+        # make_accelerator takes no kwargs handlers
+        acc.ddp_handler = DistributedDataParallelKwargs(find_unused_parameters=True)
     seed_everything(config.seed)
     if isinstance(st_or_name, str | Path):
         from rl_shared.models import load_sentence_transformer
@@ -173,7 +364,7 @@ def train_absa(
         st = st_or_name
     cvib = config.method == "cvib"
     model = AspectSentimentModel(st, vib=cvib, max_length=config.max_length)
-    model.to(resolve_device(device))
+    model.to(acc.device)
     model.train()
     base = [p for n, p in model.named_parameters() if not n.startswith("gates.")]
     groups = [{"params": base, "lr": config.lr}]
@@ -183,15 +374,17 @@ def train_absa(
         groups.append({"params": list(gates.parameters()), "lr": config.gate_lr})
     optimizer = torch.optim.AdamW(groups, weight_decay=0.0)
     warmup = max(1, config.steps // 10)
+    # on the raw optimizer: every process steps once per global batch
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer,
         [lambda s: min(1.0, (s + 1) / warmup) * max(0.0, 1 - s / config.steps)]
         + ([lambda s: 1.0] if cvib else []),
     )
+    objective, optimizer = acc.prepare(AbsaObjective(model, config), optimizer)
     rng = random.Random(config.seed)
     order: list[int] = []
     log: list[dict[str, float]] = []
-    track = progress(not show_progress)
+    track = progress(not (show_progress and acc.is_main_process))
     for step in track(range(config.steps), f"cvib {config.method}"):
         if len(order) < config.batch_size:
             fresh = list(range(len(examples)))
@@ -199,33 +392,21 @@ def train_absa(
             order.extend(fresh)
         batch_ex = [examples[i] for i in order[: config.batch_size]]
         del order[: config.batch_size]
-        labels = torch.tensor([e.label for e in batch_ex], device=model.device)
-        batch = model.tokenize(batch_ex)
-        logits, rep = model(batch)
-        loss = F.cross_entropy(logits, labels)
-        parts = {"ce": loss.item()}
-        if cvib:
-            logits_p, rep_p = model(batch, pruned=True)
-            ce_p = F.cross_entropy(logits_p, labels)
-            con = self_pruning_contrastive_loss(rep, rep_p, config.temperature)
-            assert gates is not None
-            kl = gates.kl() / gates.total()
-            loss = loss + ce_p + config.contrastive_weight * con + config.beta * kl
-            parts.update(ce_pruned=ce_p.item(), contrastive=con.item(), kl=kl.item())
-        if not math.isfinite(loss.item()):
-            raise NonFiniteLoss(f"ABSA training loss became {loss.item()} at step {step}")
+        loss, parts = absa_step_loss(objective, model, batch_ex, config, acc)
+        if not math.isfinite(parts["loss"]):
+            raise NonFiniteLoss(f"ABSA training loss became {parts['loss']} at step {step}")
         optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(base, 1.0)
+        acc.backward(loss)
+        acc.clip_grad_norm_(base, 1.0)
         optimizer.step()
         schedule.step()
-        parts["loss"] = loss.item()
         log.append(parts)
     model.eval()
     model.train_log = log
-    if out is not None:
+    if out is not None and acc.is_main_process:
         from rl_text.cvib.model import save_absa_model
 
         extra = gates.summary() if cvib and gates is not None else {}
         save_absa_model(model, out, method=config.method, config=vars(config), **extra)
+    acc.wait_for_everyone()
     return model

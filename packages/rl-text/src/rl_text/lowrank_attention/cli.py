@@ -24,11 +24,13 @@ import click
 from rl_shared.cli import (
     batch_size_option,
     data_option,
+    device_option,
     emit_json,
     json_option,
     lr_option,
     model_option,
     out_option,
+    precision_option,
     seed_option,
     writing_to,
 )
@@ -71,6 +73,8 @@ def group() -> None:
 @click.option("--epochs", type=click.IntRange(min=1), default=4, show_default=True)
 @batch_size_option(default=32)
 @lr_option(default=2e-3)
+@device_option()
+@precision_option
 @seed_option
 @json_option
 def train_cmd(
@@ -85,12 +89,18 @@ def train_cmd(
     epochs: int,
     batch_size: int,
     lr: float,
+    device: str,
+    precision: str,
     seed: int,
     as_json: bool,
 ) -> None:
-    """Train on the train split and save OUT/model/."""
+    """Train on the train split and save OUT/model/.
+
+    Under ``torchrun`` each process trains on its share of every batch; rank 0 saves.
+    """
     from rl_shared.cli import progress
     from rl_shared.models import load_sentence_transformer
+    from rl_text.core.fit import is_main_process
     from rl_text.cvib.data import load_absa_data
     from rl_text.lowrank_attention import (
         GRUAttentionClassifier,
@@ -121,9 +131,13 @@ def train_cmd(
         lr=lr,
         seed=seed,
         progress=lambda epochs_: progress(as_json)(epochs_, f"{attention} epochs"),
+        device=device,
+        precision=precision,
     )
+    if not is_main_process():  # the other processes trained their share; rank 0 writes
+        return
     with writing_to(out):
-        folder = save_classifier(Path(out) / "model", classifier, config, model)
+        folder = save_classifier(Path(out) / "model", classifier.cpu(), config, model)
     info = {
         "model": str(folder),
         "attention": attention,
@@ -152,8 +166,12 @@ def train_cmd(
 @data_option(help=DATA_HELP, formats=ABSA_FORMATS)
 @domain_option
 @click.option("--split", type=click.Choice(["train", "test"]), default="test", show_default=True)
+@device_option()
+@precision_option
 @json_option
-def evaluate_cmd(model: str, data: str, domain: str, split: str, as_json: bool) -> None:
+def evaluate_cmd(
+    model: str, data: str, domain: str, split: str, device: str, precision: str, as_json: bool
+) -> None:
     """Accuracy, macro-F1 and inference throughput (sentences / s) of a trained classifier."""
     from rl_text.cvib.data import load_absa_data
     from rl_text.lowrank_attention import (
@@ -166,8 +184,8 @@ def evaluate_cmd(model: str, data: str, domain: str, split: str, as_json: bool) 
     examples = load_absa_data(data, domain, split)  # the data is checked before the model
     classifier, _, tokenizer = load_classifier(model)
     encoded = encode_absa(tokenizer, examples)
-    result = evaluate_classifier(classifier, encoded)
-    result["sentences_per_s"] = round(throughput(classifier, encoded, 64, 2), 1)
+    result = evaluate_classifier(classifier, encoded, device=device, precision=precision)
+    result["sentences_per_s"] = round(throughput(classifier, encoded, 64, 2, precision), 1)
     if as_json:
         emit_json({"model": model, "data": data, **result})
         return

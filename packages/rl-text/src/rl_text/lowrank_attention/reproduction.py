@@ -99,15 +99,22 @@ def _run(ctx: RunContext) -> Result:
             matrix.shape[0], hidden=64, attention=attention, num_heads=4, rank=32,
             embeddings=matrix, padding_idx=tokenizer.pad_token_id,
         )  # fmt: skip
-        train_classifier(model, train_enc, epochs=epochs, batch_size=32, lr=2e-3, seed=seed)
-        results.setdefault((domain, attention), []).append(evaluate_classifier(model, test_enc))
+        dev, prec = ctx.device, ctx.precision
+        train_classifier(
+            model, train_enc, epochs=epochs, batch_size=32, lr=2e-3, seed=seed,
+            device=dev, precision=prec,
+        )  # fmt: skip
+        results.setdefault((domain, attention), []).append(
+            evaluate_classifier(model, test_enc, device=dev, precision=prec)
+        )
         params[attention] = (count_parameters(model), count_parameters(model.pool))
-        speed.setdefault((domain, attention), []).append(throughput(model, test_enc, 64, 2))
+        speed.setdefault((domain, attention), []).append(throughput(model, test_enc, 64, 2, prec))
         if seed == seeds[0] and domain == DOMAINS[1]:
             lengths = (~test_enc.padding_mask).sum(1).tolist()
             rows = [i for i, n in enumerate(lengths) if 10 <= n <= 24][:4] or [0]
             sub = test_enc.subset(rows)
-            weights = model.token_weights(sub.ids, sub.padding_mask)
+            on = next(model.parameters()).device
+            weights = model.token_weights(sub.ids.to(on), sub.padding_mask.to(on)).cpu()
             for k, r in enumerate(rows):
                 n_real = int((~sub.padding_mask[k]).sum())
                 toks = tokenizer.convert_ids_to_tokens(sub.ids[k, :n_real].tolist())

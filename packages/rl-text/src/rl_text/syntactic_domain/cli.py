@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import click
 
-from rl_shared.cli import emit_json, json_option, seed_option
+from rl_shared.cli import device_option, emit_json, json_option, precision_option, seed_option
 
 __all__ = ["group"]
 
@@ -82,6 +82,8 @@ def _strengths(value: str) -> list[float]:
     show_default=True,
     help="Tag the training set and report template-domain NMI and Cramér's V (needs wordnet).",
 )
+@device_option()
+@precision_option
 @seed_option
 @json_option
 def probe_cmd(
@@ -90,13 +92,18 @@ def probe_cmd(
     n_train: int,
     n_test: int,
     association: bool,
+    device: str,
+    precision: str,
     seed: int,
     as_json: bool,
 ) -> None:
     """Train on correlated synthetic instructions; accuracy drop under template swaps."""
     from rl_shared.cli import progress
+    from rl_shared.runtime import resolve_device, resolve_precision
+    from rl_text.core.fit import is_main_process
     from rl_text.syntactic_domain import LexiconTagger, correlation_sweep
 
+    resolve_precision(precision, resolve_device(device))  # refused before any work
     rows = correlation_sweep(
         _strengths(strength),
         [seed],
@@ -105,7 +112,11 @@ def probe_cmd(
         classifiers=classifiers,
         tagger=LexiconTagger() if association else None,
         progress=lambda jobs: progress(as_json)(jobs, "ρ"),
+        device=device,
+        precision=precision,
     )
+    if not is_main_process():  # under torchrun every process trained its share; rank 0 reports
+        return
     if as_json:
         emit_json({"seed": seed, "rows": rows})
         return

@@ -37,7 +37,7 @@ import torch
 import torch.nn.functional as F
 
 from rl_shared.errors import BadInput
-from rl_shared.runtime import seed_everything
+from rl_shared.runtime import make_accelerator, seed_everything, shard_bounds
 from rl_text.syntactic_domain.grammar import DOMAINS, Instruction, make_instructions, swapped_set
 
 __all__ = ["BowClassifier", "GruLowRankClassifier", "correlation_sweep", "swap_drop"]
@@ -50,11 +50,21 @@ def _words(text: str) -> list[str]:
 class BowClassifier:
     """Logistic regression on unigram and bigram counts, full-batch Adam.
 
+    Training runs through :func:`rl_shared.runtime.make_accelerator`; under ``torchrun``
+    each process takes its contiguous share of the rows, weighted so that DDP's gradient
+    average is the one-process full-batch gradient.
+
     Args:
         epochs: optimisation steps.
         lr: learning rate.
         l2: weight decay.
         seed: initialisation seed.
+        device: ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``: where it trains and
+            predicts.
+        precision: ``fp32``, or ``bf16``/``fp16`` autocast of the forward pass.
+
+    References:
+        Shaib et al., "Learning the Wrong Lessons" (a bag-of-words probe).
 
     Example:
         >>> clf = BowClassifier(epochs=50).fit(["open the file", "cook the rice"], [0, 1])
@@ -62,8 +72,17 @@ class BowClassifier:
         True
     """
 
-    def __init__(self, epochs: int = 200, lr: float = 0.1, l2: float = 1e-4, seed: int = 0):
+    def __init__(
+        self,
+        epochs: int = 200,
+        lr: float = 0.1,
+        l2: float = 1e-4,
+        seed: int = 0,
+        device: str | torch.device = "auto",
+        precision: str = "fp32",
+    ) -> None:
         self.epochs, self.lr, self.l2, self.seed = epochs, lr, l2, seed
+        self.device, self.precision = device, precision
         self.vocab: dict[str, int] = {}
 
     def _features(self, texts: Sequence[str], grow: bool = False) -> torch.Tensor:
@@ -82,32 +101,57 @@ class BowClassifier:
         return x
 
     def fit(self, texts: Sequence[str], labels: Sequence[int]) -> BowClassifier:
+        """Train on ``texts`` (the vocabulary is rebuilt from them) and their ``labels``."""
         if len(texts) != len(labels) or not texts:
             raise BadInput("fit needs equally many, non-empty texts and labels")
         self.vocab = {}
         x = self._features(texts, grow=True)
         y = torch.tensor(list(labels))
+        acc = make_accelerator(str(self.device), self.precision)
         seed_everything(self.seed)
-        self.linear = torch.nn.Linear(x.shape[1], int(y.max()) + 1)
+        self.linear = torch.nn.Linear(x.shape[1], int(y.max()) + 1).to(acc.device)
         opt = torch.optim.Adam(self.linear.parameters(), lr=self.lr, weight_decay=self.l2)
+        net, opt = acc.prepare(self.linear, opt)
+        start, stop = shard_bounds(len(texts), acc.num_processes, acc.process_index)
+        if start == stop:
+            raise BadInput(f"{len(texts)} texts cannot be split over {acc.num_processes} processes")
+        x, y = x[start:stop].to(acc.device), y[start:stop].to(acc.device)
+        weight = acc.num_processes * (stop - start) / len(texts)  # exactly 1 in one process
         for _ in range(self.epochs):
             opt.zero_grad()
-            F.cross_entropy(self.linear(x), y).backward()
+            with acc.autocast():
+                loss = F.cross_entropy(net(x).float(), y)
+            acc.backward(loss if weight == 1 else loss * weight)
             opt.step()
+        acc.wait_for_everyone()
         return self
 
     @torch.no_grad()
     def predict(self, texts: Sequence[str]) -> list[int]:
-        return self.linear(self._features(texts)).argmax(-1).tolist()
+        """The predicted label of each text."""
+        from rl_shared.runtime import autocast
+
+        device = self.linear.weight.device
+        with autocast(device, self.precision):
+            return self.linear(self._features(texts).to(device)).argmax(-1).tolist()
 
 
 class GruLowRankClassifier:
     """:class:`~rl_text.lowrank_attention.model.GRUAttentionClassifier` on whitespace word ids.
 
+    Trained by :func:`rl_text.lowrank_attention.train.train_classifier` (through
+    :func:`rl_shared.runtime.make_accelerator`).
+
     Args:
         epochs: training epochs.
         attention: ``"lowrank"`` or ``"mha"``.
         seed: seed.
+        device: ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``: where it trains and
+            predicts.
+        precision: ``fp32``, or ``bf16``/``fp16`` autocast.
+
+    References:
+        Mehta et al., arXiv:1912.00835 (the classifier).
 
     Example:
         >>> train = make_instructions(60, strength=1.0, seed=0)
@@ -116,8 +160,16 @@ class GruLowRankClassifier:
         True
     """
 
-    def __init__(self, epochs: int = 8, attention: str = "lowrank", seed: int = 0) -> None:
+    def __init__(
+        self,
+        epochs: int = 8,
+        attention: str = "lowrank",
+        seed: int = 0,
+        device: str | torch.device = "auto",
+        precision: str = "fp32",
+    ) -> None:
         self.epochs, self.attention, self.seed = epochs, attention, seed
+        self.device, self.precision = device, precision
         self.vocab: dict[str, int] = {"<pad>": 0, "<unk>": 1}
 
     def _encode(self, texts: Sequence[str], labels: Sequence[int] | None = None):
@@ -143,13 +195,17 @@ class GruLowRankClassifier:
             len(self.vocab), embed_dim=32, hidden=32, num_classes=len(DOMAINS),
             attention=self.attention, num_heads=2, dropout=0.1,
         )  # fmt: skip
-        train_classifier(self.model, self._encode(texts, labels), self.epochs, 32, 3e-3, self.seed)
+        train_classifier(
+            self.model, self._encode(texts, labels), self.epochs, 32, 3e-3, self.seed,
+            device=self.device, precision=self.precision,
+        )  # fmt: skip
         return self
 
     def predict(self, texts: Sequence[str]) -> list[int]:
+        """The predicted domain index of each text."""
         from rl_text.lowrank_attention.train import predict
 
-        return predict(self.model, self._encode(texts)).tolist()
+        return predict(self.model, self._encode(texts), precision=self.precision).tolist()
 
 
 def swap_drop(
@@ -186,6 +242,8 @@ def correlation_sweep(
     classifiers: Sequence[str] = ("bow",),
     tagger=None,
     progress: Callable | None = None,
+    device: str | torch.device = "auto",
+    precision: str = "fp32",
 ) -> list[dict[str, Any]]:
     """One row per (strength, seed, classifier): association of templates and the swap drop.
 
@@ -198,6 +256,9 @@ def correlation_sweep(
         tagger: a :class:`~rl_text.syntactic_domain.tagger.LexiconTagger` for the template
             association (``None``: skip it).
         progress: optional iterator wrapper.
+        device: ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``: where the classifiers
+            train and predict.
+        precision: ``fp32``, or ``bf16``/``fp16`` autocast.
 
     Returns:
         rows with ``strength``, ``seed``, ``classifier``, the accuracies ``in_domain`` and
@@ -205,7 +266,10 @@ def correlation_sweep(
         tagger).
 
     Raises:
-        BadInput: an unknown classifier name.
+        BadInput: an unknown classifier name, or an unavailable ``device`` or ``precision``.
+
+    References:
+        Shaib et al., "Learning the Wrong Lessons" (the template-swap probe).
 
     Example:
         >>> rows = correlation_sweep([0.0, 1.0], seeds=[0], n_train=60, n_test=30)
@@ -216,8 +280,8 @@ def correlation_sweep(
     from rl_text.syntactic_domain.templates import extract_templates
 
     makers: dict[str, Callable[[int], BowClassifier | GruLowRankClassifier]] = {
-        "bow": lambda s: BowClassifier(seed=s),
-        "gru-lowrank": lambda s: GruLowRankClassifier(seed=s),
+        "bow": lambda s: BowClassifier(seed=s, device=device, precision=precision),
+        "gru-lowrank": lambda s: GruLowRankClassifier(seed=s, device=device, precision=precision),
     }
     unknown = [c for c in classifiers if c not in makers]
     if unknown:

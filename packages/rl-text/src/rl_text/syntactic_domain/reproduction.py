@@ -76,6 +76,7 @@ def _run(ctx: RunContext) -> Result:
     rows = correlation_sweep(
         strengths, seeds, n_train, n_test, classifiers=CLASSIFIERS, tagger=tagger,
         progress=lambda jobs: ctx.track(jobs, "ρ × seed"),
+        device=ctx.device, precision=ctx.precision,
     )  # fmt: skip
     summary: dict = {}
     for rho in strengths:
