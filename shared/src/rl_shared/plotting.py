@@ -22,7 +22,7 @@ from typing import Any
 
 from rl_shared.io import atomic_open
 
-__all__ = ["pyplot", "save_figure", "subplots"]
+__all__ = ["figure_labels", "pyplot", "save_figure", "subplots"]
 
 
 def subplots(nrows: int = 1, ncols: int = 1, **kwargs: Any) -> tuple[Any, Any]:
@@ -59,6 +59,47 @@ def save_figure(fig: Any, path: str | Path, *, dpi: int = 120) -> Path:
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close(fig)
     return path
+
+
+def figure_labels(fig: Any) -> dict[str, Any]:
+    """What a figure says about itself: its title and, per axes that shows data, its labels.
+
+    An axes shows data when it holds lines, collections (scatter, bars' error bars), patches
+    (bars, histograms) or images; colour bars and empty panels are left out. The title of
+    an axes falls back to the figure's ``suptitle``.
+
+    Args:
+        fig: a matplotlib figure.
+
+    Returns:
+        ``{"suptitle": str, "axes": [{"xlabel", "ylabel", "title", "legend"}]}``; ``legend``
+        is whether a legend is drawn where more than one labelled artist is plotted (``None``
+        when there is nothing to tell apart).
+
+    Example:
+        >>> fig, ax = subplots()
+        >>> _ = ax.plot([0, 1], [1, 2]); _ = ax.set_xlabel("epoch"); _ = ax.set_title("loss")
+        >>> figure_labels(fig)["axes"]
+        [{'xlabel': 'epoch', 'ylabel': '', 'title': 'loss', 'legend': None}]
+    """
+    suptitle = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) is not None else ""
+    axes = []
+    for ax in fig.axes:
+        if ax.get_label() == "<colorbar>":
+            continue
+        if not (ax.lines or ax.collections or ax.patches or ax.images):
+            continue
+        labelled = [
+            a
+            for a in [*ax.lines, *ax.collections, *ax.patches]
+            if a.get_label() and not str(a.get_label()).startswith("_")
+        ]
+        legend = (ax.get_legend() is not None or bool(fig.legends)) if len(labelled) > 1 else None
+        title = ax.get_title() or ax.get_title("left") or ax.get_title("right") or suptitle
+        axes.append(
+            {"xlabel": ax.get_xlabel(), "ylabel": ax.get_ylabel(), "title": title, "legend": legend}
+        )
+    return {"suptitle": suptitle, "axes": axes}
 
 
 def pyplot() -> ModuleType:

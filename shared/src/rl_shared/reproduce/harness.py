@@ -205,6 +205,7 @@ def _run_one(
         "paper": repro.paper,
         "folder": repro.folder,
         "plots": result.plots,
+        "figures": ctx.figures,
     }
     atomic_write_json(folder / "result.json", payload)
     atomic_write_text(folder / "report.md", render_report(repro, result, seconds, size))

@@ -118,6 +118,8 @@ class RunContext:
         self.out_dir, self.size, self.seed = out_dir, size, seed
         self.device, self.precision = device, precision
         self._progress = progress
+        #: what each saved figure labels (:meth:`save_figure`), kept in ``result.json``
+        self.figures: list[dict[str, Any]] = []
 
     @property
     def quick(self) -> bool:
@@ -129,12 +131,17 @@ class RunContext:
         return {"smoke": smoke, "quick": quick, "full": full}[self.size]
 
     def save_figure(self, fig: Any, name: str, *, dpi: int = 120) -> Path:
-        """Write ``fig`` as ``OUT/<name>`` (``.png`` added when missing), atomically; close it."""
-        from rl_shared.plotting import save_figure
+        """Write ``fig`` as ``OUT/<name>`` (``.png`` added when missing), atomically; close it.
+
+        The labels of every axes that shows data (x and y label, title, legend) are kept in
+        :attr:`figures`, so a test can check that every plot says what it shows.
+        """
+        from rl_shared.plotting import figure_labels, save_figure
 
         filename = name if name.endswith(".png") else f"{name}.png"
         if "/" in filename or filename.startswith("."):
             raise ValueError(f"figure name {name!r} must be a plain file name")
+        self.figures.append({"file": filename, **figure_labels(fig)})
         return save_figure(fig, self.out_dir / filename, dpi=dpi)
 
     def track(self, items: Iterable[T], description: str, total: int | None = None) -> Iterator[T]:
