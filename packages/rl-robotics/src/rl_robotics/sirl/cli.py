@@ -33,6 +33,7 @@ from rl_shared.cli import (
     lr_option,
     model_option,
     out_option,
+    precision_option,
     progress,
     seed_option,
     steps_option,
@@ -78,6 +79,13 @@ def _check_pool(pool: int, queries: int) -> None:
         )
 
 
+def _main_process() -> bool:
+    """Whether this process writes the outputs (not under ``torchrun``, or its rank 0)."""
+    import torch.distributed as dist
+
+    return not (dist.is_available() and dist.is_initialized()) or dist.get_rank() == 0
+
+
 def _finite_mean(values: list[float]) -> float | None:
     """The mean of ``values``; ``None`` (JSON null) when there are none or one is NaN."""
     if not values or not all(math.isfinite(v) for v in values):
@@ -117,6 +125,7 @@ def group() -> None:
 @lr_option(default=3e-3)
 @batch_size_option(default=128, help="Triplets per step.")
 @device_option()
+@precision_option
 @seed_option
 @json_option
 def train(
@@ -130,6 +139,7 @@ def train(
     lr: float,
     batch_size: int,
     device: str,
+    precision: str,
     seed: int,
     as_json: bool,
 ) -> None:
@@ -140,9 +150,11 @@ def train(
     from rl_robotics.sirl.scene import REGIONS
     from rl_robotics.sirl.train import train_sirl
     from rl_shared.errors import BadInput
-    from rl_shared.runtime import resolve_device, threads
+    from rl_shared.runtime import resolve_device, resolve_precision, threads
 
     who = SimulatedPerson(person)
+    where = resolve_device(device)
+    resolve_precision(precision, where)
     generated = data in REGIONS
     if generated:
         _check_pool(pool, queries)
@@ -153,7 +165,6 @@ def train(
                 f"{data} holds {len(trajectories)} trajectories, fewer than the {queries} "
                 "similarity queries drawn from them; give a larger file or fewer --queries"
             )
-    where = resolve_device(device)
     if generated:
         trajectories = load_trajectories(
             data, pool, seed=POOL_SEED + seed, progress=progress(as_json)
@@ -168,9 +179,16 @@ def train(
             config=config,
             seed=seed,
             device=where,
+            precision=precision,
         )
-    folder = model.save(out / "model")
-    report = {"model": str(folder), "person": list(who.features), "device": str(where)}
+    # under torchrun every process holds the same trained model; the main one writes it
+    folder = model.save(out / "model") if _main_process() else out / "model"
+    report = {
+        "model": str(folder),
+        "person": list(who.features),
+        "device": str(where),
+        "precision": precision,
+    }
     report.update(model.info)
     if as_json:
         emit_json(report)
@@ -213,17 +231,29 @@ def train(
     show_default=True,
     help="Test pairs ordered by the person's true reward.",
 )
+@device_option()
+@precision_option
 @seed_option
 @json_option
-def evaluate(model: str, data: str, test: int, pairs: int, seed: int, as_json: bool) -> None:
+def evaluate(
+    model: str,
+    data: str,
+    test: int,
+    pairs: int,
+    device: str,
+    precision: str,
+    seed: int,
+    as_json: bool,
+) -> None:
     """Preference accuracy and feature-probe R² of a trained model on held-out trajectories."""
     from rl_robotics.sirl.data import load_trajectories
     from rl_robotics.sirl.evaluation import evaluate_model
     from rl_robotics.sirl.scene import REGIONS
     from rl_robotics.sirl.train import SirlModel
     from rl_shared.errors import BadInput
-    from rl_shared.runtime import threads
+    from rl_shared.runtime import resolve_device, resolve_precision, threads
 
+    resolve_precision(precision, resolve_device(device))
     if data not in REGIONS:  # a file: read and check it before the model is loaded
         trajectories = load_trajectories(data, test)
         if len(trajectories) < 2:
@@ -236,7 +266,9 @@ def evaluate(model: str, data: str, test: int, pairs: int, seed: int, as_json: b
             data, test, seed=TEST_SEED[data] + seed, progress=progress(as_json)
         )
     with threads(1):
-        report = evaluate_model(trained, trajectories, pairs=pairs, seed=seed)
+        report = evaluate_model(
+            trained, trajectories, pairs=pairs, seed=seed, device=device, precision=precision
+        )
     report = {"model": model, "data": data, "person": list(trained.person.features), **report}
     if as_json:
         emit_json(report)
@@ -275,6 +307,8 @@ def evaluate(model: str, data: str, test: int, pairs: int, seed: int, as_json: b
     help="Trajectories in each test set (training placements, moved objects).",
 )
 @steps_option(default=300, help="Adam steps of each learner.")
+@device_option()
+@precision_option
 @seed_option
 @json_option
 def compare(
@@ -285,6 +319,8 @@ def compare(
     pool: int,
     test: int,
     steps: int,
+    device: str,
+    precision: str,
     seed: int,
     as_json: bool,
 ) -> None:
@@ -293,9 +329,10 @@ def compare(
     from rl_robotics.sirl.people import SimulatedPerson
     from rl_robotics.sirl.representation import TrainConfig
     from rl_shared.reproduce.stats import mean_std
-    from rl_shared.runtime import threads
+    from rl_shared.runtime import resolve_device, resolve_precision, threads
 
     who = SimulatedPerson(person)
+    resolve_precision(precision, resolve_device(device))
     _check_pool(pool, queries)
     config = ExperimentConfig(
         queries=(queries,),
@@ -308,7 +345,9 @@ def compare(
     rows: list[dict[str, Any]] = []
     with threads(1):
         for s in progress(as_json)(range(seed, seed + seeds), "seeds"):
-            rows.extend(run_sirl_experiment(who, config, seed=s))
+            rows.extend(
+                run_sirl_experiment(who, config, seed=s, device=device, precision=precision)
+            )
     table = {}
     for m in METHODS:
         mine = [r for r in rows if r["method"] == m]

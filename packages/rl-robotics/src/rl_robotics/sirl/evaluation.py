@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import torch
 from sklearn.linear_model import RidgeCV
 from sklearn.metrics import r2_score
 from sklearn.preprocessing import StandardScaler
@@ -24,6 +25,7 @@ from sklearn.preprocessing import StandardScaler
 from rl_robotics.sirl.features import FEATURES, state_features
 from rl_robotics.sirl.people import SimulatedPerson, sample_preference_queries
 from rl_shared.errors import ShapeMismatch
+from rl_shared.runtime import autocast, resolve_device
 
 if TYPE_CHECKING:
     from rl_robotics.sirl.train import SirlModel
@@ -102,7 +104,13 @@ def probe_r2(
 
 
 def evaluate_model(
-    model: SirlModel, test: TrajectorySet, pairs: int = 1000, seed: int = 0
+    model: SirlModel,
+    test: TrajectorySet,
+    pairs: int = 1000,
+    seed: int = 0,
+    *,
+    device: str | torch.device = "auto",
+    precision: str = "fp32",
 ) -> dict[str, Any]:
     """Test preference accuracy of a trained model and the probe R² of every feature.
 
@@ -111,6 +119,12 @@ def evaluate_model(
         test: held-out trajectories (e.g. with the laptop and person moved).
         pairs: random test pairs ordered by the model's person's noiseless reward.
         seed: seed of the pairs and of the probe's split.
+        device: where the encoder embeds the states (``auto``, ``cpu``, ``cuda[:N]``,
+            ``mps``); it is moved back to the CPU after.
+        precision: ``fp32``, or ``bf16`` / ``fp16`` autocast of the encoder.
+
+    Raises:
+        BadInput: a bad ``device`` or ``precision``.
 
     Returns:
         ``{"accuracy", "pairs", "trajectories", "r2": {feature: R²}, "r2_cared",
@@ -134,11 +148,19 @@ def evaluate_model(
         >>> 0.0 <= report["accuracy"] <= 1.0, sorted(report["r2"]) == sorted(FEATURES)
         (True, True)
     """
+    where = resolve_device(str(device))
     rng = np.random.default_rng(seed)
     index = sample_preference_queries(len(test), pairs, rng)
-    accuracy = preference_accuracy(model.score(test.states), test.features(), model.person, index)
     states = test.states.reshape(-1, test.states.shape[-1])
-    r2 = probe_r2(model.encoder.embed_states(states), state_features(states), seed=seed)
+    model.encoder.to(where)
+    try:
+        with autocast(where, precision):
+            scores = model.score(test.states)
+            embedded = model.encoder.embed_states(states)
+    finally:
+        model.encoder.cpu()
+    accuracy = preference_accuracy(scores, test.features(), model.person, index)
+    r2 = probe_r2(embedded, state_features(states), seed=seed)
     by_name = {name: _defined(float(v)) for name, v in zip(FEATURES, r2)}
     person = model.person
     return {

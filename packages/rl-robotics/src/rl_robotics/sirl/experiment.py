@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import torch
 
 from rl_robotics.sirl.evaluation import preference_accuracy, probe_r2
 from rl_robotics.sirl.features import FEATURE_SCALES, FEATURES, state_features, trajectory_features
@@ -87,6 +88,9 @@ def run_sirl_experiment(
     config: ExperimentConfig | None = None,
     seed: int = 0,
     progress: Progress | None = None,
+    *,
+    device: str | torch.device = "auto",
+    precision: str = "fp32",
 ) -> list[dict[str, Any]]:
     """Run every method at every query budget for one person and seed.
 
@@ -96,6 +100,9 @@ def run_sirl_experiment(
         seed: seed of the trajectory sets (``10000 + seed`` for the pool, ``20000 + seed`` and
             ``30000 + seed`` for the tests), the queries, the answers and the learners.
         progress: optional ``(iterable, description) -> iterable`` progress wrapper.
+        device: where the learners (SIRL, contrastive, task-input) train: ``auto``, ``cpu``,
+            ``cuda[:N]`` or ``mps``.
+        precision: ``fp32``, ``bf16`` or ``fp16`` autocast of their training.
 
     Shapes:
         the trajectories are ``(N, config.steps, 23)`` raw states.
@@ -168,8 +175,9 @@ def run_sirl_experiment(
     fixed["random"] = (rand.embed_trajectories, rand.embed_states)
     contrastive_cfg = TrainConfig(**{**config.train.__dict__, "steps": config.contrastive_steps})
     contrastive = fit_contrastive(
-        pool.states, StateEncoder(out_dim=config.dim, seed=seed), contrastive_cfg, seed=seed
-    )
+        pool.states, StateEncoder(out_dim=config.dim, seed=seed), contrastive_cfg, seed=seed,
+        device=device, precision=precision,
+    )  # fmt: skip
     fixed["contrastive"] = (contrastive.embed_trajectories, contrastive.embed_states)
     fixed_rows = {m: evaluate(m, 0, *fns) for m, fns in fixed.items()}
 
@@ -185,6 +193,8 @@ def run_sirl_experiment(
             StateEncoder(out_dim=config.dim, seed=seed),
             config.train,
             seed=seed,
+            device=device,
+            precision=precision,
         )
         rows.append(evaluate("sirl", q, encoder.embed_trajectories, encoder.embed_states))
         rows.append(
@@ -202,6 +212,8 @@ def run_sirl_experiment(
                 config,
                 rng,
                 seed,
+                device,
+                precision,
             )
         )
         rows.extend({**row, "queries": q} for row in fixed_rows.values())
@@ -222,13 +234,16 @@ def _task_input(
     config: ExperimentConfig,
     rng: np.random.Generator,
     seed: int,
+    device: str | torch.device,
+    precision: str,
 ) -> dict[str, Any]:
     """Task-input baseline with the whole query budget spent on preferences."""
     q_pairs = sample_preference_queries(len(pool), budget, rng)
     answers = person.prefers_first(pool_feats[q_pairs[:, 0]], pool_feats[q_pairs[:, 1]], rng)
     reward = TaskInputReward(config=config.train, seed=seed).fit(
-        pool.states[q_pairs[:, 0]], pool.states[q_pairs[:, 1]], answers
-    )
+        pool.states[q_pairs[:, 0]], pool.states[q_pairs[:, 1]], answers, device=device,
+        precision=precision,
+    )  # fmt: skip
     row: dict[str, Any] = {"method": "task_input", "queries": queries, "seed": seed}
     for key, test in tests.items():
         row[f"accuracy{key}"] = preference_accuracy(

@@ -12,12 +12,22 @@ References:
     Bobu et al., "SIRL: Similarity-based Implicit Representation Learning", HRI 2023,
     arXiv:2301.00810. Chen et al., "A Simple Framework for Contrastive Learning of Visual
     Representations" (SimCLR), arXiv:2002.05709.
+
+Both loops (and :meth:`rl_robotics.sirl.reward.TaskInputReward.fit`) run through
+:func:`rl_shared.runtime.make_accelerator` (``device``, ``precision``). Under ``torchrun``
+every process draws the whole batch of a step (and the augmentations) from the seeded
+generator and encodes its contiguous share of the rows (:func:`rank_rows`); the triplet and
+Bradley–Terry losses are means over rows, so each process's mean is weighted by its share
+and DDP's gradient average is the one-process gradient of the whole batch; the contrastive
+baseline gathers every process's embeddings as in-batch negatives
+(``info_nce(..., gather_across_ranks=True)``), which needs equal shares.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -27,8 +37,17 @@ from rl_robotics.sirl.features import STATE_DIM
 from rl_shared.artifacts import load_model, save_model
 from rl_shared.errors import BadInput, NonFiniteLoss, ShapeMismatch
 from rl_shared.losses import info_nce, triplet_loss
+from rl_shared.runtime import make_accelerator
 
-__all__ = ["CITATION", "ENCODER_KIND", "StateEncoder", "TrainConfig", "fit_contrastive", "fit_sirl"]
+__all__ = [
+    "CITATION",
+    "ENCODER_KIND",
+    "StateEncoder",
+    "TrainConfig",
+    "fit_contrastive",
+    "fit_sirl",
+    "rank_rows",
+]
 
 #: the paper's BibTeX, written into every saved model's card
 CITATION = """@inproceedings{bobu2023sirl,
@@ -137,9 +156,10 @@ class StateEncoder(nn.Module):
 
     @torch.no_grad()
     def embed_states(self, states: np.ndarray) -> np.ndarray:
-        """Representation of each raw state, as NumPy."""
+        """Representation of each raw state, as float32 NumPy (computed where the encoder is)."""
         self.eval()
-        return self(torch.as_tensor(states, dtype=torch.float32)).numpy()
+        x = torch.as_tensor(states, dtype=torch.float32, device=self.mean.device)
+        return self(x).float().cpu().numpy()
 
     def embed_trajectories(self, states: np.ndarray) -> np.ndarray:
         """Mean representation over each trajectory's states ``(N, T, D) -> (N, d)``."""
@@ -172,7 +192,8 @@ def fit_sirl(
     encoder: StateEncoder | None = None,
     config: TrainConfig | None = None,
     seed: int = 0,
-    device: str | torch.device | None = None,
+    device: str | torch.device = "auto",
+    precision: str = "fp32",
 ) -> StateEncoder:
     """Train a representation from answered similarity queries with the triplet loss.
 
@@ -183,8 +204,15 @@ def fit_sirl(
         encoder: the encoder to train (default: a fresh :class:`StateEncoder` seeded by ``seed``).
         config: optimisation settings.
         seed: seed of the initialisation and the batches.
-        device: where to train (default: the CPU); the trained encoder is returned on the CPU.
+        device: where to train (``auto``, ``cpu``, ``cuda[:N]``, ``mps``; under ``torchrun``
+            each process takes its local device); the trained encoder is returned on the CPU.
             Batches are drawn on the CPU, so a seed picks the same batches on every device.
+        precision: ``fp32``, ``bf16`` or ``fp16`` autocast of the forward pass.
+
+    Raises:
+        ShapeMismatch: ``triplets`` is not a non-empty ``(M, 3)`` array.
+        BadInput: an index outside ``states``, fewer batch rows than processes, or a bad
+            ``device`` / ``precision``.
 
     Shapes:
         states ``(N, T, 23)``; triplets ``(M, 3)``.
@@ -208,21 +236,58 @@ def fit_sirl(
     if triplets.max() >= len(states) or triplets.min() < 0:
         raise BadInput(f"triplet indices must lie in [0, {len(states)}), got {triplets.max()}")
     config = config or TrainConfig()
+    acc = make_accelerator(str(device), precision)
     encoder = encoder or StateEncoder(seed=seed)
     encoder.standardize_on(states)
-    where = torch.device(device) if device is not None else torch.device("cpu")
-    encoder.to(where)
-    data = torch.as_tensor(states, dtype=torch.float32, device=where)
+    data = torch.as_tensor(states, dtype=torch.float32, device=acc.device)
     index = torch.as_tensor(triplets, dtype=torch.long)
     gen = torch.Generator().manual_seed(seed)
     opt = torch.optim.AdamW(encoder.parameters(), lr=config.lr, weight_decay=config.weight_decay)
-    encoder.train()
+    model, opt = acc.prepare(encoder, opt)
+    plain = acc.unwrap_model(model)
+    model.train()
     for _ in range(config.steps):
         batch = index[torch.randint(len(index), (min(config.batch, len(index)),), generator=gen)]
-        emb = encoder(data[batch.to(where)]).mean(dim=2)  # (B, 3, d)
-        loss = triplet_loss(emb[:, 0], emb[:, 1], emb[:, 2], margin=config.margin)
-        _step(opt, loss)
-    return encoder.cpu().eval()
+        rows, weight = rank_rows(len(batch), acc.process_index, acc.num_processes)
+        with acc.autocast():
+            emb = model(data[batch[rows].to(acc.device)]).mean(dim=2)  # (b, 3, d)
+            loss = triplet_loss(emb[:, 0], emb[:, 1], emb[:, 2], margin=config.margin)
+        _step(acc, opt, loss if weight == 1.0 else loss * weight)
+    acc.wait_for_everyone()
+    return plain.cpu().eval()
+
+
+def rank_rows(n: int, rank: int, world: int, *, equal: bool = False) -> tuple[slice, float]:
+    """This process's contiguous rows of a global batch of ``n`` and the weight of its mean.
+
+    The shares differ by at most one row; a process's mean loss times the weight
+    ``len(share) * world / n`` averages over processes (as DDP averages gradients) to the
+    mean over the whole batch. One process: all rows, weight ``1.0``.
+
+    Args:
+        n: rows in the global batch.
+        rank: this process's index.
+        world: the number of processes.
+        equal: every share must have the same size (for losses that gather negatives).
+
+    Raises:
+        BadInput: fewer rows than processes, or unequal shares where ``equal`` is asked.
+
+    Example:
+        >>> rank_rows(5, 1, 2), rank_rows(4, 0, 1)
+        ((slice(3, 5, None), 0.8), (slice(0, 4, None), 1.0))
+    """
+    if n < world:
+        raise BadInput(f"a batch of {n} rows cannot be split over {world} processes")
+    if equal and n % world:
+        raise BadInput(
+            f"a batch of {n} rows does not split evenly over {world} processes; choose a "
+            f"batch size that is a multiple of {world}"
+        )
+    per, extra = divmod(n, world)
+    start = rank * per + min(rank, extra)
+    size = per + (rank < extra)
+    return slice(start, start + size), size * world / n
 
 
 def fit_contrastive(
@@ -230,6 +295,8 @@ def fit_contrastive(
     encoder: StateEncoder | None = None,
     config: TrainConfig | None = None,
     seed: int = 0,
+    device: str | torch.device = "auto",
+    precision: str = "fp32",
 ) -> StateEncoder:
     """Self-supervised baseline: InfoNCE between two augmented views of each trajectory.
 
@@ -241,6 +308,12 @@ def fit_contrastive(
         encoder: the encoder to train (default: a fresh :class:`StateEncoder` seeded by ``seed``).
         config: optimisation and augmentation settings.
         seed: seed of the initialisation, the batches and the augmentations.
+        device: where to train (see :func:`fit_sirl`); the encoder is returned on the CPU.
+        precision: ``fp32``, ``bf16`` or ``fp16`` autocast of the forward pass.
+
+    Raises:
+        BadInput: fewer than 2 trajectories, a batch that does not split evenly over the
+            processes, or a bad ``device`` / ``precision``.
 
     Shapes:
         states ``(N, T, 23)``.
@@ -258,32 +331,53 @@ def fit_contrastive(
     if len(states) < 2:
         raise BadInput(f"contrastive learning needs at least 2 trajectories, got {len(states)}")
     config = config or TrainConfig()
+    acc = make_accelerator(str(device), precision)
     encoder = encoder or StateEncoder(seed=seed)
     encoder.standardize_on(states)
+    std = encoder.std.detach().clone()  # the augmentations are drawn on the CPU
     data = torch.as_tensor(states, dtype=torch.float32)
     steps_t = data.shape[1]
     width = max(1, round(config.window * steps_t))
     gen = torch.Generator().manual_seed(seed)
     opt = torch.optim.AdamW(encoder.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    model, opt = acc.prepare(_Views(encoder), opt)
+    plain = acc.unwrap_model(model).encoder
+    world = acc.num_processes
 
-    def view(batch: Tensor) -> Tensor:
+    def view(batch: Tensor) -> Tensor:  # the whole batch's view, on every process
         start = torch.randint(steps_t - width + 1, (len(batch),), generator=gen)
         rows = start[:, None] + torch.arange(width)[None]
         crop = batch[torch.arange(len(batch))[:, None], rows]
-        noisy = crop + config.noise * encoder.std * torch.randn(crop.shape, generator=gen)
-        return encoder(noisy).mean(dim=1)
+        return crop + config.noise * std * torch.randn(crop.shape, generator=gen)
 
-    encoder.train()
+    model.train()
     for _ in range(config.steps):
         batch = data[torch.randperm(len(data), generator=gen)[: config.batch]]
-        loss = info_nce(view(batch), view(batch), temperature=config.temperature)
-        _step(opt, loss)
-    return encoder.eval()
+        first, second = view(batch), view(batch)
+        rows, _ = rank_rows(len(batch), acc.process_index, world, equal=True)
+        with acc.autocast():
+            a, b = model(first[rows].to(acc.device), second[rows].to(acc.device))
+            loss = info_nce(a, b, temperature=config.temperature, gather_across_ranks=world > 1)
+        _step(acc, opt, loss)
+    acc.wait_for_everyone()
+    return plain.cpu().eval()
 
 
-def _step(opt: torch.optim.Optimizer, loss: Tensor) -> None:
-    if not torch.isfinite(loss):
+class _Views(nn.Module):
+    """Both views' trajectory embeddings in one forward pass (one DDP forward per step)."""
+
+    def __init__(self, encoder: StateEncoder) -> None:
+        super().__init__()
+        self.encoder = encoder
+
+    def forward(self, first: Tensor, second: Tensor) -> tuple[Tensor, Tensor]:
+        return self.encoder(first).mean(dim=1), self.encoder(second).mean(dim=1)
+
+
+def _step(acc: Any, opt: torch.optim.Optimizer, loss: Tensor) -> None:
+    """One optimizer step of a prepared model; every process stops on a non-finite loss."""
+    if not torch.isfinite(acc.reduce(loss.detach(), "mean")):
         raise NonFiniteLoss("the representation loss became non-finite; lower the learning rate")
     opt.zero_grad()
-    loss.backward()
+    acc.backward(loss)
     opt.step()

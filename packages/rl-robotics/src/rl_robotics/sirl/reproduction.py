@@ -155,7 +155,11 @@ def _run(ctx: RunContext) -> Result:
         person = SimulatedPerson(who)
         rows: list[dict[str, Any]] = []
         for seed in ctx.track(seeds, f"person {who}"):
-            rows.extend(run_sirl_experiment(person, config, seed=seed))
+            rows.extend(
+                run_sirl_experiment(
+                    person, config, seed=seed, device=ctx.device, precision=ctx.precision
+                )
+            )
         tag = who.replace(",", "+")
         acc, moved = summarize(rows, "accuracy"), summarize(rows, "accuracy_moved")
         r2 = {f: summarize(rows, f"r2_{f}") for f in FEATURES}

@@ -23,8 +23,9 @@ from sklearn.preprocessing import StandardScaler
 from torch import nn
 
 from rl_robotics.sirl.features import STATE_DIM
-from rl_robotics.sirl.representation import StateEncoder, TrainConfig, _step
+from rl_robotics.sirl.representation import StateEncoder, TrainConfig, _step, rank_rows
 from rl_shared.errors import BadInput, ShapeMismatch
+from rl_shared.runtime import make_accelerator
 
 __all__ = ["PreferenceReward", "TaskInputReward"]
 
@@ -154,10 +155,33 @@ class TaskInputReward:
         self.head = nn.Sequential(nn.ReLU(), linear)
 
     def fit(
-        self, states_a: np.ndarray, states_b: np.ndarray, prefer_a: np.ndarray
+        self,
+        states_a: np.ndarray,
+        states_b: np.ndarray,
+        prefer_a: np.ndarray,
+        *,
+        device: str | torch.device = "auto",
+        precision: str = "fp32",
     ) -> TaskInputReward:
-        """Train on answered pairs with the Bradley–Terry (logistic) likelihood."""
+        """Train on answered pairs with the Bradley–Terry (logistic) likelihood.
+
+        The loop runs through :func:`rl_shared.runtime.make_accelerator`; under ``torchrun``
+        each process scores its contiguous share of every step's pairs
+        (:func:`~rl_robotics.sirl.representation.rank_rows`, share-weighted mean), so DDP's
+        gradient average is the one-process gradient. The reward is returned on the CPU.
+
+        Args:
+            states_a, states_b: the two trajectories of each answered pair.
+            prefer_a: whether the person preferred ``states_a[i]``.
+            device: where to train (``auto``, ``cpu``, ``cuda[:N]``, ``mps``).
+            precision: ``fp32``, ``bf16`` or ``fp16`` autocast of the forward pass.
+
+        Raises:
+            ShapeMismatch: the pairs and answers disagree in shape.
+            BadInput: no answered pair, or a bad ``device`` / ``precision``.
+        """
         prefer = _check_pairs(states_a, states_b, prefer_a)
+        acc = make_accelerator(str(device), precision)
         self.body.standardize_on(np.concatenate([states_a, states_b]))
         a = torch.as_tensor(states_a, dtype=torch.float32)
         b = torch.as_tensor(states_b, dtype=torch.float32)
@@ -165,15 +189,23 @@ class TaskInputReward:
         params = [*self.body.parameters(), *self.head.parameters()]
         cfg = self.config
         opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
+        model, opt = acc.prepare(_RewardGap(self.body, self.head), opt)
         gen = torch.Generator().manual_seed(self.seed)
         for _ in range(cfg.steps):
             idx = torch.randint(len(y), (min(cfg.batch, len(y)),), generator=gen)
-            gap = self._reward(a[idx]) - self._reward(b[idx])
-            _step(opt, nn.functional.binary_cross_entropy_with_logits(gap, y[idx]))
+            rows, weight = rank_rows(len(idx), acc.process_index, acc.num_processes)
+            mine = idx[rows]
+            with acc.autocast():
+                gap = model(a[mine].to(acc.device), b[mine].to(acc.device))
+                loss = nn.functional.binary_cross_entropy_with_logits(gap, y[mine].to(acc.device))
+            _step(acc, opt, loss if weight == 1.0 else loss * weight)
+        acc.wait_for_everyone()
+        self.body.cpu()
+        self.head.cpu()
         return self
 
     def _reward(self, states: torch.Tensor) -> torch.Tensor:
-        return self.head(self.body(states)).squeeze(-1).mean(-1)
+        return _trajectory_reward(self.body, self.head, states)
 
     @torch.no_grad()
     def score(self, states: np.ndarray) -> np.ndarray:
@@ -184,3 +216,21 @@ class TaskInputReward:
     def embed_states(self, states: np.ndarray) -> np.ndarray:
         """The last hidden layer for each state (what a linear probe reads)."""
         return torch.relu(self.body(torch.as_tensor(states, dtype=torch.float32))).numpy()
+
+
+def _trajectory_reward(body: nn.Module, head: nn.Module, states: torch.Tensor) -> torch.Tensor:
+    """Mean state reward over each trajectory: ``(..., T, 23) -> (...)``."""
+    return head(body(states)).squeeze(-1).mean(-1)
+
+
+class _RewardGap(nn.Module):
+    """``reward(a) - reward(b)`` of the task-input MLP in one forward pass (one DDP forward)."""
+
+    def __init__(self, body: nn.Module, head: nn.Module) -> None:
+        super().__init__()
+        self.body, self.head = body, head
+
+    def forward(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+        return _trajectory_reward(self.body, self.head, a) - _trajectory_reward(
+            self.body, self.head, b
+        )

@@ -200,7 +200,8 @@ def train_sirl(
     dim: int = 5,
     config: TrainConfig | None = None,
     seed: int = 0,
-    device: str | torch.device | None = None,
+    device: str | torch.device = "auto",
+    precision: str = "fp32",
 ) -> SirlModel:
     """Learn a representation from ``queries`` similarity answers, then a reward on top.
 
@@ -212,7 +213,9 @@ def train_sirl(
         dim: representation size.
         config: optimisation settings of the triplet loss.
         seed: seed of the queries, the answers' noise, the initialisation and the batches.
-        device: where the encoder trains (default: the CPU).
+        device: where the encoder trains (``auto``, ``cpu``, ``cuda[:N]``, ``mps``; under
+            ``torchrun`` each process takes its local device and a share of each batch).
+        precision: ``fp32``, ``bf16`` or ``fp16`` autocast of the encoder's training.
 
     Raises:
         BadInput: no query asked, or a pool with fewer trajectories than ``queries``.
@@ -255,6 +258,7 @@ def train_sirl(
         config,
         seed=seed,
         device=device,
+        precision=precision,
     )
     emb = encoder.embed_trajectories(pool.states)
     pairs = sample_preference_queries(len(pool), preferences, rng)

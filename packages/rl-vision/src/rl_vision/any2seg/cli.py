@@ -28,6 +28,7 @@ from rl_shared.cli import (
     lr_option,
     model_option,
     out_option,
+    precision_option,
     progress,
     resume_option,
     seed_option,
@@ -132,12 +133,13 @@ def scenes_cmd(out: Path, count: int, size: int, condition: str, seed: int, as_j
 @_workers_option
 @resume_option
 @device_option()
+@precision_option
 @seed_option
 @json_option
 def train_cmd(
     data: str, out: Path, steps: int, teacher_steps: int, batch_size: int, lr: float, size: int,
     num_scenes: int, encoder: str, kind: str, no_lscd: bool, no_mff: bool, checkpoint_every: int,
-    workers: int, resume: bool, device: str, seed: int, as_json: bool,
+    workers: int, resume: bool, device: str, precision: str, seed: int, as_json: bool,
 ) -> None:  # fmt: skip
     """Train a model into OUT/model (and, for LSCD, its teacher) with checkpoints.
 
@@ -152,7 +154,7 @@ def train_cmd(
         out, data=data, steps=steps, teacher_steps=teacher_steps, batch_size=batch_size, lr=lr,
         size=size, num_scenes=num_scenes, encoder=encoder, kind=kind, lscd=not no_lscd,
         mff=not no_mff, resume=resume, seed=seed, workers=workers,
-        checkpoint_every=checkpoint_every, device=resolve_device(device),
+        checkpoint_every=checkpoint_every, device=resolve_device(device), precision=precision,
         progress=progress(as_json),
     )  # fmt: skip
     if as_json:
@@ -194,11 +196,13 @@ def train_cmd(
 )
 @_workers_option
 @device_option()
+@precision_option
 @seed_option
 @json_option
 def evaluate_cmd(
     model: str, data: str | None, modalities: str | None, condition: str | None,
-    num_scenes: int, size: int | None, workers: int, device: str, seed: int, as_json: bool,
+    num_scenes: int, size: int | None, workers: int, device: str, precision: str, seed: int,
+    as_json: bool,
 ) -> None:  # fmt: skip
     """mIoU and per-class IoU with the given modalities, on generated test scenes or a split
     of DELIVER / MCubeS (inputs resized to shorter side --size, scored at label resolution,
@@ -208,7 +212,8 @@ def evaluate_cmd(
 
     result = evaluate_run(
         model, data=data, modalities=modalities, condition=condition, num_scenes=num_scenes,
-        size=size, workers=workers, device=resolve_device(device), progress=progress(as_json),
+        size=size, workers=workers, device=resolve_device(device), precision=precision,
+        progress=progress(as_json),
     )  # fmt: skip
     # a class absent from labels and predictions has no IoU: null in JSON, "-" in text
     result["per_class_iou"] = {k: _defined(v) for k, v in result["per_class_iou"].items()}

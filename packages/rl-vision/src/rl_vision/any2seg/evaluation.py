@@ -81,7 +81,7 @@ def evaluate(
         inputs = {m: part.inputs[m].to(device) for m in modalities}
         out = model(inputs, embeddings=False)
         logits = out.logits if hasattr(out, "logits") else out
-        meter.update(logits.cpu(), part.labels)
+        meter.update(logits.float().cpu(), part.labels)
     per_class = meter.per_class_iou().tolist()
     return {"miou": meter.miou(), "per_class_iou": dict(zip(classes, per_class))}
 
@@ -166,7 +166,7 @@ def evaluate_frames(
         out = model({m: inputs[m].to(device) for m in modalities}, embeddings=False)
         logits = out.logits if hasattr(out, "logits") else out
         logits = F.interpolate(
-            logits.cpu(), size=label.shape[-2:], mode="bilinear", align_corners=False
+            logits.float().cpu(), size=label.shape[-2:], mode="bilinear", align_corners=False
         )
         meter.update(logits.argmax(dim=1), label)
         frames += 1

@@ -117,13 +117,18 @@ def run(ctx: RunContext) -> Result:
             for c in CONDITIONS
         }
         tcfg = TrainConfig(kind="teacher", **{**base, "steps": teacher_steps})
-        teacher = cast(TrainedTeacher, train(tcfg, text=text, pool=pool))  # kind="teacher"
+        dev, prec = ctx.device, ctx.precision
+        teacher = cast(  # kind="teacher"
+            TrainedTeacher, train(tcfg, text=text, pool=pool, device=dev, precision=prec)
+        )
         for m in MODALITIES:  # how well each teacher modality alone segments through text
             metrics[f"teacher.{m}.miou"] = _teacher_miou(teacher, tests["clean"], m)
         models = {}
         cfgs = _configs(base)
         for name in ctx.track(list(cfgs), "train models"):
-            models[name] = train(cfgs[name], teacher=teacher, text=text, pool=pool)
+            models[name] = train(
+                cfgs[name], teacher=teacher, text=text, pool=pool, device=dev, precision=prec
+            )
         for name, model in models.items():
             if name.startswith("single-"):
                 m = name.removeprefix("single-")
@@ -181,10 +186,12 @@ def _teacher_miou(teacher, data, modality: str) -> float:
     from rl_vision.core.scenes.layout import CLASSES
 
     meter = SegmentationMeter(len(CLASSES))
+    device = next(teacher.parameters()).device  # where train() left it (--device)
     with torch.no_grad():
         for i in range(0, len(data), 32):
             part = data.index(slice(i, i + 32))
-            meter.update(teacher({modality: part.inputs[modality]})[modality], part.labels)
+            logits = teacher({modality: part.inputs[modality].to(device)})[modality]
+            meter.update(logits.float().cpu(), part.labels)
     return meter.miou()
 
 

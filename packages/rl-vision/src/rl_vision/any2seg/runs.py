@@ -20,6 +20,7 @@ import torch
 from torch import Tensor
 
 from rl_shared.errors import BadInput, UnknownName
+from rl_shared.runtime import autocast, resolve_device, resolve_precision
 from rl_vision.any2seg.config import TRAIN_CONDITIONS, TrainConfig
 from rl_vision.any2seg.evaluation import TEST_SEED_OFFSET, evaluate, evaluate_frames
 from rl_vision.any2seg.model_folder import load_model
@@ -40,7 +41,8 @@ def _teacher(
     source: BatchSource,
     resume: bool,
     progress: Progress | None,
-    device: torch.device,
+    device: str | torch.device,
+    precision: str,
 ) -> TrainedTeacher:
     folder = out / "teacher"
     if resume and (folder / "model" / "config.json").is_file():
@@ -51,7 +53,14 @@ def _teacher(
     return cast(
         TrainedTeacher,
         train(
-            cfg, folder, text=text, resume=resume, progress=progress, source=source, device=device
+            cfg,
+            folder,
+            text=text,
+            resume=resume,
+            progress=progress,
+            source=source,
+            device=device,
+            precision=precision,
         ),
     )
 
@@ -74,7 +83,8 @@ def train_run(
     seed: int = 0,
     workers: int = 0,
     checkpoint_every: int = 100,
-    device: str | torch.device = "cpu",
+    device: str | torch.device = "auto",
+    precision: str = "fp32",
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Train (the LSCD teacher into ``out/teacher`` and) a model into ``out``; return a summary.
@@ -91,7 +101,9 @@ def train_run(
             ``False`` starts over.
         workers: DataLoader worker processes reading real frames.
         checkpoint_every: steps between checkpoints.
-        device: where to train.
+        device: where to train: ``auto``, ``cpu``, ``cuda[:N]`` or ``mps`` (under
+            ``torchrun`` each process takes its local device).
+        precision: ``fp32``, ``bf16`` or ``fp16`` autocast of the training steps.
         progress: wraps the step loops, e.g. ``rl_shared.cli.progress(as_json)``.
         Others: see :class:`TrainConfig`.
 
@@ -122,7 +134,8 @@ def train_run(
     if out.exists() and any(out.iterdir()) and not (out / "checkpoints").exists():
         if not (out / "model").exists():
             raise BadInput(f"{out} exists and is not an Any2Seg run folder; choose another --out")
-    device = torch.device(device)
+    device = resolve_device(str(device))
+    resolve_precision(precision, device)  # a bad --precision fails before any data is read
     common = dict(
         kind=kind, fusion="mff" if mff else "mean", lscd_weight=1.0 if (lscd and kind == "any2seg") else 0.0,
         steps=steps, batch_size=batch_size, lr=lr, size=size, encoder=encoder, seed=seed,
@@ -149,13 +162,13 @@ def train_run(
         source = DatasetSource(frames, size, num_workers=workers)
     text = class_text_embeddings(cfg.classes) if cfg.lscd_weight > 0 else None
     teacher = (
-        _teacher(out, cfg, teacher_steps, text, source, resume, progress, device)
+        _teacher(out, cfg, teacher_steps, text, source, resume, progress, device, precision)
         if cfg.lscd_weight > 0
         else None
     )
     train(
         cfg, out, teacher=teacher, text=text, resume=resume, progress=progress, source=source,
-        device=device,
+        device=device, precision=precision,
     )  # fmt: skip
     return {
         "kind": kind,
@@ -168,6 +181,7 @@ def train_run(
         "model": str(out / "model"),
         "teacher": str(out / "teacher" / "model") if teacher is not None else None,
         "device": str(device),
+        "precision": precision,
     }
 
 
@@ -180,7 +194,8 @@ def evaluate_run(
     num_scenes: int = 128,
     size: int | None = None,
     workers: int = 0,
-    device: str | torch.device = "cpu",
+    device: str | torch.device = "auto",
+    precision: str = "fp32",
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """mIoU and per-class IoU of the model in ``model_dir``.
@@ -197,7 +212,8 @@ def evaluate_run(
         num_scenes: generated test scenes (generated only).
         size: input size (shorter side for real data; default the training size).
         workers: DataLoader worker processes reading real frames.
-        device: where the model runs.
+        device: where the model runs (``auto``, ``cpu``, ``cuda[:N]``, ``mps``).
+        precision: ``fp32``, or ``bf16`` / ``fp16`` autocast of the forward passes.
         progress: wraps the frame loop of real-data evaluation.
 
     Raises:
@@ -220,6 +236,8 @@ def evaluate_run(
     """
     from rl_vision.any2seg.data import REAL_DATASETS, open_dataset, resolve_data
 
+    where = resolve_device(str(device))
+    resolve_precision(precision, where)
     model, cfg = load_model(model_dir)
     spec = resolve_data(data if data is not None else cfg.dataset, "test")
     if spec.kind == "generated":
@@ -235,11 +253,12 @@ def evaluate_run(
         condition = condition or "clean"
         if condition not in CONDITIONS:
             raise UnknownName("condition", condition, list(CONDITIONS))
-        model.to(torch.device(device))
+        model.to(where)
         scenes = make_batch(
             range(TEST_SEED_OFFSET, TEST_SEED_OFFSET + num_scenes), size or cfg.size, condition
         )
-        result = evaluate(model, scenes, names, classes=cfg.classes)
+        with autocast(where, precision):
+            result = evaluate(model, scenes, names, classes=cfg.classes)
         return {
             "data": "generated",
             "modalities": list(names),
@@ -260,10 +279,12 @@ def evaluate_run(
             f"the model in {model_dir} was trained on {cfg.dataset} data, not on {spec.kind}"
         )
     names = parse_modalities(list(names), tuple(cfg.channels))
-    model.to(torch.device(device))
-    result = evaluate_frames(
-        model, frames, names, cfg.classes, size or cfg.size, num_workers=workers, progress=progress
-    )
+    model.to(where)
+    with autocast(where, precision):
+        result = evaluate_frames(
+            model, frames, names, cfg.classes, size or cfg.size, num_workers=workers,
+            progress=progress,
+        )  # fmt: skip
     return {
         "data": spec.kind,
         "data_root": str(spec.root),

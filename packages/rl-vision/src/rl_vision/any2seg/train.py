@@ -160,11 +160,12 @@ def train(
     if uses_lscd and (teacher is None or text is None):
         raise BadInput("LSCD needs a teacher and the class text embeddings (or set lscd_weight=0)")
     acc = make_accelerator(str(device), precision)
-    if config.kind == "any2seg":
+    if acc.num_processes > 1:
         from accelerate.utils import DistributedDataParallelKwargs
 
         # modality dropout leaves the encoders of dropped modalities (and, without LSCD, the
-        # embedding head) out of a step's graph; make_accelerator takes no kwargs handlers
+        # embedding head) out of a step's graph, and an smp encoder of depth < 5 keeps its
+        # deeper stages unused; make_accelerator takes no kwargs handlers
         acc.ddp_handler = DistributedDataParallelKwargs(find_unused_parameters=True)
     if config.batch_size < acc.num_processes:
         raise BadInput(

@@ -26,7 +26,28 @@ from torch import Tensor, nn
 
 from rl_vision.grounded.char_encoder import CharSentenceEncoder, CharVocab
 
-__all__ = ["CharAutoencoder"]
+__all__ = ["CharAutoencoder", "reconstruction_targets"]
+
+
+def reconstruction_targets(ids: Tensor, lengths: Tensor) -> Tensor:
+    """What the decoder predicts at each position: the characters, then EOS, then pads (0).
+
+    Args:
+        ids: padded character ids (0: pad).
+        lengths: characters in each row.
+
+    Shapes:
+        ids ``(B, L)``, lengths ``(B,)`` -> ``(B, L + 1)``.
+
+    Example:
+        >>> ids, lengths = CharVocab().encode_batch(["ab", "a"])
+        >>> int((reconstruction_targets(ids, lengths) != 0).sum())  # 2 + 1 characters, 2 EOS
+        5
+    """
+    b = ids.shape[0]
+    target = torch.cat([ids, torch.zeros(b, 1, dtype=torch.long, device=ids.device)], dim=1)
+    target[torch.arange(b, device=ids.device), lengths.to(ids.device)] = CharVocab.EOS
+    return target
 
 
 class CharAutoencoder(nn.Module):
@@ -34,6 +55,9 @@ class CharAutoencoder(nn.Module):
 
     Args:
         vocab_size, char_dim, hidden: as :class:`CharSentenceEncoder`.
+
+    Shapes:
+        ``forward`` / :meth:`loss`: ids ``(B, L)``, lengths ``(B,)`` -> a scalar.
     """
 
     def __init__(self, vocab_size: int, char_dim: int = 32, hidden: int = 128) -> None:
@@ -44,14 +68,25 @@ class CharAutoencoder(nn.Module):
         self.decoder = nn.GRU(char_dim, 2 * hidden, batch_first=True)
         self.out = nn.Linear(2 * hidden, vocab_size)
 
-    def loss(self, ids: Tensor, lengths: Tensor) -> Tensor:
-        """Reconstruction cross-entropy per character (pads ignored)."""
+    def loss(self, ids: Tensor, lengths: Tensor, reduction: str = "mean") -> Tensor:
+        """Reconstruction cross-entropy per character (pads ignored).
+
+        Args:
+            ids: padded character ids ``(B, L)``.
+            lengths: characters in each row ``(B,)``.
+            reduction: ``mean`` over the predicted characters (and EOS), or their ``sum``.
+        """
         z = self.encoder(ids, lengths)
         b = ids.shape[0]
         bos = torch.full((b, 1), CharVocab.BOS, dtype=torch.long, device=ids.device)
         inp = torch.cat([bos, ids], dim=1)
-        target = torch.cat([ids, torch.zeros(b, 1, dtype=torch.long, device=ids.device)], dim=1)
-        target[torch.arange(b, device=ids.device), lengths.to(ids.device)] = CharVocab.EOS
+        target = reconstruction_targets(ids, lengths)
         h0 = torch.tanh(self.init(z))[None]
         out, _ = self.decoder(self.embed(inp), h0)
-        return F.cross_entropy(self.out(out).flatten(0, 1), target.flatten(), ignore_index=0)
+        return F.cross_entropy(
+            self.out(out).flatten(0, 1), target.flatten(), ignore_index=0, reduction=reduction
+        )
+
+    def forward(self, ids: Tensor, lengths: Tensor, reduction: str = "mean") -> Tensor:
+        """:meth:`loss` (the training step calls the model, so DDP syncs the gradients)."""
+        return self.loss(ids, lengths, reduction)

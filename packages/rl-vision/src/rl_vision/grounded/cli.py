@@ -28,6 +28,7 @@ from rl_shared.cli import (
     lr_option,
     model_option,
     out_option,
+    precision_option,
     progress,
     resume_option,
     seed_option,
@@ -94,22 +95,25 @@ def _echo_metrics(metrics: dict) -> None:
 @_checkpoint_every_option
 @resume_option
 @device_option()
+@precision_option
 @seed_option
 @json_option
 def train_cmd(
     out: Path, steps: int, batch_size: int, lr: float, num_scenes: int, size: int,
-    checkpoint_every: int, resume: bool, device: str, seed: int, as_json: bool,
+    checkpoint_every: int, resume: bool, device: str, precision: str, seed: int, as_json: bool,
 ) -> None:  # fmt: skip
     """Train the grounded encoder (hinge loss with an image encoder) into OUT/model.
 
     An interrupted run continues from its newest checkpoint (--no-resume starts over).
     """
-    from rl_shared.runtime import resolve_device
+    from rl_shared.runtime import resolve_device, resolve_precision
     from rl_vision.grounded.data import make_caption_data
     from rl_vision.grounded.model import GroundedConfig
     from rl_vision.grounded.runs import check_run_folder
     from rl_vision.grounded.train import train_grounded
 
+    dev = resolve_device(device)
+    resolve_precision(precision, dev)
     check_run_folder(out)
     cfg = GroundedConfig(
         steps=steps, batch_size=min(batch_size, num_scenes), lr=lr, num_scenes=num_scenes,
@@ -117,11 +121,12 @@ def train_cmd(
         encoder="tu-mobilenetv3_small_050",
     )  # fmt: skip
     data = make_caption_data(range(num_scenes), size, cfg.captions_per_scene)
-    dev = resolve_device(device)
-    train_grounded(cfg, data, progress(as_json), out_dir=out, resume=resume, device=dev)
+    train_grounded(
+        cfg, data, progress(as_json), out_dir=out, resume=resume, device=dev, precision=precision
+    )
     summary = {"steps": steps, "num_scenes": num_scenes, "model": str(out / "model")}
     if as_json:
-        emit_json({**summary, "device": str(dev)})
+        emit_json({**summary, "device": str(dev), "precision": precision})
     else:
         click.echo(f"trained the grounded encoder for {steps} steps; model in {out / 'model'}")
 
@@ -132,18 +137,21 @@ def train_cmd(
 @_no_sts_option
 @_test_scenes_option
 @device_option()
+@precision_option
 @seed_option
 @json_option
 def evaluate_cmd(
-    model: str, data: str, no_sts: bool, test_scenes: int, device: str, seed: int, as_json: bool
-) -> None:
+    model: str, data: str, no_sts: bool, test_scenes: int, device: str, precision: str,
+    seed: int, as_json: bool,
+) -> None:  # fmt: skip
     """Retrieval recall@k on generated test scenes and STS Spearman / Pearson of a trained model."""
     from rl_shared.runtime import resolve_device
     from rl_vision.grounded.runs import evaluate_model
 
     metrics = evaluate_model(
-        model, sts=None if no_sts else data, test_scenes=test_scenes, device=resolve_device(device)
-    )
+        model, sts=None if no_sts else data, test_scenes=test_scenes,
+        device=resolve_device(device), precision=precision,
+    )  # fmt: skip
     if as_json:
         emit_json(metrics)
     else:
@@ -166,12 +174,13 @@ def evaluate_cmd(
 @_no_sts_option
 @resume_option
 @device_option()
+@precision_option
 @seed_option
 @json_option
 def compare_cmd(
     data: str, out: Path | None, steps: int, batch_size: int, lr: float, num_scenes: int,
     test_scenes: int, size: int, checkpoint_every: int, no_sts: bool, resume: bool, device: str,
-    seed: int, as_json: bool,
+    precision: str, seed: int, as_json: bool,
 ) -> None:  # fmt: skip
     """Grounded encoder vs caption-only autoencoder vs untrained encoder on the same captions.
 
@@ -184,7 +193,7 @@ def compare_cmd(
     result = grounded_experiment(
         steps, num_scenes, test_scenes, seed, size=size, batch_size=batch_size, lr=lr,
         sts=None if no_sts else data, out=out, resume=resume, checkpoint_every=checkpoint_every,
-        device=resolve_device(device), progress=progress(as_json),
+        device=resolve_device(device), precision=precision, progress=progress(as_json),
     )  # fmt: skip
     if as_json:
         emit_json(result)
@@ -200,15 +209,19 @@ def compare_cmd(
 @out_option(help="Output folder; the (N, D) float32 unit vectors go to OUT/embeddings.npy.")
 @batch_size_option(default=256)
 @device_option()
+@precision_option
 @json_option
 def encode_cmd(
-    model: str, data: str, out: Path, batch_size: int, device: str, as_json: bool
-) -> None:
+    model: str, data: str, out: Path, batch_size: int, device: str, precision: str,
+    as_json: bool,
+) -> None:  # fmt: skip
     """Embed each line of --data with a trained grounded sentence encoder."""
     from rl_shared.runtime import resolve_device
     from rl_vision.grounded.runs import encode_file
 
-    summary = encode_file(model, data, out, batch_size, device=resolve_device(device))
+    summary = encode_file(
+        model, data, out, batch_size, device=resolve_device(device), precision=precision
+    )
     if as_json:
         emit_json(summary)
     else:

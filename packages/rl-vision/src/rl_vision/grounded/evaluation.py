@@ -116,7 +116,7 @@ def encode_sentences(
     parts = []
     for i in range(0, len(texts), batch_size):
         ids, lengths = vocab.encode_batch(list(texts[i : i + batch_size]))
-        parts.append(encoder(ids.to(device), lengths).cpu())
+        parts.append(encoder(ids.to(device), lengths).float().cpu())
     return torch.cat(parts)
 
 
@@ -166,7 +166,7 @@ def evaluate_retrieval(
         device = enc.embed.weight.device
         img = torch.cat(
             [
-                model.images(data.images[i : i + 64].to(device)).cpu()
+                model.images(data.images[i : i + 64].to(device)).float().cpu()
                 for i in range(0, len(data.images), 64)
             ]
         )

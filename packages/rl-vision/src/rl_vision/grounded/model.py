@@ -93,6 +93,16 @@ class GroundedModel(nn.Module):
         self.sentences = CharSentenceEncoder(len(self.vocab), hidden=config.hidden)
         self.images = ImageEncoder(self.sentences.dim, config.encoder, config.depth)
 
+    def forward(self, images: Tensor, ids: Tensor, lengths: Tensor) -> tuple[Tensor, Tensor]:
+        """Image and caption unit vectors in one pass (the training step; DDP syncs through it).
+
+        Args:
+            images: ``(B, 3, H, W)`` images.
+            ids: ``(B', L)`` padded character ids (:meth:`CharVocab.encode_batch`).
+            lengths: ``(B',)`` characters per caption.
+        """
+        return self.images(images), self.sentences(ids, lengths)
+
     def encode_text(self, texts: Sequence[str]) -> Tensor:
         """Unit vectors of ``texts`` (on the model's device)."""
         ids, lengths = self.vocab.encode_batch(list(texts))

@@ -59,7 +59,10 @@ def run(ctx: RunContext) -> Result:
     size = cfg.get("size", 64)
     # one torch thread: small batches on a shared 2-core machine run faster without hand-offs
     with threads(1):
-        m = grounded_experiment(seed=ctx.seed, progress=ctx.track, sts="stsb:test", **cfg)
+        m = grounded_experiment(
+            seed=ctx.seed, progress=ctx.track, sts="stsb:test", device=ctx.device,
+            precision=ctx.precision, **cfg,
+        )  # fmt: skip
     models = ("grounded", "autoencoder", "untrained")
     lines = [
         f"Settings: {cfg['num_scenes']} generated training scenes x 5 captions, {cfg['test_scenes']} test "

@@ -22,7 +22,7 @@ import torch
 
 from rl_shared.errors import BadInput
 from rl_shared.io import atomic_open, atomic_write_json
-from rl_shared.runtime import seed_everything
+from rl_shared.runtime import autocast, resolve_device, resolve_precision, seed_everything
 from rl_shared.sts import named_or_file_pairs
 from rl_vision.grounded.char_encoder import CharSentenceEncoder, CharVocab
 from rl_vision.grounded.data import make_caption_data, read_sentences
@@ -88,7 +88,8 @@ def grounded_experiment(
     out: str | Path | None = None,
     resume: bool = True,
     checkpoint_every: int = 100,
-    device: str | torch.device = "cpu",
+    device: str | torch.device = "auto",
+    precision: str = "fp32",
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Train the grounded encoder and the caption autoencoder on the same captions; compare.
@@ -110,14 +111,21 @@ def grounded_experiment(
         out: run folder (optional).
         resume: continue from the newest checkpoints in ``out`` when there are some.
         checkpoint_every: steps between checkpoints.
-        device: where to train.
+        device: where to train and evaluate: ``auto``, ``cpu``, ``cuda[:N]`` or ``mps``
+            (under ``torchrun`` each process trains on its local device).
+        precision: ``fp32``, or ``bf16`` / ``fp16`` autocast of training and evaluation.
         progress: wraps the step loops, e.g. ``rl_shared.cli.progress(as_json)``.
+
+    Raises:
+        BadInput: ``out`` holds something else, or a bad ``device`` / ``precision``.
 
     Example:
         >>> r = grounded_experiment(steps=2, num_scenes=4, test_scenes=4, size=32, sts=None)
         >>> sorted(k for k in r if k.startswith("grounded.c2i"))
         ['grounded.c2i.r@1', 'grounded.c2i.r@10', 'grounded.c2i.r@5']
     """
+    where = resolve_device(str(device))
+    resolve_precision(precision, where)
     if out is not None:
         out = Path(out)
         check_run_folder(out)
@@ -131,12 +139,33 @@ def grounded_experiment(
         range(TEST_SEED_OFFSET, TEST_SEED_OFFSET + test_scenes), size, cfg.captions_per_scene
     )
     ae_dir = out / "autoencoder" if out is not None else None
-    grounded = train_grounded(cfg, train_data, progress, out_dir=out, resume=resume, device=device)
-    autoencoder = train_autoencoder(
-        cfg, train_data, progress, out_dir=ae_dir, resume=resume, device=device
+    grounded = train_grounded(
+        cfg, train_data, progress, out_dir=out, resume=resume, device=where, precision=precision
     )
+    autoencoder = train_autoencoder(
+        cfg, train_data, progress, out_dir=ae_dir, resume=resume, device=where,
+        precision=precision,
+    )  # fmt: skip
     seed_everything(seed)
-    untrained = CharSentenceEncoder(len(CharVocab()), hidden=cfg.hidden).eval()
+    untrained = CharSentenceEncoder(len(CharVocab()), hidden=cfg.hidden).eval().to(where)
+    main = _main_process()
+    with autocast(where, precision):
+        metrics = _compare(grounded, autoencoder, untrained, test_data, pairs)
+    if out is not None and main:
+        atomic_write_json(out / "metrics.json", metrics)
+    return metrics
+
+
+def _main_process() -> bool:
+    """Whether this process writes the outputs (not distributed, or rank 0)."""
+    import torch.distributed as dist
+
+    return not (dist.is_available() and dist.is_initialized()) or dist.get_rank() == 0
+
+
+def _compare(
+    grounded: Any, autoencoder: Any, untrained: CharSentenceEncoder, test_data: Any, pairs: Any
+) -> dict[str, Any]:
     metrics: dict[str, Any] = {}
     metrics |= {f"grounded.{k}": v for k, v in evaluate_retrieval(grounded, test_data).items()}
     metrics |= {
@@ -155,8 +184,6 @@ def grounded_experiment(
             found = _sts(enc, pairs)
             metrics[f"{name}.sts_spearman"] = found["spearman"]
             metrics[f"{name}.sts_pearson"] = found["pearson"]
-    if out is not None:
-        atomic_write_json(out / "metrics.json", metrics)
     return metrics
 
 
@@ -166,7 +193,8 @@ def evaluate_model(
     sts: str | None = "stsb:test",
     test_scenes: int = 200,
     size: int | None = None,
-    device: str | torch.device = "cpu",
+    device: str | torch.device = "auto",
+    precision: str = "fp32",
 ) -> dict[str, Any]:
     """Retrieval on generated test scenes and STS correlation of a trained grounded model.
 
@@ -176,7 +204,11 @@ def evaluate_model(
         sts: STS pairs (see :func:`rl_shared.sts.named_or_file_pairs`); ``None`` skips it.
         test_scenes: generated test scenes (0 skips retrieval).
         size: image side of the test scenes (default: the training size).
-        device: where the model runs.
+        device: where the model runs (``auto``, ``cpu``, ``cuda[:N]``, ``mps``).
+        precision: ``fp32``, or ``bf16`` / ``fp16`` autocast of the forward passes.
+
+    Raises:
+        BadInput: a bad ``device`` or ``precision``.
 
     Example:
         An untrained model's folder stands in for a trained one (``sts=None``: no STS data):
@@ -189,20 +221,23 @@ def evaluate_model(
         >>> sorted(metrics)[:3], all(0 <= v <= 1 for v in metrics.values())
         (['c2c.r@1', 'c2c.r@10', 'c2c.r@5'], True)
     """
+    where = resolve_device(str(device))
+    resolve_precision(precision, where)
     pairs = named_or_file_pairs(sts) if sts is not None else None  # the user's file checked first
     model, cfg = load_grounded(model_dir)
-    model.to(torch.device(device))
+    model.to(where)
     metrics: dict[str, Any] = {}
-    if test_scenes > 0:
-        test = make_caption_data(
-            range(TEST_SEED_OFFSET, TEST_SEED_OFFSET + test_scenes),
-            size or cfg.size,
-            cfg.captions_per_scene,
-        )
-        metrics |= evaluate_retrieval(model, test)
-    if pairs is not None:
-        found = _sts(model.sentences, pairs, model.vocab)
-        metrics |= {"sts_spearman": found["spearman"], "sts_pearson": found["pearson"]}
+    with autocast(where, precision):
+        if test_scenes > 0:
+            test = make_caption_data(
+                range(TEST_SEED_OFFSET, TEST_SEED_OFFSET + test_scenes),
+                size or cfg.size,
+                cfg.captions_per_scene,
+            )
+            metrics |= evaluate_retrieval(model, test)
+        if pairs is not None:
+            found = _sts(model.sentences, pairs, model.vocab)
+            metrics |= {"sts_spearman": found["spearman"], "sts_pearson": found["pearson"]}
     return metrics
 
 
@@ -211,7 +246,8 @@ def encode_file(
     input_path: str | Path,
     out: str | Path,
     batch_size: int = 256,
-    device: str | torch.device = "cpu",
+    device: str | torch.device = "auto",
+    precision: str = "fp32",
 ) -> dict[str, Any]:
     """Embed the sentences of ``input_path`` into ``out/embeddings.npy``.
 
@@ -222,7 +258,11 @@ def encode_file(
         input_path: UTF-8 text, one sentence a line (:func:`~rl_vision.grounded.data.read_sentences`).
         out: the output folder (created).
         batch_size: sentences per forward pass.
-        device: where the model runs.
+        device: where the model runs (``auto``, ``cpu``, ``cuda[:N]``, ``mps``).
+        precision: ``fp32``, or ``bf16`` / ``fp16`` autocast (the file holds float32).
+
+    Raises:
+        BadInput: a bad ``device`` or ``precision``.
 
     Example:
         >>> import tempfile
@@ -235,10 +275,13 @@ def encode_file(
         >>> info["sentences"], info["dim"], np.load(info["output"]).shape
         (2, 16, (2, 16))
     """
+    where = resolve_device(str(device))
+    resolve_precision(precision, where)
     sentences = read_sentences(input_path)  # the user's file checked before the model loads
     model, _ = load_grounded(model_dir)
-    model.to(torch.device(device))
-    emb = encode_sentences(model.sentences, sentences, batch_size, model.vocab).numpy()
+    model.to(where)
+    with autocast(where, precision):
+        emb = encode_sentences(model.sentences, sentences, batch_size, model.vocab).numpy()
     output = Path(out) / "embeddings.npy"
     with atomic_open(output, "wb") as handle:
         np.save(handle, emb.astype(np.float32))
