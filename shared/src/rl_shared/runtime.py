@@ -36,6 +36,7 @@ __all__ = [
     "DEVICE_PATTERN",
     "PRECISIONS",
     "autocast",
+    "is_main_process",
     "isolated",
     "make_accelerator",
     "resolve_device",
@@ -333,3 +334,18 @@ def shard_bounds(n: int, world: int, rank: int) -> tuple[int, int]:
     per, extra = divmod(n, world)
     start = rank * per + min(rank, extra)
     return start, start + per + (1 if rank < extra else 0)
+
+
+def is_main_process() -> bool:
+    """True outside ``torch.distributed`` and on rank 0 inside it: the process that writes.
+
+    The training loops leave the process group :func:`make_accelerator` joined in place, so
+    a command can ask after training whether it writes the outputs.
+
+    Example:
+        >>> is_main_process()  # no process group here
+        True
+    """
+    import torch.distributed as dist
+
+    return not (dist.is_available() and dist.is_initialized()) or dist.get_rank() == 0

@@ -18,7 +18,7 @@ Example:
     ...           for i in range(5)]
     >>> batch = Batch.from_data_list(graphs)
     >>> [shard_batch(batch, r, 2).num_graphs for r in range(2)]
-    [2, 3]
+    [3, 2]
     >>> shard_batch(batch, 0, 1) is batch
     True
 """
@@ -28,40 +28,9 @@ from __future__ import annotations
 from typing import Any
 
 from rl_shared.errors import BadInput
+from rl_shared.runtime import shard_bounds
 
-__all__ = ["is_main_process", "shard_batch", "shard_bounds"]
-
-
-def is_main_process() -> bool:
-    """True outside ``torch.distributed`` and on rank 0 inside it (the process that writes).
-
-    The training loops leave the process group that :func:`rl_shared.runtime.make_accelerator`
-    joined in place, so a command can ask after training whether it writes the outputs.
-
-    Example:
-        >>> is_main_process()  # no process group here
-        True
-    """
-    import torch.distributed as dist
-
-    return not (dist.is_available() and dist.is_initialized()) or dist.get_rank() == 0
-
-
-def shard_bounds(n: int, rank: int, world: int) -> tuple[int, int]:
-    """``[start, stop)`` of rank ``rank``'s contiguous part of ``n`` items split ``world`` ways.
-
-    Parts differ in size by at most one item (the later ranks get the larger ones).
-
-    Args:
-        n: items in the global batch.
-        rank: this process's index, ``0 <= rank < world``.
-        world: number of processes.
-
-    Example:
-        >>> [shard_bounds(5, r, 2) for r in range(2)]
-        [(0, 2), (2, 5)]
-    """
-    return n * rank // world, n * (rank + 1) // world
+__all__ = ["shard_batch"]
 
 
 def shard_batch(batch: Any, rank: int, world: int) -> Any:
@@ -93,5 +62,5 @@ def shard_batch(batch: Any, rank: int, world: int) -> Any:
     n = batch.num_graphs
     if n < world:
         return None
-    start, stop = shard_bounds(n, rank, world)
+    start, stop = shard_bounds(n, world, rank)
     return Batch.from_data_list(batch.index_select(slice(start, stop)))

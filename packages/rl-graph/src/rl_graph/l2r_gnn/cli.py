@@ -311,14 +311,13 @@ def train_cmd(
     Under ``torchrun`` every process trains on its part of each batch and only the main
     process writes OUT/.
     """
-    from rl_graph.core.sharding import is_main_process
     from rl_graph.l2r_gnn.experiments import (
         molecule_experiment,
         spurious_motif_experiment,
         spurious_motif_metrics,
     )
     from rl_graph.l2r_gnn.train import save_gin, train
-    from rl_shared.runtime import resolve_device, resolve_precision
+    from rl_shared.runtime import is_main_process, resolve_device, resolve_precision
 
     kind, what = _resolve(data)
     read = _read(kind, what)  # a user's file is checked before anything trains

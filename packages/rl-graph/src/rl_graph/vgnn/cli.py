@@ -149,10 +149,9 @@ def train_cmd(
     Under ``torchrun`` every process trains on its part of each batch and only the main
     process writes OUT/.
     """
-    from rl_graph.core.sharding import is_main_process
     from rl_graph.vgnn.storage import save_outcome_model
     from rl_graph.vgnn.train import ehr_experiment
-    from rl_shared.runtime import resolve_device, resolve_precision
+    from rl_shared.runtime import is_main_process, resolve_device, resolve_precision
 
     if model not in MODELS:
         raise UnknownName("EHR model", model, list(MODELS))

@@ -75,9 +75,9 @@ def train_cmd(
     Under ``torchrun`` every process trains on its part of each batch and only the main
     process writes OUT/model/.
     """
+    from rl_shared.runtime import is_main_process
     from rl_text.binary_pv import BinaryParagraphVector, Corpus, RealBinaryParagraphVector, train_pv
     from rl_text.binary_pv.model import save_pv
-    from rl_text.core.fit import is_main_process
 
     corpus = Corpus.build(_lines(data), min_count=min_count)
     if real_dim:
@@ -129,9 +129,9 @@ def train_cmd(
 def encode_cmd(model, data, out, epochs, device, precision, seed, as_json) -> None:
     """Infer binary codes of DATA's lines (word weights frozen) into OUT/codes.txt."""
     from rl_shared.io import atomic_write_text
+    from rl_shared.runtime import is_main_process
     from rl_text.binary_pv import infer_codes
     from rl_text.binary_pv.model import load_pv
-    from rl_text.core.fit import is_main_process
 
     docs = _lines(data)  # the data is checked before the model is loaded
     pv, corpus = load_pv(model)

@@ -34,23 +34,10 @@ __all__ = [
     "checkpoints",
     "fit",
     "is_complete_checkpoint",
-    "is_main_process",
     "last_checkpoint",
     "save_atomically",
     "sequential_batch_sampler",
 ]
-
-
-def is_main_process() -> bool:
-    """True outside ``torch.distributed`` and on rank 0 inside it.
-
-    Example:
-        >>> is_main_process()  # no process group here
-        True
-    """
-    import torch.distributed as dist
-
-    return not (dist.is_available() and dist.is_initialized()) or dist.get_rank() == 0
 
 
 def sequential_batch_sampler(dataset: Any, batch_size: int, drop_last: bool, **kwargs: Any) -> Any:

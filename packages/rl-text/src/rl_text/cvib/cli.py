@@ -112,7 +112,7 @@ def train_cmd(
 
     Under ``torchrun`` each process trains on its share of every batch; rank 0 saves.
     """
-    from rl_text.core.fit import is_main_process
+    from rl_shared.runtime import is_main_process
     from rl_text.cvib.model import save_absa_model
     from rl_text.cvib.train import AbsaTrainConfig, train_absa
 

@@ -76,8 +76,8 @@ def train_cmd(
 
     from rl_shared.errors import BadInput
     from rl_shared.io import read_text
+    from rl_shared.runtime import is_main_process
     from rl_text.binary_pv.data import tokenize
-    from rl_text.core.fit import is_main_process
     from rl_text.disambiguated_skipgram import (
         DisambiguatedSkipGram,
         corpus_sentences,

@@ -238,8 +238,8 @@ def train_dse(
     from datasets import Dataset
 
     from rl_shared.models import load_sentence_transformer
-    from rl_shared.runtime import seed_everything
-    from rl_text.core.fit import fit, is_main_process
+    from rl_shared.runtime import is_main_process, seed_everything
+    from rl_text.core.fit import fit
     from rl_text.core.layers import embedding_dim
     from rl_text.dse.losses import DistilledPairLoss
 

@@ -221,7 +221,8 @@ def train_kalm(
 
     from rl_shared.io import atomic_write_json
     from rl_shared.models import load_sentence_transformer
-    from rl_text.core.fit import fit, is_main_process, save_atomically
+    from rl_shared.runtime import is_main_process
+    from rl_text.core.fit import fit, save_atomically
     from rl_text.core.soup import uniform_soup
 
     recipe = recipe or KalmRecipe()

@@ -100,7 +100,7 @@ def train_cmd(
     """
     from rl_shared.cli import progress
     from rl_shared.models import load_sentence_transformer
-    from rl_text.core.fit import is_main_process
+    from rl_shared.runtime import is_main_process
     from rl_text.cvib.data import load_absa_data
     from rl_text.lowrank_attention import (
         GRUAttentionClassifier,

@@ -129,7 +129,7 @@ def train_cmd(
     across processes) and only the main process writes OUT/model/.
     """
     from rl_shared.errors import UnknownName
-    from rl_text.core.fit import is_main_process
+    from rl_shared.runtime import is_main_process
     from rl_text.pixel import PERTURBATIONS, PixelEncoder, train_pairs, train_unsupervised
     from rl_text.pixel.train import new_encoder
 

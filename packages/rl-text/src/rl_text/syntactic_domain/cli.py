@@ -99,8 +99,7 @@ def probe_cmd(
 ) -> None:
     """Train on correlated synthetic instructions; accuracy drop under template swaps."""
     from rl_shared.cli import progress
-    from rl_shared.runtime import resolve_device, resolve_precision
-    from rl_text.core.fit import is_main_process
+    from rl_shared.runtime import is_main_process, resolve_device, resolve_precision
     from rl_text.syntactic_domain import LexiconTagger, correlation_sweep
 
     resolve_precision(precision, resolve_device(device))  # refused before any work
