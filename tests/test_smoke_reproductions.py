@@ -1,9 +1,11 @@
 """Every registered reproduction runs end to end at the smoke size (DESIGN section 5).
 
-One ``rl reproduce --smoke`` process runs all of them in turn, as a user's would, so state one
+One ``rl reproduce --smoke --check`` process runs all of them in turn, as a user's would, so state one
 leaves behind (threads, seeds, plotting) would reach the next; each must finish ``ok`` with a
 ``result.json``, a ``report.md`` and at least one PNG. The seconds each took are printed (the
-20-second budget is a measured figure reported by the harness, not a timed assertion).
+20-second budget is a measured figure reported by the harness, not a timed assertion). The
+run is checked against each paper folder's ``expected.json`` (a regression in any method's
+smoke metrics fails here, naming the metric), and every plot it drew must say what it shows.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ RL = [sys.executable, "-m", "rl_shared.cli.main"]
 def smoke_run(tmp_path_factory) -> tuple[Path, dict]:
     out = tmp_path_factory.mktemp("smoke")
     proc = subprocess.run(
-        [*RL, "reproduce", "--smoke", "--out", str(out), "--json"],
+        [*RL, "reproduce", "--smoke", "--check", "--out", str(out), "--json"],
         capture_output=True,
         text=True,
         timeout=1800,
@@ -50,6 +52,28 @@ def test_every_reproduction_runs_at_smoke_size(smoke_run, capsys):
         result = json.loads((folder / "result.json").read_text())
         assert result["size"] == "smoke" and result["metrics"], name
         assert (folder / "report.md").is_file() and list(folder.glob("*.png")), name
+
+
+def test_every_smoke_metric_matches_expected_json(smoke_run):
+    _, summary = smoke_run
+    drifts = [line for lines in summary.get("drifts", {}).values() for line in lines]
+    assert not drifts, "drifted (rerun with --update-expected after an intended change):\n" + (
+        "\n".join(drifts)
+    )
+
+
+def test_every_plot_labels_its_axes_titles_itself_and_tells_its_series_apart(smoke_run):
+    out, summary = smoke_run
+    gaps = []
+    for row in summary["reproductions"]:
+        result = json.loads((out / row["name"] / "result.json").read_text())
+        for figure in result.get("figures", []):
+            for i, ax in enumerate(figure["axes"]):
+                where = f"{row['name']}/{figure['file']} axes {i}"
+                gaps += [f"{where}: no {k}" for k in ("xlabel", "ylabel", "title") if not ax[k]]
+                if ax["legend"] is False:
+                    gaps.append(f"{where}: several labelled series and no legend")
+    assert not gaps, "\n".join(gaps)
 
 
 def test_a_reproduction_that_changes_threads_does_not_leak_them(tmp_path):

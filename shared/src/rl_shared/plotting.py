@@ -66,14 +66,16 @@ def figure_labels(fig: Any) -> dict[str, Any]:
 
     An axes shows data when it holds lines, collections (scatter, bars' error bars), patches
     (bars, histograms) or images; colour bars and empty panels are left out. The title of
-    an axes falls back to the figure's ``suptitle``.
+    an axes falls back to the figure's ``suptitle``, a label to that of an axes it shares the
+    axis with (``sharex``/``sharey``); a picture drawn with its axes off needs none.
 
     Args:
         fig: a matplotlib figure.
 
     Returns:
         ``{"suptitle": str, "axes": [{"xlabel", "ylabel", "title", "legend"}]}``; ``legend``
-        is whether a legend is drawn where more than one labelled artist is plotted (``None``
+        is whether a legend is drawn (on this or another panel of the figure) where more than one
+        labelled artist is plotted (``None``
         when there is nothing to tell apart).
 
     Example:
@@ -94,11 +96,22 @@ def figure_labels(fig: Any) -> dict[str, Any]:
             for a in [*ax.lines, *ax.collections, *ax.patches]
             if a.get_label() and not str(a.get_label()).startswith("_")
         ]
-        legend = (ax.get_legend() is not None or bool(fig.legends)) if len(labelled) > 1 else None
+        # one legend serves panels that plot the same series
+        drawn = bool(fig.legends) or any(a.get_legend() is not None for a in fig.axes)
+        legend = drawn if len(labelled) > 1 else None
         title = ax.get_title() or ax.get_title("left") or ax.get_title("right") or suptitle
-        axes.append(
-            {"xlabel": ax.get_xlabel(), "ylabel": ax.get_ylabel(), "title": title, "legend": legend}
-        )
+        if not ax.axison:  # a picture (a rendered image), not a chart: no axes to label
+            xlabel = ylabel = "(no axes)"
+        else:  # a shared axis is labelled once, on one of the axes that share it
+            xlabel = ax.get_xlabel() or next(
+                (o.get_xlabel() for o in ax.get_shared_x_axes().get_siblings(ax) if o.get_xlabel()),
+                "",
+            )
+            ylabel = ax.get_ylabel() or next(
+                (o.get_ylabel() for o in ax.get_shared_y_axes().get_siblings(ax) if o.get_ylabel()),
+                "",
+            )
+        axes.append({"xlabel": xlabel, "ylabel": ylabel, "title": title, "legend": legend})
     return {"suptitle": suptitle, "axes": axes}
 
 

@@ -43,6 +43,7 @@ __all__ = [
     "resolve_precision",
     "seed_everything",
     "shard_bounds",
+    "stable_hash",
     "threads",
 ]
 
@@ -349,3 +350,22 @@ def is_main_process() -> bool:
     import torch.distributed as dist
 
     return not (dist.is_available() and dist.is_initialized()) or dist.get_rank() == 0
+
+
+def stable_hash(text: str) -> int:
+    """A hash of ``text`` that does not depend on ``PYTHONHASHSEED``: gensim's ``hashfxn``.
+
+    gensim seeds each word's (and document's) initial vector with ``hashfxn(word + seed)``,
+    Python's salted ``hash`` by default, so two processes with the same ``seed`` differ;
+    pass this one to make a seeded single-worker run repeat.
+
+    Args:
+        text: the string to hash (CRC-32 of its UTF-8 bytes).
+
+    Example:
+        >>> stable_hash("whole milk") == stable_hash("whole milk")
+        True
+    """
+    import zlib
+
+    return zlib.crc32(text.encode("utf-8"))

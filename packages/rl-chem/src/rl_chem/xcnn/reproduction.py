@@ -162,7 +162,11 @@ def _run(ctx) -> Result:
                [errs.get(e["name"], float("nan")) for e in sets["ae"]], width, label=f)  # fmt: skip
     ax.set_xticks([j + 0.4 - width / 2 for j in range(len(names))], names, rotation=60, fontsize=7)
     ax.axhline(0, c="k", lw=0.6)
-    ax.set(ylabel="AE error vs exp. D0 (kcal/mol)", title=f"xcnn ae_mols, {basis_name}")
+    ax.set(
+        xlabel="molecule",
+        ylabel="AE error vs exp. D0 (kcal/mol)",
+        title=f"xcnn ae_mols, {basis_name}",
+    )
     ax.legend(fontsize=8)
     fig.tight_layout()
     ctx.save_figure(fig, "xcnn_errors.png")

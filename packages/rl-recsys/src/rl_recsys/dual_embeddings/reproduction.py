@@ -34,11 +34,12 @@ from rl_recsys.dual_embeddings.data import item_counts, load_groceries, split_ba
 from rl_recsys.dual_embeddings.evaluation import DualScorer, evaluate, hit_curve, leave_one_out
 from rl_recsys.dual_embeddings.model import DualEmbeddings
 from rl_recsys.dual_embeddings.reproduction_report import KS, K, _details, _examples, _plot
-from rl_recsys.dual_embeddings.sgns import SGNSConfig, stable_hash
+from rl_recsys.dual_embeddings.sgns import SGNSConfig
 from rl_recsys.dual_embeddings.train import train_model
 from rl_recsys.dual_embeddings.tuning import tune
 from rl_shared.reproduce import Anchor, Reproduction, Result, RunContext
 from rl_shared.reproduce.stats import mean_std
+from rl_shared.runtime import stable_hash
 
 __all__ = ["REPRODUCTION", "run"]
 

@@ -18,7 +18,6 @@ Example:
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -26,21 +25,9 @@ from typing import Any
 import numpy as np
 
 from rl_shared.errors import BadInput
+from rl_shared.runtime import stable_hash
 
-__all__ = ["SGNSConfig", "set_training_state", "stable_hash", "train_word2vec", "training_state"]
-
-
-def stable_hash(text: str) -> int:
-    """A hash of ``text`` that does not depend on ``PYTHONHASHSEED`` (gensim's ``hashfxn``).
-
-    Args:
-        text: the string to hash (CRC-32 of its UTF-8 bytes).
-
-    Example:
-        >>> stable_hash("whole milk") == stable_hash("whole milk")
-        True
-    """
-    return zlib.crc32(text.encode("utf-8"))
+__all__ = ["SGNSConfig", "set_training_state", "train_word2vec", "training_state"]
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,9 @@ References:
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 from rl_shared.reproduce import Anchor, Reproduction, Result, RunContext
 
 __all__ = ["REPRODUCTION", "run"]
@@ -60,13 +63,36 @@ def run(ctx: RunContext) -> Result:
         return _run(ctx)
 
 
+@contextlib.contextmanager
+def _stable_inference() -> Iterator[None]:
+    """Make gensim's ``Doc2Vec.infer_vector`` repeat across processes.
+
+    ``infer_vector`` starts each document from ``pseudorandom_weak_vector(...)`` seeded with
+    Python's salted ``hash`` (not the model's ``hashfxn``), so the same seed gives other codes
+    in another process; for the block, that start is seeded with
+    :func:`rl_shared.runtime.stable_hash` instead.
+    """
+    import functools
+
+    from gensim.models import doc2vec
+
+    from rl_shared.runtime import stable_hash
+
+    original = doc2vec.pseudorandom_weak_vector
+    doc2vec.pseudorandom_weak_vector = functools.partial(original, hashfxn=stable_hash)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        doc2vec.pseudorandom_weak_vector = original  # type: ignore[assignment]
+
+
 def _run(ctx: RunContext) -> Result:
     import random
 
     import numpy as np
     from gensim.models.doc2vec import Doc2Vec, TaggedDocument
 
-    from rl_shared.runtime import seed_everything
+    from rl_shared.runtime import seed_everything, stable_hash
     from rl_text.binary_pv import (
         BinaryParagraphVector,
         Corpus,
@@ -130,9 +156,11 @@ def _run(ctx: RunContext) -> Result:
         epochs=epochs,
         workers=1,
         seed=ctx.seed,
+        hashfxn=stable_hash,  # Python's salted hash would seed each run differently
     )
     db_real = np.stack([d2v.dv[i] for i in range(len(db_docs))])
-    q_real = np.stack([d2v.infer_vector(tokenize(d), epochs=epochs) for d in q_docs])
+    with _stable_inference():
+        q_real = np.stack([d2v.infer_vector(tokenize(d), epochs=epochs) for d in q_docs])
     cos = (q_real / np.linalg.norm(q_real, axis=1, keepdims=True)) @ (
         db_real / np.linalg.norm(db_real, axis=1, keepdims=True)
     ).T

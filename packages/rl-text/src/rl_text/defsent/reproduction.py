@@ -48,6 +48,7 @@ def _plot(table: dict[str, dict[str, float]]):
         ax.bar(x + i * width, [table[name][s] for s in sets], width, label=name)
     ax.set_xticks(x + 0.4 - width / 2, ["STS-B test", "SICK-R test"])
     ax.set_ylabel("Spearman")
+    ax.set_xlabel("evaluation set")
     low = min(min(v.values()) for v in table.values())
     ax.set_ylim(max(0.0, low - 0.05), 1.0)
     ax.set_title("DefSent+ against the base model")

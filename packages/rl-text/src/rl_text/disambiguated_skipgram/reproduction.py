@@ -71,7 +71,7 @@ def _run(ctx: RunContext) -> Result:
     from gensim.models import Word2Vec
     from sklearn.cluster import KMeans
 
-    from rl_shared.runtime import seed_everything
+    from rl_shared.runtime import seed_everything, stable_hash
     from rl_text.disambiguated_skipgram import (
         DisambiguatedSkipGram,
         choose_pseudoword_pairs,
@@ -136,6 +136,7 @@ def _run(ctx: RunContext) -> Result:
         workers=1,
         seed=ctx.seed,
         sample=1e-4,
+        hashfxn=stable_hash,  # Python's salted hash would seed each run differently
     )
 
     centers, ctxs, masks = context_windows(held_ids, window)

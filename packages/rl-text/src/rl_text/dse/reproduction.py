@@ -112,10 +112,14 @@ def _plot(metrics: dict[str, float], n_cand: int):
     ]
     fig, (left, right) = subplots(1, 2, figsize=(10, 3.8))
     left.bar(labels, [metrics[n] for n in names], color=["C7", "C3", "C0", "C9", "C1"])
-    left.set(ylabel="STS-B test Spearman", ylim=(min(metrics[n] for n in names) - 0.05, 1.0))
+    left.set(
+        xlabel="model",
+        ylabel="STS-B test Spearman",
+        ylim=(min(metrics[n] for n in names) - 0.05, 1.0),
+    )
     right.bar(["cross-encoder", "DSE student"], [metrics["cross_encoder_s"], metrics["student_s"]])
     left.set_title("accuracy")
-    right.set(yscale="log", ylabel=f"seconds for 1 query × {n_cand:,} candidates")
+    right.set(xlabel="scorer", yscale="log", ylabel=f"seconds for 1 query × {n_cand:,} candidates")
     right.set_title("speed")
     fig.tight_layout()
     return fig

@@ -40,7 +40,7 @@ def _picture(ctx: RunContext) -> None:
     for name in ("swap", "drop", "keyboard", "shuffle"):
         rows.append((name, PERTURBATIONS[name](text, random.Random(3))))
     rows += [("ja", "男性が大きなフルートを演奏している。"), ("zh", "一个男人在吹奏一支大长笛。")]
-    fig, axes = subplots(len(rows), 1, figsize=(9, 0.55 * len(rows) + 0.3))
+    fig, axes = subplots(len(rows), 1, figsize=(9, 0.55 * len(rows) + 0.3), sharex=True)
     for ax, (name, t) in zip(axes, rows):
         ax.imshow(1 - r.render(t), cmap="gray", vmin=0, vmax=1, aspect="equal")
         for x in range(0, r.width, r.patch):
