@@ -1,4 +1,5 @@
-"""``rl text dse`` commands that run a network take --device and --precision, checked first."""
+"""The rl-text commands built on sentence-transformers that run a network (dse, defsent, moe,
+gfun) take --device and --precision and check them before any work."""
 
 from __future__ import annotations
 
@@ -7,8 +8,14 @@ from pathlib import Path
 import pytest
 
 COMMANDS = [
+    ["defsent", "train", "--out", "{tmp}/out"],
     ["dse", "train", "--out", "{tmp}/out"],
     ["dse", "evaluate", "--model", "{tmp}/no-model"],
+    ["gfun", "train", "--out", "{tmp}/out"],
+    ["gfun", "evaluate"],
+    ["gfun", "encode", "--model", "{tmp}/no-model", "--data", "{tmp}/x.csv", "--out", "{tmp}/out"],
+    ["moe", "train", "--out", "{tmp}/out"],
+    ["moe", "evaluate", "--model", "{tmp}/no-model"],
 ]
 
 
