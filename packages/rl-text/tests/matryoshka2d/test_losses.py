@@ -9,6 +9,7 @@ import torch.nn.functional as F
 from rl_shared.errors import BadInput
 from rl_shared.losses import CoSENTLoss, InfoNCELoss
 from rl_shared.runtime import seed_everything
+from rl_shared.testing.steps import record_training_steps
 from rl_text.core.layers import tokenize, truncate_layers
 from rl_text.matryoshka2d import Matryoshka2dLoss, in_batch_kl
 
@@ -97,8 +98,12 @@ def test_runs_in_sentence_transformers_trainer(tiny_model, sts_rows, tmp_path) -
     )
     loss = Matryoshka2dLoss(tiny_model, CoSENTLoss(tiny_model), DIMS)
     trainer = SentenceTransformerTrainer(model=tiny_model, args=args, train_dataset=data, loss=loss)
-    result = trainer.train()
+    with record_training_steps() as log:  # what gpu_smoke.py sees of an ST recipe
+        result = trainer.train()
     assert result.global_step == 2 and torch.isfinite(torch.tensor(result.training_loss))
+    (loop,) = log.loops()
+    assert [s.step for s in loop] == [1, 2]
+    assert sum(s.loss for s in loop) / 2 == pytest.approx(result.training_loss, rel=1e-5)
     after = list(tiny_model[0].auto_model.encoder.layer[0].parameters())
     assert any(not torch.equal(a, b) for a, b in zip(before, after))
 
