@@ -5,7 +5,9 @@ Each rank trains on its share of the molecules (``[rank::world]``) through the s
 gradients DDP left on the weights.
 
 Usage: ``distributed_worker.py OUT_DIR RESULT_DIR`` (``RESULT_DIR/data.pt``: the densities
-of :func:`data`, saved by the test so that the ranks run no SCF).
+of :func:`data`, saved by the test so that the ranks run no SCF). With a third argument
+``pipeline`` it runs ``train_pipeline`` instead (references into ``RL_CACHE_DIR``, densities,
+one step) and logs which systems each rank computed.
 """
 
 from __future__ import annotations
@@ -43,9 +45,38 @@ def first_step(out_dir: str | Path, densities: dict) -> tuple[float, dict[str, t
     return fit["loss"][0], grads
 
 
-def main(out_dir: str, results: str) -> None:
+def pipeline(out_dir: str, results: Path, rank: int) -> None:
+    """``train_pipeline`` on H2 and LiH (HF references), logging each rank's SCFs."""
+    import json
+
+    from rl_chem.core import reference_data
+    from rl_chem.skala import train
+
+    computed: dict[str, list[str]] = {"reference": [], "density": []}
+    energy, density = reference_data.total_energy, train.fixed_density
+
+    def counted_energy(mol, method):
+        computed["reference"].append(f"{mol.natm} atom(s)")
+        return energy(mol, method)
+
+    def counted_density(name, **kwargs):
+        computed["density"].append(name)
+        return density(name, **kwargs)
+
+    reference_data.total_energy, train.fixed_density = counted_energy, counted_density
+    fit = train.train_pipeline(MOLECULES, out_dir, basis="sto-3g", steps=1, grid_level=0,
+                               n_val=0, n_test=0, method="hf", hidden=4, resume=False,
+                               device="cpu")  # fmt: skip
+    summary = {"reference_ae": fit["reference_ae"], **computed}
+    (results / f"pipeline-rank{rank}.json").write_text(json.dumps(summary))
+
+
+def main(out_dir: str, results: str, mode: str = "step") -> None:
     rank = int(os.environ["RANK"])
     record_writes(Path(results) / f"writes-rank{rank}.jsonl", out_dir)
+    if mode == "pipeline":
+        pipeline(out_dir, Path(results), rank)
+        return
     from rl_chem.skala.train import FixedDensity
 
     saved = torch.load(Path(results) / "data.pt", weights_only=True)
@@ -55,4 +86,4 @@ def main(out_dir: str, results: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(*sys.argv[1:4])

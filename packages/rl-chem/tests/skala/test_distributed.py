@@ -1,8 +1,13 @@
-"""Two gloo processes of ``train_fixed`` equal one process on every molecule; rank 0 writes."""
+"""Two gloo processes of ``train_fixed`` equal one process on every molecule; rank 0 writes.
+
+Under ``torchrun``, ``train_pipeline`` computes each reference once (rank 0, into the cache)
+and splits the density SCFs between the ranks.
+"""
 
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 
 import torch
@@ -32,4 +37,20 @@ def test_two_processes_match_one_process_and_only_rank0_writes(tmp_path):
         for name, g in grads.items():
             torch.testing.assert_close(got["grads"][name], g, rtol=1e-5, atol=1e-6, msg=name)
     assert read_writes(results / "writes-rank0.jsonl")  # the checkpoint and the model folder
+    assert read_writes(results / "writes-rank1.jsonl") == []
+
+
+def test_pipeline_computes_each_reference_once_and_shares_the_densities(tmp_path):
+    out, results = tmp_path / "out", tmp_path / "results"
+    out.mkdir()
+    results.mkdir()
+    env = {"RL_CACHE_DIR": str(tmp_path / "cache")}
+    torchrun(WORKER, str(out), str(results), "pipeline", nproc=2, env=env)
+    ranks = [json.loads((results / f"pipeline-rank{r}.json").read_text()) for r in range(2)]
+    assert len(ranks[0]["reference"]) == len(worker.SYSTEMS)  # rank 0 filled the cache
+    assert ranks[1]["reference"] == []  # rank 1 read it
+    assert ranks[0]["reference_ae"] == ranks[1]["reference_ae"]
+    assert sorted(ranks[0]["reference_ae"]) == sorted(worker.MOLECULES)
+    shares = [set(r["density"]) for r in ranks]
+    assert shares[0].isdisjoint(shares[1]) and shares[0] | shares[1] == set(worker.SYSTEMS)
     assert read_writes(results / "writes-rank1.jsonl") == []

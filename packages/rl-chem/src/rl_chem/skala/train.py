@@ -483,7 +483,9 @@ def train_pipeline(
         hidden: MLP width.
         progress: ``description -> wrapper`` for progress bars.
         device: ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``: where the weights train
-            (the densities and references are PySCF's, on the CPU).
+            (the densities and references are PySCF's, on the CPU). Under ``torchrun`` the
+            main process computes the missing references into the cache while the others
+            wait, and each process computes its share of the densities, which all then share.
         precision: ``fp32``, ``bf16`` or ``fp16`` (see :func:`train_fixed`).
 
     Returns:
@@ -503,15 +505,22 @@ def train_pipeline(
     wrap = progress or (lambda _d: lambda x: x)
     names = molecule_names(set_name) if isinstance(set_name, str) else list(set_name)
     train, val, test = split_molecules(names, n_val, n_test, seed=seed)
+    from accelerate.utils import gather_object
+
+    acc = make_accelerator(str(device), precision)  # joins torchrun's process group, if any
     clock = [time.perf_counter()]
-    energies = compute_reference(names, method, basis, progress=wrap(f"reference {method}"))
+    with acc.main_process_first():  # rank 0 computes and caches; the others read its cache
+        energies = compute_reference(names, method, basis, progress=wrap(f"reference {method}"))
     ref_ae = atomization_energies(names, energies)
     systems = atoms_of(names) + names
     clock.append(time.perf_counter())
-    data = {
-        s: fixed_density(s, basis=basis, base=base, grid_level=grid_level)
-        for s in wrap(f"{base} densities")(systems)
-    }
+    with acc.split_between_processes(systems) as mine:  # each rank its share of the SCFs
+        local = {
+            s: fixed_density(s, basis=basis, base=base, grid_level=grid_level)
+            for s in wrap(f"{base} densities")(mine)
+        }
+    data = {k: v for part in gather_object([local]) for k, v in part.items()}
+    data = {s: data[s] for s in systems}
     clock.append(time.perf_counter())
     seed_everything(seed)
     model = NeuralXC(base=base, hidden=hidden)
