@@ -63,6 +63,7 @@ def test_every_smoke_metric_matches_expected_json(smoke_run):
 
 
 def test_every_plot_labels_its_axes_titles_itself_and_tells_its_series_apart(smoke_run):
+    """Labels, a title, a legend where series need telling apart, and no data under it."""
     out, summary = smoke_run
     gaps = []
     for row in summary["reproductions"]:
@@ -73,6 +74,8 @@ def test_every_plot_labels_its_axes_titles_itself_and_tells_its_series_apart(smo
                 gaps += [f"{where}: no {k}" for k in ("xlabel", "ylabel", "title") if not ax[k]]
                 if ax["legend"] is False:
                     gaps.append(f"{where}: several labelled series and no legend")
+                if ax["hidden"]:
+                    gaps.append(f"{where}: a legend covers {ax['hidden']} data point(s)")
     assert not gaps, "\n".join(gaps)
 
 

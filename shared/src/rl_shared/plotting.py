@@ -20,9 +20,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import numpy as np
+
 from rl_shared.io import atomic_open
 
-__all__ = ["figure_labels", "pyplot", "save_figure", "subplots"]
+__all__ = ["figure_labels", "hidden_points", "pyplot", "save_figure", "subplots"]
 
 
 def subplots(nrows: int = 1, ncols: int = 1, **kwargs: Any) -> tuple[Any, Any]:
@@ -73,18 +75,19 @@ def figure_labels(fig: Any) -> dict[str, Any]:
         fig: a matplotlib figure.
 
     Returns:
-        ``{"suptitle": str, "axes": [{"xlabel", "ylabel", "title", "legend"}]}``; ``legend``
-        is whether a legend is drawn (on this or another panel of the figure) where more than one
-        labelled artist is plotted (``None``
-        when there is nothing to tell apart).
+        ``{"suptitle": str, "axes": [{"xlabel", "ylabel", "title", "legend", "hidden"}]}``;
+        ``legend`` is whether a legend is drawn (on this or another panel of the figure) where
+        more than one labelled artist is plotted (``None`` when there is nothing to tell
+        apart); ``hidden`` counts the data points a legend covers (see :func:`hidden_points`).
 
     Example:
         >>> fig, ax = subplots()
         >>> _ = ax.plot([0, 1], [1, 2]); _ = ax.set_xlabel("epoch"); _ = ax.set_title("loss")
         >>> figure_labels(fig)["axes"]
-        [{'xlabel': 'epoch', 'ylabel': '', 'title': 'loss', 'legend': None}]
+        [{'xlabel': 'epoch', 'ylabel': '', 'title': 'loss', 'legend': None, 'hidden': 0}]
     """
     suptitle = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) is not None else ""
+    hidden = hidden_points(fig)
     axes = []
     for ax in fig.axes:
         if ax.get_label() == "<colorbar>":
@@ -111,8 +114,82 @@ def figure_labels(fig: Any) -> dict[str, Any]:
                 (o.get_ylabel() for o in ax.get_shared_y_axes().get_siblings(ax) if o.get_ylabel()),
                 "",
             )
-        axes.append({"xlabel": xlabel, "ylabel": ylabel, "title": title, "legend": legend})
+        axes.append(
+            {
+                "xlabel": xlabel,
+                "ylabel": ylabel,
+                "title": title,
+                "legend": legend,
+                "hidden": hidden.get(id(ax), 0),
+            }
+        )
     return {"suptitle": suptitle, "axes": axes}
+
+
+def _value_points(ax: Any) -> np.ndarray:
+    """Display coordinates of the values an axes shows: line vertices, scatter offsets, bar ends."""
+    points = [np.empty((0, 2))]
+    for line in ax.lines:
+        if line.get_visible() and len(line.get_xydata()):
+            points.append(line.get_transform().transform(np.asarray(line.get_xydata(), float)))
+    for coll in ax.collections:
+        offsets = np.asarray(coll.get_offsets(), float)
+        if coll.get_visible() and offsets.size:
+            points.append(coll.get_offset_transform().transform(offsets.reshape(-1, 2)))
+    for patch in ax.patches:
+        if not (patch.get_visible() and hasattr(patch, "get_width")):
+            continue
+        x, y, w, h = patch.get_x(), patch.get_y(), patch.get_width(), patch.get_height()
+        # a bar's value is its far end from the baseline; anything else, its centre
+        if y == 0:
+            end = (x + w / 2, y + h)
+        elif x == 0:
+            end = (x + w, y + h / 2)
+        else:
+            end = (x + w / 2, y + h / 2)
+        points.append(ax.transData.transform([end]))
+    return np.concatenate(points)
+
+
+def hidden_points(fig: Any) -> dict[int, int]:
+    """How many data points a legend covers, per axes (keyed by ``id(axes)``).
+
+    The figure is laid out as it is drawn (legends placed, ``loc="best"`` resolved); a point
+    counts when it lies inside the axes and inside any legend's box, the axes' own or the
+    figure's. Points are line vertices, scatter offsets and bar ends, so a legend over a line
+    between two vertices goes unseen, but one over a marker or a bar's value does not.
+
+    Example:
+        >>> fig, ax = subplots()
+        >>> _ = ax.plot(range(10), range(10), label="a"); _ = ax.plot(range(10), label="b")
+        >>> _ = ax.legend(loc="upper left")  # over the left end, where no line runs
+        >>> hidden_points(fig)[id(ax)]
+        0
+        >>> _ = ax.legend(loc="center")  # over the middle of both lines
+        >>> hidden_points(fig)[id(ax)] > 0
+        True
+    """
+    fig.draw_without_rendering()
+    renderer = fig._get_renderer()
+    legends = [*fig.legends, *(a.get_legend() for a in fig.axes)]
+    boxes = [leg.get_window_extent(renderer) for leg in legends if leg is not None]
+    out: dict[int, int] = {}
+    for ax in fig.axes:
+        pts = _value_points(ax)
+        pts = pts[np.isfinite(pts).all(axis=1)]
+        frame = ax.get_window_extent(renderer)
+        pts = pts[
+            (pts[:, 0] >= frame.x0) & (pts[:, 0] <= frame.x1)
+            & (pts[:, 1] >= frame.y0) & (pts[:, 1] <= frame.y1)
+        ]  # fmt: skip
+        covered = np.zeros(len(pts), bool)
+        for box in boxes:
+            covered |= (
+                (pts[:, 0] >= box.x0) & (pts[:, 0] <= box.x1)
+                & (pts[:, 1] >= box.y0) & (pts[:, 1] <= box.y1)
+            )  # fmt: skip
+        out[id(ax)] = int(covered.sum())
+    return out
 
 
 def pyplot() -> ModuleType:

@@ -250,7 +250,7 @@ def _plot(
     from rl_robotics.sirl.experiment import METHODS
     from rl_shared.plotting import subplots
 
-    fig, axes = subplots(1, 2, figsize=(10, 4), sharey=True)
+    fig, axes = subplots(1, 2, figsize=(11.5, 4), sharey=True)
     for ax, table, title in (
         (axes[0], acc, "training placements"),
         (axes[1], moved, "objects moved"),
@@ -265,7 +265,8 @@ def _plot(
         ax.set_title(f"{who}: {title}")
         ax.grid(alpha=0.3)
     axes[0].set_ylabel("test preference accuracy")
-    axes[1].legend(loc="lower right")
+    # beside the panels, not over them: the curves end up in any corner
+    axes[1].legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
     fig.tight_layout()
     ctx.save_figure(fig, name)
 

@@ -264,7 +264,7 @@ def _tables(
 def _plot(ctx: RunContext, metrics: dict[str, float], models: tuple[str, ...]) -> str:
     from rl_shared.plotting import subplots
 
-    fig, axes = subplots(1, 2, figsize=(12, 4))
+    fig, axes = subplots(1, 2, figsize=(13.5, 4))
     vals = [100 * metrics[f"{m}.incomplete_mean"] for m in models]
     axes[0].bar(range(len(models)), vals, color="tab:blue")
     axes[0].set_xticks(range(len(models)), models, rotation=30, ha="right", fontsize=8)
@@ -278,7 +278,8 @@ def _plot(ctx: RunContext, metrics: dict[str, float], models: tuple[str, ...]) -
         )
     axes[1].set_xticks(range(len(names)), names, rotation=60, fontsize=7)
     axes[1].set(xlabel="modality subset", ylabel="mIoU (%)", title="every modality subset (clean)")
-    axes[1].legend(fontsize=7, loc="best")
+    # beside the panel: 14 subsets x several models leave no empty corner
+    axes[1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
     fig.tight_layout()
     return ctx.save_figure(fig, "any2seg_subsets.png").name
 
