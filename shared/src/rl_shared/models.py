@@ -40,7 +40,9 @@ __all__ = [
     "KnownModel",
     "check_json_files",
     "hub_snapshot",
+    "load_cross_encoder",
     "load_sentence_transformer",
+    "load_sparse_encoder",
     "resolve",
     "split_hub_id",
 ]
@@ -88,6 +90,9 @@ KNOWN_MODELS: dict[str, KnownModel] = {
     "splade": KnownModel(
         "naver/splade-cocondenser-ensembledistil",
         "SPLADE CoCondenser EnsembleDistil, a sparse MLM retriever (Brewing BEIR)",
+    ),
+    "minilm-reranker": KnownModel(
+        "cross-encoder/ms-marco-MiniLM-L6-v2", "MS MARCO MiniLM-L6 cross-encoder (re-ranking)"
     ),
     "mpnet": KnownModel(
         "sentence-transformers/all-mpnet-base-v2", "all-mpnet-base-v2 (768 dims), a stronger MiniLM"
@@ -346,6 +351,31 @@ def _safetensor_error() -> type[Exception]:
     return SafetensorError
 
 
+def _load(class_name: str, name_or_path: str | os.PathLike[str], kwargs: dict[str, Any]) -> Any:
+    """Load sentence-transformers' ``class_name`` from the folder :func:`resolve` gives."""
+    path = resolve(name_or_path)
+    if not any((path / name).is_file() for name in ("modules.json", "config.json")):
+        raise ModelNotFound(
+            f"{path} is not a sentence-transformers model folder: it has neither modules.json "
+            "nor config.json"
+        )
+    check_json_files(path)
+    import sentence_transformers
+
+    from rl_shared.runtime import resolve_device
+
+    device = kwargs.get("device") or "auto"
+    kwargs["device"] = str(resolve_device(device) if isinstance(device, str) else device)
+    try:
+        return getattr(sentence_transformers, class_name)(
+            str(path), local_files_only=True, **kwargs
+        )
+    except (OSError, ValueError, KeyError, UnicodeDecodeError, _safetensor_error()) as err:
+        # a folder with a broken config or missing weights; one line, not transformers' trace
+        detail = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise ModelNotFound(f"{path} could not be loaded as a model ({detail})") from None
+
+
 def load_sentence_transformer(name_or_path: str | os.PathLike[str], **kwargs: Any) -> Any:
     """Load a :class:`sentence_transformers.SentenceTransformer` by short name, folder or Hub id.
 
@@ -377,22 +407,44 @@ def load_sentence_transformer(name_or_path: str | os.PathLike[str], **kwargs: An
         ...
         rl_shared.errors.ModelNotFound: ...
     """
-    path = resolve(name_or_path)
-    if not any((path / name).is_file() for name in ("modules.json", "config.json")):
-        raise ModelNotFound(
-            f"{path} is not a sentence-transformers model folder: it has neither modules.json "
-            "nor config.json"
-        )
-    check_json_files(path)
-    from sentence_transformers import SentenceTransformer
+    return _load("SentenceTransformer", name_or_path, kwargs)
 
-    from rl_shared.runtime import resolve_device
 
-    device = kwargs.get("device") or "auto"
-    kwargs["device"] = str(resolve_device(device) if isinstance(device, str) else device)
-    try:
-        return SentenceTransformer(str(path), local_files_only=True, **kwargs)
-    except (OSError, ValueError, KeyError, UnicodeDecodeError, _safetensor_error()) as err:
-        # a folder with a broken config or missing weights; one line, not transformers' trace
-        detail = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise ModelNotFound(f"{path} could not be loaded as a model ({detail})") from None
+def load_sparse_encoder(name_or_path: str | os.PathLike[str], **kwargs: Any) -> Any:
+    """Load a :class:`sentence_transformers.SparseEncoder` (SPLADE) as :func:`load_sentence_transformer`.
+
+    Args:
+        name_or_path: a short name (``"splade"``), a model folder, or a Hub id.
+        **kwargs: passed to ``SparseEncoder`` (``device`` resolved as for the bi-encoder).
+
+    Raises:
+        ModelNotFound: as :func:`load_sentence_transformer`.
+        MalformedFile: one of the folder's JSON files is broken.
+
+    Example:
+        >>> load_sparse_encoder("./no-such-model")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        rl_shared.errors.ModelNotFound: ...
+    """
+    return _load("SparseEncoder", name_or_path, kwargs)
+
+
+def load_cross_encoder(name_or_path: str | os.PathLike[str], **kwargs: Any) -> Any:
+    """Load a :class:`sentence_transformers.CrossEncoder` (a re-ranker) as :func:`load_sentence_transformer`.
+
+    Args:
+        name_or_path: a short name (``"minilm-reranker"``), a model folder, or a Hub id.
+        **kwargs: passed to ``CrossEncoder`` (``device`` resolved as for the bi-encoder).
+
+    Raises:
+        ModelNotFound: as :func:`load_sentence_transformer`.
+        MalformedFile: one of the folder's JSON files is broken.
+
+    Example:
+        >>> load_cross_encoder("./no-such-model")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        rl_shared.errors.ModelNotFound: ...
+    """
+    return _load("CrossEncoder", name_or_path, kwargs)

@@ -19,7 +19,7 @@ from rl_shared.cli.main import main
 from rl_shared.data import Archive, Dataset, RemoteFile, Source, download, github
 from rl_shared.data.download import STAGING, fetch
 from rl_shared.data.loopback import serve
-from rl_shared.errors import DatasetNotFound, DownloadError
+from rl_shared.errors import BadInput, DatasetNotFound, DownloadError
 from rl_shared.testing import refused
 
 BODY = bytes(range(256)) * 40  # 10,240 bytes
@@ -274,3 +274,105 @@ def test_github_listing_builds_pinned_raw_urls():
     assert source.files[0].url == f"https://raw.githubusercontent.com/o/r/{'a' * 40}/data/x.csv"
     assert source.size is None and not source.pinned
     assert source.page == f"https://github.com/o/r/tree/{'a' * 40}"
+
+
+def _md5(data: bytes) -> str:
+    return hashlib.md5(data, usedforsecurity=False).hexdigest()
+
+
+def _beir_like_zip() -> bytes:
+    """A zip laid out as BEIR's are: ``toy/corpus.jsonl`` and ``toy/qrels/test.tsv``."""
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("toy/corpus.jsonl", b'{"_id": "d1", "text": "x"}\n' * 400)
+        z.writestr("toy/qrels/test.tsv", b"query-id\tcorpus-id\tscore\nq1\td1\t1\n")
+    return zipped.getvalue()
+
+
+def _md5_pinned(md5: str, size: int | None = None) -> Dataset:
+    archive = Archive(
+        "https://example.org/beir/toy.zip",
+        None,
+        size,
+        "zip",
+        (("toy/corpus.jsonl", "corpus.jsonl"), ("toy/qrels/test.tsv", "qrels/test.tsv")),
+        md5=md5,
+    )
+    source = Source(archives=(archive,), page="https://example.org/beir", citation="toy")
+    return Dataset("md5toy", "beir/toy", ("corpus.jsonl", "qrels/test.tsv"), "", source=source)
+
+
+def test_an_md5_pinned_zip_is_verified_and_its_members_placed(dirs, monkeypatch):
+    data = _beir_like_zip()
+    (dirs / "served" / "beir").mkdir()
+    (dirs / "served" / "beir" / "toy.zip").write_bytes(data)
+    toy = _md5_pinned(_md5(data))
+    assert toy.source is not None and toy.source.pinned and toy.source.digests == ("md5",)
+    with serve(dirs / "served", cut_after=len(data) // 2) as server:
+        monkeypatch.setenv("RL_DATA_MIRROR", server.url)
+        placed = download([toy], progress=False)  # no allow_unpinned: md5 pins it
+    folder = dirs / "data" / "beir" / "toy"
+    assert sorted(placed[0].files) == ["corpus.jsonl", "qrels/test.tsv"]
+    assert (folder / "qrels" / "test.tsv").read_bytes().endswith(b"q1\td1\t1\n")
+    assert (folder / "corpus.jsonl").stat().st_size == 400 * 27
+    assert server.requests[:2] == [
+        ("/beir/toy.zip", ""),
+        ("/beir/toy.zip", f"bytes={len(data) // 2}-"),
+    ]
+    assert toy.locate() == folder and not (dirs / "data" / STAGING / "md5toy").exists()
+
+
+def test_a_wrong_md5_is_refused_and_nothing_is_placed(dirs, monkeypatch, capsys):
+    data = _beir_like_zip()
+    (dirs / "served" / "beir").mkdir()
+    (dirs / "served" / "beir" / "toy.zip").write_bytes(data)
+    wrong = _md5_pinned(_md5(data + b"!"))
+    with serve(dirs / "served") as server:
+        monkeypatch.setenv("RL_DATA_MIRROR", server.url)
+        with pytest.raises(DownloadError, match=r"has md5 .*expected .*nothing was placed"):
+            download([wrong], progress=False)
+        _register(monkeypatch, wrong)
+        line = _cli(capsys, "md5toy", "--json")  # --json: no progress bar on stderr
+    assert "toy.zip has md5 " in line and line.endswith("nothing was placed")
+    assert not (dirs / "data" / "beir").exists()
+    assert not list((dirs / "data" / STAGING).rglob("*.part"))
+
+
+def test_both_digests_are_checked_when_both_are_pinned(dirs, monkeypatch):
+    data = _beir_like_zip()
+    (dirs / "served" / "beir").mkdir()
+    (dirs / "served" / "beir" / "toy.zip").write_bytes(data)
+    good = _md5_pinned(_md5(data), size=len(data))
+    archive = good.source.archives[0]  # type: ignore[union-attr]
+    both = Archive(archive.url, _sha(data), len(data), "zip", archive.members, md5=_md5(b"x"))
+    bad = Dataset("both", "beir/both", good.files, "", source=Source(archives=(both,)))
+    assert bad.source is not None and bad.source.digests == ("md5", "sha256")
+    with serve(dirs / "served") as server:
+        monkeypatch.setenv("RL_DATA_MIRROR", server.url)
+        with pytest.raises(DownloadError, match=r"has md5 "):
+            download([bad], progress=False)
+    assert not (dirs / "data" / "beir").exists()
+
+
+@pytest.mark.parametrize(
+    ("sha256", "md5", "problem"),
+    [
+        (None, None, "needs a sha256 or md5"),
+        (None, "A" * 32, "md5 of .* must be 32 lower-case hex digits"),
+        (None, "0" * 31, "md5 of .* must be 32 lower-case hex digits"),
+        ("0" * 32, None, "sha256 of .* must be 64 lower-case hex digits"),
+    ],
+)
+def test_an_archive_needs_one_well_formed_digest(sha256, md5, problem):
+    with pytest.raises(BadInput, match=problem):
+        Archive("https://example.org/x.zip", sha256, None, "zip", (), md5=md5)
+
+
+def test_data_list_shows_what_pins_a_source(dirs, monkeypatch, capsys):
+    _register(monkeypatch, _md5_pinned("0" * 32), _toy())
+    main(["data", "list", "--json"])
+    rows = {r["name"]: r for r in json.loads(capsys.readouterr().out)["datasets"]}
+    assert rows["md5toy"]["digests"] == ["md5"] and rows["md5toy"]["download"] == "pinned"
+    assert rows["toy"]["digests"] == ["sha256"]
+    main(["data", "list"])
+    assert "pinned by md5" in capsys.readouterr().out

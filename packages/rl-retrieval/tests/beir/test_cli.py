@@ -89,3 +89,49 @@ def test_missing_smart_file_is_one_line(tmp_path):
     assert (
         proc.returncode == 2 and proc.stderr.startswith("error: ") and "--docs FILE" in proc.stderr
     )
+
+
+def test_every_lexical_and_neural_retriever_evaluates_through_the_cli(
+    tmp_path, tiny, tiny_splade, tiny_cross_encoder, tiny_bare_bert
+):
+    write_beir(tiny, tmp_path / "c")
+    models = {"splade": tiny_splade, "contriever": tiny_bare_bert, "rerank": tiny_cross_encoder}
+    for retriever in ("bm25-multifield", "splade", "contriever", "rerank"):
+        args = ["evaluate", "--data", str(tmp_path / "c"), "--retriever", retriever, "--json"]
+        if retriever in models:
+            args += ["--model", str(models[retriever]), "--device", "cpu"]
+        result = CliRunner().invoke(group, args)
+        assert result.exit_code == 0, (retriever, result.output)
+        summary = json.loads(result.stdout)
+        assert summary["retriever"] == retriever and set(summary["metrics"]) == MEASURES
+
+
+def test_a_default_hub_model_missing_offline_is_one_clear_error(
+    tmp_path, tiny, monkeypatch, capsys
+):
+    from rl_shared.testing import refused
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    write_beir(tiny, tmp_path / "c")
+    args = ["evaluate", "--data", str(tmp_path / "c"), "--retriever", "splade"]
+    line = refused(capsys, args, prefix=("retrieval", "beir"))
+    assert "naver/splade-cocondenser-ensembledistil" in line
+
+
+def test_arguana_runs_drop_each_querys_own_id(tmp_path, monkeypatch):
+    from rl_retrieval.core.beir_format import BeirData
+
+    corpus = {
+        "q1": {"title": "", "text": "school uniforms should be compulsory"},
+        "d1": {"title": "", "text": "uniforms stop pupils expressing themselves at school"},
+        "d2": {"title": "", "text": "tax on sugar drinks"},
+    }
+    folder = tmp_path / "retrieval" / "beir" / "arguana"
+    write_beir(BeirData(corpus, {"q1": corpus["q1"]["text"]}, {"q1": {"d1": 1}}), folder)
+    monkeypatch.setenv("RL_DATA_DIR", str(tmp_path))
+    out = tmp_path / "out"
+    args = ["search", "--data", "beir-arguana", "--out", str(out), "--json"]
+    result = CliRunner().invoke(group, args)
+    assert result.exit_code == 0, result.output
+    assert list(read_trec_run(out / "run.trec")["q1"]) == ["d1"]  # not itself

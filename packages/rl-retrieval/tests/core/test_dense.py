@@ -82,6 +82,6 @@ def test_bad_batch_size():
 
 
 def test_minilm_search(tiny):
-    run = DenseRetriever("minilm").search(tiny.corpus, tiny.queries, k=2)
+    run = DenseRetriever("minilm").fit(tiny.corpus).search(tiny.queries, k=2)
     assert next(iter(run["q2"])) == "d2"
     assert set(run["q1"]) == {"d1", "d4"}

@@ -69,6 +69,7 @@ def _rows() -> list[dict[str, object]]:
                 "licence": ds.source.licence if ds.source else None,
                 "citation": ds.source.citation if ds.source else None,
                 "bytes": ds.source.size if ds.source else None,
+                "digests": list(ds.source.digests) if ds.source else [],
                 "download": (
                     "no source"
                     if ds.source is None
@@ -98,6 +99,8 @@ def list_cmd(as_json: bool) -> None:
         status = "[green]present[/]" if row["present"] else "[red]missing[/]"
         if row["download"] != "pinned":
             status += f"\n({row['download']})"
+        elif row["digests"] == ["md5"]:
+            status += "\n(pinned by md5)"  # all the publisher states (BEIR's zips)
         manual = row["download"] == "by hand"
         table.add_row(
             str(row["name"]),
@@ -142,11 +145,11 @@ def check_cmd(as_json: bool) -> None:
 def download_cmd(names: tuple[str, ...], all_: bool, allow_unpinned: bool, as_json: bool) -> None:
     """Fetch datasets from their pinned public sources, verify, and place them.
 
-    Each file is checked against its sha256 and size before anything is placed; an
-    interrupted transfer resumes where it stopped (also on the next run). Files go to
-    the data directory when it is writable, else to the cache directory. With --all,
-    datasets that need a person (an account or a form) and ones with unpinned files
-    (unless --allow-unpinned) are skipped and named.
+    Each file is checked against its sha256 (or the md5 its publisher states) and size
+    before anything is placed; an interrupted transfer resumes where it stopped (also on
+    the next run). Files go to the data directory when it is writable, else to the cache
+    directory. With --all, datasets that need a person (an account or a form) and ones
+    with unpinned files (unless --allow-unpinned) are skipped and named.
 
     \b
     rl data download stsb sick

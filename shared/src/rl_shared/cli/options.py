@@ -314,7 +314,7 @@ def model_option(
         "--model",
         default=default,
         required=default is None,
-        show_default=default is not None,
+        show_default=bool(default),
         help=help or _model_help(),
         formats=formats,
     )

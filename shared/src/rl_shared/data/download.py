@@ -3,10 +3,12 @@
 For each dataset, every file of its :class:`~rl_shared.data.sources.Source` is streamed into a
 staging folder beside the target (``.rl-partial/NAME/``), resuming an interrupted transfer
 with an HTTP ``Range`` request (within one call and across calls), and checked against its
-sha256 and size. Only when every file of the dataset has been verified are they renamed into
+size and pinned digest (sha256, or the md5 that is all some publishers give, as BEIR does for
+its zips). Only when every file of the dataset has been verified are they renamed into
 place, each with :func:`os.replace`; a failed or corrupted transfer places nothing and says
 so in one sentence (:class:`~rl_shared.errors.DownloadError`). Archives are verified whole,
-then the listed members are taken out.
+then the listed members are streamed out of them to disk (a member may be larger than
+memory: BEIR's FEVER corpus is gigabytes).
 
 The target is the data directory when it is writable, else the cache directory (the data
 directory may be read-only, as in CI); loaders look in both. ``$RL_DATA_MIRROR`` replaces
@@ -42,11 +44,11 @@ import sys
 import tarfile
 import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlsplit
 from urllib.request import Request, urlopen
@@ -57,7 +59,7 @@ from rl_shared.errors import DownloadError
 if TYPE_CHECKING:
     from rl_shared.data.registry import Dataset
 
-__all__ = ["Placed", "download", "download_root", "fetch", "sha256_of"]
+__all__ = ["Placed", "download", "download_root", "fetch", "md5_of", "sha256_of"]
 
 #: attempts per file within one call; each resumes where the last one stopped
 ATTEMPTS = 3
@@ -100,11 +102,39 @@ def sha256_of(path: Path) -> str:
         >>> sha256_of(path)[:16]
         'ba7816bf8f01cfea'
     """
-    digest = hashlib.sha256()
+    return _digests(path, ("sha256",))["sha256"]
+
+
+def md5_of(path: Path) -> str:
+    """The hex md5 of a file, read in chunks (for sources that publish only an md5).
+
+    The digest is computed with ``usedforsecurity=False``: it checks integrity, and is
+    allowed on FIPS-mode systems.
+
+    Args:
+        path: the file.
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "f"
+        >>> _ = path.write_bytes(b"abc")
+        >>> md5_of(path)
+        '900150983cd24fb0d6963f7d28e17f72'
+    """
+    return _digests(path, ("md5",))["md5"]
+
+
+def _digests(path: Path, names: Iterable[str]) -> dict[str, str]:
+    """The hex digests ``names`` (``sha256``, ``md5``) of a file, in one pass over it."""
+    hashes = {
+        name: hashlib.md5(usedforsecurity=False) if name == "md5" else hashlib.sha256()
+        for name in names
+    }
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
+            for digest in hashes.values():
+                digest.update(chunk)
+    return {name: digest.hexdigest() for name, digest in hashes.items()}
 
 
 def _writable(folder: Path) -> bool:
@@ -189,6 +219,7 @@ def fetch(
     size: int | None,
     label: str = "",
     progress: bool = True,
+    md5: str | None = None,
 ) -> Path:
     """Stream ``url`` into ``part`` (resuming what is there), then verify it.
 
@@ -200,6 +231,8 @@ def fetch(
         size: the byte count it must have (``None``: not checked).
         label: the progress bar's description.
         progress: draw a byte progress bar on stderr.
+        md5: the md5 the whole file must have, for sources that publish only that
+            (``None``: not checked); checked as well when ``sha256`` is also given.
 
     Returns:
         ``part``, complete and verified.
@@ -220,6 +253,14 @@ def fetch(
         ...               sha256=hashlib.sha256(b"0123456789").hexdigest())
         >>> part.read_bytes(), server.requests
         (b'0123456789', [('/f.bin', 'bytes=4-')])
+
+        An md5-pinned file (no size known) is checked the same way:
+
+        >>> with serve(root) as server:
+        ...     _ = fetch(server.url + "/f.bin", root / "g.part", sha256=None, size=None,
+        ...               md5=hashlib.md5(b"0123456789").hexdigest(), progress=False)
+        >>> (root / "g.part").read_bytes()
+        b'0123456789'
     """
     url = mirrored(url)
     part.parent.mkdir(parents=True, exist_ok=True)
@@ -262,12 +303,13 @@ def fetch(
     if size is not None and got_size != size:
         part.unlink()
         raise DownloadError(f"{url} gave {got_size} bytes, expected {size}; nothing was placed")
-    if sha256 is not None:
-        got = sha256_of(part)
-        if got != sha256:
+    pinned = {name: want for name, want in (("sha256", sha256), ("md5", md5)) if want}
+    got = _digests(part, pinned) if pinned else {}
+    for name, want in pinned.items():
+        if got[name] != want:
             part.unlink()
             raise DownloadError(
-                f"{url} has sha256 {got[:16]}…, expected {sha256[:16]}… (corrupted in "
+                f"{url} has {name} {got[name][:16]}…, expected {want[:16]}… (corrupted in "
                 "transit, or the source changed); nothing was placed"
             )
     return part
@@ -291,13 +333,12 @@ def _ar_member(path: Path, prefix: str) -> bytes:
     raise DownloadError(f"{path.name} holds no {prefix}* member")
 
 
-def _members(archive: Archive, path: Path) -> dict[str, bytes]:
-    """Read the wanted members of a verified archive: target -> bytes."""
+def _extract(archive: Archive, path: Path, staging: Path) -> dict[str, Path]:
+    """Stream the wanted members of a verified archive into ``staging``: target -> file."""
     if archive.kind == "zip":
         with zipfile.ZipFile(path) as zipped:
-            names = {info.filename: info for info in zipped.infolist() if not info.is_dir()}
-            read = {name: (lambda n=name: zipped.read(n)) for name in names}
-            return _pick(archive, read)
+            names = [info.filename for info in zipped.infolist() if not info.is_dir()]
+            return _copy_members(archive, names, zipped.open, staging)
     if archive.kind == "deb":
         tar = tarfile.open(fileobj=io.BytesIO(_ar_member(path, "data.tar")), mode="r:*")
     else:
@@ -305,21 +346,33 @@ def _members(archive: Archive, path: Path) -> dict[str, bytes]:
     with tar:
         files = {m.name.removeprefix("./"): m for m in tar.getmembers() if m.isfile()}
 
-        def reader(member: tarfile.TarInfo) -> Any:
-            return lambda: tar.extractfile(member).read()  # type: ignore[union-attr]
+        def opener(name: str) -> IO[bytes]:
+            handle = tar.extractfile(files[name])
+            assert handle is not None  # a regular file always has a body
+            return handle
 
-        return _pick(archive, {name: reader(m) for name, m in files.items()})
+        return _copy_members(archive, list(files), opener, staging)
 
 
-def _pick(archive: Archive, readers: dict[str, Any]) -> dict[str, bytes]:
-    out = {}
+def _copy_members(
+    archive: Archive, names: list[str], opener: Callable[[str], IO[bytes]], staging: Path
+) -> dict[str, Path]:
+    """Match every ``(suffix, target)`` first (so a missing one copies nothing), then copy."""
+    chosen = {}
     for suffix, target in archive.members:
-        hits = [n for n in readers if n == suffix or n.endswith("/" + suffix)]
+        hits = [n for n in names if n == suffix or n.endswith("/" + suffix)]
         if len(hits) != 1:
             raise DownloadError(
                 f"{archive.url} holds {len(hits)} members ending in '{suffix}', expected one"
             )
-        out[target] = readers[hits[0]]()
+        chosen[target] = hits[0]
+    out = {}
+    for target, name in chosen.items():
+        dest = staging / target
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with opener(name) as source, dest.open("wb") as sink:
+            shutil.copyfileobj(source, sink, 1 << 20)
+        out[target] = dest
     return out
 
 
@@ -346,7 +399,8 @@ def download(
     Args:
         datasets: registered datasets (see :func:`~rl_shared.data.list_datasets`).
         allow_unpinned: also fetch files that have no pinned sha256 (their bytes cannot be
-            checked); without it such a dataset is refused.
+            checked); without it such a dataset is refused. Archives are always pinned, by
+            a sha256 or by the md5 their publisher states.
         progress: draw byte progress bars on stderr.
 
     Returns:
@@ -407,15 +461,12 @@ def download(
                 archive.url,
                 part,
                 sha256=archive.sha256,
+                md5=archive.md5,
                 size=archive.size,
                 label=f"{dataset.name}: {part.stem}",
                 progress=progress,
             )
-            for target, data in _members(archive, part).items():
-                member = staging / "members" / target
-                member.parent.mkdir(parents=True, exist_ok=True)
-                member.write_bytes(data)
-                staged[target] = member
+            staged.update(_extract(archive, part, staging / "members"))
         try:
             for target, path in staged.items():
                 (folder / target).parent.mkdir(parents=True, exist_ok=True)

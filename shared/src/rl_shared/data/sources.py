@@ -1,8 +1,9 @@
-"""Where a dataset's bytes come from: pinned files and archives with their sha256.
+"""Where a dataset's bytes come from: pinned files and archives with their digests.
 
 A :class:`Source` lists what ``rl data download`` fetches for one dataset: plain files
 (:class:`RemoteFile`) and archives (:class:`Archive`, from which some members are taken),
-each with its URL, sha256 and size, or it says why the data cannot be fetched without a
+each with its URL, sha256 and size (an archive whose publisher gives only an md5, as BEIR
+does, is pinned by that md5 instead), or it says why the data cannot be fetched without a
 person (``manual=``: an account, a form) and which page to visit. :func:`github` builds the
 common case, files of a public repository at a pinned commit, from a listing of
 ``size sha256 path`` lines. :func:`mirrored` applies ``$RL_DATA_MIRROR``, which replaces the
@@ -31,6 +32,7 @@ from rl_shared.errors import BadInput
 __all__ = ["Archive", "RemoteFile", "Source", "github", "mirrored"]
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+_MD5 = re.compile(r"[0-9a-f]{32}")
 
 
 @dataclass(frozen=True)
@@ -68,33 +70,62 @@ class RemoteFile:
 class Archive:
     """An archive to fetch, verify, and take ``members`` from.
 
+    At least one published digest pins it: ``sha256``, or ``md5`` where the publisher gives
+    only that (BEIR's zips); when both are given both are checked. An md5-pinned archive
+    counts as pinned (no ``--allow-unpinned`` is needed): md5 is no defence against a forger,
+    but it does catch a transfer corrupted on the way or a source that changed.
+
     Args:
         url: where the archive is.
-        sha256: its hex digest (it pins every member's bytes).
+        sha256: its hex digest (it pins every member's bytes); ``None`` when ``md5`` is given.
         size: its byte count, when known.
         kind: ``"deb"`` (a Debian package: ``ar`` holding ``data.tar.*``), ``"zip"`` or ``"tar"``
             (any compression :mod:`tarfile` reads).
         members: ``(suffix, target)`` pairs: the archive member whose path ends in ``/suffix``
             (or equals it) is placed as ``target`` in the dataset's folder.
+        md5: its published md5 hex digest, when that is what its publisher gives.
+
+    Raises:
+        BadInput: neither digest is given, a digest is not lower-case hex of its length
+            (64 for sha256, 32 for md5), or ``kind`` is not one of the three.
 
     Example:
         >>> deb = Archive("https://deb.debian.org/w.deb", "0" * 64, None, "deb",
         ...               (("wordnet/data.noun", "data.noun"),))
-        >>> deb.members[0][1]
-        'data.noun'
+        >>> deb.members[0][1], deb.digest
+        ('data.noun', 'sha256')
+        >>> Archive("https://host/x.zip", None, None, "zip", (), md5="0" * 32).digest
+        'md5'
+        >>> try:
+        ...     Archive("https://host/x.zip", None, None, "zip", ())
+        ... except ValueError as err:
+        ...     print(err)
+        archive https://host/x.zip needs a sha256 or md5; give the one its publisher states
     """
 
     url: str
-    sha256: str
+    sha256: str | None
     size: int | None
     kind: str
     members: tuple[tuple[str, str], ...]
+    md5: str | None = None
 
     def __post_init__(self) -> None:
-        if not _SHA256.fullmatch(self.sha256):
+        if self.sha256 is None and self.md5 is None:
+            raise BadInput(
+                f"archive {self.url} needs a sha256 or md5; give the one its publisher states"
+            )
+        if self.sha256 is not None and not _SHA256.fullmatch(self.sha256):
             raise BadInput(f"sha256 of {self.url} must be 64 lower-case hex digits")
+        if self.md5 is not None and not _MD5.fullmatch(self.md5):
+            raise BadInput(f"md5 of {self.url} must be 32 lower-case hex digits")
         if self.kind not in ("deb", "zip", "tar"):
             raise BadInput(f"archive kind must be deb, zip or tar, got {self.kind!r}")
+
+    @property
+    def digest(self) -> str:
+        """Which digests pin it: ``"sha256"``, ``"md5"`` or ``"sha256+md5"``."""
+        return "+".join(n for n, v in (("sha256", self.sha256), ("md5", self.md5)) if v)
 
 
 @dataclass(frozen=True)
@@ -132,8 +163,22 @@ class Source:
 
     @property
     def pinned(self) -> bool:
-        """Every byte fetched is checked against a sha256."""
+        """Every byte fetched is checked against a digest (an archive is always pinned)."""
         return all(f.sha256 is not None for f in self.files)
+
+    @property
+    def digests(self) -> tuple[str, ...]:
+        """The digest kinds that pin its bytes, sorted (``("md5",)`` for a BEIR zip).
+
+        Example:
+            >>> Source(archives=(Archive("https://h/x.zip", None, 1, "zip", (), md5="0" * 32),
+            ...                  )).digests
+            ('md5',)
+        """
+        kinds = {"sha256" for f in self.files if f.sha256 is not None}
+        for archive in self.archives:
+            kinds.update(archive.digest.split("+"))
+        return tuple(sorted(kinds))
 
 
 def github(

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, cast
 import click
 
 import rl_retrieval.core.formats  # noqa: F401  (registers the formats the options name)
+from rl_retrieval.beir.retrievers import RETRIEVERS
 from rl_shared.cli import (
     FiniteFloat,
     InputOption,
@@ -68,6 +69,13 @@ def group() -> None:
 
 def _retriever_options(func):
     func = click.option(
+        "--depth",
+        type=click.IntRange(min=1),
+        default=100,
+        show_default=True,
+        help="rerank: BM25 documents the cross-encoder re-scores per query.",
+    )(func)
+    func = click.option(
         "--b", type=FiniteFloat(0, 1), default=0.4, show_default=True, help="BM25 b."
     )(func)
     func = click.option(
@@ -84,16 +92,27 @@ def _retriever_options(func):
     func = precision_option(func)
     func = device_option()(func)
     func = model_option(
-        help="Dense model: a short name (minilm, contriever, ...), a local folder or a hub id "
-        "org/name[@rev]."
+        default="",
+        help="Model of a neural retriever: a short name, a local folder or a hub id "
+        "org/name[@rev]. Default per retriever: splade -> splade "
+        "(naver/splade-cocondenser-ensembledistil), contriever -> contriever "
+        "(facebook/contriever-msmarco), dense and hybrid -> minilm, rerank -> "
+        "minilm-reranker (cross-encoder/ms-marco-MiniLM-L6-v2).",
     )(func)
     return click.option(
         "--retriever",
-        type=click.Choice(["bm25", "dense", "hybrid"]),
+        type=click.Choice(RETRIEVERS),
         default="bm25",
         show_default=True,
-        help="BM25, a dense bi-encoder, or their reciprocal-rank fusion.",
+        help="bm25 (flat, title+text), bm25-multifield (title and text scored apart), splade "
+        "(learned sparse), contriever (dot product), dense (any sentence-transformers "
+        "model, cosine), rerank (BM25 top --depth re-scored by a cross-encoder), hybrid "
+        "(reciprocal-rank fusion of bm25 and dense).",
     )(func)
+
+
+#: the retrievers that run no network
+LEXICAL = ("bm25", "bm25-multifield")
 
 
 def _check_runtime(retriever: str, device: str, precision: str) -> str | None:
@@ -102,9 +121,9 @@ def _check_runtime(retriever: str, device: str, precision: str) -> str | None:
 
     Raises:
         BadInput: a device this machine lacks, or a precision it cannot run (fp16 on the
-            CPU), for the dense and hybrid retrievers.
+            CPU), for the neural retrievers.
     """
-    if retriever == "bm25":
+    if retriever in LEXICAL:
         return None
     from rl_shared.runtime import resolve_device, resolve_precision
 
@@ -113,23 +132,44 @@ def _check_runtime(retriever: str, device: str, precision: str) -> str | None:
     return str(where)
 
 
+def _model_of(model: str, retriever: str) -> str | None:
+    """``--model``, or the retriever's default model when it was not given."""
+    from rl_retrieval.beir.retrievers import DEFAULT_MODELS
+
+    return model or DEFAULT_MODELS[retriever]
+
+
 def _check_model(model: str, retriever: str) -> None:
     """Refuse a --model that is no sentence-transformers folder before any work starts.
 
     Checked when the retriever uses it, and whenever the user named one: a mistyped path
     given with ``--retriever bm25`` is reported rather than silently ignored.
     """
-    source = click.get_current_context().get_parameter_source("model")
-    if retriever == "bm25" and source is click.core.ParameterSource.DEFAULT:
+    chosen = _model_of(model, retriever) if retriever not in LEXICAL else model
+    if not chosen:
         return
     from rl_shared.models import resolve
 
-    path = resolve(model)  # ModelNotFound: unknown name, missing path, a file, hub id not had
+    path = resolve(chosen)  # ModelNotFound: unknown name, missing path, a file, hub id not had
     if not any((path / name).is_file() for name in ("modules.json", "config.json")):
         raise ModelNotFound(
             f"{path} is not a sentence-transformers model folder: it has neither modules.json "
             "nor config.json"
         )
+
+
+def _without_identical_ids(spec: str, run: dict[str, dict[str, float]]):
+    """BEIR's ``ignore_identical_ids`` for the sets whose queries are also documents.
+
+    ArguAna and Quora (:data:`rl_retrieval.beir.quirks.IDENTICAL_ID_SETS`) reuse each query's
+    id for the same text in the corpus; BEIR drops that document from the query's run before
+    scoring, and so does this, for those sets named in ``--data``.
+    """
+    from rl_retrieval.beir.quirks import IDENTICAL_ID_SETS, drop_identical_ids
+    from rl_retrieval.core.datasets import split_spec
+
+    name = split_spec(spec)[0]
+    return drop_identical_ids(run) if name in IDENTICAL_ID_SETS else run
 
 
 def _run(
@@ -139,28 +179,28 @@ def _run(
     k: int,
     k1: float,
     b: float,
+    depth: int,
     device: str,
     precision: str,
     as_json: bool,
 ):
-    from rl_retrieval.beir.retrievers import retrieve
+    from rl_retrieval.beir.retrievers import make_retriever
 
     if k1 < 0 or not 0 <= b <= 1:
         raise BadInput(f"BM25 needs --k1 >= 0 and 0 <= --b <= 1, got {k1} and {b}")
     dev = _check_runtime(retriever, device, precision)
     start = time.perf_counter()
-    run = retrieve(
-        data.corpus,
-        data.queries,
+    system = make_retriever(
         retriever,
-        k=k,
-        model=model,
+        model=_model_of(model, retriever),
         k1=k1,
         b=b,
+        depth=depth,
         device=dev,
         precision=precision,
         show_progress=not as_json,
     )
+    run = system.fit(data.corpus).search(data.queries, k)
     return run, time.perf_counter() - start
 
 
@@ -179,6 +219,7 @@ def search_cmd(
     k: int,
     k1: float,
     b: float,
+    depth: int,
     out: Path,
     seed: int,
     as_json: bool,
@@ -190,7 +231,8 @@ def search_cmd(
     _check_runtime(retriever, device, precision)
     beir = load_data(data)
     _check_model(model, retriever)
-    run, seconds = _run(beir, retriever, model, k, k1, b, device, precision, as_json)
+    run, seconds = _run(beir, retriever, model, k, k1, b, depth, device, precision, as_json)
+    run = _without_identical_ids(data, run)
     path = out / RUN_FILE
     write_trec_run(run, path, tag=f"rl-{retriever}", k=k)
     summary = {
@@ -270,6 +312,7 @@ def evaluate_cmd(
     k: int,
     k1: float,
     b: float,
+    depth: int,
     run_file: Path | None,
     missing: str,
     out: Path | None,
@@ -295,8 +338,9 @@ def evaluate_cmd(
             _check_model(model, retriever)
     else:
         _check_model(model, retriever)
-        run, seconds = _run(beir, retriever, model, k, k1, b, device, precision, as_json)
+        run, seconds = _run(beir, retriever, model, k, k1, b, depth, device, precision, as_json)
         system = retriever
+    run = _without_identical_ids(data, run)
     metrics = evaluate(beir.qrels, run, DEFAULT_MEASURES, missing=cast("Missing", missing))
     named = {LABELS[m]: v for m, v in metrics.items()}
     summary = {

@@ -134,7 +134,7 @@ def run_cranfield(ctx: RunContext) -> Result:
             runs[name] = BM25Retriever().fit(data.corpus).search(data.queries, 1000)
         else:
             dense = DenseRetriever("minilm", device=ctx.device, precision=ctx.precision)
-            runs[name] = dense.search(data.corpus, data.queries, 1000)
+            runs[name] = dense.fit(data.corpus).search(data.queries, 1000)
     runs["rrf"] = reciprocal_rank_fusion([runs["bm25"], runs["minilm"]])
     table = {name: evaluate(data.qrels, run, MEASURES) for name, run in runs.items()}
     metrics = {

@@ -3,16 +3,23 @@
 ``cranfield`` is read from its raw SMART files and converted once into a BEIR folder under
 ``cache_dir("retrieval", "beir", "cranfield")``; ``limit-small`` and ``limit`` are BEIR
 folders already (``limit``'s 50,000-document corpus is not in the data snapshot;
-``rl retrieval limit generate`` makes a LIMIT-style corpus of any size instead).
+``rl retrieval limit generate`` makes a LIMIT-style corpus of any size instead). The 18
+BEIR sets follow (``beir-scifact``, ...; :mod:`rl_retrieval.beir.datasets`), 14 of them
+downloadable. CQADupStack is 12 forums: one is named ``beir-cqadupstack/<forum>``, and all
+of them are loaded by :func:`rl_retrieval.beir.quirks.load_cqadupstack`.
 
 :func:`load_data` resolves a command's ``--data``: a BEIR (or LIMIT) folder or one of these
 names, each optionally followed by ``:split``.
 
 Example:
-    >>> sorted(d.name for d in DATASETS)
-    ['cranfield', 'limit', 'limit-small']
+    >>> [d.name for d in DATASETS][:4]
+    ['cranfield', 'limit-small', 'limit', 'beir-trec-covid']
+    >>> len(DATASETS)
+    21
     >>> split_spec("limit-small:test"), split_spec("some/folder")
     (('limit-small', 'test'), ('some/folder', None))
+    >>> split_spec("beir-cqadupstack/tex:test")
+    ('beir-cqadupstack/tex', 'test')
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from rl_retrieval.beir.datasets import BEIR_DATASETS, CQADUPSTACK_FORUMS
 from rl_retrieval.core.beir_format import BeirData, load_beir
 from rl_retrieval.core.smart import convert_smart
 from rl_shared.data import Dataset, cache_dir, github
@@ -100,26 +108,54 @@ DATASETS: list[Dataset] = [
         "`rl retrieval limit generate --out DIR` makes a LIMIT-style corpus instead",
         source=LIMIT_SOURCE,
     ),
+    *BEIR_DATASETS,
 ]
+
+_CQADUPSTACK = "beir-cqadupstack"
+
+
+def _forum(name: str) -> str | None:
+    """The forum of a ``beir-cqadupstack/<forum>`` name (no ``:split`` in it), else ``None``."""
+    head, sep, forum = name.partition("/")
+    return forum if sep and head == _CQADUPSTACK and forum and ":" not in forum else None
+
+
+def _is_name(name: str) -> bool:
+    """A registered name, or a CQADupStack forum name (a valid forum or not)."""
+    return name in {d.name for d in DATASETS} or _forum(name) is not None
 
 
 def load_dataset(name: str, split: str = "test") -> BeirData:
     """Load a registered retrieval dataset by name (Cranfield converted and cached on first use).
 
     Args:
-        name: one of :data:`DATASETS` (``"cranfield"``, ``"limit-small"``, ``"limit"``).
+        name: one of :data:`DATASETS` (``"cranfield"``, ``"limit-small"``, ``"beir-scifact"``,
+            ...), or ``"beir-cqadupstack/<forum>"`` for one CQADupStack forum.
         split: the qrels split to read.
 
     Raises:
-        UnknownName: not one of :data:`DATASETS`.
+        UnknownName: not one of :data:`DATASETS`, or not a CQADupStack forum.
+        BadInput: ``"beir-cqadupstack"`` itself, which is 12 collections scored apart (load
+            them with :func:`rl_retrieval.beir.quirks.load_cqadupstack`, or name one forum).
         DatasetNotFound: its files are missing.
 
     Example:
         >>> load_dataset("nosuch")  # doctest: +IGNORE_EXCEPTION_DETAIL
         Traceback (most recent call last):
-        rl_shared.errors.UnknownName: unknown dataset 'nosuch'; valid datasets: cranfield, limit, limit-small
+        rl_shared.errors.UnknownName: unknown dataset 'nosuch'; valid datasets: beir-arguana, ...
     """
     known = {d.name: d for d in DATASETS}
+    forum = _forum(name)
+    if forum is not None:
+        if forum not in CQADUPSTACK_FORUMS:
+            raise UnknownName("CQADupStack forum", forum, CQADUPSTACK_FORUMS)
+        return load_beir(known[_CQADUPSTACK].locate() / forum, split)
+    if name == _CQADUPSTACK:
+        raise BadInput(
+            "beir-cqadupstack is 12 forums that BEIR scores apart and averages; load them "
+            "with rl_retrieval.beir.quirks.load_cqadupstack, or name one as "
+            f"beir-cqadupstack/<forum> ({', '.join(CQADUPSTACK_FORUMS)})"
+        )
     if name not in known:
         raise UnknownName("dataset", name, list(known))
     folder = known[name].locate()
@@ -152,10 +188,9 @@ def split_spec(spec: str) -> tuple[str, str | None]:
         >>> split_spec("cranfield:test")
         ('cranfield', 'test')
     """
-    names = {d.name for d in DATASETS}
     head, sep, tail = spec.rpartition(":")
-    if sep and head and tail and "/" not in tail and spec not in names and not Path(spec).exists():
-        if head in names or Path(head).exists():
+    if sep and head and tail and "/" not in tail and not _is_name(spec) and not Path(spec).exists():
+        if _is_name(head) or Path(head).exists():
             return head, tail
     return spec, None
 
@@ -164,11 +199,14 @@ def load_data(spec: str, split: str = "test") -> BeirData:
     """Load what a command's ``--data`` names: a BEIR/LIMIT folder or a registered name.
 
     Args:
-        spec: ``folder``, ``folder:split``, ``name`` or ``name:split`` (names: :data:`DATASETS`).
+        spec: ``folder``, ``folder:split``, ``name`` or ``name:split`` (names: :data:`DATASETS`
+            and ``beir-cqadupstack/<forum>``).
         split: the qrels split when ``spec`` names none.
 
     Raises:
-        BadInput: ``spec`` is neither an existing path nor a registered name.
+        BadInput: ``spec`` is neither an existing path nor a registered name, or it is
+            ``beir-cqadupstack`` as a whole (name a forum).
+        UnknownName: ``beir-cqadupstack/<forum>`` names no CQADupStack forum.
         DatasetNotFound: the folder's files are missing (a missing split names those found).
         MalformedFile: a line cannot be parsed, or a file is empty, not UTF-8 or a folder
             (names file and line).
@@ -185,7 +223,7 @@ def load_data(spec: str, split: str = "test") -> BeirData:
     split = named_split or split
     names = sorted(d.name for d in DATASETS)
     if not Path(name).exists():
-        if name in names:
+        if _is_name(name):
             return load_dataset(name, split)
         raise BadInput(
             f"no folder at {name}, and it is not a registered dataset ({', '.join(names)}); "

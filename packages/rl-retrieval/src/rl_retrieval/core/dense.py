@@ -211,7 +211,7 @@ class DenseRetriever:
         ...     def encode(self, texts, **kw):
         ...         return np.array([[t.count("a"), t.count("b")] for t in texts], np.float32)
         >>> corpus = {"d1": {"title": "", "text": "aaa"}, "d2": {"title": "", "text": "bbb"}}
-        >>> DenseRetriever(Letters(), normalize=False).search(corpus, {"q": "ab b"}, k=1)
+        >>> DenseRetriever(Letters(), normalize=False).fit(corpus).search({"q": "ab b"}, k=1)
         {'q': {'d2': 6.0}}
     """
 
@@ -247,6 +247,8 @@ class DenseRetriever:
         self.show_progress = show_progress
         self.device = device
         self.precision = precision
+        self._doc_ids: list[str] = []
+        self._doc_emb: np.ndarray | None = None
 
     @property
     def model(self) -> Any:
@@ -354,13 +356,34 @@ class DenseRetriever:
             raise BadInput("the corpus is empty; dense retrieval needs at least one document")
         return ids, self.encode(texts, self.doc_prompt, sharded=True)
 
-    def search(
-        self, corpus: Mapping[str, Mapping[str, str]], queries: Mapping[str, str], k: int = 1000
-    ) -> Run:
-        """Top-``k`` documents per query by inner product, as a BEIR run."""
-        doc_ids, doc_emb = self.encode_corpus(corpus)
+    def fit(self, corpus: Mapping[str, Mapping[str, str]]) -> DenseRetriever:
+        """Encode the corpus (or read its embeddings from the cache); returns ``self``."""
+        self._doc_ids, self._doc_emb = self.encode_corpus(corpus)
+        return self
+
+    def search(self, queries: Mapping[str, str], k: int = 1000) -> Run:
+        """Top-``k`` documents per query by inner product, as a BEIR run.
+
+        Exact (:func:`exact_topk`) up to ``faiss_above`` documents, faiss' flat index beyond.
+        """
+        if self._doc_emb is None:
+            raise BadInput("call fit(corpus) before search(queries)")
+        if k < 1:
+            raise BadInput(f"k must be at least 1, got {k}")
         qids = list(queries)
         q_emb = self.encode([queries[q] for q in qids], self.query_prompt)
-        search = faiss_topk if doc_emb.shape[0] > self.faiss_above else exact_topk
-        scores, idx = search(q_emb, doc_emb, k)
-        return topk_to_run(qids, doc_ids, scores, idx)
+        search = faiss_topk if self._doc_emb.shape[0] > self.faiss_above else exact_topk
+        scores, idx = search(q_emb, self._doc_emb, k)
+        return topk_to_run(qids, self._doc_ids, scores, idx)
+
+    def get_config_dict(self) -> dict[str, object]:
+        """What defines the run: the model, pooling-side normalisation, prompts, precision."""
+        named = isinstance(self._model_arg, str | os.PathLike)
+        default = str(self._model_arg) if named else type(self._model_arg).__name__
+        return {
+            "model": self.model_name or default,
+            "normalize": self.normalize,
+            "query_prompt": self.query_prompt,
+            "doc_prompt": self.doc_prompt,
+            "precision": self.precision,
+        }

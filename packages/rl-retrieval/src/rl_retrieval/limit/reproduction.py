@@ -203,7 +203,7 @@ def run_small(ctx: RunContext) -> Result:
         )
     systems = {
         "bm25": lambda: BM25Retriever().fit(data.corpus).search(data.queries, 100),
-        "minilm": lambda: DenseRetriever("minilm").search(data.corpus, data.queries, 100),
+        "minilm": lambda: DenseRetriever("minilm").fit(data.corpus).search(data.queries, 100),
     }
     table: dict[str, dict[str, float]] = {}
     for name in ctx.track(list(systems), "retrievers"):

@@ -349,7 +349,7 @@ def retrieval_ndcg(model: Any, data: Any, k: int = 10, *, precision: str = "fp32
     from rl_retrieval import DenseRetriever, evaluate
 
     dense = DenseRetriever(model, cache=False, precision=precision)
-    run = dense.search(data.corpus, data.queries, k=100)
+    run = dense.fit(data.corpus).search(data.queries, k=100)
     return float(evaluate(data.qrels, run, [f"nDCG@{k}"])[f"nDCG@{k}"])
 
 
