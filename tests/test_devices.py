@@ -29,6 +29,7 @@ NO_NETWORK = {
     "recsys dual-embeddings recommend": "gensim vectors",
     "recsys dual-embeddings train": "gensim SGNS",
     "retrieval beir convert-smart": "file conversion",
+    "retrieval beir submit": "scores a TREC run file (no model)",
     "retrieval limit bounds": "closed-form sign-rank bounds",
     "retrieval limit critical-n": "optimises free vectors (no network), numpy/torch on the CPU",
     "retrieval limit generate": "generates a corpus",

@@ -38,6 +38,7 @@ __all__ = [
     "KNOWN_MODELS",
     "SKIPPED_FILES",
     "KnownModel",
+    "cached_snapshot",
     "check_json_files",
     "hub_snapshot",
     "load_cross_encoder",
@@ -349,6 +350,31 @@ def _safetensor_error() -> type[Exception]:
     except ImportError:  # pragma: no cover - safetensors comes with sentence-transformers
         return OSError
     return SafetensorError
+
+
+def cached_snapshot(name_or_id: str) -> Path | None:
+    """The local folder of a known model or hub id if the Hugging Face cache holds it, else ``None``.
+
+    Never touches the network: for code that uses a hub model only when it is already here
+    (a reproduction's optional rows), and says so otherwise.
+
+    Args:
+        name_or_id: a short name from :data:`KNOWN_MODELS` or a hub id ``org/name``.
+
+    Example:
+        >>> import os, tempfile
+        >>> os.environ["HF_HUB_CACHE"] = tempfile.mkdtemp()  # an empty cache
+        >>> cached_snapshot("splade") is None
+        True
+    """
+    from huggingface_hub import snapshot_download
+
+    known = KNOWN_MODELS.get(name_or_id)
+    repo = known.hub_id if known is not None else name_or_id
+    try:
+        return Path(snapshot_download(repo, local_files_only=True))
+    except Exception:
+        return None
 
 
 def _load(class_name: str, name_or_path: str | os.PathLike[str], kwargs: dict[str, Any]) -> Any:

@@ -159,6 +159,9 @@ def hidden_points(fig: Any) -> dict[int, int]:
     figure's. Points are line vertices, scatter offsets and bar ends, so a legend over a line
     between two vertices goes unseen, but one over a marker or a bar's value does not.
 
+    Args:
+        fig: a matplotlib figure (laid out here, not saved).
+
     Example:
         >>> fig, ax = subplots()
         >>> _ = ax.plot(range(10), range(10), label="a"); _ = ax.plot(range(10), label="b")

@@ -37,3 +37,28 @@ def test_porter_not_snowball_and_short_words_unstemmed():
     assert analyze("generously") == ["gener"]
     assert analyze("s as") == ["s", "as"]  # Porter's reference code leaves 1-2 letter words
     assert analyze("connections connected connecting") == ["connect"] * 3
+
+
+def test_stems_follow_porters_reference_code_as_lucene_does():
+    # step 2 of the reference implementation: bli -> ble, logi -> log (the paper: abli, none)
+    analyze = LuceneEnglishAnalyzer(stopwords=())
+    assert analyze("possibly analogy technology negligibly") == [
+        "possibl", "analog", "technolog", "neglig",
+    ]  # fmt: skip
+    paper = LuceneEnglishAnalyzer(stopwords=(), stemmer="porter")  # PyStemmer, as published
+    assert paper("possibly analogy") == ["possibli", "analogi"]
+
+
+def test_a_full_stop_joins_letters_to_letters_and_digits_to_digits_only():
+    analyze = LuceneEnglishAnalyzer(stopwords=(), stemmer=None)
+    assert analyze("no.1 ref.6 r.a.e.104 u1's 2.5") == [
+        "no",
+        "1",
+        "ref",
+        "6",
+        "r.a.e",
+        "104",
+        "u1",
+        "s",
+        "2.5",
+    ]

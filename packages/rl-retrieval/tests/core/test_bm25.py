@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from rl_retrieval.core.analysis import LuceneEnglishAnalyzer
-from rl_retrieval.core.bm25 import BM25Retriever, MultifieldBM25Retriever
+from rl_retrieval.core.bm25 import BM25Retriever, MultifieldBM25Retriever, lucene_length
 from rl_retrieval.core.metrics import evaluate
 from rl_shared.errors import BadInput
 
@@ -36,8 +36,13 @@ def test_errors(tiny):
         BM25Retriever().search({"q": "x"})
 
 
-def _lucene_bm25(docs: list[list[str]], query: list[str], k1: float, b: float) -> np.ndarray:
-    """Lucene's BM25 written out: idf ln(1 + (N - df + .5) / (df + .5)), tf / (tf + k1 * norm)."""
+def _lucene_bm25(
+    docs: list[list[str]], query: list[str], k1: float, b: float, stored=len
+) -> np.ndarray:
+    """Lucene's BM25 written out: idf ln(1 + (N - df + .5) / (df + .5)), tf / (tf + k1 * norm).
+
+    ``stored``: the document length the norm uses (Lucene: its byte-encoded length).
+    """
     n = len(docs)
     avgdl = sum(map(len, docs)) / n
     out = np.zeros(n)
@@ -46,7 +51,7 @@ def _lucene_bm25(docs: list[list[str]], query: list[str], k1: float, b: float) -
         idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
         for i, d in enumerate(docs):
             tf = d.count(term)
-            out[i] += query.count(term) * idf * tf / (tf + k1 * (1 - b + b * len(d) / avgdl))
+            out[i] += query.count(term) * idf * tf / (tf + k1 * (1 - b + b * stored(d) / avgdl))
     return out
 
 
@@ -94,3 +99,23 @@ def test_bm25s_analyzer_keeps_the_old_tokenizer_and_unknown_names_are_refused(ti
     assert next(iter(run["q2"])) == "d2"
     with pytest.raises(BadInput, match="analyzer must be one of lucene, bm25s"):
         BM25Retriever(analyzer="klingon")
+
+
+def test_long_documents_are_normalised_by_lucenes_byte_encoded_length():
+    words = "wing lift heat flux shell drag".split()
+    rng = np.random.default_rng(0)
+    corpus = {
+        f"d{i}": {"title": "", "text": " ".join(rng.choice(words, size=n))}
+        for i, n in enumerate([3, 30, 57, 150, 400])  # 150 is stored as 144, 400 as 368
+    }
+    analyze = LuceneEnglishAnalyzer()
+    docs = [analyze(d["text"]) for d in corpus.values()]
+    assert [lucene_length(len(d)) for d in docs] == [3, 30, 56, 144, 376]
+    query = {"q": "wing heat"}
+    for norms, stored in (("lucene", lambda d: lucene_length(len(d))), ("exact", len)):
+        run = BM25Retriever(norms=norms).fit(corpus).search(query, k=10)["q"]
+        expected = _lucene_bm25(docs, analyze(query["q"]), 0.9, 0.4, stored)
+        got = np.array([run.get(d, 0.0) for d in corpus])
+        np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+    with pytest.raises(BadInput, match="norms must be lucene or exact"):
+        BM25Retriever(norms="approx")

@@ -21,6 +21,10 @@ Example:
     ...         opt.step()
     >>> [round(s.loss, 4) for s in log.loops()[0]]
     [9.0, 5.76, 3.6864]
+    >>> isinstance(log, StepLog), isinstance(log.steps[0], TrainingStep)
+    (True, True)
+    >>> step_seconds(log.loops()[0]) >= 0
+    True
 """
 
 from __future__ import annotations
@@ -82,6 +86,9 @@ class StepLog:
 
 def step_seconds(steps: list[TrainingStep]) -> float:
     """Median time between consecutive steps of one loop (the first step's warm-up excluded).
+
+    Args:
+        steps: one loop's steps, in order.
 
     Raises:
         ValueError: fewer than two steps.

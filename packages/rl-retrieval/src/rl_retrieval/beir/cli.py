@@ -8,7 +8,7 @@ References:
 Example:
     >>> from click.testing import CliRunner
     >>> sorted(group.commands)
-    ['convert-smart', 'evaluate', 'search']
+    ['convert-smart', 'evaluate', 'leaderboard', 'search', 'submit']
     >>> CliRunner().invoke(group, ["evaluate", "--help"]).exit_code
     0
 """
@@ -469,3 +469,13 @@ def convert_smart_cmd(
             f"wrote {out}: {summary['documents']} documents, {summary['queries']} queries, "
             f"{summary['judgements']} judgements"
         )
+
+
+def _add_leaderboard() -> None:
+    from rl_retrieval.beir.leaderboard_cli import leaderboard_cmd, submit_cmd
+
+    group.add_command(leaderboard_cmd)
+    group.add_command(submit_cmd)
+
+
+_add_leaderboard()

@@ -86,6 +86,11 @@ def make_retriever(
     Raises:
         UnknownName: ``name`` is not one of :data:`RETRIEVERS`.
         BadInput: a parameter out of range.
+
+    Example:
+        >>> corpus = {"d1": {"title": "lift", "text": "wings"}, "d2": {"title": "", "text": "heat"}}
+        >>> make_retriever("bm25-multifield").fit(corpus).search({"q": "lift"})["q"].keys()
+        dict_keys(['d1'])
     """
     from rl_retrieval.core.bm25 import BM25Retriever, MultifieldBM25Retriever
     from rl_retrieval.core.dense import DenseRetriever

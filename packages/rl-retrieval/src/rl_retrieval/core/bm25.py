@@ -5,7 +5,8 @@ field. :class:`MultifieldBM25Retriever` is its *multifield* baseline: each field
 its own (its own document frequencies and average length) and a document's score the
 weighted sum of its fields' BM25 scores, as Anserini's query over several fields with a
 boost each. Both score with Lucene's BM25 (bm25s ``method="lucene"``: idf
-``ln(1 + (N - df + 0.5) / (df + 0.5))``, no ``(k1 + 1)`` factor) at Pyserini's BEIR
+``ln(1 + (N - df + 0.5) / (df + 0.5))``, no ``(k1 + 1)`` factor, document lengths as
+Lucene's one-byte norms store them) at Pyserini's BEIR
 parameters k1 = 0.9, b = 0.4, on the terms of :class:`~rl_retrieval.core.analysis.LuceneEnglishAnalyzer`
 (``analyzer="bm25s"`` keeps bm25s' own tokenizer: words of two or more characters,
 Snowball English stemming, bm25s' English stop words).
@@ -35,7 +36,7 @@ from rl_retrieval.core.analysis import LuceneEnglishAnalyzer
 from rl_retrieval.core.run_format import Run
 from rl_shared.errors import BadInput
 
-__all__ = ["ANALYZERS", "BM25Retriever", "MultifieldBM25Retriever"]
+__all__ = ["ANALYZERS", "BM25Retriever", "MultifieldBM25Retriever", "lucene_length"]
 
 #: the analyzers the BM25 retrievers know by name
 ANALYZERS: tuple[str, ...] = ("lucene", "bm25s")
@@ -64,10 +65,81 @@ def _check(k1: float, b: float) -> None:
         raise BadInput(f"BM25 needs k1 >= 0 and 0 <= b <= 1, got k1={k1}, b={b}")
 
 
-def _index(terms: list[list[str]], k1: float, b: float, method: str) -> bm25s.BM25:
+def _int4(i: int) -> int:
+    """Lucene's ``SmallFloat.longToInt4``: 4 significant bits and a shift, in one byte."""
+    bits = i.bit_length()
+    if bits < 4:
+        return i
+    shift = bits - 4
+    return ((i >> shift) & 0x07) | ((shift + 1) << 3)
+
+
+def _from_int4(e: int) -> int:
+    bits, shift = e & 0x07, (e >> 3) - 1
+    return bits if shift == -1 else (bits | 0x08) << shift
+
+
+#: lengths below this are stored exactly (Lucene's ``SmallFloat.NUM_FREE_VALUES``, 24)
+_FREE = 255 - _int4(2**31 - 1)
+
+
+def lucene_length(n: int) -> int:
+    """A document length as Lucene's norms keep it: exact below 24, else rounded down to
+    4 significant bits (``SmallFloat.intToByte4`` then ``byte4ToInt``).
+
+    Args:
+        n: the number of terms of a document's field.
+
+    Example:
+        >>> [lucene_length(n) for n in (5, 23, 24, 150, 1000)]
+        [5, 23, 24, 144, 984]
+    """
+    return n if n < _FREE else _FREE + _from_int4(_int4(n - _FREE))
+
+
+def _index(terms: list[list[str]], k1: float, b: float, method: str, norms: str) -> bm25s.BM25:
     index = bm25s.BM25(k1=k1, b=b, method=method)
     index.index(terms, show_progress=False)
+    if norms == "lucene":
+        _use_lucene_norms(index, terms, k1, b)
     return index
+
+
+def _use_lucene_norms(index: bm25s.BM25, terms: list[list[str]], k1: float, b: float) -> None:
+    """Rescore bm25s' eager (term, document) scores with Lucene's one-byte document lengths.
+
+    bm25s stores ``idf * tf / (tf + k1 * (1 - b + b * dl / avgdl))`` per posting with the
+    exact ``dl``; Lucene (and so Pyserini) divides by the length its norm byte decodes to,
+    while ``avgdl`` stays exact. The postings are recomputed from the term frequencies with
+    that length; the index layout is bm25s' own (term-major, documents sorted).
+    """
+    import scipy.sparse as sp
+
+    if index.method != "lucene":
+        raise BadInput(f"Lucene norms apply to method='lucene', not {index.method!r}")
+    vocab = index.vocab_dict
+    rows = np.repeat(np.arange(len(terms)), [len(t) for t in terms])
+    cols = np.fromiter((vocab[w] for t in terms for w in t), dtype=np.int64, count=len(rows))
+    tf = sp.csc_matrix(
+        (np.ones(len(rows), np.float64), (rows, cols)), shape=(len(terms), len(vocab))
+    )
+    tf.sum_duplicates()
+    tf.sort_indices()
+    scores = index.scores
+    n_ptr = len(scores["indptr"])
+    if not (
+        np.array_equal(tf.indptr[:n_ptr], scores["indptr"])
+        and np.array_equal(tf.indices, scores["indices"])
+    ):  # pragma: no cover - a bm25s layout this code does not know
+        raise RuntimeError("bm25s' score layout changed; cannot apply Lucene norms")
+    lengths = np.array([len(t) for t in terms], dtype=np.float64)
+    stored = np.array([lucene_length(int(n)) for n in lengths], dtype=np.float64)
+    n, df = len(terms), np.diff(tf.indptr)[: n_ptr - 1]
+    idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
+    term = np.repeat(np.arange(len(df)), df)
+    freq = tf.data
+    norm = k1 * (1 - b + b * stored[tf.indices] / lengths.mean())
+    scores["data"] = (idf[term] * freq / (freq + norm)).astype(scores["data"].dtype)
 
 
 def _known(index: bm25s.BM25, terms: list[str]) -> list[str]:
@@ -94,6 +166,9 @@ class BM25Retriever:
         method: bm25s variant: ``"lucene"``, ``"robertson"``, ``"atire"``, ``"bm25l"``, ``"bm25+"``.
         analyzer: ``"lucene"`` (Lucene's English analysis), ``"bm25s"`` (bm25s' tokenizer with
             Snowball English stemming) or a ``text -> terms`` callable.
+        norms: ``"lucene"`` (document lengths as Lucene's one-byte norms store them,
+            :func:`lucene_length`, as Pyserini scores) or ``"exact"``; ``"lucene"`` needs
+            ``method="lucene"``.
 
     References:
         arXiv:2407.03618 (bm25s); arXiv:2306.07471 (Pyserini's flat BEIR baseline).
@@ -110,8 +185,14 @@ class BM25Retriever:
         b: float = 0.4,
         method: str = "lucene",
         analyzer: str | Callable[[str], list[str]] = "lucene",
+        norms: str = "lucene",
     ) -> None:
         _check(k1, b)
+        if norms not in ("lucene", "exact"):
+            raise BadInput(f"norms must be lucene or exact, got {norms!r}")
+        if norms == "lucene" and method != "lucene":
+            norms = "exact"  # Lucene's byte norms belong to Lucene's BM25 only
+        self.norms = norms
         self.k1, self.b, self.method = k1, b, method
         self.analyzer_name = analyzer if isinstance(analyzer, str) else "custom"
         self.analyze = _analyzer(analyzer)
@@ -124,7 +205,7 @@ class BM25Retriever:
             raise BadInput("the corpus is empty; BM25 needs at least one document")
         self.doc_ids = list(corpus)
         texts = [f"{d.get('title', '')} {d.get('text', '')}" for d in corpus.values()]
-        self._index = _index(self.analyze(texts), self.k1, self.b, self.method)
+        self._index = _index(self.analyze(texts), self.k1, self.b, self.method, self.norms)
         return self
 
     def search(self, queries: Mapping[str, str], k: int = 1000) -> Run:
@@ -150,7 +231,13 @@ class BM25Retriever:
 
     def get_config_dict(self) -> dict[str, object]:
         """The parameters that define the run."""
-        return {"k1": self.k1, "b": self.b, "method": self.method, "analyzer": self.analyzer_name}
+        return {
+            "k1": self.k1,
+            "b": self.b,
+            "method": self.method,
+            "analyzer": self.analyzer_name,
+            "norms": self.norms,
+        }
 
 
 class MultifieldBM25Retriever:
@@ -163,6 +250,7 @@ class MultifieldBM25Retriever:
         b: length normalization (every field, against that field's average length).
         method: bm25s variant.
         analyzer: as :class:`BM25Retriever`.
+        norms: as :class:`BM25Retriever` (each field's lengths).
 
     References:
         arXiv:2306.07471 (Pyserini's multifield BEIR baseline); Robertson et al., "Simple
@@ -183,8 +271,12 @@ class MultifieldBM25Retriever:
         b: float = 0.4,
         method: str = "lucene",
         analyzer: str | Callable[[str], list[str]] = "lucene",
+        norms: str = "lucene",
     ) -> None:
         _check(k1, b)
+        if norms not in ("lucene", "exact"):
+            raise BadInput(f"norms must be lucene or exact, got {norms!r}")
+        self.norms = norms if method == "lucene" else "exact"
         self.fields = dict(fields or {"title": 1.0, "text": 1.0})
         if not self.fields or not all(np.isfinite(w) and w >= 0 for w in self.fields.values()):
             raise BadInput(f"field weights must be finite and >= 0, got {self.fields}")
@@ -203,7 +295,7 @@ class MultifieldBM25Retriever:
         for name in self.fields:
             terms = self.analyze([d.get(name, "") or "" for d in corpus.values()])
             if any(terms):
-                self._indexes[name] = _index(terms, self.k1, self.b, self.method)
+                self._indexes[name] = _index(terms, self.k1, self.b, self.method, self.norms)
         return self
 
     def scores(self, query: str) -> np.ndarray:
@@ -240,4 +332,5 @@ class MultifieldBM25Retriever:
             "b": self.b,
             "method": self.method,
             "analyzer": self.analyzer_name,
+            "norms": self.norms,
         }

@@ -40,8 +40,17 @@ __all__ = ["SpladeRetriever", "to_csr", "top_k_sparse"]
 def to_csr(embeddings: Any) -> sp.csr_matrix:
     """A torch sparse (or dense) ``(n, vocabulary)`` tensor as a float32 CSR matrix.
 
+    Args:
+        embeddings: what ``SparseEncoder.encode_*`` returns: a sparse COO tensor, a dense
+            tensor, or a list of per-text tensors.
+
     Shapes:
         ``(n, V) -> (n, V)``.
+
+    Example:
+        >>> import torch
+        >>> to_csr(torch.tensor([[0.0, 2.0], [1.0, 0.0]]).to_sparse()).toarray().tolist()
+        [[0.0, 2.0], [1.0, 0.0]]
     """
     import torch
 
@@ -59,6 +68,10 @@ def top_k_sparse(scores: sp.csr_matrix, k: int) -> list[tuple[list[int], list[fl
     """Per row of a sparse score matrix, the columns of its ``k`` largest positive entries.
 
     Ties are broken by the lower column. Rows with no positive entry give empty lists.
+
+    Args:
+        scores: ``(queries, documents)`` scores, sparse.
+        k: entries kept per row.
     """
     scores = scores.tocsr()
     out = []
