@@ -26,7 +26,7 @@ from rl_shared.reproduce import Anchor, Reproduction, Result, RunContext
 if TYPE_CHECKING:
     from rl_retrieval.core.beir_format import BeirData
 
-__all__ = ["CRANFIELD", "LUCENE", "run_cranfield", "subsample"]
+__all__ = ["BEIR", "CRANFIELD", "LUCENE", "run_beir", "run_cranfield", "subsample"]
 
 MEASURES = ("nDCG@10", "AP@100")
 #: Pyserini 0.22.1 (Lucene 9, OpenJDK 17) BM25 on all of Cranfield, k1 0.9, b 0.4, 1000 hits,
@@ -196,4 +196,147 @@ CRANFIELD = Reproduction(
     run=run_cranfield,
     datasets=("cranfield",),
     paper="Resources for Brewing BEIR, arXiv:2306.07471; Reciprocal Rank Fusion (SIGIR 2009)",
+)
+
+
+#: the retrievers ``retrieval.beir`` runs (plus SPLADE and Contriever when cached)
+BEIR_RETRIEVERS = ("bm25", "bm25-multifield", "dense")
+#: per size: (queries, documents) of the subsample, or None for whole sets
+_BEIR_SIZES = {"smoke": (10, 300), "quick": (50, 5000), "full": None}
+#: per size: (documents, queries) of the generated LIMIT-style set used when no BEIR set is here
+_GENERATED = {"smoke": (200, 20), "quick": (800, 50), "full": (5000, 1000)}
+
+
+def run_beir(ctx: RunContext) -> Result:
+    """The leaderboard's retrievers on the BEIR sets present, beside Pyserini's numbers.
+
+    Full size: every BEIR set present, whole (CQADupStack the mean of its forums), each
+    (set, retriever) anchored on Pyserini's two-click reproduction of the same system.
+    Quick and smoke: a subsample (50 / 10 judged queries, 5,000 / 300 documents holding
+    their judged ones) of the first set present, with no anchor. With no BEIR set present,
+    a generated LIMIT-style set stands in (``rl_retrieval.limit.data.generate_limit``) and
+    the report names the missing sets and the command that fetches them.
+
+    Args:
+        ctx: the harness's run context.
+
+    Returns:
+        ``<set>.<retriever>.nDCG@10`` and ``.R@100`` for ``bm25``, ``bm25-multifield``,
+        ``dense`` (MiniLM), and ``splade``/``contriever`` when their models are cached.
+
+    References:
+        Kamalloo et al., arXiv:2306.07471; Thakur et al., arXiv:2104.08663.
+
+    Example:
+        >>> import os, pathlib, tempfile
+        >>> from rl_shared.reproduce import RunContext
+        >>> root = pathlib.Path(tempfile.mkdtemp())
+        >>> os.environ["RL_DATA_DIR"] = str(root)  # no BEIR set: a generated one stands in
+        >>> result = run_beir(RunContext(root, "smoke", 0))
+        >>> sorted(result.metrics)[:2], "rl data download beir-scifact" in result.details
+        (['generated.bm25-multifield.R@100', 'generated.bm25-multifield.nDCG@10'], True)
+    """
+    from rl_retrieval.beir.datasets import BEIR_DATASETS
+    from rl_retrieval.beir.leaderboard import leaderboard_datasets, run_leaderboard
+    from rl_retrieval.beir.quirks import IDENTICAL_ID_SETS, drop_identical_ids
+    from rl_retrieval.beir.retrievers import make_retriever
+    from rl_retrieval.core.datasets import load_dataset
+    from rl_retrieval.core.metrics import evaluate
+    from rl_retrieval.limit.data import generate_limit
+    from rl_shared.models import cached_snapshot
+
+    present = [d for d in leaderboard_datasets() if d.startswith("beir-")]
+    missing = [d.name for d in BEIR_DATASETS if d.name not in present]
+    retrievers = [*BEIR_RETRIEVERS, *(n for n in CACHED_ONLY if cached_snapshot(CACHED_ONLY[n]))]
+    models = {n: str(cached_snapshot(CACHED_ONLY[n])) for n in retrievers if n in CACHED_ONLY}
+    neural: dict[str, Any] = {"device": ctx.device, "precision": ctx.precision}
+    metrics: dict[str, float] = {}
+    anchors: list[Anchor] = []
+    if ctx.size == "full" and present:
+        rows = run_leaderboard(present, retrievers, device=ctx.device, precision=ctx.precision)
+        for row in rows:
+            for m, v in row.metrics.items():
+                metrics[f"{row.dataset}.{row.system}.{m}"] = round(v, 4)
+                if row.reference:
+                    anchors.append(
+                        Anchor(f"{row.dataset}.{row.system}.{m}", row.reference[m], _PYSERINI)
+                    )
+        used = f"every BEIR set present, whole: {', '.join(present)}"
+    else:
+        if present:
+            name = next((d for d in present if d != "beir-cqadupstack"), present[0])
+            queries, docs = _BEIR_SIZES[ctx.size] or (10**9, 10**9)
+            if name == "beir-cqadupstack":
+                from rl_retrieval.beir.quirks import load_cqadupstack
+
+                full = next(iter(load_cqadupstack(split="test").values()))
+            else:
+                full = load_dataset(name, "test")
+            data, label = subsample(full, queries=queries, docs=docs), name
+            used = (
+                f"{name}, subsampled to {len(data.queries)} queries, {len(data.corpus)} documents"
+            )
+        else:
+            n_docs, n_queries = _GENERATED[ctx.size]
+            data = generate_limit(docs=n_docs, queries=n_queries, seed=ctx.seed)
+            name, label = "generated", "generated"
+            used = (
+                f"no BEIR set is present, so a generated LIMIT-style set stands in "
+                f"({n_docs} documents, {n_queries} queries)"
+            )
+        for system_name in ctx.track(retrievers, "retrievers"):
+            system = make_retriever(
+                system_name,
+                model=models.get(system_name),
+                **(neural if system_name not in LEXICAL_NAMES else {}),
+            )
+            run = system.fit(data.corpus).search(data.queries, 1000)
+            if name in IDENTICAL_ID_SETS:
+                run = drop_identical_ids(run)
+            for m, v in evaluate(data.qrels, run, ["nDCG@10", "R@100"]).items():
+                metrics[f"{label}.{system_name}.{m}"] = round(v, 4)
+    first = next(iter(metrics)).split(".")[0]
+    fig = bar_chart(
+        {
+            r: {m: metrics[f"{first}.{r}.{m}"] for m in ("nDCG@10", "R@100")}
+            for r in retrievers
+            if f"{first}.{r}.nDCG@10" in metrics
+        },
+        f"{first}: reference retrievers",
+    )
+    plot = ctx.save_figure(fig, "beir.png").name
+    fetch = (
+        f"Missing BEIR sets ({len(missing)}): {', '.join(missing)}. Fetch a public one with "
+        "`rl data download beir-scifact` (any of the names above); BioASQ, Signal-1M, "
+        "TREC-NEWS and Robust04 need a licence (`rl data list` says where to get them)."
+        if missing
+        else "All 18 BEIR sets are present."
+    )
+    rows_md = "\n".join(
+        f"| {k.rsplit('.', 2)[0]} | {k.rsplit('.', 2)[1]} | {v:.4f} | "
+        f"{metrics[k.replace('nDCG@10', 'R@100')]:.4f} |"
+        for k, v in metrics.items()
+        if k.endswith("nDCG@10")
+    )
+    details = (
+        f"Data: {used}.\n\n{fetch}\n\n| set | retriever | nDCG@10 | R@100 |\n|---|---|---|---|\n"
+        f"{rows_md}\n"
+    )
+    best = max((k for k in metrics if k.endswith("nDCG@10")), key=metrics.__getitem__)
+    summary = f"{used}; best nDCG@10 {best.rsplit('.', 2)[1]} {metrics[best]:.3f}"
+    return Result(metrics, anchors, [ctx.seed], summary=summary, details=details, plots=[plot])
+
+
+LEXICAL_NAMES = ("bm25", "bm25-multifield")
+_PYSERINI = (
+    "Pyserini two-click reproduction (pyserini/2cr/beir.yaml, Kamalloo et al. arXiv:2306.07471)"
+)
+
+BEIR = Reproduction(
+    name="retrieval.beir",
+    summary="The Brewing-BEIR reference retrievers on every BEIR set present, beside Pyserini's "
+    "numbers (a generated set stands in when none is)",
+    run=run_beir,
+    datasets=(),
+    paper="Resources for Brewing BEIR, arXiv:2306.07471",
 )
