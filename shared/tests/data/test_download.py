@@ -376,3 +376,23 @@ def test_data_list_shows_what_pins_a_source(dirs, monkeypatch, capsys):
     assert rows["toy"]["digests"] == ["sha256"]
     main(["data", "list"])
     assert "pinned by md5" in capsys.readouterr().out
+
+
+def test_download_all_skips_on_demand_datasets(monkeypatch, capsys):
+    from rl_shared.cli import data_cmd
+    from rl_shared.data import Archive, Dataset, Source
+
+    big = Dataset(
+        "toy-big", "toy-big", ("a",), "a large toy", on_demand=True,
+        source=Source(archives=(Archive("http://127.0.0.1:1/big.zip", "0" * 64, None, "zip", (("a", "a"),)),)),
+    )  # fmt: skip
+    monkeypatch.setattr(data_cmd, "list_datasets", lambda: {"toy-big": big})
+    monkeypatch.setattr(data_cmd, "download", lambda chosen, **kw: [])
+    from rl_shared.cli.main import main
+
+    try:
+        main(["data", "download", "--all", "--json"])
+    except SystemExit as stop:
+        assert stop.code in (0, None)
+    out = json.loads(capsys.readouterr().out)
+    assert out["skipped"] == [{"name": "toy-big", "why": "fetched only when named (large)"}]

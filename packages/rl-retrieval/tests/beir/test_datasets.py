@@ -195,3 +195,9 @@ def test_cqadupstack_downloads_as_forums_and_refuses_to_load_whole(mirror, tmp_p
             call()
     with pytest.raises(UnknownName, match="unknown CQADupStack forum 'cooking'"):
         load_data("beir-cqadupstack/cooking")
+
+
+def test_beir_sets_are_fetched_only_when_named():
+    from rl_retrieval.beir.datasets import BEIR_DATASETS
+
+    assert all(d.on_demand for d in BEIR_DATASETS if not d.source.manual)

@@ -92,6 +92,8 @@ class Dataset:
         description: one line of what it is.
         hint: what a user should do when it is missing.
         generated: ``True`` when the project makes it itself (then it lives in the cache).
+        on_demand: fetched only when named (``rl data download NAME``), never by ``--all``:
+            large benchmark collections (the BEIR sets, tens of GB together).
         used_by: the reproductions that read it.
         source: where ``rl data download`` fetches it from, with checksums, licence and
             citation (``None`` for data the project generates).
@@ -105,6 +107,7 @@ class Dataset:
     generated: bool = False
     used_by: tuple[str, ...] = field(default=())
     source: Source | None = None
+    on_demand: bool = False
 
     def candidates(self) -> list[Path]:
         """Folders searched, in order: the cache directory, then the data directory."""

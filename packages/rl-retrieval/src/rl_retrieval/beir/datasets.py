@@ -87,6 +87,7 @@ def _zip(
         f"retrieval/beir/{name}",
         _BEIR_FILES,
         description,
+        on_demand=True,
         source=Source(
             archives=(archive,),
             page=BEIR_PAGE,
@@ -127,6 +128,7 @@ _CQADUPSTACK = Dataset(
     _CQADUPSTACK_FILES,
     "CQADupStack: 12 StackExchange forums, 457K questions, 13,145 duplicate-question queries "
     "(scored per forum, then averaged)",
+    on_demand=True,
     source=Source(
         archives=(
             Archive(
