@@ -62,6 +62,8 @@ TINY: dict[str, list[str]] = {
     ],
     "text pixel render": ["hello"],
     "retrieval beir evaluate": ["--data", "cranfield", "--retriever", "bm25"],
+    "retrieval beir leaderboard": ["--datasets", "cranfield", "--retrievers", "bm25"],
+    "retrieval beir submit": ["--run", "{sample:trec-run}", "--data", "{sample:beir-folder}"],
     "retrieval beir convert-smart": ["--data", "{sample:beir-smart-collection}"],
     "recsys dual-embeddings export": ["--model", "{sample:dual-embeddings-model}"],
     "graph l2r-gnn evaluate": [

@@ -250,7 +250,8 @@ def submit_run(run_path: str | Path, dataset: str, name: str | None = None) -> R
     Args:
         run_path: ``qid Q0 docid rank score tag`` rows (:func:`~rl_retrieval.core.run_format.read_trec_run`
             checks columns, numeric ranks and scores, and no (query, document) pair twice).
-        dataset: a registered BEIR name (CQADupStack runs: one per forum, not supported here).
+        dataset: a registered BEIR name or a BEIR folder (CQADupStack: one forum at a time,
+            ``beir-cqadupstack/<forum>``).
         name: the row's system name (default: the run's file name).
 
     Raises:
@@ -265,9 +266,11 @@ def submit_run(run_path: str | Path, dataset: str, name: str | None = None) -> R
             "submit one run per forum as beir-cqadupstack/<forum>; the leaderboard's "
             "CQADupStack row is the mean over the 12 forums"
         )
+    from rl_retrieval.core.datasets import load_data
+
     path = Path(run_path)
     run = read_trec_run(path)
-    (data,) = _splits(dataset).values()
+    data = load_data(dataset, "test")  # a registered name or a BEIR folder
     bad_q = sorted(set(run) - set(data.queries))
     if bad_q:
         raise BadInput(
@@ -284,7 +287,7 @@ def submit_run(run_path: str | Path, dataset: str, name: str | None = None) -> R
     start = time.perf_counter()
     metrics, queries = _score(dataset, {dataset: data}, {dataset: run})
     system = name or path.name
-    command = f"rl retrieval beir submit {path} --data {dataset}"
+    command = f"rl retrieval beir submit --run {path} --data {dataset}"
     return Row(
         dataset, system, metrics, None, command, queries, time.perf_counter() - start, "submitted"
     )

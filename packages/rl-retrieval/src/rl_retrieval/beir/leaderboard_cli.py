@@ -18,6 +18,7 @@ import click
 
 from rl_retrieval.beir.retrievers import RETRIEVERS
 from rl_shared.cli import (
+    InputOption,
     data_option,
     device_option,
     emit_json,
@@ -109,16 +110,26 @@ def leaderboard_cmd(
 
 
 @click.command("submit")
-@click.argument("run_file", type=click.Path(path_type=Path))
-@data_option(help="The registered BEIR set the run answers (beir-scifact, ...).")
+@click.option(
+    "--run",
+    "run_file",
+    cls=InputOption,
+    formats=("trec-run",),
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The TREC run file to score (qid Q0 docid rank score tag).",
+)
+@data_option(
+    help="The BEIR set the run answers: a registered name (beir-scifact, ...) or a BEIR folder.",
+    formats=("beir-folder",),
+)
 @click.option("--name", default=None, help="The row's system name (default: the file name).")
 @out_option(help="Leaderboard folder the row is added to.")
 @json_option
 def submit_cmd(run_file: Path, data: str, name: str | None, out: Path, as_json: bool) -> None:
     """Validate a TREC run (ids exist, no pair twice, numeric scores); add its scores to OUT."""
-    from rl_retrieval.beir.leaderboard import leaderboard_datasets, submit_run, write_leaderboard
+    from rl_retrieval.beir.leaderboard import submit_run, write_leaderboard
 
-    leaderboard_datasets([data])
     row = submit_run(run_file, data, name)
     write_leaderboard([row], out)
     if as_json:
